@@ -1,0 +1,121 @@
+//! Writing articles: turning what an author typed into revision and status ops.
+
+use super::Replica;
+use crate::error::{Error, Result};
+use crate::model::{
+    ArticleContent, ArticleId, Classification, Hash, HsCode, Kind, Lang, Payload, Revision,
+    Status, User,
+};
+
+/// A new article as its author gives it.
+#[derive(Clone, Debug)]
+pub struct NewArticle {
+    /// A readable id (from Markdown front matter); a random one when `None`.
+    pub id: Option<ArticleId>,
+    pub content: ArticleContent,
+    /// Publish at once (an administrator on the HQ node only).
+    pub publish: bool,
+}
+
+/// The fields an edit changes; `None` keeps the current value.
+#[derive(Clone, Debug, Default)]
+pub struct ArticlePatch {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub hs_codes: Option<Vec<HsCode>>,
+    pub lang: Option<Lang>,
+    pub kind: Option<Kind>,
+    pub classification: Option<Classification>,
+    pub review_by: Option<Option<String>>,
+}
+
+impl ArticlePatch {
+    pub fn apply_to(self, mut c: ArticleContent) -> ArticleContent {
+        macro_rules! set {
+            ($($field:ident),*) => {$( if let Some(v) = self.$field { c.$field = v; } )*};
+        }
+        set!(title, summary, body, category, tags, hs_codes, lang, kind, classification, review_by);
+        c.normalized()
+    }
+}
+
+impl Replica {
+    /// The payloads that create an article (checked, not yet committed).
+    pub fn payloads_for_new(&self, new: NewArticle) -> Result<(ArticleId, Vec<Payload>)> {
+        let content = new.content.normalized();
+        content.check_fields()?;
+        self.check_category(&content.category)?;
+        let id = new.id.unwrap_or_else(ArticleId::random);
+        if self.load_article(&id)?.is_some() {
+            return Err(Error::invalid(format!(
+                "an article `{id}` already exists: edit it instead"
+            )));
+        }
+        let mut payloads = vec![Payload::RevisionAdded {
+            article: id.clone(),
+            revision: Revision::new(vec![], content),
+        }];
+        if new.publish {
+            payloads.push(Payload::StatusSet {
+                article: id.clone(),
+                status: Status::Published,
+            });
+        }
+        Ok((id, payloads))
+    }
+
+    /// The payload of an edit, or `None` when it changes nothing. The new revision builds on
+    /// every current head, so an edit of an article in conflict also resolves it.
+    pub fn payload_for_edit(&self, id: &ArticleId, patch: ArticlePatch) -> Result<Option<Payload>> {
+        let record = self
+            .load_article(id)?
+            .ok_or_else(|| Error::NotFound(format!("article `{id}`")))?;
+        let content = patch.apply_to(record.content.clone());
+        content.check_fields()?;
+        self.check_category(&content.category)?;
+        if content == record.content && !record.in_conflict() {
+            return Ok(None);
+        }
+        Ok(Some(Payload::RevisionAdded {
+            article: id.clone(),
+            revision: Revision::new(record.heads.clone(), content),
+        }))
+    }
+
+    pub fn add_article(&mut self, user: &User, new: NewArticle) -> Result<ArticleId> {
+        let (id, payloads) = self.payloads_for_new(new)?;
+        self.commit(&user.name, payloads)?;
+        Ok(id)
+    }
+
+    /// Records an edit as a new revision; `None` when nothing changed.
+    pub fn edit_article(
+        &mut self,
+        user: &User,
+        id: &str,
+        patch: ArticlePatch,
+    ) -> Result<Option<Hash>> {
+        let id = ArticleId::parse(id)
+            .map_err(|_| Error::NotFound(format!("article `{id}`")))?;
+        match self.payload_for_edit(&id, patch)? {
+            None => Ok(None),
+            Some(payload) => Ok(self.commit(&user.name, vec![payload])?.pop()),
+        }
+    }
+
+    pub fn set_status(&mut self, user: &User, id: &str, status: Status) -> Result<()> {
+        let id = ArticleId::parse(id)
+            .map_err(|_| Error::NotFound(format!("article `{id}`")))?;
+        let record = self
+            .load_article(&id)?
+            .ok_or_else(|| Error::NotFound(format!("article `{id}`")))?;
+        if record.status == status {
+            return Err(Error::invalid(format!("`{id}` is already {status}")));
+        }
+        self.commit(&user.name, vec![Payload::StatusSet { article: id, status }])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,198 @@
+//! `outpost check`: the log's signatures and hash chains, a replay that must reproduce the
+//! materialized tables, and the index in step. Also `state_hash`, the digest two nodes share
+//! exactly when they hold the same knowledge.
+
+use std::collections::BTreeMap;
+
+use redb::{ReadableTableMetadata, TableHandle, Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::Serialize;
+
+use super::Replica;
+use super::apply::{apply_op, read_u64};
+use super::replica::create_tables;
+use crate::error::Result;
+use crate::model::{ArticleRecord, Hash, NodeId, Payload, SignedOp, Status};
+use crate::store::{self, meta_keys};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    pub ops: u64,
+    pub articles: u64,
+    pub state_hash: String,
+    pub index_position: u64,
+    pub index_documents: u64,
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Replica {
+    /// Digest of the materialized knowledge (nodes, accounts, categories, articles, revisions),
+    /// independent of the order ops were applied in and of anything node-local.
+    pub fn state_hash(&self) -> Result<Hash> {
+        state_hash(&self.db)
+    }
+
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        let txn = self.db.begin_read()?;
+        let ops_table = txn.open_table(store::OPS)?;
+
+        // 1. Signatures and per-node hash chains.
+        let mut keys: BTreeMap<NodeId, [u8; 32]> = BTreeMap::new();
+        let nodes = txn.open_table(store::NODES)?;
+        for entry in nodes.iter()? {
+            let (k, v) = entry?;
+            let info: crate::model::NodeInfo = store::decode(v.value())?;
+            keys.insert(NodeId(k.value()), info.public_key);
+        }
+        let mut tips: BTreeMap<NodeId, (u64, Hash)> = BTreeMap::new();
+        let mut count = 0u64;
+        for entry in ops_table.iter()? {
+            let (k, v) = entry?;
+            count += 1;
+            let (node, seq) = k.value();
+            let node = NodeId(node);
+            let op = match SignedOp::decode(v.value()) {
+                Ok(op) => op,
+                Err(_) => {
+                    problems.push(format!("op {seq} of node {} does not decode", node.short()));
+                    continue;
+                }
+            };
+            if op.op.node != node || op.op.seq != seq {
+                problems.push(format!("op stored as {seq} of node {} claims another place", node.short()));
+            }
+            let key = match (&op.op.payload, keys.get(&node)) {
+                (Payload::NodeCreated { public_key, .. }, _) if seq == 1 => Some(*public_key),
+                (_, k) => k.copied(),
+            };
+            match key {
+                Some(key) => {
+                    if let Err(e) = op.verify(&key) {
+                        problems.push(e.to_string());
+                    }
+                }
+                None => problems.push(format!("op {seq} of node {} has no known signer", node.short())),
+            }
+            let (tip_seq, tip_hash) = tips.get(&node).copied().unwrap_or((0, Hash::ZERO));
+            if seq != tip_seq + 1 || op.op.prev != tip_hash {
+                problems.push(format!(
+                    "hash chain of node {} is broken at op {seq}",
+                    node.short()
+                ));
+            }
+            tips.insert(node, (seq, op.op.hash()));
+        }
+
+        // 2. Replaying the log in its order must reproduce the materialized state.
+        let replayed = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())?;
+        let log = txn.open_table(store::LOG)?;
+        {
+            let w = replayed.begin_write()?;
+            create_tables(&w)?;
+            for entry in log.iter()? {
+                let (position, key) = entry?;
+                let Some(bytes) = ops_table.get(key.value())? else {
+                    problems.push(format!("log position {} names a missing op", position.value()));
+                    continue;
+                };
+                let Ok(op) = SignedOp::decode(bytes.value()) else { continue };
+                if let Err(e) = apply_op(&w, &op, false) {
+                    problems.push(format!("replaying op {} of node {} fails: {e}", op.op.seq, op.op.node.short()));
+                }
+            }
+            w.commit()?;
+        }
+        let state = state_hash(&self.db)?;
+        if state_hash(&replayed)? != state {
+            problems.push("replaying the log does not reproduce the stored articles (the tables were changed outside Outpost); a replay will repair them".into());
+        }
+
+        // 3. The index reflects the whole log and every live article.
+        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let index_state = self.index.state()?;
+        if index_state.position != log_len {
+            problems.push(format!(
+                "the search index reflects {} of {log_len} ops; run `outpost reindex`",
+                index_state.position
+            ));
+        }
+        let articles = txn.open_table(store::ARTICLES)?;
+        let mut live = 0u64;
+        for entry in articles.iter()? {
+            let (_, v) = entry?;
+            if store::decode::<ArticleRecord>(v.value())?.status != Status::Retired {
+                live += 1;
+            }
+        }
+        let docs = self.index.doc_count()? as u64;
+        if docs != live {
+            problems.push(format!(
+                "the search index holds {docs} articles but {live} are live; run `outpost reindex`"
+            ));
+        }
+        Ok(CheckReport {
+            ops: count,
+            articles: articles.len()?,
+            state_hash: state.to_string(),
+            index_position: index_state.position,
+            index_documents: docs,
+            problems,
+        })
+    }
+
+    /// Rewrites one stored op's bytes, bypassing every check — only for tests of `check`.
+    #[cfg(test)]
+    pub(crate) fn tamper_op(&self, node: NodeId, seq: u64, edit: impl Fn(&mut SignedOp)) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        {
+            let mut ops = txn.open_table(store::OPS)?;
+            let bytes = ops.get((node.0, seq))?.map(|v| v.value().to_vec());
+            if let Some(bytes) = bytes {
+                let mut op = SignedOp::decode(&bytes)?;
+                edit(&mut op);
+                ops.insert((node.0, seq), op.encode().as_slice())?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+fn state_hash(db: &Database) -> Result<Hash> {
+    let txn = db.begin_read()?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"outpost-state-v1");
+    fn digest<K: redb::Key + serde::Serialize + 'static>(
+        hasher: &mut blake3::Hasher,
+        txn: &redb::ReadTransaction,
+        table: TableDefinition<K, &'static [u8]>,
+    ) -> Result<()>
+    where
+        for<'a> K::SelfType<'a>: serde::Serialize,
+    {
+        hasher.update(table.name().as_bytes());
+        let t = txn.open_table(table)?;
+        for entry in t.iter()? {
+            let (k, v) = entry?;
+            let key = store::encode(&k.value());
+            hasher.update(&(key.len() as u64).to_le_bytes());
+            hasher.update(&key);
+            hasher.update(&(v.value().len() as u64).to_le_bytes());
+            hasher.update(v.value());
+        }
+        Ok(())
+    }
+    digest(&mut hasher, &txn, store::NODES)?;
+    digest(&mut hasher, &txn, store::USERS)?;
+    digest(&mut hasher, &txn, store::CATEGORIES)?;
+    digest(&mut hasher, &txn, store::ARTICLES)?;
+    digest(&mut hasher, &txn, store::REVISIONS)?;
+    Ok(Hash(*hasher.finalize().as_bytes()))
+}

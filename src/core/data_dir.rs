@@ -1,0 +1,76 @@
+//! Where a node keeps its files: `--data-dir`, else `OUTPOST_HOME`, else the platform data dir.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A node's directory: `outpost.redb`, `node.key`, `index/`.
+#[derive(Clone, Debug)]
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DataDir(path.into())
+    }
+
+    /// `explicit` (from `--data-dir` or `OUTPOST_HOME`), else the platform's data directory.
+    pub fn resolve(explicit: Option<PathBuf>) -> Result<Self> {
+        if let Some(path) = explicit {
+            return Ok(DataDir(path));
+        }
+        directories::ProjectDirs::from("org", "Outpost", "outpost")
+            .map(|dirs| DataDir(dirs.data_dir().to_path_buf()))
+            .ok_or_else(|| {
+                Error::invalid("no home directory found: pass --data-dir DIR or set OUTPOST_HOME")
+            })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+    pub fn database(&self) -> PathBuf {
+        self.0.join("outpost.redb")
+    }
+    pub fn key(&self) -> PathBuf {
+        self.0.join("node.key")
+    }
+    pub fn index(&self) -> PathBuf {
+        self.0.join("index")
+    }
+
+    pub fn is_initialized(&self) -> bool {
+        self.database().is_file()
+    }
+
+    /// Creates the directory if needed and checks that it is a writable directory.
+    pub fn prepare(&self) -> Result<()> {
+        let unusable = |reason: String| Error::DataDir {
+            path: self.0.clone(),
+            reason,
+        };
+        if self.0.exists() && !self.0.is_dir() {
+            return Err(unusable(
+                "it is a file, not a directory; pass another --data-dir".into(),
+            ));
+        }
+        std::fs::create_dir_all(&self.0).map_err(|e| unusable(format!("cannot create it ({e})")))?;
+        let probe = self.0.join(".outpost-write-test");
+        std::fs::write(&probe, b"")
+            .and_then(|()| std::fs::remove_file(&probe))
+            .map_err(|e| unusable(format!("cannot write in it ({e})")))
+    }
+
+    /// Checks an existing node directory before opening it.
+    pub fn check_existing(&self) -> Result<()> {
+        if self.0.exists() && !self.0.is_dir() {
+            return Err(Error::DataDir {
+                path: self.0.clone(),
+                reason: "it is a file, not a directory; pass another --data-dir".into(),
+            });
+        }
+        if !self.is_initialized() {
+            return Err(Error::NotInitialized(self.0.clone()));
+        }
+        Ok(())
+    }
+}

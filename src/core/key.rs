@@ -1,0 +1,67 @@
+//! The node's Ed25519 signing key, kept in a file only its owner can read.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use ed25519_dalek::SigningKey;
+
+use crate::error::{Error, Result};
+
+const HEADER: &str = "outpost-node-key-v1\n";
+
+pub fn generate() -> SigningKey {
+    SigningKey::generate(&mut rand::rngs::OsRng)
+}
+
+/// Writes the key as a header line and 64 hex digits, creating the file with mode 0600.
+pub fn write(path: &Path, key: &SigningKey) -> Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let text = format!("{HEADER}{}\n", crate::model::ids::to_hex(&key.to_bytes()));
+    let mut file = options
+        .open(path)
+        .map_err(|e| Error::io(format!("cannot create the key file {}", path.display()), e))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(format!("cannot write the key file {}", path.display()), e))
+}
+
+pub fn read(path: &Path) -> Result<SigningKey> {
+    let text = fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("cannot read the node key {}", path.display()), e))?;
+    let hex = text
+        .strip_prefix(HEADER)
+        .map(str::trim)
+        .ok_or_else(|| Error::Corrupt(format!("{} is not an Outpost node key", path.display())))?;
+    let bytes = crate::model::ids::from_hex::<32>(hex)
+        .ok_or_else(|| Error::Corrupt(format!("{} holds a malformed key", path.display())))?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_file_round_trips_and_is_private() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+        let path = dir.path().join("node.key");
+        let key = generate();
+        write(&path, &key)?;
+        assert_eq!(read(&path)?.to_bytes(), key.to_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).map_err(|e| Error::io("stat", e))?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert!(write(&path, &key).is_err(), "an existing key is never overwritten");
+        Ok(())
+    }
+}

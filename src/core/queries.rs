@@ -1,0 +1,223 @@
+//! Reading the materialized state: articles, history, categories, accounts, nodes, search.
+
+use redb::{ReadableTableMetadata, ReadableDatabase, ReadableTable};
+use serde::Serialize;
+
+use super::Replica;
+use super::apply::read_u64;
+use crate::error::{Error, Result};
+use crate::model::category::is_within;
+use crate::model::{
+    ArticleId, ArticleRecord, Author, Category, CategoryRecord, Hash, NodeInfo, RevisionRecord,
+    Role, Status, User,
+};
+use crate::search::{SearchHit, SearchRequest};
+use crate::store::{self, meta_keys};
+
+/// Which articles `list` returns.
+#[derive(Clone, Debug, Default)]
+pub struct ArticleFilter {
+    /// A category id; sub-groups are included.
+    pub category: Option<String>,
+    /// Only this status; without it, retired articles are left out.
+    pub status: Option<Status>,
+    /// Drafts are listed only for their authors; `None` lists published work only.
+    pub viewer: Option<Author>,
+}
+
+/// An article with its revision history, oldest first.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleView {
+    pub record: ArticleRecord,
+    pub history: Vec<RevisionRecord>,
+}
+
+/// What a node says about itself.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeSummary {
+    pub node: String,
+    pub office: String,
+    pub hq: bool,
+    pub ops: u64,
+    pub articles: u64,
+    pub state_hash: String,
+}
+
+impl Replica {
+    fn read(&self) -> Result<redb::ReadTransaction> {
+        Ok(self.db.begin_read()?)
+    }
+
+    /// An article with its history. Retired articles are still shown (with their status).
+    pub fn article(&self, id: &str) -> Result<ArticleView> {
+        let id = ArticleId::parse(id).map_err(|_| not_found(id))?;
+        let txn = self.read()?;
+        let record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
+            .ok_or_else(|| not_found(id.as_str()))?;
+        let revisions = txn.open_table(store::REVISIONS)?;
+        // Walk the DAG back from the heads.
+        let mut history = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<Hash> = record.heads.clone();
+        while let Some(rev) = stack.pop() {
+            if !seen.insert(rev) {
+                continue;
+            }
+            let r: RevisionRecord = store::get(&revisions, rev.0)?.ok_or_else(|| {
+                Error::Corrupt(format!("revision {} of `{id}` is missing", rev.short()))
+            })?;
+            stack.extend(r.revision.parents.iter().copied());
+            history.push(r);
+        }
+        history.sort_by_key(|r| (r.hlc, r.node));
+        Ok(ArticleView { record, history })
+    }
+
+    /// Articles matching `filter`, most recently updated first.
+    pub fn list_articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleRecord>> {
+        if let Some(category) = &filter.category {
+            self.check_category(category)?;
+        }
+        let txn = self.read()?;
+        let table = txn.open_table(store::ARTICLES)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (_, value) = entry?;
+            let record: ArticleRecord = store::decode(value.value())?;
+            let status_ok = match filter.status {
+                Some(s) => record.status == s,
+                None => record.status != Status::Retired,
+            };
+            let category_ok = filter
+                .category
+                .as_ref()
+                .is_none_or(|c| is_within(&record.content.category, c));
+            let visible = record.status != Status::Draft
+                || filter
+                    .viewer
+                    .as_ref()
+                    .is_some_and(|v| record.authors.contains(v));
+            if status_ok && category_ok && visible {
+                out.push(record);
+            }
+        }
+        out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Searches the index on behalf of `request.viewer`.
+    pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        if let Some(category) = &request.category {
+            self.check_category(category)?;
+        }
+        let txn = self.read()?;
+        let articles = txn.open_table(store::ARTICLES)?;
+        self.index.search(request, &|id| store::get(&articles, id.as_str()))
+    }
+
+    /// The Knowledge Map, parents before children.
+    pub fn categories(&self) -> Result<Vec<Category>> {
+        let txn = self.read()?;
+        let table = txn.open_table(store::CATEGORIES)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (_, value) = entry?;
+            out.push(store::decode::<CategoryRecord>(value.value())?.category);
+        }
+        // Key order puts `a` before `a/b`, so parents already come first.
+        Ok(out)
+    }
+
+    pub fn check_category(&self, id: &str) -> Result<Category> {
+        let txn = self.read()?;
+        let record: Option<CategoryRecord> =
+            store::get(&txn.open_table(store::CATEGORIES)?, id)?;
+        record.map(|r| r.category).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown category `{id}`: run `outpost categories` to see the valid ids"
+            ))
+        })
+    }
+
+    /// The accounts on this node.
+    pub fn users(&self) -> Result<Vec<User>> {
+        let txn = self.read()?;
+        let table = txn.open_table(store::USERS)?;
+        let mut out = Vec::new();
+        for entry in table.range((self.node.0, "")..)? {
+            let (key, value) = entry?;
+            if key.value().0 != self.node.0 {
+                break;
+            }
+            out.push(store::decode::<User>(value.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Who is acting: the named account, else the only account on this node.
+    pub fn resolve_user(&self, name: Option<&str>) -> Result<User> {
+        let users = self.users()?;
+        match name {
+            Some(name) => users.into_iter().find(|u| u.name == name).ok_or_else(|| {
+                Error::invalid(format!(
+                    "there is no account `{name}` on this node; check --user or OUTPOST_USER"
+                ))
+            }),
+            None if users.len() == 1 => users
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::invalid("no accounts on this node")),
+            None => Err(Error::invalid(format!(
+                "this node has several accounts ({}): say who you are with --user NAME or OUTPOST_USER",
+                users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    }
+
+    /// The author identity of a local account, as drafts and history record it.
+    pub fn author(&self, user: &User) -> Author {
+        Author {
+            node: user.node,
+            name: user.name.clone(),
+        }
+    }
+
+    pub fn is_admin(&self, user: &User) -> bool {
+        user.role == Role::Admin
+    }
+
+    pub fn node_info(&self) -> Result<NodeInfo> {
+        self.node(&self.node)
+    }
+
+    pub fn node(&self, id: &crate::model::NodeId) -> Result<NodeInfo> {
+        let txn = self.read()?;
+        store::get(&txn.open_table(store::NODES)?, id.0)?
+            .ok_or_else(|| Error::Corrupt(format!("node {} is not recorded", id.short())))
+    }
+
+    /// Number of ops in the log.
+    pub fn log_len(&self) -> Result<u64> {
+        let txn = self.read()?;
+        read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)
+    }
+
+    pub fn summary(&self) -> Result<NodeSummary> {
+        let info = self.node_info()?;
+        let txn = self.read()?;
+        Ok(NodeSummary {
+            node: self.node.to_string(),
+            office: info.office,
+            hq: info.hq,
+            ops: read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?,
+            articles: txn.open_table(store::ARTICLES)?.len()?,
+            state_hash: self.state_hash()?.to_string(),
+        })
+    }
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound(format!(
+        "article `{id}`; `outpost list` or `outpost search` shows the ids"
+    ))
+}

@@ -1,0 +1,350 @@
+//! Opening and creating a node, and the one commit path.
+
+use std::sync::Arc;
+
+use ed25519_dalek::SigningKey;
+use redb::{ReadableTableMetadata, Database, ReadableDatabase, ReadableTable, WriteTransaction};
+
+use super::apply::{apply_op, read_u64};
+use super::clock::{Clock, SystemClock};
+use super::data_dir::DataDir;
+use super::key;
+use crate::error::{Error, Result};
+use crate::model::{ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role};
+use crate::model::op::OP_FORMAT;
+use crate::search::SearchIndex;
+use crate::store::{self, SCHEMA_VERSION, meta_keys};
+
+/// What `outpost init` sets up.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    pub office: String,
+    pub hq: bool,
+    pub admin: String,
+}
+
+impl InitOptions {
+    pub fn new(office: &str) -> Self {
+        InitOptions {
+            office: office.to_string(),
+            hq: false,
+            admin: "admin".to_string(),
+        }
+    }
+}
+
+/// Progress of long work (index rebuild): done, total.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// One node's knowledge: the store, the signing key and the search index.
+pub struct Replica {
+    pub(super) db: Database,
+    pub(super) dir: Option<DataDir>,
+    pub(super) node: NodeId,
+    key: SigningKey,
+    clock: Arc<dyn Clock>,
+    pub(super) index: SearchIndex,
+}
+
+impl Replica {
+    /// Creates a node in `dir`: key file, database, genesis ops. Refuses an initialized directory
+    /// and leaves nothing behind when it fails.
+    pub fn create(dir: &DataDir, options: &InitOptions) -> Result<Self> {
+        check_office(&options.office)?;
+        crate::model::user::check_user_name(&options.admin)?;
+        dir.prepare()?;
+        if dir.is_initialized() || dir.key().exists() {
+            return Err(Error::AlreadyInitialized(dir.path().to_path_buf()));
+        }
+        let signing_key = key::generate();
+        key::write(&dir.key(), &signing_key)?;
+        let result = (|| {
+            let db = Database::builder()
+                .create(dir.database())
+                .map_err(|e| map_open_error(e, dir))?;
+            let (index, _) = SearchIndex::open_dir(&dir.index())?;
+            Self::genesis(db, Some(dir.clone()), signing_key, index, options)
+        })();
+        if result.is_err() {
+            // Leave the directory as it was: remove what this call created.
+            let _ = std::fs::remove_file(dir.database());
+            let _ = std::fs::remove_file(dir.key());
+            let _ = std::fs::remove_dir_all(dir.index());
+        }
+        result
+    }
+
+    /// A node held only in memory, for tests.
+    pub fn create_in_memory(options: &InitOptions, clock: Arc<dyn Clock>) -> Result<Self> {
+        let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
+        let mut replica = Self::genesis_with_clock(
+            db,
+            None,
+            key::generate(),
+            SearchIndex::in_ram()?,
+            options,
+            clock,
+        )?;
+        replica.catch_up_index(&mut |_, _| {})?;
+        Ok(replica)
+    }
+
+    fn genesis(
+        db: Database,
+        dir: Option<DataDir>,
+        signing_key: SigningKey,
+        index: SearchIndex,
+        options: &InitOptions,
+    ) -> Result<Self> {
+        Self::genesis_with_clock(db, dir, signing_key, index, options, Arc::new(SystemClock))
+    }
+
+    fn genesis_with_clock(
+        db: Database,
+        dir: Option<DataDir>,
+        signing_key: SigningKey,
+        index: SearchIndex,
+        options: &InitOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
+        let node = NodeId::random();
+        let txn = db.begin_write()?;
+        create_tables(&txn)?;
+        {
+            let mut meta = txn.open_table(store::META)?;
+            meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            meta.insert(meta_keys::NODE_ID, node.0.as_slice())?;
+        }
+        txn.commit()?;
+        let mut replica = Replica {
+            db,
+            dir,
+            node,
+            key: signing_key,
+            clock,
+            index,
+        };
+        let public_key = replica.key.verifying_key().to_bytes();
+        replica.commit(
+            &options.admin,
+            vec![
+                Payload::NodeCreated {
+                    office: options.office.clone(),
+                    hq: options.hq,
+                    public_key,
+                },
+                Payload::UserCreated {
+                    name: options.admin.clone(),
+                    role: Role::Admin,
+                },
+                Payload::KnowledgeMapSet {
+                    map: KnowledgeMap::builtin(),
+                },
+            ],
+        )?;
+        Ok(replica)
+    }
+
+    /// Opens an existing node and brings its search index up to date.
+    pub fn open(dir: &DataDir) -> Result<Self> {
+        Self::open_with_progress(dir, &mut |_, _| {})
+    }
+
+    /// As `open`, reporting progress when the index has to be rebuilt.
+    pub fn open_with_progress(dir: &DataDir, progress: Progress) -> Result<Self> {
+        dir.check_existing()?;
+        let db = Database::builder()
+            .open(dir.database())
+            .map_err(|e| map_open_error(e, dir))?;
+        let node = {
+            let txn = db.begin_read()?;
+            let meta = txn
+                .open_table(store::META)
+                .map_err(|e| Error::Corrupt(format!("no metadata table ({e})")))?;
+            let schema = read_u64(&meta, meta_keys::SCHEMA)?;
+            if schema > SCHEMA_VERSION {
+                return Err(Error::invalid(format!(
+                    "this data was written by a newer Outpost (schema {schema}; this one reads {SCHEMA_VERSION}): upgrade Outpost"
+                )));
+            }
+            let id = meta
+                .get(meta_keys::NODE_ID)?
+                .and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
+                .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
+            NodeId(id)
+        };
+        let signing_key = key::read(&dir.key())?;
+        let (index, fresh) = SearchIndex::open_dir(&dir.index())?;
+        let mut replica = Replica {
+            db,
+            dir: Some(dir.clone()),
+            node,
+            key: signing_key,
+            clock: Arc::new(SystemClock),
+            index,
+        };
+        if fresh {
+            replica.rebuild_index(progress)?;
+        } else {
+            replica.catch_up_index(progress)?;
+        }
+        Ok(replica)
+    }
+
+    /// Replaces the clock (tests and snapshots use a fixed one).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    pub fn node_id(&self) -> NodeId {
+        self.node
+    }
+
+    pub fn data_dir(&self) -> Option<&DataDir> {
+        self.dir.as_ref()
+    }
+
+    /// Turns `payloads` into signed ops by `user` and applies them in one write transaction:
+    /// all of them or none. Then brings the search index up to date.
+    pub fn commit(&mut self, user: &str, payloads: Vec<Payload>) -> Result<Vec<Hash>> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        let (mut seq, mut prev) = txn
+            .open_table(store::CHAINS)?
+            .get(self.node.0)?
+            .map(|v| v.value())
+            .map_or((0, Hash::ZERO), |(s, h)| (s, Hash(h)));
+        let mut hlc = local_hlc(&txn)?;
+        let mut hashes = Vec::with_capacity(payloads.len());
+        for payload in payloads {
+            hlc = hlc.tick(self.clock.now_millis());
+            seq += 1;
+            let op = Op {
+                format: OP_FORMAT,
+                node: self.node,
+                seq,
+                hlc,
+                user: user.to_string(),
+                prev,
+                payload,
+            }
+            .sign(&self.key);
+            prev = op.op.hash();
+            apply_op(&txn, &op, false)?;
+            hashes.push(prev);
+        }
+        txn.commit()?;
+        self.catch_up_index(&mut |_, _| {}).map_err(|e| {
+            Error::Index(format!(
+                "the change is saved, but the search index could not be updated ({e}); run `outpost reindex`"
+            ))
+        })?;
+        Ok(hashes)
+    }
+
+    /// Reindexes the articles touched by ops the index has not seen yet.
+    pub fn catch_up_index(&mut self, progress: Progress) -> Result<()> {
+        let from = self.index.state()?.position;
+        let txn = self.db.begin_read()?;
+        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        if from >= log_len {
+            return Ok(());
+        }
+        if from == 0 {
+            drop(txn);
+            return self.rebuild_index(progress);
+        }
+        let log = txn.open_table(store::LOG)?;
+        let ops = txn.open_table(store::OPS)?;
+        let mut touched = std::collections::BTreeSet::new();
+        for entry in log.range(from + 1..)? {
+            let (_, key) = entry?;
+            let Some(bytes) = ops.get(key.value())? else {
+                return Err(Error::Corrupt("the log names an op that is not stored".into()));
+            };
+            let op = crate::model::SignedOp::decode(bytes.value())?;
+            if let Some(article) = op.op.payload.article() {
+                touched.insert(article.clone());
+            }
+        }
+        let articles = txn.open_table(store::ARTICLES)?;
+        let mut records = Vec::with_capacity(touched.len());
+        for id in &touched {
+            let record: Option<ArticleRecord> = store::get(&articles, id.as_str())?;
+            records.extend(record);
+        }
+        let total = records.len() as u64;
+        self.index.apply(&records, &[], log_len, false)?;
+        progress(total, total);
+        Ok(())
+    }
+
+    /// Empties the index and fills it again from the store.
+    pub fn rebuild_index(&mut self, progress: Progress) -> Result<()> {
+        const CHUNK: usize = 5_000;
+        let txn = self.db.begin_read()?;
+        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let articles = txn.open_table(store::ARTICLES)?;
+        let total = articles.len()?;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut done = 0u64;
+        let mut first = true;
+        for entry in articles.iter()? {
+            let (_, value) = entry?;
+            chunk.push(store::decode::<ArticleRecord>(value.value())?);
+            if chunk.len() == CHUNK {
+                done += chunk.len() as u64;
+                // Intermediate commits record position 0: a crash mid-rebuild restarts it.
+                self.index.apply(&chunk, &[], 0, first)?;
+                first = false;
+                chunk.clear();
+                progress(done, total);
+            }
+        }
+        done += chunk.len() as u64;
+        self.index.apply(&chunk, &[], log_len, first)?;
+        progress(done, total);
+        Ok(())
+    }
+
+    pub(crate) fn load_article(&self, id: &ArticleId) -> Result<Option<ArticleRecord>> {
+        let txn = self.db.begin_read()?;
+        store::get(&txn.open_table(store::ARTICLES)?, id.as_str())
+    }
+}
+
+pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
+    txn.open_table(store::META)?;
+    txn.open_table(store::OPS)?;
+    txn.open_table(store::LOG)?;
+    txn.open_table(store::CHAINS)?;
+    txn.open_table(store::NODES)?;
+    txn.open_table(store::USERS)?;
+    txn.open_table(store::CATEGORIES)?;
+    txn.open_table(store::ARTICLES)?;
+    txn.open_table(store::REVISIONS)?;
+    Ok(())
+}
+
+fn local_hlc(txn: &WriteTransaction) -> Result<Hlc> {
+    match txn.open_table(store::META)?.get(meta_keys::HLC)? {
+        Some(v) => store::decode(v.value()),
+        None => Ok(Hlc::default()),
+    }
+}
+
+fn check_office(office: &str) -> Result<()> {
+    if office.trim().is_empty() || office.chars().count() > 80 {
+        return Err(Error::invalid(
+            "the office name must be 1-80 characters, e.g. --office \"Chiang Khong\"",
+        ));
+    }
+    Ok(())
+}
+
+fn map_open_error(e: redb::DatabaseError, dir: &DataDir) -> Error {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => Error::Locked(dir.path().to_path_buf()),
+        other => Error::Store(format!("cannot open {}: {other}", dir.database().display())),
+    }
+}

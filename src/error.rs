@@ -1,0 +1,95 @@
+//! The library's one error type. Messages are lower-case and say what to do next.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in Outpost's core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input was rejected; nothing was changed.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// Several inputs were rejected at once (e.g. a Markdown import); nothing was changed.
+    #[error("{} problem(s) found, nothing was imported:\n{}", .0.len(), .0.join("\n"))]
+    InvalidMany(Vec<String>),
+
+    #[error("{0} not found")]
+    NotFound(String),
+
+    /// The acting user may not do this.
+    #[error("not allowed: {0}")]
+    Denied(String),
+
+    #[error("{path} is not a usable data directory: {reason}")]
+    DataDir { path: PathBuf, reason: String },
+
+    #[error(
+        "the Outpost database in {0} is in use by another Outpost process; close it (or wait for it to finish) and try again"
+    )]
+    Locked(PathBuf),
+
+    #[error("an Outpost node already exists in {0}; use another --data-dir, or remove that directory first if you really mean to start over")]
+    AlreadyInitialized(PathBuf),
+
+    #[error("no Outpost node in {0}; run `outpost init --office NAME` first (or `outpost` alone for a demo)")]
+    NotInitialized(PathBuf),
+
+    #[error("the store is damaged or unreadable: {0}")]
+    Corrupt(String),
+
+    #[error("database error: {0}")]
+    Store(String),
+
+    #[error("search index error: {0}")]
+    Index(String),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+macro_rules! store_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self { Error::Store(e.to_string()) }
+        }
+    )*};
+}
+store_errors!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Index(e.to_string())
+    }
+}
+
+impl From<postcard::Error> for Error {
+    fn from(e: postcard::Error) -> Self {
+        Error::Corrupt(format!("a stored record does not decode ({e})"))
+    }
+}

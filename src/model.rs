@@ -1,0 +1,21 @@
+//! Plain domain data: articles, revisions, operations, categories, users. No IO here.
+
+pub mod article;
+pub mod category;
+pub mod hlc;
+pub mod hs;
+pub mod ids;
+pub mod node;
+pub mod op;
+pub mod user;
+
+pub use article::{
+    ArticleContent, Author, ArticleRecord, Classification, Kind, Lang, Revision, RevisionRecord, Status,
+};
+pub use category::{Category, KnowledgeMap};
+pub use hlc::Hlc;
+pub use hs::HsCode;
+pub use ids::{ArticleId, Hash, NodeId};
+pub use node::{CategoryRecord, NodeInfo};
+pub use op::{Op, Payload, SignedOp};
+pub use user::{Role, User};

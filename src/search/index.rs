@@ -1,0 +1,172 @@
+//! The index on disk (or in RAM for tests): opening, repairing, and applying article changes.
+//! The commit payload records the op-log position the index reflects, so a node can tell on
+//! open how far behind the index is.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::AllQuery;
+use tantivy::schema::Facet;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::analyzer;
+use super::schema::{self, Fields, INDEX_VERSION};
+use crate::error::{Error, Result};
+use crate::model::{ArticleId, ArticleRecord, Status};
+
+/// What the last index commit reflects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexState {
+    pub version: u32,
+    /// The op-log position (see `store::LOG`) of the last op reflected.
+    pub position: u64,
+}
+
+pub struct SearchIndex {
+    pub(super) index: Index,
+    pub(super) reader: IndexReader,
+    writer: Option<IndexWriter>,
+    pub(super) fields: Fields,
+}
+
+impl SearchIndex {
+    /// An index that lives only in memory (tests).
+    pub fn in_ram() -> Result<Self> {
+        let (schema, _) = schema::build();
+        Self::wrap(Index::create_in_ram(schema))
+    }
+
+    /// Opens the index in `dir`, creating it when missing and recreating it when it is damaged
+    /// or of another version. Returns whether it was (re)created empty and must be filled.
+    pub fn open_dir(dir: &Path) -> Result<(Self, bool)> {
+        if let Ok(index) = Index::open_in_dir(dir)
+            && let Ok(opened) = Self::wrap(index)
+            && opened.state().is_ok_and(|s| s.version == INDEX_VERSION)
+        {
+            return Ok((opened, false));
+        }
+        Ok((Self::create_dir(dir)?, true))
+    }
+
+    fn create_dir(dir: &Path) -> Result<Self> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)
+                .map_err(|e| Error::io(format!("cannot remove the old index {}", dir.display()), e))?;
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create the index {}", dir.display()), e))?;
+        let (schema, _) = schema::build();
+        Self::wrap(Index::create_in_dir(dir, schema)?)
+    }
+
+    fn wrap(index: Index) -> Result<Self> {
+        analyzer::register(&index);
+        let fields = schema::fields_of(&index.schema())
+            .ok_or_else(|| Error::Index("the index lacks fields this version needs".into()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: None,
+            fields,
+        })
+    }
+
+    /// The state recorded by the last commit; a fresh index is at position 0.
+    pub fn state(&self) -> Result<IndexState> {
+        let metas = self.index.load_metas()?;
+        match metas.payload {
+            None => Ok(IndexState {
+                version: INDEX_VERSION,
+                position: 0,
+            }),
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| Error::Index(format!("unreadable commit payload ({e})"))),
+        }
+    }
+
+    /// Number of documents searchable now.
+    pub fn doc_count(&self) -> Result<usize> {
+        Ok(self.reader.searcher().search(&AllQuery, &Count)?)
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            self.writer = Some(self.index.writer(64_000_000)?);
+        }
+        self.writer
+            .as_mut()
+            .ok_or_else(|| Error::Index("index writer unavailable".into()))
+    }
+
+    /// Replaces the documents of `articles` (dropping retired ones and `removed`), commits with
+    /// `position` as the payload and reloads the reader so the change is searchable at once.
+    pub fn apply(
+        &mut self,
+        articles: &[ArticleRecord],
+        removed: &[ArticleId],
+        position: u64,
+        reset: bool,
+    ) -> Result<()> {
+        let fields = self.fields;
+        let writer = self.writer()?;
+        if reset {
+            writer.delete_all_documents()?;
+        }
+        for id in removed {
+            writer.delete_term(Term::from_field_text(fields.id, id.as_str()));
+        }
+        for record in articles {
+            writer.delete_term(Term::from_field_text(fields.id, record.id.as_str()));
+            if record.status != Status::Retired {
+                writer.add_document(document(&fields, record))?;
+            }
+        }
+        let payload = serde_json::to_string(&IndexState {
+            version: INDEX_VERSION,
+            position,
+        })
+        .map_err(|e| Error::Index(e.to_string()))?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Where the index lives, for messages.
+    pub fn describe(dir: Option<&PathBuf>) -> String {
+        dir.map_or_else(|| "in memory".to_string(), |d| d.display().to_string())
+    }
+}
+
+fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
+    let c = &record.content;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, record.id.as_str());
+    doc.add_text(f.title, &c.title);
+    doc.add_text(f.summary, &c.summary);
+    doc.add_text(f.tags, c.tags.join(" "));
+    doc.add_text(f.body, &c.body);
+    doc.add_facet(f.category, Facet::from(&format!("/{}", c.category)));
+    for code in &c.hs_codes {
+        for prefix in code.prefixes() {
+            doc.add_text(f.hs, prefix);
+        }
+    }
+    doc.add_text(f.status, record.status.as_str());
+    doc.add_text(f.lang, c.lang.as_str());
+    doc.add_text(f.kind, c.kind.as_str());
+    doc.add_text(f.office, record.origin_office.to_lowercase());
+    doc.add_text(f.classification, c.classification.as_str());
+    for author in &record.authors {
+        doc.add_text(f.authors, author.key());
+    }
+    let millis = i64::try_from(record.updated.millis).unwrap_or(i64::MAX);
+    doc.add_i64(f.updated, millis);
+    doc
+}

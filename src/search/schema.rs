@@ -1,0 +1,77 @@
+//! The index schema. Bodies are not stored in the index: snippets are cut from the text in redb,
+//! which keeps the index about a third of the size.
+
+use tantivy::schema::{
+    FAST, Field, FacetOptions, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+
+use super::analyzer::TEXT_ANALYZER;
+
+/// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
+pub const INDEX_VERSION: u32 = 1;
+
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub tags: Field,
+    pub body: Field,
+    pub category: Field,
+    pub hs: Field,
+    pub status: Field,
+    pub lang: Field,
+    pub kind: Field,
+    pub office: Field,
+    pub classification: Field,
+    pub authors: Field,
+    pub updated: Field,
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        summary: b.add_text_field("summary", text.clone()),
+        tags: b.add_text_field("tags", text.clone()),
+        body: b.add_text_field("body", text),
+        category: b.add_facet_field("category", FacetOptions::default()),
+        hs: b.add_text_field("hs", STRING),
+        status: b.add_text_field("status", STRING),
+        lang: b.add_text_field("lang", STRING),
+        kind: b.add_text_field("kind", STRING),
+        office: b.add_text_field("office", STRING),
+        classification: b.add_text_field("classification", STRING),
+        authors: b.add_text_field("authors", STRING),
+        updated: b.add_i64_field("updated", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Looks the fields up by name in an opened index's schema.
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let f = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        id: f("id")?,
+        title: f("title")?,
+        summary: f("summary")?,
+        tags: f("tags")?,
+        body: f("body")?,
+        category: f("category")?,
+        hs: f("hs")?,
+        status: f("status")?,
+        lang: f("lang")?,
+        kind: f("kind")?,
+        office: f("office")?,
+        classification: f("classification")?,
+        authors: f("authors")?,
+        updated: f("updated")?,
+    })
+}

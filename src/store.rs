@@ -1,0 +1,60 @@
+//! redb tables as typed constants in one place, the schema version, and small typed helpers.
+//!
+//! Keys are fixed-width where possible; values are postcard-encoded records from `model`.
+
+use redb::{ReadableTable, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+/// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
+/// an older one.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Node-local settings: schema version, own node id, HLC, log length.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// The op log, the source of truth: (node, seq) → encoded `SignedOp`.
+pub const OPS: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("ops");
+/// Local apply order: position → (node, seq). The search index records the last position it saw.
+pub const LOG: TableDefinition<u64, ([u8; 16], u64)> = TableDefinition::new("log");
+/// Per node, the highest contiguous seq held and that op's hash: the version vector and chain tip.
+pub const CHAINS: TableDefinition<[u8; 16], (u64, [u8; 32])> = TableDefinition::new("chains");
+
+// Materialized tables: pure functions of the set of ops applied. `state_hash` digests these.
+pub const NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("nodes");
+pub const USERS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new("users");
+pub const CATEGORIES: TableDefinition<&str, &[u8]> = TableDefinition::new("categories");
+pub const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
+pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("revisions");
+
+pub mod meta_keys {
+    pub const SCHEMA: &str = "schema_version";
+    pub const NODE_ID: &str = "node_id";
+    pub const HLC: &str = "hlc";
+    pub const LOG_LEN: &str = "log_len";
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    // Encoding owned plain data into a Vec cannot fail.
+    postcard::to_stdvec(value).unwrap_or_default()
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    postcard::from_bytes(bytes).map_err(Error::from)
+}
+
+/// Reads and decodes one value from a table.
+pub fn get<'a, K, T>(
+    table: &impl ReadableTable<K, &'static [u8]>,
+    key: impl std::borrow::Borrow<K::SelfType<'a>>,
+) -> Result<Option<T>>
+where
+    K: redb::Key + 'static,
+    T: DeserializeOwned,
+{
+    match table.get(key)? {
+        Some(guard) => Ok(Some(decode(guard.value())?)),
+        None => Ok(None),
+    }
+}
