@@ -16,6 +16,10 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(String),
 
+    /// An article id that names nothing here.
+    #[error("article `{0}` not found; `outpost list` or `outpost search` shows the ids")]
+    NoArticle(String),
+
     /// The acting user may not do this.
     #[error("not allowed: {0}")]
     Denied(String),
@@ -28,10 +32,14 @@ pub enum Error {
     )]
     Locked(PathBuf),
 
-    #[error("an Outpost node already exists in {0}; use another --data-dir, or remove that directory first if you really mean to start over")]
+    #[error(
+        "an Outpost node already exists in {0}; use another --data-dir, or remove that directory first if you really mean to start over"
+    )]
     AlreadyInitialized(PathBuf),
 
-    #[error("no Outpost node in {0}; run `outpost init --office NAME` first (or `outpost` alone for a demo)")]
+    #[error(
+        "no Outpost node in {0}; run `outpost init --office NAME` first (or `outpost` alone for a demo)"
+    )]
     NotInitialized(PathBuf),
 
     #[error("the store is damaged or unreadable: {0}")]

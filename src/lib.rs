@@ -4,8 +4,11 @@
 //! Changes are signed operations ([`model::Op`]) appended to a log in redb and applied to
 //! materialized tables in the same transaction; the tantivy index is derived from that log.
 
+pub mod cli;
 pub mod core;
+pub mod demo;
 pub mod error;
+pub mod markdown;
 pub mod model;
 pub mod search;
 pub mod store;

@@ -10,7 +10,8 @@ pub mod op;
 pub mod user;
 
 pub use article::{
-    ArticleContent, Author, ArticleRecord, Classification, Kind, Lang, Revision, RevisionRecord, Status,
+    ArticleContent, ArticleRecord, Author, Classification, Kind, Lang, Revision, RevisionRecord,
+    Status,
 };
 pub use category::{Category, KnowledgeMap};
 pub use hlc::Hlc;

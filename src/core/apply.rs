@@ -6,8 +6,8 @@ use redb::{ReadableTable, WriteTransaction};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleId, ArticleRecord, Author, CategoryRecord, Hash, Hlc, NodeId, NodeInfo, Payload, Role,
-    SignedOp, Status, User, RevisionRecord,
+    ArticleId, ArticleRecord, Author, CategoryRecord, Hash, Hlc, NodeId, NodeInfo, Payload,
+    RevisionRecord, Role, SignedOp, Status, User,
 };
 use crate::store::{self, encode, get, meta_keys};
 
@@ -52,10 +52,7 @@ pub fn apply_op(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<A
     Ok(Applied::New)
 }
 
-pub fn read_u64(
-    table: &impl ReadableTable<&'static str, &'static [u8]>,
-    key: &str,
-) -> Result<u64> {
+pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<u64> {
     match table.get(key)? {
         Some(v) => {
             let bytes: [u8; 8] = v
@@ -100,7 +97,14 @@ fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeIn
     let known: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, o.node.0)?;
     let node = match (known, &o.payload) {
         (Some(node), _) => node,
-        (None, Payload::NodeCreated { office, hq, public_key }) if o.seq == 1 => NodeInfo {
+        (
+            None,
+            Payload::NodeCreated {
+                office,
+                hq,
+                public_key,
+            },
+        ) if o.seq == 1 => NodeInfo {
             id: o.node,
             office: office.clone(),
             hq: *hq,
@@ -132,7 +136,9 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
     match &o.payload {
         Payload::NodeCreated { .. } => {
             if o.seq != 1 {
-                return Err(Error::Denied("a node can only be created by its first op".into()));
+                return Err(Error::Denied(
+                    "a node can only be created by its first op".into(),
+                ));
             }
         }
         // A node's first account is made by the node itself while it starts up.
@@ -150,16 +156,21 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
             let record: Option<ArticleRecord> =
                 get(&txn.open_table(store::ARTICLES)?, article.as_str())?;
             let Some(record) = record else {
-                return Err(Error::NotFound(format!("article `{article}`")));
+                return Err(Error::NoArticle(article.to_string()));
             };
-            let is_author = record.authors.iter().any(|a| a.node == o.node && a.name == o.user);
+            let is_author = record
+                .authors
+                .iter()
+                .any(|a| a.node == o.node && a.name == o.user);
             let allowed = match status {
                 Status::Published => is_admin && node.hq,
                 Status::Draft | Status::Retired => is_admin || is_author,
             };
             if !allowed {
                 let why = match status {
-                    Status::Published => "only an administrator on the HQ node may publish directly (review comes later)",
+                    Status::Published => {
+                        "only an administrator on the HQ node may publish directly (review comes later)"
+                    }
                     _ => "only the article's authors or an administrator may change its status",
                 };
                 return Err(Error::Denied(why.into()));
@@ -184,7 +195,9 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
             crate::model::user::check_user_name(name)?;
             let mut users = txn.open_table(store::USERS)?;
             if users.get((o.node.0, name.as_str()))?.is_some() {
-                return Err(Error::invalid(format!("an account `{name}` already exists")));
+                return Err(Error::invalid(format!(
+                    "an account `{name}` already exists"
+                )));
             }
             let user = User {
                 node: o.node,
@@ -214,7 +227,7 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
         Payload::StatusSet { article, status } => {
             let mut table = txn.open_table(store::ARTICLES)?;
             let mut record: ArticleRecord = get(&table, article.as_str())?
-                .ok_or_else(|| Error::NotFound(format!("article `{article}`")))?;
+                .ok_or_else(|| Error::NoArticle(article.to_string()))?;
             if (o.hlc, o.node) > (record.status_hlc, record.status_node) {
                 record.status = *status;
                 record.status_hlc = o.hlc;
@@ -329,8 +342,9 @@ fn add_revision(
     // Show the latest head: the greatest (hlc, node) of its maker.
     let mut best: Option<(Hlc, NodeId, Hash, crate::model::ArticleContent)> = None;
     for head in &record.heads {
-        let r: RevisionRecord = get(&revisions, head.0)?
-            .ok_or_else(|| Error::Corrupt(format!("head {} has no revision record", head.short())))?;
+        let r: RevisionRecord = get(&revisions, head.0)?.ok_or_else(|| {
+            Error::Corrupt(format!("head {} has no revision record", head.short()))
+        })?;
         if best.as_ref().is_none_or(|b| (r.hlc, r.node) > (b.0, b.1)) {
             best = Some((r.hlc, r.node, *head, r.revision.content));
         }

@@ -3,8 +3,8 @@
 use super::Replica;
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleContent, ArticleId, Classification, Hash, HsCode, Kind, Lang, Payload, Revision,
-    Status, User,
+    ArticleContent, ArticleId, Classification, Hash, HsCode, Kind, Lang, Payload, Revision, Status,
+    User,
 };
 
 /// A new article as its author gives it.
@@ -37,7 +37,18 @@ impl ArticlePatch {
         macro_rules! set {
             ($($field:ident),*) => {$( if let Some(v) = self.$field { c.$field = v; } )*};
         }
-        set!(title, summary, body, category, tags, hs_codes, lang, kind, classification, review_by);
+        set!(
+            title,
+            summary,
+            body,
+            category,
+            tags,
+            hs_codes,
+            lang,
+            kind,
+            classification,
+            review_by
+        );
         c.normalized()
     }
 }
@@ -72,7 +83,7 @@ impl Replica {
     pub fn payload_for_edit(&self, id: &ArticleId, patch: ArticlePatch) -> Result<Option<Payload>> {
         let record = self
             .load_article(id)?
-            .ok_or_else(|| Error::NotFound(format!("article `{id}`")))?;
+            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
         let content = patch.apply_to(record.content.clone());
         content.check_fields()?;
         self.check_category(&content.category)?;
@@ -91,31 +102,40 @@ impl Replica {
         Ok(id)
     }
 
-    /// Records an edit as a new revision; `None` when nothing changed.
+    /// Records an edit as a new revision and returns its id; `None` when nothing changed.
     pub fn edit_article(
         &mut self,
         user: &User,
         id: &str,
         patch: ArticlePatch,
     ) -> Result<Option<Hash>> {
-        let id = ArticleId::parse(id)
-            .map_err(|_| Error::NotFound(format!("article `{id}`")))?;
-        match self.payload_for_edit(&id, patch)? {
-            None => Ok(None),
-            Some(payload) => Ok(self.commit(&user.name, vec![payload])?.pop()),
-        }
+        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle(id.to_string()))?;
+        let Some(payload) = self.payload_for_edit(&id, patch)? else {
+            return Ok(None);
+        };
+        let revision = match &payload {
+            Payload::RevisionAdded { revision, .. } => revision.id(),
+            _ => return Err(Error::invalid("an edit must add a revision")),
+        };
+        self.commit(&user.name, vec![payload])?;
+        Ok(Some(revision))
     }
 
     pub fn set_status(&mut self, user: &User, id: &str, status: Status) -> Result<()> {
-        let id = ArticleId::parse(id)
-            .map_err(|_| Error::NotFound(format!("article `{id}`")))?;
+        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle(id.to_string()))?;
         let record = self
             .load_article(&id)?
-            .ok_or_else(|| Error::NotFound(format!("article `{id}`")))?;
+            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
         if record.status == status {
             return Err(Error::invalid(format!("`{id}` is already {status}")));
         }
-        self.commit(&user.name, vec![Payload::StatusSet { article: id, status }])?;
+        self.commit(
+            &user.name,
+            vec![Payload::StatusSet {
+                article: id,
+                status,
+            }],
+        )?;
         Ok(())
     }
 }

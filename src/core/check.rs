@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use redb::{ReadableTableMetadata, TableHandle, Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{
+    Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle,
+};
 use serde::Serialize;
 
 use super::Replica;
@@ -65,7 +67,10 @@ impl Replica {
                 }
             };
             if op.op.node != node || op.op.seq != seq {
-                problems.push(format!("op stored as {seq} of node {} claims another place", node.short()));
+                problems.push(format!(
+                    "op stored as {seq} of node {} claims another place",
+                    node.short()
+                ));
             }
             let key = match (&op.op.payload, keys.get(&node)) {
                 (Payload::NodeCreated { public_key, .. }, _) if seq == 1 => Some(*public_key),
@@ -77,7 +82,10 @@ impl Replica {
                         problems.push(e.to_string());
                     }
                 }
-                None => problems.push(format!("op {seq} of node {} has no known signer", node.short())),
+                None => problems.push(format!(
+                    "op {seq} of node {} has no known signer",
+                    node.short()
+                )),
             }
             let (tip_seq, tip_hash) = tips.get(&node).copied().unwrap_or((0, Hash::ZERO));
             if seq != tip_seq + 1 || op.op.prev != tip_hash {
@@ -90,8 +98,8 @@ impl Replica {
         }
 
         // 2. Replaying the log in its order must reproduce the materialized state.
-        let replayed = Database::builder()
-            .create_with_backend(redb::backends::InMemoryBackend::new())?;
+        let replayed =
+            Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
         let log = txn.open_table(store::LOG)?;
         {
             let w = replayed.begin_write()?;
@@ -99,12 +107,21 @@ impl Replica {
             for entry in log.iter()? {
                 let (position, key) = entry?;
                 let Some(bytes) = ops_table.get(key.value())? else {
-                    problems.push(format!("log position {} names a missing op", position.value()));
+                    problems.push(format!(
+                        "log position {} names a missing op",
+                        position.value()
+                    ));
                     continue;
                 };
-                let Ok(op) = SignedOp::decode(bytes.value()) else { continue };
+                let Ok(op) = SignedOp::decode(bytes.value()) else {
+                    continue;
+                };
                 if let Err(e) = apply_op(&w, &op, false) {
-                    problems.push(format!("replaying op {} of node {} fails: {e}", op.op.seq, op.op.node.short()));
+                    problems.push(format!(
+                        "replaying op {} of node {} fails: {e}",
+                        op.op.seq,
+                        op.op.node.short()
+                    ));
                 }
             }
             w.commit()?;
@@ -149,7 +166,12 @@ impl Replica {
 
     /// Rewrites one stored op's bytes, bypassing every check — only for tests of `check`.
     #[cfg(test)]
-    pub(crate) fn tamper_op(&self, node: NodeId, seq: u64, edit: impl Fn(&mut SignedOp)) -> Result<()> {
+    pub(crate) fn tamper_op(
+        &self,
+        node: NodeId,
+        seq: u64,
+        edit: impl Fn(&mut SignedOp),
+    ) -> Result<()> {
         let txn = self.db.begin_write()?;
         {
             let mut ops = txn.open_table(store::OPS)?;

@@ -53,7 +53,8 @@ impl DataDir {
                 "it is a file, not a directory; pass another --data-dir".into(),
             ));
         }
-        std::fs::create_dir_all(&self.0).map_err(|e| unusable(format!("cannot create it ({e})")))?;
+        std::fs::create_dir_all(&self.0)
+            .map_err(|e| unusable(format!("cannot create it ({e})")))?;
         let probe = self.0.join(".outpost-write-test");
         std::fs::write(&probe, b"")
             .and_then(|()| std::fs::remove_file(&probe))

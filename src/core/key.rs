@@ -58,10 +58,16 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map_err(|e| Error::io("stat", e))?.permissions().mode();
+            let mode = fs::metadata(&path)
+                .map_err(|e| Error::io("stat", e))?
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(write(&path, &key).is_err(), "an existing key is never overwritten");
+        assert!(
+            write(&path, &key).is_err(),
+            "an existing key is never overwritten"
+        );
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Reading the materialized state: articles, history, categories, accounts, nodes, search.
 
-use redb::{ReadableTableMetadata, ReadableDatabase, ReadableTable};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use serde::Serialize;
 
 use super::Replica;
@@ -23,6 +23,8 @@ pub struct ArticleFilter {
     pub status: Option<Status>,
     /// Drafts are listed only for their authors; `None` lists published work only.
     pub viewer: Option<Author>,
+    /// Every draft, whoever wrote it (export and administration).
+    pub all_drafts: bool,
 }
 
 /// An article with its revision history, oldest first.
@@ -93,6 +95,7 @@ impl Replica {
                 .as_ref()
                 .is_none_or(|c| is_within(&record.content.category, c));
             let visible = record.status != Status::Draft
+                || filter.all_drafts
                 || filter
                     .viewer
                     .as_ref()
@@ -112,7 +115,8 @@ impl Replica {
         }
         let txn = self.read()?;
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index.search(request, &|id| store::get(&articles, id.as_str()))
+        self.index
+            .search(request, &|id| store::get(&articles, id.as_str()))
     }
 
     /// The Knowledge Map, parents before children.
@@ -130,8 +134,7 @@ impl Replica {
 
     pub fn check_category(&self, id: &str) -> Result<Category> {
         let txn = self.read()?;
-        let record: Option<CategoryRecord> =
-            store::get(&txn.open_table(store::CATEGORIES)?, id)?;
+        let record: Option<CategoryRecord> = store::get(&txn.open_table(store::CATEGORIES)?, id)?;
         record.map(|r| r.category).ok_or_else(|| {
             Error::invalid(format!(
                 "unknown category `{id}`: run `outpost categories` to see the valid ids"
@@ -169,7 +172,11 @@ impl Replica {
                 .ok_or_else(|| Error::invalid("no accounts on this node")),
             None => Err(Error::invalid(format!(
                 "this node has several accounts ({}): say who you are with --user NAME or OUTPOST_USER",
-                users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>().join(", ")
+                users
+                    .iter()
+                    .map(|u| u.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -217,7 +224,5 @@ impl Replica {
 }
 
 fn not_found(id: &str) -> Error {
-    Error::NotFound(format!(
-        "article `{id}`; `outpost list` or `outpost search` shows the ids"
-    ))
+    Error::NoArticle(id.to_string())
 }

@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
-use redb::{ReadableTableMetadata, Database, ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::apply::{apply_op, read_u64};
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
 use crate::error::{Error, Result};
-use crate::model::{ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role};
 use crate::model::op::OP_FORMAT;
+use crate::model::{ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role};
 use crate::search::SearchIndex;
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
 
@@ -260,7 +260,9 @@ impl Replica {
         for entry in log.range(from + 1..)? {
             let (_, key) = entry?;
             let Some(bytes) = ops.get(key.value())? else {
-                return Err(Error::Corrupt("the log names an op that is not stored".into()));
+                return Err(Error::Corrupt(
+                    "the log names an op that is not stored".into(),
+                ));
             };
             let op = crate::model::SignedOp::decode(bytes.value())?;
             if let Some(article) = op.op.payload.article() {

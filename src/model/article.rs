@@ -112,10 +112,14 @@ impl ArticleContent {
     /// Checks what does not need the store (the category is checked by the core).
     pub fn check_fields(&self) -> Result<()> {
         if self.title.trim().is_empty() {
-            return Err(Error::invalid("the title is empty: give the article a title"));
+            return Err(Error::invalid(
+                "the title is empty: give the article a title",
+            ));
         }
         if self.title.chars().count() > 200 {
-            return Err(Error::invalid("the title is longer than 200 characters: shorten it"));
+            return Err(Error::invalid(
+                "the title is longer than 200 characters: shorten it",
+            ));
         }
         if let Some(date) = &self.review_by {
             parse_date(date)?;

@@ -87,10 +87,16 @@ impl KnowledgeMap {
                             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 });
             if !well_formed {
-                return Err(Error::invalid(format!("category id `{}` is malformed", cat.id)));
+                return Err(Error::invalid(format!(
+                    "category id `{}` is malformed",
+                    cat.id
+                )));
             }
             if cat.en.trim().is_empty() {
-                return Err(Error::invalid(format!("category `{}` has no English name", cat.id)));
+                return Err(Error::invalid(format!(
+                    "category `{}` has no English name",
+                    cat.id
+                )));
             }
             if let Some(parent) = cat.parent()
                 && !seen.contains_key(parent)
@@ -101,7 +107,10 @@ impl KnowledgeMap {
                 )));
             }
             if seen.insert(cat.id.clone(), ()).is_some() {
-                return Err(Error::invalid(format!("category `{}` appears twice", cat.id)));
+                return Err(Error::invalid(format!(
+                    "category `{}` appears twice",
+                    cat.id
+                )));
             }
         }
         Ok(KnowledgeMap {
@@ -121,7 +130,11 @@ mod tests {
     #[test]
     fn the_shipped_map_parses_with_seven_top_categories_and_forty_sub_groups() {
         let map = KnowledgeMap::builtin();
-        let top = map.categories.iter().filter(|c| c.parent().is_none()).count();
+        let top = map
+            .categories
+            .iter()
+            .filter(|c| c.parent().is_none())
+            .count();
         assert_eq!(top, 7);
         assert!(map.categories.len() - top >= 40);
         assert!(map.categories.iter().all(|c| !c.th.is_empty()));

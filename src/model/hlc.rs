@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Default, Serialize, Deserialize,
+)]
 pub struct Hlc {
     /// Milliseconds since the Unix epoch (UTC).
     pub millis: u64,
@@ -56,6 +58,12 @@ mod tests {
         };
         assert!(t.tick(500) > t);
         assert!(t.tick(1000) > t);
-        assert_eq!(t.tick(2000), Hlc { millis: 2000, counter: 0 });
+        assert_eq!(
+            t.tick(2000),
+            Hlc {
+                millis: 2000,
+                counter: 0
+            }
+        );
     }
 }

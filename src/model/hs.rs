@@ -89,7 +89,10 @@ mod tests {
             ("4403.49.10", "4403.49.10"),
             ("4403491000", "4403.49.10.00"),
         ] {
-            assert_eq!(HsCode::parse(input).map(|c| c.to_string()).ok(), Some(shown.to_string()));
+            assert_eq!(
+                HsCode::parse(input).map(|c| c.to_string()).ok(),
+                Some(shown.to_string())
+            );
         }
     }
 
@@ -103,6 +106,9 @@ mod tests {
     #[test]
     fn prefixes_cover_chapter_to_full_code() {
         let code = HsCode::parse("0901.21.10").expect("valid");
-        assert_eq!(code.prefixes().collect::<Vec<_>>(), ["09", "0901", "090121", "09012110"]);
+        assert_eq!(
+            code.prefixes().collect::<Vec<_>>(),
+            ["09", "0901", "090121", "09012110"]
+        );
     }
 }

@@ -93,7 +93,8 @@ pub struct ArticleId(String);
 impl ArticleId {
     pub fn parse(s: &str) -> Result<Self> {
         let ok = (3..=64).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-');
         if ok {
             Ok(ArticleId(s.to_string()))
@@ -129,10 +130,12 @@ impl fmt::Display for ArticleId {
 
 pub fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 pub fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {

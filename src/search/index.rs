@@ -51,8 +51,9 @@ impl SearchIndex {
 
     fn create_dir(dir: &Path) -> Result<Self> {
         if dir.exists() {
-            std::fs::remove_dir_all(dir)
-                .map_err(|e| Error::io(format!("cannot remove the old index {}", dir.display()), e))?;
+            std::fs::remove_dir_all(dir).map_err(|e| {
+                Error::io(format!("cannot remove the old index {}", dir.display()), e)
+            })?;
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create the index {}", dir.display()), e))?;

@@ -82,9 +82,8 @@ impl SearchIndex {
             clauses.push((Occur::Must, term(f.status, status.as_str())));
         }
         // Visibility: published and reviewed work for everyone, drafts for their authors.
-        let mut visible: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Should, term(f.status, Status::Published.as_str())),
-        ];
+        let mut visible: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, term(f.status, Status::Published.as_str()))];
         if let Some(viewer) = &request.viewer {
             visible.push((Occur::Should, term(f.authors, &viewer.key())));
         }
@@ -146,7 +145,11 @@ impl SearchIndex {
 /// Normalises an HS prefix filter: digits only, 2 to 10 of them.
 fn hs_prefix(input: &str) -> Result<String> {
     let digits: String = input.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    if digits.len() >= 2 && digits.len() <= 10 && digits.len() % 2 == 0 && digits.chars().all(|c| c.is_ascii_digit()) {
+    if digits.len() >= 2
+        && digits.len() <= 10
+        && digits.len() % 2 == 0
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
         Ok(digits)
     } else {
         Err(Error::invalid(format!(
@@ -170,7 +173,11 @@ fn snippet_for(generator: &SnippetGenerator, record: &ArticleRecord) -> Snippet 
     }
     Snippet {
         text: snippet.fragment().to_string(),
-        highlights: snippet.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+        highlights: snippet
+            .highlighted()
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect(),
     }
 }
 

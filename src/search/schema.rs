@@ -2,7 +2,7 @@
 //! which keeps the index about a third of the size.
 
 use tantivy::schema::{
-    FAST, Field, FacetOptions, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions,
 };
 

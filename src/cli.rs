@@ -1,0 +1,99 @@
+//! The command line: one function per command over `&Replica`. Prints text, or JSON with
+//! `--json`. Errors go to stderr with a message that says what to do; nothing here holds
+//! business rules.
+
+mod args;
+mod articles;
+mod node;
+mod output;
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+use crate::core::{DataDir, Replica};
+use crate::error::{Error, Result};
+
+/// Runs the command line; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    let dir = DataDir::resolve(cli.data_dir.clone())?;
+    let Some(command) = cli.command else {
+        return open_tui(&dir, cli.user.as_deref());
+    };
+    match command {
+        Command::Init(a) => node::init(&dir, a),
+        other => {
+            let mut replica = open(&dir)?;
+            node::run(&mut replica, cli.user.as_deref(), other)
+        }
+    }
+}
+
+/// Opens a node, showing a progress bar on a terminal when the index must be rebuilt.
+pub(crate) fn open(dir: &DataDir) -> Result<Replica> {
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let terminal = std::io::stderr().is_terminal();
+    Replica::open_with_progress(dir, &mut |done, total| {
+        if !terminal || total < 1_000 {
+            return;
+        }
+        let b = bar.get_or_insert_with(|| {
+            let b = indicatif::ProgressBar::new(total);
+            b.set_message("rebuilding the search index");
+            b
+        });
+        b.set_position(done);
+        if done >= total {
+            b.finish_and_clear();
+        }
+    })
+}
+
+fn open_tui(dir: &DataDir, user: Option<&str>) -> Result<i32> {
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "outpost: no terminal here, so the interactive interface cannot start.\n\
+             Run a command instead, e.g. `outpost search timber` (see `outpost --help`)."
+        );
+        return Ok(2);
+    }
+    let mut replica = if dir.is_initialized() {
+        open(dir)?
+    } else {
+        eprintln!(
+            "No knowledge base in {} yet: creating a demo one…",
+            dir.path().display()
+        );
+        node::create_demo(dir)?
+    };
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let _ = (&mut replica, viewer); // TEMP-TUI
+    Ok(0)
+}
+
+/// Reads an article body from a file, or from standard input for `-`.
+pub(crate) fn read_body(source: &str) -> Result<String> {
+    let bytes = if source == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| Error::io("cannot read the body from standard input", e))?;
+        buf
+    } else {
+        std::fs::read(source).map_err(|e| Error::io(format!("cannot read {source}"), e))?
+    };
+    String::from_utf8(bytes)
+        .map_err(|_| Error::invalid("the body is not UTF-8 text; save it as UTF-8 and try again"))
+}

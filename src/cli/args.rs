@@ -1,0 +1,166 @@
+//! Command-line arguments (clap derive). Names and flags follow DESIGN.md's CLI contract.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "outpost",
+    version,
+    about = "Offline knowledge base for customs officers"
+)]
+pub struct Cli {
+    /// Where this node's data lives (default: OUTPOST_HOME, else the platform data dir).
+    #[arg(long, global = true, env = "OUTPOST_HOME", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The acting account (default: OUTPOST_USER, else the only account on the node).
+    #[arg(long, global = true, env = "OUTPOST_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a node in the data directory.
+    Init(InitArgs),
+    /// Write a new article (body from --body-file, or from standard input when piped).
+    Add(AddArgs),
+    /// Record a new revision of an article.
+    Edit(EditArgs),
+    /// Show an article with its metadata and revision history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List articles, most recently updated first.
+    List {
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retire an article: it stays in history but no longer appears in lists and searches.
+    Retire { id: String },
+    /// Publish an article directly (an administrator on the HQ node).
+    Publish { id: String },
+    /// Search the knowledge base.
+    Search(SearchArgs),
+    /// List the Knowledge Map's categories.
+    Categories {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import Markdown files with YAML front matter from a directory.
+    ImportMd {
+        dir: PathBuf,
+        /// Publish what is imported (an administrator on the HQ node).
+        #[arg(long)]
+        publish: bool,
+    },
+    /// Export every article as a Markdown file with YAML front matter.
+    ExportMd { dir: PathBuf },
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Verify signatures, hash chains, the materialized tables and the index.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The office (border post or HQ unit) this node serves.
+    #[arg(long)]
+    pub office: String,
+    /// This node is headquarters: the authority for privileged operations.
+    #[arg(long)]
+    pub hq: bool,
+    /// Name of the administrator account to create.
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+    /// Load the demo knowledge.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Fields shared by `add` and `edit`.
+#[derive(Debug, Args)]
+pub struct ArticleFields {
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Comma-separated tags.
+    #[arg(long)]
+    pub tags: Option<String>,
+    /// Comma-separated HS codes (4, 6, 8 or 10 digits, dotted or not).
+    #[arg(long)]
+    pub hs: Option<String>,
+    /// en, th or ko (default: detected from the text).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// procedure, technique, case, lesson or regulation-note.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// public, customs-only or restricted.
+    #[arg(long)]
+    pub classification: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    pub review_by: Option<String>,
+    /// Read the body from this file (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long)]
+    pub category: String,
+    /// A readable id (lower-case letters, digits, hyphens); random when omitted.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Publish at once (an administrator on the HQ node).
+    #[arg(long)]
+    pub publish: bool,
+    #[command(flatten)]
+    pub fields: ArticleFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    #[command(flatten)]
+    pub fields: ArticleFields,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The words to look for.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Only this category and its sub-groups.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only articles with an HS code starting with this prefix.
+    #[arg(long)]
+    pub hs: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,300 @@
+//! Article commands: add, edit, show, list, retire, publish, search.
+
+use std::io::IsTerminal;
+
+use super::args::{AddArgs, ArticleFields, Command, EditArgs, SearchArgs};
+use super::{output, read_body};
+use crate::core::{ArticleFilter, ArticlePatch, NewArticle, Replica};
+use crate::error::{Error, Result};
+use crate::markdown::detect_lang;
+use crate::model::{ArticleContent, ArticleId, HsCode, Status};
+use crate::search::SearchRequest;
+
+pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
+    match command {
+        Command::Add(a) => add(replica, user, a),
+        Command::Edit(a) => edit(replica, user, a),
+        Command::Show { id, json } => show(replica, &id, json),
+        Command::List {
+            category,
+            status,
+            json,
+        } => list(replica, user, category, status, json),
+        Command::Retire { id } => set_status(replica, user, &id, Status::Retired),
+        Command::Publish { id } => set_status(replica, user, &id, Status::Published),
+        Command::Search(a) => search(replica, user, a),
+        _ => Err(Error::invalid("this command is not an article command")),
+    }
+}
+
+fn tags(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn add(replica: &mut Replica, user: Option<&str>, a: AddArgs) -> Result<i32> {
+    let user = replica.resolve_user(user)?;
+    let f = a.fields;
+    let body = match &f.body_file {
+        Some(source) => read_body(source)?,
+        None if !std::io::stdin().is_terminal() => read_body("-")?,
+        None => String::new(),
+    };
+    let content = ArticleContent {
+        lang: match &f.lang {
+            Some(l) => l.parse()?,
+            None => detect_lang(&format!("{}\n{body}", a.title)),
+        },
+        title: a.title,
+        summary: f.summary.unwrap_or_default(),
+        body,
+        category: a.category,
+        tags: f.tags.as_deref().map(tags).unwrap_or_default(),
+        hs_codes: f
+            .hs
+            .as_deref()
+            .map(HsCode::parse_list)
+            .transpose()?
+            .unwrap_or_default(),
+        kind: f
+            .kind
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(crate::model::Kind::Procedure),
+        classification: f
+            .classification
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(crate::model::Classification::Public),
+        review_by: f.review_by,
+    };
+    let id = a.id.as_deref().map(ArticleId::parse).transpose()?;
+    let id = replica.add_article(
+        &user,
+        NewArticle {
+            id,
+            content,
+            publish: a.publish,
+        },
+    )?;
+    if f.json {
+        output::json(&serde_json::json!({ "id": id.to_string() }))?;
+    } else {
+        println!("Added {id}");
+    }
+    Ok(0)
+}
+
+fn patch_from(
+    title: Option<String>,
+    category: Option<String>,
+    f: &ArticleFields,
+) -> Result<ArticlePatch> {
+    Ok(ArticlePatch {
+        title,
+        category,
+        summary: f.summary.clone(),
+        body: f.body_file.as_deref().map(read_body).transpose()?,
+        tags: f.tags.as_deref().map(tags),
+        hs_codes: f.hs.as_deref().map(HsCode::parse_list).transpose()?,
+        lang: f.lang.as_deref().map(str::parse).transpose()?,
+        kind: f.kind.as_deref().map(str::parse).transpose()?,
+        classification: f.classification.as_deref().map(str::parse).transpose()?,
+        review_by: f.review_by.clone().map(Some),
+    })
+}
+
+fn edit(replica: &mut Replica, user: Option<&str>, a: EditArgs) -> Result<i32> {
+    let user = replica.resolve_user(user)?;
+    let patch = patch_from(a.title, a.category, &a.fields)?;
+    let revision = replica.edit_article(&user, &a.id, patch)?;
+    match (a.fields.json, revision) {
+        (true, r) => output::json(&serde_json::json!({
+            "id": a.id, "revision": r.map(|h| h.to_string()), "changed": r.is_some()
+        }))?,
+        (false, Some(r)) => println!("Saved revision {} of {}", r.short(), a.id),
+        (false, None) => println!("Nothing changed in {}", a.id),
+    }
+    Ok(0)
+}
+
+fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
+    let view = replica.article(id)?;
+    let r = &view.record;
+    let c = &r.content;
+    let authors: Vec<&str> = r.authors.iter().map(|a| a.name.as_str()).collect();
+    let history: Vec<serde_json::Value> = view
+        .history
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "revision": h.revision.id().to_string(),
+                "parents": h.revision.parents.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "author": h.author,
+                "node": h.node.to_string(),
+                "time": h.hlc.display(),
+                "title": h.revision.content.title,
+            })
+        })
+        .collect();
+    if json {
+        output::json(&serde_json::json!({
+            "id": r.id.to_string(),
+            "title": c.title,
+            "summary": c.summary,
+            "body": c.body,
+            "category": c.category,
+            "tags": c.tags,
+            "hs_codes": c.hs_codes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "lang": c.lang,
+            "kind": c.kind,
+            "classification": c.classification,
+            "status": r.status,
+            "review_by": c.review_by,
+            "origin_office": r.origin_office,
+            "authors": authors,
+            "created": r.created.display(),
+            "updated": r.updated.display(),
+            "current_revision": r.current.to_string(),
+            "heads": r.heads.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "in_conflict": r.in_conflict(),
+            "history": history,
+        }))?;
+        return Ok(0);
+    }
+    let category = replica
+        .check_category(&c.category)
+        .map(|cat| format!("{} ({})", cat.en, cat.id))
+        .unwrap_or_else(|_| c.category.clone());
+    println!(
+        "{}\n{}",
+        c.title,
+        "=".repeat(c.title.chars().count().min(78))
+    );
+    println!(
+        "id: {}   status: {}   {} · {} · {}",
+        r.id, r.status, c.lang, c.kind, c.classification
+    );
+    println!("category: {category}");
+    if !c.hs_codes.is_empty() {
+        let codes: Vec<String> = c.hs_codes.iter().map(ToString::to_string).collect();
+        println!("HS codes: {}", codes.join(", "));
+    }
+    if !c.tags.is_empty() {
+        println!("tags: {}", c.tags.join(", "));
+    }
+    println!(
+        "office: {}   authors: {}",
+        r.origin_office,
+        authors.join(", ")
+    );
+    println!(
+        "created {}   updated {}",
+        r.created.display(),
+        r.updated.display()
+    );
+    if let Some(date) = &c.review_by {
+        println!("review by: {date}");
+    }
+    if !c.summary.is_empty() {
+        println!("\n{}", c.summary);
+    }
+    println!("\n{}", c.body.trim_end());
+    println!("\nHistory ({} revisions):", view.history.len());
+    for h in &view.history {
+        println!(
+            "  {}  {}  {}",
+            h.revision.id().short(),
+            h.hlc.display(),
+            h.author
+        );
+    }
+    Ok(0)
+}
+
+fn list(
+    replica: &Replica,
+    user: Option<&str>,
+    category: Option<String>,
+    status: Option<String>,
+    json: bool,
+) -> Result<i32> {
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let filter = ArticleFilter {
+        category,
+        status: status.as_deref().map(str::parse).transpose()?,
+        viewer,
+        all_drafts: false,
+    };
+    let records = replica.list_articles(&filter)?;
+    if json {
+        let rows: Vec<serde_json::Value> = records
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id.to_string(),
+                    "title": r.content.title,
+                    "category": r.content.category,
+                    "status": r.status,
+                    "lang": r.content.lang,
+                    "kind": r.content.kind,
+                    "updated": r.updated.display(),
+                })
+            })
+            .collect();
+        output::json(&rows)?;
+    } else {
+        for r in &records {
+            println!(
+                "{:<34} {:<9} {:<34} {}",
+                r.id, r.status, r.content.category, r.content.title
+            );
+        }
+        println!("{} articles", records.len());
+    }
+    Ok(0)
+}
+
+fn set_status(replica: &mut Replica, user: Option<&str>, id: &str, status: Status) -> Result<i32> {
+    let user = replica.resolve_user(user)?;
+    replica.set_status(&user, id, status)?;
+    println!("{id} is now {status}");
+    Ok(0)
+}
+
+fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let request = SearchRequest {
+        text: a.query.join(" "),
+        category: a.category,
+        hs: a.hs,
+        status: a.status.as_deref().map(str::parse).transpose()?,
+        limit: a.limit,
+        viewer,
+    };
+    let started = std::time::Instant::now();
+    let hits = replica.search(&request)?;
+    let elapsed = started.elapsed();
+    if a.json {
+        output::json(&hits)?;
+        return Ok(0);
+    }
+    for (i, hit) in hits.iter().enumerate() {
+        println!("{:>2}. {}  [{}]", i + 1, hit.title, hit.id);
+        println!(
+            "    {} · {} · score {:.2}",
+            hit.category, hit.status, hit.score
+        );
+        println!("    {}", output::mark(&hit.snippet, &hit.highlights));
+    }
+    println!(
+        "{} results in {:.1} ms",
+        hits.len(),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    Ok(0)
+}

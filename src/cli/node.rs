@@ -1,0 +1,141 @@
+//! Node-level commands: init, categories, import/export, reindex, check; and dispatch.
+
+use std::time::Instant;
+
+use super::args::{Command, InitArgs};
+use super::{articles, output};
+use crate::core::{DataDir, InitOptions, Replica};
+use crate::error::Result;
+
+pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
+    let started = Instant::now();
+    let options = InitOptions {
+        office: a.office,
+        hq: a.hq,
+        admin: a.admin,
+    };
+    let mut replica = Replica::create(dir, &options)?;
+    let info = replica.node_info()?;
+    println!(
+        "Created {} node {} for {} in {}",
+        if info.hq { "HQ" } else { "post" },
+        info.id.short(),
+        info.office,
+        dir.path().display()
+    );
+    println!("Administrator account: {}", options.admin);
+    if a.demo {
+        let user = replica.resolve_user(Some(&options.admin))?;
+        let report = crate::demo::load(&mut replica, &user)?;
+        println!("Loaded {} demo articles", report.created.len());
+    }
+    println!("Done in {:.2} s", started.elapsed().as_secs_f64());
+    Ok(0)
+}
+
+/// The node plain `outpost` makes on an empty data directory: a demo HQ with the demo articles.
+pub fn create_demo(dir: &DataDir) -> Result<Replica> {
+    let options = crate::demo::demo_node_options();
+    let mut replica = Replica::create(dir, &options)?;
+    let user = replica.resolve_user(Some(&options.admin))?;
+    crate::demo::load(&mut replica, &user)?;
+    Ok(replica)
+}
+
+pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
+    match command {
+        Command::Init(_) => unreachable_init(),
+        Command::Categories { json } => categories(replica, json),
+        Command::ImportMd { dir, publish } => {
+            let user = replica.resolve_user(user)?;
+            let report = replica.import_markdown_dir(&user, &dir, publish)?;
+            println!(
+                "Imported from {}: {} new, {} updated, {} unchanged",
+                dir.display(),
+                report.created.len(),
+                report.updated.len(),
+                report.unchanged.len()
+            );
+            Ok(0)
+        }
+        Command::ExportMd { dir } => {
+            let count = replica.export_markdown_dir(&dir)?;
+            println!("Exported {count} articles to {}", dir.display());
+            Ok(0)
+        }
+        Command::Reindex => {
+            let started = Instant::now();
+            replica.rebuild_index(&mut |_, _| {})?;
+            println!("Reindexed in {:.2} s", started.elapsed().as_secs_f64());
+            Ok(0)
+        }
+        Command::Check { json } => check(replica, json),
+        other => articles::run(replica, user, other),
+    }
+}
+
+fn unreachable_init() -> Result<i32> {
+    Err(crate::Error::invalid(
+        "init is handled before the node is opened",
+    ))
+}
+
+fn categories(replica: &Replica, json: bool) -> Result<i32> {
+    let categories = replica.categories()?;
+    if json {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            id: &'a str,
+            name: &'a str,
+            name_th: &'a str,
+            name_ko: &'a str,
+            parent: Option<&'a str>,
+        }
+        let rows: Vec<Row> = categories
+            .iter()
+            .map(|c| Row {
+                id: &c.id,
+                name: &c.en,
+                name_th: &c.th,
+                name_ko: &c.ko,
+                parent: c.parent(),
+            })
+            .collect();
+        output::json(&rows)?;
+    } else {
+        for c in &categories {
+            let indent = if c.parent().is_some() { "  " } else { "" };
+            println!("{indent}{:<48} {}", c.id, c.en);
+        }
+    }
+    Ok(0)
+}
+
+fn check(replica: &Replica, json: bool) -> Result<i32> {
+    let report = replica.check()?;
+    if json {
+        output::json(&serde_json::json!({
+            "ok": report.ok(),
+            "ops": report.ops,
+            "articles": report.articles,
+            "state_hash": report.state_hash,
+            "index_position": report.index_position,
+            "index_documents": report.index_documents,
+            "problems": report.problems,
+        }))?;
+    } else {
+        println!(
+            "ops: {}   articles: {}   indexed: {}",
+            report.ops, report.articles, report.index_documents
+        );
+        println!("state hash: {}", report.state_hash);
+        if report.ok() {
+            println!("OK: signatures, hash chains, replay and index all check out");
+        } else {
+            for p in &report.problems {
+                println!("PROBLEM: {p}");
+            }
+        }
+    }
+    Ok(if report.ok() { 0 } else { 1 })
+}

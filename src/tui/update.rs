@@ -1,0 +1,230 @@
+//! The state machine: `update(&mut State, Msg) -> Vec<Effect>`. No IO: anything that needs the
+//! Replica comes back as an `Effect` for the event loop to perform, whose result returns as a
+//! `Msg`. That keeps every behaviour testable by feeding key strings.
+
+use super::keymap::{Action, Key, Scope};
+use super::state::{ArticleDoc, DocView, Mode, ResultRow, State};
+use super::view;
+
+/// Something that happened: a key, a resize, or the result of an effect.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// The loop is ready: show the recent articles.
+    Start,
+    Key(Key),
+    Resize { width: u16, height: u16 },
+    Results { generation: u64, rows: Vec<ResultRow> },
+    Preview(ArticleDoc),
+    Opened(ArticleDoc),
+    /// An effect failed; the text goes to the status line.
+    Failed(String),
+}
+
+/// Work for the event loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Search for `text`; empty text lists the most recent articles.
+    Search { generation: u64, text: String },
+    /// Load an article for the preview pane.
+    LoadPreview(String),
+    /// Load an article and open it in the reader.
+    OpenArticle(String),
+    Quit,
+}
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Start => vec![search(state)],
+        Msg::Key(key) => {
+            state.message = None;
+            on_key(state, key)
+        }
+        Msg::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            relayout(state);
+            preview_effect(state).into_iter().collect()
+        }
+        Msg::Results { generation, rows } => {
+            if generation != state.generation {
+                return vec![]; // an older search, overtaken by typing
+            }
+            state.results = rows;
+            state.results_for = state.query.text().to_string();
+            state.selected = 0;
+            state.list_offset = 0;
+            state.preview = None;
+            preview_effect(state).into_iter().collect()
+        }
+        Msg::Preview(doc) => {
+            // Only the selected article's preview is wanted; the selection may have moved on.
+            if state.selected_row().is_some_and(|r| r.id == doc.id) {
+                let width = view::search_layout(state.width, state.height).preview_text_width();
+                state.preview = Some(DocView::new(doc, width));
+            }
+            vec![]
+        }
+        Msg::Opened(doc) => {
+            let width = view::reader_layout(state.width, state.height).text_width();
+            state.mode = Mode::Reader(DocView::new(doc, width));
+            vec![]
+        }
+        Msg::Failed(text) => {
+            state.message = Some(text);
+            vec![]
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let scope = match state.mode {
+        Mode::Search => Scope::Search,
+        Mode::Reader(_) => Scope::Reader,
+    };
+    if scope == Scope::Search
+        && let Some(c) = key.typed_char()
+        && !state.query.is_empty()
+    {
+        // With text in the box, every printable key types; `q` is a letter like any other.
+        state.query.insert(c);
+        return vec![search(state)];
+    }
+    match state.keymap.resolve(scope, key) {
+        Some(action) => run(state, action),
+        None => match key.typed_char() {
+            Some(c) if scope == Scope::Search => {
+                state.query.insert(c);
+                vec![search(state)]
+            }
+            _ => vec![],
+        },
+    }
+}
+
+/// Performs one named action.
+fn run(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = view::reader_layout(state.width, state.height).page_height();
+    if let Mode::Reader(reader) = &mut state.mode {
+        let last = reader.lines.len().saturating_sub(page);
+        let scroll = reader.scroll;
+        reader.scroll = match action {
+            Action::ScrollDown => scroll + 1,
+            Action::ScrollUp => scroll.saturating_sub(1),
+            Action::PageDown => scroll + page.saturating_sub(1).max(1),
+            Action::PageUp => scroll.saturating_sub(page.saturating_sub(1).max(1)),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => scroll,
+        }
+        .min(last);
+    }
+    match action {
+        Action::Quit => vec![Effect::Quit],
+        Action::Back => back(state),
+        Action::Open => match state.selected_row() {
+            Some(row) => vec![Effect::OpenArticle(row.id.clone())],
+            None => vec![],
+        },
+        Action::SelectNext => select(state, 1),
+        Action::SelectPrev => select(state, -1),
+        Action::PageDown | Action::PageUp if matches!(state.mode, Mode::Search) => {
+            let items = view::search_layout(state.width, state.height).visible_items() as isize;
+            select(state, if action == Action::PageDown { items } else { -items })
+        }
+        Action::CursorLeft => edit(state, |q| q.left(), false),
+        Action::CursorRight => edit(state, |q| q.right(), false),
+        Action::CursorHome => edit(state, |q| q.home(), false),
+        Action::CursorEnd => edit(state, |q| q.end(), false),
+        Action::DeleteBack => edit(state, |q| q.delete_back(), true),
+        Action::DeleteForward => edit(state, |q| q.delete_forward(), true),
+        Action::DeleteWord => edit(state, |q| q.delete_word(), true),
+        Action::ClearLine => edit(state, |q| q.clear(), true),
+        _ => vec![],
+    }
+}
+
+/// `Esc`: leave the reader; in search, clear the text, or quit when there is none.
+fn back(state: &mut State) -> Vec<Effect> {
+    match state.mode {
+        Mode::Reader(_) => {
+            state.mode = Mode::Search;
+            vec![]
+        }
+        Mode::Search if state.query.is_empty() => vec![Effect::Quit],
+        Mode::Search => {
+            state.query.clear();
+            vec![search(state)]
+        }
+    }
+}
+
+fn edit(
+    state: &mut State,
+    change: impl FnOnce(&mut super::input::LineInput),
+    searches: bool,
+) -> Vec<Effect> {
+    if !matches!(state.mode, Mode::Search) {
+        return vec![];
+    }
+    let before = state.query.text().to_string();
+    change(&mut state.query);
+    if searches && state.query.text() != before {
+        vec![search(state)]
+    } else {
+        vec![]
+    }
+}
+
+fn search(state: &mut State) -> Effect {
+    state.generation += 1;
+    Effect::Search {
+        generation: state.generation,
+        text: state.query.text().to_string(),
+    }
+}
+
+fn select(state: &mut State, delta: isize) -> Vec<Effect> {
+    if !matches!(state.mode, Mode::Search) || state.results.is_empty() {
+        return vec![];
+    }
+    let last = state.results.len() - 1;
+    let next = state.selected.saturating_add_signed(delta).min(last);
+    if next == state.selected {
+        return vec![];
+    }
+    state.selected = next;
+    state.preview = None;
+    relayout(state);
+    preview_effect(state).into_iter().collect()
+}
+
+/// Recomputes what depends on the terminal size: the list's scroll and the documents' wrapping.
+fn relayout(state: &mut State) {
+    let search = view::search_layout(state.width, state.height);
+    let items = search.visible_items().max(1);
+    if state.selected < state.list_offset {
+        state.list_offset = state.selected;
+    } else if state.selected >= state.list_offset + items {
+        state.list_offset = state.selected + 1 - items;
+    }
+    if let Some(preview) = &mut state.preview {
+        preview.rewrap(search.preview_text_width());
+    }
+    let reader = view::reader_layout(state.width, state.height);
+    if let Mode::Reader(doc) = &mut state.mode {
+        doc.rewrap(reader.text_width());
+        doc.scroll = doc.scroll.min(doc.lines.len().saturating_sub(reader.page_height()));
+    }
+}
+
+/// Asks for the selected article when the preview pane is shown and does not have it yet.
+fn preview_effect(state: &State) -> Option<Effect> {
+    let row = state.selected_row()?;
+    let shown = view::search_layout(state.width, state.height).preview.is_some();
+    let loaded = state.preview.as_ref().is_some_and(|p| p.doc.id == row.id);
+    (shown && !loaded).then(|| Effect::LoadPreview(row.id.clone()))
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -1,0 +1,38 @@
+//! Shared helpers for the integration tests.
+
+use std::sync::Arc;
+
+use outpost::core::{FixedClock, InitOptions, NewArticle};
+use outpost::model::{ArticleContent, Classification, Kind, Lang, User};
+use outpost::Replica;
+
+/// 2026-11-01T00:00:00Z
+pub const T0: u64 = 1_793_491_200_000;
+
+pub fn replica(office: &str, hq: bool) -> Replica {
+    let options = InitOptions { office: office.into(), hq, admin: "admin".into() };
+    Replica::create_in_memory(&options, Arc::new(FixedClock::new(T0))).expect("in-memory node")
+}
+
+pub fn admin(replica: &Replica) -> User {
+    replica.resolve_user(Some("admin")).expect("admin account")
+}
+
+pub fn content(title: &str, category: &str, body: &str) -> ArticleContent {
+    ArticleContent {
+        title: title.into(),
+        summary: String::new(),
+        body: body.into(),
+        category: category.into(),
+        tags: vec![],
+        hs_codes: vec![],
+        lang: Lang::En,
+        kind: Kind::Technique,
+        classification: Classification::Public,
+        review_by: None,
+    }
+}
+
+pub fn new_article(content: ArticleContent, publish: bool) -> NewArticle {
+    NewArticle { id: None, content, publish }
+}

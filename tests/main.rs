@@ -1,0 +1,6 @@
+//! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
+
+mod cli;
+mod common;
+mod core_articles;
+mod core_markdown;
