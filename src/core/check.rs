@@ -218,3 +218,70 @@ fn state_hash(db: &Database) -> Result<Hash> {
     digest(&mut hasher, &txn, store::REVISIONS)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::core::{FixedClock, InitOptions, NewArticle};
+    use crate::model::{ArticleContent, Classification, Kind, Lang};
+
+    fn node_with_article() -> Replica {
+        let options = InitOptions { office: "HQ".into(), hq: true, admin: "admin".into() };
+        let mut r = Replica::create_in_memory(&options, Arc::new(FixedClock::new(1_000)))
+            .expect("node");
+        let user = r.resolve_user(None).expect("admin");
+        let content = ArticleContent {
+            title: "Seals".into(),
+            summary: String::new(),
+            body: "Check the bolt.".into(),
+            category: "clearance/container-seals".into(),
+            tags: vec![],
+            hs_codes: vec![],
+            lang: Lang::En,
+            kind: Kind::Procedure,
+            classification: Classification::Public,
+            review_by: None,
+        };
+        r.add_article(&user, NewArticle { id: None, content, publish: true }).expect("add");
+        r
+    }
+
+    #[test]
+    fn an_untouched_log_checks_out() {
+        let r = node_with_article();
+        let report = r.check().expect("check");
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!(report.ops, 5);
+        assert_eq!(report.state_hash, r.state_hash().expect("hash").to_string());
+    }
+
+    #[test]
+    fn check_detects_a_tampered_op() {
+        let r = node_with_article();
+        let node = r.node_id();
+        r.tamper_op(node, 4, |op| {
+            if let Payload::RevisionAdded { revision, .. } = &mut op.op.payload {
+                revision.content.body = "Wave the truck through.".into();
+            }
+        })
+        .expect("tamper");
+        let report = r.check().expect("check");
+        assert!(
+            report.problems.iter().any(|p| p.contains("op 4") && p.contains("invalid signature")),
+            "{:?}",
+            report.problems
+        );
+        assert!(report.problems.iter().any(|p| p.contains("hash chain")), "{:?}", report.problems);
+        assert!(report.problems.iter().any(|p| p.contains("replaying the log")), "{:?}", report.problems);
+    }
+
+    #[test]
+    fn check_detects_an_index_out_of_step() {
+        let mut r = node_with_article();
+        r.index.apply(&[], &[], 1, true).expect("empty the index");
+        let report = r.check().expect("check");
+        assert!(report.problems.iter().any(|p| p.contains("reindex")), "{:?}", report.problems);
+    }
+}
