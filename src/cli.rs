@@ -80,7 +80,7 @@ fn open_tui(dir: &DataDir, user: Option<&str>) -> Result<i32> {
         node::create_demo(dir)?
     };
     let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
-    let _ = (&mut replica, viewer); // TEMP-TUI
+    crate::tui::run(&mut replica, viewer)?;
     Ok(0)
 }
 

@@ -10,8 +10,10 @@ pub mod demo;
 pub mod error;
 pub mod markdown;
 pub mod model;
+pub mod nomenclature;
 pub mod search;
 pub mod store;
+pub mod tui;
 
 pub use core::Replica;
 pub use error::{Error, Result};

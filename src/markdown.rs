@@ -153,7 +153,6 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedArticle, Vec<String>> {
     }
     .normalized();
     let field_check = content.check_fields();
-    drop(note);
     if problems.is_empty()
         && let Err(e) = field_check
     {

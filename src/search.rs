@@ -1,10 +1,13 @@
 //! Full-text search: the tantivy schema, the analyzer, keeping the index in step with the op
 //! log, and running queries. The index is a cache derived from redb; it can always be rebuilt.
 
-mod analyzer;
+pub mod analyzer;
 mod index;
 mod query;
+pub mod query_language;
 mod schema;
+pub mod snippet;
 
 pub use index::{IndexState, SearchIndex};
-pub use query::{SearchHit, SearchRequest, Snippet};
+pub use query::{SearchHit, SearchRequest};
+pub use snippet::Snippet;

@@ -9,7 +9,10 @@ use serde_json::Value;
 
 fn outpost(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
-    cmd.env_remove("OUTPOST_HOME").env_remove("OUTPOST_USER").arg("--data-dir").arg(dir);
+    cmd.env_remove("OUTPOST_HOME")
+        .env_remove("OUTPOST_USER")
+        .arg("--data-dir")
+        .arg(dir);
     cmd
 }
 
@@ -45,16 +48,30 @@ fn search_timber_on_the_demo_finds_the_timber_inspection_article_first() {
     for key in ["id", "title", "category", "status", "score", "snippet"] {
         assert!(first.get(key).is_some(), "search JSON lacks `{key}`");
     }
-    outpost(dir.path()).args(["search", "timber"]).assert().success().stdout(contains("timber"));
+    outpost(dir.path())
+        .args(["search", "timber"])
+        .assert()
+        .success()
+        .stdout(contains("timber"));
 }
 
 #[test]
 fn search_filters_by_category_and_hs_prefix() {
     let dir = demo_node();
-    let hits = json(outpost(dir.path()).args(["search", "inspection", "--category", "commodity", "--json"]));
+    let hits = json(outpost(dir.path()).args([
+        "search",
+        "inspection",
+        "--category",
+        "commodity",
+        "--json",
+    ]));
     let hits = hits.as_array().expect("array");
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h["category"].as_str().is_some_and(|c| c.starts_with("commodity"))));
+    assert!(hits.iter().all(|h| {
+        h["category"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("commodity"))
+    }));
     let hits = json(outpost(dir.path()).args(["search", "timber", "--hs", "4403", "--json"]));
     assert_eq!(hits[0]["id"], "timber-inspection-land-border");
     outpost(dir.path())
@@ -69,8 +86,22 @@ fn add_edit_show_list_retire_work_end_to_end() {
     let dir = demo_node();
     let added = json(
         outpost(dir.path())
-            .args(["add", "--title", "Pallet wrap concealment", "--category", "enforcement/narcotics"])
-            .args(["--tags", "pallets,wrap", "--hs", "3923.21", "--kind", "case", "--json"])
+            .args([
+                "add",
+                "--title",
+                "Pallet wrap concealment",
+                "--category",
+                "enforcement/narcotics",
+            ])
+            .args([
+                "--tags",
+                "pallets,wrap",
+                "--hs",
+                "3923.21",
+                "--kind",
+                "case",
+                "--json",
+            ])
             .write_stdin("Look for **uneven** wrap layers.\n"),
     );
     let id = added["id"].as_str().expect("id").to_string();
@@ -89,17 +120,35 @@ fn add_edit_show_list_retire_work_end_to_end() {
     assert_eq!(shown["hs_codes"][0], "3923.21");
     assert_eq!(shown["status"], "draft");
     assert_eq!(shown["history"].as_array().map(Vec::len), Some(2));
-    assert!(shown["body"].as_str().is_some_and(|b| b.contains("fresh tape")));
+    assert!(
+        shown["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("fresh tape"))
+    );
 
     let drafts = json(outpost(dir.path()).args(["list", "--status", "draft", "--json"]));
-    assert!(drafts.as_array().expect("array").iter().any(|a| a["id"] == id.as_str()));
+    assert!(
+        drafts
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|a| a["id"] == id.as_str())
+    );
     let hits = json(outpost(dir.path()).args(["search", "fresh", "tape", "--json"]));
-    assert_eq!(hits[0]["id"], id.as_str(), "the author finds their own draft");
+    assert_eq!(
+        hits[0]["id"],
+        id.as_str(),
+        "the author finds their own draft"
+    );
 
     outpost(dir.path()).args(["retire", &id]).assert().success();
     let hits = json(outpost(dir.path()).args(["search", "fresh", "tape", "--json"]));
     assert_eq!(hits.as_array().map(Vec::len), Some(0));
-    outpost(dir.path()).args(["show", &id]).assert().success().stdout(contains("retired"));
+    outpost(dir.path())
+        .args(["show", &id])
+        .assert()
+        .success()
+        .stdout(contains("retired"));
 }
 
 #[test]
@@ -108,7 +157,10 @@ fn categories_lists_the_knowledge_map() {
     let cats = json(outpost(dir.path()).args(["categories", "--json"]));
     let cats = cats.as_array().expect("array");
     assert!(cats.len() >= 47);
-    let timber = cats.iter().find(|c| c["id"] == "commodity/timber-wood").expect("timber");
+    let timber = cats
+        .iter()
+        .find(|c| c["id"] == "commodity/timber-wood")
+        .expect("timber");
     assert_eq!(timber["parent"], "commodity");
     assert!(timber["name"].as_str().is_some_and(|n| !n.is_empty()));
 }
@@ -117,17 +169,38 @@ fn categories_lists_the_knowledge_map() {
 fn markdown_round_trip_through_the_binary_gives_identical_files() {
     let dir = demo_node();
     let out1 = tempfile::tempdir().expect("tempdir");
-    outpost(dir.path()).arg("export-md").arg(out1.path()).assert().success();
+    outpost(dir.path())
+        .arg("export-md")
+        .arg(out1.path())
+        .assert()
+        .success();
     let fresh = tempfile::tempdir().expect("tempdir");
-    outpost(fresh.path()).args(["init", "--office", "HQ2", "--hq"]).assert().success();
-    outpost(fresh.path()).arg("import-md").arg(out1.path()).arg("--publish").assert().success();
+    outpost(fresh.path())
+        .args(["init", "--office", "HQ2", "--hq"])
+        .assert()
+        .success();
+    outpost(fresh.path())
+        .arg("import-md")
+        .arg(out1.path())
+        .arg("--publish")
+        .assert()
+        .success();
     let out2 = tempfile::tempdir().expect("tempdir");
-    outpost(fresh.path()).arg("export-md").arg(out2.path()).assert().success();
+    outpost(fresh.path())
+        .arg("export-md")
+        .arg(out2.path())
+        .assert()
+        .success();
     let mut count = 0;
     for entry in std::fs::read_dir(out1.path()).expect("read") {
         let path = entry.expect("entry").path();
         let other = out2.path().join(path.file_name().expect("name"));
-        assert_eq!(std::fs::read(&path).ok(), std::fs::read(&other).ok(), "{}", path.display());
+        assert_eq!(
+            std::fs::read(&path).ok(),
+            std::fs::read(&other).ok(),
+            "{}",
+            path.display()
+        );
         count += 1;
     }
     assert!(count >= 40);
@@ -138,14 +211,24 @@ fn import_md_refuses_a_bad_directory_and_changes_nothing() {
     let dir = demo_node();
     let before = state_hash(dir.path());
     let md = tempfile::tempdir().expect("tempdir");
-    std::fs::write(md.path().join("ok.md"), "---\ntitle: Fine\ncategory: commodity\n---\nok\n").expect("write");
-    std::fs::write(md.path().join("bad.md"), "---\ntitle: Bad\ncategory: nowhere\n---\n").expect("write");
+    std::fs::write(
+        md.path().join("ok.md"),
+        "---\ntitle: Fine\ncategory: commodity\n---\nok\n",
+    )
+    .expect("write");
+    std::fs::write(
+        md.path().join("bad.md"),
+        "---\ntitle: Bad\ncategory: nowhere\n---\n",
+    )
+    .expect("write");
     outpost(dir.path())
         .arg("import-md")
         .arg(md.path())
         .assert()
         .failure()
-        .stderr(contains("bad.md: unknown category `nowhere`").and(contains("nothing was imported")));
+        .stderr(
+            contains("bad.md: unknown category `nowhere`").and(contains("nothing was imported")),
+        );
     assert_eq!(state_hash(dir.path()), before);
 }
 
@@ -154,21 +237,64 @@ fn bad_article_input_gets_a_clear_error_and_changes_nothing() {
     let dir = demo_node();
     let before = state_hash(dir.path());
     let cases: &[(&[&str], &str)] = &[
-        (&["add", "--title", "T", "--category", "nowhere"], "unknown category `nowhere`"),
-        (&["add", "--title", "  ", "--category", "commodity"], "the title is empty"),
-        (&["add", "--title", "T", "--category", "commodity", "--hs", "12345"], "`12345` is not an HS code"),
-        (&["show", "no-such-article"], "article `no-such-article` not found"),
+        (
+            &["add", "--title", "T", "--category", "nowhere"],
+            "unknown category `nowhere`",
+        ),
+        (
+            &["add", "--title", "  ", "--category", "commodity"],
+            "the title is empty",
+        ),
+        (
+            &[
+                "add",
+                "--title",
+                "T",
+                "--category",
+                "commodity",
+                "--hs",
+                "12345",
+            ],
+            "`12345` is not an HS code",
+        ),
+        (
+            &["show", "no-such-article"],
+            "article `no-such-article` not found",
+        ),
         (&["edit", "no-such-article", "--title", "X"], "not found"),
         (&["retire", "no-such-article"], "not found"),
-        (&["add", "--title", "T", "--category", "commodity", "--review-by", "tomorrow"], "is not a date"),
+        (
+            &[
+                "add",
+                "--title",
+                "T",
+                "--category",
+                "commodity",
+                "--review-by",
+                "tomorrow",
+            ],
+            "is not a date",
+        ),
     ];
     for (args, message) in cases {
-        outpost(dir.path()).args(*args).write_stdin("").assert().failure().stderr(contains(*message));
+        outpost(dir.path())
+            .args(*args)
+            .write_stdin("")
+            .assert()
+            .failure()
+            .stderr(contains(*message));
     }
     let binary = dir.path().join("binary.md");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).expect("write");
     outpost(dir.path())
-        .args(["add", "--title", "T", "--category", "commodity", "--body-file"])
+        .args([
+            "add",
+            "--title",
+            "T",
+            "--category",
+            "commodity",
+            "--body-file",
+        ])
         .arg(&binary)
         .assert()
         .failure()
@@ -194,9 +320,17 @@ fn init_refuses_an_existing_node_and_a_file_as_data_dir() {
         .assert()
         .failure()
         .stderr(contains("is a file, not a directory"));
-    outpost(&file).args(["list"]).assert().failure().stderr(contains("is a file"));
+    outpost(&file)
+        .args(["list"])
+        .assert()
+        .failure()
+        .stderr(contains("is a file"));
     let empty = tempfile::tempdir().expect("tempdir");
-    outpost(empty.path()).args(["list"]).assert().failure().stderr(contains("outpost init"));
+    outpost(empty.path())
+        .args(["list"])
+        .assert()
+        .failure()
+        .stderr(contains("outpost init"));
 }
 
 #[test]
@@ -214,7 +348,15 @@ fn a_database_held_by_another_process_is_reported() {
 fn the_acting_user_comes_from_flag_env_or_the_only_account() {
     let dir = demo_node();
     outpost(dir.path())
-        .args(["--user", "nobody", "add", "--title", "T", "--category", "commodity"])
+        .args([
+            "--user",
+            "nobody",
+            "add",
+            "--title",
+            "T",
+            "--category",
+            "commodity",
+        ])
         .write_stdin("")
         .assert()
         .failure()
@@ -235,8 +377,15 @@ fn check_passes_and_reindex_rebuilds_a_deleted_index() {
     assert_eq!(report["state_hash"].as_str().map(str::len), Some(64));
     std::fs::remove_dir_all(dir.path().join("index")).expect("remove index");
     let hits = json(outpost(dir.path()).args(["search", "timber", "--json"]));
-    assert_eq!(hits[0]["id"], "timber-inspection-land-border", "a missing index is rebuilt on open");
-    outpost(dir.path()).arg("reindex").assert().success().stdout(contains("Reindexed"));
+    assert_eq!(
+        hits[0]["id"], "timber-inspection-land-border",
+        "a missing index is rebuilt on open"
+    );
+    outpost(dir.path())
+        .arg("reindex")
+        .assert()
+        .success()
+        .stdout(contains("Reindexed"));
     let report = json(outpost(dir.path()).args(["check", "--json"]));
     assert_eq!(report["ok"], true);
 }
@@ -244,6 +393,12 @@ fn check_passes_and_reindex_rebuilds_a_deleted_index() {
 #[test]
 fn without_a_terminal_plain_outpost_prints_a_hint_and_fails() {
     let dir = tempfile::tempdir().expect("tempdir");
-    outpost(dir.path()).assert().code(2).stderr(contains("no terminal"));
-    assert!(!dir.path().join("outpost.redb").exists(), "nothing was created");
+    outpost(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("no terminal"));
+    assert!(
+        !dir.path().join("outpost.redb").exists(),
+        "nothing was created"
+    );
 }

@@ -2,15 +2,19 @@
 
 use std::sync::Arc;
 
+use outpost::Replica;
 use outpost::core::{FixedClock, InitOptions, NewArticle};
 use outpost::model::{ArticleContent, Classification, Kind, Lang, User};
-use outpost::Replica;
 
 /// 2026-11-01T00:00:00Z
 pub const T0: u64 = 1_793_491_200_000;
 
 pub fn replica(office: &str, hq: bool) -> Replica {
-    let options = InitOptions { office: office.into(), hq, admin: "admin".into() };
+    let options = InitOptions {
+        office: office.into(),
+        hq,
+        admin: "admin".into(),
+    };
     Replica::create_in_memory(&options, Arc::new(FixedClock::new(T0))).expect("in-memory node")
 }
 
@@ -34,5 +38,9 @@ pub fn content(title: &str, category: &str, body: &str) -> ArticleContent {
 }
 
 pub fn new_article(content: ArticleContent, publish: bool) -> NewArticle {
-    NewArticle { id: None, content, publish }
+    NewArticle {
+        id: None,
+        content,
+        publish,
+    }
 }

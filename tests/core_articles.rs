@@ -7,8 +7,16 @@ use outpost::search::SearchRequest;
 use crate::common::{admin, content, new_article, replica};
 
 fn search_ids(r: &outpost::Replica, text: &str, req: SearchRequest) -> Vec<String> {
-    let request = SearchRequest { text: text.into(), limit: 20, ..req };
-    r.search(&request).expect("search").into_iter().map(|h| h.id).collect()
+    let request = SearchRequest {
+        text: text.into(),
+        limit: 20,
+        ..req
+    };
+    r.search(&request)
+        .expect("search")
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
 }
 
 #[test]
@@ -16,11 +24,23 @@ fn an_edit_is_a_new_revision_built_on_the_previous_one() {
     let mut r = replica("HQ", true);
     let user = admin(&r);
     let id = r
-        .add_article(&user, new_article(content("Seal checks", "clearance/container-seals", "Old text."), true))
+        .add_article(
+            &user,
+            new_article(
+                content("Seal checks", "clearance/container-seals", "Old text."),
+                true,
+            ),
+        )
         .expect("add");
     let first = r.article(id.as_str()).expect("show").record.current;
-    let patch = ArticlePatch { body: Some("New text.".into()), ..Default::default() };
-    let second = r.edit_article(&user, id.as_str(), patch).expect("edit").expect("changed");
+    let patch = ArticlePatch {
+        body: Some("New text.".into()),
+        ..Default::default()
+    };
+    let second = r
+        .edit_article(&user, id.as_str(), patch)
+        .expect("edit")
+        .expect("changed");
     let view = r.article(id.as_str()).expect("show");
     assert_eq!(view.history.len(), 2);
     assert_eq!(view.history[1].revision.parents, vec![first]);
@@ -33,10 +53,18 @@ fn an_edit_is_a_new_revision_built_on_the_previous_one() {
 fn an_edit_that_changes_nothing_makes_no_revision() {
     let mut r = replica("HQ", true);
     let user = admin(&r);
-    let id = r.add_article(&user, new_article(content("A", "commodity", "x"), false)).expect("add");
+    let id = r
+        .add_article(&user, new_article(content("A", "commodity", "x"), false))
+        .expect("add");
     let before = r.log_len().expect("log");
-    let patch = ArticlePatch { title: Some("A".into()), ..Default::default() };
-    assert_eq!(r.edit_article(&user, id.as_str(), patch).expect("edit"), None);
+    let patch = ArticlePatch {
+        title: Some("A".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        r.edit_article(&user, id.as_str(), patch).expect("edit"),
+        None
+    );
     assert_eq!(r.log_len().expect("log"), before);
 }
 
@@ -46,16 +74,28 @@ fn bad_input_is_refused_and_changes_nothing() {
     let user = admin(&r);
     let before = r.state_hash().expect("hash");
     let cases = [
-        (content("T", "no/such-category", "b"), "unknown category `no/such-category`"),
+        (
+            content("T", "no/such-category", "b"),
+            "unknown category `no/such-category`",
+        ),
         (content("   ", "commodity", "b"), "the title is empty"),
     ];
     for (c, message) in cases {
-        let err = r.add_article(&user, new_article(c, false)).expect_err("refused").to_string();
+        let err = r
+            .add_article(&user, new_article(c, false))
+            .expect_err("refused")
+            .to_string();
         assert!(err.contains(message), "{err}");
     }
-    let err = r.article("no-such-article").expect_err("missing").to_string();
+    let err = r
+        .article("no-such-article")
+        .expect_err("missing")
+        .to_string();
     assert!(err.contains("article `no-such-article`"), "{err}");
-    let patch = ArticlePatch { category: Some("nowhere".into()), ..Default::default() };
+    let patch = ArticlePatch {
+        category: Some("nowhere".into()),
+        ..Default::default()
+    };
     assert!(r.edit_article(&user, "no-such-article", patch).is_err());
     assert_eq!(r.state_hash().expect("hash"), before);
     assert!(HsCode::parse("0901.2").is_err());
@@ -70,13 +110,25 @@ fn only_an_hq_administrator_may_publish_directly() {
         .add_article(&user, new_article(content("T", "commodity", "b"), true))
         .expect_err("post may not publish")
         .to_string();
-    assert!(err.contains("only an administrator on the HQ node"), "{err}");
-    assert_eq!(post.state_hash().expect("hash"), before, "the refused add left no trace");
+    assert!(
+        err.contains("only an administrator on the HQ node"),
+        "{err}"
+    );
+    assert_eq!(
+        post.state_hash().expect("hash"),
+        before,
+        "the refused add left no trace"
+    );
 
     let mut hq = replica("HQ", true);
     let user = admin(&hq);
-    let id = hq.add_article(&user, new_article(content("T", "commodity", "b"), true)).expect("add");
-    assert_eq!(hq.article(id.as_str()).expect("show").record.status, Status::Published);
+    let id = hq
+        .add_article(&user, new_article(content("T", "commodity", "b"), true))
+        .expect("add");
+    assert_eq!(
+        hq.article(id.as_str()).expect("show").record.status,
+        Status::Published
+    );
 }
 
 #[test]
@@ -84,27 +136,58 @@ fn a_saved_edit_is_searchable_at_once_and_retired_articles_vanish() {
     let mut r = replica("HQ", true);
     let user = admin(&r);
     let id = r
-        .add_article(&user, new_article(content("Teak logs", "commodity/timber-wood", "Measure the girth."), true))
+        .add_article(
+            &user,
+            new_article(
+                content("Teak logs", "commodity/timber-wood", "Measure the girth."),
+                true,
+            ),
+        )
         .expect("add");
-    assert_eq!(search_ids(&r, "girth", SearchRequest::default()), vec![id.to_string()]);
-    let patch = ArticlePatch { body: Some("Measure the diameter.".into()), ..Default::default() };
+    assert_eq!(
+        search_ids(&r, "girth", SearchRequest::default()),
+        vec![id.to_string()]
+    );
+    let patch = ArticlePatch {
+        body: Some("Measure the diameter.".into()),
+        ..Default::default()
+    };
     r.edit_article(&user, id.as_str(), patch).expect("edit");
     assert!(search_ids(&r, "girth", SearchRequest::default()).is_empty());
-    assert_eq!(search_ids(&r, "diameter", SearchRequest::default()), vec![id.to_string()]);
+    assert_eq!(
+        search_ids(&r, "diameter", SearchRequest::default()),
+        vec![id.to_string()]
+    );
 
-    r.set_status(&user, id.as_str(), Status::Retired).expect("retire");
+    r.set_status(&user, id.as_str(), Status::Retired)
+        .expect("retire");
     assert!(search_ids(&r, "diameter", SearchRequest::default()).is_empty());
-    assert!(r.list_articles(&ArticleFilter::default()).expect("list").is_empty());
-    assert_eq!(r.article(id.as_str()).expect("still shown").record.status, Status::Retired);
+    assert!(
+        r.list_articles(&ArticleFilter::default())
+            .expect("list")
+            .is_empty()
+    );
+    assert_eq!(
+        r.article(id.as_str()).expect("still shown").record.status,
+        Status::Retired
+    );
 }
 
 #[test]
 fn drafts_are_visible_only_to_their_authors() {
     let mut r = replica("Post", false);
     let user = admin(&r);
-    let id = r.add_article(&user, new_article(content("Draft note", "commodity", "pallets"), false)).expect("add");
+    let id = r
+        .add_article(
+            &user,
+            new_article(content("Draft note", "commodity", "pallets"), false),
+        )
+        .expect("add");
     assert!(search_ids(&r, "pallets", SearchRequest::default()).is_empty());
-    let mine = SearchRequest { viewer: Some(r.author(&user)), ..Default::default() };
+    let mine = SearchRequest {
+        viewer: Some(r.author(&user)),
+        ..Default::default()
+    };
     assert_eq!(search_ids(&r, "pallets", mine), vec![id.to_string()]);
     let anyone = ArticleFilter::default();
     assert!(r.list_articles(&anyone).expect("list").is_empty());
@@ -116,23 +199,55 @@ fn category_filters_include_sub_groups_and_hs_filters_match_prefixes() {
     let user = admin(&r);
     let mut timber = content("Logs", "commodity/timber-wood", "wood");
     timber.hs_codes = vec![HsCode::parse("4403.49").expect("code")];
-    let timber = r.add_article(&user, new_article(timber, true)).expect("add");
-    let seals = r.add_article(&user, new_article(content("Seals", "clearance/container-seals", "wood"), true)).expect("add");
-    let in_commodity = SearchRequest { category: Some("commodity".into()), ..Default::default() };
-    assert_eq!(search_ids(&r, "wood", in_commodity), vec![timber.to_string()]);
+    let timber = r
+        .add_article(&user, new_article(timber, true))
+        .expect("add");
+    let seals = r
+        .add_article(
+            &user,
+            new_article(content("Seals", "clearance/container-seals", "wood"), true),
+        )
+        .expect("add");
+    let in_commodity = SearchRequest {
+        category: Some("commodity".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        search_ids(&r, "wood", in_commodity),
+        vec![timber.to_string()]
+    );
     for prefix in ["44", "4403", "4403.49", "440349"] {
-        let by_hs = SearchRequest { hs: Some(prefix.into()), ..Default::default() };
-        assert_eq!(search_ids(&r, "wood", by_hs), vec![timber.to_string()], "prefix {prefix}");
+        let by_hs = SearchRequest {
+            hs: Some(prefix.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            search_ids(&r, "wood", by_hs),
+            vec![timber.to_string()],
+            "prefix {prefix}"
+        );
     }
-    let other = SearchRequest { hs: Some("0901".into()), ..Default::default() };
+    let other = SearchRequest {
+        hs: Some("0901".into()),
+        ..Default::default()
+    };
     assert!(search_ids(&r, "wood", other).is_empty());
     let mut both = search_ids(&r, "wood", SearchRequest::default());
     both.sort();
     let mut expected = vec![timber.to_string(), seals.to_string()];
     expected.sort();
     assert_eq!(both, expected);
-    let bad = SearchRequest { category: Some("nowhere".into()), ..Default::default() };
-    assert!(r.search(&SearchRequest { text: "wood".into(), ..bad }).is_err());
+    let bad = SearchRequest {
+        category: Some("nowhere".into()),
+        ..Default::default()
+    };
+    assert!(
+        r.search(&SearchRequest {
+            text: "wood".into(),
+            ..bad
+        })
+        .is_err()
+    );
 }
 
 #[test]
@@ -140,9 +255,16 @@ fn readable_ids_are_kept_and_duplicates_refused() {
     let mut r = replica("HQ", true);
     let user = admin(&r);
     let id = ArticleId::parse("seal-checks").expect("id");
-    let new = NewArticle { id: Some(id.clone()), content: content("S", "commodity", "b"), publish: false };
+    let new = NewArticle {
+        id: Some(id.clone()),
+        content: content("S", "commodity", "b"),
+        publish: false,
+    };
     assert_eq!(r.add_article(&user, new.clone()).expect("add"), id);
-    let err = r.add_article(&user, new).expect_err("duplicate").to_string();
+    let err = r
+        .add_article(&user, new)
+        .expect_err("duplicate")
+        .to_string();
     assert!(err.contains("already exists"), "{err}");
 }
 

@@ -17,24 +17,40 @@ fn the_demo_knowledge_loads_and_round_trips_through_markdown() {
 
     let mut fresh = replica("Other HQ", true);
     let user = admin(&fresh);
-    let again = fresh.import_markdown_dir(&user, first.path(), true).expect("import");
+    let again = fresh
+        .import_markdown_dir(&user, first.path(), true)
+        .expect("import");
     assert_eq!(again.created.len(), count);
     let second = tempfile::tempdir().expect("tempdir");
-    fresh.export_markdown_dir(second.path()).expect("export again");
+    fresh
+        .export_markdown_dir(second.path())
+        .expect("export again");
     for entry in std::fs::read_dir(first.path()).expect("read") {
         let path = entry.expect("entry").path();
         let name = path.file_name().expect("name");
         let a = std::fs::read(&path).expect("first");
         let b = std::fs::read(second.path().join(name)).expect("second");
-        assert!(a == b, "{} differs after a round trip", name.to_string_lossy());
+        assert!(
+            a == b,
+            "{} differs after a round trip",
+            name.to_string_lossy()
+        );
     }
 
     // Importing the same files again updates nothing and duplicates nothing.
     let before = fresh.state_hash().expect("hash");
-    let third = fresh.import_markdown_dir(&user, first.path(), true).expect("re-import");
+    let third = fresh
+        .import_markdown_dir(&user, first.path(), true)
+        .expect("re-import");
     assert_eq!(third.unchanged.len(), count);
     assert_eq!(fresh.state_hash().expect("hash"), before);
-    assert_eq!(fresh.list_articles(&ArticleFilter::default()).expect("list").len(), count);
+    assert_eq!(
+        fresh
+            .list_articles(&ArticleFilter::default())
+            .expect("list")
+            .len(),
+        count
+    );
 }
 
 #[test]
@@ -44,14 +60,29 @@ fn an_invalid_file_imports_nothing_and_names_every_problem() {
     let good = b"---\ntitle: Fine\ncategory: commodity\n---\nok\n".to_vec();
     let files = vec![
         ("a-good.md".to_string(), good),
-        ("b-category.md".to_string(), b"---\ntitle: X\ncategory: nowhere\n---\n".to_vec()),
-        ("c-title.md".to_string(), b"---\ncategory: commodity\n---\n".to_vec()),
-        ("d-hs.md".to_string(), b"---\ntitle: X\ncategory: commodity\nhs_codes: [\"9\"]\n---\n".to_vec()),
+        (
+            "b-category.md".to_string(),
+            b"---\ntitle: X\ncategory: nowhere\n---\n".to_vec(),
+        ),
+        (
+            "c-title.md".to_string(),
+            b"---\ncategory: commodity\n---\n".to_vec(),
+        ),
+        (
+            "d-hs.md".to_string(),
+            b"---\ntitle: X\ncategory: commodity\nhs_codes: [\"9\"]\n---\n".to_vec(),
+        ),
         ("e-binary.md".to_string(), vec![0xff, 0xfe, 0xfd]),
-        ("f-yaml.md".to_string(), b"---\ntitle: [oops\n---\n".to_vec()),
+        (
+            "f-yaml.md".to_string(),
+            b"---\ntitle: [oops\n---\n".to_vec(),
+        ),
     ];
     let before = r.state_hash().expect("hash");
-    let err = r.import_markdown_files(&user, files, false).expect_err("refused").to_string();
+    let err = r
+        .import_markdown_files(&user, files, false)
+        .expect_err("refused")
+        .to_string();
     for expected in [
         "b-category.md: unknown category `nowhere`",
         "c-title.md: missing title",

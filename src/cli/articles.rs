@@ -275,6 +275,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         status: a.status.as_deref().map(str::parse).transpose()?,
         limit: a.limit,
         viewer,
+        ..Default::default()
     };
     let started = std::time::Instant::now();
     let hits = replica.search(&request)?;

@@ -38,7 +38,7 @@ mod tests {
     #[test]
     fn highlights_are_bracketed_and_whitespace_folded() {
         assert_eq!(
-            super::mark("check the\n timber logs", &[(10, 16)]),
+            super::mark("check the\n timber logs", &[(11, 17)]),
             "check the [timber] logs"
         );
     }

@@ -134,12 +134,10 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
     let user = user_of(txn, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
     match &o.payload {
-        Payload::NodeCreated { .. } => {
-            if o.seq != 1 {
-                return Err(Error::Denied(
-                    "a node can only be created by its first op".into(),
-                ));
-            }
+        Payload::NodeCreated { .. } if o.seq != 1 => {
+            return Err(Error::Denied(
+                "a node can only be created by its first op".into(),
+            ));
         }
         // A node's first account is made by the node itself while it starts up.
         Payload::UserCreated { .. } if o.seq <= 3 && user.is_none() => {}

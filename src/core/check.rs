@@ -228,9 +228,13 @@ mod tests {
     use crate::model::{ArticleContent, Classification, Kind, Lang};
 
     fn node_with_article() -> Replica {
-        let options = InitOptions { office: "HQ".into(), hq: true, admin: "admin".into() };
-        let mut r = Replica::create_in_memory(&options, Arc::new(FixedClock::new(1_000)))
-            .expect("node");
+        let options = InitOptions {
+            office: "HQ".into(),
+            hq: true,
+            admin: "admin".into(),
+        };
+        let mut r =
+            Replica::create_in_memory(&options, Arc::new(FixedClock::new(1_000))).expect("node");
         let user = r.resolve_user(None).expect("admin");
         let content = ArticleContent {
             title: "Seals".into(),
@@ -244,7 +248,15 @@ mod tests {
             classification: Classification::Public,
             review_by: None,
         };
-        r.add_article(&user, NewArticle { id: None, content, publish: true }).expect("add");
+        r.add_article(
+            &user,
+            NewArticle {
+                id: None,
+                content,
+                publish: true,
+            },
+        )
+        .expect("add");
         r
     }
 
@@ -269,12 +281,26 @@ mod tests {
         .expect("tamper");
         let report = r.check().expect("check");
         assert!(
-            report.problems.iter().any(|p| p.contains("op 4") && p.contains("invalid signature")),
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("op 4") && p.contains("invalid signature")),
             "{:?}",
             report.problems
         );
-        assert!(report.problems.iter().any(|p| p.contains("hash chain")), "{:?}", report.problems);
-        assert!(report.problems.iter().any(|p| p.contains("replaying the log")), "{:?}", report.problems);
+        assert!(
+            report.problems.iter().any(|p| p.contains("hash chain")),
+            "{:?}",
+            report.problems
+        );
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("replaying the log")),
+            "{:?}",
+            report.problems
+        );
     }
 
     #[test]
@@ -282,6 +308,10 @@ mod tests {
         let mut r = node_with_article();
         r.index.apply(&[], &[], 1, true).expect("empty the index");
         let report = r.check().expect("check");
-        assert!(report.problems.iter().any(|p| p.contains("reindex")), "{:?}", report.problems);
+        assert!(
+            report.problems.iter().any(|p| p.contains("reindex")),
+            "{:?}",
+            report.problems
+        );
     }
 }

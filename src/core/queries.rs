@@ -113,10 +113,14 @@ impl Replica {
         if let Some(category) = &request.category {
             self.check_category(category)?;
         }
+        let mut request = request.clone();
+        if request.now_millis == 0 {
+            request.now_millis = self.now_millis();
+        }
         let txn = self.read()?;
         let articles = txn.open_table(store::ARTICLES)?;
         self.index
-            .search(request, &|id| store::get(&articles, id.as_str()))
+            .search(&request, &|id| store::get(&articles, id.as_str()))
     }
 
     /// The Knowledge Map, parents before children.

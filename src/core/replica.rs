@@ -196,6 +196,10 @@ impl Replica {
         self.clock = clock;
     }
 
+    pub(crate) fn now_millis(&self) -> u64 {
+        self.clock.now_millis()
+    }
+
     pub fn node_id(&self) -> NodeId {
         self.node
     }

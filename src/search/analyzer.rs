@@ -25,7 +25,8 @@ use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, TextAnalyzerBuilder, Token,
+    TokenStream, Tokenizer,
 };
 
 /// Word tokens for exact-word search in all three languages.
@@ -42,19 +43,47 @@ pub fn register(index: &Index) {
     tokenizers.register(GRAM_ANALYZER, gram_analyzer());
 }
 
-fn text_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(ScriptTokenizer::new(Mode::Words))
+/// Runs a named analyzer outside an index (query building, snippets, tests): the tokens' text
+/// and byte ranges. An unknown name yields nothing.
+pub fn tokens(analyzer: &str, text: &str) -> Vec<(String, Range<usize>)> {
+    let mut analyzer = match analyzer {
+        TEXT_ANALYZER => text_analyzer(),
+        STEM_ANALYZER => stem_analyzer(),
+        GRAM_ANALYZER => gram_analyzer(),
+        _ => return Vec::new(),
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), t.offset_from..t.offset_to));
+    }
+    out
+}
+
+/// Whether `text` has letters of a script written without spaces between words (Thai, Lao,
+/// Khmer, Myanmar) or with particles glued to nouns (Hangul): such words also need sub-word search.
+pub fn needs_grams(text: &str) -> bool {
+    text.chars()
+        .any(|c| Script::of(c).is_some_and(|s| s != Script::Word))
+}
+
+/// Word tokens, lower-cased and folded; both filters leave Thai and Hangul unchanged.
+fn word_analyzer() -> TextAnalyzerBuilder<impl Tokenizer> {
+    let tokenizer = ScriptTokenizer::new(Mode::Words);
+    TextAnalyzer::builder(tokenizer)
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .build()
+}
+
+fn text_analyzer() -> TextAnalyzer {
+    word_analyzer().build()
 }
 
 fn stem_analyzer() -> TextAnalyzer {
     // The English stemmer only rewrites Latin suffixes, so Thai and Korean tokens pass unchanged
     // (pinned by a test below).
-    TextAnalyzer::builder(ScriptTokenizer::new(Mode::Words))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    word_analyzer()
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -255,13 +284,7 @@ struct ScriptTokenStream<'a> {
 
 impl TokenStream for ScriptTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.next() {
-            Some(token) => {
-                self.current = token;
-                true
-            }
-            None => false,
-        }
+        self.tokens.next().map(|t| self.current = t).is_some()
     }
 
     fn token(&self) -> &Token {
@@ -304,6 +327,10 @@ mod tests {
         tokens.iter().map(|t| t.text.as_str()).collect()
     }
 
+    fn split(spaced: &str) -> Vec<&str> {
+        spaced.split(' ').collect()
+    }
+
     fn slices<'t>(text: &'t str, tokens: &[Token]) -> Vec<&'t str> {
         tokens
             .iter()
@@ -318,11 +345,8 @@ mod tests {
     fn english_is_lowercased_and_folded_and_hs_codes_stay_whole() {
         let text = "Café Müller imports Coffee (HS 0901.21) and logs 4403.49.10, naïve!";
         let tokens = run(text_analyzer(), text);
-        let expected = [
-            "cafe", "muller", "imports", "coffee", "hs", "0901.21", "and", "logs",
-        ];
-        assert_eq!(texts(&tokens)[..8], expected);
-        assert_eq!(texts(&tokens)[8..], ["4403.49.10", "naive"]);
+        let expected = split("cafe muller imports coffee hs 0901.21 and logs 4403.49.10 naive");
+        assert_eq!(texts(&tokens), expected);
         assert_eq!(slices(text, &tokens)[..2], ["Café", "Müller"]);
         assert_eq!(slices(text, &tokens)[5], "0901.21");
     }
@@ -330,10 +354,7 @@ mod tests {
     #[test]
     fn dots_and_hyphens_join_only_digits() {
         let tokens = run(text_analyzer(), "4403.49.10. A-1 2020-01-05 v.2 -7");
-        assert_eq!(
-            texts(&tokens),
-            ["4403.49.10", "a", "1", "2020-01-05", "v", "2", "7"]
-        );
+        assert_eq!(texts(&tokens), split("4403.49.10 a 1 2020-01-05 v 2 7"));
     }
 
     #[test]
@@ -350,16 +371,7 @@ mod tests {
     #[test]
     fn thai_is_segmented_into_dictionary_words() {
         let tokens = run(text_analyzer(), THAI);
-        let words = [
-            "การ",
-            "จำแนก",
-            "พิกัด",
-            "อัตรา",
-            "ศุลกากร",
-            "สำหรับ",
-            "ไม้",
-            "ท่อน",
-        ];
+        let words = split("การ จำแนก พิกัด อัตรา ศุลกากร สำหรับ ไม้ ท่อน");
         assert_eq!(texts(&tokens), words);
         assert_eq!(slices(THAI, &tokens), words);
         // The same word alone and inside compounds: what makes a query find it.
@@ -379,6 +391,8 @@ mod tests {
         assert_eq!(texts(&tokens), ["อา", "าก", "กร", "ไม", "ม้"]);
         assert_eq!(slices("อากร ไม้", &tokens), texts(&tokens));
         assert_eq!(run(gram_analyzer(), THAI).len(), THAI.chars().count() - 1);
+        // A one-character run emits that character.
+        assert_eq!(texts(&run(gram_analyzer(), "ก 세 x")), ["ก", "세"]);
     }
 
     #[test]
@@ -387,9 +401,7 @@ mod tests {
         assert_eq!(texts(&words), ["인천세관에서", "통관", "절차를"]);
         assert_eq!(slices(KOREAN, &words), texts(&words));
         let grams = run(gram_analyzer(), KOREAN);
-        let expected = [
-            "인천", "천세", "세관", "관에", "에서", "통관", "절차", "차를",
-        ];
+        let expected = split("인천 천세 세관 관에 에서 통관 절차 차를");
         assert_eq!(texts(&grams), expected);
         assert_eq!(slices(KOREAN, &grams), expected);
     }
@@ -413,11 +425,6 @@ mod tests {
             assert!(run(stem_analyzer(), text).is_empty());
             assert!(run(gram_analyzer(), text).is_empty());
         }
-    }
-
-    #[test]
-    fn one_character_runs_emit_that_character() {
-        assert_eq!(texts(&run(gram_analyzer(), "ก 세 x")), ["ก", "세"]);
     }
 
     #[test]
@@ -448,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn gram_phrase_queries_find_substrings_only() -> tantivy::Result<()> {
+    fn gram_phrase_queries_find_substrings_only() {
         let mut builder = Schema::builder();
         let id = builder.add_text_field("id", STRING | STORED);
         let indexing = TextFieldIndexing::default()
@@ -460,7 +467,9 @@ mod tests {
         );
         let index = Index::create_in_ram(builder.build());
         register(&index);
-        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
         let docs = [
             ("duty", "อัตราอากรขาเข้า"),
             ("scattered", "อากาศ กรม"), // อา, าก and กร, but not as one phrase
@@ -468,27 +477,24 @@ mod tests {
             ("tax", "관세 신고"), // 관세, never 세관
         ];
         for (key, text) in docs {
-            writer.add_document(doc!(id => key, body => text))?;
+            writer
+                .add_document(doc!(id => key, body => text))
+                .expect("add");
         }
-        writer.commit()?;
-        let searcher = index.reader()?.searcher();
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
         let parser = QueryParser::for_index(&index, vec![body]);
-        let find = |q: &str| -> tantivy::Result<Vec<String>> {
-            let query = parser
-                .parse_query(q)
-                .map_err(|e| tantivy::TantivyError::InvalidArgument(e.to_string()))?;
-            let mut ids = Vec::new();
-            for (_, address) in
-                searcher.search(&query, &TopDocs::with_limit(10).order_by_score())?
-            {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                ids.extend(doc.get_first(id).and_then(|v| v.as_str()).map(String::from));
-            }
-            Ok(ids)
+        let find = |q: &str| -> Vec<String> {
+            let query = parser.parse_query(q).expect("query parses");
+            let top = TopDocs::with_limit(10).order_by_score();
+            let hits = searcher.search(&query, &top).expect("search");
+            let doc = |a| searcher.doc::<TantivyDocument>(a).expect("stored doc");
+            let key =
+                |d: TantivyDocument| d.get_first(id).and_then(|v| v.as_str()).map(String::from);
+            hits.into_iter().filter_map(|(_, a)| key(doc(a))).collect()
         };
-        assert_eq!(find("อากร")?, ["duty"]);
-        assert_eq!(find("세관")?, ["incheon"]);
-        assert_eq!(find("관세")?, ["tax"]);
-        Ok(())
+        assert_eq!(find("อากร"), ["duty"]);
+        assert_eq!(find("세관"), ["incheon"]);
+        assert_eq!(find("관세"), ["tax"]);
     }
 }

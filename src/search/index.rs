@@ -153,6 +153,13 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     doc.add_text(f.summary, &c.summary);
     doc.add_text(f.tags, c.tags.join(" "));
     doc.add_text(f.body, &c.body);
+    for text in [&c.title, &c.summary, &c.tags.join(" "), &c.body] {
+        doc.add_text(f.stem, text);
+        doc.add_text(f.grams, text);
+    }
+    for tag in &c.tags {
+        doc.add_text(f.tag, tag);
+    }
     doc.add_facet(f.category, Facet::from(&format!("/{}", c.category)));
     for code in &c.hs_codes {
         for prefix in code.prefixes() {
@@ -169,5 +176,7 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     }
     let millis = i64::try_from(record.updated.millis).unwrap_or(i64::MAX);
     doc.add_i64(f.updated, millis);
+    // No feedback ops yet: every article is equally helpful.
+    doc.add_f64(f.helpfulness, 0.0);
     doc
 }

@@ -1,22 +1,40 @@
-//! Running a search: the user's words through the query parser (same analyzer as indexing),
-//! filters as exact terms, and snippets cut from the article text held in redb.
+//! Running a search: the query language turned into a tantivy query over the word, stem and
+//! sub-word fields, filters as exact terms, ranking, and snippets cut from the text in redb.
+//!
+//! # Ranking
+//! ```text
+//! score = bm25 × (1 + 0.2 × freshness + 0.3 × helpfulness)
+//! bm25  = Σ over matching clauses of BM25(field) × boost
+//!         boosts: title 3, tags 2, summary 1.5, body 1; English stem 0.5;
+//!                 typo (fuzzy) 0.3, prefix-while-typing 0.3 (constant scores);
+//!                 Thai/Korean sub-word bigram phrase 0.1
+//! freshness   = 0.5 ^ (days since last update / 180)        in (0, 1]
+//! helpfulness = share of readers who found it helpful        in [0, 1] (0 until feedback exists)
+//! ```
+//! A whole-word match also matches as sub-word, and its boost is ten times larger, so whole-word
+//! hits rank above sub-word hits; exact words rank above typo and prefix matches the same way.
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, Term};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{DocId, Score, SegmentReader, TantivyDocument, Term};
 
 use super::SearchIndex;
+use super::analyzer::{self, GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
+use super::query_language::{self, ParsedQuery, Term as QueryTerm};
+use super::snippet::{self, Marker};
 use crate::error::{Error, Result};
-use crate::model::{ArticleId, ArticleRecord, Author, Status};
+use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
 
 /// What to look for, and on whose behalf.
 #[derive(Clone, Debug, Default)]
 pub struct SearchRequest {
+    /// Words in the query language (see `query_language`), filters included.
     pub text: String,
-    /// A category id; sub-groups are included.
+    /// A category id; sub-groups are included. Adds to a `category:` in the text.
     pub category: Option<String>,
     /// An HS prefix, dotted or not (`0901`, `4403.49`).
     pub hs: Option<String>,
@@ -24,13 +42,10 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Drafts are shown only to their authors.
     pub viewer: Option<Author>,
-}
-
-/// A fragment of the article with the matched words marked (byte ranges into `text`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Snippet {
-    pub text: String,
-    pub highlights: Vec<(usize, usize)>,
+    /// Search-as-you-type: the last word, not yet followed by a space, also matches as a prefix.
+    pub typing: bool,
+    /// Now, for freshness (milliseconds since the epoch); 0 leaves freshness out.
+    pub now_millis: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -41,13 +56,25 @@ pub struct SearchHit {
     pub status: Status,
     pub score: f32,
     pub snippet: String,
+    /// Byte ranges of `snippet` that matched.
     pub highlights: Vec<(usize, usize)>,
     pub lang: String,
     pub kind: String,
     pub hs_codes: Vec<String>,
 }
 
-const SNIPPET_BYTES: usize = 240;
+const SNIPPET_CHARS: usize = 180;
+const DAY_MILLIS: f64 = 86_400_000.0;
+
+/// The text fields with the weights of whole-word matches in them.
+fn word_fields(f: &super::schema::Fields) -> [(Field, f32); 4] {
+    [
+        (f.title, 3.0),
+        (f.tags, 2.0),
+        (f.summary, 1.5),
+        (f.body, 1.0),
+    ]
+}
 
 impl SearchIndex {
     /// Runs `request`; `load` reads an article from the store (for titles and snippets).
@@ -56,57 +83,52 @@ impl SearchIndex {
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Vec<SearchHit>> {
-        let f = self.fields;
-        let text_query = self.text_query(&request.text);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-        let term = |field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ))
-        };
-        if let Some(category) = &request.category {
-            let facet = Facet::from(&format!("/{}", category.trim_matches('/')));
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_facet(f.category, &facet),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        if let Some(hs) = &request.hs {
-            clauses.push((Occur::Must, term(f.hs, &hs_prefix(hs)?)));
-        }
-        if let Some(status) = request.status {
-            clauses.push((Occur::Must, term(f.status, status.as_str())));
-        }
-        // Visibility: published and reviewed work for everyone, drafts for their authors.
-        let mut visible: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Should, term(f.status, Status::Published.as_str()))];
-        if let Some(viewer) = &request.viewer {
-            visible.push((Occur::Should, term(f.authors, &viewer.key())));
-        }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(visible))));
-
-        let query = BooleanQuery::new(clauses);
+        let parsed = query_language::parse(&request.text);
+        let (query, marker) = self.build(&parsed, request)?;
         let searcher = self.reader.searcher();
-        let limit = request.limit.max(1);
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
-        snippets.set_max_num_chars(SNIPPET_BYTES);
+        let now = request.now_millis;
+        let collector = TopDocs::with_limit(request.limit.max(1)).tweak_score(
+            move |segment: &SegmentReader| {
+                let fast = segment.fast_fields();
+                let updated = fast.i64("updated").ok().map(|c| c.first_or_default_col(0));
+                let helpful = fast
+                    .f64("helpfulness")
+                    .ok()
+                    .map(|c| c.first_or_default_col(0.0));
+                move |doc: DocId, bm25: Score| {
+                    let freshness = match (&updated, now) {
+                        (Some(col), n) if n > 0 => {
+                            let age_days =
+                                (n as f64 - col.get_val(doc) as f64).max(0.0) / DAY_MILLIS;
+                            0.5f64.powf(age_days / 180.0)
+                        }
+                        _ => 0.0,
+                    };
+                    let helpfulness = helpful
+                        .as_ref()
+                        .map_or(0.0, |c| c.get_val(doc).clamp(0.0, 1.0));
+                    bm25 * (1.0 + 0.2 * freshness as f32 + 0.3 * helpfulness as f32)
+                }
+            },
+        );
+        let top = searcher.search(&query, &collector)?;
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) else {
+            let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let id = ArticleId::parse(id)?;
-            // The index may briefly hold an article the store no longer shows; skip it.
-            let Some(record) = load(&id)? else { continue };
-            let snippet = snippet_for(&snippets, &record);
+            // The index may briefly hold an article the store no longer has; skip it.
+            let Some(record) = load(&ArticleId::parse(id)?)? else {
+                continue;
+            };
             let c = record.content;
+            let snippet = if parsed.is_empty() && !c.summary.is_empty() {
+                snippet::make(&c.summary, &marker, SNIPPET_CHARS)
+            } else {
+                snippet::make(&snippet::plain_text(&c.body), &marker, SNIPPET_CHARS)
+            };
             hits.push(SearchHit {
                 id: id.to_string(),
                 title: c.title,
@@ -123,31 +145,220 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// The user's words as a query over the text fields; every word must match. Empty text
-    /// matches everything (a filter-only search).
-    fn text_query(&self, text: &str) -> Box<dyn Query> {
+    /// The tantivy query for a parsed request, and what its snippets should mark.
+    fn build(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+    ) -> Result<(Box<dyn Query>, Marker)> {
         let f = self.fields;
-        if text.trim().is_empty() {
-            return Box::new(AllQuery);
+        let mut marker = Marker::default();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let last_group = parsed.groups.len().saturating_sub(1);
+        for (i, group) in parsed.groups.iter().enumerate() {
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (j, term) in group.iter().enumerate() {
+                let open = request.typing
+                    && parsed.open_last_word
+                    && i == last_group
+                    && j + 1 == group.len();
+                if let Some(q) = self.term_query(term, open, &mut marker)? {
+                    alternatives.push((Occur::Should, q));
+                }
+            }
+            if !alternatives.is_empty() {
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+            }
         }
-        let mut parser =
-            QueryParser::for_index(&self.index, vec![f.title, f.summary, f.tags, f.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 3.0);
-        parser.set_field_boost(f.tags, 2.0);
-        parser.set_field_boost(f.summary, 1.5);
-        // Lenient: a stray quote or colon in what an officer typed is not an error.
-        let (query, _errors) = parser.parse_query_lenient(text);
-        query
+        if clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        for term in &parsed.excluded {
+            if let Some(q) = self.term_query(term, false, &mut Marker::default())? {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        clauses.extend(
+            self.filters(parsed, request)?
+                .into_iter()
+                .map(|q| (Occur::Must, q)),
+        );
+
+        // Visibility: published work for everyone, drafts for their authors; never retired.
+        let mut visible: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            term_query(f.status, Status::Published.as_str()),
+        )];
+        if let Some(viewer) = &request.viewer {
+            visible.push((Occur::Should, term_query(f.authors, &viewer.key())));
+        }
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(visible))));
+        Ok((Box::new(BooleanQuery::new(clauses)), marker))
     }
+
+    /// One word or phrase: whole words in each text field, English stems, typos, a prefix while
+    /// typing, Thai/Korean sub-word bigrams, and HS codes. `None` when it has nothing searchable.
+    fn term_query(
+        &self,
+        term: &QueryTerm,
+        open: bool,
+        marker: &mut Marker,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let f = self.fields;
+        let text = term.text();
+        let words: Vec<String> = analyzer::tokens(TEXT_ANALYZER, text)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in word_fields(&f) {
+            should.push((Occur::Should, boosted(tokens_query(field, &words), boost)));
+        }
+        let is_word = matches!(term, QueryTerm::Word(_));
+        let latin = words.len() == 1 && !analyzer::needs_grams(&words[0]);
+        let mut fuzzy_distance = 0;
+        if latin {
+            let stems: Vec<String> = analyzer::tokens(STEM_ANALYZER, text)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            should.push((Occur::Should, boosted(tokens_query(f.stem, &stems), 0.5)));
+            let word = &words[0];
+            let letters = word.chars().count();
+            if is_word && word.chars().all(char::is_alphabetic) && letters >= 5 {
+                // Typo tolerance only for words the knowledge base does not contain: a correctly
+                // spelt word must not drag in its neighbours (`valuation` → `evaluation`).
+                let known = self.doc_freq(f.body, word)?
+                    + self.doc_freq(f.title, word)?
+                    + self.doc_freq(f.stem, &stems.concat())?;
+                if known == 0 {
+                    fuzzy_distance = if letters >= 9 { 2 } else { 1 };
+                    for field in [f.title, f.body] {
+                        let q = FuzzyTermQuery::new(
+                            Term::from_field_text(field, word),
+                            fuzzy_distance as u8,
+                            true,
+                        );
+                        should.push((Occur::Should, boosted(Box::new(q), 0.3)));
+                    }
+                }
+            }
+            if open && letters >= 2 {
+                for field in [f.title, f.body] {
+                    let q =
+                        FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, false);
+                    should.push((Occur::Should, boosted(Box::new(q), 0.3)));
+                }
+            }
+        }
+        if analyzer::needs_grams(text) {
+            let grams: Vec<String> = analyzer::tokens(GRAM_ANALYZER, text)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            if !grams.is_empty() {
+                should.push((Occur::Should, boosted(tokens_query(f.grams, &grams), 0.1)));
+            }
+        }
+        if let Some(digits) = hs_digits(text) {
+            should.push((Occur::Should, boosted(term_query(f.hs, &digits), 2.0)));
+        }
+        marker.add(text, fuzzy_distance, open);
+        Ok(Some(Box::new(BooleanQuery::new(should))))
+    }
+
+    fn doc_freq(&self, field: Field, text: &str) -> Result<u64> {
+        Ok(self
+            .reader
+            .searcher()
+            .doc_freq(&Term::from_field_text(field, text))?)
+    }
+
+    fn filters(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+    ) -> Result<Vec<Box<dyn Query>>> {
+        let f = self.fields;
+        let p = &parsed.filters;
+        let mut out = Vec::new();
+        for category in [request.category.as_deref(), p.category.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            let facet = Facet::from(&format!("/{}", category.trim_matches('/')));
+            out.push(Box::new(TermQuery::new(
+                Term::from_facet(f.category, &facet),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>);
+        }
+        for hs in [request.hs.as_deref(), p.hs.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            out.push(term_query(f.hs, &hs_prefix(hs)?));
+        }
+        if let Some(status) = request.status {
+            out.push(term_query(f.status, status.as_str()));
+        }
+        if let Some(s) = &p.status {
+            out.push(term_query(f.status, s.parse::<Status>()?.as_str()));
+        }
+        if let Some(l) = &p.lang {
+            out.push(term_query(f.lang, l.parse::<Lang>()?.as_str()));
+        }
+        if let Some(k) = &p.kind {
+            out.push(term_query(f.kind, k.parse::<Kind>()?.as_str()));
+        }
+        if let Some(tag) = &p.tag {
+            out.push(term_query(f.tag, &tag.to_lowercase()));
+        }
+        if let Some(office) = &p.office {
+            out.push(term_query(f.office, &office.to_lowercase()));
+        }
+        Ok(out)
+    }
+}
+
+fn term_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// One token as a term, several as a phrase (positions are indexed).
+fn tokens_query(field: Field, tokens: &[String]) -> Box<dyn Query> {
+    if tokens.len() == 1 {
+        return term_query(field, &tokens[0]);
+    }
+    let terms = tokens
+        .iter()
+        .map(|t| Term::from_field_text(field, t))
+        .collect();
+    Box::new(PhraseQuery::new(terms))
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+/// The digits of something typed like an HS code (`0901`, `4403.49`, `4403.49.10`).
+fn hs_digits(text: &str) -> Option<String> {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let shaped = text.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && matches!(digits.len(), 4 | 6 | 8 | 10);
+    shaped.then_some(digits)
 }
 
 /// Normalises an HS prefix filter: digits only, 2 to 10 of them.
 fn hs_prefix(input: &str) -> Result<String> {
     let digits: String = input.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    if digits.len() >= 2
-        && digits.len() <= 10
-        && digits.len() % 2 == 0
+    if (2..=10).contains(&digits.len())
+        && digits.len().is_multiple_of(2)
         && digits.chars().all(|c| c.is_ascii_digit())
     {
         Ok(digits)
@@ -156,35 +367,4 @@ fn hs_prefix(input: &str) -> Result<String> {
             "`{input}` is not an HS prefix: use 2, 4, 6, 8 or 10 digits, e.g. 44 or 4403.49"
         )))
     }
-}
-
-fn snippet_for(generator: &SnippetGenerator, record: &ArticleRecord) -> Snippet {
-    let snippet = generator.snippet(&record.content.body);
-    if snippet.is_empty() {
-        let text = if record.content.summary.is_empty() {
-            &record.content.body
-        } else {
-            &record.content.summary
-        };
-        return Snippet {
-            text: truncate_chars(text, 160),
-            highlights: vec![],
-        };
-    }
-    Snippet {
-        text: snippet.fragment().to_string(),
-        highlights: snippet
-            .highlighted()
-            .iter()
-            .map(|r| (r.start, r.end))
-            .collect(),
-    }
-}
-
-fn truncate_chars(text: &str, max: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
 }

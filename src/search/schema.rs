@@ -6,10 +6,10 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::analyzer::TEXT_ANALYZER;
+use super::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -18,6 +18,10 @@ pub struct Fields {
     pub summary: Field,
     pub tags: Field,
     pub body: Field,
+    /// Title, summary, tags and body, English-stemmed.
+    pub stem: Field,
+    /// Title, summary, tags and body as Thai/Korean character bigrams (sub-word search).
+    pub grams: Field,
     pub category: Field,
     pub hs: Field,
     pub status: Field,
@@ -26,22 +30,36 @@ pub struct Fields {
     pub office: Field,
     pub classification: Field,
     pub authors: Field,
+    /// Tags as exact values, for `tag:` filters.
+    pub tag: Field,
     pub updated: Field,
+    pub helpfulness: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TEXT_ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analyzed = |tokenizer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(record),
+        )
+    };
+    let text = analyzed(TEXT_ANALYZER, IndexRecordOption::WithFreqsAndPositions);
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
         summary: b.add_text_field("summary", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         body: b.add_text_field("body", text),
+        stem: b.add_text_field(
+            "stem",
+            analyzed(STEM_ANALYZER, IndexRecordOption::WithFreqs),
+        ),
+        grams: b.add_text_field(
+            "grams",
+            analyzed(GRAM_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+        ),
         category: b.add_facet_field("category", FacetOptions::default()),
         hs: b.add_text_field("hs", STRING),
         status: b.add_text_field("status", STRING),
@@ -50,7 +68,9 @@ pub fn build() -> (Schema, Fields) {
         office: b.add_text_field("office", STRING),
         classification: b.add_text_field("classification", STRING),
         authors: b.add_text_field("authors", STRING),
+        tag: b.add_text_field("tag", STRING),
         updated: b.add_i64_field("updated", FAST),
+        helpfulness: b.add_f64_field("helpfulness", FAST),
     };
     (b.build(), fields)
 }
@@ -64,6 +84,8 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         summary: f("summary")?,
         tags: f("tags")?,
         body: f("body")?,
+        stem: f("stem")?,
+        grams: f("grams")?,
         category: f("category")?,
         hs: f("hs")?,
         status: f("status")?,
@@ -72,6 +94,8 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         office: f("office")?,
         classification: f("classification")?,
         authors: f("authors")?,
+        tag: f("tag")?,
         updated: f("updated")?,
+        helpfulness: f("helpfulness")?,
     })
 }

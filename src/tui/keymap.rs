@@ -54,11 +54,19 @@ const NAMED: &[(&str, KeyCode)] = &[
 
 impl Key {
     pub const fn new(code: KeyCode) -> Self {
-        Key { code, ctrl: false, alt: false }
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
     }
 
     pub const fn ctrl(c: char) -> Self {
-        Key { code: KeyCode::Char(c), ctrl: true, alt: false }
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
     }
 
     /// The character this key types into a text field, if it types one at all.
@@ -110,7 +118,9 @@ impl Key {
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, code)| *code)
-                .ok_or_else(|| format!("`<{inner}>` is not a key: use e.g. <Down>, <C-c>, <Esc>"))?,
+                .ok_or_else(|| {
+                    format!("`<{inner}>` is not a key: use e.g. <Down>, <C-c>, <Esc>")
+                })?,
         };
         Ok(key)
     }
@@ -269,58 +279,11 @@ impl Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         // The default table is checked by a test, so an error here cannot reach a user.
-        Keymap::from_table(DEFAULT_BINDINGS).unwrap_or(Keymap { bindings: Vec::new() })
+        Keymap::from_table(DEFAULT_BINDINGS).unwrap_or(Keymap {
+            bindings: Vec::new(),
+        })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_default_binding_parses_to_one_key() {
-        let keymap = Keymap::from_table(DEFAULT_BINDINGS).unwrap();
-        assert_eq!(keymap.bindings.len(), DEFAULT_BINDINGS.len());
-    }
-
-    #[test]
-    fn key_strings_mix_text_and_named_keys() {
-        let keys = Key::parse_seq("ab<Down><C-c><enter>").unwrap();
-        assert_eq!(
-            keys,
-            vec![
-                Key::new(KeyCode::Char('a')),
-                Key::new(KeyCode::Char('b')),
-                Key::new(KeyCode::Down),
-                Key::ctrl('c'),
-                Key::new(KeyCode::Enter),
-            ]
-        );
-        assert!(Key::parse_seq("<Nope>").is_err());
-        // A lone `<` is text, as typed in a search.
-        assert_eq!(Key::parse_seq("<").unwrap(), vec![Key::new(KeyCode::Char('<'))]);
-    }
-
-    #[test]
-    fn keys_display_as_they_parse() {
-        for s in ["q", "<C-c>", "<down>", "<esc>"] {
-            let key = Key::parse_seq(s).unwrap()[0];
-            assert_eq!(Key::parse_seq(&key.to_string()).unwrap(), vec![key]);
-        }
-    }
-
-    #[test]
-    fn ctrl_c_quits_in_every_scope() {
-        let keymap = Keymap::default();
-        for scope in [Scope::Search, Scope::Reader] {
-            assert_eq!(keymap.resolve(scope, Key::ctrl('c')), Some(Action::Quit));
-        }
-    }
-
-    #[test]
-    fn every_action_has_a_name_and_a_doc() {
-        for action in Action::ALL {
-            assert!(!action.name().is_empty() && !action.doc().is_empty());
-        }
-    }
-}
+mod tests;

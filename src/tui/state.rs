@@ -34,7 +34,7 @@ pub struct State {
 #[derive(Clone, Debug)]
 pub enum Mode {
     Search,
-    Reader(DocView),
+    Reader(Box<DocView>),
 }
 
 impl State {
@@ -53,6 +53,11 @@ impl State {
             height,
             generation: 0,
         }
+    }
+
+    /// The whole terminal, for the layout functions.
+    pub fn area(&self) -> ratatui::layout::Rect {
+        ratatui::layout::Rect::new(0, 0, self.width, self.height)
     }
 
     pub fn selected_row(&self) -> Option<&ResultRow> {
@@ -162,7 +167,12 @@ pub const LABEL_WIDTH: usize = 10;
 impl DocView {
     pub fn new(doc: ArticleDoc, width: usize) -> Self {
         let lines = layout(&doc, width);
-        DocView { doc, width, lines, scroll: 0 }
+        DocView {
+            doc,
+            width,
+            lines,
+            scroll: 0,
+        }
     }
 
     /// Lays the document out again for a new width (the caller clamps the scroll).
@@ -183,9 +193,17 @@ fn layout(doc: &ArticleDoc, width: usize) -> Vec<DocLine> {
     };
     push(LineKind::Title, &doc.title, width);
     let value_width = width.saturating_sub(LABEL_WIDTH);
-    let hs = if doc.hs_codes.is_empty() { "—".to_string() } else { doc.hs_codes.join(", ") };
+    let hs = if doc.hs_codes.is_empty() {
+        "—".to_string()
+    } else {
+        doc.hs_codes.join(", ")
+    };
     let status = format!("{} · updated {} · {}", doc.status, doc.updated, doc.office);
-    for (label, value) in [("Category", &doc.category), ("Status", &status), ("HS codes", &hs)] {
+    for (label, value) in [
+        ("Category", &doc.category),
+        ("Status", &status),
+        ("HS codes", &hs),
+    ] {
         // The label goes on the first line only; continuation lines are indented under the value.
         for (i, line) in wrap(value, value_width).into_iter().enumerate() {
             let label = if i == 0 { label } else { "" };
@@ -209,47 +227,7 @@ fn layout(doc: &ArticleDoc, width: usize) -> Vec<DocLine> {
 }
 
 #[cfg(test)]
-pub(super) mod fixtures {
-    //! Fixed data for the update and snapshot tests: no Replica, no clock.
-    use super::*;
-
-    pub fn row(id: &str, title: &str, category: &str, hs: &[&str]) -> ResultRow {
-        ResultRow {
-            id: id.into(),
-            title: title.into(),
-            category: category.into(),
-            status: Status::Published,
-            hs_codes: hs.iter().map(|s| s.to_string()).collect(),
-            snippet: String::new(),
-        }
-    }
-
-    pub fn rows() -> Vec<ResultRow> {
-        vec![
-            row("timber-land-border", "Inspecting timber at a land border", "commodity/timber-wood", &["4403.49"]),
-            row("hs-classification-thai", "การจำแนกพิกัดอัตราศุลกากรไม้แปรรูป", "procedure/classification", &["4407.29", "4409.10"]),
-            row("korean-ginseng", "인삼 수입 검사 절차", "commodity/agriculture", &["1211.20"]),
-        ]
-    }
-
-    pub fn doc() -> ArticleDoc {
-        ArticleDoc {
-            id: "timber-land-border".into(),
-            title: "Inspecting timber at a land border".into(),
-            category: "commodity/timber-wood".into(),
-            status: Status::Published,
-            hs_codes: vec!["4403.49".into(), "4407.29".into()],
-            updated: "2025-03-14 09:30".into(),
-            office: "Chiang Khong".into(),
-            summary: "What to check before releasing a truck of logs.".into(),
-            body: "## Before the truck arrives\nAsk for the CITES permit and the species list. \
-                   Rosewood (Dalbergia) needs a permit from the exporting country.\n\n\
-                   ## At the truck\nCount the logs, measure three at random, and compare the \
-                   end stamps with the permit. ตรวจสอบตราประทับที่ปลายไม้ทุกท่อน\n"
-                .into(),
-        }
-    }
-}
+pub(super) mod fixtures;
 
 #[cfg(test)]
 mod tests {
@@ -268,7 +246,15 @@ mod tests {
                 LineKind::Field(""),
             ]
         );
-        assert!(view.lines.iter().any(|l| l.kind == LineKind::Heading && l.text == "At the truck"));
-        assert!(view.lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str()) <= 40));
+        assert!(
+            view.lines
+                .iter()
+                .any(|l| l.kind == LineKind::Heading && l.text == "At the truck")
+        );
+        assert!(
+            view.lines
+                .iter()
+                .all(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str()) <= 40)
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! Replica comes back as an `Effect` for the event loop to perform, whose result returns as a
 //! `Msg`. That keeps every behaviour testable by feeding key strings.
 
+use super::input::LineInput;
 use super::keymap::{Action, Key, Scope};
 use super::state::{ArticleDoc, DocView, Mode, ResultRow, State};
 use super::view;
@@ -12,8 +13,14 @@ pub enum Msg {
     /// The loop is ready: show the recent articles.
     Start,
     Key(Key),
-    Resize { width: u16, height: u16 },
-    Results { generation: u64, rows: Vec<ResultRow> },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Results {
+        generation: u64,
+        rows: Vec<ResultRow>,
+    },
     Preview(ArticleDoc),
     Opened(ArticleDoc),
     /// An effect failed; the text goes to the status line.
@@ -24,7 +31,10 @@ pub enum Msg {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Search for `text`; empty text lists the most recent articles.
-    Search { generation: u64, text: String },
+    Search {
+        generation: u64,
+        text: String,
+    },
     /// Load an article for the preview pane.
     LoadPreview(String),
     /// Load an article and open it in the reader.
@@ -59,14 +69,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Preview(doc) => {
             // Only the selected article's preview is wanted; the selection may have moved on.
             if state.selected_row().is_some_and(|r| r.id == doc.id) {
-                let width = view::search_layout(state.width, state.height).preview_text_width();
+                let width = view::search_layout(state.area()).preview_text_width();
                 state.preview = Some(DocView::new(doc, width));
             }
             vec![]
         }
         Msg::Opened(doc) => {
-            let width = view::reader_layout(state.width, state.height).text_width();
-            state.mode = Mode::Reader(DocView::new(doc, width));
+            let width = view::reader_layout(state.area()).text_width();
+            state.mode = Mode::Reader(Box::new(DocView::new(doc, width)));
             vec![]
         }
         Msg::Failed(text) => {
@@ -103,44 +113,52 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
 
 /// Performs one named action.
 fn run(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = view::reader_layout(state.width, state.height).page_height();
-    if let Mode::Reader(reader) = &mut state.mode {
-        let last = reader.lines.len().saturating_sub(page);
-        let scroll = reader.scroll;
-        reader.scroll = match action {
-            Action::ScrollDown => scroll + 1,
-            Action::ScrollUp => scroll.saturating_sub(1),
-            Action::PageDown => scroll + page.saturating_sub(1).max(1),
-            Action::PageUp => scroll.saturating_sub(page.saturating_sub(1).max(1)),
-            Action::Top => 0,
-            Action::Bottom => last,
-            _ => scroll,
-        }
-        .min(last);
-    }
     match action {
-        Action::Quit => vec![Effect::Quit],
-        Action::Back => back(state),
+        Action::Quit => return vec![Effect::Quit],
+        Action::Back => return back(state),
+        _ => {}
+    }
+    let page = view::reader_layout(state.area()).page_height();
+    if let Mode::Reader(doc) = &mut state.mode {
+        scroll(doc, action, page);
+        return vec![];
+    }
+    let items = view::search_layout(state.area()).visible_items() as isize;
+    match action {
         Action::Open => match state.selected_row() {
             Some(row) => vec![Effect::OpenArticle(row.id.clone())],
             None => vec![],
         },
         Action::SelectNext => select(state, 1),
         Action::SelectPrev => select(state, -1),
-        Action::PageDown | Action::PageUp if matches!(state.mode, Mode::Search) => {
-            let items = view::search_layout(state.width, state.height).visible_items() as isize;
-            select(state, if action == Action::PageDown { items } else { -items })
-        }
-        Action::CursorLeft => edit(state, |q| q.left(), false),
-        Action::CursorRight => edit(state, |q| q.right(), false),
-        Action::CursorHome => edit(state, |q| q.home(), false),
-        Action::CursorEnd => edit(state, |q| q.end(), false),
-        Action::DeleteBack => edit(state, |q| q.delete_back(), true),
-        Action::DeleteForward => edit(state, |q| q.delete_forward(), true),
-        Action::DeleteWord => edit(state, |q| q.delete_word(), true),
-        Action::ClearLine => edit(state, |q| q.clear(), true),
+        Action::PageDown => select(state, items),
+        Action::PageUp => select(state, -items),
+        Action::CursorLeft => edit(state, LineInput::left),
+        Action::CursorRight => edit(state, LineInput::right),
+        Action::CursorHome => edit(state, LineInput::home),
+        Action::CursorEnd => edit(state, LineInput::end),
+        Action::DeleteBack => edit(state, LineInput::delete_back),
+        Action::DeleteForward => edit(state, LineInput::delete_forward),
+        Action::DeleteWord => edit(state, LineInput::delete_word),
+        Action::ClearLine => edit(state, LineInput::clear),
         _ => vec![],
     }
+}
+
+/// Moves the reader; the last page stays full rather than scrolling into emptiness.
+fn scroll(doc: &mut DocView, action: Action, page: usize) {
+    let last = doc.lines.len().saturating_sub(page);
+    let step = page.saturating_sub(1).max(1); // keep one line of context across pages
+    doc.scroll = match action {
+        Action::ScrollDown => doc.scroll + 1,
+        Action::ScrollUp => doc.scroll.saturating_sub(1),
+        Action::PageDown => doc.scroll + step,
+        Action::PageUp => doc.scroll.saturating_sub(step),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => doc.scroll,
+    }
+    .min(last);
 }
 
 /// `Esc`: leave the reader; in search, clear the text, or quit when there is none.
@@ -158,17 +176,11 @@ fn back(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn edit(
-    state: &mut State,
-    change: impl FnOnce(&mut super::input::LineInput),
-    searches: bool,
-) -> Vec<Effect> {
-    if !matches!(state.mode, Mode::Search) {
-        return vec![];
-    }
+/// Applies an edit to the search box; a change of text starts a new search.
+fn edit(state: &mut State, change: fn(&mut LineInput)) -> Vec<Effect> {
     let before = state.query.text().to_string();
     change(&mut state.query);
-    if searches && state.query.text() != before {
+    if state.query.text() != before {
         vec![search(state)]
     } else {
         vec![]
@@ -184,7 +196,7 @@ fn search(state: &mut State) -> Effect {
 }
 
 fn select(state: &mut State, delta: isize) -> Vec<Effect> {
-    if !matches!(state.mode, Mode::Search) || state.results.is_empty() {
+    if state.results.is_empty() {
         return vec![];
     }
     let last = state.results.len() - 1;
@@ -200,7 +212,7 @@ fn select(state: &mut State, delta: isize) -> Vec<Effect> {
 
 /// Recomputes what depends on the terminal size: the list's scroll and the documents' wrapping.
 fn relayout(state: &mut State) {
-    let search = view::search_layout(state.width, state.height);
+    let search = view::search_layout(state.area());
     let items = search.visible_items().max(1);
     if state.selected < state.list_offset {
         state.list_offset = state.selected;
@@ -210,21 +222,22 @@ fn relayout(state: &mut State) {
     if let Some(preview) = &mut state.preview {
         preview.rewrap(search.preview_text_width());
     }
-    let reader = view::reader_layout(state.width, state.height);
+    let reader = view::reader_layout(state.area());
     if let Mode::Reader(doc) = &mut state.mode {
         doc.rewrap(reader.text_width());
-        doc.scroll = doc.scroll.min(doc.lines.len().saturating_sub(reader.page_height()));
+        doc.scroll = doc
+            .scroll
+            .min(doc.lines.len().saturating_sub(reader.page_height()));
     }
 }
 
 /// Asks for the selected article when the preview pane is shown and does not have it yet.
 fn preview_effect(state: &State) -> Option<Effect> {
     let row = state.selected_row()?;
-    let shown = view::search_layout(state.width, state.height).preview.is_some();
+    let shown = view::search_layout(state.area()).preview.is_some();
     let loaded = state.preview.as_ref().is_some_and(|p| p.doc.id == row.id);
     (shown && !loaded).then(|| Effect::LoadPreview(row.id.clone()))
 }
 
 #[cfg(test)]
-#[path = "update_tests.rs"]
 mod tests;

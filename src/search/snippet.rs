@@ -1,0 +1,313 @@
+//! Snippets: the part of an article that best shows why it matched, with the matched words
+//! marked. Cut by characters and grapheme clusters, never bytes, so Thai vowel and tone marks
+//! stay with their consonant; highlights come from the same analyzers as the search.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
+
+/// A fragment with the matched words marked (byte ranges into `text`, merged when adjacent).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// What to mark, derived from the query.
+#[derive(Clone, Debug, Default)]
+pub struct Marker {
+    /// Latin words: (token, stem, allowed edit distance, is a prefix being typed).
+    words: Vec<(String, String, u32, bool)>,
+    /// Thai and Korean query text: marked wherever it occurs.
+    substrings: Vec<String>,
+}
+
+impl Marker {
+    pub fn add(&mut self, text: &str, fuzzy_distance: u32, prefix: bool) {
+        if analyzer::needs_grams(text) {
+            for (token, _) in analyzer::tokens(TEXT_ANALYZER, text) {
+                if analyzer::needs_grams(&token) {
+                    self.substrings.push(token);
+                }
+            }
+            // Also the text as typed: a Thai word the segmenter splits is still one substring.
+            self.substrings.push(text.to_string());
+        }
+        for (token, _) in analyzer::tokens(TEXT_ANALYZER, text) {
+            if analyzer::needs_grams(&token) {
+                continue;
+            }
+            let stem = stem_of(&token);
+            self.words.push((token, stem, fuzzy_distance, prefix));
+        }
+    }
+
+    fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        for needle in &self.substrings {
+            if needle.is_empty() {
+                continue;
+            }
+            out.extend(
+                text.match_indices(needle.as_str())
+                    .map(|(i, m)| i..i + m.len()),
+            );
+        }
+        if !self.words.is_empty() {
+            for (token, range) in analyzer::tokens(TEXT_ANALYZER, text) {
+                let hit = self.words.iter().any(|(word, stem, distance, prefix)| {
+                    token == *word
+                        || (*prefix && token.starts_with(word.as_str()))
+                        || (token.len() > 3 && stem_of(&token) == *stem)
+                        || (*distance > 0 && edit_distance(&token, word) <= *distance)
+                });
+                if hit {
+                    out.push(range);
+                }
+            }
+        }
+        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        // Merge overlapping and touching ranges.
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for r in out {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+}
+
+fn stem_of(token: &str) -> String {
+    analyzer::tokens(STEM_ANALYZER, token)
+        .into_iter()
+        .next()
+        .map_or_else(|| token.to_string(), |(t, _)| t)
+}
+
+/// Levenshtein distance by characters.
+pub fn edit_distance(a: &str, b: &str) -> u32 {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<u32> = (0..=b.len() as u32).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i as u32 + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + u32::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Markdown reduced to readable text: no heading marks, emphasis, code ticks or table pipes;
+/// `[[id|text]]` shows its text.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.lines() {
+        let line = line.trim_start_matches('#').trim_start_matches(['>', ' ']);
+        if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+            out.push(' ');
+            continue;
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("[[") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.find("]]") {
+                Some(end) => {
+                    let link = &after[..end];
+                    out.push_str(link.split_once('|').map_or(link, |(_, text)| text));
+                    rest = &after[end + 2..];
+                }
+                None => {
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out.push(' ');
+    }
+    let cleaned: String = out
+        .chars()
+        .filter(|c| !matches!(c, '*' | '`' | '_'))
+        .collect();
+    cleaned
+        .replace('|', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Cuts a snippet of about `width` characters around the densest cluster of matches.
+pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
+    let ranges = marker.ranges(text);
+    let Some(first) = ranges.first() else {
+        return Snippet {
+            text: cut(text, 0, width).0,
+            highlights: vec![],
+        };
+    };
+    // The window that starts a little before some match and holds the most matches.
+    let lead = width / 5;
+    let mut best = (0usize, first.start);
+    for r in &ranges {
+        let start = back_chars(text, r.start, lead);
+        let end = forward_chars(text, start, width);
+        let count = ranges
+            .iter()
+            .filter(|x| x.start >= start && x.end <= end)
+            .count();
+        if count > best.0 {
+            best = (count, start);
+        }
+    }
+    let start = snap_to_word(text, best.1);
+    let (fragment, offset, prefix_len) = cut(text, start, width);
+    let end = offset + fragment.len() - prefix_len;
+    let highlights = ranges
+        .iter()
+        .filter(|r| r.start >= offset && r.end <= end.max(offset))
+        .map(|r| (r.start - offset + prefix_len, r.end - offset + prefix_len))
+        .collect();
+    Snippet {
+        text: fragment,
+        highlights,
+    }
+}
+
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// Moves `at` back to the start of its word (after a space) when one is near, else to the start
+/// of its grapheme cluster, so a snippet never begins with a lone vowel or tone mark.
+fn snap_to_word(text: &str, at: usize) -> usize {
+    if let Some(space) = text[..at].rfind(' ')
+        && at - space < 24
+    {
+        return space + 1;
+    }
+    text.grapheme_indices(true)
+        .map(|(i, _)| i)
+        .take_while(|&i| i <= at)
+        .last()
+        .unwrap_or(0)
+}
+
+/// About `width` characters from `start`, ending on a grapheme boundary (at a space when one is
+/// near), with `…` where text was cut. Returns the fragment, the byte offset of `start`, and how
+/// many bytes the leading `…` adds.
+fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
+    let mut end = start;
+    for (count, (i, g)) in text[start..].grapheme_indices(true).enumerate() {
+        if count >= width {
+            break;
+        }
+        end = start + i + g.len();
+    }
+    if end < text.len()
+        && let Some(space) = text[start..end].rfind(' ')
+        && end - (start + space) < 24
+    {
+        end = start + space;
+    }
+    let mut out = String::new();
+    let mut prefix_len = 0;
+    if start > 0 {
+        out.push('…');
+        prefix_len = '…'.len_utf8();
+    }
+    out.push_str(text[start..end].trim_end());
+    if end < text.len() {
+        out.push('…');
+    }
+    (out, start, prefix_len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect()
+    }
+
+    #[test]
+    fn english_matches_are_marked_with_stems_and_typos() {
+        let mut m = Marker::default();
+        m.add("timber", 0, false);
+        m.add("valuaton", 1, false);
+        let s = make(
+            "Logs of Timber and sawn timbers need valuation at the border.",
+            &m,
+            200,
+        );
+        assert_eq!(marked(&s), ["Timber", "timbers", "valuation"]);
+    }
+
+    #[test]
+    fn thai_snippets_keep_combining_marks_and_mark_substrings() {
+        let text = "ก".repeat(300) + " เจ้าหน้าที่กรมศุลกากรตรวจสอบพิกัดอัตราศุลกากร";
+        let mut m = Marker::default();
+        m.add("ศุลกากร", 0, false);
+        let s = make(&text, &m, 60);
+        assert_eq!(marked(&s), ["ศุลกากร", "ศุลกากร"]);
+        assert!(s.text.starts_with('…'));
+        // Every cut is on a grapheme boundary: no mark starts a cluster.
+        for g in s.text.graphemes(true) {
+            assert!(
+                !g.starts_with(['\u{0E34}', '\u{0E38}', '\u{0E48}', '\u{0E49}']),
+                "{g}"
+            );
+        }
+    }
+
+    #[test]
+    fn korean_nouns_inside_eojeol_are_marked() {
+        let mut m = Marker::default();
+        m.add("세관", 0, false);
+        let s = make("인천세관에서 화물을 검사했다. 세관 직원", &m, 100);
+        assert_eq!(marked(&s), ["세관", "세관"]);
+    }
+
+    #[test]
+    fn markdown_is_reduced_to_text() {
+        assert_eq!(
+            plain_text(
+                "## Steps\n| a | b |\n|---|---|\n**Check** the `seal`; see [[seal-checks|seal checks]]."
+            ),
+            "Steps a b Check the seal; see seal checks."
+        );
+    }
+
+    #[test]
+    fn no_match_gives_the_start() {
+        let s = make("short text", &Marker::default(), 100);
+        assert_eq!(s.text, "short text");
+        assert!(s.highlights.is_empty());
+    }
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("valuaton", "valuation"), 1);
+        assert_eq!(edit_distance("ศุลกากร", "ศุลกากา"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
