@@ -4,3 +4,4 @@ mod cli;
 mod common;
 mod core_articles;
 mod core_markdown;
+mod search_quality;

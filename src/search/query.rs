@@ -6,7 +6,8 @@
 //! score = bm25 × (1 + 0.2 × freshness + 0.3 × helpfulness)
 //! bm25  = Σ over matching clauses of BM25(field) × boost
 //!         boosts: title 3, tags 2, summary 1.5, body 1; English stem 0.5;
-//!                 typo (fuzzy) 0.3, prefix-while-typing 0.3 (constant scores);
+//!                 a typo corrected to an indexed word: half the weights above;
+//!                 prefix-while-typing 0.3 (constant score);
 //!                 Thai/Korean sub-word bigram phrase 0.1
 //! freshness   = 0.5 ^ (days since last update / 180)        in (0, 1]
 //! helpfulness = share of readers who found it helpful        in [0, 1] (0 until feedback exists)
@@ -219,7 +220,6 @@ impl SearchIndex {
         }
         let is_word = matches!(term, QueryTerm::Word(_));
         let latin = words.len() == 1 && !analyzer::needs_grams(&words[0]);
-        let mut fuzzy_distance = 0;
         if latin {
             let stems: Vec<String> = analyzer::tokens(STEM_ANALYZER, text)
                 .into_iter()
@@ -235,14 +235,19 @@ impl SearchIndex {
                     + self.doc_freq(f.title, word)?
                     + self.doc_freq(f.stem, &stems.concat())?;
                 if known == 0 {
-                    fuzzy_distance = if letters >= 9 { 2 } else { 1 };
-                    for field in [f.title, f.body] {
-                        let q = FuzzyTermQuery::new(
-                            Term::from_field_text(field, word),
-                            fuzzy_distance as u8,
-                            true,
-                        );
-                        should.push((Occur::Should, boosted(Box::new(q), 0.3)));
+                    let fuzzy_distance = if letters >= 9 { 2 } else { 1 };
+                    // Correct the typo to the words the index holds, then search those as if
+                    // typed (so a corrected word also finds its inflections), ranked lower.
+                    for correction in self.corrections(word, fuzzy_distance)? {
+                        let corrected = [correction.clone()];
+                        for (field, boost) in word_fields(&f) {
+                            let q = tokens_query(field, &corrected);
+                            should.push((Occur::Should, boosted(q, boost * 0.5)));
+                        }
+                        for (stem, _) in analyzer::tokens(STEM_ANALYZER, &correction) {
+                            should.push((Occur::Should, boosted(term_query(f.stem, &stem), 0.25)));
+                        }
+                        marker.add(&correction, false);
                     }
                 }
             }
@@ -266,8 +271,37 @@ impl SearchIndex {
         if let Some(digits) = hs_digits(text) {
             should.push((Occur::Should, boosted(term_query(f.hs, &digits), 2.0)));
         }
-        marker.add(text, fuzzy_distance, open);
+        marker.add(text, open);
         Ok(Some(Box::new(BooleanQuery::new(should))))
+    }
+
+    /// Indexed words within `distance` edits of `word` in titles and bodies, closest first
+    /// (at most eight).
+    fn corrections(&self, word: &str, distance: u32) -> Result<Vec<String>> {
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        let mut found = std::collections::BTreeSet::new();
+        for field in [f.title, f.body] {
+            let fuzzy =
+                FuzzyTermQuery::new(Term::from_field_text(field, word), distance as u8, true);
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .search(fuzzy.automaton()?)
+                    .into_stream()
+                    .map_err(|e| Error::Index(e.to_string()))?;
+                while stream.advance() {
+                    found.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, String)> = found
+            .into_iter()
+            .map(|t| (snippet::edit_distance(&t, word), t))
+            .collect();
+        ranked.sort();
+        Ok(ranked.into_iter().take(8).map(|(_, t)| t).collect())
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> Result<u64> {

@@ -19,14 +19,14 @@ pub struct Snippet {
 /// What to mark, derived from the query.
 #[derive(Clone, Debug, Default)]
 pub struct Marker {
-    /// Latin words: (token, stem, allowed edit distance, is a prefix being typed).
-    words: Vec<(String, String, u32, bool)>,
+    /// Latin words: (token, stem, is a prefix being typed).
+    words: Vec<(String, String, bool)>,
     /// Thai and Korean query text: marked wherever it occurs.
     substrings: Vec<String>,
 }
 
 impl Marker {
-    pub fn add(&mut self, text: &str, fuzzy_distance: u32, prefix: bool) {
+    pub fn add(&mut self, text: &str, prefix: bool) {
         if analyzer::needs_grams(text) {
             for (token, _) in analyzer::tokens(TEXT_ANALYZER, text) {
                 if analyzer::needs_grams(&token) {
@@ -41,7 +41,7 @@ impl Marker {
                 continue;
             }
             let stem = stem_of(&token);
-            self.words.push((token, stem, fuzzy_distance, prefix));
+            self.words.push((token, stem, prefix));
         }
     }
 
@@ -58,11 +58,10 @@ impl Marker {
         }
         if !self.words.is_empty() {
             for (token, range) in analyzer::tokens(TEXT_ANALYZER, text) {
-                let hit = self.words.iter().any(|(word, stem, distance, prefix)| {
+                let hit = self.words.iter().any(|(word, stem, prefix)| {
                     token == *word
                         || (*prefix && token.starts_with(word.as_str()))
                         || (token.len() > 3 && stem_of(&token) == *stem)
-                        || (*distance > 0 && edit_distance(&token, word) <= *distance)
                 });
                 if hit {
                     out.push(range);
@@ -250,10 +249,10 @@ mod tests {
     }
 
     #[test]
-    fn english_matches_are_marked_with_stems_and_typos() {
+    fn english_matches_are_marked_with_stems_and_prefixes() {
         let mut m = Marker::default();
-        m.add("timber", 0, false);
-        m.add("valuaton", 1, false);
+        m.add("timber", false);
+        m.add("valu", true);
         let s = make(
             "Logs of Timber and sawn timbers need valuation at the border.",
             &m,
@@ -266,7 +265,7 @@ mod tests {
     fn thai_snippets_keep_combining_marks_and_mark_substrings() {
         let text = "ก".repeat(300) + " เจ้าหน้าที่กรมศุลกากรตรวจสอบพิกัดอัตราศุลกากร";
         let mut m = Marker::default();
-        m.add("ศุลกากร", 0, false);
+        m.add("ศุลกากร", false);
         let s = make(&text, &m, 60);
         assert_eq!(marked(&s), ["ศุลกากร", "ศุลกากร"]);
         assert!(s.text.starts_with('…'));
@@ -282,7 +281,7 @@ mod tests {
     #[test]
     fn korean_nouns_inside_eojeol_are_marked() {
         let mut m = Marker::default();
-        m.add("세관", 0, false);
+        m.add("세관", false);
         let s = make("인천세관에서 화물을 검사했다. 세관 직원", &m, 100);
         assert_eq!(marked(&s), ["세관", "세관"]);
     }
