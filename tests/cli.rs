@@ -402,3 +402,121 @@ fn without_a_terminal_plain_outpost_prints_a_hint_and_fails() {
         "nothing was created"
     );
 }
+
+/// Ids of demo articles whose title or body contains `word`.
+fn demo_ids_containing(word: &str) -> std::collections::BTreeSet<String> {
+    outpost::demo::files()
+        .into_iter()
+        .filter_map(|(_, bytes)| {
+            let parsed = outpost::markdown::parse(&bytes).ok()?;
+            let c = &parsed.content;
+            (c.title.contains(word) || c.body.contains(word) || c.summary.contains(word))
+                .then(|| parsed.id.map(|id| id.to_string()))
+                .flatten()
+        })
+        .collect()
+}
+
+#[test]
+fn thai_korean_and_misspelt_searches_find_every_demo_article_with_the_word() {
+    let dir = demo_node();
+    for word in ["ศุลกากร", "ใบขนสินค้า", "세관", "통관"] {
+        let expected = demo_ids_containing(word);
+        assert!(!expected.is_empty(), "no demo article contains {word}");
+        let hits = json(outpost(dir.path()).args(["search", word, "--limit", "100", "--json"]));
+        let found: std::collections::BTreeSet<String> = hits
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|h| h["id"].as_str().map(String::from))
+            .collect();
+        assert_eq!(found, expected, "search {word}");
+    }
+    let hits = json(outpost(dir.path()).args(["search", "valuaton", "--json"]));
+    let ids: Vec<&str> = hits
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&"used-vehicle-valuation"),
+        "typo search found {ids:?}"
+    );
+}
+
+#[test]
+fn hs_looks_up_codes_and_searches_descriptions() {
+    let dir = demo_node();
+    let found = json(outpost(dir.path()).args(["hs", "0901.21", "--json"]));
+    let chain: Vec<&str> = found["chain"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .filter_map(|e| e["code"].as_str())
+        .collect();
+    assert_eq!(chain, ["09", "0901", "0901.21"]);
+    let found = json(outpost(dir.path()).args(["hs", "cofee", "--json"]));
+    assert!(
+        found
+            .as_array()
+            .expect("array")
+            .iter()
+            .any(|e| e["code"].as_str().is_some_and(|c| c.starts_with("0901")))
+    );
+    outpost(dir.path())
+        .args(["hs", "4403.92"])
+        .assert()
+        .failure()
+        .stderr(contains("not in the HS 2022 nomenclature").and(contains("4403.91")));
+    let out = json(outpost(dir.path()).args(["search", "teak", "--json", "--hs-suggestions"]));
+    assert!(out["hits"].is_array());
+    assert!(
+        out["hs_suggestions"]
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .any(|e| e["code"] == "4403.42")
+    );
+}
+
+#[test]
+fn an_hs_code_missing_from_the_nomenclature_is_refused_with_the_nearest_codes() {
+    let dir = demo_node();
+    let before = state_hash(dir.path());
+    outpost(dir.path())
+        .args([
+            "add",
+            "--title",
+            "T",
+            "--category",
+            "commodity",
+            "--hs",
+            "4403.92",
+        ])
+        .write_stdin("")
+        .assert()
+        .failure()
+        .stderr(contains("nearest: 4403.91"));
+    assert_eq!(state_hash(dir.path()), before);
+    // A national 8-digit extension of a real subheading is fine.
+    outpost(dir.path())
+        .args([
+            "add",
+            "--title",
+            "T",
+            "--category",
+            "commodity",
+            "--hs",
+            "4403.49.10",
+        ])
+        .write_stdin("")
+        .assert()
+        .success();
+    let shown = json(outpost(dir.path()).args(["show", "timber-inspection-land-border", "--json"]));
+    assert!(
+        shown["hs"][0]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("Wood"))
+    );
+}

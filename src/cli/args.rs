@@ -50,6 +50,16 @@ pub enum Command {
     Publish { id: String },
     /// Search the knowledge base.
     Search(SearchArgs),
+    /// Look up an HS code (chapter → heading → subheading) or search the HS descriptions.
+    Hs {
+        /// A code (`0901`, `0901.21`, `44`) or words (`teak logs`).
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the Knowledge Map's categories.
     Categories {
         #[arg(long)]
@@ -163,4 +173,7 @@ pub struct SearchArgs {
     pub limit: usize,
     #[arg(long)]
     pub json: bool,
+    /// With --json: print `{"hits": [...], "hs_suggestions": [...]}` instead of the hits array.
+    #[arg(long)]
+    pub hs_suggestions: bool,
 }

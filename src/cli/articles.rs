@@ -150,6 +150,10 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             "category": c.category,
             "tags": c.tags,
             "hs_codes": c.hs_codes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "hs": c.hs_codes.iter().map(|code| serde_json::json!({
+                "code": code.to_string(),
+                "description": crate::nomenclature::Nomenclature::builtin().describe(code),
+            })).collect::<Vec<_>>(),
             "lang": c.lang,
             "kind": c.kind,
             "classification": c.classification,
@@ -180,9 +184,10 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
         r.id, r.status, c.lang, c.kind, c.classification
     );
     println!("category: {category}");
-    if !c.hs_codes.is_empty() {
-        let codes: Vec<String> = c.hs_codes.iter().map(ToString::to_string).collect();
-        println!("HS codes: {}", codes.join(", "));
+    let nomenclature = crate::nomenclature::Nomenclature::builtin();
+    for code in &c.hs_codes {
+        let description = nomenclature.describe(code).unwrap_or_default();
+        println!("HS {code:<12} {description}");
     }
     if !c.tags.is_empty() {
         println!("tags: {}", c.tags.join(", "));
@@ -280,6 +285,11 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
     let started = std::time::Instant::now();
     let hits = replica.search(&request)?;
     let elapsed = started.elapsed();
+    if a.json && a.hs_suggestions {
+        let suggestions = super::reference::suggestions(&request.text, 5)?;
+        output::json(&serde_json::json!({ "hits": hits, "hs_suggestions": suggestions }))?;
+        return Ok(0);
+    }
     if a.json {
         output::json(&hits)?;
         return Ok(0);
@@ -291,6 +301,13 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             hit.category, hit.status, hit.score
         );
         println!("    {}", output::mark(&hit.snippet, &hit.highlights));
+    }
+    let suggestions = super::reference::suggestions(&request.text, 3)?;
+    if !suggestions.is_empty() {
+        println!("HS codes matching your words:");
+        for s in &suggestions {
+            println!("    {:<10} {}", s.code, s.description);
+        }
     }
     println!(
         "{} results in {:.1} ms",

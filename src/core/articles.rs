@@ -57,8 +57,7 @@ impl Replica {
     /// The payloads that create an article (checked, not yet committed).
     pub fn payloads_for_new(&self, new: NewArticle) -> Result<(ArticleId, Vec<Payload>)> {
         let content = new.content.normalized();
-        content.check_fields()?;
-        self.check_category(&content.category)?;
+        check_content(self, &content)?;
         let id = new.id.unwrap_or_else(ArticleId::random);
         if self.load_article(&id)?.is_some() {
             return Err(Error::invalid(format!(
@@ -85,8 +84,7 @@ impl Replica {
             .load_article(id)?
             .ok_or_else(|| Error::NoArticle(id.to_string()))?;
         let content = patch.apply_to(record.content.clone());
-        content.check_fields()?;
-        self.check_category(&content.category)?;
+        check_content(self, &content)?;
         if content == record.content && !record.in_conflict() {
             return Ok(None);
         }
@@ -138,4 +136,19 @@ impl Replica {
         )?;
         Ok(())
     }
+}
+
+/// What is checked when an article is written here: its fields, its category, and its HS codes
+/// against the nomenclature. (Replicated ops are not re-checked against the nomenclature, so a
+/// node with an older nomenclature still converges.)
+pub(crate) fn check_content(
+    replica: &Replica,
+    content: &crate::model::ArticleContent,
+) -> Result<()> {
+    content.check_fields()?;
+    replica.check_category(&content.category)?;
+    for code in &content.hs_codes {
+        crate::nomenclature::Nomenclature::builtin().check(code)?;
+    }
+    Ok(())
 }

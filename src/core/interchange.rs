@@ -68,6 +68,12 @@ impl Replica {
                     if let Err(e) = self.check_category(&article.content.category) {
                         problems.push(format!("{name}: {e}"));
                     }
+                    let nomenclature = crate::nomenclature::Nomenclature::builtin();
+                    for code in &article.content.hs_codes {
+                        if let Err(e) = nomenclature.check(code) {
+                            problems.push(format!("{name}: {e}"));
+                        }
+                    }
                     if let Some(id) = &article.id
                         && !ids.insert(id.clone())
                     {

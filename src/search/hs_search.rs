@@ -1,0 +1,178 @@
+//! Searching the HS nomenclature's descriptions with the same analyzers as articles, typo
+//! tolerant. The 6,939 descriptions are indexed in memory once per process (about a tenth of a
+//! second), the first time they are asked for.
+
+use std::sync::OnceLock;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{Index, IndexReader, TantivyDocument, Term};
+
+use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
+use crate::error::{Error, Result};
+use crate::nomenclature::{HsEntry, Nomenclature};
+
+pub struct HsSearch {
+    reader: IndexReader,
+    position: Field,
+    text: Field,
+    stem: Field,
+}
+
+/// A nomenclature entry that matched, with its score.
+#[derive(Clone, Debug)]
+pub struct HsMatch {
+    pub entry: &'static HsEntry,
+    pub score: f32,
+}
+
+impl HsSearch {
+    /// The shared in-memory index of HS descriptions, built on first use.
+    pub fn get() -> Result<&'static HsSearch> {
+        static INDEX: OnceLock<std::result::Result<HsSearch, String>> = OnceLock::new();
+        INDEX
+            .get_or_init(|| Self::build().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Index(format!("cannot index the HS nomenclature: {e}")))
+    }
+
+    fn build() -> Result<HsSearch> {
+        let mut schema = Schema::builder();
+        let analyzed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
+        let position = schema.add_u64_field("position", INDEXED | STORED);
+        let text = schema.add_text_field("text", analyzed(TEXT_ANALYZER));
+        let stem = schema.add_text_field("stem", analyzed(STEM_ANALYZER));
+        let index = Index::create_in_ram(schema.build());
+        analyzer::register(&index);
+        let mut writer = index.writer_with_num_threads(1, 30_000_000)?;
+        for (i, entry) in Nomenclature::builtin().entries().iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(position, i as u64);
+            doc.add_text(text, &entry.description);
+            doc.add_text(stem, &entry.description);
+            writer.add_document(doc)?;
+        }
+        writer.commit()?;
+        Ok(HsSearch {
+            reader: index.reader()?,
+            position,
+            text,
+            stem,
+        })
+    }
+
+    /// Entries whose descriptions hold every word of `words` (as typed, by stem, or within one
+    /// or two typos for words of 5 or 9+ letters) — or, when none holds them all, the most of
+    /// them — best first; subheadings rank above headings
+    /// and chapters when scores tie.
+    pub fn search(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
+        let tokens = analyzer::tokens(TEXT_ANALYZER, words);
+        if tokens.is_empty() {
+            return Ok(vec![]);
+        }
+        let searcher = self.reader.searcher();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (word, _) in tokens {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.text, &word),
+                    IndexRecordOption::WithFreqs,
+                )),
+            )];
+            for (stem, _) in analyzer::tokens(STEM_ANALYZER, &word) {
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(self.stem, &stem),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        0.5,
+                    )),
+                ));
+            }
+            let letters = word.chars().count();
+            if letters >= 5 && word.chars().all(char::is_alphabetic) {
+                let distance = if letters >= 9 { 2 } else { 1 };
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(self.text, &word), distance, true);
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), 0.3)),
+                ));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        let mut query = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        if searcher.search(&query, &Count)? == 0 {
+            // No description has every word (`logs` in `teak logs`): take descriptions with any
+            // of them; BM25 ranks those with more and rarer words first.
+            let any = must.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
+            query = BooleanQuery::new(any);
+        }
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(limit.max(1) * 3).order_by_score(),
+        )?;
+        let entries = Nomenclature::builtin().entries();
+        let mut matches = Vec::new();
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(i) = doc.get_first(self.position).and_then(|v| v.as_u64()) else {
+                continue;
+            };
+            if let Some(entry) = usize::try_from(i).ok().and_then(|i| entries.get(i)) {
+                matches.push(HsMatch { entry, score });
+            }
+        }
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.entry.level.cmp(&a.entry.level))
+        });
+        matches.truncate(limit);
+        Ok(matches)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(words: &str) -> Vec<String> {
+        HsSearch::get()
+            .and_then(|s| s.search(words, 10))
+            .expect("search")
+            .iter()
+            .map(|m| m.entry.code.clone())
+            .collect()
+    }
+
+    #[test]
+    fn descriptions_are_found_by_word_stem_and_typo() {
+        assert!(codes("coffee").iter().any(|c| c.starts_with("0901")));
+        assert!(
+            codes("coffees").iter().any(|c| c.starts_with("0901")),
+            "stemmed"
+        );
+        assert!(codes("cofee").iter().any(|c| c.starts_with("0901")), "typo");
+        assert!(codes("teak wood").iter().any(|c| c.starts_with("44")));
+        let teak = codes("teak logs");
+        assert!(
+            teak.iter().take(3).any(|c| c == "440342" || c == "440723"),
+            "{teak:?}"
+        );
+        assert!(codes("").is_empty());
+        assert!(codes("zzzzqqq").is_empty());
+    }
+}
