@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod core_articles;
 mod core_markdown;
+mod search_language;
 mod search_quality;
