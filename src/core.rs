@@ -3,19 +3,25 @@
 //! imported — through one path in one redb write transaction.
 
 mod apply;
+mod apply_article;
 mod articles;
 mod check;
 mod clock;
 mod data_dir;
 mod interchange;
 mod key;
+mod merge;
 mod queries;
+mod reading;
 mod replica;
 
+pub(crate) use apply::{Applied, apply_op, trust_root};
 pub use articles::{ArticlePatch, NewArticle};
 pub use check::CheckReport;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use data_dir::DataDir;
 pub use interchange::ImportReport;
+pub(crate) use key::read_age as read_age_identity;
 pub use queries::{ArticleFilter, ArticleView, NodeSummary};
-pub use replica::{InitOptions, Replica};
+pub use reading::{Backlink, DiffLine, count_by_category, line_diff, links_to, wiki_links};
+pub use replica::{InitOptions, NodeKeys, Replica};

@@ -16,6 +16,14 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(String),
 
+    /// An op that cannot apply yet: something it builds on has not arrived (sync holds it back).
+    #[error("{0}")]
+    Pending(String),
+
+    /// A sync bundle was refused; nothing was changed.
+    #[error(transparent)]
+    Bundle(#[from] crate::sync::BundleError),
+
     /// An article id that names nothing here.
     #[error("article `{0}` not found; `outpost list` or `outpost search` shows the ids")]
     NoArticle(String),

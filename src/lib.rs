@@ -13,6 +13,7 @@ pub mod model;
 pub mod nomenclature;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod tui;
 
 pub use core::Replica;

@@ -17,6 +17,6 @@ pub use category::{Category, KnowledgeMap};
 pub use hlc::Hlc;
 pub use hs::HsCode;
 pub use ids::{ArticleId, Hash, NodeId};
-pub use node::{CategoryRecord, NodeInfo};
+pub use node::{CategoryRecord, Enrolment, NodeInfo};
 pub use op::{Op, Payload, SignedOp};
 pub use user::{Role, User};

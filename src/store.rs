@@ -27,12 +27,23 @@ pub const USERS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new
 pub const CATEGORIES: TableDefinition<&str, &[u8]> = TableDefinition::new("categories");
 pub const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("revisions");
+pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
+
+// Sync bookkeeping, node-local (not part of the state hash).
+/// Ops received whose predecessors are missing: (node, seq) → encoded `SignedOp`.
+pub const PENDING: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("pending");
+/// Per peer node: what it is known to hold and when bundles last went each way.
+pub const PEERS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("peers");
 
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const NODE_ID: &str = "node_id";
     pub const HLC: &str = "hlc";
     pub const LOG_LEN: &str = "log_len";
+    /// The node whose enrolments this node trusts: HQ (itself on HQ and on standalone nodes).
+    pub const TRUST_ROOT: &str = "trust_root";
+    /// The last path a bundle was written to (the TUI offers it again).
+    pub const LAST_EXPORT_PATH: &str = "last_export_path";
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {

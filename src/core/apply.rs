@@ -1,13 +1,17 @@
-//! Applying one op to the materialized tables. Local commits and (later) imported bundles call
-//! the same function inside one redb write transaction, which is what makes nodes converge:
-//! every materialized record is a function of the *set* of ops applied, never of their order.
+//! Applying one op to the materialized tables. Local commits and imported bundles call the same
+//! function inside one redb write transaction, which is what makes nodes converge: every
+//! materialized record is a function of the *set* of ops applied, never of their order.
+//!
+//! An op whose predecessors have not arrived (a gap in its node's chain, an unknown node, a
+//! parent revision not here yet) fails with `Error::Pending`; import keeps it aside and retries.
 
 use redb::{ReadableTable, WriteTransaction};
 
+use super::apply_article::{add_revision, set_status};
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleId, ArticleRecord, Author, CategoryRecord, Hash, Hlc, NodeId, NodeInfo, Payload,
-    RevisionRecord, Role, SignedOp, Status, User,
+    ArticleRecord, CategoryRecord, Enrolment, Hash, Hlc, NodeId, NodeInfo, Payload, Role, SignedOp,
+    Status, User,
 };
 use crate::store::{self, encode, get, meta_keys};
 
@@ -65,6 +69,19 @@ pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &s
     }
 }
 
+/// The node whose enrolments this node trusts (HQ).
+pub fn trust_root(txn: &WriteTransaction) -> Result<NodeId> {
+    let meta = txn.open_table(store::META)?;
+    let bytes = meta
+        .get(meta_keys::TRUST_ROOT)?
+        .map(|v| v.value().to_vec())
+        .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))?;
+    let id: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| Error::Corrupt("the trust root is malformed".into()))?;
+    Ok(NodeId(id))
+}
+
 /// Each node's ops form a gapless hash chain: seq n+1 names the hash of seq n.
 fn check_chain(txn: &WriteTransaction, op: &SignedOp) -> Result<()> {
     let o = &op.op;
@@ -73,15 +90,15 @@ fn check_chain(txn: &WriteTransaction, op: &SignedOp) -> Result<()> {
         .get(o.node.0)?
         .map(|v| v.value())
         .unwrap_or((0, [0; 32]));
-    if o.seq != tip_seq + 1 {
-        return Err(Error::invalid(format!(
-            "op {} of node {} arrived before op {} of that node",
+    if o.seq > tip_seq + 1 {
+        return Err(Error::Pending(format!(
+            "op {} of node {} waits for op {} of that node",
             o.seq,
             o.node.short(),
             tip_seq + 1
         )));
     }
-    if o.prev != Hash(tip_hash) {
+    if o.seq == 0 || o.prev != Hash(tip_hash) {
         return Err(Error::Corrupt(format!(
             "op {} of node {} does not follow that node's previous op (hash chain broken)",
             o.seq,
@@ -91,7 +108,8 @@ fn check_chain(txn: &WriteTransaction, op: &SignedOp) -> Result<()> {
     Ok(())
 }
 
-/// The node that signed `op`, with the signature checked. A node's first op introduces it.
+/// The node that signed `op`, with the signature checked. A node's first op introduces it, and
+/// is accepted from the trust root itself or from a node the trust root has enrolled.
 fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
     let o = &op.op;
     let known: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, o.node.0)?;
@@ -103,17 +121,40 @@ fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeIn
                 office,
                 hq,
                 public_key,
+                age_recipient,
             },
-        ) if o.seq == 1 => NodeInfo {
-            id: o.node,
-            office: office.clone(),
-            hq: *hq,
-            public_key: *public_key,
-            created: o.hlc,
-        },
+        ) if o.seq == 1 => {
+            if o.node != trust_root(txn)? {
+                let enrolment: Option<Enrolment> =
+                    get(&txn.open_table(store::ENROLMENTS)?, o.node.0)?;
+                match enrolment {
+                    Some(e) if e.public_key == *public_key => {}
+                    Some(_) => {
+                        return Err(Error::Denied(format!(
+                            "node {} signs with another key than HQ enrolled",
+                            o.node.short()
+                        )));
+                    }
+                    None => {
+                        return Err(Error::Pending(format!(
+                            "node {} is not enrolled by HQ (yet)",
+                            o.node.short()
+                        )));
+                    }
+                }
+            }
+            NodeInfo {
+                id: o.node,
+                office: office.clone(),
+                hq: *hq,
+                public_key: *public_key,
+                age_recipient: age_recipient.clone(),
+                created: o.hlc,
+            }
+        }
         (None, _) => {
-            return Err(Error::Denied(format!(
-                "ops from node {} are refused: that node is not known here",
+            return Err(Error::Pending(format!(
+                "node {} is not known yet",
                 o.node.short()
             )));
         }
@@ -128,58 +169,60 @@ fn user_of(txn: &WriteTransaction, node: NodeId, name: &str) -> Result<Option<Us
     get(&txn.open_table(store::USERS)?, (node.0, name))
 }
 
-/// The rules every node enforces on every op, wherever it was made.
+/// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
+/// enrolment, publication) are valid only from an administrator on the trust root (HQ).
 fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<()> {
     let o = &op.op;
     let user = user_of(txn, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
+    let on_root = o.node == trust_root(txn)?;
+    let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
-            return Err(Error::Denied(
-                "a node can only be created by its first op".into(),
-            ));
+            denied("a node can only be created by its first op")
         }
+        Payload::NodeCreated { .. } => Ok(()),
         // A node's first account is made by the node itself while it starts up.
-        Payload::UserCreated { .. } if o.seq <= 3 && user.is_none() => {}
-        Payload::UserCreated { .. } | Payload::KnowledgeMapSet { .. } if !is_admin => {
-            return Err(Error::Denied(format!(
-                "`{}` is not an administrator on this node",
-                o.user
-            )));
+        Payload::UserCreated { .. } if o.seq <= 3 && user.is_none() => Ok(()),
+        Payload::UserCreated { .. } if !is_admin => denied(&format!(
+            "`{}` is not an administrator on this node",
+            o.user
+        )),
+        Payload::KnowledgeMapSet { .. } | Payload::NodeEnrolled { .. }
+            if !(is_admin && on_root) =>
+        {
+            denied("only an administrator at HQ may change the Knowledge Map or enrol nodes")
         }
         Payload::StatusSet { article, status } => {
             if user.is_none() {
-                return Err(Error::Denied(format!("there is no account `{}`", o.user)));
+                return denied(&format!("there is no account `{}`", o.user));
             }
             let record: Option<ArticleRecord> =
                 get(&txn.open_table(store::ARTICLES)?, article.as_str())?;
             let Some(record) = record else {
-                return Err(Error::NoArticle(article.to_string()));
+                return Err(Error::Pending(format!(
+                    "article `{article}` is not here yet"
+                )));
             };
             let is_author = record
                 .authors
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
-            let allowed = match status {
-                Status::Published => is_admin && node.hq,
-                Status::Draft | Status::Retired => is_admin || is_author,
-            };
-            if !allowed {
-                let why = match status {
-                    Status::Published => {
-                        "only an administrator on the HQ node may publish directly (review comes later)"
-                    }
-                    _ => "only the article's authors or an administrator may change its status",
-                };
-                return Err(Error::Denied(why.into()));
+            match status {
+                Status::Published if !(is_admin && node.hq && on_root) => denied(
+                    "only an administrator on the HQ node may publish directly (review comes later)",
+                ),
+                Status::Draft | Status::Retired if !(is_admin || is_author) => {
+                    denied("only the article's authors or an administrator may change its status")
+                }
+                _ => Ok(()),
             }
         }
         Payload::RevisionAdded { .. } if user.is_none() => {
-            return Err(Error::Denied(format!("there is no account `{}`", o.user)));
+            denied(&format!("there is no account `{}`", o.user))
         }
-        _ => {}
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<()> {
@@ -219,138 +262,31 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
                 table.insert(category.id.as_str(), encode(&record).as_slice())?;
             }
         }
+        Payload::NodeEnrolled {
+            node: enrolled,
+            office,
+            public_key,
+            age_recipient,
+        } => {
+            let mut table = txn.open_table(store::ENROLMENTS)?;
+            let existing: Option<Enrolment> = get(&table, enrolled.0)?;
+            // Enrolled twice: the earliest enrolment stands, whatever the delivery order.
+            if existing.is_none_or(|e| (o.hlc, o.node) < (e.hlc, e.by)) {
+                let record = Enrolment {
+                    node: *enrolled,
+                    office: office.clone(),
+                    public_key: *public_key,
+                    age_recipient: age_recipient.clone(),
+                    by: o.node,
+                    hlc: o.hlc,
+                };
+                table.insert(enrolled.0, encode(&record).as_slice())?;
+            }
+        }
         Payload::RevisionAdded { article, revision } => {
             add_revision(txn, op, node, article, revision)?;
         }
-        Payload::StatusSet { article, status } => {
-            let mut table = txn.open_table(store::ARTICLES)?;
-            let mut record: ArticleRecord = get(&table, article.as_str())?
-                .ok_or_else(|| Error::NoArticle(article.to_string()))?;
-            if (o.hlc, o.node) > (record.status_hlc, record.status_node) {
-                record.status = *status;
-                record.status_hlc = o.hlc;
-                record.status_node = o.node;
-            }
-            record.updated = record.updated.max(o.hlc);
-            table.insert(article.as_str(), encode(&record).as_slice())?;
-        }
+        Payload::StatusSet { article, status } => set_status(txn, op, article, *status)?,
     }
-    Ok(())
-}
-
-fn add_revision(
-    txn: &WriteTransaction,
-    op: &SignedOp,
-    node: &NodeInfo,
-    article: &ArticleId,
-    revision: &crate::model::Revision,
-) -> Result<()> {
-    let o = &op.op;
-    let content = &revision.content;
-    content.check_fields()?;
-    if txn
-        .open_table(store::CATEGORIES)?
-        .get(content.category.as_str())?
-        .is_none()
-    {
-        return Err(Error::invalid(format!(
-            "unknown category `{}`: run `outpost categories` to see the valid ids",
-            content.category
-        )));
-    }
-
-    let id = revision.id();
-    let mut revisions = txn.open_table(store::REVISIONS)?;
-    for parent in &revision.parents {
-        let parent_record: Option<RevisionRecord> = get(&revisions, parent.0)?;
-        match parent_record {
-            Some(p) if &p.article == article => {}
-            Some(_) => {
-                return Err(Error::invalid(format!(
-                    "revision {} of `{article}` names a parent from another article",
-                    id.short()
-                )));
-            }
-            None => {
-                return Err(Error::invalid(format!(
-                    "revision {} of `{article}` builds on revision {} which is not here yet",
-                    id.short(),
-                    parent.short()
-                )));
-            }
-        }
-    }
-
-    let author = Author {
-        node: o.node,
-        name: o.user.clone(),
-    };
-    let new_record = RevisionRecord {
-        article: article.clone(),
-        revision: revision.clone(),
-        author: o.user.clone(),
-        node: o.node,
-        hlc: o.hlc,
-    };
-    let existing: Option<RevisionRecord> = get(&revisions, id.0)?;
-    let is_new = existing.is_none();
-    // The same revision made twice: keep the earliest maker, whatever the delivery order.
-    if existing
-        .as_ref()
-        .is_none_or(|e| (o.hlc, o.node) < (e.hlc, e.node))
-    {
-        revisions.insert(id.0, encode(&new_record).as_slice())?;
-    }
-
-    let mut articles = txn.open_table(store::ARTICLES)?;
-    let record: Option<ArticleRecord> = get(&articles, article.as_str())?;
-    let mut record = match record {
-        Some(r) => r,
-        None => ArticleRecord {
-            id: article.clone(),
-            heads: vec![],
-            current: id,
-            content: content.clone(),
-            status: Status::Draft,
-            status_hlc: Hlc::default(),
-            status_node: o.node,
-            created: o.hlc,
-            updated: o.hlc,
-            origin_node: o.node,
-            origin_office: node.office.clone(),
-            authors: vec![],
-            revision_count: 0,
-        },
-    };
-    if is_new {
-        record.heads.retain(|h| !revision.parents.contains(h));
-        record.heads.push(id);
-        record.heads.sort();
-        record.revision_count += 1;
-    }
-    if revision.parents.is_empty() && (o.hlc, o.node) < (record.created, record.origin_node) {
-        record.origin_node = o.node;
-        record.origin_office = node.office.clone();
-    }
-    record.created = record.created.min(o.hlc);
-    record.updated = record.updated.max(o.hlc);
-    if let Err(at) = record.authors.binary_search(&author) {
-        record.authors.insert(at, author);
-    }
-    // Show the latest head: the greatest (hlc, node) of its maker.
-    let mut best: Option<(Hlc, NodeId, Hash, crate::model::ArticleContent)> = None;
-    for head in &record.heads {
-        let r: RevisionRecord = get(&revisions, head.0)?.ok_or_else(|| {
-            Error::Corrupt(format!("head {} has no revision record", head.short()))
-        })?;
-        if best.as_ref().is_none_or(|b| (r.hlc, r.node) > (b.0, b.1)) {
-            best = Some((r.hlc, r.node, *head, r.revision.content));
-        }
-    }
-    if let Some((_, _, head, content)) = best {
-        record.current = head;
-        record.content = content;
-    }
-    articles.insert(article.as_str(), encode(&record).as_slice())?;
     Ok(())
 }

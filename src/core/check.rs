@@ -104,6 +104,11 @@ impl Replica {
         {
             let w = replayed.begin_write()?;
             create_tables(&w)?;
+            // The replay trusts what this node trusts.
+            if let Some(root) = txn.open_table(store::META)?.get(meta_keys::TRUST_ROOT)? {
+                w.open_table(store::META)?
+                    .insert(meta_keys::TRUST_ROOT, root.value())?;
+            }
             for entry in log.iter()? {
                 let (position, key) = entry?;
                 let Some(bytes) = ops_table.get(key.value())? else {

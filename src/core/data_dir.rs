@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// A node's directory: `outpost.redb`, `node.key`, `index/`.
+/// A node's directory: `outpost.redb`, `node.key`, `age.key`, `index/`.
 #[derive(Clone, Debug)]
 pub struct DataDir(PathBuf);
 
@@ -33,6 +33,10 @@ impl DataDir {
     }
     pub fn key(&self) -> PathBuf {
         self.0.join("node.key")
+    }
+    /// The node's age identity, in age's own format (`age -d -i` reads it).
+    pub fn age_key(&self) -> PathBuf {
+        self.0.join("age.key")
     }
     pub fn index(&self) -> PathBuf {
         self.0.join("index")

@@ -16,6 +16,12 @@ pub fn generate() -> SigningKey {
 
 /// Writes the key as a header line and 64 hex digits, creating the file with mode 0600.
 pub fn write(path: &Path, key: &SigningKey) -> Result<()> {
+    let text = format!("{HEADER}{}\n", crate::model::ids::to_hex(&key.to_bytes()));
+    write_private(path, &text)
+}
+
+/// Creates `path` (never overwriting) readable by its owner only, and writes `text`.
+fn write_private(path: &Path, text: &str) -> Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -23,13 +29,42 @@ pub fn write(path: &Path, key: &SigningKey) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let text = format!("{HEADER}{}\n", crate::model::ids::to_hex(&key.to_bytes()));
     let mut file = options
         .open(path)
         .map_err(|e| Error::io(format!("cannot create the key file {}", path.display()), e))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| Error::io(format!("cannot write the key file {}", path.display()), e))
+}
+
+/// Writes the age identity in age's own file format, mode 0600.
+pub fn write_age(path: &Path, identity: &age::x25519::Identity) -> Result<()> {
+    use age::secrecy::ExposeSecret;
+    let text = format!(
+        "# Outpost node identity for age encryption (public key: {})\n{}\n",
+        identity.to_public(),
+        identity.to_string().expose_secret()
+    );
+    write_private(path, &text)
+}
+
+pub fn read_age(path: &Path) -> Result<age::x25519::Identity> {
+    let text = fs::read_to_string(path).map_err(|e| {
+        Error::io(
+            format!("cannot read the age identity {}", path.display()),
+            e,
+        )
+    })?;
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+        .and_then(|l| l.parse().ok())
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{} holds no age identity (AGE-SECRET-KEY-…)",
+                path.display()
+            ))
+        })
 }
 
 pub fn read(path: &Path) -> Result<SigningKey> {

@@ -33,42 +33,88 @@ impl InitOptions {
     }
 }
 
+/// A node's identity and secrets.
+pub struct NodeKeys {
+    pub node: NodeId,
+    pub signing: SigningKey,
+    pub age: age::x25519::Identity,
+}
+
+impl NodeKeys {
+    pub fn generate() -> Self {
+        NodeKeys {
+            node: NodeId::random(),
+            signing: key::generate(),
+            age: age::x25519::Identity::generate(),
+        }
+    }
+}
+
 /// Progress of long work (index rebuild): done, total.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// One node's knowledge: the store, the signing key and the search index.
 pub struct Replica {
-    pub(super) db: Database,
+    pub(crate) db: Database,
     pub(super) dir: Option<DataDir>,
-    pub(super) node: NodeId,
-    key: SigningKey,
+    pub(crate) node: NodeId,
+    pub(crate) key: SigningKey,
+    /// Decrypts bundles encrypted to this node.
+    pub(crate) age: age::x25519::Identity,
     clock: Arc<dyn Clock>,
     pub(super) index: SearchIndex,
 }
 
 impl Replica {
-    /// Creates a node in `dir`: key file, database, genesis ops. Refuses an initialized directory
-    /// and leaves nothing behind when it fails.
+    /// Creates a node in `dir`: key files, database, genesis ops. Refuses an initialized
+    /// directory and leaves nothing behind when it fails.
     pub fn create(dir: &DataDir, options: &InitOptions) -> Result<Self> {
+        let keys = NodeKeys::generate();
+        let trust_root = keys.node;
+        Self::create_with(dir, options, keys, trust_root, |replica| {
+            let payloads = replica.genesis_payloads(options, true);
+            replica.commit(&options.admin, payloads).map(|_| ())
+        })
+    }
+
+    /// Creates a node in `dir` with the given identity, runs `setup` on it, and removes every
+    /// file it made if anything fails.
+    pub(crate) fn create_with(
+        dir: &DataDir,
+        options: &InitOptions,
+        keys: NodeKeys,
+        trust_root: NodeId,
+        setup: impl FnOnce(&mut Replica) -> Result<()>,
+    ) -> Result<Self> {
         check_office(&options.office)?;
         crate::model::user::check_user_name(&options.admin)?;
         dir.prepare()?;
-        if dir.is_initialized() || dir.key().exists() {
+        if dir.is_initialized() || dir.key().exists() || dir.age_key().exists() {
             return Err(Error::AlreadyInitialized(dir.path().to_path_buf()));
         }
-        let signing_key = key::generate();
-        key::write(&dir.key(), &signing_key)?;
         let result = (|| {
+            key::write(&dir.key(), &keys.signing)?;
+            key::write_age(&dir.age_key(), &keys.age)?;
             let db = Database::builder()
                 .create(dir.database())
                 .map_err(|e| map_open_error(e, dir))?;
             let (index, _) = SearchIndex::open_dir(&dir.index())?;
-            Self::genesis(db, Some(dir.clone()), signing_key, index, options)
+            let mut replica = Self::initialize(
+                db,
+                Some(dir.clone()),
+                keys,
+                trust_root,
+                index,
+                Arc::new(SystemClock),
+            )?;
+            setup(&mut replica)?;
+            Ok(replica)
         })();
         if result.is_err() {
             // Leave the directory as it was: remove what this call created.
             let _ = std::fs::remove_file(dir.database());
             let _ = std::fs::remove_file(dir.key());
+            let _ = std::fs::remove_file(dir.age_key());
             let _ = std::fs::remove_dir_all(dir.index());
         }
         result
@@ -76,73 +122,74 @@ impl Replica {
 
     /// A node held only in memory, for tests.
     pub fn create_in_memory(options: &InitOptions, clock: Arc<dyn Clock>) -> Result<Self> {
-        let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
-        let mut replica = Self::genesis_with_clock(
-            db,
-            None,
-            key::generate(),
-            SearchIndex::in_ram()?,
-            options,
-            clock,
-        )?;
-        replica.catch_up_index(&mut |_, _| {})?;
+        let keys = NodeKeys::generate();
+        let root = keys.node;
+        let mut replica = Self::in_memory_with(keys, root, clock)?;
+        let payloads = replica.genesis_payloads(options, true);
+        replica.commit(&options.admin, payloads)?;
         Ok(replica)
     }
 
-    fn genesis(
-        db: Database,
-        dir: Option<DataDir>,
-        signing_key: SigningKey,
-        index: SearchIndex,
-        options: &InitOptions,
-    ) -> Result<Self> {
-        Self::genesis_with_clock(db, dir, signing_key, index, options, Arc::new(SystemClock))
-    }
-
-    fn genesis_with_clock(
-        db: Database,
-        dir: Option<DataDir>,
-        signing_key: SigningKey,
-        index: SearchIndex,
-        options: &InitOptions,
+    /// An empty in-memory node with the given identity and trust root (tests, enrolment).
+    pub fn in_memory_with(
+        keys: NodeKeys,
+        trust_root: NodeId,
         clock: Arc<dyn Clock>,
     ) -> Result<Self> {
-        let node = NodeId::random();
+        let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
+        Self::initialize(db, None, keys, trust_root, SearchIndex::in_ram()?, clock)
+    }
+
+    /// Writes the metadata and tables of a node that holds no ops yet.
+    fn initialize(
+        db: Database,
+        dir: Option<DataDir>,
+        keys: NodeKeys,
+        trust_root: NodeId,
+        index: SearchIndex,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self> {
         let txn = db.begin_write()?;
         create_tables(&txn)?;
         {
             let mut meta = txn.open_table(store::META)?;
             meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
-            meta.insert(meta_keys::NODE_ID, node.0.as_slice())?;
+            meta.insert(meta_keys::NODE_ID, keys.node.0.as_slice())?;
+            meta.insert(meta_keys::TRUST_ROOT, trust_root.0.as_slice())?;
         }
         txn.commit()?;
-        let mut replica = Replica {
+        Ok(Replica {
             db,
             dir,
-            node,
-            key: signing_key,
+            node: keys.node,
+            key: keys.signing,
+            age: keys.age,
             clock,
             index,
-        };
-        let public_key = replica.key.verifying_key().to_bytes();
-        replica.commit(
-            &options.admin,
-            vec![
-                Payload::NodeCreated {
-                    office: options.office.clone(),
-                    hq: options.hq,
-                    public_key,
-                },
-                Payload::UserCreated {
-                    name: options.admin.clone(),
-                    role: Role::Admin,
-                },
-                Payload::KnowledgeMapSet {
-                    map: KnowledgeMap::builtin(),
-                },
-            ],
-        )?;
-        Ok(replica)
+        })
+    }
+
+    /// The ops that start a node: itself, its administrator, and (unless it takes HQ's) the
+    /// shipped Knowledge Map.
+    pub(crate) fn genesis_payloads(&self, options: &InitOptions, with_map: bool) -> Vec<Payload> {
+        let mut payloads = vec![
+            Payload::NodeCreated {
+                office: options.office.clone(),
+                hq: options.hq,
+                public_key: self.key.verifying_key().to_bytes(),
+                age_recipient: self.age.to_public().to_string(),
+            },
+            Payload::UserCreated {
+                name: options.admin.clone(),
+                role: Role::Admin,
+            },
+        ];
+        if with_map {
+            payloads.push(Payload::KnowledgeMapSet {
+                map: KnowledgeMap::builtin(),
+            });
+        }
+        payloads
     }
 
     /// Opens an existing node and brings its search index up to date.
@@ -174,12 +221,14 @@ impl Replica {
             NodeId(id)
         };
         let signing_key = key::read(&dir.key())?;
+        let age = key::read_age(&dir.age_key())?;
         let (index, fresh) = SearchIndex::open_dir(&dir.index())?;
         let mut replica = Replica {
             db,
             dir: Some(dir.clone()),
             node,
             key: signing_key,
+            age,
             clock: Arc::new(SystemClock),
             index,
         };
@@ -234,7 +283,11 @@ impl Replica {
             }
             .sign(&self.key);
             prev = op.op.hash();
-            apply_op(&txn, &op, false)?;
+            // A local op never waits for anything: what it builds on must be here.
+            apply_op(&txn, &op, false).map_err(|e| match e {
+                Error::Pending(why) => Error::invalid(why),
+                other => other,
+            })?;
             hashes.push(prev);
         }
         txn.commit()?;
@@ -329,6 +382,9 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::CATEGORIES)?;
     txn.open_table(store::ARTICLES)?;
     txn.open_table(store::REVISIONS)?;
+    txn.open_table(store::ENROLMENTS)?;
+    txn.open_table(store::PENDING)?;
+    txn.open_table(store::PEERS)?;
     Ok(())
 }
 

@@ -189,6 +189,8 @@ pub struct ArticleRecord {
     pub authors: Vec<Author>,
     /// Who set the status last; breaks ties between equal clocks.
     pub status_node: NodeId,
+    /// Concurrent edits that could not be merged: every head is kept until someone resolves.
+    pub conflicted: bool,
     pub revision_count: u32,
 }
 
@@ -208,6 +210,6 @@ impl Author {
 
 impl ArticleRecord {
     pub fn in_conflict(&self) -> bool {
-        self.heads.len() > 1
+        self.conflicted
     }
 }

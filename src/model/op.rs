@@ -18,6 +18,8 @@ pub enum Payload {
         office: String,
         hq: bool,
         public_key: [u8; 32],
+        /// The node's age recipient (`age1…`): bundles for it are encrypted to this.
+        age_recipient: String,
     },
     UserCreated {
         name: String,
@@ -35,6 +37,13 @@ pub enum Payload {
     StatusSet {
         article: ArticleId,
         status: Status,
+    },
+    /// HQ admits a new post (privileged): its ops are accepted once this op is known.
+    NodeEnrolled {
+        node: NodeId,
+        office: String,
+        public_key: [u8; 32],
+        age_recipient: String,
     },
 }
 
@@ -57,6 +66,7 @@ impl Payload {
             Payload::KnowledgeMapSet { .. } => "knowledge-map",
             Payload::RevisionAdded { .. } => "revision",
             Payload::StatusSet { .. } => "status",
+            Payload::NodeEnrolled { .. } => "enrolment",
         }
     }
 }

@@ -1,0 +1,281 @@
+//! What a reader needs beyond one article: who links here (backlinks), what changed between two
+//! revisions (a line diff), and how many articles each Knowledge Map category holds. Read-only,
+//! built on the queries in `queries.rs`.
+
+use std::collections::BTreeMap;
+
+use similar::{ChangeTag, TextDiff};
+
+use super::{ArticleFilter, Replica};
+use crate::error::{Error, Result};
+use crate::model::{ArticleId, ArticleRecord, Author, Hash, Status};
+use crate::search::SearchRequest;
+
+/// An article that links to another one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backlink {
+    pub id: String,
+    pub title: String,
+}
+
+/// One line of a diff between two revisions' bodies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffLine {
+    Same(String),
+    Added(String),
+    Removed(String),
+}
+
+/// How many candidate articles a backlink lookup asks the index for; when the index returns that
+/// many, the lookup falls back to a full scan rather than miss one.
+const BACKLINK_CANDIDATES: usize = 500;
+
+impl Replica {
+    /// Articles visible to `viewer` whose body links to `id` with `[[id]]` (or `[[id|label]]`),
+    /// sorted by title. The index narrows the candidates (the id's words as a phrase); each is
+    /// then confirmed against its body in the store, so nothing is reported that does not link.
+    pub fn backlinks(&self, id: &str, viewer: Option<&Author>) -> Result<Vec<Backlink>> {
+        let request = SearchRequest {
+            text: format!("\"{}\"", id.replace('"', "")),
+            limit: BACKLINK_CANDIDATES,
+            viewer: viewer.cloned(),
+            ..Default::default()
+        };
+        let hits = self.search(&request)?;
+        let mut out = Vec::new();
+        if hits.len() >= BACKLINK_CANDIDATES {
+            let filter = ArticleFilter {
+                viewer: viewer.cloned(),
+                ..Default::default()
+            };
+            for record in self.list_articles(&filter)? {
+                if record.id.as_str() != id && links_to(&record.content.body, id) {
+                    out.push(Backlink {
+                        id: record.id.to_string(),
+                        title: record.content.title,
+                    });
+                }
+            }
+        } else {
+            for hit in hits {
+                if hit.id == id {
+                    continue;
+                }
+                let Some(record) = self.load_article(&ArticleId::parse(&hit.id)?)? else {
+                    continue;
+                };
+                if links_to(&record.content.body, id) {
+                    out.push(Backlink {
+                        id: hit.id,
+                        title: record.content.title,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// The line diff of an article's body between two of its revisions (`from` → `to`).
+    pub fn diff_revisions(&self, id: &str, from: &Hash, to: &Hash) -> Result<Vec<DiffLine>> {
+        let view = self.article(id)?;
+        let body = |rev: &Hash| {
+            view.history
+                .iter()
+                .find(|r| r.revision.id() == *rev)
+                .map(|r| r.revision.content.body.clone())
+                .ok_or_else(|| Error::invalid(format!("`{id}` has no revision {}", rev.short())))
+        };
+        Ok(line_diff(&body(from)?, &body(to)?))
+    }
+
+    /// Articles visible to `viewer` per category id, each counted in its category and in every
+    /// category above it (so `commodity` includes `commodity/timber-wood`).
+    pub fn category_counts(&self, viewer: Option<&Author>) -> Result<BTreeMap<String, usize>> {
+        let filter = ArticleFilter {
+            viewer: viewer.cloned(),
+            ..Default::default()
+        };
+        Ok(count_by_category(&self.list_articles(&filter)?))
+    }
+}
+
+/// The wiki links (`[[id]]`, `[[id|label]]`) in a Markdown body, in order, without repeats.
+pub fn wiki_links(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("[[") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("]]") else { break };
+        let inner = &after[..end];
+        let target = inner.split('|').next().unwrap_or_default().trim();
+        if !target.is_empty() && !inner.contains('\n') && !out.iter().any(|t| t == target) {
+            out.push(target.to_string());
+        }
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// Whether `body` has a wiki link to `id`.
+pub fn links_to(body: &str, id: &str) -> bool {
+    body.contains("[[") && wiki_links(body).iter().any(|t| t == id)
+}
+
+/// A line diff of two texts, unchanged lines included.
+pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|change| {
+            let text = change.value().trim_end_matches(['\n', '\r']).to_string();
+            match change.tag() {
+                ChangeTag::Equal => DiffLine::Same(text),
+                ChangeTag::Insert => DiffLine::Added(text),
+                ChangeTag::Delete => DiffLine::Removed(text),
+            }
+        })
+        .collect()
+}
+
+/// Counts records per category and per ancestor category; retired articles are not counted.
+pub fn count_by_category(records: &[ArticleRecord]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for record in records.iter().filter(|r| r.status != Status::Retired) {
+        let category = record.content.category.as_str();
+        let mut end = category.len();
+        loop {
+            *counts.entry(category[..end].to_string()).or_insert(0) += 1;
+            match category[..end].rfind('/') {
+                Some(slash) => end = slash,
+                None => break,
+            }
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::core::{ArticlePatch, FixedClock, InitOptions};
+
+    fn demo() -> Replica {
+        let options = InitOptions {
+            office: "Test HQ".into(),
+            hq: true,
+            admin: "admin".into(),
+        };
+        let mut replica = Replica::create_in_memory(&options, Arc::new(FixedClock::new(1_000)))
+            .expect("in-memory node");
+        let admin = replica.resolve_user(None).expect("admin");
+        crate::demo::load(&mut replica, &admin).expect("demo loads");
+        replica
+    }
+
+    #[test]
+    fn wiki_links_are_found_with_and_without_labels() {
+        let body = "See [[a-b]] and [[c-d|the other one]], again [[a-b]]; not [[ ]] or [x](y).";
+        assert_eq!(wiki_links(body), vec!["a-b", "c-d"]);
+        assert!(links_to(body, "c-d"));
+        assert!(!links_to(body, "c"));
+    }
+
+    #[test]
+    fn backlinks_from_the_index_match_a_full_scan() {
+        let replica = demo();
+        let all = replica
+            .list_articles(&ArticleFilter::default())
+            .expect("list");
+        let target = "seizure-evidence-handling";
+        let mut expected: Vec<String> = all
+            .iter()
+            .filter(|r| links_to(&r.content.body, target))
+            .map(|r| r.id.to_string())
+            .collect();
+        expected.sort();
+        let mut found: Vec<String> = replica
+            .backlinks(target, None)
+            .expect("backlinks")
+            .into_iter()
+            .map(|b| b.id)
+            .collect();
+        found.sort();
+        assert!(expected.len() >= 5, "the demo links here often");
+        assert_eq!(found, expected);
+        // Every demo article's backlinks agree with a scan.
+        for record in &all {
+            let id = record.id.as_str();
+            let scan = all
+                .iter()
+                .filter(|r| r.id.as_str() != id && links_to(&r.content.body, id))
+                .count();
+            let found = replica.backlinks(id, None).expect("backlinks").len();
+            assert_eq!(found, scan, "backlinks of {id}");
+        }
+    }
+
+    #[test]
+    fn a_diff_between_two_revisions_shows_added_and_removed_lines() {
+        let mut replica = demo();
+        let admin = replica.resolve_user(None).expect("admin");
+        let id = "timber-inspection-land-border";
+        let before = replica.article(id).expect("article").record.current;
+        let mut body = replica.article(id).expect("article").record.content.body;
+        body = body.replacen(
+            "Phytosanitary certificate.",
+            "Phytosanitary certificate (original).",
+            1,
+        );
+        body.push_str("A new closing line.\n");
+        let after = replica
+            .edit_article(
+                &admin,
+                id,
+                ArticlePatch {
+                    body: Some(body),
+                    ..Default::default()
+                },
+            )
+            .expect("edit")
+            .expect("changed");
+        let diff = replica.diff_revisions(id, &before, &after).expect("diff");
+        let added: Vec<&DiffLine> = diff
+            .iter()
+            .filter(|d| matches!(d, DiffLine::Added(_)))
+            .collect();
+        let removed: Vec<&DiffLine> = diff
+            .iter()
+            .filter(|d| matches!(d, DiffLine::Removed(_)))
+            .collect();
+        assert_eq!(added.len(), 2, "{added:?}");
+        assert_eq!(
+            removed,
+            vec![&DiffLine::Removed("- Phytosanitary certificate.".into())]
+        );
+        assert!(diff.iter().any(|d| matches!(d, DiffLine::Same(_))));
+        assert!(replica.diff_revisions(id, &before, &Hash::ZERO).is_err());
+    }
+
+    #[test]
+    fn category_counts_include_sub_groups() {
+        let replica = demo();
+        let counts = replica.category_counts(None).expect("counts");
+        let total = replica
+            .list_articles(&ArticleFilter::default())
+            .expect("list")
+            .len();
+        let top: usize = replica
+            .categories()
+            .expect("categories")
+            .iter()
+            .filter(|c| c.parent().is_none())
+            .map(|c| counts.get(&c.id).copied().unwrap_or(0))
+            .sum();
+        assert_eq!(top, total);
+        let timber = counts.get("commodity/timber-wood").copied().unwrap_or(0);
+        assert!(timber >= 1);
+        assert!(counts.get("commodity").copied().unwrap_or(0) > timber);
+    }
+}

@@ -1,0 +1,539 @@
+//! Export and import of bundles through the Replica: what a peer lacks goes out; what comes in
+//! is verified and applied in one redb transaction through the same `apply_op` as local edits.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::bundle::{self, Bundle, BundleError, BundleHeader};
+use super::transport;
+use crate::Replica;
+use crate::core::{Applied, apply_op};
+use crate::error::{Error, Result};
+use crate::model::{ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp};
+use crate::store::{self, encode, get, meta_keys};
+
+/// What this node knows of a peer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerRecord {
+    /// What the peer is known to hold (its last bundle's version vector), node → seq.
+    pub known: BTreeMap<NodeId, u64>,
+    pub last_sent_millis: u64,
+    pub last_received_millis: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// A node's office name or id (or id prefix); HQ when `None` on a post.
+    pub to: Option<String>,
+    pub out: PathBuf,
+    /// age recipients (`age1…`) or node names/ids.
+    pub encrypt_to: Vec<String>,
+    pub armor: bool,
+    pub max_part_size: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExportReport {
+    pub peer: String,
+    pub ops: u64,
+    pub articles: u64,
+    pub bytes: u64,
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub bundles: Vec<String>,
+    pub senders: Vec<String>,
+    pub new_ops: u64,
+    pub duplicate_ops: u64,
+    pub new_articles: Vec<String>,
+    pub updated_articles: Vec<String>,
+    pub conflicts: Vec<String>,
+    /// Ops waiting for predecessors that have not arrived.
+    pub held_back: u64,
+    pub dry_run: bool,
+}
+
+impl Replica {
+    /// Resolves a node by office name (case-insensitive), full id or id prefix (8+ digits).
+    pub fn find_node(&self, name: &str) -> Result<NodeInfo> {
+        let txn = self.db.begin_read()?;
+        let mut found = Vec::new();
+        let wanted = name.trim().to_lowercase();
+        for entry in txn.open_table(store::NODES)?.iter()? {
+            let (_, v) = entry?;
+            let info: NodeInfo = store::decode(v.value())?;
+            let id = info.id.to_string();
+            if info.office.to_lowercase() == wanted
+                || id == wanted
+                || (wanted.len() >= 8 && id.starts_with(&wanted))
+            {
+                found.push(info);
+            }
+        }
+        for entry in txn.open_table(store::ENROLMENTS)?.iter()? {
+            let (_, v) = entry?;
+            let e: Enrolment = store::decode(v.value())?;
+            let id = e.node.to_string();
+            let matches = e.office.to_lowercase() == wanted
+                || id == wanted
+                || (wanted.len() >= 8 && id.starts_with(&wanted));
+            if matches && !found.iter().any(|f| f.id == e.node) {
+                found.push(NodeInfo {
+                    id: e.node,
+                    office: e.office,
+                    hq: false,
+                    public_key: e.public_key,
+                    age_recipient: e.age_recipient,
+                    created: e.hlc,
+                });
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(Error::invalid(format!(
+                "no known node `{name}`: `outpost node list` shows the nodes"
+            ))),
+            _ => Err(Error::invalid(format!(
+                "`{name}` names several nodes: use the node id"
+            ))),
+        }
+    }
+
+    /// The trust root (HQ).
+    pub fn hq_node(&self) -> Result<NodeId> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(store::META)?;
+        let bytes = meta
+            .get(meta_keys::TRUST_ROOT)?
+            .map(|v| v.value().to_vec())
+            .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))?;
+        Ok(NodeId(bytes.try_into().map_err(|_| {
+            Error::Corrupt("the trust root is malformed".into())
+        })?))
+    }
+
+    pub fn peer(&self, node: NodeId) -> Result<PeerRecord> {
+        let txn = self.db.begin_read()?;
+        Ok(get(&txn.open_table(store::PEERS)?, node.0)?.unwrap_or_default())
+    }
+
+    /// This node's version vector: node → highest contiguous seq held.
+    pub fn version_vector(&self) -> Result<BTreeMap<NodeId, u64>> {
+        let txn = self.db.begin_read()?;
+        let mut out = BTreeMap::new();
+        for entry in txn.open_table(store::CHAINS)?.iter()? {
+            let (k, v) = entry?;
+            out.insert(NodeId(k.value()), v.value().0);
+        }
+        Ok(out)
+    }
+
+    /// Every op `peer` is not known to hold, in the order this node applied them (so every op
+    /// comes after what it builds on).
+    pub fn ops_missing_at(&self, peer: NodeId) -> Result<Vec<SignedOp>> {
+        let known = self.peer(peer)?.known;
+        let txn = self.db.begin_read()?;
+        let ops = txn.open_table(store::OPS)?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(store::LOG)?.iter()? {
+            let (_, key) = entry?;
+            let (node, seq) = key.value();
+            if seq > known.get(&NodeId(node)).copied().unwrap_or(0) {
+                let bytes = ops
+                    .get((node, seq))?
+                    .ok_or_else(|| Error::Corrupt("the log names a missing op".into()))?;
+                out.push(SignedOp::decode(bytes.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Signs a bundle of `ops` for `recipient`.
+    pub fn write_bundle(&self, recipient: NodeId, ops: &[SignedOp]) -> Result<Vec<u8>> {
+        let mut bundle_id = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bundle_id);
+        let header = BundleHeader {
+            bundle_id,
+            sender: self.node,
+            recipient,
+            created_millis: self.now_millis(),
+            op_count: 0,
+            body_len: 0,
+            raw_len: 0,
+            body_hash: Hash::ZERO,
+            version_vector: self.version_vector()?.into_iter().collect(),
+        };
+        bundle::encode(header, ops, &self.key).map_err(|e| Error::io("cannot encode the bundle", e))
+    }
+
+    /// A bundle of everything `peer` is not known to hold (no files, no encryption).
+    pub fn bundle_for(&self, peer: NodeId) -> Result<Vec<u8>> {
+        let ops = self.ops_missing_at(peer)?;
+        self.write_bundle(peer, &ops)
+    }
+
+    /// Imports one unencrypted bundle held in memory.
+    pub fn import_bundle_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let decoded = bundle::decode(name, bytes)?;
+        self.apply_bundles(vec![(name.to_string(), decoded)], dry_run)
+    }
+
+    /// `outpost sync export`.
+    pub fn sync_export(&mut self, options: &ExportOptions) -> Result<ExportReport> {
+        let peer = match &options.to {
+            Some(name) => self.find_node(name)?,
+            None => {
+                let hq = self.hq_node()?;
+                if hq == self.node {
+                    return Err(Error::invalid(
+                        "this is HQ: say which post the bundle is for with --to NODE",
+                    ));
+                }
+                self.node(&hq)?
+            }
+        };
+        if peer.id == self.node {
+            return Err(Error::invalid(
+                "a bundle for this node itself makes no sense: pick another --to",
+            ));
+        }
+        let ops = self.ops_missing_at(peer.id)?;
+        let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
+        let mut bytes = self.write_bundle(peer.id, &ops)?;
+        let bundle_id: [u8; 16] = bytes_id(&bytes);
+        if !options.encrypt_to.is_empty() {
+            let recipients = options
+                .encrypt_to
+                .iter()
+                .map(|r| self.age_recipient(r))
+                .collect::<Result<Vec<_>>>()?;
+            bytes = transport::encrypt(&bytes, &recipients, options.armor)
+                .map_err(|e| Error::io("cannot encrypt the bundle", e))?;
+        } else if options.armor {
+            return Err(Error::invalid(
+                "--armor needs --encrypt-to: it armours the encrypted file for email",
+            ));
+        }
+        let files = write_files(&options.out, &bytes, bundle_id, options.max_part_size)?;
+        let txn = self.db.begin_write()?;
+        {
+            let mut peers = txn.open_table(store::PEERS)?;
+            let mut record: PeerRecord = get(&peers, peer.id.0)?.unwrap_or_default();
+            record.last_sent_millis = self.now_millis();
+            peers.insert(peer.id.0, encode(&record).as_slice())?;
+            let path = options
+                .out
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            txn.open_table(store::META)?
+                .insert(meta_keys::LAST_EXPORT_PATH, path.as_bytes())?;
+        }
+        txn.commit()?;
+        Ok(ExportReport {
+            peer: format!("{} ({})", peer.office, peer.id.short()),
+            ops: ops.len() as u64,
+            articles: articles.len() as u64,
+            bytes: bytes.len() as u64,
+            files,
+        })
+    }
+
+    fn age_recipient(&self, name: &str) -> Result<age::x25519::Recipient> {
+        if name.starts_with("age1") {
+            return name
+                .parse()
+                .map_err(|e| Error::invalid(format!("`{name}` is not an age recipient: {e}")));
+        }
+        let node = self.find_node(name)?;
+        node.age_recipient.parse().map_err(|e| {
+            Error::Corrupt(format!(
+                "node {} has a malformed age recipient: {e}",
+                node.office
+            ))
+        })
+    }
+
+    /// `outpost sync import`: reads, decrypts, verifies and applies bundles atomically. With
+    /// `dry_run`, reports what would change and changes nothing.
+    pub fn sync_import(
+        &mut self,
+        files: &[PathBuf],
+        identity: Option<&Path>,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let mut raw = Vec::new();
+        for path in files {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+            raw.push((path.display().to_string(), bytes));
+        }
+        let extra_identity = identity.map(crate::core::read_age_identity).transpose()?;
+        let mut bundles = Vec::new();
+        for (name, bytes) in transport::assemble(raw)? {
+            let plain = if transport::is_encrypted(&bytes) {
+                let mut ids = vec![&self.age];
+                if let Some(id) = &extra_identity {
+                    ids.insert(0, id);
+                }
+                transport::decrypt(&name, &bytes, &ids)?
+            } else {
+                bytes
+            };
+            bundles.push((name.clone(), bundle::decode(&name, &plain)?));
+        }
+        self.apply_bundles(bundles, dry_run)
+    }
+
+    /// Applies decoded bundles in one transaction.
+    pub fn apply_bundles(
+        &mut self,
+        bundles: Vec<(String, Bundle)>,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let mut report = ImportReport {
+            dry_run,
+            ..Default::default()
+        };
+        let before: BTreeSet<String> = {
+            let txn = self.db.begin_read()?;
+            let mut ids = BTreeSet::new();
+            for entry in txn.open_table(store::ARTICLES)?.iter()? {
+                ids.insert(entry?.0.value().to_string());
+            }
+            ids
+        };
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        let mut touched = BTreeSet::new();
+        for (name, bundle) in &bundles {
+            self.check_bundle(&txn, name, bundle)?;
+            report.bundles.push(name.clone());
+            report.senders.push(bundle.header.sender.short());
+            for op in &bundle.ops {
+                match try_apply(&txn, op).map_err(|e| unauthorized(name, e))? {
+                    Some(Applied::New) => {
+                        report.new_ops += 1;
+                        touched.extend(op.op.payload.article().map(ToString::to_string));
+                    }
+                    Some(Applied::Duplicate) => report.duplicate_ops += 1,
+                    None => {}
+                }
+            }
+            let (applied, ids) = drain_pending(&txn).map_err(|e| unauthorized(name, e))?;
+            report.new_ops += applied;
+            touched.extend(ids);
+            record_ack(&txn, &bundle.header, self.now_millis())?;
+        }
+        report.held_back = txn.open_table(store::PENDING)?.len()?;
+        {
+            let articles = txn.open_table(store::ARTICLES)?;
+            for id in touched {
+                let record: Option<ArticleRecord> = get(&articles, id.as_str())?;
+                if record.as_ref().is_some_and(ArticleRecord::in_conflict) {
+                    report.conflicts.push(id.clone());
+                }
+                if before.contains(&id) {
+                    report.updated_articles.push(id);
+                } else {
+                    report.new_articles.push(id);
+                }
+            }
+        }
+        if dry_run {
+            txn.abort()?;
+            return Ok(report);
+        }
+        txn.commit()?;
+        self.catch_up_index(&mut |_, _| {})?;
+        Ok(report)
+    }
+
+    /// The bundle is for this node and signed by a node this node trusts.
+    fn check_bundle(&self, txn: &WriteTransaction, name: &str, bundle: &Bundle) -> Result<()> {
+        let h = &bundle.header;
+        if h.recipient != self.node {
+            return Err(BundleError::NotForThisNode(
+                name.into(),
+                h.recipient.short(),
+                self.node.short(),
+            )
+            .into());
+        }
+        let key = sender_key(txn, bundle)?
+            .ok_or_else(|| BundleError::UnknownSender(name.into(), h.sender.short()))?;
+        bundle.verify(name, &key)?;
+        Ok(())
+    }
+}
+
+fn unauthorized(name: &str, e: Error) -> Error {
+    match e {
+        Error::Denied(why) | Error::Invalid(why) | Error::Corrupt(why) => {
+            BundleError::Unauthorized(name.to_string(), why).into()
+        }
+        other => other,
+    }
+}
+
+/// The sender's public key: known here, enrolled here, or enrolled by the trust root in an op
+/// carried by this very bundle (a post relaying for a post this node has not heard of).
+fn sender_key(txn: &WriteTransaction, bundle: &Bundle) -> Result<Option<[u8; 32]>> {
+    let sender = bundle.header.sender;
+    let node: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, sender.0)?;
+    if let Some(node) = node {
+        return Ok(Some(node.public_key));
+    }
+    let enrolled: Option<Enrolment> = get(&txn.open_table(store::ENROLMENTS)?, sender.0)?;
+    if let Some(e) = enrolled {
+        return Ok(Some(e.public_key));
+    }
+    let root = crate::core::trust_root(txn)?;
+    let root_node: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, root.0)?;
+    let root_key = match root_node {
+        Some(n) => Some(n.public_key),
+        // A post starting from its enrolment: HQ's key arrives in HQ's own first op.
+        None => bundle.ops.iter().find_map(|o| match &o.op.payload {
+            Payload::NodeCreated { public_key, .. } if o.op.node == root && o.op.seq == 1 => {
+                Some(*public_key)
+            }
+            _ => None,
+        }),
+    };
+    let Some(root_key) = root_key else {
+        return Ok(None);
+    };
+    if sender == root {
+        return Ok(Some(root_key));
+    }
+    for o in &bundle.ops {
+        if let Payload::NodeEnrolled {
+            node, public_key, ..
+        } = &o.op.payload
+            && *node == sender
+            && o.op.node == root
+            && o.verify(&root_key).is_ok()
+        {
+            return Ok(Some(*public_key));
+        }
+    }
+    Ok(None)
+}
+
+/// Applies an op; one that waits for predecessors is kept in the pending table (`None`).
+fn try_apply(txn: &WriteTransaction, op: &SignedOp) -> Result<Option<Applied>> {
+    match apply_op(txn, op, true) {
+        Ok(applied) => Ok(Some(applied)),
+        Err(Error::Pending(_)) => {
+            txn.open_table(store::PENDING)?
+                .insert((op.op.node.0, op.op.seq), op.encode().as_slice())?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Retries pending ops until none can apply. Returns how many applied and the articles touched.
+fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<String>)> {
+    let mut applied = 0;
+    let mut touched = BTreeSet::new();
+    loop {
+        let waiting: Vec<(([u8; 16], u64), Vec<u8>)> = {
+            let table = txn.open_table(store::PENDING)?;
+            let mut out = Vec::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                out.push((k.value(), v.value().to_vec()));
+            }
+            out
+        };
+        let mut progress = false;
+        for (key, bytes) in waiting {
+            let op = SignedOp::decode(&bytes)?;
+            match apply_op(txn, &op, true) {
+                Ok(result) => {
+                    txn.open_table(store::PENDING)?.remove(key)?;
+                    if result == Applied::New {
+                        applied += 1;
+                        touched.extend(op.op.payload.article().map(ToString::to_string));
+                    }
+                    progress = true;
+                }
+                Err(Error::Pending(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if !progress {
+            return Ok((applied, touched));
+        }
+    }
+}
+
+/// Records what the sender holds (its acknowledgement) and when its bundle came.
+fn record_ack(txn: &WriteTransaction, header: &BundleHeader, now: u64) -> Result<()> {
+    let mut peers = txn.open_table(store::PEERS)?;
+    let mut record: PeerRecord = get(&peers, header.sender.0)?.unwrap_or_default();
+    for (node, seq) in &header.version_vector {
+        let known = record.known.entry(*node).or_default();
+        *known = (*known).max(*seq);
+    }
+    record.last_received_millis = now;
+    peers.insert(header.sender.0, encode(&record).as_slice())?;
+    Ok(())
+}
+
+fn bytes_id(bundle: &[u8]) -> [u8; 16] {
+    let hash = Hash::of(bundle);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&hash.0[..16]);
+    id
+}
+
+/// Writes the bundle as one file, or as numbered parts `FILE.part1of3` …
+fn write_files(
+    out: &Path,
+    bytes: &[u8],
+    bundle_id: [u8; 16],
+    max_part: Option<u64>,
+) -> Result<Vec<PathBuf>> {
+    let write = |path: &Path, data: &[u8]| {
+        std::fs::write(path, data)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    };
+    match max_part {
+        Some(max) if (bytes.len() as u64) > max => {
+            if max < transport::MIN_PART {
+                return Err(Error::invalid(format!(
+                    "--max-part-size must be at least {} bytes",
+                    transport::MIN_PART
+                )));
+            }
+            let parts = transport::split(bytes, bundle_id, max);
+            let count = parts.len();
+            let mut paths = Vec::new();
+            for (i, part) in parts.iter().enumerate() {
+                let mut name = out.as_os_str().to_owned();
+                name.push(format!(".part{}of{count}", i + 1));
+                let path = PathBuf::from(name);
+                write(&path, part)?;
+                paths.push(path);
+            }
+            Ok(paths)
+        }
+        _ => {
+            write(out, bytes)?;
+            Ok(vec![out.to_path_buf()])
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Sync through the library: enrolment, exchange, idempotence, conflicts and convergence.
+
+use std::sync::Arc;
+
+use outpost::Replica;
+use outpost::core::{ArticlePatch, FixedClock};
+
+use crate::common::{T0, admin, content, new_article, replica};
+
+pub fn enrolled(hq: &mut Replica, office: &str) -> Replica {
+    let user = admin(hq);
+    let file = hq.enrol(&user, office).expect("enrol");
+    Replica::enrolled_in_memory(&file, "admin", Arc::new(FixedClock::new(T0))).expect("post starts")
+}
+
+/// Sends everything `to` lacks from `from`; returns the report.
+pub fn send(from: &Replica, to: &mut Replica) -> outpost::sync::ImportReport {
+    let bytes = from.bundle_for(to.node_id()).expect("bundle");
+    to.import_bundle_bytes("bundle", &bytes, false)
+        .expect("import")
+}
+
+fn hash(r: &Replica) -> String {
+    r.state_hash().expect("hash").to_string()
+}
+
+#[test]
+fn a_post_starts_from_its_enrolment_with_hqs_knowledge() {
+    let mut hq = replica("HQ", true);
+    let user = admin(&hq);
+    let id = hq
+        .add_article(
+            &user,
+            new_article(content("Seals", "clearance/container-seals", "b"), true),
+        )
+        .expect("add");
+    let post = enrolled(&mut hq, "Chiang Khong");
+    assert_eq!(
+        post.article(id.as_str())
+            .expect("HQ's article")
+            .record
+            .content
+            .title,
+        "Seals"
+    );
+    assert_eq!(post.hq_node().expect("root"), hq.node_id());
+    assert!(post.check().expect("check").ok());
+    assert!(
+        !post.categories().expect("map").is_empty(),
+        "HQ's Knowledge Map arrived"
+    );
+}
+
+#[test]
+fn edits_travel_both_ways_and_nodes_converge() {
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let mut b = enrolled(&mut hq, "Post B");
+    let ua = admin(&a);
+    let id = a
+        .add_article(
+            &ua,
+            new_article(
+                content("Teak", "commodity/timber-wood", "one\ntwo\nthree\n"),
+                false,
+            ),
+        )
+        .expect("add");
+    send(&a, &mut hq);
+    send(&hq, &mut b);
+    send(&b, &mut hq);
+    send(&hq, &mut a);
+    assert_eq!(
+        b.article(id.as_str())
+            .expect("relayed")
+            .record
+            .content
+            .title,
+        "Teak"
+    );
+    assert_eq!(hash(&a), hash(&hq));
+    assert_eq!(hash(&b), hash(&hq));
+
+    // The same bundle twice changes nothing the second time.
+    let bytes = a.bundle_for(hq.node_id()).expect("bundle");
+    let before = hash(&hq);
+    let again = hq
+        .import_bundle_bytes("again", &bytes, false)
+        .expect("replay");
+    assert_eq!(again.new_ops, 0);
+    assert_eq!(hash(&hq), before);
+}
+
+#[test]
+fn concurrent_edits_merge_or_conflict_and_resolve() {
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let mut b = enrolled(&mut hq, "Post B");
+    let (ua, ub) = (admin(&a), admin(&b));
+    let id = a
+        .add_article(
+            &ua,
+            new_article(
+                content("Teak", "commodity/timber-wood", "one\ntwo\nthree\n"),
+                false,
+            ),
+        )
+        .expect("add");
+    send(&a, &mut hq);
+    send(&hq, &mut b);
+    // Different lines: merges cleanly, the same merge everywhere.
+    let edit = |body: &str| ArticlePatch {
+        body: Some(body.into()),
+        ..Default::default()
+    };
+    a.edit_article(&ua, id.as_str(), edit("ONE\ntwo\nthree\n"))
+        .expect("edit a");
+    b.edit_article(&ub, id.as_str(), edit("one\ntwo\nTHREE\n"))
+        .expect("edit b");
+    send(&a, &mut hq);
+    send(&b, &mut hq);
+    send(&hq, &mut a);
+    send(&hq, &mut b);
+    let merged = hq.article(id.as_str()).expect("article").record;
+    assert!(!merged.in_conflict());
+    assert_eq!(merged.content.body, "ONE\ntwo\nTHREE\n");
+    assert_eq!(
+        a.article(id.as_str()).expect("a").record.current,
+        merged.current,
+        "same merge id"
+    );
+    assert_eq!(hash(&a), hash(&hq));
+    assert_eq!(hash(&b), hash(&hq));
+
+    // The same line: a conflict, both versions kept, then resolved by a new revision.
+    a.edit_article(&ua, id.as_str(), edit("ONE\ntwo\nthree (a)\n"))
+        .expect("edit a");
+    b.edit_article(&ub, id.as_str(), edit("ONE\ntwo\nthree (b)\n"))
+        .expect("edit b");
+    send(&a, &mut hq);
+    let report = send(&b, &mut hq);
+    assert_eq!(report.conflicts, vec![id.to_string()]);
+    let record = hq.article(id.as_str()).expect("article").record;
+    assert!(record.in_conflict());
+    assert_eq!(record.heads.len(), 2);
+    let uh = admin(&hq);
+    hq.edit_article(&uh, id.as_str(), edit("ONE\ntwo\nthree (agreed)\n"))
+        .expect("resolve");
+    send(&hq, &mut a);
+    send(&hq, &mut b);
+    send(&a, &mut hq);
+    send(&b, &mut hq);
+    for node in [&a, &b] {
+        let r = node.article(id.as_str()).expect("resolved").record;
+        assert!(!r.in_conflict());
+        assert_eq!(r.content.body, "ONE\ntwo\nthree (agreed)\n");
+        assert_eq!(hash(node), hash(&hq));
+    }
+}
+
+#[test]
+fn ops_whose_predecessors_are_missing_wait_and_apply_later() {
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let ua = admin(&a);
+    let id = a
+        .add_article(&ua, new_article(content("T", "commodity", "x"), false))
+        .expect("add");
+    let edit = ArticlePatch {
+        title: Some("T2".into()),
+        ..Default::default()
+    };
+    a.edit_article(&ua, id.as_str(), edit).expect("edit");
+    let ops = a.ops_missing_at(hq.node_id()).expect("ops");
+    // Only the last op arrives first (the bundle with the earlier ones is still on its way).
+    let tail = a
+        .write_bundle(hq.node_id(), &ops[ops.len() - 1..])
+        .expect("tail");
+    let report = hq
+        .import_bundle_bytes("tail", &tail, false)
+        .expect("tail imports");
+    assert_eq!((report.new_ops, report.held_back), (0, 1));
+    assert!(
+        hq.article(id.as_str()).is_err(),
+        "nothing of the article applies yet"
+    );
+    let full = a
+        .write_bundle(hq.node_id(), &ops[..ops.len() - 1])
+        .expect("rest");
+    let report = hq
+        .import_bundle_bytes("rest", &full, false)
+        .expect("rest imports");
+    assert_eq!(
+        report.held_back, 0,
+        "the gap is filled and the waiting op applied"
+    );
+    assert_eq!(report.new_ops as usize, ops.len());
+    assert_eq!(
+        hq.article(id.as_str())
+            .expect("article")
+            .record
+            .content
+            .title,
+        "T2"
+    );
+}

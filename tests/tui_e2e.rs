@@ -1,0 +1,199 @@
+//! The interface as a person uses it: tmux runs the real binary on a demo node; we type a
+//! search, open an article, write a new one, save it and quit, reading the screen as we go.
+//! Then the command line confirms the new article exists. Skipped (with the reason printed)
+//! where tmux is missing; `.ci/run` installs it.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_outpost");
+
+/// A tmux session that is killed when the test ends, however it ends.
+struct Session {
+    name: String,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = tmux(&["kill-session", "-t", &self.name]);
+    }
+}
+
+fn tmux(args: &[&str]) -> std::io::Result<std::process::Output> {
+    Command::new("tmux").args(args).output()
+}
+
+impl Session {
+    fn start(data_dir: &Path, home: &Path) -> Session {
+        let name = format!("outpost-e2e-{}", std::process::id());
+        let command = format!(
+            "env HOME={home} XDG_CONFIG_HOME={home}/config OUTPOST_LANG=en NO_COLOR=1 TERM=xterm-256color {BIN} --data-dir {data}",
+            home = home.display(),
+            data = data_dir.display()
+        );
+        let out = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &command,
+        ])
+        .expect("tmux runs");
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Session { name }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.name];
+        args.extend_from_slice(keys);
+        let out = tmux(&args).expect("tmux send-keys");
+        assert!(out.status.success(), "send-keys {keys:?}");
+    }
+
+    /// Types text literally (no key names).
+    fn text(&self, text: &str) {
+        let out = tmux(&["send-keys", "-t", &self.name, "-l", text]).expect("tmux send-keys");
+        assert!(out.status.success(), "send-keys -l {text:?}");
+    }
+
+    fn screen(&self) -> String {
+        let out = tmux(&["capture-pane", "-p", "-t", &self.name]).expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `what`; fails with the screen after `timeout`.
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_until_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tmux(&["has-session", "-t", &self.name]).is_ok_and(|o| o.status.success()) {
+            assert!(
+                Instant::now() < deadline,
+                "Outpost did not quit; the screen shows:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn an_officer_searches_reads_writes_and_quits_in_a_real_terminal() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed (`.ci/run` installs it; apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("node");
+    let init = Command::new(BIN)
+        .args(["--data-dir"])
+        .arg(&data)
+        .args(["init", "--office", "Chiang Khong", "--hq", "--demo"])
+        .output()
+        .expect("outpost init runs");
+    assert!(
+        init.status.success(),
+        "init: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+
+    let session = Session::start(&data, dir.path());
+    session.wait_for("What needs me");
+
+    // Search as you type, move to the results, open the first.
+    session.keys(&["/"]);
+    session.text("timber");
+    session.wait_for("Results (");
+    session.keys(&["Enter"]);
+    session.keys(&["Enter"]);
+    let screen = session.wait_for("Review by");
+    assert!(screen.contains("HS codes"), "{screen}");
+
+    // Write a new article: title, category from the picker, tags, HS code, summary, body.
+    session.keys(&["C-n"]);
+    session.wait_for("New article");
+    session.text("Bamboo rafts at the river crossing");
+    session.keys(&["Tab", "Enter"]);
+    session.wait_for("Category for this article");
+    session.text("timber");
+    session.keys(&["Enter"]);
+    session.text("bamboo, river");
+    session.keys(&["Tab"]);
+    session.text("1401.10");
+    session.wait_for("✓ 1401.10");
+    session.keys(&["Tab", "Tab", "Tab"]);
+    session.text("Rafts hide sawn timber under the bamboo.");
+    session.keys(&["Tab"]);
+    session.text("Lift the top layer of every third raft.");
+    session.keys(&["Enter"]);
+    session.text("ตรวจแพทุกลำ");
+    session.wait_for("unsaved changes");
+    session.keys(&["C-s"]);
+    session.wait_for("Saved ");
+    session.keys(&["Escape"]);
+    session.wait_for("[Reader]");
+    session.keys(&["q"]);
+    session.wait_until_gone();
+
+    let list = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["list", "--json"])
+        .output()
+        .expect("outpost list runs");
+    assert!(
+        list.status.success(),
+        "list: {}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let articles: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    let found = articles
+        .as_array()
+        .expect("an array")
+        .iter()
+        .find(|a| a["title"] == "Bamboo rafts at the river crossing")
+        .unwrap_or_else(|| panic!("the new article is listed: {articles}"));
+    assert_eq!(found["category"], "commodity/timber-wood");
+    let id = found["id"].as_str().expect("an id");
+    let show = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["show", id, "--json"])
+        .output()
+        .expect("outpost show runs");
+    let article: serde_json::Value = serde_json::from_slice(&show.stdout).expect("JSON");
+    assert_eq!(
+        article["body"],
+        "Lift the top layer of every third raft.\nตรวจแพทุกลำ\n"
+    );
+    assert_eq!(article["hs_codes"][0], "1401.10");
+}
