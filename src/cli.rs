@@ -32,7 +32,7 @@ pub fn run() -> i32 {
 fn dispatch(cli: Cli) -> Result<i32> {
     let dir = DataDir::resolve(cli.data_dir.clone())?;
     let Some(command) = cli.command else {
-        return open_tui(&dir, cli.user.as_deref());
+        return open_tui(&dir, cli.user.as_deref(), cli.lang.as_deref());
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
@@ -63,7 +63,7 @@ pub(crate) fn open(dir: &DataDir) -> Result<Replica> {
     })
 }
 
-fn open_tui(dir: &DataDir, user: Option<&str>) -> Result<i32> {
+fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {
     if !std::io::stdout().is_terminal() {
         eprintln!(
             "outpost: no terminal here, so the interactive interface cannot start.\n\
@@ -80,8 +80,9 @@ fn open_tui(dir: &DataDir, user: Option<&str>) -> Result<i32> {
         );
         node::create_demo(dir)?
     };
-    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
-    crate::tui::run(&mut replica, viewer)?;
+    // Without an account (several, and none named) the interface still reads; saving says why not.
+    let user = replica.resolve_user(user).ok();
+    crate::tui::run(&mut replica, user, lang)?;
     Ok(0)
 }
 

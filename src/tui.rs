@@ -1,120 +1,211 @@
 //! The terminal face, and the only code that touches crossterm. It owns the terminal (raw mode
-//! and alternate screen, restored on exit, on error and — through ratatui's hook — on panic) and
+//! and alternate screen, restored on quit, on error and — through ratatui's hook — on panic) and
 //! runs a synchronous loop: an input thread sends `Msg`s over a channel; the loop feeds them to
-//! `update`, performs the `Effect`s it returns against the Replica, feeds the results back as
-//! `Msg`s, and draws once nothing is left to do.
+//! `update`, performs the `Effect`s it returns against the Replica (`effects`), feeds the results
+//! back as `Msg`s, and draws once nothing is left to do.
+//!
+//! Search-as-you-type is debounced here: a search waits `DEBOUNCE` for the next key, and a newer
+//! search replaces a waiting one, so fast typing runs one search per pause and every key is drawn
+//! at once. `$EDITOR` runs with the terminal handed back and the input thread stopped.
 //!
 //! The submodules are plain data and pure functions: `state` (what is shown), `update` (the state
-//! machine), `view` (drawing), `keymap` (keys to named actions), `input` (the search box editor)
-//! and `wrap` (line wrapping by display width).
+//! machine), `view` (drawing), `keymap` (keys to named actions), `i18n` (English and Thai text),
+//! `theme`, `config` (the user's file), `input`/`textarea` (grapheme-aware editing), `markdown`
+//! (layout by display width, Thai broken between words), `effects` (the IO), `bench` (figures
+//! for the harness).
 
+pub mod bench;
+pub mod config;
+pub mod effects;
+pub mod i18n;
 pub mod input;
 pub mod keymap;
+pub mod markdown;
 pub mod state;
+pub mod textarea;
+pub mod theme;
 pub mod update;
 pub mod view;
-pub mod wrap;
 
 use std::io;
-use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
 use ratatui::DefaultTerminal;
 
-use self::keymap::{Key, KeyCode};
-use self::state::{ResultRow, State};
+use self::effects::Context;
+use self::i18n::{Catalog, UiLang};
+use self::keymap::{Key, KeyCode, Keymap};
+use self::state::State;
+use self::theme::Theme;
 use self::update::{Effect, Msg, update};
-use crate::core::{ArticleFilter, Replica};
+use crate::core::Replica;
 use crate::error::{Error, Result};
-use crate::model::Author;
-use crate::search::SearchRequest;
+use crate::model::User;
 
-/// How many results a search shows: more than a screen, few enough to stay instant.
-const RESULT_LIMIT: usize = 50;
-/// How often the input thread checks whether the loop has finished.
-const INPUT_POLL: Duration = Duration::from_millis(100);
+/// How long a search waits for the next key.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How often the input thread checks whether it should stop.
+const INPUT_POLL: Duration = Duration::from_millis(50);
 
-/// Runs the interface until the user quits. `viewer` decides which drafts are visible.
-pub fn run(replica: &mut Replica, viewer: Option<Author>) -> Result<()> {
+/// Runs the interface until the user quits. `user` writes and sees their drafts; `lang` is the
+/// `--lang` flag (else `OUTPOST_LANG`, else the locale).
+pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Result<()> {
+    let config_dir = config::config_dir();
+    let (mut state, problems) = initial_state(config_dir.as_deref(), lang);
+    state.user = user.as_ref().map(|u| u.name.clone());
+    state.now_millis = replica.now_millis();
+    if let Some(path) = config::last_sync_path(config_dir.as_deref()) {
+        state.sync.export_path = input::LineInput::new(&path);
+        state.sync.import_path = input::LineInput::new(&path);
+    }
+    if let Some(problem) = problems {
+        state.error(problem);
+    }
+    let ctx = Context::new(replica, user, config_dir);
     // `try_init` also installs the panic hook that restores the terminal: the one place for it.
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(e) => {
-            // Raw mode may be on even though the alternate screen failed.
-            ratatui::restore();
+            ratatui::restore(); // raw mode may be on even though the alternate screen failed
             return Err(Error::io("terminal", e));
         }
     };
-    let result = event_loop(&mut terminal, replica, viewer.as_ref());
+    let result = event_loop(&mut terminal, replica, &ctx, state);
     let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
     result.and(restored)
 }
 
+/// The state at start-up; a broken config file is reported, and the defaults used.
+fn initial_state(
+    config_dir: Option<&std::path::Path>,
+    lang: Option<&str>,
+) -> (State, Option<String>) {
+    let env = |name: &str| std::env::var(name).ok();
+    let i18n = Catalog::new(UiLang::choose(lang, &env));
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut problem = None;
+    let config = config::Config::load(config_dir).unwrap_or_else(|e| {
+        problem = Some(e);
+        config::Config::default()
+    });
+    let keymap = Keymap::load(&config.keymap_file()).unwrap_or_else(|e| {
+        problem = Some(e);
+        Keymap::default()
+    });
+    let theme = Theme::new(&config.theme, no_color).unwrap_or_else(|e| {
+        problem = Some(e);
+        Theme::new(&Default::default(), no_color).unwrap_or_default()
+    });
+    let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
+    (State::with(width, height, i18n, keymap, theme), problem)
+}
+
+type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);
+
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    replica: &Replica,
-    viewer: Option<&Author>,
+    replica: &mut Replica,
+    ctx: &Context,
+    mut state: State,
 ) -> Result<()> {
-    let size = terminal.size().map_err(|e| Error::io("terminal", e))?;
-    let mut state = State::new(size.width, size.height);
     let (tx, rx) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    let input = spawn_input(tx, Arc::clone(&stop));
-
-    let result = (|| {
-        let mut msgs = vec![Msg::Start];
-        loop {
-            let mut effects: Vec<Effect> = msgs
-                .drain(..)
-                .flat_map(|msg| update(&mut state, msg))
-                .collect();
-            // Effects can lead to more (results → load the first preview); settle them all.
-            while !effects.is_empty() {
-                let mut next = Vec::new();
-                for effect in coalesce(effects) {
-                    match perform(replica, viewer, effect) {
-                        ControlFlow::Break(()) => return Ok(()),
-                        ControlFlow::Continue(msg) => next.extend(update(&mut state, msg)),
+    let mut input = spawn_input(tx.clone());
+    let mut msgs = vec![Msg::Start];
+    let mut waiting: Option<(Effect, Instant)> = None;
+    let result = loop {
+        let mut effects: Vec<Effect> = msgs
+            .drain(..)
+            .flat_map(|msg| update(&mut state, msg))
+            .collect();
+        let mut quit = false;
+        // Effects can lead to more (results → load the first preview); settle them all.
+        while !effects.is_empty() {
+            let mut next = Vec::new();
+            for effect in coalesce(effects) {
+                match effect {
+                    Effect::Quit => quit = true,
+                    Effect::Search { .. } => waiting = Some((effect, Instant::now() + DEBOUNCE)),
+                    Effect::SyncExport(_) | Effect::SyncDryRun(_) | Effect::SyncImport(_) => {
+                        // Long work: show the progress line first.
+                        let _ = terminal.draw(|frame| view::draw(frame, &state));
+                        if let Some(msg) = effects::perform(replica, ctx, effect) {
+                            next.extend(update(&mut state, msg));
+                        }
+                    }
+                    Effect::ExternalEditor(text) => {
+                        stop_input(input);
+                        let msg = external_editor(terminal, &text);
+                        input = spawn_input(tx.clone());
+                        next.extend(update(&mut state, msg));
+                    }
+                    other => {
+                        if let Some(msg) = effects::perform(replica, ctx, other) {
+                            next.extend(update(&mut state, msg));
+                        }
                     }
                 }
-                effects = next;
             }
-            terminal
-                .draw(|frame| view::draw(frame, &state))
-                .map_err(|e| Error::io("terminal", e))?;
-            // Wait for input, then take everything already queued so that fast typing runs one
-            // search for the whole burst rather than one per key.
-            let first = rx.recv().map_err(|_| input_gone())?;
-            msgs.push(first.map_err(|e| Error::io("terminal input", e))?);
-            while let Ok(msg) = rx.try_recv() {
-                msgs.push(msg.map_err(|e| Error::io("terminal input", e))?);
+            effects = next;
+        }
+        if quit {
+            break Ok(());
+        }
+        if let Err(e) = terminal.draw(|frame| view::draw(frame, &state)) {
+            break Err(Error::io("terminal", e));
+        }
+        // Wait for input; a waiting search runs when the typing pauses.
+        let received = match &waiting {
+            Some((_, at)) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(Ok(msg)) => msgs.push(msg),
+            Ok(Err(e)) => break Err(Error::io("terminal input", e)),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some((search, _)) = waiting.take() {
+                    msgs.extend(effects::perform(replica, ctx, search));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                break Err(Error::io(
+                    "terminal input",
+                    io::Error::other("the input thread stopped"),
+                ));
             }
         }
-    })();
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Ok(msg) => msgs.push(msg),
+                Err(e) => return finish(input, Err(Error::io("terminal input", e))),
+            }
+        }
+    };
+    finish(input, result)
+}
 
-    // Stop the input thread before the terminal is restored, so it cannot swallow a key
-    // typed into the shell afterwards.
-    stop.store(true, Ordering::Relaxed);
-    let _ = input.join();
+/// Stops the input thread before the terminal is restored, so it cannot swallow a key typed
+/// into the shell afterwards.
+fn finish(input: Input, result: Result<()>) -> Result<()> {
+    stop_input(input);
     result
 }
 
-fn input_gone() -> Error {
-    Error::io(
-        "terminal input",
-        io::Error::other("the input thread stopped"),
-    )
+fn stop_input((stop, handle): Input) {
+    stop.store(true, Ordering::Relaxed);
+    let _ = handle.join();
 }
 
-/// Reads terminal events until `stop` is set or the loop hangs up. A read error is sent on and
-/// ends the thread: without input the interface cannot go on.
-fn spawn_input(tx: mpsc::Sender<io::Result<Msg>>, stop: Arc<AtomicBool>) -> thread::JoinHandle<()> {
-    thread::spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
+/// Reads terminal events until stopped or the loop hangs up. A read error is sent on and ends
+/// the thread: without input the interface cannot go on.
+fn spawn_input(tx: mpsc::Sender<io::Result<Msg>>) -> Input {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    let handle = thread::spawn(move || {
+        while !flag.load(Ordering::Relaxed) {
             let event = match event::poll(INPUT_POLL) {
                 Ok(false) => continue,
                 Ok(true) => event::read(),
@@ -132,7 +223,44 @@ fn spawn_input(tx: mpsc::Sender<io::Result<Msg>>, stop: Arc<AtomicBool>) -> thre
                 return;
             }
         }
-    })
+    });
+    (stop, handle)
+}
+
+/// Writes `text` to a temporary file, runs `$VISUAL`/`$EDITOR` (else `vi`) on it with the
+/// terminal handed back, and reads it again.
+fn external_editor(terminal: &mut DefaultTerminal, text: &str) -> Msg {
+    let path = std::env::temp_dir().join(format!("outpost-body-{}.md", std::process::id()));
+    if let Err(e) = std::fs::write(&path, text) {
+        return Msg::Failed(format!("cannot write {}: {e}", path.display()));
+    }
+    let command = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let mut words = command.split_whitespace();
+    let program = words.next().unwrap_or("vi").to_string();
+    ratatui::restore();
+    let status = std::process::Command::new(&program)
+        .args(words)
+        .arg(&path)
+        .status();
+    *terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => return Msg::Failed(format!("cannot take the terminal back: {e}")),
+    };
+    let _ = terminal.clear();
+    let msg = match status {
+        Ok(s) if s.success() => match std::fs::read_to_string(&path) {
+            Ok(body) => Msg::BodyEdited(body),
+            Err(e) => Msg::Failed(format!("cannot read {}: {e}", path.display())),
+        },
+        Ok(s) => Msg::Failed(format!("{program} ended with {s}; the body is unchanged")),
+        Err(e) => Msg::Failed(format!(
+            "cannot start `{program}` ({e}): set EDITOR to your editor"
+        )),
+    };
+    let _ = std::fs::remove_file(&path);
+    msg
 }
 
 fn to_msg(event: Event) -> Option<Msg> {
@@ -140,6 +268,12 @@ fn to_msg(event: Event) -> Option<Msg> {
         // Windows reports releases too; a key counts once, when pressed (or repeated).
         Event::Key(key) if key.kind != KeyEventKind::Release => to_key(key).map(Msg::Key),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Msg::Wheel(3)),
+            MouseEventKind::ScrollUp => Some(Msg::Wheel(-3)),
+            _ => None,
+        },
+        Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
     }
 }
@@ -153,6 +287,7 @@ fn to_key(key: KeyEvent) -> Option<Key> {
         C::Backspace => KeyCode::Backspace,
         C::Delete => KeyCode::Delete,
         C::Tab => KeyCode::Tab,
+        C::BackTab => KeyCode::BackTab,
         C::Up => KeyCode::Up,
         C::Down => KeyCode::Down,
         C::Left => KeyCode::Left,
@@ -161,6 +296,7 @@ fn to_key(key: KeyEvent) -> Option<Key> {
         C::End => KeyCode::End,
         C::PageUp => KeyCode::PageUp,
         C::PageDown => KeyCode::PageDown,
+        C::F(n) => KeyCode::F(n),
         _ => return None,
     };
     Some(Key {
@@ -170,65 +306,17 @@ fn to_key(key: KeyEvent) -> Option<Key> {
     })
 }
 
-/// Drops searches and preview loads that a later one in the same batch makes pointless.
+/// Drops preview loads that a later one in the same batch makes pointless.
 fn coalesce(effects: Vec<Effect>) -> Vec<Effect> {
-    let last_search = effects
-        .iter()
-        .rposition(|e| matches!(e, Effect::Search { .. }));
     let last_preview = effects
         .iter()
         .rposition(|e| matches!(e, Effect::LoadPreview(_)));
     effects
         .into_iter()
         .enumerate()
-        .filter(|(i, e)| match e {
-            Effect::Search { .. } => Some(*i) == last_search,
-            Effect::LoadPreview(_) => Some(*i) == last_preview,
-            _ => true,
-        })
+        .filter(|(i, e)| !matches!(e, Effect::LoadPreview(_)) || Some(*i) == last_preview)
         .map(|(_, e)| e)
         .collect()
-}
-
-/// Does the IO an effect asks for. Failures become a status-line message, never an exit.
-fn perform(replica: &Replica, viewer: Option<&Author>, effect: Effect) -> ControlFlow<(), Msg> {
-    let result = match effect {
-        Effect::Quit => return ControlFlow::Break(()),
-        Effect::Search { generation, text } => {
-            fetch(replica, viewer, &text).map(|rows| Msg::Results { generation, rows })
-        }
-        Effect::LoadPreview(id) => replica.article(&id).map(|a| Msg::Preview(a.into())),
-        Effect::OpenArticle(id) => replica.article(&id).map(|a| Msg::Opened(a.into())),
-    };
-    ControlFlow::Continue(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
-}
-
-/// The result list for `text`: a search, or with no text the most recently updated articles.
-fn fetch(replica: &Replica, viewer: Option<&Author>, text: &str) -> Result<Vec<ResultRow>> {
-    if text.trim().is_empty() {
-        let filter = ArticleFilter {
-            viewer: viewer.cloned(),
-            ..Default::default()
-        };
-        let records = replica.list_articles(&filter)?;
-        return Ok(records
-            .into_iter()
-            .take(RESULT_LIMIT)
-            .map(ResultRow::from)
-            .collect());
-    }
-    let request = SearchRequest {
-        text: text.to_string(),
-        limit: RESULT_LIMIT,
-        viewer: viewer.cloned(),
-        typing: true,
-        ..Default::default()
-    };
-    Ok(replica
-        .search(&request)?
-        .into_iter()
-        .map(ResultRow::from)
-        .collect())
 }
 
 #[cfg(test)]
@@ -236,22 +324,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_burst_of_typing_runs_one_search() {
-        let search = |generation: u64| Effect::Search {
-            generation,
-            text: "x".repeat(generation as usize),
-        };
+    fn only_the_last_preview_of_a_batch_is_loaded() {
         let effects = vec![
-            search(1),
             Effect::LoadPreview("a".into()),
-            search(2),
+            Effect::LoadHome,
             Effect::LoadPreview("b".into()),
             Effect::OpenArticle("c".into()),
         ];
         assert_eq!(
             coalesce(effects),
             vec![
-                search(2),
+                Effect::LoadHome,
                 Effect::LoadPreview("b".into()),
                 Effect::OpenArticle("c".into())
             ]
@@ -267,5 +350,9 @@ mod tests {
         assert_eq!(to_key(shifted).and_then(Key::typed_char), Some('G'));
         let release = KeyEvent::new_with_kind(C::Down, KeyModifiers::NONE, KeyEventKind::Release);
         assert!(to_msg(Event::Key(release)).is_none());
+        assert_eq!(
+            to_key(KeyEvent::new(C::BackTab, KeyModifiers::SHIFT)).map(|k| k.code),
+            Some(KeyCode::BackTab)
+        );
     }
 }

@@ -6,5 +6,6 @@ mod core_articles;
 mod core_markdown;
 mod search_language;
 mod search_quality;
+mod sync_convergence;
 mod sync_flow;
 mod tui_e2e;

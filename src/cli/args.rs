@@ -17,6 +17,10 @@ pub struct Cli {
     /// The acting account (default: OUTPOST_USER, else the only account on the node).
     #[arg(long, global = true, env = "OUTPOST_USER", value_name = "NAME")]
     pub user: Option<String>,
+    /// Language of the interactive interface: en or th (default: OUTPOST_LANG, else the
+    /// locale). Not global: `add`/`edit` have their own `--lang`, the article's language.
+    #[arg(long, env = "OUTPOST_LANG", value_name = "LANG")]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -7,7 +7,8 @@ use redb::{ReadableTable, WriteTransaction};
 use super::merge::{Merged, merge_heads};
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleId, ArticleRecord, Author, Hlc, NodeInfo, Revision, RevisionRecord, SignedOp, Status,
+    ArticleId, ArticleRecord, Author, Hlc, NodeId, NodeInfo, Revision, RevisionRecord, SignedOp,
+    Status,
 };
 use crate::store::{self, encode, get};
 
@@ -20,6 +21,12 @@ pub fn add_revision(
 ) -> Result<()> {
     let o = &op.op;
     let content = &revision.content;
+    if &revision.article != article {
+        return Err(Error::invalid(format!(
+            "a revision of `{}` filed under `{article}`",
+            revision.article
+        )));
+    }
     content.check_fields()?;
     if txn
         .open_table(store::CATEGORIES)?
@@ -83,8 +90,9 @@ pub fn add_revision(
         current: id,
         content: content.clone(),
         status: Status::Draft,
+        // No status op yet: the zero node, so that every node starts the record alike.
         status_hlc: Hlc::default(),
-        status_node: o.node,
+        status_node: NodeId([0; 16]),
         conflicted: false,
         created: o.hlc,
         updated: o.hlc,

@@ -66,7 +66,7 @@ impl Replica {
         }
         let mut payloads = vec![Payload::RevisionAdded {
             article: id.clone(),
-            revision: Revision::new(vec![], content),
+            revision: Revision::new(id.clone(), vec![], content),
         }];
         if new.publish {
             payloads.push(Payload::StatusSet {
@@ -90,7 +90,7 @@ impl Replica {
         }
         Ok(Some(Payload::RevisionAdded {
             article: id.clone(),
-            revision: Revision::new(record.heads.clone(), content),
+            revision: Revision::new(id.clone(), record.heads.clone(), content),
         }))
     }
 

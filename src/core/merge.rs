@@ -54,7 +54,7 @@ pub fn merge_heads(
     match merge_contents(base.as_ref(), &contents) {
         Some(content) => Ok(MergeResult {
             outcome: Merged::Clean,
-            id: Revision::new(heads.to_vec(), content.clone()).id(),
+            id: Revision::new(records[0].article.clone(), heads.to_vec(), content.clone()).id(),
             content,
         }),
         None => Ok(MergeResult {

@@ -136,20 +136,26 @@ pub fn parse_date(s: &str) -> Result<jiff::civil::Date> {
         .ok_or_else(|| Error::invalid(format!("`{s}` is not a date: use YYYY-MM-DD")))
 }
 
-/// A node of an article's revision DAG. Its id is the hash of its parents and content, so the
+/// A node of an article's revision DAG. Its id is the hash of its article, parents and content, so the
 /// same edit made on two nodes — or the same merge — gets the same id everywhere.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Revision {
+    /// Part of the identity: two articles with the same text are different revisions.
+    pub article: ArticleId,
     /// Sorted, so that the id does not depend on the order parents were found in.
     pub parents: Vec<Hash>,
     pub content: ArticleContent,
 }
 
 impl Revision {
-    pub fn new(mut parents: Vec<Hash>, content: ArticleContent) -> Self {
+    pub fn new(article: ArticleId, mut parents: Vec<Hash>, content: ArticleContent) -> Self {
         parents.sort();
         parents.dedup();
-        Revision { parents, content }
+        Revision {
+            article,
+            parents,
+            content,
+        }
     }
 
     pub fn id(&self) -> Hash {

@@ -28,13 +28,17 @@ pub struct SearchIndex {
     pub(super) reader: IndexReader,
     writer: Option<IndexWriter>,
     pub(super) fields: Fields,
+    /// Small in-memory indexes (tests) use one indexing thread and a small arena.
+    small: bool,
 }
 
 impl SearchIndex {
     /// An index that lives only in memory (tests).
     pub fn in_ram() -> Result<Self> {
         let (schema, _) = schema::build();
-        Self::wrap(Index::create_in_ram(schema))
+        let mut index = Self::wrap(Index::create_in_ram(schema))?;
+        index.small = true;
+        Ok(index)
     }
 
     /// Opens the index in `dir`, creating it when missing and recreating it when it is damaged
@@ -74,6 +78,7 @@ impl SearchIndex {
             reader,
             writer: None,
             fields,
+            small: false,
         })
     }
 
@@ -97,7 +102,11 @@ impl SearchIndex {
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {
         if self.writer.is_none() {
-            self.writer = Some(self.index.writer(64_000_000)?);
+            self.writer = Some(if self.small {
+                self.index.writer_with_num_threads(1, 15_000_000)?
+            } else {
+                self.index.writer(64_000_000)?
+            });
         }
         self.writer
             .as_mut()

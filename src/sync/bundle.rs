@@ -124,7 +124,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
     let n = || name.to_string();
     let take = |at: usize, len: usize, what: &'static str| {
         bytes
-            .get(at..at.checked_add(len).unwrap_or(usize::MAX))
+            .get(at..at.saturating_add(len))
             .ok_or(BundleError::Truncated(n(), what))
     };
     if !bytes.starts_with(MAGIC) {

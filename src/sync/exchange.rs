@@ -444,12 +444,15 @@ fn try_apply(txn: &WriteTransaction, op: &SignedOp) -> Result<Option<Applied>> {
     }
 }
 
+/// An op's place: (node, seq).
+type OpKey = ([u8; 16], u64);
+
 /// Retries pending ops until none can apply. Returns how many applied and the articles touched.
 fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<String>)> {
     let mut applied = 0;
     let mut touched = BTreeSet::new();
     loop {
-        let waiting: Vec<(([u8; 16], u64), Vec<u8>)> = {
+        let waiting: Vec<(OpKey, Vec<u8>)> = {
             let table = txn.open_table(store::PENDING)?;
             let mut out = Vec::new();
             for entry in table.iter()? {

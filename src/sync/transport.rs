@@ -147,8 +147,9 @@ fn parse_part(name: &str, bytes: &[u8]) -> Result<(PartHeader, usize), BundleErr
 /// one bundle, in any order), other files pass through.
 pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>, BundleError> {
     let mut whole = Vec::new();
-    let mut groups: BTreeMap<[u8; 16], (PartHeader, BTreeMap<usize, Vec<u8>>, Vec<String>)> =
-        BTreeMap::new();
+    // Per bundle: the first part's header, the parts by index, and the file names.
+    type Group = (PartHeader, BTreeMap<usize, Vec<u8>>, Vec<String>);
+    let mut groups: BTreeMap<[u8; 16], Group> = BTreeMap::new();
     for (name, bytes) in files {
         if !is_part(&bytes) {
             whole.push((name, bytes));

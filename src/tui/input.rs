@@ -151,7 +151,7 @@ impl LineInput {
 
 /// A mark typed on its own key: zero-width (Thai above/below vowels and tones) or Thai's spacing
 /// SARA AM, which unicode groups into the preceding cluster.
-fn is_typed_mark(c: char) -> bool {
+pub fn is_typed_mark(c: char) -> bool {
     c.width() == Some(0) || c == '\u{0E33}'
 }
 

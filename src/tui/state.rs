@@ -1,260 +1,208 @@
-//! Everything the screen shows, as plain data: the search box, the results, the preview and the
-//! reader. Built from the core's types by plain conversions; no IO, no terminal.
+//! Everything the screen shows, as plain data: which screen is up, what each screen holds, the
+//! overlay on top, and the status line. Built from the core's types by plain conversions; no IO,
+//! no terminal. Each screen's data lives in its own submodule.
 
+pub mod editor;
+pub mod lists;
+pub mod reader;
+pub mod search;
+
+use ratatui::layout::Rect;
+
+pub use self::editor::{EditorField, EditorState};
+pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
+pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
+pub use self::search::{Filters, Focus, ResultRow, SearchState};
+use super::i18n::{Catalog, UiLang};
 use super::input::LineInput;
-use super::keymap::Keymap;
-use super::wrap::wrap;
-use crate::core::ArticleView;
-use crate::model::{ArticleRecord, Status};
-use crate::search::SearchHit;
+use super::keymap::{Action, Keymap, Scope};
+use super::theme::Theme;
+use crate::model::Category;
+
+/// The screens, in the order the palette and the help list them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Search,
+    Reader,
+    Editor,
+    Map,
+    Sync,
+}
+
+/// What floats over the screen and takes the keys first.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Palette {
+        input: LineInput,
+        selected: usize,
+    },
+    /// The category tree with type-to-filter, for the editor or the search filter.
+    Picker {
+        input: LineInput,
+        selected: usize,
+        purpose: PickerPurpose,
+    },
+    /// One line of text, e.g. the HS prefix filter.
+    Prompt {
+        input: LineInput,
+        purpose: PromptPurpose,
+    },
+    Confirm(Confirm),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerPurpose {
+    Editor,
+    SearchFilter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptPurpose {
+    HsPrefix,
+}
+
+/// A question that needs an answer before going on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Confirm {
+    /// The editor has unsaved changes; `then` runs after saving or discarding.
+    Unsaved { then: Action },
+    /// The dry run of an import is shown; import for real?
+    Import { path: String, report: Vec<String> },
+}
+
+/// A line for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Long work under way (import, export): shown as a progress bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Busy {
+    pub label: String,
+    pub done: u64,
+    pub total: u64,
+}
 
 /// The whole state of the interface.
 #[derive(Clone, Debug)]
 pub struct State {
-    pub mode: Mode,
+    pub screen: Screen,
+    /// Where `Esc` returns to.
+    pub back: Vec<Screen>,
+    pub overlay: Option<Overlay>,
     pub keymap: Keymap,
-    pub query: LineInput,
-    /// The text the current results are for ("" for the recent-articles list).
-    pub results_for: String,
-    pub results: Vec<ResultRow>,
-    pub selected: usize,
-    /// First result shown; kept by `update` so the selection stays in view.
-    pub list_offset: usize,
-    /// The selected result's article, when it has been loaded and the preview is shown.
-    pub preview: Option<DocView>,
-    /// A recoverable error or notice for the status line; cleared by the next key.
-    pub message: Option<String>,
+    pub i18n: Catalog,
+    pub theme: Theme,
+    /// The Knowledge Map, parents before children (loaded at start).
+    pub categories: Vec<Category>,
+    pub home: HomeState,
+    pub search: SearchState,
+    /// Open articles; the last is shown. Following a link pushes, `Esc` pops.
+    pub readers: Vec<ReaderState>,
+    pub editor: Option<EditorState>,
+    pub map: MapState,
+    pub sync: SyncState,
+    pub message: Option<Message>,
+    pub busy: Option<Busy>,
+    /// The acting account, when one could be resolved (saving needs it).
+    pub user: Option<String>,
+    /// Now, for "3 days ago" and overdue reviews (from the injected clock).
+    pub now_millis: u64,
     pub width: u16,
     pub height: u16,
-    /// Counts searches sent, so results of an older one can be told apart and dropped.
-    pub generation: u64,
-}
-
-/// Which screen is up. The search state lives on under the reader, for `Esc` to return to.
-#[derive(Clone, Debug)]
-pub enum Mode {
-    Search,
-    Reader(Box<DocView>),
 }
 
 impl State {
     pub fn new(width: u16, height: u16) -> Self {
-        State {
-            mode: Mode::Search,
-            keymap: Keymap::default(),
-            query: LineInput::default(),
-            results_for: String::new(),
-            results: Vec::new(),
-            selected: 0,
-            list_offset: 0,
-            preview: None,
-            message: None,
+        Self::with(
             width,
             height,
-            generation: 0,
+            Catalog::new(UiLang::En),
+            Keymap::default(),
+            Theme::default(),
+        )
+    }
+
+    pub fn with(width: u16, height: u16, i18n: Catalog, keymap: Keymap, theme: Theme) -> Self {
+        State {
+            screen: Screen::Home,
+            back: Vec::new(),
+            overlay: None,
+            keymap,
+            i18n,
+            theme,
+            categories: Vec::new(),
+            home: HomeState::default(),
+            search: SearchState::default(),
+            readers: Vec::new(),
+            editor: None,
+            map: MapState::default(),
+            sync: SyncState::default(),
+            message: None,
+            busy: None,
+            user: None,
+            now_millis: 0,
+            width,
+            height,
         }
     }
 
     /// The whole terminal, for the layout functions.
-    pub fn area(&self) -> ratatui::layout::Rect {
-        ratatui::layout::Rect::new(0, 0, self.width, self.height)
+    pub fn area(&self) -> Rect {
+        Rect::new(0, 0, self.width, self.height)
     }
 
-    pub fn selected_row(&self) -> Option<&ResultRow> {
-        self.results.get(self.selected)
+    pub fn reader(&self) -> Option<&ReaderState> {
+        self.readers.last()
     }
-}
 
-/// One line of the result list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ResultRow {
-    pub id: String,
-    pub title: String,
-    pub category: String,
-    pub status: Status,
-    pub hs_codes: Vec<String>,
-    pub snippet: String,
-}
-
-impl From<SearchHit> for ResultRow {
-    fn from(hit: SearchHit) -> Self {
-        ResultRow {
-            id: hit.id,
-            title: hit.title,
-            category: hit.category,
-            status: hit.status,
-            hs_codes: hit.hs_codes,
-            snippet: hit.snippet,
-        }
-    }
-}
-
-impl From<ArticleRecord> for ResultRow {
-    fn from(record: ArticleRecord) -> Self {
-        let c = record.content;
-        ResultRow {
-            id: record.id.to_string(),
-            title: c.title,
-            category: c.category,
-            status: record.status,
-            hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
-            snippet: c.summary,
-        }
-    }
-}
-
-/// An article as the preview and the reader show it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ArticleDoc {
-    pub id: String,
-    pub title: String,
-    pub category: String,
-    pub status: Status,
-    pub hs_codes: Vec<String>,
-    pub updated: String,
-    pub office: String,
-    pub summary: String,
-    /// Markdown, shown as text for now.
-    pub body: String,
-}
-
-impl From<ArticleView> for ArticleDoc {
-    fn from(view: ArticleView) -> Self {
-        let r = view.record;
-        ArticleDoc {
-            id: r.id.to_string(),
-            title: r.content.title,
-            category: r.content.category,
-            status: r.status,
-            hs_codes: r.content.hs_codes.iter().map(ToString::to_string).collect(),
-            updated: r.updated.display(),
-            office: r.origin_office,
-            summary: r.content.summary,
-            body: r.content.body,
-        }
-    }
-}
-
-/// How a document line is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LineKind {
-    Title,
-    /// `label` then a value, e.g. `Category  commodity/timber-wood`; "" on continuation lines.
-    Field(&'static str),
-    Summary,
-    Heading,
-    Body,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DocLine {
-    pub kind: LineKind,
-    pub text: String,
-}
-
-/// An article laid out for a given width, with a scroll position (the reader's).
-#[derive(Clone, Debug, PartialEq)]
-pub struct DocView {
-    pub doc: ArticleDoc,
-    pub width: usize,
-    pub lines: Vec<DocLine>,
-    pub scroll: usize,
-}
-
-/// Field labels are padded to this width so values line up.
-pub const LABEL_WIDTH: usize = 10;
-
-impl DocView {
-    pub fn new(doc: ArticleDoc, width: usize) -> Self {
-        let lines = layout(&doc, width);
-        DocView {
-            doc,
-            width,
-            lines,
-            scroll: 0,
+    /// The key scope of what has the keys now.
+    pub fn scope(&self) -> Scope {
+        match &self.overlay {
+            Some(Overlay::Help { .. } | Overlay::Confirm(_)) => Scope::Help,
+            Some(_) => Scope::Overlay,
+            None => self.screen_scope(),
         }
     }
 
-    /// Lays the document out again for a new width (the caller clamps the scroll).
-    pub fn rewrap(&mut self, width: usize) {
-        if width != self.width {
-            self.lines = layout(&self.doc, width);
-            self.width = width;
+    /// The scope of the screen under any overlay (what the help describes).
+    pub fn screen_scope(&self) -> Scope {
+        match self.screen {
+            Screen::Home => Scope::Home,
+            Screen::Search if self.search.focus == Focus::Input => Scope::SearchInput,
+            Screen::Search => Scope::SearchList,
+            Screen::Reader => Scope::Reader,
+            Screen::Editor => Scope::Editor,
+            Screen::Map => Scope::Map,
+            Screen::Sync => Scope::Sync,
         }
     }
-}
 
-fn layout(doc: &ArticleDoc, width: usize) -> Vec<DocLine> {
-    let mut out = Vec::new();
-    let mut push = |kind, text: &str, width| {
-        for line in wrap(text, width) {
-            out.push(DocLine { kind, text: line });
-        }
-    };
-    push(LineKind::Title, &doc.title, width);
-    let value_width = width.saturating_sub(LABEL_WIDTH);
-    let hs = if doc.hs_codes.is_empty() {
-        "—".to_string()
-    } else {
-        doc.hs_codes.join(", ")
-    };
-    let status = format!("{} · updated {} · {}", doc.status, doc.updated, doc.office);
-    for (label, value) in [
-        ("Category", &doc.category),
-        ("Status", &status),
-        ("HS codes", &hs),
-    ] {
-        // The label goes on the first line only; continuation lines are indented under the value.
-        for (i, line) in wrap(value, value_width).into_iter().enumerate() {
-            let label = if i == 0 { label } else { "" };
-            push(LineKind::Field(label), &line, usize::MAX);
-        }
+    /// The category's name in the interface language, with its parents: `Commodity › Timber`.
+    pub fn category_path(&self, id: &str) -> String {
+        reader::category_path(&self.categories, self.i18n.lang.code(), id)
     }
-    push(LineKind::Body, "", width);
-    if !doc.summary.is_empty() {
-        push(LineKind::Summary, &doc.summary, width);
-        push(LineKind::Body, "", width);
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
     }
-    for paragraph in doc.body.trim_end().lines() {
-        match paragraph.trim_start_matches('#') {
-            heading if heading.len() < paragraph.len() => {
-                push(LineKind::Heading, heading.trim(), width);
-            }
-            _ => push(LineKind::Body, paragraph, width),
-        }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
     }
-    out
 }
 
 #[cfg(test)]
 pub(super) mod fixtures;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_document_lays_out_title_fields_then_body() {
-        let view = DocView::new(fixtures::doc(), 40);
-        let kinds: Vec<LineKind> = view.lines.iter().take(4).map(|l| l.kind).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                LineKind::Title,
-                LineKind::Field("Category"),
-                LineKind::Field("Status"),
-                LineKind::Field(""),
-            ]
-        );
-        assert!(
-            view.lines
-                .iter()
-                .any(|l| l.kind == LineKind::Heading && l.text == "At the truck")
-        );
-        assert!(
-            view.lines
-                .iter()
-                .all(|l| unicode_width::UnicodeWidthStr::width(l.text.as_str()) <= 40)
-        );
-    }
-}

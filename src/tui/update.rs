@@ -1,243 +1,364 @@
 //! The state machine: `update(&mut State, Msg) -> Vec<Effect>`. No IO: anything that needs the
-//! Replica comes back as an `Effect` for the event loop to perform, whose result returns as a
-//! `Msg`. That keeps every behaviour testable by feeding key strings.
+//! Replica, the file system or the terminal comes back as an `Effect` for the event loop to
+//! perform, whose result returns as a `Msg`. That keeps every behaviour testable by feeding key
+//! strings. Keys resolve to named actions through the keymap; each screen's actions live in a
+//! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
-use super::input::LineInput;
-use super::keymap::{Action, Key, Scope};
-use super::state::{ArticleDoc, DocView, Mode, ResultRow, State};
-use super::view;
+mod editor;
+mod overlay;
+mod reader;
+mod screens;
+mod search;
+
+use std::collections::BTreeMap;
+
+use super::keymap::{Action, Key};
+use super::state::{
+    ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
+};
+use crate::model::{ArticleContent, Category, Hash, Lang};
 
 /// Something that happened: a key, a resize, or the result of an effect.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    /// The loop is ready: show the recent articles.
+    /// The loop is ready: load what Home and the search screen show.
     Start,
     Key(Key),
+    /// Text pasted into the terminal: typed where the keys go.
+    Paste(String),
+    /// The mouse wheel: positive is down.
+    Wheel(i8),
     Resize {
         width: u16,
         height: u16,
     },
+    Home(HomeData),
+    Categories(Vec<Category>),
+    Counts(BTreeMap<String, usize>),
     Results {
         generation: u64,
         rows: Vec<ResultRow>,
+        took_micros: u64,
     },
-    Preview(ArticleDoc),
-    Opened(ArticleDoc),
+    Preview(Box<ArticleDoc>),
+    Opened(Box<ArticleDoc>),
+    Diff(DiffView),
+    EditLoaded(Box<ArticleDoc>),
+    Saved {
+        id: String,
+        then: Option<Action>,
+    },
+    BodyEdited(String),
+    Progress {
+        label: String,
+        done: u64,
+        total: u64,
+    },
+    /// An import's dry run, to confirm.
+    DryRun {
+        path: String,
+        report: Vec<String>,
+    },
+    SyncDone(Vec<String>),
+    Info(String),
     /// An effect failed; the text goes to the status line.
     Failed(String),
+}
+
+/// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
+/// filters the search request takes directly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchSpec {
+    pub text: String,
+    pub category: Option<String>,
+    pub hs: Option<String>,
 }
 
 /// Work for the event loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Search for `text`; empty text lists the most recent articles.
+    LoadHome,
+    LoadCategories,
+    LoadCounts,
+    /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
-        text: String,
+        spec: SearchSpec,
     },
-    /// Load an article for the preview pane.
     LoadPreview(String),
-    /// Load an article and open it in the reader.
+    /// Load an article (with its backlinks) and open it in the reader.
     OpenArticle(String),
+    LoadDiff {
+        id: String,
+        from: Hash,
+        to: Hash,
+    },
+    /// Load an article into the editor.
+    EditArticle(String),
+    /// Save the editor's content: a new article when `id` is `None`, else a new revision.
+    /// `then` runs once saved (quitting, leaving the editor).
+    Save {
+        id: Option<String>,
+        content: Box<ArticleContent>,
+        then: Option<Action>,
+    },
+    /// Suspend the interface and edit this text in `$EDITOR`.
+    ExternalEditor(String),
+    SyncExport(String),
+    SyncDryRun(String),
+    SyncImport(String),
     Quit,
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Start => vec![search(state)],
+        Msg::Start => {
+            let mut effects = vec![Effect::LoadCategories, Effect::LoadHome];
+            effects.push(search::search(state));
+            effects
+        }
         Msg::Key(key) => {
-            state.message = None;
+            if state.busy.is_none() {
+                state.message = None;
+            }
             on_key(state, key)
+        }
+        Msg::Paste(text) => {
+            let mut effects = Vec::new();
+            for c in text.chars() {
+                let key = if c == '\n' {
+                    Key::new(super::keymap::KeyCode::Enter)
+                } else {
+                    Key::new(super::keymap::KeyCode::Char(c))
+                };
+                effects.extend(on_key(state, key));
+            }
+            effects
+        }
+        Msg::Wheel(delta) => {
+            let action = if delta > 0 { Action::Down } else { Action::Up };
+            (0..delta.unsigned_abs())
+                .flat_map(|_| run(state, action))
+                .collect()
         }
         Msg::Resize { width, height } => {
             state.width = width;
             state.height = height;
-            relayout(state);
-            preview_effect(state).into_iter().collect()
+            relayout(state)
         }
-        Msg::Results { generation, rows } => {
-            if generation != state.generation {
-                return vec![]; // an older search, overtaken by typing
-            }
-            state.results = rows;
-            state.results_for = state.query.text().to_string();
-            state.selected = 0;
-            state.list_offset = 0;
-            state.preview = None;
-            preview_effect(state).into_iter().collect()
-        }
-        Msg::Preview(doc) => {
-            // Only the selected article's preview is wanted; the selection may have moved on.
-            if state.selected_row().is_some_and(|r| r.id == doc.id) {
-                let width = view::search_layout(state.area()).preview_text_width();
-                state.preview = Some(DocView::new(doc, width));
-            }
+        Msg::Home(data) => {
+            state.home.data = Some(data);
+            let items = state.home.items().len();
+            state.home.selected = state.home.selected.min(items.saturating_sub(1));
             vec![]
         }
-        Msg::Opened(doc) => {
-            let width = view::reader_layout(state.area()).text_width();
-            state.mode = Mode::Reader(Box::new(DocView::new(doc, width)));
+        Msg::Categories(categories) => {
+            state.categories = categories;
+            vec![]
+        }
+        Msg::Counts(counts) => {
+            state.map.counts = Some(counts);
+            vec![]
+        }
+        Msg::Results {
+            generation,
+            rows,
+            took_micros,
+        } => search::results(state, generation, rows, took_micros),
+        Msg::Preview(doc) => search::preview(state, *doc),
+        Msg::Opened(doc) => reader::opened(state, *doc),
+        Msg::Diff(diff) => reader::diff(state, diff),
+        Msg::EditLoaded(doc) => {
+            state.editor = Some(EditorState::edit(Some(doc.id), doc.content));
+            go(state, Screen::Editor);
+            editor::relayout(state);
+            vec![]
+        }
+        Msg::Saved { id, then } => editor::saved(state, id, then),
+        Msg::BodyEdited(text) => editor::body_edited(state, text),
+        Msg::Progress { label, done, total } => {
+            state.busy = (done < total).then_some(super::state::Busy { label, done, total });
+            vec![]
+        }
+        Msg::DryRun { path, report } => screens::dry_run(state, path, report),
+        Msg::SyncDone(report) => screens::sync_done(state, report),
+        Msg::Info(text) => {
+            state.info(text);
             vec![]
         }
         Msg::Failed(text) => {
-            state.message = Some(text);
+            state.busy = None;
+            state.error(text);
             vec![]
         }
     }
 }
 
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
-    let scope = match state.mode {
-        Mode::Search => Scope::Search,
-        Mode::Reader(_) => Scope::Reader,
-    };
-    if scope == Scope::Search
-        && let Some(c) = key.typed_char()
-        && !state.query.is_empty()
-    {
-        // With text in the box, every printable key types; `q` is a letter like any other.
-        state.query.insert(c);
-        return vec![search(state)];
+    if state.overlay.is_some() {
+        return overlay::on_key(state, key);
     }
+    let scope = state.scope();
     match state.keymap.resolve(scope, key) {
         Some(action) => run(state, action),
         None => match key.typed_char() {
-            Some(c) if scope == Scope::Search => {
-                state.query.insert(c);
-                vec![search(state)]
-            }
+            Some(c) if scope.typing() => type_char(state, c),
             _ => vec![],
         },
     }
 }
 
-/// Performs one named action.
-fn run(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Quit => return vec![Effect::Quit],
-        Action::Back => return back(state),
-        _ => {}
-    }
-    let page = view::reader_layout(state.area()).page_height();
-    if let Mode::Reader(doc) = &mut state.mode {
-        scroll(doc, action, page);
-        return vec![];
-    }
-    let items = view::search_layout(state.area()).visible_items() as isize;
-    match action {
-        Action::Open => match state.selected_row() {
-            Some(row) => vec![Effect::OpenArticle(row.id.clone())],
-            None => vec![],
-        },
-        Action::SelectNext => select(state, 1),
-        Action::SelectPrev => select(state, -1),
-        Action::PageDown => select(state, items),
-        Action::PageUp => select(state, -items),
-        Action::CursorLeft => edit(state, LineInput::left),
-        Action::CursorRight => edit(state, LineInput::right),
-        Action::CursorHome => edit(state, LineInput::home),
-        Action::CursorEnd => edit(state, LineInput::end),
-        Action::DeleteBack => edit(state, LineInput::delete_back),
-        Action::DeleteForward => edit(state, LineInput::delete_forward),
-        Action::DeleteWord => edit(state, LineInput::delete_word),
-        Action::ClearLine => edit(state, LineInput::clear),
+/// A printable key in a screen where one types.
+fn type_char(state: &mut State, c: char) -> Vec<Effect> {
+    match state.screen {
+        Screen::Search => search::type_char(state, c),
+        Screen::Editor => editor::type_char(state, c),
+        Screen::Sync => screens::sync_type(state, c),
         _ => vec![],
     }
 }
 
-/// Moves the reader; the last page stays full rather than scrolling into emptiness.
-fn scroll(doc: &mut DocView, action: Action, page: usize) {
-    let last = doc.lines.len().saturating_sub(page);
-    let step = page.saturating_sub(1).max(1); // keep one line of context across pages
-    doc.scroll = match action {
-        Action::ScrollDown => doc.scroll + 1,
-        Action::ScrollUp => doc.scroll.saturating_sub(1),
-        Action::PageDown => doc.scroll + step,
-        Action::PageUp => doc.scroll.saturating_sub(step),
-        Action::Top => 0,
-        Action::Bottom => last,
-        _ => doc.scroll,
+/// Performs one named action on the current screen.
+pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
+    if leaves_the_editor(action) && editor_is_dirty(state) {
+        state.overlay = Some(Overlay::Confirm(super::state::Confirm::Unsaved {
+            then: action,
+        }));
+        return vec![];
     }
-    .min(last);
-}
-
-/// `Esc`: leave the reader; in search, clear the text, or quit when there is none.
-fn back(state: &mut State) -> Vec<Effect> {
-    match state.mode {
-        Mode::Reader(_) => {
-            state.mode = Mode::Search;
+    match action {
+        Action::Quit => vec![Effect::Quit],
+        Action::Help => {
+            state.overlay = Some(Overlay::Help { scroll: 0 });
             vec![]
         }
-        Mode::Search if state.query.is_empty() => vec![Effect::Quit],
-        Mode::Search => {
-            state.query.clear();
-            vec![search(state)]
+        Action::Palette => overlay::open_palette(state),
+        Action::Search => {
+            go(state, Screen::Search);
+            state.search.focus = super::state::Focus::Input;
+            search::relayout(state)
+        }
+        Action::Home => {
+            go(state, Screen::Home);
+            vec![Effect::LoadHome]
+        }
+        Action::Map => {
+            go(state, Screen::Map);
+            vec![Effect::LoadCounts]
+        }
+        Action::Sync => {
+            go(state, Screen::Sync);
+            vec![]
+        }
+        Action::NewArticle => {
+            let lang = match state.i18n.lang {
+                super::i18n::UiLang::Th => Lang::Th,
+                super::i18n::UiLang::En => Lang::En,
+            };
+            state.editor = Some(EditorState::blank(lang, None));
+            go(state, Screen::Editor);
+            editor::relayout(state);
+            vec![]
+        }
+        Action::Back if state.screen == Screen::Reader => reader::back(state),
+        Action::Back if state.screen == Screen::Search => search::back(state),
+        Action::Back => back(state),
+        _ => match state.screen {
+            Screen::Home => screens::home_action(state, action),
+            Screen::Search => search::action(state, action),
+            Screen::Reader => reader::action(state, action),
+            Screen::Editor => editor::action(state, action),
+            Screen::Map => screens::map_action(state, action),
+            Screen::Sync => screens::sync_action(state, action),
+        },
+    }
+}
+
+/// Actions that take the user away from the editor's screen (and so need its changes saved).
+fn leaves_the_editor(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Quit
+            | Action::Back
+            | Action::Search
+            | Action::Home
+            | Action::Map
+            | Action::Sync
+            | Action::NewArticle
+    )
+}
+
+fn editor_is_dirty(state: &State) -> bool {
+    state.screen == Screen::Editor && state.editor.as_ref().is_some_and(EditorState::dirty)
+}
+
+/// Shows `screen`, remembering where we were for `Esc`.
+pub(crate) fn go(state: &mut State, screen: Screen) {
+    if state.screen != screen {
+        state.back.push(state.screen);
+        if state.back.len() > 50 {
+            state.back.remove(0);
+        }
+        state.screen = screen;
+    }
+}
+
+/// `Esc`: back to the previous screen that still has something to show; Home stays.
+pub(crate) fn back(state: &mut State) -> Vec<Effect> {
+    if state.screen == Screen::Editor {
+        state.editor = None;
+    }
+    while let Some(previous) = state.back.pop() {
+        let showable = match previous {
+            Screen::Reader => !state.readers.is_empty(),
+            Screen::Editor => state.editor.is_some(),
+            _ => true,
+        };
+        if showable && previous != state.screen {
+            state.screen = previous;
+            return match previous {
+                Screen::Home => vec![Effect::LoadHome],
+                Screen::Search => search::relayout(state),
+                _ => vec![],
+            };
         }
     }
+    if state.screen != Screen::Home {
+        state.screen = Screen::Home;
+        return vec![Effect::LoadHome];
+    }
+    vec![]
 }
 
-/// Applies an edit to the search box; a change of text starts a new search.
-fn edit(state: &mut State, change: fn(&mut LineInput)) -> Vec<Effect> {
-    let before = state.query.text().to_string();
-    change(&mut state.query);
-    if state.query.text() != before {
-        vec![search(state)]
+/// Recomputes what depends on the terminal size: lists' scroll, documents' wrapping.
+fn relayout(state: &mut State) -> Vec<Effect> {
+    reader::relayout(state);
+    editor::relayout(state);
+    screens::relayout(state);
+    search::relayout(state)
+}
+
+/// Moves a selection by `delta` within `len` items.
+pub(crate) fn step(selected: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    selected.saturating_add_signed(delta).min(len - 1)
+}
+
+/// Keeps `selected` within `visible` rows starting at `offset`.
+pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> usize {
+    let visible = visible.max(1);
+    if selected < offset {
+        selected
+    } else if selected >= offset + visible {
+        selected + 1 - visible
     } else {
-        vec![]
+        offset
     }
-}
-
-fn search(state: &mut State) -> Effect {
-    state.generation += 1;
-    Effect::Search {
-        generation: state.generation,
-        text: state.query.text().to_string(),
-    }
-}
-
-fn select(state: &mut State, delta: isize) -> Vec<Effect> {
-    if state.results.is_empty() {
-        return vec![];
-    }
-    let last = state.results.len() - 1;
-    let next = state.selected.saturating_add_signed(delta).min(last);
-    if next == state.selected {
-        return vec![];
-    }
-    state.selected = next;
-    state.preview = None;
-    relayout(state);
-    preview_effect(state).into_iter().collect()
-}
-
-/// Recomputes what depends on the terminal size: the list's scroll and the documents' wrapping.
-fn relayout(state: &mut State) {
-    let search = view::search_layout(state.area());
-    let items = search.visible_items().max(1);
-    if state.selected < state.list_offset {
-        state.list_offset = state.selected;
-    } else if state.selected >= state.list_offset + items {
-        state.list_offset = state.selected + 1 - items;
-    }
-    if let Some(preview) = &mut state.preview {
-        preview.rewrap(search.preview_text_width());
-    }
-    let reader = view::reader_layout(state.area());
-    if let Mode::Reader(doc) = &mut state.mode {
-        doc.rewrap(reader.text_width());
-        doc.scroll = doc
-            .scroll
-            .min(doc.lines.len().saturating_sub(reader.page_height()));
-    }
-}
-
-/// Asks for the selected article when the preview pane is shown and does not have it yet.
-fn preview_effect(state: &State) -> Option<Effect> {
-    let row = state.selected_row()?;
-    let shown = view::search_layout(state.area()).preview.is_some();
-    let loaded = state.preview.as_ref().is_some_and(|p| p.doc.id == row.id);
-    (shown && !loaded).then(|| Effect::LoadPreview(row.id.clone()))
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_screens;

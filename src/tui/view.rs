@@ -1,101 +1,312 @@
 //! Drawing: pure functions of `&State`. Geometry lives in the `*_layout` functions, which
 //! `update` also calls on resize so wrapping and scrolling are settled before anything is drawn.
 //! Text goes through ratatui's `Line`/`Span`, which measures Thai and Hangul by grapheme width.
+//! Every screen has a header (where am I), its body, and a status line (messages, else hints
+//! built from the keymap).
+
+mod editor;
+pub mod home;
+mod map;
+mod overlay;
+mod reader;
+mod search;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
-use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, List, ListItem, ListState, Padding, Paragraph, StatefulWidget, Widget,
-};
-
-use super::keymap::{Scope, hints};
-use super::state::{DocLine, DocView, LABEL_WIDTH, LineKind, Mode, State};
-use crate::model::Status;
+use ratatui::widgets::{Block, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Below this width the preview pane is hidden: the list needs the room.
-pub const PREVIEW_MIN_WIDTH: u16 = 100;
-/// Rows per result: the title, then category and HS codes.
-const ITEM_HEIGHT: u16 = 2;
+pub use self::editor::{EditorLayout, editor_layout};
+pub use self::map::{MapLayout, map_layout};
+pub use self::reader::{ReaderLayout, reader_layout};
+pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
+use super::keymap::{Action, Scope};
+use super::markdown::{RLine, Sty};
+use super::state::{Screen, State};
+use super::theme::Theme;
 
-/// Where the search screen's parts go.
-pub struct SearchLayout {
-    pub input: Rect,
-    pub list: Rect,
-    pub preview: Option<Rect>,
-    pub status: Rect,
-}
-
-impl SearchLayout {
-    /// Whole results that fit in the list's frame.
-    pub fn visible_items(&self) -> usize {
-        usize::from(self.list.height.saturating_sub(2) / ITEM_HEIGHT)
-    }
-
-    /// Columns for the preview's text: inside the border and one column of padding each side.
-    pub fn preview_text_width(&self) -> usize {
-        self.preview
-            .map_or(0, |p| usize::from(p.width.saturating_sub(4)))
-    }
-}
-
-pub fn search_layout(area: Rect) -> SearchLayout {
-    let [input, body, status] = Layout::vertical([
-        Constraint::Length(3),
+/// Header, body and status line: the frame every screen shares.
+pub fn frame_areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
     ])
-    .areas(area);
-    if area.width < PREVIEW_MIN_WIDTH {
-        return SearchLayout {
-            input,
-            list: body,
-            preview: None,
-            status,
-        };
-    }
-    let [list, preview] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
-    SearchLayout {
-        input,
-        list,
-        preview: Some(preview),
-        status,
-    }
+    .areas(area)
 }
 
-/// Where the reader's parts go.
-pub struct ReaderLayout {
-    pub frame: Rect,
-    pub status: Rect,
-}
-
-impl ReaderLayout {
-    pub fn text_width(&self) -> usize {
-        usize::from(self.frame.width.saturating_sub(4))
-    }
-
-    pub fn page_height(&self) -> usize {
-        usize::from(self.frame.height.saturating_sub(2))
-    }
-}
-
-pub fn reader_layout(area: Rect) -> ReaderLayout {
-    let [frame, status] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    ReaderLayout { frame, status }
-}
-
-/// Draws the state and places the terminal cursor in the search box.
+/// Draws the state and places the terminal cursor where text is typed.
 pub fn draw(frame: &mut Frame, state: &State) {
     frame.render_widget(state, frame.area());
     split_spaced_clusters(frame.buffer_mut());
     if let Some(position) = cursor_position(state, frame.area()) {
         frame.set_cursor_position(position);
     }
+}
+
+impl Widget for &State {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [top, body, status] = frame_areas(area);
+        header(self, top, buf);
+        match self.screen {
+            Screen::Home => home::render(self, body, buf),
+            Screen::Search => search::render(self, area, buf),
+            Screen::Reader => reader::render(self, area, buf),
+            Screen::Editor => editor::render(self, area, buf),
+            Screen::Map => map::render(self, area, buf),
+            Screen::Sync => map::render_sync(self, body, buf),
+        }
+        status_line(self, status, buf);
+        overlay::render(self, area, buf);
+    }
+}
+
+fn cursor_position(state: &State, area: Rect) -> Option<Position> {
+    if state.overlay.is_some() {
+        return overlay::cursor(state, area);
+    }
+    match state.screen {
+        Screen::Search => search::cursor(state, area),
+        Screen::Editor => editor::cursor(state, area),
+        Screen::Sync => map::sync_cursor(state, area),
+        _ => None,
+    }
+}
+
+/// The top line: the screens with their keys (the current one marked), and who is working.
+fn header(state: &State, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let theme = &state.theme;
+    let mut spans = vec![Span::styled(" Outpost ", theme.title)];
+    for (screen, key, action) in [
+        (Screen::Home, "H", "screen.home"),
+        (Screen::Search, "/", "screen.search"),
+        (Screen::Map, "M", "screen.map"),
+        (Screen::Sync, "S", "screen.sync"),
+    ] {
+        let name = t.t(action);
+        if state.screen == screen {
+            spans.push(Span::styled(format!("[{key} {name}]"), theme.selected));
+        } else {
+            spans.push(Span::styled(format!(" {key} "), theme.key));
+            spans.push(Span::raw(name.to_string()));
+        }
+        spans.push(Span::raw(" "));
+    }
+    if matches!(state.screen, Screen::Reader | Screen::Editor) {
+        let name = if state.screen == Screen::Reader {
+            "screen.reader"
+        } else {
+            "screen.editor"
+        };
+        spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
+    }
+    let line = Line::from(spans);
+    let left = line.width();
+    line.render(area, buf);
+    let who = match (&state.user, state.home.data.as_ref()) {
+        (Some(user), Some(home)) => format!("{user} · {} ", home.office),
+        (Some(user), None) => format!("{user} "),
+        (None, Some(home)) => format!("{} ", home.office),
+        (None, None) => String::new(),
+    };
+    if usize::from(area.width) > left + who.width() + 1 {
+        Line::from(Span::styled(who, theme.dim))
+            .right_aligned()
+            .render(area, buf);
+    }
+}
+
+/// The actions hinted on the status line, per screen.
+fn hinted(scope: Scope) -> &'static [Action] {
+    match scope {
+        Scope::Home => &[
+            Action::Open,
+            Action::Search,
+            Action::NewArticle,
+            Action::Map,
+            Action::Help,
+            Action::Quit,
+        ],
+        Scope::SearchInput => &[
+            Action::FocusResults,
+            Action::Down,
+            Action::FilterCategory,
+            Action::FilterLang,
+            Action::Help,
+            Action::Back,
+        ],
+        Scope::SearchList => &[
+            Action::Open,
+            Action::Down,
+            Action::FocusInput,
+            Action::EditArticle,
+            Action::Help,
+            Action::Quit,
+        ],
+        Scope::Reader => &[
+            Action::Down,
+            Action::NextLink,
+            Action::Open,
+            Action::PaneLinks,
+            Action::PaneHistory,
+            Action::EditArticle,
+            Action::Back,
+            Action::Help,
+        ],
+        Scope::Editor => &[
+            Action::NextField,
+            Action::Save,
+            Action::ExternalEditor,
+            Action::Back,
+            Action::Help,
+        ],
+        Scope::Map => &[
+            Action::Open,
+            Action::Expand,
+            Action::Collapse,
+            Action::Back,
+            Action::Help,
+        ],
+        Scope::Sync => &[
+            Action::NextField,
+            Action::Confirm,
+            Action::Back,
+            Action::Help,
+        ],
+        Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
+        Scope::Help | Scope::Global => &[Action::Down, Action::Back],
+    }
+}
+
+/// The bottom line: a message, else progress, else key hints from the keymap.
+fn status_line(state: &State, area: Rect, buf: &mut Buffer) {
+    let theme = &state.theme;
+    let t = &state.i18n;
+    if let Some(message) = &state.message {
+        let line = if message.error {
+            Line::from(vec![
+                Span::styled(format!("{} ", t.t("status.error")), theme.error),
+                Span::raw(message.text.clone()),
+            ])
+        } else {
+            Line::from(Span::styled(message.text.clone(), theme.strong))
+        };
+        return line.render(area, buf);
+    }
+    if let Some(busy) = &state.busy {
+        return progress_line(&busy.label, busy.done, busy.total, theme, area, buf);
+    }
+    if matches!(state.overlay, Some(super::state::Overlay::Confirm(_))) {
+        return; // the question shows its own keys
+    }
+    let scope = state.scope();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for action in hinted(scope) {
+        let Some(key) = state.keymap.key_for(scope, *action) else {
+            continue;
+        };
+        let label = key.label();
+        let what = t.t(&format!("action.{}.short", action.name()));
+        let width = label.width() + what.width() + 4;
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme.dim));
+        }
+        spans.push(Span::styled(label, theme.key));
+        spans.push(Span::raw(format!(" {what}")));
+        used += width;
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// `label [#####.....] 40%`, readable without colour.
+pub fn progress_line(
+    label: &str,
+    done: u64,
+    total: u64,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let percent = done.saturating_mul(100).checked_div(total).unwrap_or(0);
+    let text = format!(" {percent:>3}% ({done}/{total})");
+    let bar_width = usize::from(area.width)
+        .saturating_sub(label.width() + text.width() + 4)
+        .min(40);
+    let filled = bar_width * usize::try_from(percent.min(100)).unwrap_or(0) / 100;
+    Line::from(vec![
+        Span::styled(label.to_string(), theme.strong),
+        Span::raw(" ["),
+        Span::raw("#".repeat(filled)),
+        Span::styled(".".repeat(bar_width - filled), theme.dim),
+        Span::raw("]"),
+        Span::raw(text),
+    ])
+    .render(area, buf);
+}
+
+/// A bordered block with a title; the focused one is drawn in the focus style.
+pub fn block(title: &str, focused: bool, theme: &Theme) -> Block<'static> {
+    let style = if focused { theme.focus } else { theme.border };
+    let title = if focused {
+        format!("▶ {title} ")
+    } else {
+        format!(" {title} ")
+    };
+    Block::bordered()
+        .border_style(style)
+        .title(Span::styled(title, style))
+}
+
+/// A laid-out line in theme styles; the selected link is drawn reversed and marked.
+pub fn styled_line<'a>(line: &'a RLine, theme: &Theme, selected_link: Option<usize>) -> Line<'a> {
+    Line::from(
+        line.0
+            .iter()
+            .map(|(text, sty)| {
+                let style = match sty {
+                    Sty::Plain => Style::new(),
+                    Sty::Strong => theme.strong,
+                    Sty::Emphasis => theme.emphasis,
+                    Sty::Code => theme.code,
+                    Sty::Link(i) if Some(*i) == selected_link => theme.link.patch(theme.selected),
+                    Sty::Link(_) => theme.link,
+                    Sty::Heading => theme.heading,
+                    Sty::Title => theme.title,
+                    Sty::Dim => theme.dim,
+                    Sty::Added => theme.added,
+                    Sty::Removed => theme.removed,
+                };
+                Span::styled(text.as_str(), style)
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// `text` cut to `width` columns with `…`, never inside a cluster.
+pub fn ellipsize(text: &str, width: usize) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        if used + g.width() + 1 > width {
+            break;
+        }
+        out.push_str(g);
+        used += g.width();
+    }
+    out.push('…');
+    out
 }
 
 /// Terminals lay text out per code point (wcwidth); ratatui keeps a grapheme cluster in one
@@ -130,171 +341,6 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
                 cell.set_symbol(column);
                 buf[(x + offset, y)] = cell;
             }
-        }
-    }
-}
-
-fn cursor_position(state: &State, area: Rect) -> Option<Position> {
-    let Mode::Search = state.mode else {
-        return None;
-    };
-    let inner = search_box().inner(search_layout(area).input);
-    let (_, column) = state.query.visible(usize::from(inner.width));
-    let column = u16::try_from(column).unwrap_or(u16::MAX);
-    Some(Position::new(inner.x.saturating_add(column), inner.y))
-}
-
-impl Widget for &State {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        match &self.mode {
-            Mode::Search => render_search(self, area, buf),
-            Mode::Reader(doc) => render_reader(self, doc, area, buf),
-        }
-    }
-}
-
-fn render_search(state: &State, area: Rect, buf: &mut Buffer) {
-    let layout = search_layout(area);
-
-    let input_block = search_box();
-    let inner = input_block.inner(layout.input);
-    input_block.render(layout.input, buf);
-    let (shown, _) = state.query.visible(usize::from(inner.width));
-    let line = if shown.is_empty() {
-        Line::from("titles, text, tags or HS codes — English, ไทย, 한국어".dim())
-    } else {
-        Line::from(shown)
-    };
-    line.render(inner, buf);
-
-    render_list(state, layout.list, buf);
-    if let Some(area) = layout.preview {
-        let block = Block::bordered()
-            .title(" Preview ")
-            .padding(Padding::horizontal(1));
-        match &state.preview {
-            Some(doc) => doc_paragraph(doc).block(block).render(area, buf),
-            None if state.results.is_empty() => block.render(area, buf),
-            None => Paragraph::new("Loading…".dim())
-                .block(block)
-                .render(area, buf),
-        }
-    }
-    status_line(state, Scope::Search, None).render(layout.status, buf);
-}
-
-fn search_box() -> Block<'static> {
-    Block::bordered()
-        .title(" Search ")
-        .padding(Padding::horizontal(1))
-}
-
-fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
-    let heading = if state.results_for.is_empty() {
-        "Recent articles"
-    } else {
-        "Results"
-    };
-    let block = Block::bordered().title(format!(" {heading} ({}) ", state.results.len()));
-    if state.results.is_empty() {
-        let text = if state.results_for.is_empty() {
-            "No articles yet.".to_string()
-        } else {
-            format!(
-                "Nothing matches “{}”. Try fewer words, or an HS code such as 4403.",
-                state.results_for
-            )
-        };
-        let paragraph = Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true });
-        return paragraph.block(block).render(area, buf);
-    }
-    let items = state.results.iter().map(|row| {
-        let mut meta = vec![Span::raw(row.category.clone())];
-        if row.status != Status::Published {
-            meta.push(Span::raw(format!(" · {}", row.status)));
-        }
-        if !row.hs_codes.is_empty() {
-            meta.push(Span::raw(format!(" · HS {}", row.hs_codes.join(", "))));
-        }
-        ListItem::new(vec![
-            Line::from(row.title.as_str().bold()),
-            Line::from(meta).style(Style::new().add_modifier(Modifier::DIM)),
-        ])
-    });
-    let list = List::new(items)
-        .block(block)
-        .highlight_symbol("> ")
-        .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut list_state = ListState::default()
-        .with_offset(state.list_offset)
-        .with_selected(Some(state.selected));
-    StatefulWidget::render(list, area, buf, &mut list_state);
-}
-
-fn render_reader(state: &State, doc: &DocView, area: Rect, buf: &mut Buffer) {
-    let layout = reader_layout(area);
-    let block = Block::bordered()
-        .title(format!(" {} ", doc.doc.id))
-        .padding(Padding::horizontal(1));
-    let scroll = u16::try_from(doc.scroll).unwrap_or(u16::MAX);
-    doc_paragraph(doc)
-        .scroll((scroll, 0))
-        .block(block)
-        .render(layout.frame, buf);
-    let shown = (doc.scroll + layout.page_height()).min(doc.lines.len());
-    let position = format!("{shown}/{} ", doc.lines.len());
-    status_line(state, Scope::Reader, Some(position)).render(layout.status, buf);
-}
-
-/// A laid-out document. The lines are already wrapped to the pane, so no `Wrap` here: what
-/// `update` counted for scrolling is exactly what is drawn.
-fn doc_paragraph(doc: &DocView) -> Paragraph<'_> {
-    Paragraph::new(doc.lines.iter().map(doc_line).collect::<Vec<_>>())
-}
-
-fn doc_line(line: &DocLine) -> Line<'_> {
-    let text = line.text.as_str();
-    match line.kind {
-        LineKind::Title => Line::from(text.bold()),
-        LineKind::Field(label) => Line::from(vec![
-            format!("{label:<LABEL_WIDTH$}").dim(),
-            Span::raw(text),
-        ]),
-        LineKind::Summary => Line::from(text.italic()),
-        LineKind::Heading => Line::from(text.bold().underlined()),
-        LineKind::Body => Line::from(text),
-    }
-}
-
-/// The bottom line: a message if there is one, else the key hints; `right` is right-aligned.
-fn status_line(state: &State, scope: Scope, right: Option<String>) -> impl Widget {
-    let left = match &state.message {
-        Some(message) => Line::from(message.as_str().to_string().bold()),
-        None => {
-            let mut spans = Vec::new();
-            for (i, (key, what)) in hints(scope).iter().enumerate() {
-                if i > 0 {
-                    spans.push(" · ".dim());
-                }
-                spans.push(key.bold());
-                spans.push(Span::raw(format!(" {what}")));
-            }
-            Line::from(spans)
-        }
-    };
-    StatusLine { left, right }
-}
-
-struct StatusLine {
-    left: Line<'static>,
-    right: Option<String>,
-}
-
-impl Widget for StatusLine {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        self.left.render(area, buf);
-        if let Some(right) = self.right {
-            Line::from(right.dim()).right_aligned().render(area, buf);
         }
     }
 }

@@ -1,7 +1,130 @@
-//! Fixed data for the update and snapshot tests: no Replica, no clock.
+//! Fixed data for the update and snapshot tests: a demo node on a fixed clock with readable
+//! ids, hand-made result rows, and a driver that runs keys through `update` and the effects.
 
-use super::{ArticleDoc, ResultRow};
-use crate::model::Status;
+use std::sync::Arc;
+
+use super::{ResultRow, State};
+use crate::core::{ArticlePatch, FixedClock, InitOptions, NewArticle, Replica};
+use crate::model::{ArticleContent, ArticleId, Classification, HsCode, Kind, Lang, Status};
+use crate::tui::effects::{Context, settle};
+use crate::tui::i18n::{Catalog, UiLang};
+use crate::tui::keymap::{Key, Keymap};
+use crate::tui::theme::Theme;
+use crate::tui::update::Msg;
+
+/// 2026-11-01T00:00:00Z
+pub const T: u64 = 1_793_491_200_000;
+
+/// An HQ node with the demo knowledge, one extra revision and two drafts by `admin`.
+pub fn demo_replica() -> Replica {
+    let options = InitOptions {
+        office: "Chiang Khong".into(),
+        hq: true,
+        admin: "somchai".into(),
+    };
+    let clock = Arc::new(FixedClock::new(T));
+    let mut replica = Replica::create_in_memory(&options, clock.clone()).expect("in-memory node");
+    let user = replica.resolve_user(None).expect("the only account");
+    crate::demo::load(&mut replica, &user).expect("demo loads");
+    clock.advance(86_400_000);
+    let id = "timber-inspection-land-border";
+    let body = replica
+        .article(id)
+        .expect("demo article")
+        .record
+        .content
+        .body;
+    let body = body.replacen(
+        "- Phytosanitary certificate.",
+        "- Phytosanitary certificate (original, not a copy).",
+        1,
+    );
+    replica
+        .edit_article(
+            &user,
+            id,
+            ArticlePatch {
+                body: Some(body),
+                ..Default::default()
+            },
+        )
+        .expect("edit");
+    for (id, title, lang, hs, body) in [
+        (
+            "pallet-wrap-concealment",
+            "Pallet wrap concealment on cross-border trucks",
+            Lang::En,
+            "3923.21",
+            "Cut one corner of the stretch wrap.\n\nSee [[container-seal-checks]].\n",
+        ),
+        (
+            "tuk-tuk-ingredients",
+            "การตรวจสอบวัตถุดิบสมุนไพรที่ด่านพรมแดน",
+            Lang::Th,
+            "1211.90",
+            "ตรวจใบอนุญาตและตัวอย่างสมุนไพรทุกครั้ง\n",
+        ),
+    ] {
+        let content = ArticleContent {
+            title: title.into(),
+            summary: String::new(),
+            body: body.into(),
+            category: "enforcement/smuggling-excise".into(),
+            tags: vec!["field-note".into()],
+            hs_codes: vec![HsCode::parse(hs).expect("hs")],
+            lang,
+            kind: Kind::Technique,
+            classification: Classification::Public,
+            review_by: None,
+        };
+        let new = NewArticle {
+            id: Some(ArticleId::parse(id).expect("id")),
+            content,
+            publish: false,
+        };
+        replica.add_article(&user, new).expect("draft");
+    }
+    replica
+}
+
+pub fn context(replica: &Replica) -> Context {
+    Context::new(replica, replica.resolve_user(None).ok(), None)
+}
+
+/// A state at `width`×`height` in `lang`, started against `replica`.
+pub fn started(
+    replica: &mut Replica,
+    ctx: &Context,
+    width: u16,
+    height: u16,
+    lang: UiLang,
+) -> State {
+    let mut state = State::with(
+        width,
+        height,
+        Catalog::new(lang),
+        Keymap::default(),
+        Theme::default(),
+    );
+    state.user = ctx.user.as_ref().map(|u| u.name.clone());
+    state.now_millis = T + 2 * 86_400_000;
+    settle(replica, ctx, &mut state, Msg::Start);
+    state
+}
+
+/// Types a key string (`"/timber<Enter>j<Enter>"`) through `update` and the effects; returns
+/// whether the interface asked to quit. Search times are fixed, for stable snapshots.
+pub fn press(replica: &mut Replica, ctx: &Context, state: &mut State, keys: &str) -> bool {
+    for key in Key::parse_seq(keys).expect("key string") {
+        if settle(replica, ctx, state, Msg::Key(key)) {
+            return true;
+        }
+        if state.search.took_micros.is_some() {
+            state.search.took_micros = Some(1_200);
+        }
+    }
+    false
+}
 
 pub fn row(id: &str, title: &str, category: &str, hs: &[&str]) -> ResultRow {
     ResultRow {
@@ -11,6 +134,8 @@ pub fn row(id: &str, title: &str, category: &str, hs: &[&str]) -> ResultRow {
         status: Status::Published,
         hs_codes: hs.iter().map(|s| s.to_string()).collect(),
         snippet: String::new(),
+        lang: "en".into(),
+        updated: String::new(),
     }
 }
 
@@ -35,22 +160,4 @@ pub fn rows() -> Vec<ResultRow> {
             &["1211.20"],
         ),
     ]
-}
-
-pub fn doc() -> ArticleDoc {
-    ArticleDoc {
-        id: "timber-land-border".into(),
-        title: "Inspecting timber at a land border".into(),
-        category: "commodity/timber-wood".into(),
-        status: Status::Published,
-        hs_codes: vec!["4403.49".into(), "4407.29".into()],
-        updated: "2025-03-14 09:30".into(),
-        office: "Chiang Khong".into(),
-        summary: "What to check before releasing a truck of logs.".into(),
-        body: "## Before the truck arrives\nAsk for the CITES permit and the species list. \
-               Rosewood (Dalbergia) needs a permit from the exporting country.\n\n\
-               ## At the truck\nCount the logs, measure three at random, and compare the \
-               end stamps with the permit. ตรวจสอบตราประทับที่ปลายไม้ทุกท่อน\n"
-            .into(),
-    }
 }

@@ -1,8 +1,8 @@
-//! `update` driven by key strings, with fixed data and no Replica.
+//! `update` driven by key strings, with hand-made data and no Replica: what each key does.
 
 use super::*;
 use crate::tui::keymap::Key;
-use crate::tui::state::fixtures;
+use crate::tui::state::{Focus, Pane, fixtures};
 
 /// Feeds each key of `keys` (e.g. `"timber<Down><Enter>"`) and collects the effects.
 fn press(state: &mut State, keys: &str) -> Vec<Effect> {
@@ -13,162 +13,168 @@ fn press(state: &mut State, keys: &str) -> Vec<Effect> {
         .collect()
 }
 
-/// A state at `width`×24 showing the fixture rows as the recent-articles list.
-fn with_results(width: u16) -> State {
+/// The search screen at `width`×24 showing the fixture rows for the last search sent.
+fn searching(width: u16, keys: &str) -> State {
     let mut state = State::new(width, 24);
-    let effects = update(&mut state, Msg::Start);
-    assert_eq!(
-        effects,
-        vec![Effect::Search {
-            generation: 1,
-            text: String::new()
-        }]
-    );
-    update(
-        &mut state,
-        Msg::Results {
-            generation: 1,
-            rows: fixtures::rows(),
-        },
-    );
+    update(&mut state, Msg::Start);
+    press(&mut state, keys);
+    deliver(&mut state, fixtures::rows());
     state
 }
 
-fn in_reader(state: &State) -> bool {
-    matches!(state.mode, Mode::Reader(_))
+fn deliver(state: &mut State, rows: Vec<crate::tui::state::ResultRow>) -> Vec<Effect> {
+    let generation = state.search.generation;
+    update(
+        state,
+        Msg::Results {
+            generation,
+            rows,
+            took_micros: 900,
+        },
+    )
+}
+
+fn last_search(effects: &[Effect]) -> Option<&SearchSpec> {
+    effects.iter().rev().find_map(|e| match e {
+        Effect::Search { spec, .. } => Some(spec),
+        _ => None,
+    })
 }
 
 #[test]
-fn typing_timber_searches_as_you_type() {
-    let mut state = with_results(80);
-    let effects = press(&mut state, "timber");
-    assert_eq!(effects.len(), 6);
+fn slash_timber_enter_j_enter_opens_the_second_result() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    let effects = press(&mut state, "/timber");
     assert_eq!(
-        effects.last(),
-        Some(&Effect::Search {
-            generation: 7,
-            text: "timber".into()
+        last_search(&effects).map(|s| s.text.as_str()),
+        Some("timber")
+    );
+    deliver(&mut state, fixtures::rows());
+    let effects = press(&mut state, "<Enter>j<Enter>");
+    assert_eq!(
+        effects,
+        vec![Effect::OpenArticle("hs-classification-thai".into())]
+    );
+}
+
+#[test]
+fn every_typed_key_searches_and_an_overtaken_result_is_dropped() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    let effects = press(&mut state, "/ti");
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Search { .. }))
+            .count(),
+        2
+    );
+    let stale = state.search.generation - 1;
+    update(
+        &mut state,
+        Msg::Results {
+            generation: stale,
+            rows: fixtures::rows(),
+            took_micros: 1,
+        },
+    );
+    assert!(state.search.results.is_empty());
+    deliver(&mut state, fixtures::rows());
+    assert_eq!(state.search.results.len(), 3);
+}
+
+#[test]
+fn q_types_in_the_search_box_and_quits_from_the_results() {
+    let mut state = searching(80, "/");
+    assert!(!press(&mut state, "quota").contains(&Effect::Quit));
+    assert_eq!(state.search.query.text(), "quota");
+    deliver(&mut state, fixtures::rows());
+    press(&mut state, "<Enter>");
+    assert_eq!(state.search.focus, Focus::List);
+    assert_eq!(press(&mut state, "q"), vec![Effect::Quit]);
+}
+
+#[test]
+fn esc_goes_back_step_by_step() {
+    let mut state = searching(80, "/log");
+    press(&mut state, "<Enter>");
+    press(&mut state, "<Esc>");
+    assert_eq!(state.search.focus, Focus::Input, "first back to the box");
+    press(&mut state, "<Esc>");
+    assert_eq!(state.search.query.text(), "", "then the words go");
+    press(&mut state, "<Esc>");
+    assert_eq!(state.screen, Screen::Home, "then back home");
+    assert_eq!(
+        press(&mut state, "<Esc>"),
+        vec![],
+        "Home is where Esc stops"
+    );
+}
+
+#[test]
+fn slash_searches_from_any_screen_but_types_in_the_editor() {
+    let mut state = State::new(80, 24);
+    for screen_key in ["M", "S", "H"] {
+        press(&mut state, screen_key);
+        if screen_key == "S" {
+            press(&mut state, "<Esc>");
+        }
+        press(&mut state, "/");
+        assert_eq!(state.screen, Screen::Search, "after {screen_key}");
+        press(&mut state, "<Esc>");
+    }
+    press(&mut state, "<C-n>");
+    assert_eq!(state.screen, Screen::Editor);
+    press(&mut state, "a/b");
+    assert_eq!(
+        state
+            .editor
+            .as_ref()
+            .map(|e| e.title.text().to_string())
+            .as_deref(),
+        Some("a/b")
+    );
+}
+
+#[test]
+fn ctrl_c_quits_even_while_typing() {
+    let mut state = searching(80, "/log");
+    assert_eq!(press(&mut state, "<C-c>").last(), Some(&Effect::Quit));
+}
+
+#[test]
+fn filters_show_as_chips_and_go_into_the_search() {
+    let mut state = searching(80, "/rice");
+    let effects = press(&mut state, "<A-l><A-l>");
+    let spec = last_search(&effects).expect("a search");
+    assert_eq!(spec.text, "rice lang:th");
+    let effects = press(&mut state, "<A-k>");
+    assert_eq!(
+        last_search(&effects).map(|s| s.text.as_str()),
+        Some("rice lang:th kind:procedure")
+    );
+    press(&mut state, "<A-h>");
+    assert!(matches!(state.overlay, Some(Overlay::Prompt { .. })));
+    let effects = press(&mut state, "4403<Enter>");
+    assert_eq!(
+        last_search(&effects).and_then(|s| s.hs.as_deref()),
+        Some("4403")
+    );
+    let effects = press(&mut state, "<A-x>");
+    assert_eq!(
+        last_search(&effects),
+        Some(&SearchSpec {
+            text: "rice".into(),
+            ..Default::default()
         })
     );
 }
 
 #[test]
-fn down_then_enter_opens_the_second_result() {
-    let mut state = with_results(80);
-    let effects = press(&mut state, "<Down><Enter>");
-    assert_eq!(
-        effects,
-        vec![Effect::OpenArticle("hs-classification-thai".into())]
-    );
-    assert!(
-        !in_reader(&state),
-        "the reader opens when the article has loaded"
-    );
-    update(&mut state, Msg::Opened(fixtures::doc()));
-    assert!(in_reader(&state));
-}
-
-#[test]
-fn enter_with_no_results_does_nothing() {
-    let mut state = State::new(80, 24);
-    assert_eq!(press(&mut state, "<Enter><Down>"), vec![]);
-}
-
-#[test]
-fn q_quits_from_an_empty_search_but_types_into_a_non_empty_one() {
-    let mut state = with_results(80);
-    assert_eq!(press(&mut state, "q"), vec![Effect::Quit]);
-    let effects = press(&mut state, "aq");
-    assert_eq!(state.query.text(), "aq");
-    assert!(!effects.contains(&Effect::Quit));
-}
-
-#[test]
-fn esc_clears_the_search_then_quits() {
-    let mut state = with_results(80);
-    press(&mut state, "timber");
-    let effects = press(&mut state, "<Esc>");
-    assert_eq!(state.query.text(), "");
-    assert!(matches!(&effects[..], [Effect::Search { text, .. }] if text.is_empty()));
-    assert_eq!(press(&mut state, "<Esc>"), vec![Effect::Quit]);
-}
-
-#[test]
-fn ctrl_c_quits_even_while_typing() {
-    let mut state = with_results(80);
-    assert_eq!(press(&mut state, "log<C-c>").last(), Some(&Effect::Quit));
-}
-
-#[test]
-fn in_the_reader_q_quits_and_esc_goes_back_to_the_search() {
-    let mut state = with_results(80);
-    press(&mut state, "rose");
-    update(&mut state, Msg::Opened(fixtures::doc()));
-    assert_eq!(press(&mut state, "q"), vec![Effect::Quit]);
-    assert_eq!(press(&mut state, "<Esc>"), vec![]);
-    assert!(!in_reader(&state));
-    assert_eq!(
-        state.query.text(),
-        "rose",
-        "the search is kept under the reader"
-    );
-}
-
-#[test]
-fn the_reader_scrolls_but_not_past_the_last_page() {
-    let mut state = State::new(40, 12);
-    update(&mut state, Msg::Opened(fixtures::doc()));
-    let page = view::reader_layout(state.area()).page_height();
-    let scroll = |state: &State| match &state.mode {
-        Mode::Reader(doc) => (doc.scroll, doc.lines.len()),
-        Mode::Search => panic!("not in the reader"),
-    };
-    let (_, lines) = scroll(&state);
-    assert!(lines > page, "the fixture must be longer than a page");
-    press(&mut state, "jj");
-    assert_eq!(scroll(&state).0, 2);
-    press(&mut state, "k<Up><Up>");
-    assert_eq!(scroll(&state).0, 0);
-    press(&mut state, "<PageDown><PageDown><PageDown><PageDown>j");
-    assert_eq!(scroll(&state).0, lines - page);
-    press(&mut state, "g");
-    assert_eq!(scroll(&state).0, 0);
-    press(&mut state, "G");
-    assert_eq!(scroll(&state).0, lines - page);
-}
-
-#[test]
-fn results_of_an_overtaken_search_are_dropped() {
-    let mut state = with_results(80);
-    press(&mut state, "ti");
-    let stale = Msg::Results {
-        generation: 2,
-        rows: vec![],
-    };
-    update(&mut state, stale);
-    assert_eq!(state.results.len(), 3);
-    update(
-        &mut state,
-        Msg::Results {
-            generation: 3,
-            rows: vec![],
-        },
-    );
-    assert!(state.results.is_empty());
-    assert_eq!(state.results_for, "ti");
-}
-
-#[test]
 fn a_wide_terminal_previews_the_selection_and_a_narrow_one_does_not() {
-    let mut state = State::new(120, 30);
-    update(&mut state, Msg::Start);
-    let effects = update(
-        &mut state,
-        Msg::Results {
-            generation: 1,
-            rows: fixtures::rows(),
-        },
-    );
+    let mut state = searching(120, "/");
+    let effects = deliver(&mut state, fixtures::rows());
     assert_eq!(
         effects,
         vec![Effect::LoadPreview("timber-land-border".into())]
@@ -177,19 +183,13 @@ fn a_wide_terminal_previews_the_selection_and_a_narrow_one_does_not() {
         press(&mut state, "<Down>"),
         vec![Effect::LoadPreview("hs-classification-thai".into())]
     );
-    // The first article arrives late: the selection has moved on, so it is not shown.
-    update(&mut state, Msg::Preview(fixtures::doc()));
-    assert!(state.preview.is_none());
-
-    assert_eq!(with_results(80).preview, None);
-    assert_eq!(press(&mut with_results(80), "<Down>"), vec![]);
-    // Widening the terminal asks for the preview that is now visible.
-    let mut state = with_results(80);
+    let mut narrow = searching(80, "/");
+    assert!(deliver(&mut narrow, fixtures::rows()).is_empty());
     let effects = update(
-        &mut state,
+        &mut narrow,
         Msg::Resize {
             width: 120,
-            height: 24,
+            height: 30,
         },
     );
     assert_eq!(
@@ -200,26 +200,193 @@ fn a_wide_terminal_previews_the_selection_and_a_narrow_one_does_not() {
 
 #[test]
 fn the_list_scrolls_to_keep_the_selection_in_view() {
-    let mut state = with_results(80);
+    let mut state = searching(80, "/x");
     let rows = (0..30)
         .map(|i| fixtures::row(&format!("a{i}"), "t", "c", &[]))
         .collect();
-    update(&mut state, Msg::Start);
-    let generation = state.generation;
-    update(&mut state, Msg::Results { generation, rows });
-    let visible = view::search_layout(state.area()).visible_items();
+    deliver(&mut state, rows);
+    let visible = crate::tui::view::search_layout(state.area()).visible_items();
     press(&mut state, &"<Down>".repeat(visible + 2));
-    assert_eq!(state.selected, visible + 2);
-    assert_eq!(state.list_offset, 3);
-    press(&mut state, "<PageUp><PageUp>");
-    assert_eq!((state.selected, state.list_offset), (0, 0));
+    assert_eq!(state.search.selected, visible + 2);
+    assert_eq!(state.search.list_offset, 3);
+    press(&mut state, "<PageUp><PageUp><PageUp>");
+    assert_eq!((state.search.selected, state.search.list_offset), (0, 0));
 }
 
 #[test]
-fn a_failed_effect_shows_a_message_until_the_next_key() {
-    let mut state = with_results(80);
-    update(&mut state, Msg::Failed("article `x` not found".into()));
-    assert!(state.message.is_some());
+fn a_failed_effect_shows_a_message_until_the_next_key_and_never_quits() {
+    let mut state = searching(80, "/");
+    let effects = update(&mut state, Msg::Failed("article `x` not found".into()));
+    assert!(effects.is_empty());
+    assert!(state.message.as_ref().is_some_and(|m| m.error));
     press(&mut state, "<Down>");
     assert!(state.message.is_none());
+}
+
+#[test]
+fn help_and_the_palette_open_everywhere_and_close_with_esc() {
+    let mut state = State::new(80, 24);
+    press(&mut state, "?");
+    assert!(matches!(state.overlay, Some(Overlay::Help { .. })));
+    press(&mut state, "<Esc>");
+    assert!(state.overlay.is_none());
+    press(&mut state, ":");
+    assert!(matches!(state.overlay, Some(Overlay::Palette { .. })));
+    // Type to filter, Enter runs: the palette knows every action by name.
+    press(&mut state, "knowledge map<Enter>");
+    assert_eq!(state.screen, Screen::Map);
+    press(&mut state, "<C-p>new-art<Enter>");
+    assert_eq!(state.screen, Screen::Editor);
+}
+
+#[test]
+fn an_editor_with_changes_asks_before_leaving_and_can_discard() {
+    let mut state = State::new(80, 24);
+    press(&mut state, "<C-n>Seal checks");
+    assert_eq!(press(&mut state, "<Esc>"), vec![]);
+    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    press(&mut state, "<Esc>");
+    assert_eq!(state.screen, Screen::Editor, "Esc keeps editing");
+    assert_eq!(press(&mut state, "<C-c>"), vec![], "quitting asks too");
+    press(&mut state, "d");
+    assert!(state.editor.is_none());
+    // An untouched editor leaves without asking.
+    press(&mut state, "<C-n><Esc>");
+    assert_ne!(state.screen, Screen::Editor);
+}
+
+#[test]
+fn saving_from_the_question_saves_then_quits() {
+    let mut state = State::new(80, 24);
+    state.categories = crate::model::KnowledgeMap::builtin().categories;
+    press(&mut state, "<C-n>Seal checks<Tab><Enter>seal<Enter>");
+    assert!(
+        state
+            .editor
+            .as_ref()
+            .is_some_and(|e| e.category.contains("seal"))
+    );
+    press(&mut state, "<C-c>");
+    let effects = press(&mut state, "s");
+    let Some(Effect::Save {
+        id: None,
+        content,
+        then: Some(Action::Quit),
+    }) = effects.first()
+    else {
+        panic!("expected a save, got {effects:?}");
+    };
+    assert_eq!(content.title, "Seal checks");
+    let effects = update(
+        &mut state,
+        Msg::Saved {
+            id: "abc123".into(),
+            then: Some(Action::Quit),
+        },
+    );
+    assert!(effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn saving_without_a_category_is_refused_on_the_status_line() {
+    let mut state = State::new(80, 24);
+    let effects = press(&mut state, "<C-n>Title<C-s>");
+    assert!(effects.is_empty());
+    assert!(state.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn hs_codes_are_checked_as_they_are_typed() {
+    let mut state = State::new(80, 24);
+    press(&mut state, "<C-n><Tab><Tab><Tab>4403.4");
+    let editor = state.editor.as_ref().expect("editor");
+    assert_eq!(editor.field, crate::tui::state::EditorField::Hs);
+    assert!(!editor.hs_notes[0].ok);
+    press(&mut state, "9, 4499");
+    let notes = &state.editor.as_ref().expect("editor").hs_notes;
+    assert!(
+        notes[0].ok && notes[0].text.to_lowercase().contains("wood"),
+        "{notes:?}"
+    );
+    assert!(!notes[1].ok);
+}
+
+#[test]
+fn the_reader_scrolls_switches_panes_and_asks_for_a_diff() {
+    let mut state = State::new(60, 16);
+    let mut doc = reader_doc();
+    let first = doc.history[0].id;
+    doc.history.push(crate::tui::state::RevisionRow {
+        id: crate::model::Hash([7; 32]),
+        ..doc.history[0].clone()
+    });
+    update(&mut state, Msg::Opened(Box::new(doc)));
+    assert_eq!(state.screen, Screen::Reader);
+    press(&mut state, "jjk");
+    assert_eq!(state.reader().map(|r| r.scroll), Some(1));
+    press(&mut state, "G");
+    let (scroll, lines) = state
+        .reader()
+        .map(|r| (r.scroll, r.laid.rendered.lines.len()))
+        .expect("reader");
+    let page = crate::tui::view::reader_layout(state.area()).page_height();
+    assert_eq!(scroll, lines - page);
+    press(&mut state, "3");
+    assert_eq!(state.reader().map(|r| r.pane), Some(Pane::History));
+    let effects = press(&mut state, "<Enter>");
+    assert!(matches!(&effects[..], [Effect::LoadDiff { from, .. }] if *from == first));
+    press(&mut state, "2<Enter>");
+    assert_eq!(state.screen, Screen::Reader);
+}
+
+#[test]
+fn tab_selects_a_wiki_link_and_enter_follows_it() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Opened(Box::new(reader_doc())));
+    let effects = press(&mut state, "<Tab><Enter>");
+    assert_eq!(
+        effects,
+        vec![Effect::OpenArticle("container-seal-checks".into())]
+    );
+    let mut next = reader_doc();
+    next.id = "container-seal-checks".into();
+    update(&mut state, Msg::Opened(Box::new(next)));
+    assert_eq!(state.readers.len(), 2);
+    press(&mut state, "<Esc>");
+    assert_eq!(
+        state.readers.len(),
+        1,
+        "Esc returns to the article we came from"
+    );
+}
+
+fn reader_doc() -> crate::tui::state::ArticleDoc {
+    let row = crate::tui::state::RevisionRow {
+        id: crate::model::Hash([1; 32]),
+        author: "somchai".into(),
+        time: "2026-11-01 00:00".into(),
+        title: "Timber".into(),
+    };
+    crate::tui::state::ArticleDoc {
+        id: "timber-land-border".into(),
+        content: crate::model::ArticleContent {
+            title: "Inspecting timber at a land border".into(),
+            summary: "What to check.".into(),
+            body: "## Steps\n\nSee [[container-seal-checks]] first.\n\n".repeat(8),
+            category: "commodity/timber-wood".into(),
+            tags: vec![],
+            hs_codes: vec![],
+            lang: crate::model::Lang::En,
+            kind: crate::model::Kind::Technique,
+            classification: crate::model::Classification::Public,
+            review_by: None,
+        },
+        status: crate::model::Status::Published,
+        updated: "2026-11-01 00:00".into(),
+        office: "Chiang Khong".into(),
+        owner: "somchai".into(),
+        in_conflict: false,
+        history: vec![row],
+        backlinks: vec![],
+    }
 }

@@ -1,36 +1,22 @@
-//! Screens rendered into ratatui's `TestBackend` from hand-built state, pinned by insta.
+//! Every screen rendered into ratatui's `TestBackend` at 80×24 and 120×40, in English and in
+//! Thai, from a demo node on a fixed clock with readable ids; pinned by insta.
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::*;
-use crate::tui::keymap::Key;
-use crate::tui::state::fixtures;
-use crate::tui::update::{Msg, update};
+use crate::tui::i18n::UiLang;
+use crate::tui::state::fixtures::{context, demo_replica, press, started};
 
-fn state_with(width: u16, height: u16, query: &str) -> State {
-    let mut state = State::new(width, height);
-    update(&mut state, Msg::Start);
-    for key in Key::parse_seq(query).expect("key string") {
-        update(&mut state, Msg::Key(key));
-    }
-    let generation = state.generation;
-    update(
-        &mut state,
-        Msg::Results {
-            generation,
-            rows: fixtures::rows(),
-        },
-    );
-    state
-}
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const LANGS: [(UiLang, &str); 2] = [(UiLang::En, "en"), (UiLang::Th, "th")];
 
 fn render(state: &State) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(state.width, state.height))
-        .expect("the test backend cannot fail");
+    let mut terminal =
+        Terminal::new(TestBackend::new(state.width, state.height)).expect("test backend");
     terminal
         .draw(|frame| draw(frame, state))
-        .expect("the test backend cannot fail");
+        .expect("test backend");
     terminal
 }
 
@@ -55,27 +41,132 @@ fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
         .collect()
 }
 
+/// Renders the screen reached by `keys` in every size and language, snapshots each, and checks
+/// that no row is wider than the terminal (a mis-measured Thai or Hangul row would be).
+fn snap_all(name: &str, keys: &str, check: impl Fn(&str, UiLang)) {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    for (width, height) in SIZES {
+        for (lang, code) in LANGS {
+            let mut state = started(&mut replica, &ctx, width, height, lang);
+            press(&mut replica, &ctx, &mut state, keys);
+            let terminal = render(&state);
+            let text = rows(&terminal);
+            assert!(
+                text.iter().all(|r| r.width() == usize::from(width)),
+                "{name} {code}: {text:#?}"
+            );
+            check(&text.join("\n"), lang);
+            insta::assert_snapshot!(
+                format!("{name}_{width}x{height}_{code}"),
+                terminal.backend()
+            );
+        }
+    }
+}
+
 #[test]
-fn the_search_screen_lists_results_in_english_thai_and_korean() {
-    let state = state_with(80, 24, "ไม้");
-    let mut terminal = render(&state);
-    insta::assert_snapshot!(terminal.backend());
-    let text = rows(&terminal);
-    // Every vowel and tone mark survives: the title appears exactly as written.
-    assert!(
-        text.iter()
-            .any(|r| r.contains("การจำแนกพิกัดอัตราศุลกากรไม้แปรรูป"))
+fn home_shows_my_drafts_recent_articles_and_the_outbox() {
+    snap_all("home", "", |text, lang| {
+        assert!(text.contains("การตรวจสอบวัตถุดิบสมุนไพร"), "{text}");
+        if lang == UiLang::En {
+            assert!(text.contains("My drafts (2)"), "{text}");
+        }
+    });
+}
+
+#[test]
+fn search_lists_results_with_count_time_chips_and_a_preview_when_wide() {
+    snap_all("search", "/timber<Down>", |text, _| {
+        assert!(text.contains("1.2 ms"), "{text}");
+    });
+}
+
+#[test]
+fn search_with_filters_shows_them_as_chips() {
+    snap_all("search_filters", "/rice<A-l><A-k><A-k>", |text, lang| {
+        if lang == UiLang::En {
+            assert!(text.contains("[Language: English ×]"), "{text}");
+        }
+    });
+}
+
+#[test]
+fn reader_renders_markdown_with_metadata() {
+    snap_all(
+        "reader",
+        "/timber inspection<Enter><Enter>",
+        |text, lang| {
+            assert!(text.contains("4403.49"), "{text}");
+            if lang == UiLang::En {
+                assert!(
+                    text.contains("Timber & wood") || text.contains("Timber"),
+                    "{text}"
+                );
+            }
+        },
     );
-    assert!(text.iter().any(|r| r.contains("인삼 수입 검사 절차")));
-    // The right border is not pushed out by the Thai row.
-    assert!(text.iter().all(|r| r.width() == 80), "{text:#?}");
-    // The cursor sits after the query's two clusters (ไ and ม้), not after three chars.
-    assert_eq!(
-        terminal
-            .get_cursor_position()
-            .expect("the test backend cannot fail"),
-        Position::new(4, 1)
+}
+
+#[test]
+fn reader_links_pane_shows_links_both_ways() {
+    snap_all(
+        "reader_links",
+        "/container seal<Enter><Enter>2",
+        |text, _| {
+            assert!(text.contains("pallet-wrap-concealment"), "{text}");
+        },
     );
+}
+
+#[test]
+fn reader_history_shows_a_diff_between_revisions() {
+    snap_all(
+        "reader_diff",
+        "/timber inspection<Enter><Enter>3<Enter>",
+        |text, _| {
+            assert!(
+                text.contains("+ - Phytosanitary certificate (original"),
+                "{text}"
+            );
+        },
+    );
+}
+
+#[test]
+fn editor_shows_fields_the_hs_check_and_the_body() {
+    let keys = "<C-n>การตรวจไม้แปรรูป<Tab><Enter>timber<Enter>logs, ไม้<Tab>4403.49, 4403.4<Tab><Tab><Tab>\
+                Check end stamps.<Tab>## ขั้นตอน<Enter>- นับท่อนไม้<Enter>- 세관 검사";
+    snap_all("editor", keys, |text, _| {
+        assert!(text.contains("4403.4:"), "{text}");
+        assert!(text.contains("- นับท่อนไม้"), "{text}");
+    });
+}
+
+#[test]
+fn knowledge_map_shows_the_tree_with_counts() {
+    snap_all("map", "mjjl", |text, _| {
+        assert!(text.contains("▾"), "{text}");
+    });
+}
+
+#[test]
+fn sync_shows_the_paths_and_what_they_do() {
+    snap_all("sync", "s", |_, _| {});
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_of_the_screen() {
+    snap_all("help", "/timber inspection<Enter><Enter>?", |text, _| {
+        assert!(text.contains("Tab"), "{text}");
+    });
+}
+
+#[test]
+fn the_palette_lists_actions_by_name() {
+    snap_all("palette", ":se", |text, _| {
+        assert!(text.contains("search"), "{text}");
+    });
 }
 
 #[test]
@@ -88,36 +179,25 @@ fn thai_sara_am_takes_two_cells_as_in_the_terminal() {
 }
 
 #[test]
-fn the_reader_shows_title_fields_and_wrapped_body() {
-    let mut state = state_with(80, 24, "");
-    update(&mut state, Msg::Opened(fixtures::doc()));
-    let terminal = render(&state);
-    insta::assert_snapshot!(terminal.backend());
-    let text = rows(&terminal);
-    assert!(
-        text.iter()
-            .any(|r| r.contains("ตรวจสอบตราประทับที่ปลายไม้ทุกท่อน"))
-    );
-}
-
-#[test]
-fn a_wide_terminal_shows_the_preview_pane() {
-    let mut state = state_with(120, 24, "");
-    update(&mut state, Msg::Preview(fixtures::doc()));
-    insta::assert_snapshot!(render(&state).backend());
-}
-
-#[test]
-fn a_search_with_no_results_says_what_to_try() {
-    let mut state = state_with(80, 24, "zzz");
-    let generation = state.generation;
-    update(
+fn no_color_keeps_every_meaning_in_text() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    state.theme = crate::tui::theme::Theme::new(&Default::default(), true).expect("theme");
+    press(
+        &mut replica,
+        &ctx,
         &mut state,
-        Msg::Results {
-            generation,
-            rows: vec![],
-        },
+        "/timber inspection<Enter><Enter>3<Enter>",
     );
-    let text = rows(&render(&state)).join("\n");
-    assert!(text.contains("Nothing matches “zzz”"), "{text}");
+    let terminal = render(&state);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
+    );
+    let text = rows(&terminal).join("\n");
+    assert!(text.contains("+ ") && text.contains("[Reader]"), "{text}");
 }

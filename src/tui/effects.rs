@@ -1,0 +1,296 @@
+//! Performing effects against the Replica: the IO half of the state machine. Every failure
+//! becomes a `Msg::Failed` for the status line, never an exit. `settle` runs effects to the end
+//! synchronously (searches included, without the loop's debounce): the tests and the benchmark
+//! drive the interface through it exactly as the event loop does.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
+use super::update::{Effect, Msg, SearchSpec, update};
+use crate::core::{ArticlePatch, NewArticle, Replica};
+use crate::error::{Error, Result};
+use crate::model::{Author, Status, User};
+use crate::search::SearchRequest;
+
+/// How many results a search shows: more than a screen, few enough to stay instant.
+pub const RESULT_LIMIT: usize = 50;
+/// How many recent articles and drafts Home lists.
+const HOME_LIMIT: usize = 12;
+
+/// Who is working, and where the interface keeps its memory.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    pub user: Option<User>,
+    pub viewer: Option<Author>,
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Context {
+    pub fn new(replica: &Replica, user: Option<User>, config_dir: Option<PathBuf>) -> Self {
+        let viewer = user.as_ref().map(|u| replica.author(u));
+        Context {
+            user,
+            viewer,
+            config_dir,
+        }
+    }
+}
+
+/// Does the IO an effect asks for. `None` for the effects only the event loop can perform
+/// (quitting, suspending the terminal for `$EDITOR`).
+pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<Msg> {
+    let result = match effect {
+        Effect::Quit | Effect::ExternalEditor(_) => return None,
+        Effect::LoadHome => home(replica, ctx).map(Msg::Home),
+        Effect::LoadCategories => replica.categories().map(Msg::Categories),
+        Effect::LoadCounts => replica
+            .category_counts(ctx.viewer.as_ref())
+            .map(Msg::Counts),
+        Effect::Search { generation, spec } => {
+            let started = Instant::now();
+            search(replica, ctx, &spec).map(|rows| Msg::Results {
+                generation,
+                rows,
+                took_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            })
+        }
+        Effect::LoadPreview(id) => replica
+            .article(&id)
+            .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Vec::new())))),
+        Effect::OpenArticle(id) => replica.article(&id).and_then(|view| {
+            let backlinks = replica.backlinks(&id, ctx.viewer.as_ref())?;
+            Ok(Msg::Opened(Box::new(ArticleDoc::new(view, backlinks))))
+        }),
+        Effect::LoadDiff { id, from, to } => replica.diff_revisions(&id, &from, &to).map(|lines| {
+            Msg::Diff(DiffView {
+                from: from.short(),
+                to: to.short(),
+                lines,
+                scroll: 0,
+            })
+        }),
+        Effect::EditArticle(id) => replica
+            .article(&id)
+            .map(|view| Msg::EditLoaded(Box::new(ArticleDoc::new(view, Vec::new())))),
+        Effect::Save { id, content, then } => {
+            save(replica, ctx, id, *content).map(|id| Msg::Saved { id, then })
+        }
+        Effect::SyncExport(path) => {
+            remember(ctx, &path);
+            sync_export(replica, &path).map(Msg::SyncDone)
+        }
+        Effect::SyncDryRun(path) => {
+            remember(ctx, &path);
+            sync_import(replica, &path, true).map(|report| Msg::DryRun { path, report })
+        }
+        Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
+    };
+    Some(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
+}
+
+/// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
+fn remember(ctx: &Context, path: &str) {
+    let _ = super::config::remember_sync_path(ctx.config_dir.as_deref(), path);
+}
+
+/// Writes a bundle for HQ (from a post) into `path`: a directory (a USB stick's mount point)
+/// gets a file named after this office and the time, anything else is the file itself.
+fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
+    let mut out = PathBuf::from(path);
+    if out.is_dir() {
+        let office: String = replica
+            .node_info()?
+            .office
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let millis = i64::try_from(replica.now_millis()).unwrap_or(0);
+        let stamp = jiff::Timestamp::from_millisecond(millis)
+            .map(|t| t.strftime("%Y%m%d-%H%M%S").to_string())
+            .unwrap_or_default();
+        out = out.join(format!("outpost-{office}-{stamp}.bundle"));
+    }
+    let report = replica.sync_export(&crate::sync::ExportOptions {
+        to: None,
+        out,
+        encrypt_to: Vec::new(),
+        armor: false,
+        max_part_size: None,
+    })?;
+    let mut lines = vec![format!(
+        "Bundle for {}: {} changes to {} articles, {} bytes.",
+        report.peer, report.ops, report.articles, report.bytes
+    )];
+    lines.extend(report.files.iter().map(|f| format!("  {}", f.display())));
+    Ok(lines)
+}
+
+/// Imports the bundle at `path` (or every file in that directory), or with `dry_run` only says
+/// what would change.
+fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<String>> {
+    let dir = std::path::Path::new(path);
+    let files: Vec<PathBuf> = if dir.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(format!("cannot read {path}"), e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![dir.to_path_buf()]
+    };
+    let r = replica.sync_import(&files, None, dry_run)?;
+    let verb = if dry_run { "would bring" } else { "brought" };
+    let mut lines = vec![
+        format!(
+            "{} bundle(s) from {}",
+            r.bundles.len(),
+            r.senders.join(", ")
+        ),
+        format!(
+            "{verb} {} new changes ({} already here, {} waiting for earlier ones)",
+            r.new_ops, r.duplicate_ops, r.held_back
+        ),
+        format!("new articles: {}", r.new_articles.len()),
+        format!("updated articles: {}", r.updated_articles.len()),
+    ];
+    if !r.conflicts.is_empty() {
+        lines.push(format!(
+            "in conflict (both versions kept): {}",
+            r.conflicts.join(", ")
+        ));
+    }
+    Ok(lines)
+}
+
+/// The outbox: on a post, what HQ does not hold yet and when a bundle last left; on HQ, every
+/// change recorded here (HQ sends to many posts).
+fn outbox(replica: &Replica) -> Result<(u64, bool, Option<u64>)> {
+    let hq = replica.hq_node()?;
+    if hq == replica.node_id() {
+        return Ok((replica.log_len()?, false, None));
+    }
+    let waiting = replica.ops_missing_at(hq)?.len() as u64;
+    let sent = replica.peer(hq)?.last_sent_millis;
+    Ok((waiting, true, (sent > 0).then_some(sent)))
+}
+
+fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
+    let drafts = match &ctx.viewer {
+        Some(viewer) => replica
+            .search(&SearchRequest {
+                status: Some(Status::Draft),
+                limit: HOME_LIMIT,
+                viewer: Some(viewer.clone()),
+                ..Default::default()
+            })
+            .map(stable)?,
+        None => Vec::new(),
+    };
+    let recent = recent(replica, ctx, HOME_LIMIT)?;
+    let (changes, post, last_sent) =
+        outbox(replica).or_else(|_| replica.log_len().map(|n| (n, false, None)))?;
+    Ok(HomeData {
+        office: replica.node_info()?.office,
+        drafts,
+        recent,
+        changes,
+        post,
+        last_sent,
+    })
+}
+
+/// The most recently updated articles: an empty query ranks by freshness alone, through the
+/// index, so this stays fast at 100k articles.
+fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRow>> {
+    // Ties (articles saved in the same import) are cut by id, so ask for a few more.
+    let hits = replica.search(&SearchRequest {
+        limit: limit.max(64),
+        viewer: ctx.viewer.clone(),
+        ..Default::default()
+    })?;
+    let mut rows = stable(hits);
+    rows.truncate(limit);
+    Ok(rows)
+}
+
+/// Hits best first, equal scores by id: the same list every time for the same knowledge.
+fn stable(mut hits: Vec<crate::search::SearchHit>) -> Vec<ResultRow> {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.into_iter().map(ResultRow::from).collect()
+}
+
+fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<ResultRow>> {
+    let request = SearchRequest {
+        text: spec.text.clone(),
+        category: spec.category.clone(),
+        hs: spec.hs.clone(),
+        limit: RESULT_LIMIT,
+        viewer: ctx.viewer.clone(),
+        typing: true,
+        ..Default::default()
+    };
+    replica.search(&request).map(stable)
+}
+
+fn save(
+    replica: &mut Replica,
+    ctx: &Context,
+    id: Option<String>,
+    content: crate::model::ArticleContent,
+) -> Result<String> {
+    let user = ctx.user.as_ref().ok_or_else(|| {
+        Error::invalid(
+            "saving needs an account: start Outpost with --user NAME (or set OUTPOST_USER)",
+        )
+    })?;
+    match id {
+        None => {
+            let new = NewArticle {
+                id: None,
+                content,
+                publish: false,
+            };
+            Ok(replica.add_article(user, new)?.to_string())
+        }
+        Some(id) => {
+            let patch = ArticlePatch {
+                title: Some(content.title),
+                summary: Some(content.summary),
+                body: Some(content.body),
+                category: Some(content.category),
+                tags: Some(content.tags),
+                hs_codes: Some(content.hs_codes),
+                lang: Some(content.lang),
+                kind: Some(content.kind),
+                classification: Some(content.classification),
+                review_by: Some(content.review_by),
+            };
+            replica.edit_article(user, &id, patch)?;
+            Ok(id)
+        }
+    }
+}
+
+/// Feeds `msg` to `update` and performs every effect that follows, until nothing is left.
+/// Returns `true` when the interface asked to quit. `$EDITOR` is skipped (there is no terminal).
+pub fn settle(replica: &mut Replica, ctx: &Context, state: &mut State, msg: Msg) -> bool {
+    let mut queue = std::collections::VecDeque::from([msg]);
+    while let Some(msg) = queue.pop_front() {
+        for effect in update(state, msg) {
+            if effect == Effect::Quit {
+                return true;
+            }
+            queue.extend(perform(replica, ctx, effect));
+        }
+    }
+    false
+}

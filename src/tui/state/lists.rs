@@ -1,0 +1,152 @@
+//! The data of the simpler screens: Home, the Knowledge Map and Sync.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::search::ResultRow;
+use crate::model::Category;
+use crate::tui::input::LineInput;
+
+/// What Home shows, loaded together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HomeData {
+    pub office: String,
+    /// The acting user's drafts.
+    pub drafts: Vec<ResultRow>,
+    pub recent: Vec<ResultRow>,
+    /// The outbox: on a post, changes HQ does not hold yet; on HQ, changes recorded here.
+    pub changes: u64,
+    /// Whether this node sends to HQ (a post); HQ sends to many posts.
+    pub post: bool,
+    /// When the last bundle for HQ left (milliseconds since the epoch).
+    pub last_sent: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HomeState {
+    pub data: Option<HomeData>,
+    /// Index into drafts then recent.
+    pub selected: usize,
+}
+
+impl HomeState {
+    /// The articles Home lists, drafts first.
+    pub fn items(&self) -> Vec<&ResultRow> {
+        self.data
+            .as_ref()
+            .map(|d| d.drafts.iter().chain(d.recent.iter()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The Knowledge Map screen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapState {
+    /// Top categories whose sub-groups are shown.
+    pub expanded: BTreeSet<String>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Articles per category (sub-groups included), once loaded.
+    pub counts: Option<BTreeMap<String, usize>>,
+}
+
+/// One visible row of the tree: the category's index, its depth, whether it has sub-groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeRow {
+    pub index: usize,
+    pub depth: usize,
+    pub parent: bool,
+}
+
+/// The rows of the category tree with `expanded` parents open.
+pub fn tree_rows(categories: &[Category], expanded: &BTreeSet<String>) -> Vec<TreeRow> {
+    let mut rows = Vec::new();
+    for (index, c) in categories.iter().enumerate() {
+        let depth = c.id.matches('/').count();
+        let shown = c
+            .parent()
+            .is_none_or(|p| ancestors_open(p, categories, expanded));
+        if shown {
+            let parent = categories
+                .get(index + 1)
+                .is_some_and(|next| next.parent() == Some(c.id.as_str()));
+            rows.push(TreeRow {
+                index,
+                depth,
+                parent,
+            });
+        }
+    }
+    rows
+}
+
+fn ancestors_open(id: &str, categories: &[Category], expanded: &BTreeSet<String>) -> bool {
+    expanded.contains(id)
+        && categories
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(Category::parent)
+            .is_none_or(|p| ancestors_open(p, categories, expanded))
+}
+
+/// Which path field of the Sync screen has the keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SyncField {
+    #[default]
+    Export,
+    Import,
+}
+
+/// Where the Sync screen stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SyncPhase {
+    #[default]
+    Idle,
+    /// The report of the last export or import.
+    Done(Vec<String>),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncState {
+    pub export_path: LineInput,
+    pub import_path: LineInput,
+    pub field: SyncField,
+    pub phase: SyncPhase,
+}
+
+/// The actions the palette offers for `filter` (matched against names and descriptions).
+pub fn palette_items(
+    i18n: &crate::tui::i18n::Catalog,
+    filter: &str,
+) -> Vec<crate::tui::keymap::Action> {
+    let filter = filter.trim().to_lowercase();
+    crate::tui::keymap::Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| {
+            filter.is_empty()
+                || a.name().contains(&filter)
+                || i18n
+                    .t(&format!("action.{}.doc", a.name()))
+                    .to_lowercase()
+                    .contains(&filter)
+        })
+        .collect()
+}
+
+/// The categories the picker offers for `filter`: the whole tree when empty, else every
+/// category whose name (in any language) or id contains it.
+pub fn picker_items(categories: &[Category], filter: &str) -> Vec<usize> {
+    let filter = filter.trim().to_lowercase();
+    categories
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| {
+            filter.is_empty()
+                || c.id.contains(&filter)
+                || [&c.en, &c.th, &c.ko]
+                    .iter()
+                    .any(|n| n.to_lowercase().contains(&filter))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,293 @@
+//! An article as the reader and the preview show it, and the reader's own state: which pane
+//! (article, links, history), the scroll, the selected link, and a diff between two revisions.
+
+use crate::core::{ArticleView, Backlink, DiffLine};
+use crate::model::{ArticleContent, Category, Hash, Status};
+use crate::tui::i18n::Catalog;
+use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
+
+/// One revision in the history list, oldest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RevisionRow {
+    pub id: Hash,
+    pub author: String,
+    pub time: String,
+    pub title: String,
+}
+
+/// An article with what the reader shows around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArticleDoc {
+    pub id: String,
+    pub content: ArticleContent,
+    pub status: Status,
+    pub updated: String,
+    pub office: String,
+    /// The first author: the person to ask.
+    pub owner: String,
+    pub in_conflict: bool,
+    pub history: Vec<RevisionRow>,
+    /// Articles that link here (empty in the preview, which does not look them up).
+    pub backlinks: Vec<Backlink>,
+}
+
+impl ArticleDoc {
+    pub fn new(view: ArticleView, backlinks: Vec<Backlink>) -> Self {
+        let r = view.record;
+        ArticleDoc {
+            id: r.id.to_string(),
+            status: r.status,
+            updated: r.updated.display(),
+            office: r.origin_office,
+            owner: r
+                .authors
+                .first()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            in_conflict: r.heads.len() > 1,
+            content: r.content,
+            history: view
+                .history
+                .iter()
+                .map(|h| RevisionRow {
+                    id: h.revision.id(),
+                    author: h.author.clone(),
+                    time: h.hlc.display(),
+                    title: h.revision.content.title.clone(),
+                })
+                .collect(),
+            backlinks,
+        }
+    }
+}
+
+/// A document laid out for a width: header, metadata, summary and the rendered body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Laid {
+    pub doc: ArticleDoc,
+    pub width: usize,
+    pub rendered: Rendered,
+}
+
+/// Field labels are padded to this many columns so values line up.
+pub const LABEL_WIDTH: usize = 12;
+
+impl Laid {
+    pub fn new(
+        doc: ArticleDoc,
+        width: usize,
+        i18n: &Catalog,
+        categories: &[Category],
+        now_millis: u64,
+    ) -> Self {
+        let rendered = lay_out(&doc, width, i18n, categories, now_millis);
+        Laid {
+            doc,
+            width,
+            rendered,
+        }
+    }
+}
+
+fn lay_out(
+    doc: &ArticleDoc,
+    width: usize,
+    i18n: &Catalog,
+    categories: &[Category],
+    now_millis: u64,
+) -> Rendered {
+    let c = &doc.content;
+    let mut lines: Vec<RLine> =
+        markdown::wrap_spans(&[(c.title.clone(), Sty::Title)], width, "", "");
+    let dash = "—".to_string();
+    let hs = if c.hs_codes.is_empty() {
+        dash.clone()
+    } else {
+        c.hs_codes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let review = match &c.review_by {
+        Some(date) if is_past(date, now_millis) => format!("{date} ({})", i18n.t("reader.overdue")),
+        Some(date) => date.clone(),
+        None => dash.clone(),
+    };
+    let mut status = format!(
+        "{} · {} {}",
+        i18n.t(&format!("status.{}", doc.status)),
+        i18n.t("reader.updated"),
+        doc.updated
+    );
+    if doc.in_conflict {
+        status.push_str(&format!(" · {}", i18n.t("reader.conflict")));
+    }
+    let fields = [
+        (
+            "reader.category",
+            category_path(categories, i18n.lang.code(), &c.category),
+        ),
+        ("reader.hs", hs),
+        ("reader.owner", format!("{} · {}", doc.owner, doc.office)),
+        ("reader.review_by", review),
+        ("reader.status", status),
+        (
+            "reader.tags",
+            if c.tags.is_empty() {
+                dash
+            } else {
+                c.tags.join(", ")
+            },
+        ),
+    ];
+    for (key, value) in fields {
+        // The label on the first line; continuation lines indented under the value.
+        let mut label = Some(pad(i18n.t(key), LABEL_WIDTH));
+        let value_width = width.saturating_sub(LABEL_WIDTH).max(10);
+        for line in markdown::wrap_spans(&[(value, Sty::Plain)], value_width, "", "") {
+            let prefix = label
+                .take()
+                .map_or((" ".repeat(LABEL_WIDTH), Sty::Plain), |l| (l, Sty::Dim));
+            let mut spans = vec![prefix];
+            spans.extend(line.0);
+            lines.push(RLine(spans));
+        }
+    }
+    lines.push(RLine::default());
+    if !c.summary.is_empty() {
+        lines.extend(markdown::wrap_spans(
+            &[(c.summary.clone(), Sty::Emphasis)],
+            width,
+            "",
+            "",
+        ));
+        lines.push(RLine::default());
+    }
+    let body = markdown::render(&c.body, width);
+    let offset = lines.len();
+    lines.extend(body.lines);
+    Rendered {
+        lines,
+        links: body.links,
+        link_lines: body.link_lines.into_iter().map(|l| l + offset).collect(),
+    }
+}
+
+/// `text` padded with spaces to `width` display columns.
+pub fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w).max(1)))
+}
+
+fn is_past(date: &str, now_millis: u64) -> bool {
+    let Ok(date) = date.parse::<jiff::civil::Date>() else {
+        return false;
+    };
+    let now = i64::try_from(now_millis)
+        .ok()
+        .and_then(|m| jiff::Timestamp::from_millisecond(m).ok());
+    now.is_some_and(|now| now_millis > 0 && date < now.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// A category's name with its parents, `Commodity information › Timber & wood`.
+pub fn category_path(categories: &[Category], lang: &str, id: &str) -> String {
+    let mut parts = Vec::new();
+    let mut at = Some(id);
+    while let Some(current) = at {
+        match categories.iter().find(|c| c.id == current) {
+            Some(c) => {
+                parts.push(c.name(lang).to_string());
+                at = c.parent();
+            }
+            None => {
+                parts.push(current.to_string());
+                break;
+            }
+        }
+    }
+    parts.reverse();
+    parts.join(" › ")
+}
+
+/// The reader's panes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    #[default]
+    Article,
+    Links,
+    History,
+}
+
+/// An entry of the links pane: where it goes, and whether it links here or from here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkEntry {
+    pub target: Link,
+    pub title: String,
+    pub backlink: bool,
+}
+
+/// A diff between two revisions, laid out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffView {
+    pub from: String,
+    pub to: String,
+    pub lines: Vec<DiffLine>,
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReaderState {
+    pub laid: Laid,
+    pub pane: Pane,
+    pub scroll: usize,
+    /// The link selected with Tab in the article pane.
+    pub link: Option<usize>,
+    pub links_selected: usize,
+    pub history_selected: usize,
+    /// The revision marked as the base of a diff (`m`).
+    pub mark: Option<usize>,
+    pub diff: Option<DiffView>,
+}
+
+impl ReaderState {
+    pub fn new(laid: Laid) -> Self {
+        let history_selected = laid.doc.history.len().saturating_sub(1);
+        ReaderState {
+            laid,
+            pane: Pane::Article,
+            scroll: 0,
+            link: None,
+            links_selected: 0,
+            history_selected,
+            mark: None,
+            diff: None,
+        }
+    }
+
+    /// The links pane: links from this article (in order, once each), then links to it.
+    pub fn link_entries(&self) -> Vec<LinkEntry> {
+        let mut out: Vec<LinkEntry> = Vec::new();
+        for link in &self.laid.rendered.links {
+            if out.iter().any(|e| e.target == *link) {
+                continue;
+            }
+            let title = match link {
+                Link::Wiki(id) | Link::Url(id) => id.clone(),
+            };
+            out.push(LinkEntry {
+                target: link.clone(),
+                title,
+                backlink: false,
+            });
+        }
+        for b in &self.laid.doc.backlinks {
+            out.push(LinkEntry {
+                target: Link::Wiki(b.id.clone()),
+                title: b.title.clone(),
+                backlink: true,
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,107 @@
+//! The search screen's data: the box, the filter chips, the results and the preview.
+
+use super::reader::Laid;
+use crate::model::{ArticleRecord, Kind, Lang, Status};
+use crate::search::SearchHit;
+use crate::tui::input::LineInput;
+
+/// Where the keys go on the search screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Focus {
+    #[default]
+    Input,
+    List,
+}
+
+/// The filters shown as chips under the search box.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// A category id; sub-groups are included.
+    pub category: Option<String>,
+    /// An HS prefix as typed (`4403`, `0901.21`).
+    pub hs: Option<String>,
+    pub lang: Option<Lang>,
+    pub kind: Option<Kind>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SearchState {
+    pub query: LineInput,
+    pub focus: Focus,
+    pub filters: Filters,
+    /// The text and filters the current results are for.
+    pub results_for: Option<(String, Filters)>,
+    pub results: Vec<ResultRow>,
+    /// How long the search took, in microseconds.
+    pub took_micros: Option<u64>,
+    pub selected: usize,
+    /// First result shown; kept by `update` so the selection stays in view.
+    pub list_offset: usize,
+    /// The selected result's article, when loaded and the preview pane is shown.
+    pub preview: Option<Laid>,
+    /// Counts searches sent, so results of an older one can be told apart and dropped.
+    pub generation: u64,
+}
+
+impl SearchState {
+    pub fn selected_row(&self) -> Option<&ResultRow> {
+        self.results.get(self.selected)
+    }
+
+    /// Whether the list shows the most recent articles (no words, no filters).
+    pub fn is_recent_list(&self) -> bool {
+        self.results_for
+            .as_ref()
+            .is_none_or(|(text, filters)| text.trim().is_empty() && filters.is_empty())
+    }
+}
+
+/// One line of a result list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultRow {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub status: Status,
+    pub hs_codes: Vec<String>,
+    pub snippet: String,
+    pub lang: String,
+    pub updated: String,
+}
+
+impl From<SearchHit> for ResultRow {
+    fn from(hit: SearchHit) -> Self {
+        ResultRow {
+            id: hit.id,
+            title: hit.title,
+            category: hit.category,
+            status: hit.status,
+            hs_codes: hit.hs_codes,
+            snippet: hit.snippet,
+            lang: hit.lang,
+            updated: String::new(),
+        }
+    }
+}
+
+impl From<ArticleRecord> for ResultRow {
+    fn from(record: ArticleRecord) -> Self {
+        let c = record.content;
+        ResultRow {
+            id: record.id.to_string(),
+            title: c.title,
+            category: c.category,
+            status: record.status,
+            hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
+            snippet: c.summary,
+            lang: c.lang.to_string(),
+            updated: record.updated.date(),
+        }
+    }
+}

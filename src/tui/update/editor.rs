@@ -1,0 +1,201 @@
+//! The editor: `Tab` moves between fields, `Enter` confirms a field (a new line in the body),
+//! `Ctrl-S` saves, `Ctrl-E` hands the body to `$EDITOR`. Leaving with unsaved changes asks first
+//! (see `run` in `update.rs`); errors from the core come back to the status line.
+
+use super::{Effect, run};
+use crate::model::{Kind, Lang};
+use crate::tui::input::LineInput;
+use crate::tui::keymap::Action;
+use crate::tui::state::editor::cycle;
+use crate::tui::state::{EditorField, EditorState, Overlay, PickerPurpose, State};
+use crate::tui::textarea::TextArea;
+use crate::tui::view;
+
+pub fn type_char(state: &mut State, c: char) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_mut() else {
+        return vec![];
+    };
+    match editor.field {
+        EditorField::Title => editor.title.insert(c),
+        EditorField::Tags => editor.tags.insert(c),
+        EditorField::Summary => editor.summary.insert(c),
+        EditorField::Hs => {
+            editor.hs.insert(c);
+            editor.check_hs();
+        }
+        EditorField::Category => {
+            let mut input = LineInput::default();
+            input.insert(c);
+            state.overlay = Some(Overlay::Picker {
+                input,
+                selected: 0,
+                purpose: PickerPurpose::Editor,
+            });
+        }
+        EditorField::Lang => editor.lang = cycle(Lang::ALL, editor.lang, 1),
+        EditorField::Kind => editor.kind = cycle(Kind::ALL, editor.kind, 1),
+        EditorField::Body => editor.body.insert(c),
+    }
+    relayout(state);
+    vec![]
+}
+
+pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
+    let layout = view::editor_layout(state.area());
+    let (width, page) = (layout.body_width(), layout.body_height());
+    let Some(editor) = state.editor.as_mut() else {
+        return vec![];
+    };
+    let field = editor.field;
+    let in_body = field == EditorField::Body;
+    match action {
+        Action::Save => return save(state, None),
+        Action::ExternalEditor => return vec![Effect::ExternalEditor(editor.body.text())],
+        Action::NextField => editor.field = field.step(1),
+        Action::PrevField => editor.field = field.step(-1),
+        Action::Confirm => match field {
+            EditorField::Body => editor.body.newline(),
+            EditorField::Category => open_picker(&mut state.overlay, editor),
+            EditorField::Lang => editor.lang = cycle(Lang::ALL, editor.lang, 1),
+            EditorField::Kind => editor.kind = cycle(Kind::ALL, editor.kind, 1),
+            _ => editor.field = field.step(1),
+        },
+        Action::Down if in_body => editor.body.vertical(1, width),
+        Action::Up if in_body => editor.body.vertical(-1, width),
+        Action::PageDown if in_body => editor.body.vertical(page as isize - 1, width),
+        Action::PageUp if in_body => editor.body.vertical(1 - page as isize, width),
+        Action::Down => editor.field = field.step(1),
+        Action::Up => editor.field = field.step(-1),
+        Action::CursorLeft | Action::CursorRight
+            if matches!(field, EditorField::Lang | EditorField::Kind) =>
+        {
+            let delta = if action == Action::CursorLeft { -1 } else { 1 };
+            if field == EditorField::Lang {
+                editor.lang = cycle(Lang::ALL, editor.lang, delta);
+            } else {
+                editor.kind = cycle(Kind::ALL, editor.kind, delta);
+            }
+        }
+        _ if in_body => match action {
+            Action::CursorLeft => editor.body.left(),
+            Action::CursorRight => editor.body.right(),
+            Action::CursorHome => editor.body.home(),
+            Action::CursorEnd => editor.body.end(),
+            Action::DeleteBack => editor.body.delete_back(),
+            Action::DeleteForward => editor.body.delete_forward(),
+            Action::DeleteWord => editor.body.delete_word(),
+            Action::ClearLine => editor.body.clear_line(),
+            _ => {}
+        },
+        _ => {
+            let input = match field {
+                EditorField::Title => &mut editor.title,
+                EditorField::Tags => &mut editor.tags,
+                EditorField::Hs => &mut editor.hs,
+                EditorField::Summary => &mut editor.summary,
+                _ => return vec![],
+            };
+            match action {
+                Action::CursorLeft => input.left(),
+                Action::CursorRight => input.right(),
+                Action::CursorHome => input.home(),
+                Action::CursorEnd => input.end(),
+                Action::DeleteBack => input.delete_back(),
+                Action::DeleteForward => input.delete_forward(),
+                Action::DeleteWord => input.delete_word(),
+                Action::ClearLine => input.clear(),
+                _ => {}
+            }
+            if field == EditorField::Hs {
+                editor.check_hs();
+            }
+        }
+    }
+    relayout(state);
+    vec![]
+}
+
+fn open_picker(overlay: &mut Option<Overlay>, _editor: &EditorState) {
+    *overlay = Some(Overlay::Picker {
+        input: LineInput::default(),
+        selected: 0,
+        purpose: PickerPurpose::Editor,
+    });
+}
+
+/// Asks the loop to save; `then` runs once saved. Problems found here go to the status line.
+pub fn save(state: &mut State, then: Option<Action>) -> Vec<Effect> {
+    let Some(editor) = state.editor.as_ref() else {
+        return vec![];
+    };
+    let content = match editor.content() {
+        Ok(content) => content,
+        Err(e) => {
+            state.error(e);
+            return vec![];
+        }
+    };
+    if editor.category.is_empty() {
+        let text = state.i18n.t("editor.need_category").to_string();
+        state.error(text);
+        return vec![];
+    }
+    vec![Effect::Save {
+        id: editor.id.clone(),
+        content: Box::new(content),
+        then,
+    }]
+}
+
+pub fn saved(state: &mut State, id: String, then: Option<Action>) -> Vec<Effect> {
+    if let Some(editor) = state.editor.as_mut() {
+        if let Ok(content) = editor.content() {
+            editor.original = content;
+        }
+        editor.id = Some(id.clone());
+    }
+    let text = state.i18n.f("editor.saved", &[("id", &id)]);
+    state.info(text);
+    match then {
+        Some(action) => {
+            let mut effects = run(state, action);
+            // The message says what happened even after leaving the editor.
+            if state.message.is_none() {
+                let text = state.i18n.f("editor.saved", &[("id", &id)]);
+                state.info(text);
+            }
+            effects.insert(0, Effect::LoadHome);
+            effects
+        }
+        None => vec![],
+    }
+}
+
+pub fn body_edited(state: &mut State, text: String) -> Vec<Effect> {
+    if let Some(editor) = state.editor.as_mut() {
+        let top = editor.body.top;
+        editor.body = TextArea::new(&text);
+        editor.body.top = top;
+        editor.field = EditorField::Body;
+    }
+    relayout(state);
+    vec![]
+}
+
+/// Keeps the body's cursor in view.
+pub fn relayout(state: &mut State) {
+    let layout = view::editor_layout(state.area());
+    if let Some(editor) = state.editor.as_mut() {
+        editor
+            .body
+            .scroll_into_view(layout.body_width(), layout.body_height());
+    }
+}
+
+/// The category chosen in the picker.
+pub fn set_category(state: &mut State, id: String) {
+    if let Some(editor) = state.editor.as_mut() {
+        editor.category = id;
+        editor.field = EditorField::Tags;
+    }
+}

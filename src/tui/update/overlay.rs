@@ -1,0 +1,180 @@
+//! The overlays take the keys while they are up: help, the command palette, the category
+//! picker, the one-line prompt and the yes/no questions.
+
+use super::{Effect, back, editor, run, search, step};
+use crate::tui::input::LineInput;
+use crate::tui::keymap::{Action, Key, KeyCode, Scope};
+use crate::tui::state::lists::{palette_items, picker_items};
+use crate::tui::state::{Confirm, Overlay, PickerPurpose, PromptPurpose, Screen, State};
+
+pub fn open_palette(state: &mut State) -> Vec<Effect> {
+    state.overlay = Some(Overlay::Palette {
+        input: LineInput::default(),
+        selected: 0,
+    });
+    vec![]
+}
+
+pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.take() else {
+        return vec![];
+    };
+    match overlay {
+        Overlay::Confirm(confirm) => answer(state, confirm, key),
+        Overlay::Help { scroll } => {
+            let scroll = match state.keymap.resolve(Scope::Help, key) {
+                Some(Action::Down) => scroll + 1,
+                Some(Action::Up) => scroll.saturating_sub(1),
+                Some(Action::PageDown) => scroll + 10,
+                Some(Action::PageUp) => scroll.saturating_sub(10),
+                Some(Action::Quit) if key == Key::ctrl('c') => return run(state, Action::Quit),
+                _ => return vec![], // any other key closes the help
+            };
+            state.overlay = Some(Overlay::Help { scroll });
+            vec![]
+        }
+        Overlay::Palette {
+            mut input,
+            mut selected,
+        } => {
+            let items = palette_items(&state.i18n, input.text());
+            match list_key(state, key, &mut input, &mut selected, items.len()) {
+                ListKey::Chosen => match items.get(selected) {
+                    Some(action) => run(state, *action),
+                    None => vec![],
+                },
+                ListKey::Closed => vec![],
+                ListKey::Stay => {
+                    state.overlay = Some(Overlay::Palette { input, selected });
+                    vec![]
+                }
+            }
+        }
+        Overlay::Picker {
+            mut input,
+            mut selected,
+            purpose,
+        } => {
+            let items = picker_items(&state.categories, input.text());
+            match list_key(state, key, &mut input, &mut selected, items.len()) {
+                ListKey::Chosen => {
+                    let Some(id) = items.get(selected).map(|i| state.categories[*i].id.clone())
+                    else {
+                        return vec![];
+                    };
+                    match purpose {
+                        PickerPurpose::Editor => {
+                            editor::set_category(state, id);
+                            vec![]
+                        }
+                        PickerPurpose::SearchFilter => {
+                            super::go(state, Screen::Search);
+                            search::filter_category(state, Some(id))
+                        }
+                    }
+                }
+                ListKey::Closed => vec![],
+                ListKey::Stay => {
+                    state.overlay = Some(Overlay::Picker {
+                        input,
+                        selected,
+                        purpose,
+                    });
+                    vec![]
+                }
+            }
+        }
+        Overlay::Prompt { mut input, purpose } => {
+            let mut selected = 0;
+            match list_key(state, key, &mut input, &mut selected, 0) {
+                ListKey::Chosen => match purpose {
+                    PromptPurpose::HsPrefix => search::filter_hs(state, input.text()),
+                },
+                ListKey::Closed => vec![],
+                ListKey::Stay => {
+                    state.overlay = Some(Overlay::Prompt { input, purpose });
+                    vec![]
+                }
+            }
+        }
+    }
+}
+
+enum ListKey {
+    Chosen,
+    Closed,
+    Stay,
+}
+
+/// Keys of a filtered list with a text line: typing filters, arrows choose, `Enter` picks.
+fn list_key(
+    state: &State,
+    key: Key,
+    input: &mut LineInput,
+    selected: &mut usize,
+    len: usize,
+) -> ListKey {
+    match state.keymap.resolve(Scope::Overlay, key) {
+        Some(Action::Confirm) => return ListKey::Chosen,
+        Some(Action::Back) => return ListKey::Closed,
+        Some(Action::Quit) => return ListKey::Closed,
+        Some(Action::Down) => *selected = step(*selected, 1, len),
+        Some(Action::Up) => *selected = step(*selected, -1, len),
+        Some(Action::PageDown) => *selected = step(*selected, 10, len),
+        Some(Action::PageUp) => *selected = step(*selected, -10, len),
+        Some(Action::CursorLeft) => input.left(),
+        Some(Action::CursorRight) => input.right(),
+        Some(Action::DeleteBack) => {
+            input.delete_back();
+            *selected = 0;
+        }
+        Some(Action::DeleteWord) => {
+            input.delete_word();
+            *selected = 0;
+        }
+        Some(Action::ClearLine) => {
+            input.clear();
+            *selected = 0;
+        }
+        _ => {
+            if let Some(c) = key.typed_char() {
+                input.insert(c);
+                *selected = 0;
+            }
+        }
+    }
+    ListKey::Stay
+}
+
+/// The answer to a question: letters as the question shows them (English and Thai keyboards
+/// both have the Latin letters on the same keys), `Esc` to cancel.
+fn answer(state: &mut State, confirm: Confirm, key: Key) -> Vec<Effect> {
+    let letter = match key.code {
+        KeyCode::Char(c) if !key.ctrl && !key.alt => c.to_ascii_lowercase(),
+        KeyCode::Enter => 'y',
+        KeyCode::Esc => 'n',
+        _ => {
+            state.overlay = Some(Overlay::Confirm(confirm));
+            return vec![];
+        }
+    };
+    match (confirm, letter) {
+        (Confirm::Unsaved { then }, 's' | 'y') => editor::save(state, Some(then)),
+        (Confirm::Unsaved { then }, 'd') => {
+            state.editor = None;
+            match then {
+                Action::Back => back(state),
+                other => run(state, other),
+            }
+        }
+        (Confirm::Import { path, .. }, 'y') => {
+            super::screens::working(state);
+            vec![Effect::SyncImport(path)]
+        }
+        (_, 'n' | 'c') => vec![],
+        (confirm, _) => {
+            state.overlay = Some(Overlay::Confirm(confirm));
+            vec![]
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Home, the Knowledge Map and Sync: the simpler screens.
+
+use super::{Effect, go, keep_in_view, search, step};
+use crate::tui::input::LineInput;
+use crate::tui::keymap::Action;
+use crate::tui::state::lists::tree_rows;
+use crate::tui::state::{Confirm, Overlay, Screen, State, SyncField, SyncPhase};
+use crate::tui::view;
+
+pub fn home_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let len = state.home.items().len();
+    let h = &mut state.home;
+    match action {
+        Action::Down => h.selected = step(h.selected, 1, len),
+        Action::Up => h.selected = step(h.selected, -1, len),
+        Action::Top => h.selected = 0,
+        Action::Bottom => h.selected = len.saturating_sub(1),
+        Action::Open => {
+            if let Some(row) = state.home.items().get(state.home.selected) {
+                return vec![Effect::OpenArticle(row.id.clone())];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn map_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let rows = tree_rows(&state.categories, &state.map.expanded);
+    let page = view::map_layout(state.area()).visible_rows() as isize;
+    let m = &mut state.map;
+    let current = rows
+        .get(m.selected)
+        .map(|r| (r, state.categories[r.index].clone()));
+    match action {
+        Action::Down => m.selected = step(m.selected, 1, rows.len()),
+        Action::Up => m.selected = step(m.selected, -1, rows.len()),
+        Action::PageDown => m.selected = step(m.selected, page, rows.len()),
+        Action::PageUp => m.selected = step(m.selected, -page, rows.len()),
+        Action::Top => m.selected = 0,
+        Action::Bottom => m.selected = rows.len().saturating_sub(1),
+        Action::Expand => {
+            if let Some((row, c)) = current
+                && row.parent
+                && !m.expanded.remove(&c.id)
+            {
+                m.expanded.insert(c.id);
+            }
+        }
+        Action::Collapse => {
+            if let Some((_, c)) = current
+                && !m.expanded.remove(&c.id)
+                && let Some(parent) = c.parent()
+            {
+                m.expanded.remove(parent);
+                let rows = tree_rows(&state.categories, &m.expanded);
+                m.selected = rows
+                    .iter()
+                    .position(|r| state.categories[r.index].id == parent)
+                    .unwrap_or(0);
+            }
+        }
+        Action::Open => {
+            if let Some((_, c)) = current {
+                go(state, Screen::Search);
+                let mut effects = search::filter_category(state, Some(c.id));
+                effects.extend(search::relayout(state));
+                return effects;
+            }
+        }
+        _ => {}
+    }
+    relayout(state);
+    vec![]
+}
+
+pub fn sync_type(state: &mut State, c: char) -> Vec<Effect> {
+    field(state).insert(c);
+    vec![]
+}
+
+fn field(state: &mut State) -> &mut LineInput {
+    match state.sync.field {
+        SyncField::Export => &mut state.sync.export_path,
+        SyncField::Import => &mut state.sync.import_path,
+    }
+}
+
+pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::NextField | Action::PrevField => {
+            state.sync.field = match state.sync.field {
+                SyncField::Export => SyncField::Import,
+                SyncField::Import => SyncField::Export,
+            };
+        }
+        Action::Confirm => {
+            let path = field(state).text().trim().to_string();
+            if path.is_empty() {
+                let text = state.i18n.t("sync.need_path").to_string();
+                state.error(text);
+                return vec![];
+            }
+            state.sync.phase = SyncPhase::Idle;
+            working(state);
+            return match state.sync.field {
+                SyncField::Export => vec![Effect::SyncExport(path)],
+                SyncField::Import => vec![Effect::SyncDryRun(path)],
+            };
+        }
+        Action::CursorLeft => field(state).left(),
+        Action::CursorRight => field(state).right(),
+        Action::CursorHome => field(state).home(),
+        Action::CursorEnd => field(state).end(),
+        Action::DeleteBack => field(state).delete_back(),
+        Action::DeleteForward => field(state).delete_forward(),
+        Action::DeleteWord => field(state).delete_word(),
+        Action::ClearLine => field(state).clear(),
+        _ => {}
+    }
+    vec![]
+}
+
+pub fn dry_run(state: &mut State, path: String, report: Vec<String>) -> Vec<Effect> {
+    state.busy = None;
+    state.overlay = Some(Overlay::Confirm(Confirm::Import { path, report }));
+    vec![]
+}
+
+pub fn sync_done(state: &mut State, report: Vec<String>) -> Vec<Effect> {
+    state.busy = None;
+    state.sync.phase = SyncPhase::Done(report);
+    vec![Effect::LoadHome]
+}
+
+/// Keeps the map's selection in view.
+pub fn relayout(state: &mut State) {
+    let rows = tree_rows(&state.categories, &state.map.expanded).len();
+    let visible = view::map_layout(state.area()).visible_rows();
+    let m = &mut state.map;
+    m.selected = m.selected.min(rows.saturating_sub(1));
+    m.offset = keep_in_view(m.selected, m.offset, visible);
+}
+
+/// Shows a progress line while long sync work runs (the loop draws it before starting).
+pub fn working(state: &mut State) {
+    let label = state.i18n.t("sync.working").to_string();
+    state.busy = Some(crate::tui::state::Busy {
+        label,
+        done: 0,
+        total: 1,
+    });
+}

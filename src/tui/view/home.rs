@@ -1,0 +1,156 @@
+//! Home: what needs me (my drafts; reviews and questions once the workflow exists), recent
+//! articles, the outbox, and where to go next. Two columns when wide, one when narrow.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
+
+use super::{block, ellipsize};
+use crate::tui::state::{ResultRow, State};
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let Some(data) = &state.home.data else {
+        return Paragraph::new(Span::styled(t.t("search.loading"), state.theme.dim))
+            .render(area, buf);
+    };
+    let wide = area.width >= 100;
+    let (left, right) = if wide {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(area);
+        (l, Some(r))
+    } else {
+        (area, None)
+    };
+    let inner_width = |r: Rect| usize::from(r.width.saturating_sub(4));
+    let mut needs = Vec::new();
+    needs.push(heading(
+        state,
+        &t.f("home.drafts", &[("n", &data.drafts.len())]),
+    ));
+    if data.drafts.is_empty() {
+        needs.push(dim(state, t.t("home.no_drafts")));
+    }
+    let mut selected_line = None;
+    for (i, row) in data.drafts.iter().enumerate() {
+        if i == state.home.selected {
+            selected_line = Some(needs.len());
+        }
+        needs.push(item(
+            state,
+            row,
+            i == state.home.selected,
+            inner_width(left),
+        ));
+    }
+    needs.push(dim(state, t.t("home.workflow_note")));
+    needs.push(Line::default());
+    needs.push(heading(state, t.t("home.outbox")));
+    let outbox = outbox_text(state, data);
+    needs.push(Line::from(outbox));
+    needs.push(Line::default());
+    needs.push(heading(state, t.t("home.start")));
+    needs.push(dim(state, t.t("home.start_keys")));
+
+    let mut recent = vec![heading(state, t.t("home.recent"))];
+    let offset = data.drafts.len();
+    let recent_width = inner_width(right.unwrap_or(left));
+    for (i, row) in data.recent.iter().enumerate() {
+        let selected = offset + i == state.home.selected;
+        if selected {
+            selected_line = Some(recent.len() + if right.is_some() { 0 } else { needs.len() + 1 });
+        }
+        recent.push(item(state, row, selected, recent_width));
+    }
+    recent.push(Line::default());
+    recent.push(heading(state, t.t("home.helpful")));
+    recent.push(dim(state, t.t("home.helpful_note")));
+
+    let title = t.t("home.title");
+    match right {
+        Some(right) => {
+            Paragraph::new(needs)
+                .wrap(Wrap { trim: false })
+                .block(block(title, false, &state.theme).padding(Padding::horizontal(1)))
+                .render(left, buf);
+            let page = usize::from(right.height.saturating_sub(2));
+            let scroll = selected_line.map_or(0, |l| l.saturating_sub(page.saturating_sub(2)));
+            Paragraph::new(recent)
+                .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+                .block(
+                    block(t.t("home.recent_title"), false, &state.theme)
+                        .padding(Padding::horizontal(1)),
+                )
+                .render(right, buf);
+        }
+        None => {
+            let mut lines = needs;
+            lines.push(Line::default());
+            lines.extend(recent);
+            let page = usize::from(left.height.saturating_sub(2));
+            let scroll = selected_line.map_or(0, |l| l.saturating_sub(page.saturating_sub(2)));
+            Paragraph::new(lines)
+                .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+                .block(block(title, false, &state.theme).padding(Padding::horizontal(1)))
+                .render(left, buf);
+        }
+    }
+}
+
+fn heading<'a>(state: &State, text: &str) -> Line<'a> {
+    Line::from(Span::styled(text.to_string(), state.theme.heading))
+}
+
+fn dim<'a>(state: &State, text: &str) -> Line<'a> {
+    Line::from(Span::styled(text.to_string(), state.theme.dim))
+}
+
+/// One article: `> Title · Category › Sub-group · 2026-11-01`, selected reversed.
+fn item<'a>(state: &State, row: &ResultRow, selected: bool, width: usize) -> Line<'a> {
+    let marker = if selected { "> " } else { "  " };
+    let category = state.category_path(&row.category);
+    let category = category
+        .rsplit(" › ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let title_room = width.saturating_sub(category.chars().count().min(width / 3) + 5);
+    let title = ellipsize(&row.title, title_room.max(10));
+    let style = if selected {
+        state.theme.selected
+    } else {
+        state.theme.strong
+    };
+    let rest = format!(" · {category}");
+    Line::from(vec![
+        Span::styled(format!("{marker}{title}"), style),
+        Span::styled(
+            ellipsize(
+                &rest,
+                width.saturating_sub(ratatui::text::Line::from(title).width() + 2),
+            ),
+            state.theme.dim,
+        ),
+    ])
+}
+
+/// "14 changes waiting for HQ; last bundle sent 3 days ago."
+pub fn outbox_text(state: &State, data: &crate::tui::state::HomeData) -> String {
+    let t = &state.i18n;
+    if !data.post {
+        return t.f("home.outbox_local", &[("n", &data.changes)]);
+    }
+    let when = match data.last_sent {
+        None => return t.f("home.outbox_never", &[("n", &data.changes)]),
+        Some(sent) => match state.now_millis.saturating_sub(sent) / 86_400_000 {
+            0 => t.t("home.today").to_string(),
+            1 => t.t("home.yesterday").to_string(),
+            n => t.f("home.days_ago", &[("n", &n)]),
+        },
+    };
+    t.f(
+        "home.outbox_waiting",
+        &[("n", &data.changes), ("when", &when)],
+    )
+}

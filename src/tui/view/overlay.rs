@@ -1,0 +1,234 @@
+//! Overlays drawn over the screen: help (from the keymap), the command palette, the category
+//! picker, the one-line prompt and questions.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Padding, Paragraph, Widget, Wrap};
+
+use super::{block, ellipsize};
+use crate::tui::input::LineInput;
+use crate::tui::state::lists::{palette_items, picker_items};
+use crate::tui::state::reader::pad;
+use crate::tui::state::{Confirm, Overlay, PickerPurpose, State};
+
+/// The overlay's box: most of the screen, centred.
+fn frame(area: Rect, max_width: u16, max_height: u16) -> Rect {
+    let width = area.width.saturating_sub(4).min(max_width);
+    let height = area.height.saturating_sub(2).min(max_height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let Some(overlay) = &state.overlay else {
+        return;
+    };
+    let t = &state.i18n;
+    match overlay {
+        Overlay::Help { scroll } => {
+            let rect = frame(area, 90, 40);
+            Clear.render(rect, buf);
+            let scope = state.screen_scope();
+            let mut lines = vec![
+                Line::from(Span::styled(t.t("help.intro").to_string(), state.theme.dim)),
+                Line::default(),
+            ];
+            for (action, keys) in state.keymap.help(scope) {
+                let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
+                lines.push(Line::from(vec![
+                    Span::styled(pad(&keys.join(", "), 20), state.theme.key),
+                    Span::raw(t.t(&format!("action.{}.doc", action.name())).to_string()),
+                ]));
+            }
+            let title = t.f(
+                "help.title",
+                &[("screen", &t.t(&format!("scope.{}", scope.name())))],
+            );
+            Paragraph::new(lines)
+                .scroll((u16::try_from(*scroll).unwrap_or(0), 0))
+                .wrap(Wrap { trim: false })
+                .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
+                .render(rect, buf);
+        }
+        Overlay::Palette { input, selected } => {
+            let items = palette_items(t, input.text());
+            let scope = state.screen_scope();
+            let rows: Vec<(String, String)> = items
+                .iter()
+                .map(|a| {
+                    let key = state
+                        .keymap
+                        .key_for(scope, *a)
+                        .map(|k| k.label())
+                        .unwrap_or_default();
+                    (
+                        format!(
+                            "{:<16} {}",
+                            a.name(),
+                            t.t(&format!("action.{}.doc", a.name()))
+                        ),
+                        key,
+                    )
+                })
+                .collect();
+            list_box(
+                state,
+                area,
+                buf,
+                t.t("palette.title"),
+                input,
+                &rows,
+                *selected,
+            );
+        }
+        Overlay::Picker {
+            input,
+            selected,
+            purpose,
+        } => {
+            let items = picker_items(&state.categories, input.text());
+            let lang = t.lang.code();
+            let rows: Vec<(String, String)> = items
+                .iter()
+                .map(|i| {
+                    let c = &state.categories[*i];
+                    let depth = c.id.matches('/').count();
+                    (
+                        format!("{}{}", "  ".repeat(depth), c.name(lang)),
+                        c.id.clone(),
+                    )
+                })
+                .collect();
+            let title = match purpose {
+                PickerPurpose::Editor => t.t("picker.editor"),
+                PickerPurpose::SearchFilter => t.t("picker.search"),
+            };
+            list_box(state, area, buf, title, input, &rows, *selected);
+        }
+        Overlay::Prompt { input, .. } => {
+            let rect = frame(area, 60, 5);
+            Clear.render(rect, buf);
+            let inner_width = usize::from(rect.width.saturating_sub(4));
+            let (shown, _) = input.visible(inner_width);
+            let lines = vec![
+                Line::from(shown.to_string()),
+                Line::from(Span::styled(
+                    t.t("prompt.hs_hint").to_string(),
+                    state.theme.dim,
+                )),
+            ];
+            Paragraph::new(lines)
+                .block(block(t.t("prompt.hs"), true, &state.theme).padding(Padding::horizontal(1)))
+                .render(rect, buf);
+        }
+        Overlay::Confirm(confirm) => {
+            let (title, mut lines, choices) = match confirm {
+                Confirm::Unsaved { .. } => (
+                    t.t("confirm.unsaved_title"),
+                    vec![t.t("confirm.unsaved").to_string()],
+                    t.t("confirm.unsaved_keys"),
+                ),
+                Confirm::Import { path, report } => {
+                    let mut lines = vec![t.f("confirm.import", &[("path", path)]), String::new()];
+                    lines.extend(report.iter().cloned());
+                    (
+                        t.t("confirm.import_title"),
+                        lines,
+                        t.t("confirm.import_keys"),
+                    )
+                }
+            };
+            lines.push(String::new());
+            let height = u16::try_from(lines.len() + 3).unwrap_or(20);
+            let rect = frame(area, 64, height);
+            Clear.render(rect, buf);
+            let mut text: Vec<Line> = lines.into_iter().map(Line::from).collect();
+            text.push(Line::from(Span::styled(
+                choices.to_string(),
+                state.theme.key,
+            )));
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(block(title, true, &state.theme).padding(Padding::horizontal(1)))
+                .render(rect, buf);
+        }
+    }
+}
+
+/// A filter line over a list of (text, right-hand note) rows, the selected one marked.
+fn list_box(
+    state: &State,
+    area: Rect,
+    buf: &mut Buffer,
+    title: &str,
+    input: &LineInput,
+    rows: &[(String, String)],
+    selected: usize,
+) {
+    let rect = frame(area, 80, 30);
+    Clear.render(rect, buf);
+    let width = usize::from(rect.width.saturating_sub(4));
+    let page = usize::from(rect.height.saturating_sub(4)).max(1);
+    let (shown, _) = input.visible(width.saturating_sub(2));
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("> ", state.theme.key),
+            Span::raw(shown.to_string()),
+        ]),
+        Line::from(Span::styled("─".repeat(width), state.theme.dim)),
+    ];
+    let top = selected.saturating_sub(page.saturating_sub(1));
+    for (i, (text, note)) in rows.iter().enumerate().skip(top).take(page) {
+        let room = width.saturating_sub(note.chars().count() + 3);
+        let marker = if i == selected { "> " } else { "  " };
+        let text = format!("{marker}{}", pad(&ellipsize(text, room), room));
+        let style = if i == selected {
+            state.theme.selected
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(text, style),
+            Span::styled(format!(" {note}"), state.theme.dim),
+        ]));
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            state.i18n.t("palette.none").to_string(),
+            state.theme.dim,
+        )));
+    }
+    let title = format!("{title} ({})", rows.len());
+    Paragraph::new(lines)
+        .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
+        .render(rect, buf);
+}
+
+pub fn cursor(state: &State, area: Rect) -> Option<Position> {
+    let (input, rect) = match state.overlay.as_ref()? {
+        Overlay::Palette { input, .. } | Overlay::Picker { input, .. } => {
+            (input, frame(area, 80, 30))
+        }
+        Overlay::Prompt { input, .. } => (input, frame(area, 60, 5)),
+        _ => return None,
+    };
+    let inner_width = usize::from(rect.width.saturating_sub(4));
+    let column = u16::try_from(input.visible(inner_width).1).unwrap_or(0);
+    Some(Position::new(
+        rect.x + 2 + column + prompt_offset(state),
+        rect.y + 1,
+    ))
+}
+
+/// The palette and picker show `> ` before what is typed.
+fn prompt_offset(state: &State) -> u16 {
+    match state.overlay {
+        Some(Overlay::Palette { .. } | Overlay::Picker { .. }) => 2,
+        _ => 0,
+    }
+}

@@ -1,0 +1,237 @@
+//! The reader: tabs for the article, its links and its history; a diff between revisions.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Padding, Paragraph, Widget};
+
+use super::{block, ellipsize, frame_areas, styled_line};
+use crate::core::DiffLine;
+use crate::tui::state::{Pane, ReaderState, State};
+
+/// Where the reader's parts go.
+pub struct ReaderLayout {
+    pub tabs: Rect,
+    pub frame: Rect,
+}
+
+impl ReaderLayout {
+    pub fn text_width(&self) -> usize {
+        usize::from(self.frame.width.saturating_sub(4))
+    }
+
+    pub fn page_height(&self) -> usize {
+        usize::from(self.frame.height.saturating_sub(2))
+    }
+}
+
+pub fn reader_layout(area: Rect) -> ReaderLayout {
+    let [_, body, _] = frame_areas(area);
+    let [tabs, frame] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+    ReaderLayout { tabs, frame }
+}
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let Some(reader) = state.reader() else {
+        return;
+    };
+    let layout = reader_layout(area);
+    tabs(state, reader, layout.tabs, buf);
+    let page = layout.page_height();
+    if let Some(diff) = &reader.diff {
+        return render_diff(state, diff, &layout, buf);
+    }
+    let (lines, scroll, total): (Vec<Line>, usize, usize) = match reader.pane {
+        Pane::Article => {
+            let lines = &reader.laid.rendered.lines;
+            let shown = lines
+                .iter()
+                .skip(reader.scroll)
+                .take(page)
+                .map(|l| styled_line(l, &state.theme, reader.link))
+                .collect();
+            (shown, reader.scroll, lines.len())
+        }
+        Pane::Links => links(state, reader, page),
+        Pane::History => history(state, reader, page),
+    };
+    let position = format!(" {}/{} ", (scroll + page).min(total), total);
+    let block = block(&reader.laid.doc.id, true, &state.theme)
+        .padding(Padding::horizontal(1))
+        .title_bottom(Line::from(Span::styled(position, state.theme.dim)).right_aligned());
+    Paragraph::new(lines).block(block).render(layout.frame, buf);
+}
+
+fn tabs(state: &State, reader: &ReaderState, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let entries = reader.link_entries().len();
+    let revisions = reader.laid.doc.history.len();
+    let mut spans = vec![Span::raw(" ")];
+    for (pane, key, name) in [
+        (Pane::Article, "1", t.t("reader.tab_article").to_string()),
+        (
+            Pane::Links,
+            "2",
+            format!("{} ({entries})", t.t("reader.tab_links")),
+        ),
+        (
+            Pane::History,
+            "3",
+            format!("{} ({revisions})", t.t("reader.tab_history")),
+        ),
+    ] {
+        if pane == reader.pane {
+            spans.push(Span::styled(
+                format!("[{key} {name}]"),
+                state.theme.selected,
+            ));
+        } else {
+            spans.push(Span::styled(format!(" {key} "), state.theme.key));
+            spans.push(Span::raw(format!("{name} ")));
+        }
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans).render(area, buf);
+}
+
+/// Links from the article, then links to it; the selected one marked with `>`.
+fn links<'a>(state: &'a State, reader: &ReaderState, page: usize) -> (Vec<Line<'a>>, usize, usize) {
+    let t = &state.i18n;
+    let entries = reader.link_entries();
+    let mut lines = Vec::new();
+    let mut selected_line = 0;
+    let mut last_kind = None;
+    for (i, entry) in entries.iter().enumerate() {
+        if last_kind != Some(entry.backlink) {
+            if last_kind.is_some() {
+                lines.push(Line::default());
+            }
+            let heading = if entry.backlink {
+                t.t("reader.links_to_here")
+            } else {
+                t.t("reader.links_from_here")
+            };
+            lines.push(Line::from(Span::styled(
+                heading.to_string(),
+                state.theme.heading,
+            )));
+            last_kind = Some(entry.backlink);
+        }
+        let arrow = if entry.backlink { "←" } else { "→" };
+        let text = match &entry.target {
+            crate::tui::markdown::Link::Wiki(id) if entry.title != *id => {
+                format!("{arrow} {} ({id})", entry.title)
+            }
+            _ => format!("{arrow} {}", entry.title),
+        };
+        if i == reader.links_selected {
+            selected_line = lines.len();
+            lines.push(Line::from(Span::styled(
+                format!("> {text}"),
+                state.theme.selected,
+            )));
+        } else {
+            lines.push(Line::from(format!("  {text}")));
+        }
+    }
+    if entries.is_empty() {
+        lines.push(Line::from(Span::styled(
+            t.t("reader.no_links").to_string(),
+            state.theme.dim,
+        )));
+    }
+    window(lines, selected_line, page)
+}
+
+fn history<'a>(
+    state: &'a State,
+    reader: &ReaderState,
+    page: usize,
+) -> (Vec<Line<'a>>, usize, usize) {
+    let t = &state.i18n;
+    let mut lines = vec![
+        Line::from(Span::styled(
+            t.t("reader.history_help").to_string(),
+            state.theme.dim,
+        )),
+        Line::default(),
+    ];
+    let width = usize::from(state.width).saturating_sub(40);
+    for (i, rev) in reader.laid.doc.history.iter().enumerate() {
+        let mark = if reader.mark == Some(i) { "*" } else { " " };
+        let text = format!(
+            "{mark}{:>3}  {}  {}  {:<10} {}",
+            i + 1,
+            rev.id.short(),
+            rev.time,
+            rev.author,
+            ellipsize(&rev.title, width.max(10))
+        );
+        if i == reader.history_selected {
+            lines.push(Line::from(Span::styled(
+                format!(">{text}"),
+                state.theme.selected,
+            )));
+        } else {
+            lines.push(Line::from(format!(" {text}")));
+        }
+    }
+    let selected = reader.history_selected + 2;
+    window(lines, selected, page)
+}
+
+/// The part of `lines` to show so that `selected` is visible.
+fn window(lines: Vec<Line<'_>>, selected: usize, page: usize) -> (Vec<Line<'_>>, usize, usize) {
+    let total = lines.len();
+    let top = selected.saturating_sub(page.saturating_sub(1));
+    (lines.into_iter().skip(top).take(page).collect(), top, total)
+}
+
+fn render_diff(
+    state: &State,
+    diff: &crate::tui::state::DiffView,
+    layout: &ReaderLayout,
+    buf: &mut Buffer,
+) {
+    let theme = &state.theme;
+    let page = layout.page_height();
+    let width = layout.text_width().saturating_sub(2);
+    let lines: Vec<Line> = diff
+        .lines
+        .iter()
+        .skip(diff.scroll)
+        .take(page)
+        .map(|line| match line {
+            DiffLine::Same(text) => Line::from(format!("  {}", ellipsize(text, width))),
+            DiffLine::Added(text) => Line::from(Span::styled(
+                format!("+ {}", ellipsize(text, width)),
+                theme.added,
+            )),
+            DiffLine::Removed(text) => Line::from(Span::styled(
+                format!("- {}", ellipsize(text, width)),
+                theme.removed,
+            )),
+        })
+        .collect();
+    let added = diff
+        .lines
+        .iter()
+        .filter(|l| matches!(l, DiffLine::Added(_)))
+        .count();
+    let removed = diff
+        .lines
+        .iter()
+        .filter(|l| matches!(l, DiffLine::Removed(_)))
+        .count();
+    let title = state.i18n.f(
+        "reader.diff_title",
+        &[
+            ("from", &diff.from),
+            ("to", &diff.to),
+            ("added", &added),
+            ("removed", &removed),
+        ],
+    );
+    let block = block(&title, true, theme).padding(Padding::horizontal(1));
+    Paragraph::new(lines).block(block).render(layout.frame, buf);
+}

@@ -1,0 +1,223 @@
+//! The search screen: the box, the filter chips, the results with count and time, and a
+//! preview pane when the terminal is wide enough.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    List, ListItem, ListState, Padding, Paragraph, StatefulWidget, Widget, Wrap,
+};
+
+use super::{block, ellipsize, frame_areas, styled_line};
+use crate::model::Status;
+use crate::tui::state::{Focus, ResultRow, State};
+
+/// Below this width the preview pane is hidden: the list needs the room.
+pub const PREVIEW_MIN_WIDTH: u16 = 100;
+/// Rows per result: the title, then category and HS codes.
+const ITEM_HEIGHT: u16 = 2;
+
+/// Where the search screen's parts go.
+pub struct SearchLayout {
+    pub input: Rect,
+    pub chips: Rect,
+    pub list: Rect,
+    pub preview: Option<Rect>,
+}
+
+impl SearchLayout {
+    /// Whole results that fit in the list's frame.
+    pub fn visible_items(&self) -> usize {
+        usize::from(self.list.height.saturating_sub(2) / ITEM_HEIGHT)
+    }
+
+    /// Columns for the preview's text: inside the border and one column of padding each side.
+    pub fn preview_text_width(&self) -> usize {
+        self.preview
+            .map_or(0, |p| usize::from(p.width.saturating_sub(4)))
+    }
+}
+
+pub fn search_layout(area: Rect) -> SearchLayout {
+    let [_, body, _] = frame_areas(area);
+    let [input, chips, rest] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(body);
+    if area.width < PREVIEW_MIN_WIDTH {
+        return SearchLayout {
+            input,
+            chips,
+            list: rest,
+            preview: None,
+        };
+    }
+    let [list, preview] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(rest);
+    SearchLayout {
+        input,
+        chips,
+        list,
+        preview: Some(preview),
+    }
+}
+
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let layout = search_layout(area);
+    let t = &state.i18n;
+    let s = &state.search;
+    let input_block = block(t.t("search.box"), s.focus == Focus::Input, &state.theme)
+        .padding(Padding::horizontal(1));
+    let inner = input_block.inner(layout.input);
+    input_block.render(layout.input, buf);
+    let (shown, _) = s.query.visible(usize::from(inner.width));
+    if shown.is_empty() {
+        Line::from(Span::styled(t.t("search.placeholder"), state.theme.dim)).render(inner, buf);
+    } else {
+        Line::from(shown).render(inner, buf);
+    }
+    chips(state, layout.chips, buf);
+    render_list(state, layout.list, buf);
+    if let Some(area) = layout.preview {
+        let block =
+            block(t.t("search.preview"), false, &state.theme).padding(Padding::horizontal(1));
+        match &s.preview {
+            Some(laid) => {
+                let lines: Vec<Line> = laid
+                    .rendered
+                    .lines
+                    .iter()
+                    .map(|l| styled_line(l, &state.theme, None))
+                    .collect();
+                Paragraph::new(lines).block(block).render(area, buf);
+            }
+            None if s.results.is_empty() => block.render(area, buf),
+            None => Paragraph::new(Span::styled(t.t("search.loading"), state.theme.dim))
+                .block(block)
+                .render(area, buf),
+        }
+    }
+}
+
+/// The filters as chips: set ones reversed and in brackets, unset ones dim with their key.
+fn chips(state: &State, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let f = &state.search.filters;
+    let theme = &state.theme;
+    let any = t.t("search.any");
+    let items = [
+        (
+            "search.chip_category",
+            f.category.as_ref().map(|c| state.category_path(c)),
+            "Alt-C",
+        ),
+        ("search.chip_hs", f.hs.clone(), "Alt-H"),
+        (
+            "search.chip_lang",
+            f.lang.map(|l| t.t(&format!("lang.{l}")).to_string()),
+            "Alt-L",
+        ),
+        (
+            "search.chip_kind",
+            f.kind.map(|k| t.t(&format!("kind.{k}")).to_string()),
+            "Alt-K",
+        ),
+    ];
+    let mut spans = vec![Span::raw(" ")];
+    for (label, value, key) in items {
+        match value {
+            Some(v) => {
+                spans.push(Span::styled(
+                    format!("[{}: {} ×]", t.t(label), ellipsize(&v, 30)),
+                    theme.chip,
+                ));
+                spans.push(Span::raw(" "));
+            }
+            None => {
+                spans.push(Span::styled(format!("{}: {any} ", t.t(label)), theme.dim));
+                spans.push(Span::styled(format!("{key}  "), theme.key));
+            }
+        }
+    }
+    Line::from(spans).render(area, buf);
+}
+
+fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let s = &state.search;
+    let heading = if s.is_recent_list() {
+        t.t("search.recent")
+    } else {
+        t.t("search.results")
+    };
+    let mut title = format!("{heading} ({})", s.results.len());
+    if let Some(micros) = s.took_micros.filter(|_| !s.is_recent_list()) {
+        title.push_str(&format!(" · {:.1} ms", micros as f64 / 1000.0));
+    }
+    let block = block(&title, s.focus == Focus::List, &state.theme);
+    if s.results.is_empty() {
+        let text = match &s.results_for {
+            Some((words, _)) if !s.is_recent_list() => t.f("search.nothing", &[("query", words)]),
+            _ => t.t("search.empty").to_string(),
+        };
+        return Paragraph::new(text)
+            .wrap(Wrap { trim: true })
+            .block(block)
+            .render(area, buf);
+    }
+    let width = usize::from(area.width.saturating_sub(4));
+    let items = s.results.iter().map(|row| item(state, row, width));
+    let list = List::new(items)
+        .block(block)
+        .highlight_symbol("> ")
+        .highlight_style(state.theme.selected);
+    let mut list_state = ListState::default()
+        .with_offset(s.list_offset)
+        .with_selected(Some(s.selected));
+    StatefulWidget::render(list, area, buf, &mut list_state);
+}
+
+/// A result: its title, then where it is filed, its HS codes, status and language.
+pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
+    let t = &state.i18n;
+    let mut meta = vec![state.category_path(&row.category)];
+    if !row.hs_codes.is_empty() {
+        meta.push(format!("HS {}", row.hs_codes.join(", ")));
+    }
+    if row.status != Status::Published {
+        meta.push(t.t(&format!("status.{}", row.status)).to_string());
+    }
+    if !row.lang.is_empty() {
+        meta.push(row.lang.clone());
+    }
+    ListItem::new(vec![
+        Line::from(Span::styled(
+            ellipsize(&row.title, width),
+            state.theme.title,
+        )),
+        Line::from(Span::styled(
+            ellipsize(&meta.join(" · "), width),
+            state.theme.dim,
+        )),
+    ])
+    .style(Style::new())
+}
+
+pub fn cursor(state: &State, area: Rect) -> Option<Position> {
+    if state.search.focus != Focus::Input {
+        return None;
+    }
+    let layout = search_layout(area);
+    let inner = Rect::new(
+        layout.input.x + 2,
+        layout.input.y + 1,
+        layout.input.width.saturating_sub(4),
+        1,
+    );
+    let (_, column) = state.search.query.visible(usize::from(inner.width));
+    let column = u16::try_from(column).unwrap_or(u16::MAX);
+    Some(Position::new(inner.x.saturating_add(column), inner.y))
+}
