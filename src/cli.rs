@@ -7,6 +7,7 @@ mod articles;
 mod node;
 mod output;
 mod reference;
+mod sync;
 
 use std::io::IsTerminal;
 

@@ -7,6 +7,7 @@ mod apply_article;
 mod articles;
 mod check;
 mod clock;
+mod conflicts;
 mod data_dir;
 mod interchange;
 mod key;

@@ -25,7 +25,9 @@
 pub mod bundle;
 pub mod enrol;
 pub mod exchange;
+pub mod status;
 pub mod transport;
 
 pub use bundle::BundleError;
 pub use exchange::{ExportOptions, ExportReport, ImportReport, PeerRecord};
+pub use status::{NodeRow, PeerStatus, SyncStatus};

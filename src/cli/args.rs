@@ -78,6 +78,27 @@ pub enum Command {
     },
     /// Export every article as a Markdown file with YAML front matter.
     ExportMd { dir: PathBuf },
+    /// Exchange knowledge with HQ and other posts as bundle files.
+    #[command(subcommand)]
+    Sync(SyncCommand),
+    /// Nodes: enrol a post (HQ), list and show the nodes this one knows.
+    #[command(subcommand)]
+    Node(NodeCommand),
+    /// List articles whose concurrent edits could not be merged.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve a conflict with a new revision: one version's content, or a new body.
+    Resolve {
+        id: String,
+        /// Keep this version (a revision id or its first 12 digits, from `outpost show`).
+        #[arg(long, value_name = "REVISION", conflicts_with = "body_file")]
+        take: Option<String>,
+        /// Resolve with this body (`-` for standard input).
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<String>,
+    },
     /// Rebuild the search index from the store.
     Reindex,
     /// Verify signatures, hash chains, the materialized tables and the index.
@@ -90,8 +111,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The office (border post or HQ unit) this node serves.
-    #[arg(long)]
-    pub office: String,
+    #[arg(long, required_unless_present = "from")]
+    pub office: Option<String>,
+    /// Start a post from the enrolment file HQ wrote with `outpost node enrol`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["office", "hq", "demo"])]
+    pub from: Option<PathBuf>,
     /// This node is headquarters: the authority for privileged operations.
     #[arg(long)]
     pub hq: bool,
@@ -180,4 +204,67 @@ pub struct SearchArgs {
     /// With --json: print `{"hits": [...], "hs_suggestions": [...]}` instead of the hits array.
     #[arg(long)]
     pub hs_suggestions: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Write every op the peer is not known to hold into a bundle file.
+    Export {
+        /// The peer (office name or node id); HQ by default on a post.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Encrypt to an age recipient (`age1…`) or a known node's name; repeatable.
+        #[arg(long, value_name = "RECIPIENT")]
+        encrypt_to: Vec<String>,
+        /// ASCII-armour the encrypted file, for email.
+        #[arg(long)]
+        armor: bool,
+        /// Split into numbered parts of at most this size (e.g. 10M, 512K).
+        #[arg(long, value_name = "SIZE")]
+        max_part_size: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify, decrypt and apply bundle files (all parts of a split bundle together).
+    Import {
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// An age identity file to decrypt with (default: this node's own).
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// Report what would change and conflict; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The outbox, the last bundles per peer, and held-back ops.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodeCommand {
+    /// Enrol a new post (HQ): writes the file the post starts from with `init --from`.
+    Enrol {
+        #[arg(long)]
+        office: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// The nodes this node knows.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One node: its keys and what it is known to hold.
+    Show {
+        node: String,
+        #[arg(long)]
+        json: bool,
+    },
 }

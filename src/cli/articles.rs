@@ -141,6 +141,25 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             })
         })
         .collect();
+    // In conflict, every version is shown: nothing is silently dropped.
+    let version_records = if r.in_conflict() {
+        replica.versions(id)?
+    } else {
+        vec![]
+    };
+    let versions: Vec<serde_json::Value> = version_records
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "revision": v.revision.id().to_string(),
+                "author": v.author,
+                "node": v.node.to_string(),
+                "time": v.hlc.display(),
+                "title": v.revision.content.title,
+                "body": v.revision.content.body,
+            })
+        })
+        .collect();
     if json {
         output::json(&serde_json::json!({
             "id": r.id.to_string(),
@@ -166,6 +185,7 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             "current_revision": r.current.to_string(),
             "heads": r.heads.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "in_conflict": r.in_conflict(),
+            "versions": versions,
             "history": history,
         }))?;
         return Ok(0);
@@ -209,6 +229,26 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
         println!("\n{}", c.summary);
     }
     println!("\n{}", c.body.trim_end());
+    if r.in_conflict() {
+        println!(
+            "\nCONFLICT: {} versions were edited at the same time and could not be merged.",
+            version_records.len()
+        );
+        for v in &version_records {
+            println!(
+                "\n--- version {} by {} at {}: {}",
+                v.revision.id().short(),
+                v.author,
+                v.hlc.display(),
+                v.revision.content.title
+            );
+            println!("{}", v.revision.content.body.trim_end());
+        }
+        println!(
+            "\nResolve with `outpost resolve {} --take VERSION` or `--body-file FILE`.",
+            r.id
+        );
+    }
     println!("\nHistory ({} revisions):", view.history.len());
     for h in &view.history {
         println!(

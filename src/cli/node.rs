@@ -9,8 +9,26 @@ use crate::error::Result;
 
 pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
     let started = Instant::now();
+    if let Some(file) = &a.from {
+        let bytes = std::fs::read(file)
+            .map_err(|e| crate::Error::io(format!("cannot read {}", file.display()), e))?;
+        let replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
+        let info = replica.node_info()?;
+        let hq = replica.node(&replica.hq_node()?)?;
+        println!(
+            "Created post {} for {} in {}, enrolled by {} ({})",
+            info.id.short(),
+            info.office,
+            dir.path().display(),
+            hq.office,
+            hq.id.short()
+        );
+        println!("Administrator account: {}", a.admin);
+        println!("Done in {:.2} s", started.elapsed().as_secs_f64());
+        return Ok(0);
+    }
     let options = InitOptions {
-        office: a.office,
+        office: a.office.unwrap_or_default(),
         hq: a.hq,
         admin: a.admin,
     };
@@ -71,6 +89,14 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
+        Command::Sync(c) => super::sync::run(replica, c),
+        Command::Node(c) => super::sync::node(replica, user, c),
+        Command::Conflicts { json } => super::sync::conflicts(replica, json),
+        Command::Resolve {
+            id,
+            take,
+            body_file,
+        } => super::sync::resolve(replica, user, &id, take.as_deref(), body_file.as_deref()),
         other => articles::run(replica, user, other),
     }
 }

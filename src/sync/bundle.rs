@@ -238,3 +238,63 @@ impl Bundle {
             .map_err(|_| bad())
     }
 }
+
+/// A bundle whose header claims `raw_len` inflated bytes from a tiny body (tests only).
+#[doc(hidden)]
+pub fn forge_bomb_for_tests(raw_len: u64) -> Vec<u8> {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let body = zstd::bulk::compress(&[0u8; 1024], ZSTD_LEVEL).unwrap_or_default();
+    let header = BundleHeader {
+        bundle_id: [1; 16],
+        sender: NodeId([2; 16]),
+        recipient: NodeId([3; 16]),
+        created_millis: 0,
+        op_count: 1,
+        body_len: body.len() as u64,
+        raw_len,
+        body_hash: Hash::of(&body),
+        version_vector: vec![],
+    };
+    let header_bytes = postcard::to_stdvec(&header).unwrap_or_default();
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header_bytes);
+    out.extend_from_slice(&body);
+    use ed25519_dalek::Signer;
+    out.extend_from_slice(&key.sign(&digest(&out).0).to_bytes());
+    out
+}
+
+/// A correctly signed bundle from `replica` to the node `to` whose last op publishes an article,
+/// which only HQ may do (tests of authorization only).
+#[doc(hidden)]
+pub fn forge_publish_for_tests(replica: &crate::Replica, to: &str) -> crate::Result<Vec<u8>> {
+    let target = replica.find_node(to)?;
+    let mut ops = replica.ops_missing_at(target.id)?;
+    let last = ops
+        .iter()
+        .rev()
+        .find(|o| o.op.node == replica.node_id())
+        .cloned()
+        .ok_or_else(|| crate::Error::invalid("no op of this node to build on"))?;
+    let article = ops
+        .iter()
+        .find_map(|o| o.op.payload.article().cloned())
+        .ok_or_else(|| crate::Error::invalid("no article to publish"))?;
+    let op = crate::model::Op {
+        format: crate::model::op::OP_FORMAT,
+        node: replica.node_id(),
+        seq: last.op.seq + 1,
+        hlc: last.op.hlc.tick(last.op.hlc.millis),
+        user: last.op.user.clone(),
+        prev: last.op.hash(),
+        payload: crate::model::Payload::StatusSet {
+            article,
+            status: crate::model::Status::Published,
+        },
+    }
+    .sign(&replica.key);
+    ops.push(op);
+    replica.write_bundle(target.id, &ops)
+}

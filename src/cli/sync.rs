@@ -1,0 +1,301 @@
+//! Sync, node and conflict commands.
+
+use super::args::{NodeCommand, SyncCommand};
+use super::{output, read_body};
+use crate::Replica;
+use crate::error::{Error, Result};
+use crate::model::Hlc;
+use crate::sync::ExportOptions;
+
+pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
+    match command {
+        SyncCommand::Export {
+            to,
+            out,
+            encrypt_to,
+            armor,
+            max_part_size,
+            json,
+        } => {
+            let options = ExportOptions {
+                to,
+                out,
+                encrypt_to,
+                armor,
+                max_part_size: max_part_size.as_deref().map(parse_size).transpose()?,
+            };
+            let report = replica.sync_export(&options)?;
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "Wrote {} ops ({} articles) for {}: {} bytes",
+                    report.ops, report.articles, report.peer, report.bytes
+                );
+                for f in &report.files {
+                    println!("  {}", f.display());
+                }
+            }
+            Ok(0)
+        }
+        SyncCommand::Import {
+            files,
+            identity,
+            dry_run,
+            json,
+        } => {
+            let report = replica.sync_import(&files, identity.as_deref(), dry_run)?;
+            if json {
+                output::json(&report)?;
+                return Ok(0);
+            }
+            let verb = if dry_run { "Would apply" } else { "Applied" };
+            println!(
+                "{verb} {} new ops from {} ({} already held)",
+                report.new_ops,
+                report.senders.join(", "),
+                report.duplicate_ops
+            );
+            let list = |label: &str, ids: &[String]| {
+                if !ids.is_empty() {
+                    println!("{label} ({}): {}", ids.len(), ids.join(", "));
+                }
+            };
+            list("New articles", &report.new_articles);
+            list("Updated articles", &report.updated_articles);
+            list(
+                "Conflicts (both versions kept; `outpost resolve ID`)",
+                &report.conflicts,
+            );
+            if report.held_back > 0 {
+                println!(
+                    "Held back: {} ops wait for earlier ops that have not arrived yet",
+                    report.held_back
+                );
+            }
+            if dry_run {
+                println!("Dry run: nothing was changed.");
+            }
+            Ok(0)
+        }
+        SyncCommand::Status { json } => {
+            let status = replica.sync_status()?;
+            if json {
+                output::json(&status)?;
+                return Ok(0);
+            }
+            if status.hq == status.node {
+                println!("This node is HQ.");
+            } else {
+                let kinds: Vec<String> = status
+                    .outbox
+                    .iter()
+                    .map(|(k, n)| format!("{n} {k}"))
+                    .collect();
+                println!(
+                    "Outbox: {} changes waiting for HQ ({})",
+                    status.outbox_total,
+                    kinds.join(", ")
+                );
+            }
+            for p in &status.peers {
+                println!(
+                    "{:<24} sent {:<17} received {:<17} {} ops not acknowledged",
+                    p.office,
+                    when(p.last_sent_millis),
+                    when(p.last_received_millis),
+                    p.unacknowledged
+                );
+            }
+            if status.pending > 0 {
+                println!("Held back: {} ops wait for earlier ops", status.pending);
+            }
+            println!("state hash: {}", status.state_hash);
+            Ok(0)
+        }
+    }
+}
+
+fn when(millis: Option<u64>) -> String {
+    millis.map_or_else(
+        || "never".to_string(),
+        |m| {
+            Hlc {
+                millis: m,
+                counter: 0,
+            }
+            .display()
+        },
+    )
+}
+
+/// `10M`, `512K`, `1G` or a number of bytes.
+pub fn parse_size(text: &str) -> Result<u64> {
+    let t = text.trim();
+    let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let factor = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => 0,
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|_| factor > 0)
+        .and_then(|n| n.checked_mul(factor))
+        .ok_or_else(|| Error::invalid(format!("`{text}` is not a size: use e.g. 10M, 512K or 1G")))
+}
+
+pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> Result<i32> {
+    match command {
+        NodeCommand::Enrol { office, out } => {
+            let user = replica.resolve_user(user)?;
+            let bytes = replica.enrol(&user, &office)?;
+            write_private(&out, &bytes)?;
+            println!(
+                "Enrolled {office}: give {} to the post (it holds the post's keys: carry it like a key).",
+                out.display()
+            );
+            println!("On the post: outpost init --from {}", out.display());
+            Ok(0)
+        }
+        NodeCommand::List { json } => {
+            let nodes = replica.nodes()?;
+            if json {
+                output::json(&nodes)?;
+            } else {
+                for n in &nodes {
+                    println!("{}  {:<24} {}", &n.node[..8], n.office, n.role);
+                }
+            }
+            Ok(0)
+        }
+        NodeCommand::Show { node, json } => {
+            let info = replica.find_node(&node)?;
+            let peer = replica.peer(info.id)?;
+            let known: Vec<serde_json::Value> = peer
+                .known
+                .iter()
+                .map(|(n, s)| serde_json::json!({ "node": n.to_string(), "seq": s }))
+                .collect();
+            let value = serde_json::json!({
+                "node": info.id.to_string(),
+                "office": info.office,
+                "hq": info.hq,
+                "public_key": crate::model::ids::to_hex(&info.public_key),
+                "age_recipient": info.age_recipient,
+                "known_to_hold": known,
+                "last_sent": when((peer.last_sent_millis > 0).then_some(peer.last_sent_millis)),
+                "last_received": when((peer.last_received_millis > 0).then_some(peer.last_received_millis)),
+            });
+            if json {
+                output::json(&value)?;
+            } else {
+                println!("{} ({})", info.office, info.id);
+                println!(
+                    "  HQ: {}   signing key: {}",
+                    info.hq,
+                    crate::model::ids::to_hex(&info.public_key)
+                );
+                println!("  age recipient: {}", info.age_recipient);
+                println!(
+                    "  last bundle sent: {}   received: {}",
+                    value["last_sent"], value["last_received"]
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+pub fn conflicts(replica: &Replica, json: bool) -> Result<i32> {
+    let list = replica.conflicts()?;
+    let mut rows = Vec::new();
+    for record in &list {
+        let versions: Vec<serde_json::Value> = replica
+            .versions(record.id.as_str())?
+            .iter()
+            .map(|v| {
+                serde_json::json!({
+                    "revision": v.revision.id().to_string(),
+                    "author": v.author,
+                    "node": v.node.to_string(),
+                    "time": v.hlc.display(),
+                    "title": v.revision.content.title,
+                })
+            })
+            .collect();
+        rows.push(serde_json::json!({ "id": record.id.to_string(), "title": record.content.title, "versions": versions }));
+    }
+    if json {
+        output::json(&rows)?;
+    } else if rows.is_empty() {
+        println!("No conflicts.");
+    } else {
+        for row in &rows {
+            println!(
+                "{}  {}",
+                row["id"].as_str().unwrap_or_default(),
+                row["title"].as_str().unwrap_or_default()
+            );
+            for v in row["versions"].as_array().into_iter().flatten() {
+                let rev = v["revision"].as_str().unwrap_or_default();
+                println!(
+                    "    version {}  by {} at {}",
+                    &rev[..12.min(rev.len())],
+                    v["author"].as_str().unwrap_or_default(),
+                    v["time"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        println!("Resolve with `outpost resolve ID --take VERSION` or `--body-file FILE`.");
+    }
+    Ok(0)
+}
+
+pub fn resolve(
+    replica: &mut Replica,
+    user: Option<&str>,
+    id: &str,
+    take: Option<&str>,
+    body_file: Option<&str>,
+) -> Result<i32> {
+    let user = replica.resolve_user(user)?;
+    let body = body_file.map(read_body).transpose()?;
+    let revision = replica.resolve(&user, id, take, body)?;
+    println!("Resolved {id} with revision {}", revision.short());
+    Ok(0)
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        Error::io(
+            format!("cannot create {} (it must not exist yet)", path.display()),
+            e,
+        )
+    })?;
+    file.write_all(bytes)
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(super::parse_size("10M").ok(), Some(10 << 20));
+        assert_eq!(super::parse_size("512k").ok(), Some(512 << 10));
+        assert_eq!(super::parse_size("4096").ok(), Some(4096));
+        assert!(super::parse_size("ten").is_err());
+        assert!(super::parse_size("5X").is_err());
+    }
+}

@@ -1,0 +1,126 @@
+//! `outpost sync status`: what waits to leave, what came when, what is held back.
+
+use std::collections::BTreeMap;
+
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use serde::Serialize;
+
+use super::PeerRecord;
+use crate::Replica;
+use crate::error::Result;
+use crate::model::{NodeId, NodeInfo};
+use crate::store;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PeerStatus {
+    pub node: String,
+    pub office: String,
+    pub last_sent_millis: Option<u64>,
+    pub last_received_millis: Option<u64>,
+    /// Ops this node holds that the peer is not known to hold.
+    pub unacknowledged: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SyncStatus {
+    pub node: String,
+    pub hq: String,
+    /// Ops not yet acknowledged by HQ, by kind (empty on HQ).
+    pub outbox: BTreeMap<String, u64>,
+    pub outbox_total: u64,
+    pub peers: Vec<PeerStatus>,
+    /// Ops received whose predecessors have not arrived.
+    pub pending: u64,
+    pub state_hash: String,
+}
+
+impl Replica {
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let hq = self.hq_node()?;
+        let mut outbox = BTreeMap::new();
+        if hq != self.node {
+            for op in self.ops_missing_at(hq)? {
+                *outbox.entry(op.op.payload.kind().to_string()).or_insert(0) += 1;
+            }
+        }
+        let txn = self.db.begin_read()?;
+        let pending = txn.open_table(store::PENDING)?.len()?;
+        let mut peers = Vec::new();
+        let mut known_peers: BTreeMap<NodeId, PeerRecord> = BTreeMap::new();
+        for entry in txn.open_table(store::PEERS)?.iter()? {
+            let (k, v) = entry?;
+            known_peers.insert(NodeId(k.value()), store::decode(v.value())?);
+        }
+        for entry in txn.open_table(store::NODES)?.iter()? {
+            let (_, v) = entry?;
+            let info: NodeInfo = store::decode(v.value())?;
+            if info.id == self.node {
+                continue;
+            }
+            let record = known_peers.remove(&info.id).unwrap_or_default();
+            peers.push(PeerStatus {
+                node: info.id.to_string(),
+                office: info.office.clone(),
+                last_sent_millis: (record.last_sent_millis > 0).then_some(record.last_sent_millis),
+                last_received_millis: (record.last_received_millis > 0)
+                    .then_some(record.last_received_millis),
+                unacknowledged: self.ops_missing_at(info.id)?.len() as u64,
+            });
+        }
+        Ok(SyncStatus {
+            node: self.node.to_string(),
+            hq: hq.to_string(),
+            outbox_total: outbox.values().sum(),
+            outbox,
+            peers,
+            pending,
+            state_hash: self.state_hash()?.to_string(),
+        })
+    }
+}
+
+/// A node as `outpost node list` shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeRow {
+    pub node: String,
+    pub office: String,
+    /// `hq`, `post`, `this node`, or `enrolled` (admitted by HQ, not heard from yet).
+    pub role: String,
+}
+
+impl Replica {
+    pub fn nodes(&self) -> Result<Vec<NodeRow>> {
+        let txn = self.db.begin_read()?;
+        let mut rows = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in txn.open_table(store::NODES)?.iter()? {
+            let (_, v) = entry?;
+            let info: NodeInfo = store::decode(v.value())?;
+            seen.insert(info.id);
+            let role = if info.id == self.node {
+                "this node"
+            } else if info.hq {
+                "hq"
+            } else {
+                "post"
+            };
+            rows.push(NodeRow {
+                node: info.id.to_string(),
+                office: info.office,
+                role: role.into(),
+            });
+        }
+        for entry in txn.open_table(store::ENROLMENTS)?.iter()? {
+            let (_, v) = entry?;
+            let e: crate::model::Enrolment = store::decode(v.value())?;
+            if !seen.contains(&e.node) {
+                rows.push(NodeRow {
+                    node: e.node.to_string(),
+                    office: e.office,
+                    role: "enrolled".into(),
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
