@@ -9,4 +9,6 @@ mod search_language;
 mod search_quality;
 mod sync_convergence;
 mod sync_flow;
+mod sync_golden;
+mod sync_interop;
 mod tui_e2e;
