@@ -72,7 +72,7 @@ impl Session {
 
     /// Waits until the screen shows `what`; fails with the screen after `timeout`.
     fn wait_for(&self, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(90);
         loop {
             let screen = self.screen();
             if screen.contains(what) {
@@ -87,7 +87,7 @@ impl Session {
     }
 
     fn wait_until_gone(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while tmux(&["has-session", "-t", &self.name]).is_ok_and(|o| o.status.success()) {
             assert!(
                 Instant::now() < deadline,

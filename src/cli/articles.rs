@@ -326,7 +326,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
     let hits = replica.search(&request)?;
     let elapsed = started.elapsed();
     if a.json && a.hs_suggestions {
-        let suggestions = super::reference::suggestions(&request.text, 5)?;
+        let suggestions = super::reference::suggestions(replica, &request.text, 5)?;
         output::json(&serde_json::json!({ "hits": hits, "hs_suggestions": suggestions }))?;
         return Ok(0);
     }
@@ -342,7 +342,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         );
         println!("    {}", output::mark(&hit.snippet, &hit.highlights));
     }
-    let suggestions = super::reference::suggestions(&request.text, 3)?;
+    let suggestions = super::reference::suggestions(replica, &request.text, 3)?;
     if !suggestions.is_empty() {
         println!("HS codes matching your words:");
         for s in &suggestions {

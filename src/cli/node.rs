@@ -64,7 +64,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
     match command {
         Command::Init(_) => unreachable_init(),
         Command::Categories { json } => categories(replica, json),
-        Command::Hs { query, limit, json } => super::reference::hs(&query, limit, json),
+        Command::Hs { query, limit, json } => super::reference::hs(replica, &query, limit, json),
         Command::ImportMd { dir, publish } => {
             let user = replica.resolve_user(user)?;
             let report = replica.import_markdown_dir(&user, &dir, publish)?;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::output;
+use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::HsCode;
 use crate::nomenclature::{HsEntry, Nomenclature};
@@ -26,12 +27,13 @@ impl From<&HsEntry> for HsRow {
 }
 
 /// Subheadings and headings whose descriptions match the words of a search.
-pub fn suggestions(words: &str, limit: usize) -> Result<Vec<HsRow>> {
-    let matches = HsSearch::get()?.search(words, limit)?;
+pub fn suggestions(replica: &Replica, words: &str, limit: usize) -> Result<Vec<HsRow>> {
+    let dir = replica.data_dir().map(crate::core::DataDir::hs_index);
+    let matches = HsSearch::get(dir.as_deref())?.search(words, limit)?;
     Ok(matches.iter().map(|m| HsRow::from(m.entry)).collect())
 }
 
-pub fn hs(query: &[String], limit: usize, json: bool) -> Result<i32> {
+pub fn hs(replica: &Replica, query: &[String], limit: usize, json: bool) -> Result<i32> {
     let text = query.join(" ");
     let looks_like_code = text
         .chars()
@@ -39,7 +41,7 @@ pub fn hs(query: &[String], limit: usize, json: bool) -> Result<i32> {
     if looks_like_code {
         return lookup(&text, json);
     }
-    let rows = suggestions(&text, limit)?;
+    let rows = suggestions(replica, &text, limit)?;
     if json {
         output::json(&rows)?;
     } else if rows.is_empty() {

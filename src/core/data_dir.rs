@@ -41,6 +41,10 @@ impl DataDir {
     pub fn index(&self) -> PathBuf {
         self.0.join("index")
     }
+    /// The HS nomenclature's description index (derived from the shipped data).
+    pub fn hs_index(&self) -> PathBuf {
+        self.0.join("hs-index")
+    }
 
     pub fn is_initialized(&self) -> bool {
         self.database().is_file()

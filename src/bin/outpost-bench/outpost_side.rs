@@ -28,6 +28,9 @@ pub struct ImportResult {
     pub commit_secs: f64,
     /// prepare + commit: the import throughput is `articles / import_secs`.
     pub import_secs: f64,
+    /// A last `catch_up_index` after the batches (nothing to do unless commits left the index
+    /// behind).
+    pub final_index_secs: f64,
     /// Dropping the replica (index writer shutdown).
     pub close_secs: f64,
     /// Commit time of the first and last tenth of the batches (seconds per batch).
@@ -107,6 +110,9 @@ pub fn import(sources: &Path, dir: &Path, articles: usize, batch: usize) -> Resu
     result.first_batches_secs = batch_secs[..tenth].iter().sum::<f64>() / tenth as f64;
     result.last_batches_secs =
         batch_secs[batch_secs.len() - tenth..].iter().sum::<f64>() / tenth as f64;
+    let t = Instant::now();
+    replica.catch_up_index(&mut |_, _| {})?;
+    result.final_index_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     drop(replica);
     result.close_secs = t.elapsed().as_secs_f64();
