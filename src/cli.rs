@@ -46,22 +46,27 @@ fn dispatch(cli: Cli) -> Result<i32> {
 
 /// Opens a node, showing a progress bar on a terminal when the index must be rebuilt.
 pub(crate) fn open(dir: &DataDir) -> Result<Replica> {
+    Replica::open_with_progress(dir, &mut progress_bar("rebuilding the search index", 1_000))
+}
+
+/// A progress callback that draws a bar on a terminal for work of at least `min` steps.
+pub(crate) fn progress_bar(message: &'static str, min: u64) -> impl FnMut(u64, u64) {
     let mut bar: Option<indicatif::ProgressBar> = None;
     let terminal = std::io::stderr().is_terminal();
-    Replica::open_with_progress(dir, &mut |done, total| {
-        if !terminal || total < 1_000 {
+    move |done, total| {
+        if !terminal || total < min {
             return;
         }
         let b = bar.get_or_insert_with(|| {
             let b = indicatif::ProgressBar::new(total);
-            b.set_message("rebuilding the search index");
+            b.set_message(message);
             b
         });
         b.set_position(done);
         if done >= total {
             b.finish_and_clear();
         }
-    })
+    }
 }
 
 fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {

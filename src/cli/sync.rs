@@ -44,7 +44,12 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             dry_run,
             json,
         } => {
-            let report = replica.sync_import(&files, identity.as_deref(), dry_run)?;
+            let report = replica.sync_import_with_progress(
+                &files,
+                identity.as_deref(),
+                dry_run,
+                &mut super::progress_bar("applying the bundle", 5_000),
+            )?;
             if json {
                 output::json(&report)?;
                 return Ok(0);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
+use crate::core::Progress;
 use crate::core::{Applied, apply_op};
 use crate::error::{Error, Result};
 use crate::model::{ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp};
@@ -273,6 +274,17 @@ impl Replica {
         identity: Option<&Path>,
         dry_run: bool,
     ) -> Result<ImportReport> {
+        self.sync_import_with_progress(files, identity, dry_run, &mut |_, _| {})
+    }
+
+    /// As `sync_import`, reporting (ops done, ops in all bundles) as it applies.
+    pub fn sync_import_with_progress(
+        &mut self,
+        files: &[PathBuf],
+        identity: Option<&Path>,
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<ImportReport> {
         let mut raw = Vec::new();
         for path in files {
             let bytes = std::fs::read(path)
@@ -293,7 +305,7 @@ impl Replica {
             };
             bundles.push((name.clone(), bundle::decode(&name, &plain)?));
         }
-        self.apply_bundles(bundles, dry_run)
+        self.apply_bundles_with_progress(bundles, dry_run, progress)
     }
 
     /// Applies decoded bundles in one transaction.
@@ -302,6 +314,17 @@ impl Replica {
         bundles: Vec<(String, Bundle)>,
         dry_run: bool,
     ) -> Result<ImportReport> {
+        self.apply_bundles_with_progress(bundles, dry_run, &mut |_, _| {})
+    }
+
+    fn apply_bundles_with_progress(
+        &mut self,
+        bundles: Vec<(String, Bundle)>,
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<ImportReport> {
+        let total: u64 = bundles.iter().map(|(_, b)| b.ops.len() as u64).sum();
+        let mut done = 0u64;
         let mut report = ImportReport {
             dry_run,
             ..Default::default()
@@ -322,6 +345,10 @@ impl Replica {
             report.bundles.push(name.clone());
             report.senders.push(bundle.header.sender.short());
             for op in &bundle.ops {
+                done += 1;
+                if done % 1000 == 0 {
+                    progress(done, total);
+                }
                 match try_apply(&txn, op).map_err(|e| unauthorized(name, e))? {
                     Some(Applied::New) => {
                         report.new_ops += 1;
@@ -336,6 +363,7 @@ impl Replica {
             touched.extend(ids);
             record_ack(&txn, &bundle.header, self.now_millis())?;
         }
+        progress(total, total);
         report.held_back = txn.open_table(store::PENDING)?.len()?;
         {
             let articles = txn.open_table(store::ARTICLES)?;
