@@ -28,6 +28,8 @@ pub const CATEGORIES: TableDefinition<&str, &[u8]> = TableDefinition::new("categ
 pub const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
 pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("revisions");
 pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
+/// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.
+pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trusted");
 
 // Sync bookkeeping, node-local (not part of the state hash).
 /// Ops received whose predecessors are missing: (node, seq) → encoded `SignedOp`.

@@ -204,3 +204,37 @@ fn ops_whose_predecessors_are_missing_wait_and_apply_later() {
         "T2"
     );
 }
+
+#[test]
+fn only_hq_and_nodes_it_trusts_may_publish() {
+    use outpost::model::Status;
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Regional office");
+    let mut b = enrolled(&mut hq, "Post B");
+    let ua = admin(&a);
+    let id = a
+        .add_article(&ua, new_article(content("Note", "commodity", "x"), false))
+        .expect("add");
+    let err = a
+        .set_status(&ua, id.as_str(), Status::Published)
+        .expect_err("not yet trusted");
+    assert!(err.to_string().contains("may publish"), "{err}");
+
+    let uh = admin(&hq);
+    hq.trust_node(&uh, "Regional office").expect("trust");
+    send(&hq, &mut a);
+    a.set_status(&ua, id.as_str(), Status::Published)
+        .expect("trusted now");
+    // B hears of it straight from A: the trust op travels with A's bundle, before the publication.
+    let report = send(&a, &mut b);
+    assert!(report.new_ops > 0);
+    assert_eq!(
+        b.article(id.as_str()).expect("article").record.status,
+        Status::Published
+    );
+    let ub = admin(&b);
+    let err = b
+        .trust_node(&ub, "Regional office")
+        .expect_err("a post cannot trust");
+    assert!(err.to_string().contains("only HQ"), "{err}");
+}

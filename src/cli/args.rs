@@ -256,6 +256,9 @@ pub enum NodeCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Authorize a node's administrators to sign privileged ops: publish, change the Knowledge
+    /// Map, enrol posts (HQ only; e.g. a regional office).
+    Trust { node: String },
     /// The nodes this node knows.
     List {
         #[arg(long)]

@@ -166,6 +166,15 @@ pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> 
             println!("On the post: outpost init --from {}", out.display());
             Ok(0)
         }
+        NodeCommand::Trust { node } => {
+            let user = replica.resolve_user(user)?;
+            let id = replica.trust_node(&user, &node)?;
+            println!(
+                "Trusted {node} ({}): its administrators may now sign privileged ops.",
+                id.short()
+            );
+            Ok(0)
+        }
         NodeCommand::List { json } => {
             let nodes = replica.nodes()?;
             if json {

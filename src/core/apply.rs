@@ -176,6 +176,8 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
     let user = user_of(txn, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
     let on_root = o.node == trust_root(txn)?;
+    // HQ-authorized signers: HQ itself, and nodes HQ has trusted (`outpost node trust`).
+    let authorized = on_root || txn.open_table(store::TRUSTED)?.get(o.node.0)?.is_some();
     let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
@@ -188,10 +190,15 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
             "`{}` is not an administrator on this node",
             o.user
         )),
+        Payload::NodeTrusted { .. } if !(is_admin && on_root) => {
+            denied("only an administrator at HQ may trust a node")
+        }
         Payload::KnowledgeMapSet { .. } | Payload::NodeEnrolled { .. }
-            if !(is_admin && on_root) =>
+            if !(is_admin && authorized) =>
         {
-            denied("only an administrator at HQ may change the Knowledge Map or enrol nodes")
+            denied(
+                "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
+            )
         }
         Payload::StatusSet { article, status } => {
             if user.is_none() {
@@ -209,8 +216,8 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
             match status {
-                Status::Published if !(is_admin && node.hq && on_root) => denied(
-                    "only an administrator on the HQ node may publish directly (review comes later)",
+                Status::Published if !(is_admin && ((node.hq && on_root) || authorized)) => denied(
+                    "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)",
                 ),
                 Status::Draft | Status::Retired if !(is_admin || is_author) => {
                     denied("only the article's authors or an administrator may change its status")
@@ -285,6 +292,13 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
         }
         Payload::RevisionAdded { article, revision } => {
             add_revision(txn, op, node, article, revision)?;
+        }
+        Payload::NodeTrusted { node: trusted } => {
+            let mut table = txn.open_table(store::TRUSTED)?;
+            let earlier: Option<Hlc> = get(&table, trusted.0)?;
+            if earlier.is_none_or(|e| o.hlc < e) {
+                table.insert(trusted.0, encode(&o.hlc).as_slice())?;
+            }
         }
         Payload::StatusSet { article, status } => set_status(txn, op, article, *status)?,
     }

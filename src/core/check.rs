@@ -221,6 +221,8 @@ fn state_hash(db: &Database) -> Result<Hash> {
     digest(&mut hasher, &txn, store::CATEGORIES)?;
     digest(&mut hasher, &txn, store::ARTICLES)?;
     digest(&mut hasher, &txn, store::REVISIONS)?;
+    digest(&mut hasher, &txn, store::ENROLMENTS)?;
+    digest(&mut hasher, &txn, store::TRUSTED)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

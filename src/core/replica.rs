@@ -383,6 +383,7 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::ARTICLES)?;
     txn.open_table(store::REVISIONS)?;
     txn.open_table(store::ENROLMENTS)?;
+    txn.open_table(store::TRUSTED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
     Ok(())

@@ -45,6 +45,10 @@ pub enum Payload {
         public_key: [u8; 32],
         age_recipient: String,
     },
+    /// HQ authorizes a node's administrators to sign privileged ops (privileged, HQ only).
+    NodeTrusted {
+        node: NodeId,
+    },
 }
 
 impl Payload {
@@ -67,6 +71,7 @@ impl Payload {
             Payload::RevisionAdded { .. } => "revision",
             Payload::StatusSet { .. } => "status",
             Payload::NodeEnrolled { .. } => "enrolment",
+            Payload::NodeTrusted { .. } => "trust",
         }
     }
 }

@@ -70,6 +70,20 @@ impl Replica {
         Ok(out)
     }
 
+    /// `outpost node trust NODE`: HQ authorizes a node's administrators to sign privileged ops
+    /// (publication, the Knowledge Map, enrolments) — a regional office, say.
+    pub fn trust_node(&mut self, user: &User, name: &str) -> Result<NodeId> {
+        if self.hq_node()? != self.node {
+            return Err(Error::Denied("only HQ trusts nodes".into()));
+        }
+        let node = self.find_node(name)?;
+        if node.id == self.node {
+            return Err(Error::invalid("HQ is trusted already"));
+        }
+        self.commit(&user.name, vec![Payload::NodeTrusted { node: node.id }])?;
+        Ok(node.id)
+    }
+
     /// `outpost init --from FILE`: a post starting from its enrolment file.
     pub fn create_from_enrolment(dir: &DataDir, bytes: &[u8], admin: &str) -> Result<Replica> {
         let (file, keys) = read(bytes)?;

@@ -147,6 +147,13 @@ pub fn markdown(r: &Results) -> String {
         imp.first_batches_secs * 1e3,
         imp.last_batches_secs * 1e3
     );
+    if imp.final_index_secs >= 0.01 {
+        let _ = writeln!(
+            o,
+            "| index catch-up after the last commit | {:.2} s |",
+            imp.final_index_secs
+        );
+    }
     let _ = writeln!(
         o,
         "| closing the node after the import (index writer shutdown) | {:.2} s |",
