@@ -346,7 +346,7 @@ impl Replica {
             report.senders.push(bundle.header.sender.short());
             for op in &bundle.ops {
                 done += 1;
-                if done % 1000 == 0 {
+                if done.is_multiple_of(1000) {
                     progress(done, total);
                 }
                 match try_apply(&txn, op).map_err(|e| unauthorized(name, e))? {
