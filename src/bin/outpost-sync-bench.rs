@@ -54,14 +54,42 @@ fn main() -> Result<()> {
     result
 }
 
+/// Wall-clock and process CPU time (all threads) of one step.
+#[derive(Clone, Copy)]
+struct Span {
+    wall: Duration,
+    cpu: Duration,
+}
+
+/// User + system CPU time of this process, from /proc/self/stat (clock ticks of 10 ms).
+fn cpu_now() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line: the 12th and 13th after the name.
+    let tick = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    Duration::from_millis(10 * (tick(11) + tick(12)))
+}
+
+fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Span)> {
+    let (t, c) = (Instant::now(), cpu_now());
+    let v = f()?;
+    let span = Span { wall: t.elapsed(), cpu: cpu_now().saturating_sub(c) };
+    Ok((v, span))
+}
+
 fn secs(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
 }
 
-fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Duration)> {
-    let t = Instant::now();
-    let v = f()?;
-    Ok((v, t.elapsed()))
+fn table(head: &[&str], rows: &[Vec<String>]) {
+    println!("| {} |", head.join(" | "));
+    let align: Vec<&str> = (0..head.len()).map(|i| if i == 0 { "---" } else { "---:" }).collect();
+    println!("|{}|", align.join("|"));
+    for row in rows {
+        println!("| {} |", row.join(" | "));
+    }
+    println!();
 }
 
 fn xorshift(s: &mut u64) -> u64 {

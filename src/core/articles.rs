@@ -32,6 +32,24 @@ pub struct ArticlePatch {
     pub review_by: Option<Option<String>>,
 }
 
+/// A patch that sets every field: the whole content replaces the current one.
+impl From<ArticleContent> for ArticlePatch {
+    fn from(c: ArticleContent) -> Self {
+        ArticlePatch {
+            title: Some(c.title),
+            summary: Some(c.summary),
+            body: Some(c.body),
+            category: Some(c.category),
+            tags: Some(c.tags),
+            hs_codes: Some(c.hs_codes),
+            lang: Some(c.lang),
+            kind: Some(c.kind),
+            classification: Some(c.classification),
+            review_by: Some(c.review_by),
+        }
+    }
+}
+
 impl ArticlePatch {
     pub fn apply_to(self, mut c: ArticleContent) -> ArticleContent {
         macro_rules! set {

@@ -77,18 +77,7 @@ impl Replica {
                 ));
             }
         };
-        let patch = ArticlePatch {
-            title: Some(content.title),
-            summary: Some(content.summary),
-            body: Some(content.body),
-            category: Some(content.category),
-            tags: Some(content.tags),
-            hs_codes: Some(content.hs_codes),
-            lang: Some(content.lang),
-            kind: Some(content.kind),
-            classification: Some(content.classification),
-            review_by: Some(content.review_by),
-        };
+        let patch = ArticlePatch::from(content);
         self.edit_article(user, id, patch)?
             .ok_or_else(|| Error::invalid("the resolution changed nothing"))
     }

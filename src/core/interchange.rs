@@ -132,18 +132,7 @@ impl Replica {
         report: &mut ImportReport,
     ) -> Result<()> {
         let id: ArticleId = record.id.clone();
-        let patch = super::ArticlePatch {
-            title: Some(content.title),
-            summary: Some(content.summary),
-            body: Some(content.body),
-            category: Some(content.category),
-            tags: Some(content.tags),
-            hs_codes: Some(content.hs_codes),
-            lang: Some(content.lang),
-            kind: Some(content.kind),
-            classification: Some(content.classification),
-            review_by: Some(content.review_by),
-        };
+        let patch = super::ArticlePatch::from(content);
         let edit = self.payload_for_edit(&id, patch)?;
         let republish = publish && record.status != Status::Published;
         match (&edit, republish) {

@@ -46,19 +46,27 @@ pub fn register(index: &Index) {
 /// Runs a named analyzer outside an index (query building, snippets, tests): the tokens' text
 /// and byte ranges. An unknown name yields nothing.
 pub fn tokens(analyzer: &str, text: &str) -> Vec<(String, Range<usize>)> {
-    let mut analyzer = match analyzer {
-        TEXT_ANALYZER => text_analyzer(),
-        STEM_ANALYZER => stem_analyzer(),
-        GRAM_ANALYZER => gram_analyzer(),
+    // Building an analyzer (and its ICU segmenter) costs more than analyzing a word, and
+    // snippets analyze many words per query: keep one of each per thread.
+    thread_local! {
+        static ANALYZERS: std::cell::RefCell<[TextAnalyzer; 3]> =
+            std::cell::RefCell::new([text_analyzer(), stem_analyzer(), gram_analyzer()]);
+    }
+    let slot = match analyzer {
+        TEXT_ANALYZER => 0,
+        STEM_ANALYZER => 1,
+        GRAM_ANALYZER => 2,
         _ => return Vec::new(),
     };
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let t = stream.token();
-        out.push((t.text.clone(), t.offset_from..t.offset_to));
-    }
-    out
+    ANALYZERS.with_borrow_mut(|analyzers| {
+        let mut stream = analyzers[slot].token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from..t.offset_to));
+        }
+        out
+    })
 }
 
 /// Whether `text` has letters of a script written without spaces between words (Thai, Lao,

@@ -61,7 +61,11 @@ impl Marker {
                 let hit = self.words.iter().any(|(word, stem, prefix)| {
                     token == *word
                         || (*prefix && token.starts_with(word.as_str()))
-                        || (token.len() > 3 && stem_of(&token) == *stem)
+                        // Stemming every token is the costly part: only tokens that begin
+                        // like the stem can share it.
+                        || (token.len() > 3
+                            && token.as_bytes().get(..3) == stem.as_bytes().get(..3)
+                            && stem_of(&token) == *stem)
                 });
                 if hit {
                     out.push(range);

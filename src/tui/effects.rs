@@ -262,18 +262,7 @@ fn save(
             Ok(replica.add_article(user, new)?.to_string())
         }
         Some(id) => {
-            let patch = ArticlePatch {
-                title: Some(content.title),
-                summary: Some(content.summary),
-                body: Some(content.body),
-                category: Some(content.category),
-                tags: Some(content.tags),
-                hs_codes: Some(content.hs_codes),
-                lang: Some(content.lang),
-                kind: Some(content.kind),
-                classification: Some(content.classification),
-                review_by: Some(content.review_by),
-            };
+            let patch = ArticlePatch::from(content);
             replica.edit_article(user, &id, patch)?;
             Ok(id)
         }
