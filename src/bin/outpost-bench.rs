@@ -19,6 +19,8 @@ mod queries;
 mod report;
 #[path = "outpost-bench/stats.rs"]
 mod stats;
+#[path = "outpost-bench/tui_side.rs"]
+mod tui_side;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,6 +44,12 @@ struct Cli {
 enum Cmd {
     /// Build the corpus, import it, and time the query set on all three engines.
     Search(SearchArgs),
+    /// The interface on a node the search benchmark imported: first frame and keystrokes.
+    Tui {
+        /// A node directory, e.g. target/bench-corpus/outpost-100000.
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// (internal) Import the corpus into a new node; prints JSON.
     #[command(hide = true)]
     ChildImport {
@@ -100,6 +108,7 @@ pub struct SearchArgs {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Search(args) => run(&args),
+        Cmd::Tui { dir } => tui_side::run(&dir),
         Cmd::ChildImport {
             sources,
             dir,

@@ -15,13 +15,14 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
 use outpost::Replica;
 use outpost::core::{ArticlePatch, DataDir, InitOptions, NewArticle};
-use outpost::model::{ArticleContent, ArticleId, Payload};
+use outpost::model::{ArticleContent, ArticleId};
+use outpost::search::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
 
 #[derive(Parser)]
 #[command(
     name = "outpost-sync-bench",
-    about = "Sync benchmark: Outpost bundles vs git bundles"
+    about = "Sync benchmark: Outpost vs git bundles"
 )]
 struct Args {
     /// Ops the post makes.
@@ -30,19 +31,17 @@ struct Args {
     /// Payloads per commit (and ops per git commit).
     #[arg(long, default_value_t = 1_000)]
     batch: usize,
-    /// Work directory (default: a new one under the system temp dir, removed afterwards).
+    /// Work directory (default: a new one in the temp dir, removed afterwards unless --keep).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Keep the work directory.
     #[arg(long)]
     keep: bool,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let root = args.dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("outpost-sync-bench-{}", std::process::id()))
-    });
+    let default = std::env::temp_dir().join(format!("outpost-sync-{}", std::process::id()));
+    let root = args.dir.clone().unwrap_or(default);
     if root.exists() {
         bail!("{} exists already: give another --dir", root.display());
     }
@@ -55,7 +54,7 @@ fn main() -> Result<()> {
 }
 
 /// Wall-clock and process CPU time (all threads) of one step.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Span {
     wall: Duration,
     cpu: Duration,
@@ -74,22 +73,18 @@ fn cpu_now() -> Duration {
 fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Span)> {
     let (t, c) = (Instant::now(), cpu_now());
     let v = f()?;
-    let span = Span { wall: t.elapsed(), cpu: cpu_now().saturating_sub(c) };
-    Ok((v, span))
+    let cpu = cpu_now().saturating_sub(c);
+    Ok((
+        v,
+        Span {
+            wall: t.elapsed(),
+            cpu,
+        },
+    ))
 }
 
 fn secs(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
-}
-
-fn table(head: &[&str], rows: &[Vec<String>]) {
-    println!("| {} |", head.join(" | "));
-    let align: Vec<&str> = (0..head.len()).map(|i| if i == 0 { "---" } else { "---:" }).collect();
-    println!("|{}|", align.join("|"));
-    for row in rows {
-        println!("| {} |", row.join(" | "));
-    }
-    println!();
 }
 
 fn xorshift(s: &mut u64) -> u64 {
@@ -100,26 +95,20 @@ fn xorshift(s: &mut u64) -> u64 {
 }
 
 fn paragraphs(body: &str) -> Vec<String> {
-    body.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect()
+    let paras = body.split("\n\n").map(str::trim).filter(|p| !p.is_empty());
+    paras.map(str::to_string).collect()
 }
 
-/// Creation `k`: demo article `k mod n`, paragraphs rotated by round, numbered title and note.
+/// Creation `k`: a demo article with its paragraphs rotated by `round`, numbered.
 fn variant(base: &ArticleContent, k: usize, round: usize) -> ArticleContent {
     let mut c = base.clone();
     let mut paras = paragraphs(&base.body);
-    if !paras.is_empty() {
-        let r = round % paras.len();
-        paras.rotate_left(r);
-    }
-    c.title = format!("{} ({k})", base.title.chars().take(180).collect::<String>());
-    c.body = format!(
-        "{}\n\nPost copy {k}, revision of round {round}.\n",
-        paras.join("\n\n")
-    );
+    let len = paras.len().max(1);
+    paras.rotate_left(round % len);
+    let title: String = base.title.chars().take(180).collect();
+    c.title = format!("{title} ({k})");
+    let body = paras.join("\n\n");
+    c.body = format!("{body}\n\nPost copy {k}, revision of round {round}.\n");
     c
 }
 
@@ -127,11 +116,9 @@ fn variant(base: &ArticleContent, k: usize, round: usize) -> ArticleContent {
 fn edited(body: &str, pool: &[String], e: usize) -> String {
     let mut paras = paragraphs(body);
     let replacement = pool[(e.wrapping_mul(7919) + 13) % pool.len()].clone();
-    if paras.is_empty() {
-        paras.push(replacement);
-    } else {
-        let j = e % paras.len();
-        paras[j] = replacement;
+    match paras.len() {
+        0 => paras.push(replacement),
+        len => paras[e % len] = replacement,
     }
     let out = format!("{}\n", paras.join("\n\n"));
     if out == body {
@@ -149,17 +136,13 @@ fn git(dir: &Path, args: &[&str]) -> Result<()> {
             "-c",
             "user.email=bench@example.org",
         ])
-        .args(["-c", "gc.auto=0", "-c", "commit.gpgsign=false"])
-        .arg("-C")
+        .args(["-c", "gc.auto=0", "-c", "commit.gpgsign=false", "-C"])
         .arg(dir)
         .args(args)
         .output()
         .context("cannot run git")?;
     if !out.status.success() {
-        bail!(
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(())
 }
@@ -178,46 +161,26 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .map(|r| r.trim_start_matches([' ', '\t', ':']))
-        })
-        .unwrap_or("unknown")
-        .to_string();
-    let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let kb: f64 = mem
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|r| r.trim().trim_end_matches(" kB").parse().ok())
-        .unwrap_or(0.0);
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cpu}, {cores} CPUs, {:.1} GiB RAM", kb / 1024.0 / 1024.0)
-}
-
 fn run(args: &Args, root: &Path) -> Result<()> {
     let n = args.ops;
-    println!(
-        "# Outpost sync benchmark, {n} ops\n\nMachine: {}\n",
-        machine()
-    );
+    let mut steps: Vec<(&str, Span)> = Vec::new();
+    // Runs `$e` (inside a closure returning `Result`) and records its time as step `$what`.
+    macro_rules! timed {
+        ($what:expr, $e:expr) => {{
+            let (v, span) = time(|| Ok($e))?;
+            steps.push(($what, span));
+            v
+        }};
+    }
 
     // ---- Setup (not timed): HQ, an enrolled post, N ops at the post, the same in git.
     let hq_dir = root.join("hq");
-    let mut hq = Replica::create(
-        &DataDir::new(&hq_dir),
-        &InitOptions {
-            office: "HQ".into(),
-            hq: true,
-            admin: "admin".into(),
-        },
-    )?;
+    let mut options = InitOptions::new("HQ");
+    options.hq = true;
+    let mut hq = Replica::create(&DataDir::new(&hq_dir), &options)?;
     let file = hq.enrol(&hq.resolve_user(None)?, "Post")?;
-    let mut post =
-        Replica::create_from_enrolment(&DataDir::new(root.join("post")), &file, "admin")?;
+    let post_dir = DataDir::new(root.join("post"));
+    let mut post = Replica::create_from_enrolment(&post_dir, &file, "admin")?;
     let post_key = post.node_info()?.public_key;
     let user = post.resolve_user(None)?;
 
@@ -229,62 +192,55 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     }
     demos.sort_by(|a, b| a.title.cmp(&b.title));
     let pool: Vec<String> = demos.iter().flat_map(|d| paragraphs(&d.body)).collect();
-    if demos.is_empty() || pool.is_empty() {
+    if pool.is_empty() {
         bail!("no demo articles");
     }
-
     let repo = root.join("git-repo");
     std::fs::create_dir_all(repo.join("articles"))?;
     git(&repo, &["init", "-q", "-b", "main"])?;
 
-    let (mut made, mut creations, mut edits) = (0usize, 0usize, 0usize);
+    let (mut made, mut creations, mut edits, mut text_bytes) = (0, 0, 0, 0);
     let mut articles: Vec<(ArticleId, String)> = Vec::new();
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-    let (mut commit_time, mut git_commit_time) = (Duration::ZERO, Duration::ZERO);
-    let mut text_bytes = 0usize;
+    let (mut commit_time, mut git_time) = (Duration::ZERO, Duration::ZERO);
     let setup = Instant::now();
     while made < n {
         let size = args.batch.min(n - made);
-        let creations_wanted = ((made + size) * 2).div_ceil(3).saturating_sub(creations);
-        let n_edits = size.saturating_sub(creations_wanted).min(articles.len());
+        // Cumulative creations stay at 2/3 of the ops; an edit needs a committed article.
+        let wanted = ((made + size) * 2).div_ceil(3).saturating_sub(creations);
+        let n_edits = size.saturating_sub(wanted).min(articles.len());
         let mut picked = BTreeSet::new();
         while picked.len() < n_edits {
             picked.insert(xorshift(&mut rng) as usize % articles.len());
         }
-        let mut payloads: Vec<Payload> = Vec::with_capacity(size);
-        let mut touched: Vec<ArticleId> = Vec::with_capacity(size);
+        let (mut payloads, mut touched, mut fresh) = (vec![], vec![], vec![]);
         for i in picked {
             let (id, body) = &articles[i];
             let new_body = edited(body, &pool, edits);
-            let patch = ArticlePatch {
-                body: Some(new_body.clone()),
-                ..Default::default()
-            };
-            let payload = post
-                .payload_for_edit(id, patch)?
-                .ok_or_else(|| anyhow!("edit {edits} of {id} changes nothing"))?;
-            text_bytes += new_body.len();
-            payloads.push(payload);
+            let mut patch = ArticlePatch::default();
+            patch.body = Some(new_body.clone());
+            let payload = post.payload_for_edit(id, patch)?;
+            payloads.push(payload.ok_or_else(|| anyhow!("edit {edits} changes nothing"))?);
             touched.push(id.clone());
+            text_bytes += new_body.len();
             articles[i].1 = new_body;
             edits += 1;
         }
-        let mut fresh = Vec::new();
-        for _ in 0..size - n_edits {
-            let k = creations;
+        for k in creations..creations + size - n_edits {
             let content = variant(&demos[k % demos.len()], k, k / demos.len());
             let body = content.body.clone();
             text_bytes += body.len() + content.title.len() + content.summary.len();
-            let (id, p) = post.payloads_for_new(NewArticle {
+            let new = NewArticle {
                 id: None,
                 content,
                 publish: false,
-            })?;
+            };
+            let (id, p) = post.payloads_for_new(new)?;
             payloads.extend(p);
             touched.push(id.clone());
             fresh.push((id, body));
-            creations += 1;
         }
+        creations += fresh.len();
         let t = Instant::now();
         post.commit(&user.name, payloads)?;
         commit_time += t.elapsed();
@@ -302,278 +258,140 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             std::fs::write(path, text)?;
         }
         git(&repo, &["add", "-A"])?;
-        git(
-            &repo,
-            &["commit", "-q", "-m", &format!("batch: ops {made}")],
-        )?;
-        git_commit_time += t.elapsed();
+        git(&repo, &["commit", "-q", "-m", &format!("ops up to {made}")])?;
+        git_time += t.elapsed();
         eprintln!("setup: {made}/{n} ops");
     }
     let setup_time = setup.elapsed();
 
-    // ---- Export at the post.
+    // ---- Export at the post: plain, encrypted, then step by step.
     let hq_id = post.hq_node()?;
-    let plain = root.join("post-to-hq.outpost");
-    let sealed = root.join("post-to-hq-encrypted.outpost");
-    let export = |post: &mut Replica, out: &Path, encrypt_to: Vec<String>| {
-        post.sync_export(&ExportOptions {
-            to: None,
-            out: out.to_path_buf(),
-            encrypt_to,
-            armor: false,
-            max_part_size: None,
-        })
+    let (plain, sealed) = (root.join("to-hq.outpost"), root.join("to-hq-age.outpost"));
+    let options = |out: &Path, encrypt_to: Vec<String>| ExportOptions {
+        to: None,
+        out: out.to_path_buf(),
+        encrypt_to,
+        armor: false,
+        max_part_size: None,
     };
-    let (report, export_plain) = time(|| Ok(export(&mut post, &plain, vec![])?))?;
-    let (sealed_report, export_sealed) =
-        time(|| Ok(export(&mut post, &sealed, vec!["HQ".into()])?))?;
-    // Export, step by step.
-    let (ops, t_missing) = time(|| Ok(post.ops_missing_at(hq_id)?))?;
-    let (raw, t_postcard) = time(|| Ok(postcard::to_stdvec(&ops)?))?;
-    let (body, t_zstd) = time(|| Ok(zstd::bulk::compress(&raw, 3)?))?;
-    let (bundle_bytes, t_write) = time(|| Ok(post.write_bundle(hq_id, &ops)?))?;
-    let recipient: age::x25519::Recipient = post
-        .find_node("HQ")?
-        .age_recipient
-        .parse()
-        .map_err(|e| anyhow!("HQ's age recipient: {e}"))?;
-    let (_, t_encrypt) = time(|| Ok(transport::encrypt(&bundle_bytes, &[recipient], false)?))?;
+    let report = timed!(EXPORT, post.sync_export(&options(&plain, vec![]))?);
+    let hq_name = vec!["HQ".to_string()];
+    let sealed_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, hq_name))?);
+    let ops = timed!(
+        "· `ops_missing_at` (log, ops from redb)",
+        post.ops_missing_at(hq_id)?
+    );
+    let raw = timed!("· postcard of the ops", postcard::to_stdvec(&ops)?);
+    timed!("· zstd level 3 of the body", zstd::bulk::compress(&raw, 3)?);
+    let bytes = timed!(
+        "· `write_bundle` (all of the above)",
+        post.write_bundle(hq_id, &ops)?
+    );
+    let to = post.find_node("HQ")?.age_recipient;
+    let to: age::x25519::Recipient = to.parse().map_err(|e| anyhow!("{e}"))?;
+    timed!(
+        "· age encryption",
+        transport::encrypt(&bytes, &[to], false)?
+    );
 
-    // ---- Import at HQ: a fresh copy of HQ for each import.
+    // ---- Import at HQ: a fresh copy of HQ (closed, copied, opened) for each import.
     drop(hq);
     let fresh_hq = |name: &str| -> Result<Replica> {
-        let dir = root.join(name);
-        copy_dir(&hq_dir, &dir)?;
-        Ok(Replica::open(&DataDir::new(dir))?)
+        copy_dir(&hq_dir, &root.join(name))?;
+        Ok(Replica::open(&DataDir::new(root.join(name)))?)
     };
+    let (plain_files, sealed_files) = (vec![plain.clone()], vec![sealed]);
     let mut hq_a = fresh_hq("hq-a")?;
-    let (dry, import_dry) =
-        time(|| Ok(hq_a.sync_import(std::slice::from_ref(&plain), None, true)?))?;
-    let (imported, import_plain) =
-        time(|| Ok(hq_a.sync_import(std::slice::from_ref(&plain), None, false)?))?;
-    if imported.new_ops != report.ops || dry.new_ops != report.ops {
-        bail!("import applied {} ops of {}", imported.new_ops, report.ops);
-    }
-    drop(hq_a);
+    let dry = timed!(IMPORT_DRY, hq_a.sync_import(&plain_files, None, true)?);
+    let done = timed!(IMPORT, hq_a.sync_import(&plain_files, None, false)?);
+    timed!("(closing HQ after the import)", drop(hq_a));
     let mut hq_b = fresh_hq("hq-b")?;
-    let (sealed_import, import_sealed) =
-        time(|| Ok(hq_b.sync_import(std::slice::from_ref(&sealed), None, false)?))?;
-    if sealed_import.new_ops != sealed_report.ops {
-        bail!("encrypted import applied {} ops", sealed_import.new_ops);
-    }
+    let done_sealed = timed!(IMPORT_AGE, hq_b.sync_import(&sealed_files, None, false)?);
     drop(hq_b);
-    // Import, step by step.
-    let mut hq_c = fresh_hq("hq-c")?;
-    let (file_bytes, t_read) = time(|| Ok(std::fs::read(&plain)?))?;
-    let (decoded, t_decode) = time(|| Ok(bundle::decode("bundle", &file_bytes)?))?;
-    let (_, t_bundle_sig) = time(|| Ok(decoded.verify("bundle", &post_key)?))?;
-    let (_, t_op_sigs) = time(|| {
-        for op in decoded.ops.iter().filter(|o| o.op.node == post.node_id()) {
-            op.verify(&post_key)?;
+    for got in [
+        dry.new_ops,
+        done.new_ops,
+        done_sealed.new_ops,
+        sealed_report.ops,
+    ] {
+        if got != report.ops {
+            bail!("an import applied {got} ops of {}", report.ops);
         }
-        Ok(())
-    })?;
-    let (_, t_hashes) = time(|| {
-        Ok(decoded
-            .ops
-            .iter()
-            .map(|o| o.op.hash().0[0])
-            .fold(0u8, |a, b| a ^ b))
-    })?;
-    let (_, t_apply_dry) =
-        time(|| Ok(hq_c.apply_bundles(vec![("bundle".into(), decoded)], true)?))?;
-    let again = bundle::decode("bundle", &file_bytes)?;
-    let (_, t_apply) = time(|| Ok(hq_c.apply_bundles(vec![("bundle".into(), again)], false)?))?;
-    let (_, t_reindex) = time(|| Ok(hq_c.rebuild_index(&mut |_, _| {})?))?;
+    }
+    let mut hq_c = fresh_hq("hq-c")?;
+    let file_bytes = timed!("· read the file", std::fs::read(&plain)?);
+    let decoded = timed!("· `bundle::decode` (hash, inflate, postcard)", {
+        bundle::decode("b", &file_bytes)?
+    });
+    timed!(
+        "· `Bundle::verify` (bundle signature)",
+        decoded.verify("b", &post_key)?
+    );
+    let mine = || decoded.ops.iter().filter(|o| o.op.node == post.node_id());
+    timed!("· every op's signature (`SignedOp::verify`)", {
+        mine().try_for_each(|o| o.verify(&post_key))?
+    });
+    timed!(
+        "· every op's hash alone (`Op::hash`)",
+        mine().map(|o| o.op.hash()).max()
+    );
+    timed!("· `apply_bundles`, dry run (verify, apply, abort)", {
+        hq_c.apply_bundles(vec![("b".into(), decoded)], true)?
+    });
+    let again = bundle::decode("b", &file_bytes)?;
+    timed!("· `apply_bundles` (verify, apply, commit, index)", {
+        hq_c.apply_bundles(vec![("b".into(), again)], false)?
+    });
+    timed!("· the search index alone (`rebuild_index`)", {
+        hq_c.rebuild_index(&mut |_, _| {})?
+    });
     drop(hq_c);
-
-    // ---- git: bundle, clone, fetch.
-    let git_bundle = root.join("repo.bundle");
-    let (_, git_create) = time(|| {
-        git(
-            &repo,
-            &[
-                "bundle",
-                "create",
-                "-q",
-                &git_bundle.display().to_string(),
-                "--all",
-            ],
-        )
-    })?;
-    let git_size = std::fs::metadata(&git_bundle)?.len();
-    let clone_dir = root.join("git-clone");
-    let (_, git_clone) = time(|| {
-        git(
-            root,
-            &[
-                "clone",
-                "-q",
-                &git_bundle.display().to_string(),
-                &clone_dir.display().to_string(),
-            ],
-        )
-    })?;
-    let fetch_dir = root.join("git-fetch");
-    std::fs::create_dir_all(&fetch_dir)?;
-    git(&fetch_dir, &["init", "-q", "-b", "unused"])?;
-    let (_, git_fetch) = time(|| {
-        git(
-            &fetch_dir,
-            &[
-                "fetch",
-                "-q",
-                &git_bundle.display().to_string(),
-                "refs/heads/*:refs/heads/*",
-            ],
-        )
-    })?;
-
-    // ---- Report.
-    let ops_n = report.ops as f64;
-    let per_op = |b: u64| format!("{:.1}", b as f64 / ops_n);
-    let rate = |d: Duration| format!("{:.0}", ops_n / d.as_secs_f64());
-    let ratio = |a: f64, b: f64| format!("{:.2}×", a / b);
-    println!("## Setup (not timed in the tables below)\n");
-    println!("| | |\n|---|---|");
-    println!(
-        "| ops made at the post | {made} ({creations} creations, {edits} edits, batches of {}) |",
-        args.batch
-    );
-    println!(
-        "| ops in the bundle (with the post's 2 genesis ops) | {} |",
-        report.ops
-    );
-    println!("| articles | {} |", articles.len());
-    println!("| article text written (titles, summaries, bodies) | {text_bytes} bytes |");
-    println!(
-        "| Outpost `commit` time, all batches | {} s |",
-        secs(commit_time)
-    );
-    println!(
-        "| git: write files + `add` + `commit`, all batches | {} s |",
-        secs(git_commit_time)
-    );
-    println!(
-        "| whole setup (with rendering for git) | {} s |\n",
-        secs(setup_time)
-    );
-    println!("## Outpost vs git\n");
-    println!("| measure | Outpost | git | Outpost / git |\n|---|---:|---:|---:|");
-    let (ob, ot) = (report.bytes, export_plain);
-    println!(
-        "| bundle size, bytes | {ob} | {git_size} | {} |",
-        ratio(ob as f64, git_size as f64)
-    );
-    println!("| bytes per op | {} | {} | |", per_op(ob), per_op(git_size));
-    println!(
-        "| export / `git bundle create`, s | {} | {} | {} |",
-        secs(ot),
-        secs(git_create),
-        ratio(ot.as_secs_f64(), git_create.as_secs_f64())
-    );
-    println!(
-        "| import / `git clone` (with checkout), s | {} | {} | {} |",
-        secs(import_plain),
-        secs(git_clone),
-        ratio(import_plain.as_secs_f64(), git_clone.as_secs_f64())
-    );
-    println!(
-        "| import / `git fetch` (no checkout), s | {} | {} | {} |",
-        secs(import_plain),
-        secs(git_fetch),
-        ratio(import_plain.as_secs_f64(), git_fetch.as_secs_f64())
-    );
-    println!(
-        "| import rate, ops/s | {} | {} (clone) | |",
-        rate(import_plain),
-        rate(git_clone)
-    );
-    println!("\n## Outpost variants\n");
-    println!("| measure | bytes | bytes/op | time, s | ops/s |\n|---|---:|---:|---:|---:|");
-    println!(
-        "| export, plain | {ob} | {} | {} | {} |",
-        per_op(ob),
-        secs(ot),
-        rate(ot)
-    );
-    let sb = sealed_report.bytes;
-    println!(
-        "| export, encrypted to HQ (age) | {sb} | {} | {} | {} |",
-        per_op(sb),
-        secs(export_sealed),
-        rate(export_sealed)
-    );
-    println!(
-        "| import, plain | | | {} | {} |",
-        secs(import_plain),
-        rate(import_plain)
-    );
-    println!(
-        "| import, dry run | | | {} | {} |",
-        secs(import_dry),
-        rate(import_dry)
-    );
-    println!(
-        "| import, encrypted | | | {} | {} |",
-        secs(import_sealed),
-        rate(import_sealed)
-    );
-    println!("\n## Where the time goes\n");
-    println!("| step | s |\n|---|---:|");
-    let steps = [
+    let analyzers = [
         (
-            "export: `ops_missing_at` (read the log and ops from redb, decode)",
-            t_missing,
-        ),
-        ("export: postcard encoding of the ops", t_postcard),
-        ("export: zstd level 3 of the body", t_zstd),
-        (
-            "export: `write_bundle` (postcard + zstd + hash + sign)",
-            t_write,
-        ),
-        ("export: age encryption of the bundle", t_encrypt),
-        ("import: read the file", t_read),
-        (
-            "import: `bundle::decode` (hash, inflate, postcard)",
-            t_decode,
-        ),
-        ("import: `Bundle::verify` (bundle signature)", t_bundle_sig),
-        (
-            "import: every op's signature (`SignedOp::verify`)",
-            t_op_sigs,
-        ),
-        ("import: every op's hash alone (`Op::hash`)", t_hashes),
-        (
-            "import: `apply_bundles` dry run (verify + apply, aborted)",
-            t_apply_dry,
+            "· tokenize the bodies, text analyzer, 1 thread",
+            TEXT_ANALYZER,
         ),
         (
-            "import: `apply_bundles` (verify + apply + commit + index catch-up)",
-            t_apply,
+            "· tokenize the bodies, stem analyzer, 1 thread",
+            STEM_ANALYZER,
         ),
         (
-            "import: search index of the imported articles (`rebuild_index`)",
-            t_reindex,
+            "· tokenize the bodies, grams analyzer, 1 thread",
+            GRAM_ANALYZER,
         ),
     ];
-    for (what, d) in steps {
-        println!("| {what} | {} |", secs(d));
+    for (what, name) in analyzers {
+        timed!(
+            what,
+            articles
+                .iter()
+                .map(|(_, b)| tokens(name, b).len())
+                .sum::<usize>()
+        );
     }
-    println!(
-        "\n## Body compression alternatives (same ops, {} raw bytes)\n",
-        raw.len()
+
+    // ---- git: bundle, clone (with checkout), fetch (objects only).
+    let gb = root.join("repo.bundle").display().to_string();
+    let (clone, fetch) = (root.join("git-clone"), root.join("git-fetch"));
+    timed!(
+        GIT_BUNDLE,
+        git(&repo, &["bundle", "create", "-q", &gb, "--all"])?
     );
-    println!(
-        "| zstd setting | body bytes | bytes/op | compress, s | inflate, s |\n|---|---:|---:|---:|---:|"
+    let git_size = std::fs::metadata(&gb)?.len() as usize;
+    timed!(
+        GIT_CLONE,
+        git(root, &["clone", "-q", &gb, &clone.display().to_string()])?
     );
-    println!(
-        "| level 3 (format v1 today) | {} | {} | {} | |",
-        body.len(),
-        per_op(body.len() as u64),
-        secs(t_zstd)
+    std::fs::create_dir_all(&fetch)?;
+    git(&fetch, &["init", "-q", "-b", "unused"])?;
+    timed!(
+        GIT_FETCH,
+        git(&fetch, &["fetch", "-q", &gb, "refs/heads/*:refs/heads/*"])?
     );
-    for (level, long) in [(3, true), (9, true), (19, false)] {
+
+    // ---- What other compression of the same body would give (v1 readers inflate all of them).
+    let mut zstd_rows = Vec::new();
+    for (level, long) in [(3, false), (3, true), (9, true), (19, false)] {
         if level == 19 && raw.len() > 100 << 20 {
             continue;
         }
@@ -585,23 +403,102 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             c.set_parameter(zstd::zstd_safe::CParameter::WindowLog(27))?;
         }
         let (out, tc) = time(|| Ok(c.compress(&raw)?))?;
-        // The default decoder (as `bundle::decode` uses) must read it: windows up to 2^27.
+        // The default decoder (the one `bundle::decode` uses) accepts windows up to 2^27.
         let (back, td) = time(|| Ok(zstd::bulk::decompress(&out, raw.len())?))?;
         if back != raw {
             bail!("zstd round trip failed");
         }
-        let name = if long {
-            format!("level {level}, long mode, window 2^27")
-        } else {
-            format!("level {level}")
-        };
-        println!(
-            "| {name} | {} | {} | {} | {} |",
-            out.len(),
-            per_op(out.len() as u64),
-            secs(tc),
-            secs(td)
+        let name = format!(
+            "level {level}{}",
+            if long { ", long, window 2^27" } else { "" }
         );
+        zstd_rows.push((name, out.len(), tc.wall, Some(td.wall)));
+    }
+    // Each op compressed alone: what is left without any redundancy across ops.
+    let (alone, tc) = time(|| {
+        let each = |o: &outpost::model::SignedOp| zstd::bulk::compress(&o.encode(), 3);
+        ops.iter().try_fold(0, |n, o| Ok(n + each(o)?.len()))
+    })?;
+    zstd_rows.push(("level 3, each op alone".into(), alone, tc.wall, None));
+
+    // ---- Report.
+    let wall = |w: &str| {
+        steps
+            .iter()
+            .find(|s| s.0 == w)
+            .map_or(Duration::ZERO, |s| s.1.wall)
+    };
+    let ops_n = report.ops as f64;
+    let s = |w: &str| secs(wall(w));
+    let per_op = |b: usize| format!("{:.1}", b as f64 / ops_n);
+    let rate = |d: Duration| format!("{:.0}", ops_n / d.as_secs_f64());
+    let ratio = |a: f64, b: f64| format!("{:.2}×", a / b);
+    let tr = |a: &str, b: &str| ratio(wall(a).as_secs_f64(), wall(b).as_secs_f64());
+    println!("# Outpost sync benchmark, {n} ops\n\n## Setup (not timed below)\n");
+    println!("| | |\n|---|---|");
+    println!("| ops made at the post | {made}: {creations} creations, {edits} edits |");
+    println!("| ops per `commit` and per git commit | {} |", args.batch);
+    println!(
+        "| ops in the bundle (with the post's 2 genesis ops) | {} |",
+        report.ops
+    );
+    println!("| articles | {} |", articles.len());
+    println!("| text written (titles, summaries, bodies) | {text_bytes} bytes |");
+    println!(
+        "| Outpost `commit`, all batches | {} s |",
+        secs(commit_time)
+    );
+    println!(
+        "| git: write files, `add -A`, `commit`, all batches | {} s |",
+        secs(git_time)
+    );
+    println!("| whole setup | {} s |\n", secs(setup_time));
+
+    println!("## Outpost vs git\n\n| measure | Outpost | git | Outpost / git |");
+    println!("|---|---:|---:|---:|");
+    let ob = report.bytes as usize;
+    let size_ratio = ratio(ob as f64, git_size as f64);
+    println!("| bundle, bytes | {ob} | {git_size} | {size_ratio} |");
+    println!("| bytes per op | {} | {} | |", per_op(ob), per_op(git_size));
+    for (what, a, b) in [
+        ("export / `git bundle create`", EXPORT, GIT_BUNDLE),
+        ("import / `git clone` (checkout)", IMPORT, GIT_CLONE),
+        ("import / `git fetch` (no checkout)", IMPORT, GIT_FETCH),
+    ] {
+        println!("| {what}, s | {} | {} | {} |", s(a), s(b), tr(a, b));
+    }
+    let (oi, gc) = (rate(wall(IMPORT)), rate(wall(GIT_CLONE)));
+    println!("| import, ops/s | {oi} | {gc} (clone) | |\n");
+
+    println!("## Every step\n\nCPU is the process's user + system time, all threads.\n");
+    println!("| step | wall, s | CPU, s | ops/s |\n|---|---:|---:|---:|");
+    for (what, span) in &steps {
+        let (w, c, r) = (secs(span.wall), secs(span.cpu), rate(span.wall));
+        println!("| {what} | {w} | {c} | {r} |");
+    }
+    println!(
+        "\nBundle sizes: plain {ob} bytes, encrypted {} bytes.\n",
+        sealed_report.bytes
+    );
+
+    println!(
+        "## Body compression alternatives ({} bytes of postcard)\n",
+        raw.len()
+    );
+    println!("| zstd | body bytes | bytes/op | compress, s | inflate, s |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, size, c, d) in zstd_rows {
+        let d = d.map(secs).unwrap_or_default();
+        println!("| {name} | {size} | {} | {} | {d} |", per_op(size), secs(c));
     }
     Ok(())
 }
+
+const EXPORT: &str = "export, plain (`sync_export`)";
+const EXPORT_AGE: &str = "export, encrypted to HQ";
+const IMPORT: &str = "import, plain (`sync_import`)";
+const IMPORT_DRY: &str = "import, dry run";
+const IMPORT_AGE: &str = "import, encrypted";
+const GIT_BUNDLE: &str = "git bundle create --all";
+const GIT_CLONE: &str = "git clone";
+const GIT_FETCH: &str = "git fetch";
