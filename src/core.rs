@@ -23,6 +23,6 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use data_dir::DataDir;
 pub use interchange::ImportReport;
 pub(crate) use key::read_age as read_age_identity;
-pub use queries::{ArticleFilter, ArticleView, NodeSummary};
+pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{Backlink, DiffLine, count_by_category, line_diff, links_to, wiki_links};
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};

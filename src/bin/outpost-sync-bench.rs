@@ -6,24 +6,23 @@
 //! creations and 1/3 edits, committed 1,000 per `commit`. The git side commits every touched
 //! article's rendered Markdown once per batch. Only the exchange is timed, not the setup.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use clap::Parser;
 use outpost::Replica;
 use outpost::core::{ArticlePatch, DataDir, InitOptions, NewArticle};
-use outpost::model::{ArticleContent, ArticleId};
+use outpost::model::{ArticleContent, ArticleId, SignedOp};
 use outpost::search::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
+use zstd::zstd_safe::CParameter;
 
+/// Sync benchmark: Outpost bundles vs git bundles.
 #[derive(Parser)]
-#[command(
-    name = "outpost-sync-bench",
-    about = "Sync benchmark: Outpost vs git bundles"
-)]
+#[command(name = "outpost-sync-bench")]
 struct Args {
     /// Ops the post makes.
     #[arg(long, default_value_t = 10_000)]
@@ -53,13 +52,6 @@ fn main() -> Result<()> {
     result
 }
 
-/// Wall-clock and process CPU time (all threads) of one step.
-#[derive(Clone, Copy, Default)]
-struct Span {
-    wall: Duration,
-    cpu: Duration,
-}
-
 /// User + system CPU time of this process, from /proc/self/stat (clock ticks of 10 ms).
 fn cpu_now() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -70,28 +62,15 @@ fn cpu_now() -> Duration {
     Duration::from_millis(10 * (tick(11) + tick(12)))
 }
 
-fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Span)> {
+/// Runs `f`: its result, wall-clock time and process CPU time (all threads).
+fn time<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, Duration, Duration)> {
     let (t, c) = (Instant::now(), cpu_now());
     let v = f()?;
-    let cpu = cpu_now().saturating_sub(c);
-    Ok((
-        v,
-        Span {
-            wall: t.elapsed(),
-            cpu,
-        },
-    ))
+    Ok((v, t.elapsed(), cpu_now().saturating_sub(c)))
 }
 
 fn secs(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64())
-}
-
-fn xorshift(s: &mut u64) -> u64 {
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    *s
 }
 
 fn paragraphs(body: &str) -> Vec<String> {
@@ -121,7 +100,8 @@ fn edited(body: &str, pool: &[String], e: usize) -> String {
         len => paras[e % len] = replacement,
     }
     let out = format!("{}\n", paras.join("\n\n"));
-    if out == body {
+    let unchanged = out == body;
+    if unchanged {
         format!("{out}\nRevised (edit {e}).\n")
     } else {
         out
@@ -130,13 +110,7 @@ fn edited(body: &str, pool: &[String], e: usize) -> String {
 
 fn git(dir: &Path, args: &[&str]) -> Result<()> {
     let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.org",
-        ])
-        .args(["-c", "gc.auto=0", "-c", "commit.gpgsign=false", "-C"])
+        .args(GIT_CONFIG.split(' '))
         .arg(dir)
         .args(args)
         .output()
@@ -147,28 +121,18 @@ fn git(dir: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
+fn count_tokens(analyzer: &str, articles: &[(ArticleId, String)]) -> usize {
+    articles.iter().map(|a| tokens(analyzer, &a.1).len()).sum()
 }
 
 fn run(args: &Args, root: &Path) -> Result<()> {
     let n = args.ops;
-    let mut steps: Vec<(&str, Span)> = Vec::new();
+    let mut steps: Vec<(String, Duration, Duration)> = Vec::new();
     // Runs `$e` (inside a closure returning `Result`) and records its time as step `$what`.
     macro_rules! timed {
         ($what:expr, $e:expr) => {{
-            let (v, span) = time(|| Ok($e))?;
-            steps.push(($what, span));
+            let (v, wall, cpu) = time(|| Ok($e))?;
+            steps.push(($what.to_string(), wall, cpu));
             v
         }};
     }
@@ -190,11 +154,8 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             .map_err(|p| anyhow!("demo file {name} does not parse: {p:?}"))?;
         demos.push(parsed.content);
     }
-    demos.sort_by(|a, b| a.title.cmp(&b.title));
     let pool: Vec<String> = demos.iter().flat_map(|d| paragraphs(&d.body)).collect();
-    if pool.is_empty() {
-        bail!("no demo articles");
-    }
+    ensure!(!pool.is_empty(), "no demo articles");
     let repo = root.join("git-repo");
     std::fs::create_dir_all(repo.join("articles"))?;
     git(&repo, &["init", "-q", "-b", "main"])?;
@@ -211,7 +172,8 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         let n_edits = size.saturating_sub(wanted).min(articles.len());
         let mut picked = BTreeSet::new();
         while picked.len() < n_edits {
-            picked.insert(xorshift(&mut rng) as usize % articles.len());
+            rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            picked.insert((rng >> 33) as usize % articles.len());
         }
         let (mut payloads, mut touched, mut fresh) = (vec![], vec![], vec![]);
         for i in picked {
@@ -276,28 +238,24 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     };
     let report = timed!(EXPORT, post.sync_export(&options(&plain, vec![]))?);
     let hq_name = vec!["HQ".to_string()];
-    let sealed_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, hq_name))?);
-    let ops = timed!(
-        "· `ops_missing_at` (log, ops from redb)",
-        post.ops_missing_at(hq_id)?
-    );
+    let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, hq_name))?);
+    let ops = timed!(MISSING, post.ops_missing_at(hq_id)?);
     let raw = timed!("· postcard of the ops", postcard::to_stdvec(&ops)?);
-    timed!("· zstd level 3 of the body", zstd::bulk::compress(&raw, 3)?);
-    let bytes = timed!(
-        "· `write_bundle` (all of the above)",
-        post.write_bundle(hq_id, &ops)?
-    );
+    timed!("· zstd level 3 of that", zstd::bulk::compress(&raw, 3)?);
+    let bytes = timed!(WRITE, post.write_bundle(hq_id, &ops)?);
     let to = post.find_node("HQ")?.age_recipient;
     let to: age::x25519::Recipient = to.parse().map_err(|e| anyhow!("{e}"))?;
-    timed!(
-        "· age encryption",
-        transport::encrypt(&bytes, &[to], false)?
-    );
+    timed!(AGE, transport::encrypt(&bytes, &[to], false)?);
 
     // ---- Import at HQ: a fresh copy of HQ (closed, copied, opened) for each import.
     drop(hq);
     let fresh_hq = |name: &str| -> Result<Replica> {
-        copy_dir(&hq_dir, &root.join(name))?;
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(&hq_dir)
+            .arg(root.join(name))
+            .status()?;
+        ensure!(copied.success(), "cannot copy {}", hq_dir.display());
         Ok(Replica::open(&DataDir::new(root.join(name)))?)
     };
     let (plain_files, sealed_files) = (vec![plain.clone()], vec![sealed]);
@@ -306,128 +264,71 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let done = timed!(IMPORT, hq_a.sync_import(&plain_files, None, false)?);
     timed!("(closing HQ after the import)", drop(hq_a));
     let mut hq_b = fresh_hq("hq-b")?;
-    let done_sealed = timed!(IMPORT_AGE, hq_b.sync_import(&sealed_files, None, false)?);
+    let age_done = timed!(IMPORT_AGE, hq_b.sync_import(&sealed_files, None, false)?);
     drop(hq_b);
-    for got in [
-        dry.new_ops,
-        done.new_ops,
-        done_sealed.new_ops,
-        sealed_report.ops,
-    ] {
-        if got != report.ops {
-            bail!("an import applied {got} ops of {}", report.ops);
-        }
+    let counts = [dry.new_ops, done.new_ops, age_done.new_ops, age_report.ops];
+    if counts.iter().any(|&c| c != report.ops) {
+        bail!("the imports applied {counts:?} ops of {}", report.ops);
     }
     let mut hq_c = fresh_hq("hq-c")?;
     let file_bytes = timed!("· read the file", std::fs::read(&plain)?);
-    let decoded = timed!("· `bundle::decode` (hash, inflate, postcard)", {
-        bundle::decode("b", &file_bytes)?
-    });
-    timed!(
-        "· `Bundle::verify` (bundle signature)",
-        decoded.verify("b", &post_key)?
-    );
-    let mine = || decoded.ops.iter().filter(|o| o.op.node == post.node_id());
-    timed!("· every op's signature (`SignedOp::verify`)", {
-        mine().try_for_each(|o| o.verify(&post_key))?
-    });
-    timed!(
-        "· every op's hash alone (`Op::hash`)",
-        mine().map(|o| o.op.hash()).max()
-    );
-    timed!("· `apply_bundles`, dry run (verify, apply, abort)", {
-        hq_c.apply_bundles(vec![("b".into(), decoded)], true)?
-    });
-    let again = bundle::decode("b", &file_bytes)?;
-    timed!("· `apply_bundles` (verify, apply, commit, index)", {
-        hq_c.apply_bundles(vec![("b".into(), again)], false)?
-    });
-    timed!("· the search index alone (`rebuild_index`)", {
-        hq_c.rebuild_index(&mut |_, _| {})?
-    });
+    let decoded = timed!(DECODE, bundle::decode("b", &file_bytes)?);
+    timed!(BUNDLE_SIG, decoded.verify("b", &post_key)?);
+    let mut mine = decoded.ops.iter().filter(|o| o.op.node == post.node_id());
+    timed!(OP_SIGS, mine.try_for_each(|o| o.verify(&post_key))?);
+    let once = vec![("b".to_string(), decoded)];
+    timed!(APPLY_DRY, hq_c.apply_bundles(once, true)?);
+    let again = vec![("b".to_string(), bundle::decode("b", &file_bytes)?)];
+    timed!(APPLY, hq_c.apply_bundles(again, false)?);
+    timed!(REINDEX, hq_c.rebuild_index(&mut |_, _| {})?);
     drop(hq_c);
-    let analyzers = [
-        (
-            "· tokenize the bodies, text analyzer, 1 thread",
-            TEXT_ANALYZER,
-        ),
-        (
-            "· tokenize the bodies, stem analyzer, 1 thread",
-            STEM_ANALYZER,
-        ),
-        (
-            "· tokenize the bodies, grams analyzer, 1 thread",
-            GRAM_ANALYZER,
-        ),
-    ];
-    for (what, name) in analyzers {
-        timed!(
-            what,
-            articles
-                .iter()
-                .map(|(_, b)| tokens(name, b).len())
-                .sum::<usize>()
-        );
+    for name in [TEXT_ANALYZER, STEM_ANALYZER, GRAM_ANALYZER] {
+        let what = format!("· tokenize the bodies with `{name}` (1 thread)");
+        timed!(what, count_tokens(name, &articles));
     }
 
     // ---- git: bundle, clone (with checkout), fetch (objects only).
     let gb = root.join("repo.bundle").display().to_string();
-    let (clone, fetch) = (root.join("git-clone"), root.join("git-fetch"));
-    timed!(
-        GIT_BUNDLE,
-        git(&repo, &["bundle", "create", "-q", &gb, "--all"])?
-    );
+    let clone = root.join("git-clone").display().to_string();
+    let fetch = root.join("git-fetch");
+    let create = ["bundle", "create", "-q", &gb, "--all"];
+    timed!(GIT_BUNDLE, git(&repo, &create)?);
     let git_size = std::fs::metadata(&gb)?.len() as usize;
-    timed!(
-        GIT_CLONE,
-        git(root, &["clone", "-q", &gb, &clone.display().to_string()])?
-    );
+    timed!(GIT_CLONE, git(root, &["clone", "-q", &gb, &clone])?);
     std::fs::create_dir_all(&fetch)?;
     git(&fetch, &["init", "-q", "-b", "unused"])?;
-    timed!(
-        GIT_FETCH,
-        git(&fetch, &["fetch", "-q", &gb, "refs/heads/*:refs/heads/*"])?
-    );
+    let heads = "refs/heads/*:refs/heads/*";
+    timed!(GIT_FETCH, git(&fetch, &["fetch", "-q", &gb, heads])?);
 
     // ---- What other compression of the same body would give (v1 readers inflate all of them).
     let mut zstd_rows = Vec::new();
-    for (level, long) in [(3, false), (3, true), (9, true), (19, false)] {
-        if level == 19 && raw.len() > 100 << 20 {
-            continue;
-        }
+    for (level, long) in [(3, false), (3, true), (9, true)] {
         let mut c = zstd::bulk::Compressor::new(level)?;
+        c.set_parameter(CParameter::EnableLongDistanceMatching(long))?;
         if long {
-            c.set_parameter(zstd::zstd_safe::CParameter::EnableLongDistanceMatching(
-                true,
-            ))?;
-            c.set_parameter(zstd::zstd_safe::CParameter::WindowLog(27))?;
+            c.set_parameter(CParameter::WindowLog(27))?;
         }
-        let (out, tc) = time(|| Ok(c.compress(&raw)?))?;
+        let (out, tc, _) = time(|| Ok(c.compress(&raw)?))?;
         // The default decoder (the one `bundle::decode` uses) accepts windows up to 2^27.
-        let (back, td) = time(|| Ok(zstd::bulk::decompress(&out, raw.len())?))?;
+        let (back, td, _) = time(|| Ok(zstd::bulk::decompress(&out, raw.len())?))?;
         if back != raw {
             bail!("zstd round trip failed");
         }
-        let name = format!(
-            "level {level}{}",
-            if long { ", long, window 2^27" } else { "" }
-        );
-        zstd_rows.push((name, out.len(), tc.wall, Some(td.wall)));
+        let long = if long { ", long mode, window 2^27" } else { "" };
+        zstd_rows.push((format!("level {level}{long}"), out.len(), tc, td));
     }
     // Each op compressed alone: what is left without any redundancy across ops.
-    let (alone, tc) = time(|| {
-        let each = |o: &outpost::model::SignedOp| zstd::bulk::compress(&o.encode(), 3);
+    let (alone, tc, _) = time(|| {
+        let each = |o: &SignedOp| zstd::bulk::compress(&o.encode(), 3);
         ops.iter().try_fold(0, |n, o| Ok(n + each(o)?.len()))
     })?;
-    zstd_rows.push(("level 3, each op alone".into(), alone, tc.wall, None));
+    let each = "level 3, each op alone (no redundancy across ops)".to_string();
+    zstd_rows.push((each, alone, tc, Duration::ZERO));
 
     // ---- Report.
-    let wall = |w: &str| {
-        steps
-            .iter()
-            .find(|s| s.0 == w)
-            .map_or(Duration::ZERO, |s| s.1.wall)
-    };
+    let pairs = steps.iter().map(|(w, wall, _)| (w.as_str(), *wall));
+    let walls: HashMap<&str, Duration> = pairs.collect();
+    let wall = |w: &str| walls.get(w).copied().unwrap_or_default();
     let ops_n = report.ops as f64;
     let s = |w: &str| secs(wall(w));
     let per_op = |b: usize| format!("{:.1}", b as f64 / ops_n);
@@ -435,70 +336,71 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let ratio = |a: f64, b: f64| format!("{:.2}×", a / b);
     let tr = |a: &str, b: &str| ratio(wall(a).as_secs_f64(), wall(b).as_secs_f64());
     println!("# Outpost sync benchmark, {n} ops\n\n## Setup (not timed below)\n");
-    println!("| | |\n|---|---|");
-    println!("| ops made at the post | {made}: {creations} creations, {edits} edits |");
-    println!("| ops per `commit` and per git commit | {} |", args.batch);
+    let (batch, bundle_ops, n_articles) = (args.batch, report.ops, articles.len());
+    let (commit_s, git_s, setup_s) = (secs(commit_time), secs(git_time), secs(setup_time));
     println!(
-        "| ops in the bundle (with the post's 2 genesis ops) | {} |",
-        report.ops
+        "| | |\n|---|---|\n\
+         | ops made at the post | {made}: {creations} creations, {edits} edits |\n\
+         | ops per `commit` and per git commit | {batch} |\n\
+         | ops in the bundle (with the post's 2 genesis ops) | {bundle_ops} |\n\
+         | articles | {n_articles} |\n\
+         | text written (titles, summaries, bodies) | {text_bytes} bytes |\n\
+         | Outpost `commit`, all batches | {commit_s} s |\n\
+         | git: write files, `add -A`, `commit`, all batches | {git_s} s |\n\
+         | whole setup | {setup_s} s |"
     );
-    println!("| articles | {} |", articles.len());
-    println!("| text written (titles, summaries, bodies) | {text_bytes} bytes |");
-    println!(
-        "| Outpost `commit`, all batches | {} s |",
-        secs(commit_time)
-    );
-    println!(
-        "| git: write files, `add -A`, `commit`, all batches | {} s |",
-        secs(git_time)
-    );
-    println!("| whole setup | {} s |\n", secs(setup_time));
-
-    println!("## Outpost vs git\n\n| measure | Outpost | git | Outpost / git |");
-    println!("|---|---:|---:|---:|");
-    let ob = report.bytes as usize;
+    let (ob, sb) = (report.bytes as usize, age_report.bytes);
     let size_ratio = ratio(ob as f64, git_size as f64);
-    println!("| bundle, bytes | {ob} | {git_size} | {size_ratio} |");
-    println!("| bytes per op | {} | {} | |", per_op(ob), per_op(git_size));
-    for (what, a, b) in [
-        ("export / `git bundle create`", EXPORT, GIT_BUNDLE),
-        ("import / `git clone` (checkout)", IMPORT, GIT_CLONE),
-        ("import / `git fetch` (no checkout)", IMPORT, GIT_FETCH),
-    ] {
-        println!("| {what}, s | {} | {} | {} |", s(a), s(b), tr(a, b));
-    }
-    let (oi, gc) = (rate(wall(IMPORT)), rate(wall(GIT_CLONE)));
-    println!("| import, ops/s | {oi} | {gc} (clone) | |\n");
-
+    let (ob_op, git_op) = (per_op(ob), per_op(git_size));
+    let (ex, gb, tx) = (s(EXPORT), s(GIT_BUNDLE), tr(EXPORT, GIT_BUNDLE));
+    let (im, gc, tc) = (s(IMPORT), s(GIT_CLONE), tr(IMPORT, GIT_CLONE));
+    let (gf, tf) = (s(GIT_FETCH), tr(IMPORT, GIT_FETCH));
+    let (im_rate, gc_rate) = (rate(wall(IMPORT)), rate(wall(GIT_CLONE)));
+    println!(
+        "\n## Outpost vs git\n\n\
+         | measure | Outpost | git | Outpost / git |\n|---|---:|---:|---:|\n\
+         | bundle, bytes | {ob} | {git_size} | {size_ratio} |\n\
+         | bytes per op | {ob_op} | {git_op} | |\n\
+         | export / `git bundle create`, s | {ex} | {gb} | {tx} |\n\
+         | import / `git clone` (with checkout), s | {im} | {gc} | {tc} |\n\
+         | import / `git fetch` (no checkout), s | {im} | {gf} | {tf} |\n\
+         | import, ops/s | {im_rate} | {gc_rate} (clone) | |\n"
+    );
     println!("## Every step\n\nCPU is the process's user + system time, all threads.\n");
     println!("| step | wall, s | CPU, s | ops/s |\n|---|---:|---:|---:|");
-    for (what, span) in &steps {
-        let (w, c, r) = (secs(span.wall), secs(span.cpu), rate(span.wall));
+    for (what, wall, cpu) in &steps {
+        let (w, c, r) = (secs(*wall), secs(*cpu), rate(*wall));
         println!("| {what} | {w} | {c} | {r} |");
     }
-    println!(
-        "\nBundle sizes: plain {ob} bytes, encrypted {} bytes.\n",
-        sealed_report.bytes
-    );
+    println!("\nBundle sizes: plain {ob} bytes, encrypted {sb} bytes.\n");
 
-    println!(
-        "## Body compression alternatives ({} bytes of postcard)\n",
-        raw.len()
-    );
+    let raw_len = raw.len();
+    println!("## Body compression alternatives ({raw_len} bytes of postcard)\n");
     println!("| zstd | body bytes | bytes/op | compress, s | inflate, s |");
     println!("|---|---:|---:|---:|---:|");
     for (name, size, c, d) in zstd_rows {
-        let d = d.map(secs).unwrap_or_default();
-        println!("| {name} | {size} | {} | {} | {d} |", per_op(size), secs(c));
+        let (c, d) = (secs(c), secs(d));
+        println!("| {name} | {size} | {} | {c} | {d} |", per_op(size));
     }
     Ok(())
 }
 
+const GIT_CONFIG: &str =
+    "-c user.name=bench -c user.email=bench@example.org -c gc.auto=0 -c commit.gpgsign=false -C";
 const EXPORT: &str = "export, plain (`sync_export`)";
 const EXPORT_AGE: &str = "export, encrypted to HQ";
+const MISSING: &str = "· `ops_missing_at` (log and ops from redb)";
+const WRITE: &str = "· `write_bundle` (postcard, zstd, hash, sign)";
+const AGE: &str = "· age encryption of the bundle";
 const IMPORT: &str = "import, plain (`sync_import`)";
 const IMPORT_DRY: &str = "import, dry run";
 const IMPORT_AGE: &str = "import, encrypted";
+const DECODE: &str = "· `bundle::decode` (hash, inflate, postcard)";
+const BUNDLE_SIG: &str = "· `Bundle::verify` (the bundle's signature)";
+const OP_SIGS: &str = "· every op's signature (`SignedOp::verify`)";
+const APPLY_DRY: &str = "· `apply_bundles`, dry run (verify, apply, abort)";
+const APPLY: &str = "· `apply_bundles` (verify, apply, commit, index)";
+const REINDEX: &str = "· the search index alone (`rebuild_index`)";
 const GIT_BUNDLE: &str = "git bundle create --all";
 const GIT_CLONE: &str = "git clone";
 const GIT_FETCH: &str = "git fetch";

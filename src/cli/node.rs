@@ -62,7 +62,7 @@ pub fn create_demo(dir: &DataDir) -> Result<Replica> {
 
 pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
     match command {
-        Command::Init(_) => unreachable_init(),
+        Command::Init(_) => Err(crate::Error::invalid("init runs before a node is opened")),
         Command::Categories { json } => categories(replica, json),
         Command::Hs { query, limit, json } => super::reference::hs(replica, &query, limit, json),
         Command::ImportMd { dir, publish } => {
@@ -99,12 +99,6 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         } => super::sync::resolve(replica, user, &id, take.as_deref(), body_file.as_deref()),
         other => articles::run(replica, user, other),
     }
-}
-
-fn unreachable_init() -> Result<i32> {
-    Err(crate::Error::invalid(
-        "init is handled before the node is opened",
-    ))
 }
 
 fn categories(replica: &Replica, json: bool) -> Result<i32> {

@@ -1,6 +1,6 @@
 //! Reading the materialized state: articles, history, categories, accounts, nodes, search.
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadableDatabase, ReadableTable};
 use serde::Serialize;
 
 use super::Replica;
@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::category::is_within;
 use crate::model::{
     ArticleId, ArticleRecord, Author, Category, CategoryRecord, Hash, NodeInfo, RevisionRecord,
-    Role, Status, User,
+    Status, User,
 };
 use crate::search::{SearchHit, SearchRequest};
 use crate::store::{self, meta_keys};
@@ -32,17 +32,6 @@ pub struct ArticleFilter {
 pub struct ArticleView {
     pub record: ArticleRecord,
     pub history: Vec<RevisionRecord>,
-}
-
-/// What a node says about itself.
-#[derive(Clone, Debug, Serialize)]
-pub struct NodeSummary {
-    pub node: String,
-    pub office: String,
-    pub hq: bool,
-    pub ops: u64,
-    pub articles: u64,
-    pub state_hash: String,
 }
 
 impl Replica {
@@ -193,10 +182,6 @@ impl Replica {
         }
     }
 
-    pub fn is_admin(&self, user: &User) -> bool {
-        user.role == Role::Admin
-    }
-
     pub fn node_info(&self) -> Result<NodeInfo> {
         self.node(&self.node)
     }
@@ -211,19 +196,6 @@ impl Replica {
     pub fn log_len(&self) -> Result<u64> {
         let txn = self.read()?;
         read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)
-    }
-
-    pub fn summary(&self) -> Result<NodeSummary> {
-        let info = self.node_info()?;
-        let txn = self.read()?;
-        Ok(NodeSummary {
-            node: self.node.to_string(),
-            office: info.office,
-            hq: info.hq,
-            ops: read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?,
-            articles: txn.open_table(store::ARTICLES)?.len()?,
-            state_hash: self.state_hash()?.to_string(),
-        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! The commit payload records the op-log position the index reflects, so a node can tell on
 //! open how far behind the index is.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
@@ -146,11 +146,6 @@ impl SearchIndex {
         prepared.commit()?;
         self.reader.reload()?;
         Ok(())
-    }
-
-    /// Where the index lives, for messages.
-    pub fn describe(dir: Option<&PathBuf>) -> String {
-        dir.map_or_else(|| "in memory".to_string(), |d| d.display().to_string())
     }
 }
 
