@@ -30,36 +30,29 @@ struct Args {
     /// Payloads per commit (and ops per git commit).
     #[arg(long, default_value_t = 1_000)]
     batch: usize,
-    /// Work directory (default: a new one in the temp dir, removed afterwards unless --keep).
+    /// Take the bodies from the Markdown files under DIR (such as the search benchmark's
+    /// target/bench-corpus/md-10000) instead of the demo articles: text that repeats less.
     #[arg(long)]
-    dir: Option<PathBuf>,
-    #[arg(long)]
-    keep: bool,
+    corpus: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let default = std::env::temp_dir().join(format!("outpost-sync-{}", std::process::id()));
-    let root = args.dir.clone().unwrap_or(default);
-    if root.exists() {
-        bail!("{} exists already: give another --dir", root.display());
-    }
+    let root = std::env::temp_dir().join(format!("outpost-sync-{}", std::process::id()));
     std::fs::create_dir_all(&root)?;
     let result = run(&args, &root);
-    if !args.keep {
-        let _ = std::fs::remove_dir_all(&root);
-    }
+    let _ = std::fs::remove_dir_all(&root);
     result
 }
 
-/// User + system CPU time of this process, from /proc/self/stat (clock ticks of 10 ms).
+/// User + system CPU time of this process and its children, from /proc/self/stat (10 ms ticks).
 fn cpu_now() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the line: the 12th and 13th after the name.
+    // utime, stime, cutime, cstime (children waited for: git) are fields 14–17 of the line.
     let tick = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
-    Duration::from_millis(10 * (tick(11) + tick(12)))
+    Duration::from_millis(10 * (tick(11) + tick(12) + tick(13) + tick(14)))
 }
 
 /// Runs `f`: its result, wall-clock time and process CPU time (all threads).
@@ -78,12 +71,12 @@ fn paragraphs(body: &str) -> Vec<String> {
     paras.map(str::to_string).collect()
 }
 
-/// Creation `k`: a demo article with its paragraphs rotated by `round`, numbered.
-fn variant(base: &ArticleContent, k: usize, round: usize) -> ArticleContent {
+/// Creation `k`: a demo article (with `body`) with its paragraphs rotated by `round`, numbered.
+fn variant(base: &ArticleContent, body: &str, k: usize, round: usize) -> ArticleContent {
     let mut c = base.clone();
-    let mut paras = paragraphs(&base.body);
-    let len = paras.len().max(1);
-    paras.rotate_left(round % len);
+    let mut paras = paragraphs(body);
+    let r = round % paras.len().max(1);
+    paras.rotate_left(r);
     let title: String = base.title.chars().take(180).collect();
     c.title = format!("{title} ({k})");
     let body = paras.join("\n\n");
@@ -126,9 +119,7 @@ fn count_tokens(analyzer: &str, articles: &[(ArticleId, String)]) -> usize {
 }
 
 fn run(args: &Args, root: &Path) -> Result<()> {
-    let n = args.ops;
     let mut steps: Vec<(String, Duration, Duration)> = Vec::new();
-    // Runs `$e` (inside a closure returning `Result`) and records its time as step `$what`.
     macro_rules! timed {
         ($what:expr, $e:expr) => {{
             let (v, wall, cpu) = time(|| Ok($e))?;
@@ -154,7 +145,21 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             .map_err(|p| anyhow!("demo file {name} does not parse: {p:?}"))?;
         demos.push(parsed.content);
     }
-    let pool: Vec<String> = demos.iter().flat_map(|d| paragraphs(&d.body)).collect();
+    let mut bodies: Vec<String> = demos.iter().map(|d| d.body.clone()).collect();
+    if let Some(dir) = &args.corpus {
+        let found = Command::new("find")
+            .arg(dir)
+            .args(["-name", "*.md"])
+            .output()?;
+        let mut paths: Vec<&str> = std::str::from_utf8(&found.stdout)?.lines().collect();
+        paths.sort_unstable();
+        bodies.clear();
+        for path in paths {
+            let text = std::fs::read_to_string(path)?;
+            bodies.push(text.splitn(3, "---\n").nth(2).unwrap_or(&text).to_string());
+        }
+    }
+    let pool: Vec<String> = bodies.iter().flat_map(|b| paragraphs(b)).collect();
     ensure!(!pool.is_empty(), "no demo articles");
     let repo = root.join("git-repo");
     std::fs::create_dir_all(repo.join("articles"))?;
@@ -165,8 +170,8 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let mut rng = 0x9E37_79B9_7F4A_7C15u64;
     let (mut commit_time, mut git_time) = (Duration::ZERO, Duration::ZERO);
     let setup = Instant::now();
-    while made < n {
-        let size = args.batch.min(n - made);
+    while made < args.ops {
+        let size = args.batch.min(args.ops - made);
         // Cumulative creations stay at 2/3 of the ops; an edit needs a committed article.
         let wanted = ((made + size) * 2).div_ceil(3).saturating_sub(creations);
         let n_edits = size.saturating_sub(wanted).min(articles.len());
@@ -179,8 +184,10 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         for i in picked {
             let (id, body) = &articles[i];
             let new_body = edited(body, &pool, edits);
-            let mut patch = ArticlePatch::default();
-            patch.body = Some(new_body.clone());
+            let patch = ArticlePatch {
+                body: Some(new_body.clone()),
+                ..Default::default()
+            };
             let payload = post.payload_for_edit(id, patch)?;
             payloads.push(payload.ok_or_else(|| anyhow!("edit {edits} changes nothing"))?);
             touched.push(id.clone());
@@ -189,7 +196,8 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             edits += 1;
         }
         for k in creations..creations + size - n_edits {
-            let content = variant(&demos[k % demos.len()], k, k / demos.len());
+            let body = &bodies[k % bodies.len()];
+            let content = variant(&demos[k % demos.len()], body, k, k / bodies.len());
             let body = content.body.clone();
             text_bytes += body.len() + content.title.len() + content.summary.len();
             let new = NewArticle {
@@ -222,7 +230,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         git(&repo, &["add", "-A"])?;
         git(&repo, &["commit", "-q", "-m", &format!("ops up to {made}")])?;
         git_time += t.elapsed();
-        eprintln!("setup: {made}/{n} ops");
+        eprintln!("setup: {made}/{} ops", args.ops);
     }
     let setup_time = setup.elapsed();
 
@@ -250,19 +258,16 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     // ---- Import at HQ: a fresh copy of HQ (closed, copied, opened) for each import.
     drop(hq);
     let fresh_hq = |name: &str| -> Result<Replica> {
-        let copied = Command::new("cp")
-            .arg("-r")
-            .arg(&hq_dir)
-            .arg(root.join(name))
-            .status()?;
+        let to = root.join(name);
+        let copied = Command::new("cp").arg("-r").args([&hq_dir, &to]).status()?;
         ensure!(copied.success(), "cannot copy {}", hq_dir.display());
-        Ok(Replica::open(&DataDir::new(root.join(name)))?)
+        Ok(Replica::open(&DataDir::new(to))?)
     };
     let (plain_files, sealed_files) = (vec![plain.clone()], vec![sealed]);
     let mut hq_a = fresh_hq("hq-a")?;
     let dry = timed!(IMPORT_DRY, hq_a.sync_import(&plain_files, None, true)?);
     let done = timed!(IMPORT, hq_a.sync_import(&plain_files, None, false)?);
-    timed!("(closing HQ after the import)", drop(hq_a));
+    drop(hq_a);
     let mut hq_b = fresh_hq("hq-b")?;
     let age_done = timed!(IMPORT_AGE, hq_b.sync_import(&sealed_files, None, false)?);
     drop(hq_b);
@@ -311,13 +316,10 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         let (out, tc, _) = time(|| Ok(c.compress(&raw)?))?;
         // The default decoder (the one `bundle::decode` uses) accepts windows up to 2^27.
         let (back, td, _) = time(|| Ok(zstd::bulk::decompress(&out, raw.len())?))?;
-        if back != raw {
-            bail!("zstd round trip failed");
-        }
+        ensure!(back == raw, "zstd round trip failed");
         let long = if long { ", long mode, window 2^27" } else { "" };
         zstd_rows.push((format!("level {level}{long}"), out.len(), tc, td));
     }
-    // Each op compressed alone: what is left without any redundancy across ops.
     let (alone, tc, _) = time(|| {
         let each = |o: &SignedOp| zstd::bulk::compress(&o.encode(), 3);
         ops.iter().try_fold(0, |n, o| Ok(n + each(o)?.len()))
@@ -335,7 +337,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let rate = |d: Duration| format!("{:.0}", ops_n / d.as_secs_f64());
     let ratio = |a: f64, b: f64| format!("{:.2}×", a / b);
     let tr = |a: &str, b: &str| ratio(wall(a).as_secs_f64(), wall(b).as_secs_f64());
-    println!("# Outpost sync benchmark, {n} ops\n\n## Setup (not timed below)\n");
+    println!("# Outpost sync benchmark, {made} ops\n\n## Setup (not timed below)\n");
     let (batch, bundle_ops, n_articles) = (args.batch, report.ops, articles.len());
     let (commit_s, git_s, setup_s) = (secs(commit_time), secs(git_time), secs(setup_time));
     println!(
