@@ -44,7 +44,7 @@ impl ArticleDoc {
                 .first()
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
-            in_conflict: r.heads.len() > 1,
+            in_conflict: r.in_conflict(),
             content: r.content,
             history: view
                 .history
