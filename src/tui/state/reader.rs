@@ -34,6 +34,7 @@ pub struct ArticleDoc {
 impl ArticleDoc {
     pub fn new(view: ArticleView, backlinks: Vec<Backlink>) -> Self {
         let r = view.record;
+        let in_conflict = r.in_conflict();
         ArticleDoc {
             id: r.id.to_string(),
             status: r.status,
@@ -44,7 +45,7 @@ impl ArticleDoc {
                 .first()
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
-            in_conflict: r.in_conflict(),
+            in_conflict,
             content: r.content,
             history: view
                 .history
