@@ -3,6 +3,7 @@
 //!     cd fuzz && cargo run --example make_seeds
 //!
 //! bundle_reader: the golden version-1 bundle, and a bundle this build writes.
+//! bundle_body:   the inflated bodies (postcard ops) of those two bundles.
 //! parts:         the golden bundle split into 2 and 5 parts (in and out of order), plus a
 //!                whole file passed through beside parts.
 //! decrypt:       the golden bundle age-encrypted to the fuzz identity, binary and armoured.
@@ -31,6 +32,9 @@ fn main() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/golden-bundle-v1.outpost");
     let golden = std::fs::read(&golden_path).expect("golden bundle");
     write("bundle_reader", "seed-golden-v1", &golden);
+    let decoded = outpost::sync::bundle::decode("golden", &golden).expect("golden decodes");
+    let raw = postcard::to_stdvec(&decoded.ops).expect("encode ops");
+    write("bundle_body", "seed-golden-ops", &raw);
 
     // An HQ with one post enrolled: the enrolment file, and a bundle HQ writes to that post.
     let options = InitOptions {
@@ -48,6 +52,8 @@ fn main() {
     let ops = hq.ops_missing_at(post.id).expect("ops");
     let bundle = hq.write_bundle(post.id, &ops).expect("bundle");
     write("bundle_reader", "seed-hq-to-post", &bundle);
+    let raw = postcard::to_stdvec(&ops).expect("encode ops");
+    write("bundle_body", "seed-hq-to-post-ops", &raw);
 
     let id: [u8; 16] = *b"fuzz-bundle-id!!";
     let two = transport::split(&golden, id, 4096);

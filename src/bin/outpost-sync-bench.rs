@@ -77,8 +77,7 @@ fn variant(base: &ArticleContent, body: &str, k: usize, round: usize) -> Article
     let mut paras = paragraphs(body);
     let r = round % paras.len().max(1);
     paras.rotate_left(r);
-    let title: String = base.title.chars().take(180).collect();
-    c.title = format!("{title} ({k})");
+    c.title = format!("{} ({k})", base.title);
     let body = paras.join("\n\n");
     c.body = format!("{body}\n\nPost copy {k}, revision of round {round}.\n");
     c
@@ -151,10 +150,8 @@ fn run(args: &Args, root: &Path) -> Result<()> {
             .arg(dir)
             .args(["-name", "*.md"])
             .output()?;
-        let mut paths: Vec<&str> = std::str::from_utf8(&found.stdout)?.lines().collect();
-        paths.sort_unstable();
         bodies.clear();
-        for path in paths {
+        for path in std::str::from_utf8(&found.stdout)?.lines() {
             let text = std::fs::read_to_string(path)?;
             bodies.push(text.splitn(3, "---\n").nth(2).unwrap_or(&text).to_string());
         }
@@ -237,20 +234,19 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     // ---- Export at the post: plain, encrypted, then step by step.
     let hq_id = post.hq_node()?;
     let (plain, sealed) = (root.join("to-hq.outpost"), root.join("to-hq-age.outpost"));
-    let options = |out: &Path, encrypt_to: Vec<String>| ExportOptions {
+    let options = |out: &Path, to: &[&str]| ExportOptions {
         to: None,
         out: out.to_path_buf(),
-        encrypt_to,
+        encrypt_to: to.iter().map(|s| s.to_string()).collect(),
         armor: false,
         max_part_size: None,
     };
-    let report = timed!(EXPORT, post.sync_export(&options(&plain, vec![]))?);
-    let hq_name = vec!["HQ".to_string()];
-    let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, hq_name))?);
-    let ops = timed!(MISSING, post.ops_missing_at(hq_id)?);
+    let report = timed!(EXPORT, post.sync_export(&options(&plain, &[]))?);
+    let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, &["HQ"]))?);
+    let ops = timed!("· `ops_missing_at`", post.ops_missing_at(hq_id)?);
     let raw = timed!("· postcard of the ops", postcard::to_stdvec(&ops)?);
     timed!("· zstd level 3 of that", zstd::bulk::compress(&raw, 3)?);
-    let bytes = timed!(WRITE, post.write_bundle(hq_id, &ops)?);
+    let bytes = timed!("· `write_bundle`", post.write_bundle(hq_id, &ops)?);
     let to = post.find_node("HQ")?.age_recipient;
     let to: age::x25519::Recipient = to.parse().map_err(|e| anyhow!("{e}"))?;
     timed!(AGE, transport::encrypt(&bytes, &[to], false)?);
@@ -272,20 +268,23 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let age_done = timed!(IMPORT_AGE, hq_b.sync_import(&sealed_files, None, false)?);
     drop(hq_b);
     let counts = [dry.new_ops, done.new_ops, age_done.new_ops, age_report.ops];
-    if counts.iter().any(|&c| c != report.ops) {
-        bail!("the imports applied {counts:?} ops of {}", report.ops);
-    }
+    let all = counts.iter().all(|&c| c == report.ops);
+    ensure!(
+        all,
+        "the imports applied {counts:?} ops, not {}",
+        report.ops
+    );
     let mut hq_c = fresh_hq("hq-c")?;
     let file_bytes = timed!("· read the file", std::fs::read(&plain)?);
-    let decoded = timed!(DECODE, bundle::decode("b", &file_bytes)?);
-    timed!(BUNDLE_SIG, decoded.verify("b", &post_key)?);
+    let decoded = timed!("· `bundle::decode`", bundle::decode("b", &file_bytes)?);
+    timed!("· `Bundle::verify`", decoded.verify("b", &post_key)?);
     let mut mine = decoded.ops.iter().filter(|o| o.op.node == post.node_id());
     timed!(OP_SIGS, mine.try_for_each(|o| o.verify(&post_key))?);
     let once = vec![("b".to_string(), decoded)];
     timed!(APPLY_DRY, hq_c.apply_bundles(once, true)?);
     let again = vec![("b".to_string(), bundle::decode("b", &file_bytes)?)];
-    timed!(APPLY, hq_c.apply_bundles(again, false)?);
-    timed!(REINDEX, hq_c.rebuild_index(&mut |_, _| {})?);
+    timed!("· `apply_bundles`", hq_c.apply_bundles(again, false)?);
+    timed!("· `rebuild_index`", hq_c.rebuild_index(&mut |_, _| {})?);
     drop(hq_c);
     for name in [TEXT_ANALYZER, STEM_ANALYZER, GRAM_ANALYZER] {
         let what = format!("· tokenize the bodies with `{name}` (1 thread)");
@@ -295,14 +294,13 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     // ---- git: bundle, clone (with checkout), fetch (objects only).
     let gb = root.join("repo.bundle").display().to_string();
     let clone = root.join("git-clone").display().to_string();
-    let fetch = root.join("git-fetch");
     let create = ["bundle", "create", "-q", &gb, "--all"];
     timed!(GIT_BUNDLE, git(&repo, &create)?);
     let git_size = std::fs::metadata(&gb)?.len() as usize;
     timed!(GIT_CLONE, git(root, &["clone", "-q", &gb, &clone])?);
-    std::fs::create_dir_all(&fetch)?;
-    git(&fetch, &["init", "-q", "-b", "unused"])?;
+    git(root, &["init", "-q", "-b", "unused", "git-fetch"])?;
     let heads = "refs/heads/*:refs/heads/*";
+    let fetch = root.join("git-fetch");
     timed!(GIT_FETCH, git(&fetch, &["fetch", "-q", &gb, heads])?);
 
     // ---- What other compression of the same body would give (v1 readers inflate all of them).
@@ -327,7 +325,6 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     let each = "level 3, each op alone (no redundancy across ops)".to_string();
     zstd_rows.push((each, alone, tc, Duration::ZERO));
 
-    // ---- Report.
     let pairs = steps.iter().map(|(w, wall, _)| (w.as_str(), *wall));
     let walls: HashMap<&str, Duration> = pairs.collect();
     let wall = |w: &str| walls.get(w).copied().unwrap_or_default();
@@ -391,18 +388,12 @@ const GIT_CONFIG: &str =
     "-c user.name=bench -c user.email=bench@example.org -c gc.auto=0 -c commit.gpgsign=false -C";
 const EXPORT: &str = "export, plain (`sync_export`)";
 const EXPORT_AGE: &str = "export, encrypted to HQ";
-const MISSING: &str = "· `ops_missing_at` (log and ops from redb)";
-const WRITE: &str = "· `write_bundle` (postcard, zstd, hash, sign)";
-const AGE: &str = "· age encryption of the bundle";
+const AGE: &str = "· age encryption";
+const APPLY_DRY: &str = "· `apply_bundles`, dry run";
 const IMPORT: &str = "import, plain (`sync_import`)";
 const IMPORT_DRY: &str = "import, dry run";
 const IMPORT_AGE: &str = "import, encrypted";
-const DECODE: &str = "· `bundle::decode` (hash, inflate, postcard)";
-const BUNDLE_SIG: &str = "· `Bundle::verify` (the bundle's signature)";
 const OP_SIGS: &str = "· every op's signature (`SignedOp::verify`)";
-const APPLY_DRY: &str = "· `apply_bundles`, dry run (verify, apply, abort)";
-const APPLY: &str = "· `apply_bundles` (verify, apply, commit, index)";
-const REINDEX: &str = "· the search index alone (`rebuild_index`)";
 const GIT_BUNDLE: &str = "git bundle create --all";
 const GIT_CLONE: &str = "git clone";
 const GIT_FETCH: &str = "git fetch";
