@@ -177,7 +177,8 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
     let on_root = o.node == trust_root(txn)?;
     // HQ-authorized signers: HQ itself, and nodes HQ has trusted (`outpost node trust`).
-    let authorized = on_root || txn.open_table(store::TRUSTED)?.get(o.node.0)?.is_some();
+    let trusted = txn.open_table(store::TRUSTED)?.get(o.node.0)?.is_some();
+    let authorized = on_root || trusted;
     let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
@@ -216,7 +217,7 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
             match status {
-                Status::Published if !(is_admin && ((node.hq && on_root) || authorized)) => denied(
+                Status::Published if !(is_admin && ((node.hq && on_root) || trusted)) => denied(
                     "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)",
                 ),
                 Status::Draft | Status::Retired if !(is_admin || is_author) => {
