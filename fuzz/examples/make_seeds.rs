@@ -16,7 +16,9 @@ use outpost::core::{FixedClock, InitOptions};
 use outpost::sync::transport;
 
 fn dir(target: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
+    let d = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
     std::fs::create_dir_all(&d).expect("corpus dir");
     d
 }
@@ -61,15 +63,31 @@ fn main() {
     write("parts", "seed-2-parts", &outpost_fuzz::join_files(&two));
     let mut reversed = five.clone();
     reversed.reverse();
-    write("parts", "seed-5-parts-reversed", &outpost_fuzz::join_files(&reversed));
+    write(
+        "parts",
+        "seed-5-parts-reversed",
+        &outpost_fuzz::join_files(&reversed),
+    );
     let mut mixed = vec![golden.clone()];
     mixed.extend(two.iter().cloned());
-    write("parts", "seed-whole-and-parts", &outpost_fuzz::join_files(&mixed));
-    write("parts", "seed-missing-part", &outpost_fuzz::join_files(&five[1..]));
+    write(
+        "parts",
+        "seed-whole-and-parts",
+        &outpost_fuzz::join_files(&mixed),
+    );
+    write(
+        "parts",
+        "seed-missing-part",
+        &outpost_fuzz::join_files(&five[1..]),
+    );
 
     let to = outpost_fuzz::fuzz_identity().to_public();
-    for (armor, name) in [(false, "seed-golden-age-binary"), (true, "seed-golden-age-armoured")] {
-        let sealed = transport::encrypt(&golden, std::slice::from_ref(&to), armor).expect("encrypt");
+    for (armor, name) in [
+        (false, "seed-golden-age-binary"),
+        (true, "seed-golden-age-armoured"),
+    ] {
+        let sealed =
+            transport::encrypt(&golden, std::slice::from_ref(&to), armor).expect("encrypt");
         write("decrypt", name, &sealed);
     }
     let small = transport::encrypt(b"OUTPOSTB", std::slice::from_ref(&to), false).expect("encrypt");

@@ -14,7 +14,11 @@ pub const FUZZ_AGE_IDENTITY: &str =
 
 pub fn fuzz_identity() -> &'static age::x25519::Identity {
     static ID: OnceLock<age::x25519::Identity> = OnceLock::new();
-    ID.get_or_init(|| FUZZ_AGE_IDENTITY.parse().expect("fixed fuzz identity parses"))
+    ID.get_or_init(|| {
+        FUZZ_AGE_IDENTITY
+            .parse()
+            .expect("fixed fuzz identity parses")
+    })
 }
 
 /// A fixed Ed25519 public key (of the secret key [7; 32]) that `bundle_reader` verifies every
