@@ -11,7 +11,9 @@ use super::data_dir::DataDir;
 use super::key;
 use crate::error::{Error, Result};
 use crate::model::op::OP_FORMAT;
-use crate::model::{ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role};
+use crate::model::{
+    ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role, SignedOp,
+};
 use crate::search::SearchIndex;
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
 
@@ -259,16 +261,83 @@ impl Replica {
 
     /// Turns `payloads` into signed ops by `user` and applies them in one write transaction:
     /// all of them or none. Then brings the search index up to date.
+    ///
+    /// When the index was current, the touched articles are handed to its indexing threads
+    /// before the store's commit (the fsync), so indexing and the commit overlap; the index is
+    /// committed only once the store is, and rolled back when the store fails.
     pub fn commit(&mut self, user: &str, payloads: Vec<Payload>) -> Result<Vec<Hash>> {
         let mut txn = self.db.begin_write()?;
         txn.set_quick_repair(true);
-        let (mut seq, mut prev) = txn
+        let (seq, prev) = txn
             .open_table(store::CHAINS)?
             .get(self.node.0)?
             .map(|v| v.value())
             .map_or((0, Hash::ZERO), |(s, h)| (s, Hash(h)));
-        let mut hlc = local_hlc(&txn)?;
-        let mut hashes = Vec::with_capacity(payloads.len());
+        let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let hlc = local_hlc(&txn)?;
+        let touched: std::collections::BTreeSet<ArticleId> = payloads
+            .iter()
+            .filter_map(|p| p.article().cloned())
+            .collect();
+        let signed = self.sign_ops(user, seq, prev, hlc, payloads);
+        let mut hashes = Vec::with_capacity(signed.len());
+        for (op, hash) in &signed {
+            // A local op never waits for anything: what it builds on must be here.
+            apply_op(&txn, op, false).map_err(|e| match e {
+                Error::Pending(why) => Error::invalid(why),
+                other => other,
+            })?;
+            hashes.push(*hash);
+        }
+        drop(signed);
+
+        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let staged = self.index.state()?.position == log_before && !touched.is_empty();
+        if staged {
+            let articles = txn.open_table(store::ARTICLES)?;
+            let mut records = Vec::with_capacity(touched.len());
+            for id in &touched {
+                records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
+            }
+            drop(articles);
+            self.index.stage(&records, &[], false).map_err(|e| {
+                Error::Index(format!(
+                    "the change was not saved: the search index failed ({e})"
+                ))
+            })?;
+        }
+        if let Err(e) = txn.commit() {
+            if staged {
+                let _ = self.index.rollback();
+            }
+            return Err(e.into());
+        }
+        let indexed = if staged {
+            self.index.commit(log_len)
+        } else {
+            self.catch_up_index(&mut |_, _| {})
+        };
+        indexed.map_err(|e| {
+            Error::Index(format!(
+                "the change is saved, but the search index could not be updated ({e}); run `outpost reindex`"
+            ))
+        })?;
+        Ok(hashes)
+    }
+
+    /// The ops of `payloads`, chained after (`seq`, `prev`) and signed. A bulk commit signs on
+    /// every core: signing is a fifth of a large commit's work.
+    fn sign_ops(
+        &self,
+        user: &str,
+        mut seq: u64,
+        prev: Hash,
+        mut hlc: Hlc,
+        payloads: Vec<Payload>,
+    ) -> Vec<(SignedOp, Hash)> {
+        const PARALLEL_FROM: usize = 64;
+        let mut ops = Vec::with_capacity(payloads.len());
+        let mut prev = prev;
         for payload in payloads {
             hlc = hlc.tick(self.clock.now_millis());
             seq += 1;
@@ -280,23 +349,36 @@ impl Replica {
                 user: user.to_string(),
                 prev,
                 payload,
-            }
-            .sign(&self.key);
-            prev = op.op.hash();
-            // A local op never waits for anything: what it builds on must be here.
-            apply_op(&txn, &op, false).map_err(|e| match e {
-                Error::Pending(why) => Error::invalid(why),
-                other => other,
-            })?;
-            hashes.push(prev);
+            };
+            // Chaining needs each op's hash before the next op exists; signing can wait.
+            prev = op.hash();
+            ops.push((op, prev));
         }
-        txn.commit()?;
-        self.catch_up_index(&mut |_, _| {}).map_err(|e| {
-            Error::Index(format!(
-                "the change is saved, but the search index could not be updated ({e}); run `outpost reindex`"
-            ))
-        })?;
-        Ok(hashes)
+        let key = &self.key;
+        let sign = |(op, hash): (Op, Hash)| (op.sign_hash(hash, key), hash);
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if ops.len() < PARALLEL_FROM || threads < 2 {
+            return ops.into_iter().map(sign).collect();
+        }
+        let chunk = ops.len().div_ceil(threads);
+        let mut chunks = Vec::new();
+        let mut rest = ops;
+        while rest.len() > chunk {
+            let tail = rest.split_off(chunk);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|c| scope.spawn(move || c.into_iter().map(sign).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
     }
 
     /// Reindexes the articles touched by ops the index has not seen yet.
@@ -362,8 +444,15 @@ impl Replica {
         }
         done += chunk.len() as u64;
         self.index.apply(&chunk, &[], log_len, first)?;
+        self.index.merge_segments()?;
         progress(done, total);
         Ok(())
+    }
+
+    /// Merges the search index into one segment: after a bulk import, queries get faster
+    /// (`reindex` does it too). Takes seconds at 100,000 articles.
+    pub fn optimize_index(&mut self) -> Result<()> {
+        self.index.merge_segments()
     }
 
     pub(crate) fn load_article(&self, id: &ArticleId) -> Result<Option<ArticleRecord>> {

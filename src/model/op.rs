@@ -100,7 +100,13 @@ impl Op {
     }
 
     pub fn sign(self, key: &SigningKey) -> SignedOp {
-        let signature = key.sign(&self.hash().0).to_bytes().to_vec();
+        let hash = self.hash();
+        self.sign_hash(hash, key)
+    }
+
+    /// Signs `hash`, which the caller computed as `self.hash()` (a chain needs it anyway).
+    pub(crate) fn sign_hash(self, hash: Hash, key: &SigningKey) -> SignedOp {
+        let signature = key.sign(&hash.0).to_bytes().to_vec();
         SignedOp {
             op: self,
             signature,

@@ -19,13 +19,13 @@
 //! positions numbered consecutively across the whole text (phrase queries need them).
 
 use std::ops::Range;
-use std::vec::Drain;
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
+use rustc_hash::FxHashMap;
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, TextAnalyzerBuilder, Token,
+    AsciiFoldingFilter, LowerCaser, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
 
@@ -91,9 +91,79 @@ fn text_analyzer() -> TextAnalyzer {
 fn stem_analyzer() -> TextAnalyzer {
     // The English stemmer only rewrites Latin suffixes, so Thai and Korean tokens pass unchanged
     // (pinned by a test below).
-    word_analyzer()
-        .filter(Stemmer::new(Language::English))
-        .build()
+    word_analyzer().filter(MemoStemmer).build()
+}
+
+/// Words an analyzer remembers the stems of before it starts afresh (about 5 MB at most).
+const STEM_MEMO: usize = 100_000;
+
+/// English stemming (Snowball, the algorithm of tantivy's `Stemmer`) that remembers the stem of
+/// every word it has seen: words repeat, and stemming was a third of the indexing time.
+#[derive(Clone)]
+struct MemoStemmer;
+
+impl TokenFilter for MemoStemmer {
+    type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> MemoStemmerFilter<T> {
+        MemoStemmerFilter {
+            inner,
+            stems: FxHashMap::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct MemoStemmerFilter<T> {
+    inner: T,
+    stems: FxHashMap<String, String>,
+}
+
+impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
+    type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.stems.len() > STEM_MEMO {
+            self.stems.clear();
+        }
+        MemoStemmerStream {
+            tail: self.inner.token_stream(text),
+            stems: &mut self.stems,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+struct MemoStemmerStream<'a, T> {
+    tail: T,
+    stems: &'a mut FxHashMap<String, String>,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.stems.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+        } else {
+            let stem = self.stemmer.stem(&token.text).into_owned();
+            let word = std::mem::replace(&mut token.text, stem.clone());
+            self.stems.insert(word, stem);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 fn gram_analyzer() -> TextAnalyzer {
@@ -120,6 +190,10 @@ enum Script {
 
 impl Script {
     fn of(c: char) -> Option<Script> {
+        // Most text is ASCII: answer it without walking the ranges below.
+        if c.is_ascii() {
+            return c.is_ascii_alphanumeric().then_some(Script::Word);
+        }
         match c {
             // Thai letters, vowels, tone marks and digits; not ฿ or the punctuation ๏ ๚ ๛.
             '\u{0E01}'..='\u{0E3A}' | '\u{0E40}'..='\u{0E4E}' | '\u{0E50}'..='\u{0E59}' => {
@@ -155,49 +229,62 @@ fn is_mark(c: char) -> bool {
         | '\u{FE20}'..='\u{FE2F}')
 }
 
-/// Splits `text` into maximal runs of one script. A mark extends the run before it and is dropped
-/// where no run is open (a lone mark cannot be searched for). `.` or `-` between two digits joins
-/// a word run, so numbers and HS codes stay whole.
-fn script_runs(text: &str) -> Vec<(Script, Range<usize>)> {
-    let mut runs = Vec::new();
+/// Calls `each` with the maximal runs of one script in `text`, and whether the run holds a
+/// combining mark. A mark extends the run before it and is dropped where no run is open (a lone
+/// mark cannot be searched for). `.` or `-` between two digits joins a word run, so numbers and
+/// HS codes stay whole.
+fn script_runs(text: &str, mut each: impl FnMut(Script, Range<usize>, bool)) {
     let mut open: Option<(Script, usize)> = None;
+    let mut marked = false;
     let mut prev: Option<char> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
         let script = Script::of(c);
         let extends = match (open, script) {
             (Some((run, _)), Some(s)) => run == s,
-            (Some(_), None) if is_mark(c) => true,
+            (Some(_), None) if is_mark(c) => {
+                marked = true;
+                true
+            }
             (Some((Script::Word, _)), None) => {
                 matches!(c, '.' | '-')
                     && prev.is_some_and(|p| p.is_numeric())
-                    && next.is_some_and(|n| n.is_numeric())
+                    && chars.peek().is_some_and(|&(_, n)| n.is_numeric())
             }
             _ => false,
         };
         if !extends {
             if let Some((run, start)) = open.take() {
-                runs.push((run, start..at));
+                each(run, start..at, marked);
             }
+            marked = false;
             open = script.map(|s| (s, at));
         }
         prev = Some(c);
     }
     if let Some((run, start)) = open {
-        runs.push((run, start..text.len()));
+        each(run, start..text.len(), marked);
     }
-    runs
 }
 
-/// The tokenizer behind all three analyzers. It tokenizes the whole text up front into a buffer
-/// it keeps, so the allocation is reused from one document to the next.
+/// Where one token lies in the text; its text is made when the stream reaches it.
+#[derive(Clone, Copy)]
+struct Span {
+    from: usize,
+    to: usize,
+    /// Drop combining marks from the token's text (`cafe` + U+0301 indexes like `café` → `cafe`).
+    strip_marks: bool,
+}
+
+/// The tokenizer behind all three analyzers. It finds the token spans of the whole text up front
+/// into a buffer it keeps, and the stream writes each token's text into one reused `String`: no
+/// allocation per token or per document once warm (indexing speed depends on it).
 #[derive(Clone)]
 struct ScriptTokenizer {
     mode: Mode,
     // Borrows ICU's compiled-in data, so it is `Copy` and cheap to clone per indexing thread.
     segmenter: WordSegmenterBorrowed<'static>,
-    tokens: Vec<Token>,
+    spans: Vec<Span>,
 }
 
 impl ScriptTokenizer {
@@ -205,71 +292,78 @@ impl ScriptTokenizer {
         Self {
             mode,
             segmenter: WordSegmenter::new_dictionary(Default::default()),
-            tokens: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
     fn tokenize(&mut self, text: &str) {
-        self.tokens.clear();
-        for (script, range) in script_runs(text) {
-            match (self.mode, script) {
-                (Mode::Words, Script::Word) => {
-                    // Drop the combining marks so `cafe` + U+0301 indexes like `café` → `cafe`.
-                    let folded = text[range.clone()]
-                        .chars()
-                        .filter(|&c| !is_mark(c))
-                        .collect();
-                    self.push(range, folded);
-                }
-                (Mode::Words, Script::Hangul) => self.push(range.clone(), text[range].into()),
-                (Mode::Words, _) => self.push_segments(text, range),
-                (Mode::Grams, Script::Word) => {}
-                (Mode::Grams, _) => self.push_bigrams(text, range),
-            }
+        self.spans.clear();
+        // Bigrams are only made of Thai-family and Hangul letters, which ASCII text lacks.
+        if self.mode == Mode::Grams && text.is_ascii() {
+            return;
         }
-    }
-
-    fn push(&mut self, range: Range<usize>, text: String) {
-        self.tokens.push(Token {
-            offset_from: range.start,
-            offset_to: range.end,
-            position: self.tokens.len(),
-            text,
-            position_length: 1,
+        let (mode, segmenter, spans) = (self.mode, self.segmenter, &mut self.spans);
+        script_runs(text, |script, range, marked| match (mode, script) {
+            (Mode::Words, Script::Word) => spans.push(Span {
+                from: range.start,
+                to: range.end,
+                strip_marks: marked,
+            }),
+            (Mode::Words, Script::Hangul) => spans.push(Span {
+                from: range.start,
+                to: range.end,
+                strip_marks: false,
+            }),
+            (Mode::Words, _) => push_segments(segmenter, spans, text, range),
+            (Mode::Grams, Script::Word) => {}
+            (Mode::Grams, _) => push_bigrams(spans, text, range),
         });
     }
+}
 
-    /// ICU word segments of one Thai-family run; spaces and punctuation segments are skipped.
-    fn push_segments(&mut self, text: &str, range: Range<usize>) {
-        let run = &text[range.clone()];
-        let mut from = 0;
-        for (to, kind) in self.segmenter.segment_str(run).iter_with_word_type() {
-            if to > from && kind.is_word_like() {
-                let span = range.start + from..range.start + to;
-                self.push(span, run[from..to].into());
-            }
-            from = to;
+/// ICU word segments of one Thai-family run; spaces and punctuation segments are skipped.
+fn push_segments(
+    segmenter: WordSegmenterBorrowed<'static>,
+    spans: &mut Vec<Span>,
+    text: &str,
+    range: Range<usize>,
+) {
+    let run = &text[range.clone()];
+    let mut from = 0;
+    for (to, kind) in segmenter.segment_str(run).iter_with_word_type() {
+        if to > from && kind.is_word_like() {
+            spans.push(Span {
+                from: range.start + from,
+                to: range.start + to,
+                strip_marks: false,
+            });
         }
+        from = to;
     }
+}
 
-    /// Overlapping bigrams by `char`; a one-character run yields that character.
-    fn push_bigrams(&mut self, text: &str, range: Range<usize>) {
-        let end = range.end;
-        let mut bounds = text[range.clone()]
-            .char_indices()
-            .map(|(i, _)| range.start + i)
-            .chain(std::iter::once(end));
-        let (Some(mut a), Some(mut b)) = (bounds.next(), bounds.next()) else {
-            return;
-        };
-        if b == end {
-            self.push(a..b, text[a..b].into());
-            return;
-        }
-        for c in bounds {
-            self.push(a..c, text[a..c].into());
-            (a, b) = (b, c);
-        }
+/// Overlapping bigrams by `char`; a one-character run yields that character.
+fn push_bigrams(spans: &mut Vec<Span>, text: &str, range: Range<usize>) {
+    let end = range.end;
+    let span = |from, to| Span {
+        from,
+        to,
+        strip_marks: false,
+    };
+    let mut bounds = text[range.clone()]
+        .char_indices()
+        .map(|(i, _)| range.start + i)
+        .chain(std::iter::once(end));
+    let (Some(mut a), Some(mut b)) = (bounds.next(), bounds.next()) else {
+        return;
+    };
+    if b == end {
+        spans.push(span(a, b));
+        return;
+    }
+    for c in bounds {
+        spans.push(span(a, c));
+        (a, b) = (b, c);
     }
 }
 
@@ -279,28 +373,48 @@ impl Tokenizer for ScriptTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ScriptTokenStream<'a> {
         self.tokenize(text);
         ScriptTokenStream {
-            tokens: self.tokens.drain(..),
-            current: Token::default(),
+            text,
+            spans: self.spans.iter(),
+            token: Token::default(),
+            position: 0,
         }
     }
 }
 
 struct ScriptTokenStream<'a> {
-    tokens: Drain<'a, Token>,
-    current: Token,
+    text: &'a str,
+    spans: std::slice::Iter<'a, Span>,
+    token: Token,
+    position: usize,
 }
 
 impl TokenStream for ScriptTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.tokens.next().map(|t| self.current = t).is_some()
+        let Some(span) = self.spans.next() else {
+            return false;
+        };
+        let slice = &self.text[span.from..span.to];
+        let t = &mut self.token;
+        t.text.clear();
+        if span.strip_marks {
+            t.text.extend(slice.chars().filter(|&c| !is_mark(c)));
+        } else {
+            t.text.push_str(slice);
+        }
+        t.offset_from = span.from;
+        t.offset_to = span.to;
+        t.position = self.position;
+        t.position_length = 1;
+        self.position += 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        &mut self.token
     }
 }
 

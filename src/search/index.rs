@@ -122,7 +122,20 @@ impl SearchIndex {
         position: u64,
         reset: bool,
     ) -> Result<()> {
+        self.stage(articles, removed, reset)?;
+        self.commit(position)
+    }
+
+    /// Hands the documents of `articles` to the indexing threads (dropping retired ones and
+    /// `removed`; everything first with `reset`); searchable after `commit`, gone on `rollback`.
+    pub fn stage(
+        &mut self,
+        articles: &[ArticleRecord],
+        removed: &[ArticleId],
+        reset: bool,
+    ) -> Result<()> {
         let fields = self.fields;
+        let searcher = self.reader.searcher();
         let writer = self.writer()?;
         if reset {
             writer.delete_all_documents()?;
@@ -131,20 +144,58 @@ impl SearchIndex {
             writer.delete_term(Term::from_field_text(fields.id, id.as_str()));
         }
         for record in articles {
-            writer.delete_term(Term::from_field_text(fields.id, record.id.as_str()));
+            let id = Term::from_field_text(fields.id, record.id.as_str());
+            // A delete costs a term lookup in every segment at commit: skip it for articles the
+            // index has never seen (every one of a bulk import).
+            if !reset && searcher.doc_freq(&id)? > 0 {
+                writer.delete_term(id);
+            }
             if record.status != Status::Retired {
                 writer.add_document(document(&fields, record))?;
             }
         }
+        Ok(())
+    }
+
+    /// Commits what was staged with `position` as the payload and reloads the reader.
+    pub fn commit(&mut self, position: u64) -> Result<()> {
         let payload = serde_json::to_string(&IndexState {
             version: INDEX_VERSION,
             position,
         })
         .map_err(|e| Error::Index(e.to_string()))?;
+        let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Merges every segment into one and waits for it. Queries look terms up segment by
+    /// segment (the typo correction scans each segment's term dictionary), so a bulk import or a
+    /// rebuild, which leaves a dozen segments, ends with this.
+    pub fn merge_segments(&mut self) -> Result<()> {
+        // Let the background merges finish first: a merge of segments they are replacing fails.
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            self.writer()?.merge(&ids).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+
+    /// How many segments queries go through.
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// Drops what was staged since the last commit.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer()?.rollback()?;
         Ok(())
     }
 }

@@ -128,7 +128,7 @@ impl SearchIndex {
             let snippet = if parsed.is_empty() && !c.summary.is_empty() {
                 snippet::make(&c.summary, &marker, SNIPPET_CHARS)
             } else {
-                snippet::make(&snippet::plain_text(&c.body), &marker, SNIPPET_CHARS)
+                snippet::make_markdown(&c.body, &marker, SNIPPET_CHARS)
             };
             hits.push(SearchHit {
                 id: id.to_string(),

@@ -85,6 +85,18 @@ impl Marker {
     }
 }
 
+impl Marker {
+    /// The first byte offset of `text` where something to mark may begin (a cheap probe: a
+    /// case-insensitive search for each word and its stem, an exact one for Thai and Korean).
+    fn first_candidate(&self, text: &str) -> Option<usize> {
+        let lower = text.to_ascii_lowercase();
+        let words = self.words.iter().flat_map(|(w, s, _)| [w, s]);
+        let in_lower = words.filter_map(|needle| lower.find(needle.as_str()));
+        let substrings = self.substrings.iter().filter_map(|n| text.find(n.as_str()));
+        in_lower.chain(substrings).min()
+    }
+}
+
 fn stem_of(token: &str) -> String {
     analyzer::tokens(STEM_ANALYZER, token)
         .into_iter()
@@ -145,6 +157,40 @@ pub fn plain_text(markdown: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Bodies shorter than this are always reduced and searched whole.
+const PROBE_FROM: usize = 4 * 1024;
+
+/// A snippet of a Markdown body. A long body is not reduced and tokenized whole (that made
+/// snippets the costliest part of a query): only whole lines around the first place a marked
+/// word may occur are. When that window marks nothing, the whole body is used after all, so the
+/// result differs from `make(&plain_text(body), ..)` at most in which cluster of matches it shows.
+pub fn make_markdown(body: &str, marker: &Marker, width: usize) -> Snippet {
+    if body.len() >= PROBE_FROM
+        && let Some(at) = marker.first_candidate(body)
+    {
+        // Up to 4 bytes a character: a window that holds `width` characters on either side.
+        let before = body.floor_char_boundary(at.saturating_sub(4 * width));
+        let after = body.floor_char_boundary(at + 12 * width);
+        let from = body[..before].rfind('\n').map_or(0, |i| i + 1);
+        let to = body[after..].find('\n').map_or(body.len(), |i| after + i);
+        let mut snippet = make(&plain_text(&body[from..to]), marker, width);
+        if !snippet.highlights.is_empty() {
+            if from > 0 && !snippet.text.starts_with('…') {
+                snippet.text.insert(0, '…');
+                let shift = '…'.len_utf8();
+                for h in &mut snippet.highlights {
+                    *h = (h.0 + shift, h.1 + shift);
+                }
+            }
+            if to < body.len() && !snippet.text.ends_with('…') {
+                snippet.text.push('…');
+            }
+            return snippet;
+        }
+    }
+    make(&plain_text(body), marker, width)
 }
 
 /// Cuts a snippet of about `width` characters around the densest cluster of matches.
@@ -298,6 +344,36 @@ mod tests {
             ),
             "Steps a b Check the seal; see seal checks."
         );
+    }
+
+    #[test]
+    fn long_bodies_are_probed_and_give_the_same_marks() {
+        let filler = "Plain words about nothing in particular.\n".repeat(150);
+        let body = format!("{filler}## Timber\nSawn **Timber** needs a permit.\n{filler}");
+        let mut m = Marker::default();
+        m.add("timber", false);
+        let probed = make_markdown(&body, &m, 80);
+        assert_eq!(marked(&probed), ["Timber", "Timber"]);
+        assert!(probed.text.starts_with('…') && probed.text.ends_with('…'));
+        let whole = make(&plain_text(&body), &m, 80);
+        assert_eq!(probed, whole);
+        // A probe that lands inside another word falls back to the whole body.
+        let mut m = Marker::default();
+        m.add("work", false);
+        let body = format!("network {filler} the work");
+        assert_eq!(marked(&make_markdown(&body, &m, 80)), ["work"]);
+        // Thai: the window's edges fall inside three-byte characters.
+        let thai = "ข้อมูลทั่วไป สำหรับระบบ ".repeat(200);
+        let body = format!("{thai}\nกรมศุลกากร\n{thai}x");
+        let mut m = Marker::default();
+        m.add("ศุลกากร", false);
+        for width in [7, 60, 61, 80] {
+            let probed = make_markdown(&body, &m, width);
+            assert_eq!(marked(&probed), ["ศุลกากร"], "width {width}");
+        }
+        // Nothing to mark: the start, as before.
+        let none = make_markdown(&body, &Marker::default(), 20);
+        assert!(none.text.starts_with("network") && none.highlights.is_empty());
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub struct ImportResult {
     /// A last `catch_up_index` after the batches (nothing to do unless commits left the index
     /// behind).
     pub final_index_secs: f64,
+    /// `Replica::optimize_index` after the import: the segments merged into one.
+    #[serde(default)]
+    pub merge_secs: f64,
+    /// Segments before that merge.
+    #[serde(default)]
+    pub segments_before_merge: usize,
     /// Dropping the replica (index writer shutdown).
     pub close_secs: f64,
     /// Commit time of the first and last tenth of the batches (seconds per batch).
@@ -113,6 +119,10 @@ pub fn import(sources: &Path, dir: &Path, articles: usize, batch: usize) -> Resu
     let t = Instant::now();
     replica.catch_up_index(&mut |_, _| {})?;
     result.final_index_secs = t.elapsed().as_secs_f64();
+    result.segments_before_merge = count_segments(&data_dir.index());
+    let t = Instant::now();
+    replica.optimize_index()?;
+    result.merge_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     drop(replica);
     result.close_secs = t.elapsed().as_secs_f64();

@@ -156,6 +156,13 @@ pub fn markdown(r: &Results) -> String {
     }
     let _ = writeln!(
         o,
+        "| then `Replica::optimize_index` ({} segments merged into one) | {:.1} s; import with it: {} articles/s |",
+        imp.segments_before_merge,
+        imp.merge_secs,
+        thousands(rate(imp.import_secs + imp.merge_secs) as u64)
+    );
+    let _ = writeln!(
+        o,
         "| closing the node after the import (index writer shutdown) | {:.2} s |",
         imp.close_secs
     );
