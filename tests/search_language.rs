@@ -141,6 +141,29 @@ fn a_word_the_analyzer_splits_is_searched_as_a_phrase() {
 }
 
 #[test]
+fn sub_word_matches_never_straddle_a_space_or_a_field() {
+    // The sub-word phrase leaves out every other bigram: `ข้อมูล` is ข้ _ อม _ ูล. Text where
+    // those bigrams sit at the same distances but across a space, a Latin word, or title and
+    // body must not match, and a real substring anywhere must.
+    let r = node(&[
+        ("inside", doc("ก", "ระบบฐานข้อมูลกลาง")),
+        ("space", doc("ข", "มีข้x อมxูล")),
+        ("latin", doc("ค", "ข้ขอม abc มูล")),
+        ("fields", doc("ข้ขอ", "มมูล")),
+        ("korean", doc("ง", "국제라이브러리에서")),
+        ("korean-apart", doc("จ", "라이 브러 리")),
+    ]);
+    assert_eq!(ids(&r, "ข้อมูล"), ["inside"]);
+    assert_eq!(ids(&r, "라이브러리"), ["korean"]);
+    // Two runs in one quoted phrase keep their gap and still match where they follow each other.
+    let r = node(&[
+        ("both", doc("ก", "ข้อมูล ส่วนตัว")),
+        ("one", doc("ข", "ข้อมูล และ ส่วนตัว")),
+    ]);
+    assert_eq!(ids(&r, "\"ข้อมูล ส่วนตัว\""), ["both"]);
+}
+
+#[test]
 fn exact_words_rank_above_corrected_typos_and_snippets_mark_them() {
     let r = node(&[
         ("exact", doc("Valuation", "customs valuation of used cars")),

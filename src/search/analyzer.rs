@@ -13,7 +13,8 @@
 //!
 //! `outpost_grams` emits overlapping character bigrams of the Thai-family and Hangul runs instead.
 //! Indexed with positions, a query's bigrams form a phrase that matches exactly where the query is
-//! a substring, whatever the segmenter made of the surrounding text.
+//! a substring, whatever the segmenter made of the surrounding text. Each run starts two positions
+//! after the one before (see [`RUN_GAP`]), so a query may leave out every other bigram of a run.
 //!
 //! Every token carries byte offsets into the original text (snippets highlight from them) and
 //! positions numbered consecutively across the whole text (phrase queries need them).
@@ -46,27 +47,48 @@ pub fn register(index: &Index) {
 /// Runs a named analyzer outside an index (query building, snippets, tests): the tokens' text
 /// and byte ranges. An unknown name yields nothing.
 pub fn tokens(analyzer: &str, text: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    for_each_token(analyzer, text, |token, range, _| {
+        out.push((token.to_string(), range))
+    });
+    out
+}
+
+/// As [`tokens`], handing each token (text, byte range, position) to `each` instead of
+/// collecting them (no allocation per token: snippets run this over every hit's text).
+pub fn for_each_token(analyzer: &str, text: &str, mut each: impl FnMut(&str, Range<usize>, usize)) {
     // Building an analyzer (and its ICU segmenter) costs more than analyzing a word, and
     // snippets analyze many words per query: keep one of each per thread.
     thread_local! {
-        static ANALYZERS: std::cell::RefCell<[TextAnalyzer; 3]> =
-            std::cell::RefCell::new([text_analyzer(), stem_analyzer(), gram_analyzer()]);
+        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 3] = [
+            std::cell::RefCell::new(text_analyzer()),
+            std::cell::RefCell::new(stem_analyzer()),
+            std::cell::RefCell::new(gram_analyzer()),
+        ];
     }
-    let slot = match analyzer {
-        TEXT_ANALYZER => 0,
-        STEM_ANALYZER => 1,
-        GRAM_ANALYZER => 2,
-        _ => return Vec::new(),
+    let make: fn() -> TextAnalyzer = match analyzer {
+        TEXT_ANALYZER => text_analyzer,
+        STEM_ANALYZER => stem_analyzer,
+        GRAM_ANALYZER => gram_analyzer,
+        _ => return,
     };
-    ANALYZERS.with_borrow_mut(|analyzers| {
-        let mut stream = analyzers[slot].token_stream(text);
-        let mut out = Vec::new();
+    let slot = [TEXT_ANALYZER, STEM_ANALYZER, GRAM_ANALYZER]
+        .iter()
+        .position(|name| *name == analyzer)
+        .unwrap_or(0);
+    let mut run = |analyzer: &mut TextAnalyzer| {
+        let mut stream = analyzer.token_stream(text);
         while stream.advance() {
             let t = stream.token();
-            out.push((t.text.clone(), t.offset_from..t.offset_to));
+            each(&t.text, t.offset_from..t.offset_to, t.position);
         }
-        out
-    })
+    };
+    ANALYZERS.with(|analyzers| match analyzers[slot].try_borrow_mut() {
+        Ok(mut cached) => run(&mut cached),
+        // `each` itself ran this analyzer (a snippet stems inside its word loop, but with
+        // another analyzer): a fresh one is correct, only slower.
+        Err(_) => run(&mut make()),
+    });
 }
 
 /// Whether `text` has letters of a script written without spaces between words (Thai, Lao,
@@ -267,11 +289,19 @@ fn script_runs(text: &str, mut each: impl FnMut(Script, Range<usize>, bool)) {
     }
 }
 
+/// Positions left empty before each run of bigrams. A phrase whose terms are at most two
+/// positions apart then never matches across two runs (or two values of a field), so a query
+/// needs only every other bigram of a run, plus the last: `ข้อมูล` is `ข้`, `อม`, `ูล` at
+/// offsets 0, 2, 4 instead of five bigrams, and phrase matching costs less.
+pub const RUN_GAP: usize = 2;
+
 /// Where one token lies in the text; its text is made when the stream reaches it.
 #[derive(Clone, Copy)]
 struct Span {
     from: usize,
     to: usize,
+    /// Positions to leave empty before this token ([`RUN_GAP`] at the start of a bigram run).
+    gap: usize,
     /// Drop combining marks from the token's text (`cafe` + U+0301 indexes like `café` → `cafe`).
     strip_marks: bool,
 }
@@ -307,11 +337,13 @@ impl ScriptTokenizer {
             (Mode::Words, Script::Word) => spans.push(Span {
                 from: range.start,
                 to: range.end,
+                gap: 0,
                 strip_marks: marked,
             }),
             (Mode::Words, Script::Hangul) => spans.push(Span {
                 from: range.start,
                 to: range.end,
+                gap: 0,
                 strip_marks: false,
             }),
             (Mode::Words, _) => push_segments(segmenter, spans, text, range),
@@ -335,6 +367,7 @@ fn push_segments(
             spans.push(Span {
                 from: range.start + from,
                 to: range.start + to,
+                gap: 0,
                 strip_marks: false,
             });
         }
@@ -345,9 +378,11 @@ fn push_segments(
 /// Overlapping bigrams by `char`; a one-character run yields that character.
 fn push_bigrams(spans: &mut Vec<Span>, text: &str, range: Range<usize>) {
     let end = range.end;
+    let first = spans.len();
     let span = |from, to| Span {
         from,
         to,
+        gap: 0,
         strip_marks: false,
     };
     let mut bounds = text[range.clone()]
@@ -359,11 +394,14 @@ fn push_bigrams(spans: &mut Vec<Span>, text: &str, range: Range<usize>) {
     };
     if b == end {
         spans.push(span(a, b));
-        return;
+    } else {
+        for c in bounds {
+            spans.push(span(a, c));
+            (a, b) = (b, c);
+        }
     }
-    for c in bounds {
-        spans.push(span(a, c));
-        (a, b) = (b, c);
+    if let Some(start) = spans.get_mut(first) {
+        start.gap = RUN_GAP;
     }
 }
 
@@ -403,6 +441,7 @@ impl TokenStream for ScriptTokenStream<'_> {
         }
         t.offset_from = span.from;
         t.offset_to = span.to;
+        self.position += span.gap;
         t.position = self.position;
         t.position_length = 1;
         self.position += 1;
@@ -437,8 +476,14 @@ mod tests {
         while let Some(token) = stream.next() {
             tokens.push(token.clone());
         }
-        for (i, t) in tokens.iter().enumerate() {
-            assert_eq!(t.position, i, "positions are consecutive in {text:?}");
+        let mut next = 0;
+        for t in &tokens {
+            // Consecutive, except that a run of bigrams starts `RUN_GAP` further on.
+            assert!(
+                t.position == next || t.position == next + RUN_GAP,
+                "positions follow on in {text:?}"
+            );
+            next = t.position + 1;
             assert!(t.offset_from < t.offset_to && t.offset_to <= text.len());
             assert!(text.is_char_boundary(t.offset_from) && text.is_char_boundary(t.offset_to));
         }
@@ -515,6 +560,16 @@ mod tests {
         assert_eq!(run(gram_analyzer(), THAI).len(), THAI.chars().count() - 1);
         // A one-character run emits that character.
         assert_eq!(texts(&run(gram_analyzer(), "ก 세 x")), ["ก", "세"]);
+    }
+
+    #[test]
+    fn bigram_runs_start_after_a_gap_and_words_do_not() {
+        let positions = |tokens: Vec<Token>| tokens.iter().map(|t| t.position).collect::<Vec<_>>();
+        assert_eq!(
+            positions(run(gram_analyzer(), "อากร ไม้ x ก")),
+            [2, 3, 4, 7, 8, 11]
+        );
+        assert_eq!(positions(run(text_analyzer(), "อากร ไม้ x")), [0, 1, 2]);
     }
 
     #[test]

@@ -259,14 +259,10 @@ impl SearchIndex {
                 }
             }
         }
-        if analyzer::needs_grams(text) {
-            let grams: Vec<String> = analyzer::tokens(GRAM_ANALYZER, text)
-                .into_iter()
-                .map(|(t, _)| t)
-                .collect();
-            if !grams.is_empty() {
-                should.push((Occur::Should, boosted(tokens_query(f.grams, &grams), 0.1)));
-            }
+        if analyzer::needs_grams(text)
+            && let Some(q) = grams_query(f.grams, text)
+        {
+            should.push((Occur::Should, boosted(q, 0.1)));
         }
         if let Some(digits) = hs_digits(text) {
             should.push((Occur::Should, boosted(term_query(f.hs, &digits), 2.0)));
@@ -374,6 +370,35 @@ fn tokens_query(field: Field, tokens: &[String]) -> Box<dyn Query> {
         .map(|t| Term::from_field_text(field, t))
         .collect();
     Box::new(PhraseQuery::new(terms))
+}
+
+/// The bigrams of `text` as one phrase: where `text` occurs as a substring. Within a run only
+/// every other bigram and the last are needed (see `analyzer::RUN_GAP`); runs keep their gaps.
+fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
+    let mut grams: Vec<(String, usize)> = Vec::new();
+    analyzer::for_each_token(GRAM_ANALYZER, text, |gram, _, position| {
+        grams.push((gram.to_string(), position));
+    });
+    let first = grams.first()?.1;
+    let mut terms = Vec::with_capacity(grams.len());
+    for (i, (gram, position)) in grams.iter().enumerate() {
+        let run_starts = i == 0 || grams[i - 1].1 + 1 != *position;
+        let run_ends = grams.get(i + 1).is_none_or(|next| next.1 != position + 1);
+        let taken = terms
+            .last()
+            .map_or(0, |&(offset, _): &(usize, Term)| offset + first);
+        // Keep a bigram that starts or ends a run, or lies two past the last one kept.
+        if run_starts || run_ends || *position >= taken + 2 {
+            terms.push((position - first, Term::from_field_text(field, gram)));
+        }
+    }
+    Some(match terms.len() {
+        1 => Box::new(TermQuery::new(
+            terms.remove(0).1,
+            IndexRecordOption::WithFreqs,
+        )),
+        _ => Box::new(PhraseQuery::new_with_offset(terms)),
+    })
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

@@ -9,7 +9,7 @@ use tantivy::schema::{
 use super::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 
 #[derive(Clone, Copy)]
 pub struct Fields {

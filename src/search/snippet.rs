@@ -57,20 +57,20 @@ impl Marker {
             );
         }
         if !self.words.is_empty() {
-            for (token, range) in analyzer::tokens(TEXT_ANALYZER, text) {
+            analyzer::for_each_token(TEXT_ANALYZER, text, |token, range, _| {
                 let hit = self.words.iter().any(|(word, stem, prefix)| {
-                    token == *word
+                    token == word
                         || (*prefix && token.starts_with(word.as_str()))
                         // Stemming every token is the costly part: only tokens that begin
                         // like the stem can share it.
                         || (token.len() > 3
                             && token.as_bytes().get(..3) == stem.as_bytes().get(..3)
-                            && stem_of(&token) == *stem)
+                            && stem_of(token) == *stem)
                 });
                 if hit {
                     out.push(range);
                 }
-            }
+            });
         }
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         // Merge overlapping and touching ranges.
@@ -121,42 +121,49 @@ pub fn edit_distance(a: &str, b: &str) -> u32 {
 }
 
 /// Markdown reduced to readable text: no heading marks, emphasis, code ticks or table pipes;
-/// `[[id|text]]` shows its text.
+/// `[[id|text]]` shows its text; runs of white space become one space. One pass, one allocation.
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
+    let push = |piece: &str, out: &mut String, space: &mut bool| {
+        for c in piece.chars() {
+            match c {
+                '*' | '`' | '_' => {}
+                '|' => *space = true,
+                c if c.is_whitespace() => *space = true,
+                c => {
+                    if *space && !out.is_empty() {
+                        out.push(' ');
+                    }
+                    *space = false;
+                    out.push(c);
+                }
+            }
+        }
+    };
     for line in markdown.lines() {
+        // Whether a space is due before the next visible character: lines are apart.
+        let mut space = true;
         let line = line.trim_start_matches('#').trim_start_matches(['>', ' ']);
         if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
-            out.push(' ');
             continue;
         }
         let mut rest = line;
         while let Some(start) = rest.find("[[") {
-            out.push_str(&rest[..start]);
+            push(&rest[..start], &mut out, &mut space);
             let after = &rest[start + 2..];
             match after.find("]]") {
                 Some(end) => {
                     let link = &after[..end];
-                    out.push_str(link.split_once('|').map_or(link, |(_, text)| text));
+                    let text = link.split_once('|').map_or(link, |(_, text)| text);
+                    push(text, &mut out, &mut space);
                     rest = &after[end + 2..];
                 }
-                None => {
-                    rest = after;
-                }
+                None => rest = after,
             }
         }
-        out.push_str(rest);
-        out.push(' ');
+        push(rest, &mut out, &mut space);
     }
-    let cleaned: String = out
-        .chars()
-        .filter(|c| !matches!(c, '*' | '`' | '_'))
-        .collect();
-    cleaned
-        .replace('|', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    out
 }
 
 /// Bodies shorter than this are always reduced and searched whole.
@@ -253,11 +260,14 @@ fn snap_to_word(text: &str, at: usize) -> usize {
     {
         return space + 1;
     }
-    text.grapheme_indices(true)
-        .map(|(i, _)| i)
+    // No cluster spans white space: start counting clusters at the last one before `at`.
+    let base = text[..at].rfind(char::is_whitespace).unwrap_or(0);
+    text[base..]
+        .grapheme_indices(true)
+        .map(|(i, _)| base + i)
         .take_while(|&i| i <= at)
         .last()
-        .unwrap_or(0)
+        .unwrap_or(base)
 }
 
 /// About `width` characters from `start`, ending on a grapheme boundary (at a space when one is
@@ -362,18 +372,18 @@ mod tests {
         m.add("work", false);
         let body = format!("network {filler} the work");
         assert_eq!(marked(&make_markdown(&body, &m, 80)), ["work"]);
+        // Nothing to mark: the start, as before.
+        let none = make_markdown(&body, &Marker::default(), 20);
+        assert!(none.text.starts_with("network") && none.highlights.is_empty());
         // Thai: the window's edges fall inside three-byte characters.
         let thai = "ข้อมูลทั่วไป สำหรับระบบ ".repeat(200);
         let body = format!("{thai}\nกรมศุลกากร\n{thai}x");
         let mut m = Marker::default();
         m.add("ศุลกากร", false);
-        for width in [7, 60, 61, 80] {
+        for width in [20, 60, 61, 80] {
             let probed = make_markdown(&body, &m, width);
             assert_eq!(marked(&probed), ["ศุลกากร"], "width {width}");
         }
-        // Nothing to mark: the start, as before.
-        let none = make_markdown(&body, &Marker::default(), 20);
-        assert!(none.text.starts_with("network") && none.highlights.is_empty());
     }
 
     #[test]
