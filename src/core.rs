@@ -16,7 +16,7 @@ mod queries;
 mod reading;
 mod replica;
 
-pub(crate) use apply::{Applied, apply_op, trust_root};
+pub(crate) use apply::{Applied, apply_op, read_u64, trust_root};
 pub use articles::{ArticlePatch, NewArticle};
 pub use check::CheckReport;
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -291,27 +291,46 @@ impl Replica {
         }
         drop(signed);
 
+        let staged = self.stage_index(&txn, &touched, log_before)?;
         let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
-        let staged = self.index.state()?.position == log_before && !touched.is_empty();
-        if staged {
-            let articles = txn.open_table(store::ARTICLES)?;
-            let mut records = Vec::with_capacity(touched.len());
-            for id in &touched {
-                records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
-            }
-            drop(articles);
-            self.index.stage(&records, &[], false).map_err(|e| {
-                Error::Index(format!(
-                    "the change was not saved: the search index failed ({e})"
-                ))
-            })?;
-        }
         if let Err(e) = txn.commit() {
             if staged {
-                let _ = self.index.rollback();
+                self.abandon_index();
             }
             return Err(e.into());
         }
+        self.finish_index(staged, log_len)?;
+        Ok(hashes)
+    }
+
+    /// Hands the documents of `touched` (as `txn` has them) to the indexing threads, so they
+    /// index while the store commits, when the index reflected the log up to `log_before`, the
+    /// log's length when `txn` began. Returns whether it did; `finish_index` completes either way.
+    pub(crate) fn stage_index(
+        &mut self,
+        txn: &WriteTransaction,
+        touched: &std::collections::BTreeSet<ArticleId>,
+        log_before: u64,
+    ) -> Result<bool> {
+        if touched.is_empty() || self.index.state()?.position != log_before {
+            return Ok(false);
+        }
+        let articles = txn.open_table(store::ARTICLES)?;
+        let mut records = Vec::with_capacity(touched.len());
+        for id in touched {
+            records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
+        }
+        self.index.stage(&records, &[], false).map_err(|e| {
+            Error::Index(format!(
+                "the change was not saved: the search index failed ({e})"
+            ))
+        })?;
+        Ok(true)
+    }
+
+    /// After the store committed: commits what `stage_index` staged (the log now `log_len`
+    /// long), or brings the index up to date from the log when nothing was staged.
+    pub(crate) fn finish_index(&mut self, staged: bool, log_len: u64) -> Result<()> {
         let indexed = if staged {
             self.index.commit(log_len)
         } else {
@@ -321,8 +340,12 @@ impl Replica {
             Error::Index(format!(
                 "the change is saved, but the search index could not be updated ({e}); run `outpost reindex`"
             ))
-        })?;
-        Ok(hashes)
+        })
+    }
+
+    /// Drops what `stage_index` staged (the store's commit failed).
+    pub(crate) fn abandon_index(&mut self) {
+        let _ = self.index.rollback();
     }
 
     /// The ops of `payloads`, chained after (`seq`, `prev`) and signed. A bulk commit signs on
