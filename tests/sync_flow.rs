@@ -52,6 +52,23 @@ fn a_post_starts_from_its_enrolment_with_hqs_knowledge() {
 }
 
 #[test]
+fn an_enrolment_file_of_format_version_0_or_newer_is_refused() {
+    let mut hq = replica("HQ", true);
+    let user = admin(&hq);
+    let file = hq.enrol(&user, "Chiang Khong").expect("enrol");
+    let clock = || Arc::new(FixedClock::new(T0));
+    for (version, expected) in [(0u16, "format version 0 does not exist"), (999, "newer")] {
+        let mut bad = file.clone();
+        bad[8..10].copy_from_slice(&version.to_le_bytes());
+        let err = Replica::enrolled_in_memory(&bad, "admin", clock())
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains(expected), "version {version}: {err}");
+    }
+}
+
+#[test]
 fn edits_travel_both_ways_and_nodes_converge() {
     let mut hq = replica("HQ", true);
     let mut a = enrolled(&mut hq, "Post A");

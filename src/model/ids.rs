@@ -139,7 +139,8 @@ pub fn to_hex(bytes: &[u8]) -> String {
 }
 
 pub fn from_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2 || !s.is_ascii() {
+    // `from_str_radix` alone would take a sign: `+f` is not two hex digits.
+    if s.len() != N * 2 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; N];

@@ -123,6 +123,11 @@ fn read(bytes: &[u8]) -> Result<(EnrolmentFile, NodeKeys)> {
     if version > VERSION {
         return Err(BundleError::NewerFormat(name.into(), version).into());
     }
+    if version == 0 {
+        return Err(
+            BundleError::Damaged(name.into(), "format version 0 does not exist".into()).into(),
+        );
+    }
     let file: EnrolmentFile = postcard::from_bytes(&bytes[10..])
         .map_err(|e| BundleError::Damaged(name.into(), format!("it does not decode ({e})")))?;
     let age = file

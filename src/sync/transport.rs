@@ -126,11 +126,19 @@ fn parse_part(name: &str, bytes: &[u8]) -> Result<(PartHeader, usize), BundleErr
     let (index, count) = position
         .split_once('/')
         .ok_or_else(|| bad("no index/count"))?;
+    // Digits only: `parse` alone would also take a leading `+`.
+    let number = |text: &str, what: &str| {
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        digits
+            .then(|| text.parse::<usize>().ok())
+            .flatten()
+            .ok_or_else(|| bad(what))
+    };
     let header = PartHeader {
         bundle: from_hex::<16>(bundle).ok_or_else(|| bad("bundle id"))?,
-        index: index.parse().map_err(|_| bad("index"))?,
-        count: count.parse().map_err(|_| bad("count"))?,
-        total: total.parse().map_err(|_| bad("size"))?,
+        index: number(index, "index")?,
+        count: number(count, "count")?,
+        total: number(total, "size")?,
         hash: hash.parse().map_err(|_| bad("hash"))?,
     };
     if header.index == 0
@@ -168,18 +176,17 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>,
     }
     for (bundle, (header, parts, names)) in groups {
         let label = format!("bundle {}", &to_hex(&bundle)[..12]);
-        let missing: Vec<String> = (1..=header.count)
+        let missing: Vec<usize> = (1..=header.count)
             .filter(|i| !parts.contains_key(i))
-            .map(|i| i.to_string())
             .collect();
         if !missing.is_empty() {
             return Err(BundleError::Parts(
                 label,
                 format!(
                     "part(s) {} of {} are missing (have: {}); bring every part and import them together",
-                    missing.join(", "),
+                    list_some(&missing),
                     header.count,
-                    names.join(", ")
+                    list_some(&names)
                 ),
             ));
         }
@@ -190,6 +197,16 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>,
         whole.push((label, joined));
     }
     Ok(whole)
+}
+
+/// At most ten items, then how many more: a damaged header may claim 100,000 parts.
+fn list_some<T: ToString>(items: &[T]) -> String {
+    const SHOWN: usize = 10;
+    let mut out: Vec<String> = items.iter().take(SHOWN).map(T::to_string).collect();
+    if items.len() > SHOWN {
+        out.push(format!("and {} more", items.len() - SHOWN));
+    }
+    out.join(", ")
 }
 
 #[cfg(test)]
@@ -213,6 +230,36 @@ mod tests {
             .expect_err("missing")
             .to_string();
         assert!(err.contains("part(s) 5 of 5 are missing"), "{err}");
+    }
+
+    #[test]
+    fn a_header_claiming_many_parts_gets_a_short_message_and_signs_are_refused() {
+        let hash = Hash::of(b"x");
+        let id = to_hex(&[7; 16]);
+        let part = |position: &str, id: &str| {
+            format!("{PART_MARK}{id} {position} 1 {hash}\nx").into_bytes()
+        };
+        let err = assemble(vec![("p".into(), part("1/100000", &id))])
+            .expect_err("99,999 parts are missing")
+            .to_string();
+        assert!(
+            err.contains("2, 3, 4, 5, 6, 7, 8, 9, 10, 11, and 99989 more of 100000"),
+            "{err}"
+        );
+        assert!(err.len() < 400, "{err}");
+        for (position, id) in [
+            ("+1/1", id.clone()),
+            ("1/+1", id.clone()),
+            ("1/1", format!("+{}", &id[1..])),
+        ] {
+            let err = assemble(vec![("p".into(), part(&position, &id))])
+                .expect_err("a sign is not a digit")
+                .to_string();
+            assert!(
+                err.contains("the part header is damaged"),
+                "{position} {id}: {err}"
+            );
+        }
     }
 
     #[test]
