@@ -484,13 +484,12 @@ fn verify_known_signers(txn: &WriteTransaction, ops: &[SignedOp]) -> Result<Vec<
     let enrolments = txn.open_table(store::ENROLMENTS)?;
     let mut keys: BTreeMap<NodeId, Option<[u8; 32]>> = BTreeMap::new();
     for op in ops {
-        if !keys.contains_key(&op.op.node) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = keys.entry(op.op.node) {
             let node: Option<NodeInfo> = get(&nodes, op.op.node.0)?;
-            let key = match node {
+            slot.insert(match node {
                 Some(n) => Some(n.public_key),
                 None => get::<_, Enrolment>(&enrolments, op.op.node.0)?.map(|e| e.public_key),
-            };
-            keys.insert(op.op.node, key);
+            });
         }
     }
     let check = |op: &SignedOp| {

@@ -252,7 +252,7 @@ mod tests {
             ("1/+1", id.clone()),
             ("1/1", format!("+{}", &id[1..])),
         ] {
-            let err = assemble(vec![("p".into(), part(&position, &id))])
+            let err = assemble(vec![("p".into(), part(position, &id))])
                 .expect_err("a sign is not a digit")
                 .to_string();
             assert!(
