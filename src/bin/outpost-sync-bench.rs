@@ -1,6 +1,6 @@
 //! `outpost-sync-bench --ops N`: times a post's export to HQ and HQ's import of that bundle
 //! (plain, encrypted, dry run), against the same changes kept as Markdown files in git and
-//! carried by `git bundle`. Prints Markdown tables on stdout; see docs/BENCHMARKS-sync.md.
+//! carried by `git bundle`. Prints Markdown tables on stdout; figures in docs/BENCHMARKS.md (Sync).
 //!
 //! The post makes N ops of real text (the shipped demo articles, varied): about 2/3 article
 //! creations and 1/3 edits, committed 1,000 per `commit`. The git side commits every touched

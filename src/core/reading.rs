@@ -39,6 +39,8 @@ impl Replica {
             text: format!("\"{}\"", id.replace('"', "")),
             limit: BACKLINK_CANDIDATES,
             viewer: viewer.cloned(),
+            // Only the ids are needed: each candidate's body is read below anyway.
+            snippets: Some(0),
             ..Default::default()
         };
         let hits = self.search(&request)?;

@@ -18,7 +18,8 @@
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
+    Query, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocId, Score, SegmentReader, TantivyDocument, Term};
@@ -29,6 +30,9 @@ use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
+
+/// How many indexed words the last word typed may stand for while typing, per field.
+const PREFIX_EXPANSIONS: u32 = 64;
 
 /// What to look for, and on whose behalf.
 #[derive(Clone, Debug, Default)]
@@ -47,6 +51,9 @@ pub struct SearchRequest {
     pub typing: bool,
     /// Now, for freshness (milliseconds since the epoch); 0 leaves freshness out.
     pub now_millis: u64,
+    /// How many of the hits get a snippet, best first; `None` for all. A list that shows no
+    /// snippets (the interface's results) saves their cost.
+    pub snippets: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -125,7 +132,9 @@ impl SearchIndex {
                 continue;
             };
             let c = record.content;
-            let snippet = if parsed.is_empty() && !c.summary.is_empty() {
+            let snippet = if request.snippets.is_some_and(|n| hits.len() >= n) {
+                snippet::Snippet::default()
+            } else if parsed.is_empty() && !c.summary.is_empty() {
                 snippet::make(&c.summary, &marker, SNIPPET_CHARS)
             } else {
                 snippet::make_markdown(&c.body, &marker, SNIPPET_CHARS)
@@ -253,8 +262,10 @@ impl SearchIndex {
             }
             if open && letters >= 2 {
                 for field in [f.title, f.body] {
-                    let q =
-                        FuzzyTermQuery::new_prefix(Term::from_field_text(field, word), 0, false);
+                    // The first completions in term order, at most `PREFIX_EXPANSIONS`: a short
+                    // prefix (`ca`) would otherwise expand to thousands of words on every key.
+                    let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, word)]);
+                    q.set_max_expansions(PREFIX_EXPANSIONS);
                     should.push((Occur::Should, boosted(Box::new(q), 0.3)));
                 }
             }

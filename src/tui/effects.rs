@@ -190,6 +190,7 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
                 status: Some(Status::Draft),
                 limit: HOME_LIMIT,
                 viewer: Some(viewer.clone()),
+                snippets: Some(0),
                 ..Default::default()
             })
             .map(stable)?,
@@ -215,6 +216,7 @@ fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRo
     let hits = replica.search(&SearchRequest {
         limit: limit.max(64),
         viewer: ctx.viewer.clone(),
+        snippets: Some(0),
         ..Default::default()
     })?;
     let mut rows = stable(hits);
@@ -236,6 +238,8 @@ fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<Res
         limit: RESULT_LIMIT,
         viewer: ctx.viewer.clone(),
         typing: true,
+        // The result list shows titles and metadata; the preview shows the article itself.
+        snippets: Some(0),
         ..Default::default()
     };
     replica.search(&request).map(stable)
