@@ -320,11 +320,13 @@ impl Replica {
         for id in touched {
             records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
         }
-        self.index.stage(&records, &[], false).map_err(|e| {
-            Error::Index(format!(
+        if let Err(e) = self.index.stage(&records, &[], false) {
+            // Nothing half-staged may ride along with a later commit.
+            self.abandon_index();
+            return Err(Error::Index(format!(
                 "the change was not saved: the search index failed ({e})"
-            ))
-        })?;
+            )));
+        }
         Ok(true)
     }
 

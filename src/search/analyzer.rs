@@ -17,7 +17,8 @@
 //! after the one before (see [`RUN_GAP`]), so a query may leave out every other bigram of a run.
 //!
 //! Every token carries byte offsets into the original text (snippets highlight from them) and
-//! positions numbered consecutively across the whole text (phrase queries need them).
+//! positions numbered consecutively across the whole text, but for the gaps before bigram runs
+//! (phrase queries need them).
 
 use std::ops::Range;
 
@@ -66,16 +67,12 @@ pub fn for_each_token(analyzer: &str, text: &str, mut each: impl FnMut(&str, Ran
             std::cell::RefCell::new(gram_analyzer()),
         ];
     }
-    let make: fn() -> TextAnalyzer = match analyzer {
-        TEXT_ANALYZER => text_analyzer,
-        STEM_ANALYZER => stem_analyzer,
-        GRAM_ANALYZER => gram_analyzer,
+    let (slot, make): (usize, fn() -> TextAnalyzer) = match analyzer {
+        TEXT_ANALYZER => (0, text_analyzer),
+        STEM_ANALYZER => (1, stem_analyzer),
+        GRAM_ANALYZER => (2, gram_analyzer),
         _ => return,
     };
-    let slot = [TEXT_ANALYZER, STEM_ANALYZER, GRAM_ANALYZER]
-        .iter()
-        .position(|name| *name == analyzer)
-        .unwrap_or(0);
     let mut run = |analyzer: &mut TextAnalyzer| {
         let mut stream = analyzer.token_stream(text);
         while stream.advance() {

@@ -188,11 +188,6 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// How many segments queries go through.
-    pub fn segment_count(&self) -> usize {
-        self.reader.searcher().segment_readers().len()
-    }
-
     /// Drops what was staged since the last commit.
     pub fn rollback(&mut self) -> Result<()> {
         self.writer()?.rollback()?;

@@ -45,6 +45,16 @@ impl Marker {
         }
     }
 
+    /// The first byte offset of `text` where something to mark may begin (a cheap probe: a
+    /// case-insensitive search for each word and its stem, an exact one for Thai and Korean).
+    fn first_candidate(&self, text: &str) -> Option<usize> {
+        let lower = text.to_ascii_lowercase();
+        let words = self.words.iter().flat_map(|(w, s, _)| [w, s]);
+        let in_lower = words.filter_map(|needle| lower.find(needle.as_str()));
+        let substrings = self.substrings.iter().filter_map(|n| text.find(n.as_str()));
+        in_lower.chain(substrings).min()
+    }
+
     fn ranges(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         for needle in &self.substrings {
@@ -82,18 +92,6 @@ impl Marker {
             }
         }
         merged
-    }
-}
-
-impl Marker {
-    /// The first byte offset of `text` where something to mark may begin (a cheap probe: a
-    /// case-insensitive search for each word and its stem, an exact one for Thai and Korean).
-    fn first_candidate(&self, text: &str) -> Option<usize> {
-        let lower = text.to_ascii_lowercase();
-        let words = self.words.iter().flat_map(|(w, s, _)| [w, s]);
-        let in_lower = words.filter_map(|needle| lower.find(needle.as_str()));
-        let substrings = self.substrings.iter().filter_map(|n| text.find(n.as_str()));
-        in_lower.chain(substrings).min()
     }
 }
 
