@@ -59,9 +59,8 @@ pub fn join_files(files: &[Vec<u8>]) -> Vec<u8> {
 /// agree, so `bundle::decode` gets past every check before the ops decoder. The op count is the
 /// leading varint of `raw` (postcard's sequence length), as the writer would have put it.
 pub fn wrap_raw_body(raw: &[u8]) -> Vec<u8> {
-    use ed25519_dalek::Signer;
     use outpost::model::{Hash, NodeId};
-    use outpost::sync::bundle::{BundleHeader, FORMAT_VERSION, MAGIC};
+    use outpost::sync::bundle::{self, BundleHeader};
     let mut op_count = 0u64;
     for (i, b) in raw.iter().take(10).enumerate() {
         op_count |= u64::from(b & 0x7f) << (7 * i);
@@ -81,16 +80,6 @@ pub fn wrap_raw_body(raw: &[u8]) -> Vec<u8> {
         body_hash: Hash::of(&body),
         version_vector: vec![],
     };
-    let header_bytes = postcard::to_stdvec(&header).unwrap_or_default();
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(&header_bytes);
-    out.extend_from_slice(&body);
-    let mut h = blake3::Hasher::new();
-    h.update(b"outpost-bundle\0");
-    h.update(&out);
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    out.extend_from_slice(&key.sign(h.finalize().as_bytes()).to_bytes());
-    out
+    bundle::seal(&header, &body, &key).unwrap_or_default()
 }

@@ -1,5 +1,6 @@
 //! Opening and creating a node, and the one commit path.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
@@ -9,6 +10,7 @@ use super::apply::{apply_op, read_u64};
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
+use super::parallel::map_on_all_cores;
 use crate::error::{Error, Result};
 use crate::model::op::OP_FORMAT;
 use crate::model::{
@@ -275,7 +277,7 @@ impl Replica {
             .map_or((0, Hash::ZERO), |(s, h)| (s, Hash(h)));
         let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         let hlc = local_hlc(&txn)?;
-        let touched: std::collections::BTreeSet<ArticleId> = payloads
+        let touched: BTreeSet<ArticleId> = payloads
             .iter()
             .filter_map(|p| p.article().cloned())
             .collect();
@@ -290,49 +292,43 @@ impl Replica {
             hashes.push(*hash);
         }
         drop(signed);
-
-        let staged = self.stage_index(&txn, &touched, log_before)?;
-        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
-        if let Err(e) = txn.commit() {
-            if staged {
-                self.abandon_index();
-            }
-            return Err(e.into());
-        }
-        self.finish_index(staged, log_len)?;
+        self.commit_indexed(txn, &touched, log_before)?;
         Ok(hashes)
     }
 
-    /// Hands the documents of `touched` (as `txn` has them) to the indexing threads, so they
-    /// index while the store commits, when the index reflected the log up to `log_before`, the
-    /// log's length when `txn` began. Returns whether it did; `finish_index` completes either way.
-    pub(crate) fn stage_index(
+    /// Commits `txn`, which touched the articles `touched`, and brings the search index up to
+    /// date. When the index reflected the log as `txn` began (`log_before` ops long), the touched
+    /// articles go to tantivy's indexing threads first, so indexing overlaps the store's fsync;
+    /// the index commits only after the store did, and is rolled back when the store fails.
+    /// Otherwise the index catches up from the log.
+    pub(crate) fn commit_indexed(
         &mut self,
-        txn: &WriteTransaction,
-        touched: &std::collections::BTreeSet<ArticleId>,
+        txn: WriteTransaction,
+        touched: &BTreeSet<ArticleId>,
         log_before: u64,
-    ) -> Result<bool> {
-        if touched.is_empty() || self.index.state()?.position != log_before {
-            return Ok(false);
+    ) -> Result<()> {
+        let staged = !touched.is_empty() && self.index.state()?.position == log_before;
+        if staged {
+            let articles = txn.open_table(store::ARTICLES)?;
+            let mut records = Vec::with_capacity(touched.len());
+            for id in touched {
+                records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
+            }
+            if let Err(e) = self.index.stage(&records, &[], false) {
+                // Nothing half-staged may ride along with a later commit.
+                let _ = self.index.rollback();
+                return Err(Error::Index(format!(
+                    "the change was not saved: the search index failed ({e})"
+                )));
+            }
         }
-        let articles = txn.open_table(store::ARTICLES)?;
-        let mut records = Vec::with_capacity(touched.len());
-        for id in touched {
-            records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
+        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        if let Err(e) = txn.commit() {
+            if staged {
+                let _ = self.index.rollback();
+            }
+            return Err(e.into());
         }
-        if let Err(e) = self.index.stage(&records, &[], false) {
-            // Nothing half-staged may ride along with a later commit.
-            self.abandon_index();
-            return Err(Error::Index(format!(
-                "the change was not saved: the search index failed ({e})"
-            )));
-        }
-        Ok(true)
-    }
-
-    /// After the store committed: commits what `stage_index` staged (the log now `log_len`
-    /// long), or brings the index up to date from the log when nothing was staged.
-    pub(crate) fn finish_index(&mut self, staged: bool, log_len: u64) -> Result<()> {
         let indexed = if staged {
             self.index.commit(log_len)
         } else {
@@ -345,11 +341,6 @@ impl Replica {
         })
     }
 
-    /// Drops what `stage_index` staged (the store's commit failed).
-    pub(crate) fn abandon_index(&mut self) {
-        let _ = self.index.rollback();
-    }
-
     /// The ops of `payloads`, chained after (`seq`, `prev`) and signed. A bulk commit signs on
     /// every core: signing is a fifth of a large commit's work.
     fn sign_ops(
@@ -360,7 +351,6 @@ impl Replica {
         mut hlc: Hlc,
         payloads: Vec<Payload>,
     ) -> Vec<(SignedOp, Hash)> {
-        const PARALLEL_FROM: usize = 64;
         let mut ops = Vec::with_capacity(payloads.len());
         let mut prev = prev;
         for payload in payloads {
@@ -380,30 +370,7 @@ impl Replica {
             ops.push((op, prev));
         }
         let key = &self.key;
-        let sign = |(op, hash): (Op, Hash)| (op.sign_hash(hash, key), hash);
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
-        if ops.len() < PARALLEL_FROM || threads < 2 {
-            return ops.into_iter().map(sign).collect();
-        }
-        let chunk = ops.len().div_ceil(threads);
-        let mut chunks = Vec::new();
-        let mut rest = ops;
-        while rest.len() > chunk {
-            let tail = rest.split_off(chunk);
-            chunks.push(rest);
-            rest = tail;
-        }
-        chunks.push(rest);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|c| scope.spawn(move || c.into_iter().map(sign).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
+        map_on_all_cores(ops, |(op, hash)| (op.sign_hash(hash, key), hash))
     }
 
     /// Reindexes the articles touched by ops the index has not seen yet.
@@ -420,7 +387,7 @@ impl Replica {
         }
         let log = txn.open_table(store::LOG)?;
         let ops = txn.open_table(store::OPS)?;
-        let mut touched = std::collections::BTreeSet::new();
+        let mut touched = BTreeSet::new();
         for entry in log.range(from + 1..)? {
             let (_, key) = entry?;
             let Some(bytes) = ops.get(key.value())? else {

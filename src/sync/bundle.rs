@@ -99,20 +99,31 @@ pub fn encode(
     ops: &[SignedOp],
     key: &ed25519_dalek::SigningKey,
 ) -> std::io::Result<Vec<u8>> {
-    use ed25519_dalek::Signer;
     let raw = postcard::to_stdvec(ops).map_err(std::io::Error::other)?;
     let body = zstd::bulk::compress(&raw, ZSTD_LEVEL)?;
     header.op_count = ops.len() as u64;
     header.body_len = body.len() as u64;
     header.raw_len = raw.len() as u64;
     header.body_hash = Hash::of(&body);
-    let header_bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
+    seal(&header, &body, key)
+}
+
+/// The bytes of a bundle file: `header` and the compressed `body` framed and signed with `key`.
+/// `encode` fills in the header's counts, lengths and hash first; tests and the fuzzers forge
+/// headers with it.
+pub fn seal(
+    header: &BundleHeader,
+    body: &[u8],
+    key: &ed25519_dalek::SigningKey,
+) -> std::io::Result<Vec<u8>> {
+    use ed25519_dalek::Signer;
+    let header_bytes = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
     let mut out = Vec::with_capacity(body.len() + header_bytes.len() + 80);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(&header_bytes);
-    out.extend_from_slice(&body);
+    out.extend_from_slice(body);
     let signature = key.sign(&digest(&out).0);
     out.extend_from_slice(&signature.to_bytes());
     Ok(out)
@@ -255,15 +266,7 @@ pub fn forge_bomb_for_tests(raw_len: u64) -> Vec<u8> {
         body_hash: Hash::of(&body),
         version_vector: vec![],
     };
-    let header_bytes = postcard::to_stdvec(&header).unwrap_or_default();
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
-    out.extend_from_slice(&header_bytes);
-    out.extend_from_slice(&body);
-    use ed25519_dalek::Signer;
-    out.extend_from_slice(&key.sign(&digest(&out).0).to_bytes());
-    out
+    seal(&header, &body, &key).unwrap_or_default()
 }
 
 /// A correctly signed bundle from `replica` to the node `to` whose last op publishes an article,

@@ -12,7 +12,7 @@ use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
 use crate::core::Progress;
-use crate::core::{Applied, apply_op, read_u64};
+use crate::core::{Applied, apply_op, map_on_all_cores, read_u64};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
@@ -356,7 +356,7 @@ impl Replica {
                 match try_apply(&txn, op, !verified).map_err(|e| unauthorized(name, e))? {
                     Some(Applied::New) => {
                         report.new_ops += 1;
-                        touched.extend(op.op.payload.article().map(ToString::to_string));
+                        touched.extend(op.op.payload.article().cloned());
                     }
                     Some(Applied::Duplicate) => report.duplicate_ops += 1,
                     None => {}
@@ -371,15 +371,15 @@ impl Replica {
         report.held_back = txn.open_table(store::PENDING)?.len()?;
         {
             let articles = txn.open_table(store::ARTICLES)?;
-            for id in touched {
+            for id in &touched {
                 let record: Option<ArticleRecord> = get(&articles, id.as_str())?;
                 if record.as_ref().is_some_and(ArticleRecord::in_conflict) {
-                    report.conflicts.push(id.clone());
+                    report.conflicts.push(id.to_string());
                 }
-                if before.contains(&id) {
-                    report.updated_articles.push(id);
+                if before.contains(id.as_str()) {
+                    report.updated_articles.push(id.to_string());
                 } else {
-                    report.new_articles.push(id);
+                    report.new_articles.push(id.to_string());
                 }
             }
         }
@@ -387,19 +387,7 @@ impl Replica {
             txn.abort()?;
             return Ok(report);
         }
-        let mut ids = BTreeSet::new();
-        for id in report.new_articles.iter().chain(&report.updated_articles) {
-            ids.insert(ArticleId::parse(id)?);
-        }
-        let staged = self.stage_index(&txn, &ids, log_before)?;
-        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
-        if let Err(e) = txn.commit() {
-            if staged {
-                self.abandon_index();
-            }
-            return Err(e.into());
-        }
-        self.finish_index(staged, log_len)?;
+        self.commit_indexed(txn, &touched, log_before)?;
         Ok(report)
     }
 
@@ -498,21 +486,7 @@ fn verify_known_signers(txn: &WriteTransaction, ops: &[SignedOp]) -> Result<Vec<
             .flatten()
             .is_some_and(|key| op.verify(&key).is_ok())
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if ops.len() < 64 || threads < 2 {
-        return Ok(ops.iter().map(check).collect());
-    }
-    let chunk = ops.len().div_ceil(threads);
-    Ok(std::thread::scope(|scope| {
-        let handles: Vec<_> = ops
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    }))
+    Ok(map_on_all_cores(ops.iter().collect(), check))
 }
 
 /// Applies an op (checking its signature when `verify`); one that waits for predecessors is
@@ -533,7 +507,7 @@ fn try_apply(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<Opti
 type OpKey = ([u8; 16], u64);
 
 /// Retries pending ops until none can apply. Returns how many applied and the articles touched.
-fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<String>)> {
+fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<ArticleId>)> {
     let mut applied = 0;
     let mut touched = BTreeSet::new();
     loop {
@@ -554,7 +528,7 @@ fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<String>)> {
                     txn.open_table(store::PENDING)?.remove(key)?;
                     if result == Applied::New {
                         applied += 1;
-                        touched.extend(op.op.payload.article().map(ToString::to_string));
+                        touched.extend(op.op.payload.article().cloned());
                     }
                     progress = true;
                 }
