@@ -184,3 +184,32 @@ fn exact_words_rank_above_corrected_typos_and_snippets_mark_them() {
         .collect();
     assert_eq!(marked, ["valuation"]);
 }
+
+#[test]
+fn a_word_finds_every_word_of_its_stem_whether_or_not_the_word_is_its_own_stem() {
+    // The stem field holds only stems that differ from their words: `network` (its own stem)
+    // must be found through the word fields, `library` (stem `librari`) through the stem field.
+    let r = node(&[
+        ("aaa", doc("Links", "the network was down")),
+        ("bbb", doc("Links", "networking at the border")),
+        ("ccc", doc("Links", "two networks meet")),
+        ("ddd", doc("Books", "the library of tariffs")),
+        ("eee", doc("Books", "libraries of rulings")),
+        ("fff", doc("Other", "nothing related here")),
+    ]);
+    for query in ["network", "networks", "networking"] {
+        assert_eq!(ids(&r, query), ["aaa", "bbb", "ccc"], "{query}");
+    }
+    for query in ["library", "libraries"] {
+        assert_eq!(ids(&r, query), ["ddd", "eee"], "{query}");
+    }
+    // The exact word still ranks first.
+    let hits = r
+        .search(&SearchRequest {
+            text: "networks".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(hits[0].id, "ccc");
+}

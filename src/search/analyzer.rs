@@ -16,6 +16,10 @@
 //! a substring, whatever the segmenter made of the surrounding text. Each run starts two positions
 //! after the one before (see [`RUN_GAP`]), so a query may leave out every other bigram of a run.
 //!
+//! The index's word fields use `outpost_text_stems`: the words, each followed at its own position
+//! by its English stem where stemming changes it, marked (`networks`, `~network`). Exact and
+//! stemmed search then cost one pass over the text and one set of fields.
+//!
 //! Every token carries byte offsets into the original text (snippets highlight from them) and
 //! positions numbered consecutively across the whole text, but for the gaps before bigram runs
 //! (phrase queries need them).
@@ -24,7 +28,7 @@ use std::ops::Range;
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter,
@@ -35,6 +39,14 @@ use tantivy::tokenizer::{
 pub const TEXT_ANALYZER: &str = "outpost_text";
 /// As [`TEXT_ANALYZER`], with English stemming of Latin tokens (Thai and Korean pass unchanged).
 pub const STEM_ANALYZER: &str = "outpost_stem";
+/// What the index's word fields hold: the tokens of [`TEXT_ANALYZER`], each followed, at the same
+/// position, by [`STEM_MARK`] + its English stem where stemming changes it (`networks` →
+/// `networks`, `~network`). One pass over the text serves exact and stemmed search; a word that
+/// is its own stem (seven in ten, measured on the benchmark corpus) is found as itself.
+pub const INDEXED_TEXT_ANALYZER: &str = "outpost_text_stems";
+/// Starts a stem token in the word fields. The tokenizer never emits it (it is not
+/// alphanumeric), so a stem token cannot be confused with a word.
+pub const STEM_MARK: char = '~';
 /// Character bigrams of Thai-family and Hangul text; Latin text yields nothing.
 pub const GRAM_ANALYZER: &str = "outpost_grams";
 
@@ -42,6 +54,7 @@ pub fn register(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(TEXT_ANALYZER, text_analyzer());
     tokenizers.register(STEM_ANALYZER, stem_analyzer());
+    tokenizers.register(INDEXED_TEXT_ANALYZER, indexed_text_analyzer());
     tokenizers.register(GRAM_ANALYZER, gram_analyzer());
 }
 
@@ -61,16 +74,18 @@ pub fn for_each_token(analyzer: &str, text: &str, mut each: impl FnMut(&str, Ran
     // Building an analyzer (and its ICU segmenter) costs more than analyzing a word, and
     // snippets analyze many words per query: keep one of each per thread.
     thread_local! {
-        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 3] = [
+        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 4] = [
             std::cell::RefCell::new(text_analyzer()),
             std::cell::RefCell::new(stem_analyzer()),
             std::cell::RefCell::new(gram_analyzer()),
+            std::cell::RefCell::new(indexed_text_analyzer()),
         ];
     }
     let (slot, make): (usize, fn() -> TextAnalyzer) = match analyzer {
         TEXT_ANALYZER => (0, text_analyzer),
         STEM_ANALYZER => (1, stem_analyzer),
         GRAM_ANALYZER => (2, gram_analyzer),
+        INDEXED_TEXT_ANALYZER => (3, indexed_text_analyzer),
         _ => return,
     };
     let mut run = |analyzer: &mut TextAnalyzer| {
@@ -110,16 +125,28 @@ fn text_analyzer() -> TextAnalyzer {
 fn stem_analyzer() -> TextAnalyzer {
     // The English stemmer only rewrites Latin suffixes, so Thai and Korean tokens pass unchanged
     // (pinned by a test below).
-    word_analyzer().filter(MemoStemmer).build()
+    word_analyzer()
+        .filter(MemoStemmer { alongside: false })
+        .build()
+}
+
+fn indexed_text_analyzer() -> TextAnalyzer {
+    word_analyzer()
+        .filter(MemoStemmer { alongside: true })
+        .build()
 }
 
 /// Words an analyzer remembers the stems of before it starts afresh (about 5 MB at most).
 const STEM_MEMO: usize = 100_000;
 
 /// English stemming (Snowball, the algorithm of tantivy's `Stemmer`) that remembers the stem of
-/// every word it has seen: words repeat, and stemming was a third of the indexing time.
+/// every word it has seen: words repeat, and stemming was a third of the indexing time. It
+/// replaces each word by its stem, or (`alongside`) keeps the word and adds the changed stems
+/// as [`STEM_MARK`] tokens at the word's position.
 #[derive(Clone)]
-struct MemoStemmer;
+struct MemoStemmer {
+    alongside: bool,
+}
 
 impl TokenFilter for MemoStemmer {
     type Tokenizer<T: Tokenizer> = MemoStemmerFilter<T>;
@@ -127,7 +154,8 @@ impl TokenFilter for MemoStemmer {
     fn transform<T: Tokenizer>(self, inner: T) -> MemoStemmerFilter<T> {
         MemoStemmerFilter {
             inner,
-            stems: FxHashMap::default(),
+            alongside: self.alongside,
+            stems: StemMemo::default(),
         }
     }
 }
@@ -135,7 +163,9 @@ impl TokenFilter for MemoStemmer {
 #[derive(Clone)]
 struct MemoStemmerFilter<T> {
     inner: T,
-    stems: FxHashMap<String, String>,
+    alongside: bool,
+    /// Word → its stem, `None` when the word is its own stem (most are: no copy to make).
+    stems: StemMemo,
 }
 
 impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
@@ -147,6 +177,9 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
         }
         MemoStemmerStream {
             tail: self.inner.token_stream(text),
+            alongside: self.alongside,
+            stem_next: false,
+            next_stem: String::new(),
             stems: &mut self.stems,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
@@ -155,23 +188,56 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
 
 struct MemoStemmerStream<'a, T> {
     tail: T,
-    stems: &'a mut FxHashMap<String, String>,
+    alongside: bool,
+    /// The word just emitted has a stem of its own to emit next: `next_stem`.
+    stem_next: bool,
+    next_stem: String,
+    stems: &'a mut StemMemo,
     stemmer: frostem::Stemmer,
+}
+
+/// Word → its stem, `None` when the word is its own stem (most are: no copy to make).
+type StemMemo = hashbrown::HashMap<String, Option<Box<str>>, FxBuildHasher>;
+
+/// The stem of `word` when it differs from `word`, remembered in `stems`.
+fn changed_stem<'m>(
+    stems: &'m mut StemMemo,
+    stemmer: &frostem::Stemmer,
+    word: &str,
+) -> Option<&'m str> {
+    stems
+        .entry_ref(word)
+        .or_insert_with(|| {
+            let stem = stemmer.stem(word);
+            (*stem != *word).then(|| Box::from(&*stem))
+        })
+        .as_deref()
 }
 
 impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
     fn advance(&mut self) -> bool {
+        if std::mem::take(&mut self.stem_next) {
+            // The word was emitted; its stem follows at the same position and offsets.
+            let token = self.tail.token_mut();
+            token.text.clear();
+            token.text.push_str(&self.next_stem);
+            return true;
+        }
         if !self.tail.advance() {
             return false;
         }
-        let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(token.text.as_str()) {
+        let Some(stem) = changed_stem(self.stems, &self.stemmer, &self.tail.token().text) else {
+            return true;
+        };
+        if self.alongside {
+            self.next_stem.clear();
+            self.next_stem.push(STEM_MARK);
+            self.next_stem.push_str(stem);
+            self.stem_next = true;
+        } else {
+            let token = self.tail.token_mut();
             token.text.clear();
             token.text.push_str(stem);
-        } else {
-            let stem = self.stemmer.stem(&token.text).into_owned();
-            let word = std::mem::replace(&mut token.text, stem.clone());
-            self.stems.insert(word, stem);
         }
         true
     }
@@ -475,9 +541,12 @@ mod tests {
         }
         let mut next = 0;
         for t in &tokens {
-            // Consecutive, except that a run of bigrams starts `RUN_GAP` further on.
+            // Consecutive, except that a run of bigrams starts `RUN_GAP` further on and a stem
+            // shares its word's position.
             assert!(
-                t.position == next || t.position == next + RUN_GAP,
+                t.position == next
+                    || t.position == next + RUN_GAP
+                    || (t.text.starts_with(STEM_MARK) && t.position + 1 == next),
                 "positions follow on in {text:?}"
             );
             next = t.position + 1;
@@ -530,6 +599,30 @@ mod tests {
             texts(&stemmed)[2..],
             texts(&run(text_analyzer(), text))[2..]
         );
+    }
+
+    #[test]
+    fn the_indexed_text_analyzer_adds_changed_stems_beside_their_words() {
+        let text = "Networks network imported ศุลกากร 인천세관에서 4403.49.10 goods";
+        let tokens = run(indexed_text_analyzer(), text);
+        assert_eq!(
+            texts(&tokens),
+            split(
+                "networks ~network network imported ~import ศุลกากร 인천세관에서 4403.49.10 goods ~good"
+            )
+        );
+        // A stem shares its word's position and offsets; the words keep theirs.
+        assert_eq!(tokens[0].position, tokens[1].position);
+        assert_eq!(slices(text, &tokens)[..2], ["Networks", "Networks"]);
+        let words = run(text_analyzer(), text);
+        let unmarked: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| !t.text.starts_with(STEM_MARK))
+            .collect();
+        assert_eq!(unmarked.len(), words.len());
+        for (a, b) in unmarked.iter().zip(&words) {
+            assert_eq!((a.position, &a.text), (b.position, &b.text));
+        }
     }
 
     #[test]

@@ -204,7 +204,6 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     doc.add_text(f.tags, c.tags.join(" "));
     doc.add_text(f.body, &c.body);
     for text in [&c.title, &c.summary, &c.tags.join(" "), &c.body] {
-        doc.add_text(f.stem, text);
         doc.add_text(f.grams, text);
     }
     for tag in &c.tags {

@@ -1,11 +1,12 @@
-//! Running a search: the query language turned into a tantivy query over the word, stem and
+//! Running a search: the query language turned into a tantivy query over the word (and stem)
 //! sub-word fields, filters as exact terms, ranking, and snippets cut from the text in redb.
 //!
 //! # Ranking
 //! ```text
 //! score = bm25 × (1 + 0.2 × freshness + 0.3 × helpfulness)
 //! bm25  = Σ over matching clauses of BM25(field) × boost
-//!         boosts: title 3, tags 2, summary 1.5, body 1; English stem 0.5;
+//!         boosts: title 3, tags 2, summary 1.5, body 1; English stem 0.5 (× those of
+//!                 the word fields when the stem is a word itself);
 //!                 a typo corrected to an indexed word: half the weights above;
 //!                 prefix-while-typing 0.3 (constant score);
 //!                 Thai/Korean sub-word bigram phrase 0.1
@@ -230,19 +231,17 @@ impl SearchIndex {
         let is_word = matches!(term, QueryTerm::Word(_));
         let latin = words.len() == 1 && !analyzer::needs_grams(&words[0]);
         if latin {
-            let stems: Vec<String> = analyzer::tokens(STEM_ANALYZER, text)
-                .into_iter()
-                .map(|(t, _)| t)
-                .collect();
-            should.push((Occur::Should, boosted(tokens_query(f.stem, &stems), 0.5)));
             let word = &words[0];
+            let stem = stem_of(word);
+            stem_clauses(&f, word, &stem, 0.5, &mut should);
             let letters = word.chars().count();
             if is_word && word.chars().all(char::is_alphabetic) && letters >= 5 {
                 // Typo tolerance only for words the knowledge base does not contain: a correctly
                 // spelt word must not drag in its neighbours (`valuation` → `evaluation`).
                 let known = self.doc_freq(f.body, word)?
                     + self.doc_freq(f.title, word)?
-                    + self.doc_freq(f.stem, &stems.concat())?;
+                    + self.doc_freq(f.body, &stem_term(&stem))?
+                    + self.doc_freq(f.body, &stem)?;
                 if known == 0 {
                     let fuzzy_distance = if letters >= 9 { 2 } else { 1 };
                     // Correct the typo to the words the index holds, then search those as if
@@ -253,9 +252,7 @@ impl SearchIndex {
                             let q = tokens_query(field, &corrected);
                             should.push((Occur::Should, boosted(q, boost * 0.5)));
                         }
-                        for (stem, _) in analyzer::tokens(STEM_ANALYZER, &correction) {
-                            should.push((Occur::Should, boosted(term_query(f.stem, &stem), 0.25)));
-                        }
+                        stem_clauses(&f, &correction, &stem_of(&correction), 0.25, &mut should);
                         marker.add(&correction, false);
                     }
                 }
@@ -299,7 +296,10 @@ impl SearchIndex {
                     .into_stream()
                     .map_err(|e| Error::Index(e.to_string()))?;
                 while stream.advance() {
-                    found.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                    let term = String::from_utf8_lossy(stream.key());
+                    if !term.starts_with(analyzer::STEM_MARK) {
+                        found.insert(term.into_owned());
+                    }
                 }
             }
         }
@@ -381,6 +381,45 @@ fn tokens_query(field: Field, tokens: &[String]) -> Box<dyn Query> {
         .map(|t| Term::from_field_text(field, t))
         .collect();
     Box::new(PhraseQuery::new(terms))
+}
+
+/// The English stem of one Latin word (the word itself when stemming leaves it alone).
+fn stem_of(word: &str) -> String {
+    analyzer::tokens(STEM_ANALYZER, word)
+        .into_iter()
+        .next()
+        .map_or_else(|| word.to_string(), |(stem, _)| stem)
+}
+
+/// How a stem that differs from its word is indexed in the word fields.
+fn stem_term(stem: &str) -> String {
+    format!("{}{stem}", analyzer::STEM_MARK)
+}
+
+/// Clauses that match the articles holding a word whose stem is `stem` (other than `word`
+/// itself), weighted `scale` × the word weights. The word fields hold the stems that differ from
+/// their words (marked); a word that is its own stem is looked up as itself.
+fn stem_clauses(
+    f: &super::schema::Fields,
+    word: &str,
+    stem: &str,
+    scale: f32,
+    should: &mut Vec<(Occur, Box<dyn Query>)>,
+) {
+    let marked = stem_term(stem);
+    let own = stem != word && stem_of(stem) == stem;
+    for (field, boost) in word_fields(f) {
+        should.push((
+            Occur::Should,
+            boosted(term_query(field, &marked), boost * scale),
+        ));
+        if own {
+            should.push((
+                Occur::Should,
+                boosted(term_query(field, stem), boost * scale),
+            ));
+        }
+    }
 }
 
 /// The bigrams of `text` as one phrase: where `text` occurs as a substring. Within a run only

@@ -6,10 +6,10 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::{GRAM_ANALYZER, INDEXED_TEXT_ANALYZER};
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 3;
+pub const INDEX_VERSION: u32 = 4;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -18,8 +18,6 @@ pub struct Fields {
     pub summary: Field,
     pub tags: Field,
     pub body: Field,
-    /// Title, summary, tags and body, English-stemmed.
-    pub stem: Field,
     /// Title, summary, tags and body as Thai/Korean character bigrams (sub-word search).
     pub grams: Field,
     pub category: Field,
@@ -45,17 +43,17 @@ pub fn build() -> (Schema, Fields) {
                 .set_index_option(record),
         )
     };
-    let text = analyzed(TEXT_ANALYZER, IndexRecordOption::WithFreqsAndPositions);
+    // Words, and beside them the English stems that differ from them (`analyzer::STEM_MARK`).
+    let text = analyzed(
+        INDEXED_TEXT_ANALYZER,
+        IndexRecordOption::WithFreqsAndPositions,
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
         summary: b.add_text_field("summary", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         body: b.add_text_field("body", text),
-        stem: b.add_text_field(
-            "stem",
-            analyzed(STEM_ANALYZER, IndexRecordOption::WithFreqs),
-        ),
         grams: b.add_text_field(
             "grams",
             analyzed(GRAM_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
@@ -84,7 +82,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         summary: f("summary")?,
         tags: f("tags")?,
         body: f("body")?,
-        stem: f("stem")?,
         grams: f("grams")?,
         category: f("category")?,
         hs: f("hs")?,
