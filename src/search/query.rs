@@ -1,4 +1,4 @@
-//! Running a search: the query language turned into a tantivy query over the word (and stem)
+//! Running a search: the query language turned into a tantivy query over the word (with stems) and
 //! sub-word fields, filters as exact terms, ranking, and snippets cut from the text in redb.
 //!
 //! # Ranking
