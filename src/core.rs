@@ -16,6 +16,7 @@ mod parallel;
 mod queries;
 mod reading;
 mod replica;
+mod revisions;
 
 pub(crate) use apply::{Applied, apply_op, read_u64, trust_root};
 pub use articles::{ArticlePatch, NewArticle};

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -26,6 +26,7 @@ pub const NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("nodes"
 pub const USERS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new("users");
 pub const CATEGORIES: TableDefinition<&str, &[u8]> = TableDefinition::new("categories");
 pub const ARTICLES: TableDefinition<&str, &[u8]> = TableDefinition::new("articles");
+/// Revision id → `core::revisions::RevisionEntry`: the op carrying its content, and its maker.
 pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("revisions");
 pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
 /// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.

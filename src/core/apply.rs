@@ -28,16 +28,20 @@ pub enum Applied {
 /// `verify` checks the signature; a node's own freshly signed ops skip it.
 pub fn apply_op(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<Applied> {
     let o = &op.op;
-    let mut ops = txn.open_table(store::OPS)?;
-    if ops.get((o.node.0, o.seq))?.is_some() {
-        return Ok(Applied::Duplicate);
+    {
+        // Closed again before `materialize`, which reads revisions' content from this table.
+        let ops = txn.open_table(store::OPS)?;
+        if ops.get((o.node.0, o.seq))?.is_some() {
+            return Ok(Applied::Duplicate);
+        }
     }
     check_chain(txn, op)?;
     let node = node_of(txn, op, verify)?;
     authorize(txn, op, &node)?;
     materialize(txn, op, &node)?;
 
-    ops.insert((o.node.0, o.seq), op.encode().as_slice())?;
+    txn.open_table(store::OPS)?
+        .insert((o.node.0, o.seq), op.encode().as_slice())?;
     let mut chains = txn.open_table(store::CHAINS)?;
     chains.insert(o.node.0, (o.seq, o.hash().0))?;
     let mut meta = txn.open_table(store::META)?;

@@ -5,10 +5,10 @@
 use redb::{ReadableTable, WriteTransaction};
 
 use super::merge::{Merged, merge_heads};
+use super::revisions::{self, RevisionEntry};
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleId, ArticleRecord, Author, Hlc, NodeId, NodeInfo, Revision, RevisionRecord, SignedOp,
-    Status,
+    ArticleId, ArticleRecord, Author, Hash, Hlc, NodeId, NodeInfo, Revision, SignedOp, Status,
 };
 use crate::store::{self, encode, get};
 
@@ -42,8 +42,7 @@ pub fn add_revision(
     let id = revision.id();
     let mut revisions = txn.open_table(store::REVISIONS)?;
     for parent in &revision.parents {
-        let parent_record: Option<RevisionRecord> = get(&revisions, parent.0)?;
-        match parent_record {
+        match revisions::entry(&revisions, parent)? {
             Some(p) if &p.article == article => {}
             Some(_) => {
                 return Err(Error::invalid(format!(
@@ -65,22 +64,23 @@ pub fn add_revision(
         node: o.node,
         name: o.user.clone(),
     };
-    let existing: Option<RevisionRecord> = get(&revisions, id.0)?;
+    let existing = revisions::entry(&revisions, &id)?;
     let is_new = existing.is_none();
     // The same revision made twice: keep the earliest maker, whatever the delivery order.
-    if existing
-        .as_ref()
-        .is_none_or(|e| (o.hlc, o.node) < (e.hlc, e.node))
-    {
-        let record = RevisionRecord {
-            article: article.clone(),
-            revision: revision.clone(),
-            author: o.user.clone(),
-            node: o.node,
-            hlc: o.hlc,
-        };
-        revisions.insert(id.0, encode(&record).as_slice())?;
-    }
+    let maker = match existing {
+        Some(e) if (e.hlc, e.node) <= (o.hlc, o.node) => e,
+        _ => {
+            let entry = RevisionEntry {
+                article: article.clone(),
+                author: o.user.clone(),
+                node: o.node,
+                seq: o.seq,
+                hlc: o.hlc,
+            };
+            revisions.insert(id.0, encode(&entry).as_slice())?;
+            entry
+        }
+    };
 
     let mut articles = txn.open_table(store::ARTICLES)?;
     let record: Option<ArticleRecord> = get(&articles, article.as_str())?;
@@ -118,7 +118,16 @@ pub fn add_revision(
     if let Err(at) = record.authors.binary_search(&author) {
         record.authors.insert(at, author);
     }
-    let merged = merge_heads(&revisions, &record.heads)?;
+    // This op is not in the log yet: its revision comes from the op itself.
+    let ops = txn.open_table(store::OPS)?;
+    let load = |h: &Hash| {
+        if *h == id {
+            Ok(Some(maker.record(revision.clone())))
+        } else {
+            revisions::load(&revisions, &ops, h)
+        }
+    };
+    let merged = merge_heads(&load, &record.heads)?;
     record.current = merged.id;
     record.conflicted = matches!(merged.outcome, Merged::Conflict);
     record.content = merged.content;

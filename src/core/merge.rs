@@ -8,11 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use redb::ReadableTable;
-
 use crate::error::{Error, Result};
 use crate::model::{ArticleContent, Hash, Hlc, NodeId, Revision, RevisionRecord};
-use crate::store;
 
 pub enum Merged {
     /// One head, or heads that merged cleanly.
@@ -28,15 +25,16 @@ pub struct MergeResult {
     pub content: ArticleContent,
 }
 
-pub fn merge_heads(
-    revisions: &impl ReadableTable<[u8; 32], &'static [u8]>,
-    heads: &[Hash],
-) -> Result<MergeResult> {
-    let load = |h: &Hash| -> Result<RevisionRecord> {
-        store::get(revisions, h.0)?
-            .ok_or_else(|| Error::Corrupt(format!("revision {} is missing", h.short())))
-    };
-    let records: Vec<RevisionRecord> = heads.iter().map(load).collect::<Result<_>>()?;
+/// Reads a revision with its content (`core::revisions::load`, or a revision not stored yet).
+pub type LoadRevision<'a> = dyn Fn(&Hash) -> Result<Option<RevisionRecord>> + 'a;
+
+pub fn merge_heads(load: &LoadRevision, heads: &[Hash]) -> Result<MergeResult> {
+    let records: Vec<RevisionRecord> = heads
+        .iter()
+        .map(|h| {
+            load(h)?.ok_or_else(|| Error::Corrupt(format!("revision {} is missing", h.short())))
+        })
+        .collect::<Result<_>>()?;
     let latest = records
         .iter()
         .zip(heads)
@@ -49,7 +47,7 @@ pub fn merge_heads(
             content: records[0].revision.content.clone(),
         });
     }
-    let base = common_ancestor(revisions, heads)?;
+    let base = common_ancestor(load, heads)?;
     let contents: Vec<&ArticleContent> = records.iter().map(|r| &r.revision.content).collect();
     match merge_contents(base.as_ref(), &contents) {
         Some(content) => Ok(MergeResult {
@@ -66,18 +64,14 @@ pub fn merge_heads(
 }
 
 /// The latest revision (by hlc, node) that every head descends from, if any.
-fn common_ancestor(
-    revisions: &impl ReadableTable<[u8; 32], &'static [u8]>,
-    heads: &[Hash],
-) -> Result<Option<ArticleContent>> {
+fn common_ancestor(load: &LoadRevision, heads: &[Hash]) -> Result<Option<ArticleContent>> {
     let mut common: Option<BTreeSet<Hash>> = None;
     for head in heads {
         let mut seen = BTreeSet::new();
         let mut stack = vec![*head];
         while let Some(h) = stack.pop() {
             if seen.insert(h) {
-                let r: Option<RevisionRecord> = store::get(revisions, h.0)?;
-                if let Some(r) = r {
+                if let Some(r) = load(&h)? {
                     stack.extend(r.revision.parents);
                 }
             }
@@ -89,8 +83,7 @@ fn common_ancestor(
     }
     let mut best: Option<((Hlc, NodeId), ArticleContent)> = None;
     for h in common.unwrap_or_default() {
-        let r: Option<RevisionRecord> = store::get(revisions, h.0)?;
-        if let Some(r) = r
+        if let Some(r) = load(&h)?
             && best.as_ref().is_none_or(|(k, _)| (r.hlc, r.node) > *k)
         {
             best = Some(((r.hlc, r.node), r.revision.content));

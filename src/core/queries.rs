@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Replica;
 use super::apply::read_u64;
+use super::revisions;
 use crate::error::{Error, Result};
 use crate::model::category::is_within;
 use crate::model::{
@@ -46,6 +47,7 @@ impl Replica {
         let record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
             .ok_or_else(|| not_found(id.as_str()))?;
         let revisions = txn.open_table(store::REVISIONS)?;
+        let ops = txn.open_table(store::OPS)?;
         // Walk the DAG back from the heads.
         let mut history = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -54,7 +56,7 @@ impl Replica {
             if !seen.insert(rev) {
                 continue;
             }
-            let r: RevisionRecord = store::get(&revisions, rev.0)?.ok_or_else(|| {
+            let r: RevisionRecord = revisions::load(&revisions, &ops, &rev)?.ok_or_else(|| {
                 Error::Corrupt(format!("revision {} of `{id}` is missing", rev.short()))
             })?;
             stack.extend(r.revision.parents.iter().copied());

@@ -11,6 +11,7 @@ use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
 use super::parallel::map_on_all_cores;
+use super::revisions;
 use crate::error::{Error, Result};
 use crate::model::op::OP_FORMAT;
 use crate::model::{
@@ -207,7 +208,7 @@ impl Replica {
         let db = Database::builder()
             .open(dir.database())
             .map_err(|e| map_open_error(e, dir))?;
-        let node = {
+        let (node, schema) = {
             let txn = db.begin_read()?;
             let meta = txn
                 .open_table(store::META)
@@ -222,8 +223,11 @@ impl Replica {
                 .get(meta_keys::NODE_ID)?
                 .and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
                 .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
-            NodeId(id)
+            (NodeId(id), schema)
         };
+        if schema < SCHEMA_VERSION {
+            upgrade_schema(&db)?;
+        }
         let signing_key = key::read(&dir.key())?;
         let age = key::read_age(&dir.age_key())?;
         let (index, fresh) = SearchIndex::open_dir(&dir.index())?;
@@ -467,6 +471,17 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::TRUSTED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
+    Ok(())
+}
+
+/// Brings a store of an older schema to this one, in one transaction.
+fn upgrade_schema(db: &Database) -> Result<()> {
+    let txn = db.begin_write()?;
+    // Schema 1 → 2: revision rows name the op carrying the content instead of copying it.
+    revisions::migrate_from_full_records(&txn)?;
+    txn.open_table(store::META)?
+        .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+    txn.commit()?;
     Ok(())
 }
 
