@@ -70,10 +70,10 @@ fn common_ancestor(load: &LoadRevision, heads: &[Hash]) -> Result<Option<Article
         let mut seen = BTreeSet::new();
         let mut stack = vec![*head];
         while let Some(h) = stack.pop() {
-            if seen.insert(h) {
-                if let Some(r) = load(&h)? {
-                    stack.extend(r.revision.parents);
-                }
+            if seen.insert(h)
+                && let Some(r) = load(&h)?
+            {
+                stack.extend(r.revision.parents);
             }
         }
         common = Some(match common {
