@@ -255,3 +255,54 @@ fn only_hq_and_nodes_it_trusts_may_publish() {
         .expect_err("a post cannot trust");
     assert!(err.to_string().contains("only HQ"), "{err}");
 }
+
+#[test]
+fn an_article_indexed_early_in_an_import_is_indexed_again_when_a_waiting_edit_applies() {
+    use outpost::model::Author;
+    use outpost::search::SearchRequest;
+    use outpost::sync::bundle;
+
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let ua = admin(&a);
+    let id = a
+        .add_article(&ua, new_article(content("Seal", "commodity", "alpha"), false))
+        .expect("add");
+    let edit = ArticlePatch {
+        body: Some("omega".into()),
+        ..Default::default()
+    };
+    a.edit_article(&ua, id.as_str(), edit).expect("edit");
+    let ops = a.ops_missing_at(hq.node_id()).expect("ops");
+    let last = ops.len() - 1;
+    let tail = a.write_bundle(hq.node_id(), &ops[last..]).expect("tail");
+    let rest = a.write_bundle(hq.node_id(), &ops[..last]).expect("rest");
+    // One import of both, the edit first: it waits, the creation applies (and is handed to the
+    // index as the article's last op in the batch), then the edit applies after all.
+    let bundles = vec![
+        ("tail".to_string(), bundle::decode("tail", &tail).expect("tail")),
+        ("rest".to_string(), bundle::decode("rest", &rest).expect("rest")),
+    ];
+    let report = hq.apply_bundles(bundles, false).expect("import");
+    assert_eq!((report.new_ops as usize, report.held_back), (ops.len(), 0));
+
+    let author = Author {
+        node: a.node_id(),
+        name: "admin".into(),
+    };
+    let found = |text: &str| -> Vec<String> {
+        hq.search(&SearchRequest {
+            text: text.into(),
+            limit: 10,
+            viewer: Some(author.clone()),
+            ..Default::default()
+        })
+        .expect("search")
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+    };
+    assert_eq!(found("omega"), [id.to_string()], "the edit is indexed, once");
+    assert!(found("alpha").is_empty(), "the early document is gone");
+    assert_eq!(found("seal"), [id.to_string()]);
+}

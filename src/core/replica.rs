@@ -12,6 +12,7 @@ use super::data_dir::DataDir;
 use super::key;
 use super::parallel::map_on_all_cores;
 use super::revisions;
+use super::staging::Staging;
 use crate::error::{Error, Result};
 use crate::model::op::OP_FORMAT;
 use crate::model::{
@@ -286,45 +287,79 @@ impl Replica {
             .filter_map(|p| p.article().cloned())
             .collect();
         let signed = self.sign_ops(user, seq, prev, hlc, payloads);
+        let mut staging = self.staging(
+            log_before,
+            signed.iter().map(|(op, _)| op.op.payload.article()),
+        )?;
         let mut hashes = Vec::with_capacity(signed.len());
-        for (op, hash) in &signed {
+        for (at, (op, hash)) in signed.iter().enumerate() {
             // A local op never waits for anything: what it builds on must be here.
-            apply_op(&txn, op, false).map_err(|e| match e {
-                Error::Pending(why) => Error::invalid(why),
-                other => other,
-            })?;
+            let applied = apply_op(&txn, op, false)
+                .map_err(|e| match e {
+                    Error::Pending(why) => Error::invalid(why),
+                    other => other,
+                })
+                .and_then(|_| self.stage_applied(&mut staging, &txn, at, op.op.payload.article()));
+            if let Err(e) = applied {
+                return Err(self.unstage(&staging, e));
+            }
             hashes.push(*hash);
         }
         drop(signed);
-        self.commit_indexed(txn, &touched, log_before)?;
+        self.commit_indexed(txn, &touched, staging)?;
         Ok(hashes)
     }
 
+    /// Early staging for a batch of ops (see `core::staging`): on when the index reflects the
+    /// log as the transaction began (`log_before` ops long).
+    pub(crate) fn staging<'a>(
+        &self,
+        log_before: u64,
+        articles: impl Iterator<Item = Option<&'a ArticleId>>,
+    ) -> Result<Staging> {
+        Ok(Staging::new(
+            self.index.state()?.position == log_before,
+            articles,
+        ))
+    }
+
+    /// Op `at` of the batch applied in `txn` and touched `article` (see `Staging::applied`).
+    pub(crate) fn stage_applied(
+        &mut self,
+        staging: &mut Staging,
+        txn: &WriteTransaction,
+        at: usize,
+        article: Option<&ArticleId>,
+    ) -> Result<()> {
+        staging.applied(&mut self.index, txn, at, article)
+    }
+
+    /// Drops what `staging` handed to the index when its transaction fails with `error`.
+    pub(crate) fn unstage(&mut self, staging: &Staging, error: Error) -> Error {
+        if staging.staged_any() {
+            let _ = self.index.rollback();
+        }
+        error
+    }
+
     /// Commits `txn`, which touched the articles `touched`, and brings the search index up to
-    /// date. When the index reflected the log as `txn` began (`log_before` ops long), the touched
-    /// articles go to tantivy's indexing threads first, so indexing overlaps the store's fsync;
-    /// the index commits only after the store did, and is rolled back when the store fails.
-    /// Otherwise the index catches up from the log.
+    /// date. With `staging` active, the touched articles are in tantivy's indexing threads
+    /// (early, or now), so indexing overlaps the store's fsync; the index commits only after the
+    /// store did, and is rolled back when the store fails. Otherwise the index catches up from
+    /// the log.
     pub(crate) fn commit_indexed(
         &mut self,
         txn: WriteTransaction,
         touched: &BTreeSet<ArticleId>,
-        log_before: u64,
+        staging: Staging,
     ) -> Result<()> {
-        let staged = !touched.is_empty() && self.index.state()?.position == log_before;
-        if staged {
-            let articles = txn.open_table(store::ARTICLES)?;
-            let mut records = Vec::with_capacity(touched.len());
-            for id in touched {
-                records.extend(store::get::<_, ArticleRecord>(&articles, id.as_str())?);
-            }
-            if let Err(e) = self.index.stage(&records, &[], false) {
-                // Nothing half-staged may ride along with a later commit.
-                let _ = self.index.rollback();
-                return Err(Error::Index(format!(
-                    "the change was not saved: the search index failed ({e})"
-                )));
-            }
+        let staged = staging.is_active() && !touched.is_empty();
+        if staged && let Err(e) = staging.finish(&mut self.index, &txn, touched) {
+            // Nothing half-staged may ride along with a later commit.
+            let _ = self.index.rollback();
+            return Err(Error::Index(format!(
+                "the change was not saved: the search index failed ({e})"
+            )));
         }
         let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         if let Err(e) = txn.commit() {

@@ -12,7 +12,7 @@ use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
 use crate::core::Progress;
-use crate::core::{Applied, apply_op, map_on_all_cores, read_u64};
+use crate::core::{Applied, Staging, apply_op, map_on_all_cores, read_u64};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
@@ -326,7 +326,6 @@ impl Replica {
         progress: Progress,
     ) -> Result<ImportReport> {
         let total: u64 = bundles.iter().map(|(_, b)| b.ops.len() as u64).sum();
-        let mut done = 0u64;
         let mut report = ImportReport {
             dry_run,
             ..Default::default()
@@ -342,30 +341,27 @@ impl Replica {
         let mut txn = self.db.begin_write()?;
         txn.set_quick_repair(true);
         let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let mut staging = if dry_run {
+            Staging::inactive()
+        } else {
+            let ops = bundles.iter().flat_map(|(_, b)| &b.ops);
+            self.staging(log_before, ops.map(|op| op.op.payload.article()))?
+        };
         let mut touched = BTreeSet::new();
-        for (name, bundle) in &bundles {
-            self.check_bundle(&txn, name, bundle)?;
-            report.bundles.push(name.clone());
-            report.senders.push(bundle.header.sender.short());
-            let verified = verify_known_signers(&txn, &bundle.ops)?;
-            for (op, verified) in bundle.ops.iter().zip(verified) {
-                done += 1;
+        let applied = self.apply_in(
+            &txn,
+            &bundles,
+            &mut report,
+            &mut touched,
+            &mut staging,
+            &mut |done| {
                 if done.is_multiple_of(1000) {
                     progress(done, total);
                 }
-                match try_apply(&txn, op, !verified).map_err(|e| unauthorized(name, e))? {
-                    Some(Applied::New) => {
-                        report.new_ops += 1;
-                        touched.extend(op.op.payload.article().cloned());
-                    }
-                    Some(Applied::Duplicate) => report.duplicate_ops += 1,
-                    None => {}
-                }
-            }
-            let (applied, ids) = drain_pending(&txn).map_err(|e| unauthorized(name, e))?;
-            report.new_ops += applied;
-            touched.extend(ids);
-            record_ack(&txn, &bundle.header, self.now_millis())?;
+            },
+        );
+        if let Err(e) = applied {
+            return Err(self.unstage(&staging, e));
         }
         progress(total, total);
         report.held_back = txn.open_table(store::PENDING)?.len()?;
@@ -387,8 +383,50 @@ impl Replica {
             txn.abort()?;
             return Ok(report);
         }
-        self.commit_indexed(txn, &touched, log_before)?;
+        self.commit_indexed(txn, &touched, staging)?;
         Ok(report)
+    }
+
+    /// Applies every op of `bundles` in `txn`, op by op and then the ops that waited, noting what
+    /// happened in `report` and the articles `touched`. `done` hears the count of ops seen.
+    fn apply_in(
+        &mut self,
+        txn: &WriteTransaction,
+        bundles: &[(String, Bundle)],
+        report: &mut ImportReport,
+        touched: &mut BTreeSet<ArticleId>,
+        staging: &mut Staging,
+        done: &mut dyn FnMut(u64),
+    ) -> Result<()> {
+        let mut at = 0;
+        for (name, bundle) in bundles {
+            self.check_bundle(txn, name, bundle)?;
+            report.bundles.push(name.clone());
+            report.senders.push(bundle.header.sender.short());
+            let verified = verify_known_signers(txn, &bundle.ops)?;
+            for (op, verified) in bundle.ops.iter().zip(verified) {
+                match try_apply(txn, op, !verified).map_err(|e| unauthorized(name, e))? {
+                    Some(Applied::New) => {
+                        report.new_ops += 1;
+                        let article = op.op.payload.article();
+                        touched.extend(article.cloned());
+                        self.stage_applied(staging, txn, at, article)?;
+                    }
+                    Some(Applied::Duplicate) => report.duplicate_ops += 1,
+                    None => {}
+                }
+                at += 1;
+                done(at as u64);
+            }
+            let (applied, ids) = drain_pending(txn).map_err(|e| unauthorized(name, e))?;
+            report.new_ops += applied;
+            for id in &ids {
+                staging.touched_late(id);
+            }
+            touched.extend(ids);
+            record_ack(txn, &bundle.header, self.now_millis())?;
+        }
+        Ok(())
     }
 
     /// The bundle is for this node and signed by a node this node trusts.
