@@ -319,11 +319,24 @@ fn is_mark(c: char) -> bool {
 /// mark cannot be searched for). `.` or `-` between two digits joins a word run, so numbers and
 /// HS codes stay whole.
 fn script_runs(text: &str, mut each: impl FnMut(Script, Range<usize>, bool)) {
+    let bytes = text.as_bytes();
     let mut open: Option<(Script, usize)> = None;
     let mut marked = false;
     let mut prev: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut at = 0;
+    while at < bytes.len() {
+        // Most of the text: ASCII letters and digits inside a word run just extend it.
+        if matches!(open, Some((Script::Word, _))) && bytes[at].is_ascii_alphanumeric() {
+            while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                at += 1;
+            }
+            prev = Some(char::from(bytes[at - 1]));
+            continue;
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let next_at = at + c.len_utf8();
         let script = Script::of(c);
         let extends = match (open, script) {
             (Some((run, _)), Some(s)) => run == s,
@@ -334,7 +347,7 @@ fn script_runs(text: &str, mut each: impl FnMut(Script, Range<usize>, bool)) {
             (Some((Script::Word, _)), None) => {
                 matches!(c, '.' | '-')
                     && prev.is_some_and(|p| p.is_numeric())
-                    && chars.peek().is_some_and(|&(_, n)| n.is_numeric())
+                    && text[next_at..].chars().next().is_some_and(char::is_numeric)
             }
             _ => false,
         };
@@ -346,6 +359,7 @@ fn script_runs(text: &str, mut each: impl FnMut(Script, Range<usize>, bool)) {
             open = script.map(|s| (s, at));
         }
         prev = Some(c);
+        at = next_at;
     }
     if let Some((run, start)) = open {
         each(run, start..text.len(), marked);
@@ -719,6 +733,52 @@ mod tests {
             let grams = run(gram_analyzer(), &text);
             prop_assert_eq!(slices(&text, &grams), texts(&grams));
         }
+
+        #[test]
+        fn script_runs_match_a_char_by_char_reading(
+            text in "[a-zA-Z0-9.\\-, é\u{0301}กาศุลรอ่้ัิ세관인천에서ລ]{0,40}|\\PC{0,30}"
+        ) {
+            let mut fast = Vec::new();
+            script_runs(&text, |script, range, marked| fast.push((script, range, marked)));
+            prop_assert_eq!(fast, script_runs_char_by_char(&text));
+        }
+    }
+
+    /// `script_runs` as first written, one `char` at a time: the reference for its fast path.
+    fn script_runs_char_by_char(text: &str) -> Vec<(Script, Range<usize>, bool)> {
+        let mut out = Vec::new();
+        let mut open: Option<(Script, usize)> = None;
+        let mut marked = false;
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let script = Script::of(c);
+            let extends = match (open, script) {
+                (Some((run, _)), Some(s)) => run == s,
+                (Some(_), None) if is_mark(c) => {
+                    marked = true;
+                    true
+                }
+                (Some((Script::Word, _)), None) => {
+                    matches!(c, '.' | '-')
+                        && prev.is_some_and(|p| p.is_numeric())
+                        && chars.peek().is_some_and(|&(_, n)| n.is_numeric())
+                }
+                _ => false,
+            };
+            if !extends {
+                if let Some((run, start)) = open.take() {
+                    out.push((run, start..at, marked));
+                }
+                marked = false;
+                open = script.map(|s| (s, at));
+            }
+            prev = Some(c);
+        }
+        if let Some((run, start)) = open {
+            out.push((run, start..text.len(), marked));
+        }
+        out
     }
 
     #[test]
