@@ -266,7 +266,10 @@ fn an_article_indexed_early_in_an_import_is_indexed_again_when_a_waiting_edit_ap
     let mut a = enrolled(&mut hq, "Post A");
     let ua = admin(&a);
     let id = a
-        .add_article(&ua, new_article(content("Seal", "commodity", "alpha"), false))
+        .add_article(
+            &ua,
+            new_article(content("Seal", "commodity", "alpha"), false),
+        )
         .expect("add");
     let edit = ArticlePatch {
         body: Some("omega".into()),
@@ -280,8 +283,14 @@ fn an_article_indexed_early_in_an_import_is_indexed_again_when_a_waiting_edit_ap
     // One import of both, the edit first: it waits, the creation applies (and is handed to the
     // index as the article's last op in the batch), then the edit applies after all.
     let bundles = vec![
-        ("tail".to_string(), bundle::decode("tail", &tail).expect("tail")),
-        ("rest".to_string(), bundle::decode("rest", &rest).expect("rest")),
+        (
+            "tail".to_string(),
+            bundle::decode("tail", &tail).expect("tail"),
+        ),
+        (
+            "rest".to_string(),
+            bundle::decode("rest", &rest).expect("rest"),
+        ),
     ];
     let report = hq.apply_bundles(bundles, false).expect("import");
     assert_eq!((report.new_ops as usize, report.held_back), (ops.len(), 0));
@@ -302,7 +311,11 @@ fn an_article_indexed_early_in_an_import_is_indexed_again_when_a_waiting_edit_ap
         .map(|h| h.id)
         .collect()
     };
-    assert_eq!(found("omega"), [id.to_string()], "the edit is indexed, once");
+    assert_eq!(
+        found("omega"),
+        [id.to_string()],
+        "the edit is indexed, once"
+    );
     assert!(found("alpha").is_empty(), "the early document is gone");
     assert_eq!(found("seal"), [id.to_string()]);
 }

@@ -60,7 +60,8 @@ impl Staging {
         if self.staged.contains(id) {
             self.again.insert(id.clone());
         } else if self.last_touch.get(id) == Some(&at) {
-            let record: Option<ArticleRecord> = get(&txn.open_table(store::ARTICLES)?, id.as_str())?;
+            let record: Option<ArticleRecord> =
+                get(&txn.open_table(store::ARTICLES)?, id.as_str())?;
             index.stage(record.as_slice(), &[], false)?;
             self.staged.insert(id.clone());
         }

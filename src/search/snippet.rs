@@ -123,7 +123,27 @@ pub fn edit_distance(a: &str, b: &str) -> u32 {
 pub fn plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let push = |piece: &str, out: &mut String, space: &mut bool| {
-        for c in piece.chars() {
+        let bytes = piece.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let b = bytes[at];
+            if is_kept_ascii(b) {
+                // Copy a run of ordinary ASCII at once (most of any text).
+                let from = at;
+                while bytes.get(at).is_some_and(|&b| is_kept_ascii(b)) {
+                    at += 1;
+                }
+                if *space && !out.is_empty() {
+                    out.push(' ');
+                }
+                *space = false;
+                out.push_str(&piece[from..at]);
+                continue;
+            }
+            let Some(c) = piece[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
             match c {
                 '*' | '`' | '_' => {}
                 '|' => *space = true,
@@ -164,10 +184,19 @@ pub fn plain_text(markdown: &str) -> String {
     out
 }
 
-/// Bodies shorter than this are always reduced and searched whole.
-const PROBE_FROM: usize = 4 * 1024;
+/// An ASCII byte `plain_text` keeps as it is: not emphasis, a code tick, a pipe or white space.
+fn is_kept_ascii(b: u8) -> bool {
+    b.is_ascii()
+        && !matches!(
+            b,
+            b'*' | b'`' | b'_' | b'|' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' '
+        )
+}
 
-/// A snippet of a Markdown body. A long body is not reduced and tokenized whole (that made
+/// Bodies shorter than this are always reduced and searched whole.
+const PROBE_FROM: usize = 1024;
+
+/// A snippet of a Markdown body. A body of 1 KB or more is not reduced and tokenized whole (that made
 /// snippets the costliest part of a query): only whole lines around the first place a marked
 /// word may occur are. When that window marks nothing, the whole body is used after all, so the
 /// result differs from `make(&plain_text(body), ..)` at most in which cluster of matches it shows.
@@ -175,9 +204,10 @@ pub fn make_markdown(body: &str, marker: &Marker, width: usize) -> Snippet {
     if body.len() >= PROBE_FROM
         && let Some(at) = marker.first_candidate(body)
     {
-        // Up to 4 bytes a character: a window that holds `width` characters on either side.
-        let before = body.floor_char_boundary(at.saturating_sub(4 * width));
-        let after = body.floor_char_boundary(at + 12 * width);
+        // A window of `width` characters before the first candidate and three times that after
+        // it: room for the densest cluster of matches that starts near it.
+        let before = back_chars(body, at, width);
+        let after = forward_chars(body, at, 3 * width);
         let from = body[..before].rfind('\n').map_or(0, |i| i + 1);
         let to = body[after..].find('\n').map_or(body.len(), |i| after + i);
         let mut snippet = make(&plain_text(&body[from..to]), marker, width);
@@ -273,11 +303,17 @@ fn snap_to_word(text: &str, at: usize) -> usize {
 /// many bytes the leading `…` adds.
 fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
     let mut end = start;
-    for (count, (i, g)) in text[start..].grapheme_indices(true).enumerate() {
-        if count >= width {
-            break;
+    let ascii = text.as_bytes()[start..].iter().take(width + 1);
+    if ascii.clone().all(u8::is_ascii) && !ascii.clone().any(|&b| b == b'\r') {
+        // ASCII without CR: every byte is a cluster of its own.
+        end = (start + width).min(text.len());
+    } else {
+        for (count, (i, g)) in text[start..].grapheme_indices(true).enumerate() {
+            if count >= width {
+                break;
+            }
+            end = start + i + g.len();
         }
-        end = start + i + g.len();
     }
     if end < text.len()
         && let Some(space) = text[start..end].rfind(' ')
@@ -301,6 +337,79 @@ fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `plain_text` as first written, one `char` at a time: the reference for its fast path.
+    fn plain_text_char_by_char(markdown: &str) -> String {
+        let mut out = String::new();
+        let push = |piece: &str, out: &mut String, space: &mut bool| {
+            for c in piece.chars() {
+                match c {
+                    '*' | '`' | '_' => {}
+                    '|' => *space = true,
+                    c if c.is_whitespace() => *space = true,
+                    c => {
+                        if *space && !out.is_empty() {
+                            out.push(' ');
+                        }
+                        *space = false;
+                        out.push(c);
+                    }
+                }
+            }
+        };
+        for line in markdown.lines() {
+            let mut space = true;
+            let line = line.trim_start_matches('#').trim_start_matches(['>', ' ']);
+            if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+                continue;
+            }
+            let mut rest = line;
+            while let Some(start) = rest.find("[[") {
+                push(&rest[..start], &mut out, &mut space);
+                let after = &rest[start + 2..];
+                match after.find("]]") {
+                    Some(end) => {
+                        let link = &after[..end];
+                        let text = link.split_once('|').map_or(link, |(_, text)| text);
+                        push(text, &mut out, &mut space);
+                        rest = &after[end + 2..];
+                    }
+                    None => rest = after,
+                }
+            }
+            push(rest, &mut out, &mut space);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_text_matches_a_char_by_char_reading(
+            text in "[a-z #>*`_|\\[\\]\n\t\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}ศุล세관é-]{0,60}|\\PC{0,40}"
+        ) {
+            proptest::prop_assert_eq!(plain_text(&text), plain_text_char_by_char(&text));
+        }
+
+        #[test]
+        fn cut_keeps_whole_grapheme_clusters(
+            text in "[a-z \r\n\u{0301}ศุล]{0,30}", width in 1usize..12
+        ) {
+            let (fragment, _, prefix) = cut(&text, 0, width);
+            let body = fragment.trim_end_matches('…');
+            let clusters: Vec<&str> = text.graphemes(true).collect();
+            proptest::prop_assert!(prefix == 0);
+            proptest::prop_assert!(body.graphemes(true).count() <= width);
+            proptest::prop_assert!(text.starts_with(body));
+            let ends: Vec<usize> = clusters
+                .iter()
+                .scan(0, |n, g| {
+                    *n += g.len();
+                    Some(*n)
+                })
+                .collect();
+            proptest::prop_assert!(body.is_empty() || ends.contains(&body.len()));
+        }
+    }
 
     fn marked(s: &Snippet) -> Vec<&str> {
         s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect()
