@@ -8,6 +8,8 @@ mod query;
 pub mod query_language;
 mod schema;
 pub mod snippet;
+mod top;
+mod typo;
 
 pub use hs_search::{HsMatch, HsSearch};
 pub use index::{IndexState, SearchIndex};

@@ -50,6 +50,19 @@ enum Cmd {
         #[arg(long)]
         dir: PathBuf,
     },
+    /// Run queries in a loop on a node, for a profiler (`perf record -g -- outpost-bench profile …`):
+    /// each query of the set (or `--query`) for `--seconds`, with its mean time printed.
+    Profile {
+        /// A node directory, e.g. target/bench-corpus/outpost-100000.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Queries to run instead of the benchmark's set.
+        #[arg(long)]
+        query: Vec<String>,
+        /// Seconds per query.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+    },
     /// (internal) Import the corpus into a new node; prints JSON.
     #[command(hide = true)]
     ChildImport {
@@ -109,6 +122,11 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Search(args) => run(&args),
         Cmd::Tui { dir } => tui_side::run(&dir),
+        Cmd::Profile {
+            dir,
+            query,
+            seconds,
+        } => outpost_side::profile(&dir, &query, seconds),
         Cmd::ChildImport {
             sources,
             dir,

@@ -16,19 +16,24 @@
 //! A whole-word match also matches as sub-word, and its boost is ten times larger, so whole-word
 //! hits rank above sub-word hits; exact words rank above typo and prefix matches the same way.
 
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
 use serde::Serialize;
-use tantivy::collector::TopDocs;
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, PhrasePrefixQuery,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocId, Score, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 
 use super::SearchIndex;
 use super::analyzer::{self, GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
+use super::top::{self, Multiplier, Plan};
+use super::typo;
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
 
@@ -87,40 +92,35 @@ fn word_fields(f: &super::schema::Fields) -> [(Field, f32); 4] {
 
 impl SearchIndex {
     /// Runs `request`; `load` reads an article from the store (for titles and snippets).
+    ///
+    /// Whole words come first: the query is run on whole words (and their stems) alone, and only
+    /// when that finds fewer than `limit` hits is it run again with everything (Thai and Korean
+    /// sub-words, typo corrections, the prefix being typed), whose new hits follow.
     pub fn search(
         &self,
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Vec<SearchHit>> {
         let parsed = query_language::parse(&request.text);
-        let (query, marker) = self.build(&parsed, request)?;
         let searcher = self.reader.searcher();
-        let now = request.now_millis;
-        let collector = TopDocs::with_limit(request.limit.max(1)).tweak_score(
-            move |segment: &SegmentReader| {
-                let fast = segment.fast_fields();
-                let updated = fast.i64("updated").ok().map(|c| c.first_or_default_col(0));
-                let helpful = fast
-                    .f64("helpfulness")
-                    .ok()
-                    .map(|c| c.first_or_default_col(0.0));
-                move |doc: DocId, bm25: Score| {
-                    let freshness = match (&updated, now) {
-                        (Some(col), n) if n > 0 => {
-                            let age_days =
-                                (n as f64 - col.get_val(doc) as f64).max(0.0) / DAY_MILLIS;
-                            0.5f64.powf(age_days / 180.0)
-                        }
-                        _ => 0.0,
-                    };
-                    let helpfulness = helpful
-                        .as_ref()
-                        .map_or(0.0, |c| c.get_val(doc).clamp(0.0, 1.0));
-                    bm25 * (1.0 + 0.2 * freshness as f32 + 0.3 * helpfulness as f32)
-                }
-            },
-        );
-        let top = searcher.search(&query, &collector)?;
+        let limit = request.limit.max(1);
+        let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
+            Box::new(Freshness::new(segment, request.now_millis))
+        };
+        let (words, mut marker, more) = self.plan(&parsed, request, Tier::Words)?;
+        let mut top = top::collect(&searcher, &words, limit, &ranking)?;
+        if top.len() < limit && more {
+            let (all, all_marker, _) = self.plan(&parsed, request, Tier::All)?;
+            marker = all_marker;
+            let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+            let rest = top::collect(&searcher, &all, limit + top.len(), &ranking)?;
+            let room = limit - top.len();
+            top.extend(
+                rest.into_iter()
+                    .filter(|(_, a)| !seen.contains(a))
+                    .take(room),
+            );
+        }
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -156,65 +156,80 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// The tantivy query for a parsed request, and what its snippets should mark.
-    fn build(
+    /// The plan of a parsed request at one tier, what its snippets should mark, and whether
+    /// [`Tier::All`] would add clauses to a [`Tier::Words`] plan.
+    fn plan(
         &self,
         parsed: &ParsedQuery,
         request: &SearchRequest,
-    ) -> Result<(Box<dyn Query>, Marker)> {
+        tier: Tier,
+    ) -> Result<(Plan, Marker, bool)> {
         let f = self.fields;
         let mut marker = Marker::default();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut more = false;
+        let mut groups: Vec<Vec<Box<dyn Query>>> = Vec::new();
         let last_group = parsed.groups.len().saturating_sub(1);
         for (i, group) in parsed.groups.iter().enumerate() {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut clauses = Vec::new();
             for (j, term) in group.iter().enumerate() {
                 let open = request.typing
                     && parsed.open_last_word
                     && i == last_group
                     && j + 1 == group.len();
-                if let Some(q) = self.term_query(term, open, &mut marker)? {
-                    alternatives.push((Occur::Should, q));
-                }
+                let found = self.term_clauses(term, open, tier, &mut marker, &mut more)?;
+                clauses.extend(found);
             }
-            if !alternatives.is_empty() {
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+            if !clauses.is_empty() {
+                groups.push(clauses);
             }
         }
-        if clauses.is_empty() {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+        let mut required: Vec<Vec<Box<dyn Query>>> = Vec::new();
+        let filters = self.filters(parsed, request)?;
+        if groups.is_empty() {
+            // Nothing to rank by: every match scores alike, and freshness orders them.
+            let all: Box<dyn Query> = if filters.is_empty() {
+                Box::new(AllQuery)
+            } else {
+                Box::new(BooleanQuery::intersection(filters))
+            };
+            groups.push(vec![Box::new(ConstScoreQuery::new(all, 1.0))]);
+        } else {
+            required.extend(filters.into_iter().map(|q| vec![q]));
         }
+        let mut excluded = Vec::new();
         for term in &parsed.excluded {
-            if let Some(q) = self.term_query(term, false, &mut Marker::default())? {
-                clauses.push((Occur::MustNot, q));
+            let clauses =
+                self.term_clauses(term, false, Tier::All, &mut Marker::default(), &mut false)?;
+            if !clauses.is_empty() {
+                excluded.push(union(clauses));
             }
         }
-        clauses.extend(
-            self.filters(parsed, request)?
-                .into_iter()
-                .map(|q| (Occur::Must, q)),
-        );
-
         // Visibility: published work for everyone, drafts for their authors; never retired.
-        let mut visible: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
-            term_query(f.status, Status::Published.as_str()),
-        )];
+        let mut visible = vec![term_query(f.status, Status::Published.as_str())];
         if let Some(viewer) = &request.viewer {
-            visible.push((Occur::Should, term_query(f.authors, &viewer.key())));
+            visible.push(term_query(f.authors, &viewer.key()));
         }
-        clauses.push((Occur::Must, Box::new(BooleanQuery::new(visible))));
-        Ok((Box::new(BooleanQuery::new(clauses)), marker))
+        required.push(visible);
+        let plan = Plan {
+            groups,
+            required,
+            excluded,
+        };
+        Ok((plan, marker, more))
     }
 
-    /// One word or phrase: whole words in each text field, English stems, typos, a prefix while
-    /// typing, Thai/Korean sub-word bigrams, and HS codes. `None` when it has nothing searchable.
-    fn term_query(
+    /// One word or phrase as scoring clauses: whole words in each text field and English stems
+    /// (both tiers); typo corrections, a prefix while typing and Thai/Korean sub-word bigrams
+    /// ([`Tier::All`] only, else `more` is set when they would apply); HS codes. Empty when it
+    /// has nothing searchable.
+    fn term_clauses(
         &self,
         term: &QueryTerm,
         open: bool,
+        tier: Tier,
         marker: &mut Marker,
-    ) -> Result<Option<Box<dyn Query>>> {
+        more: &mut bool,
+    ) -> Result<Vec<Box<dyn Query>>> {
         let f = self.fields;
         let text = term.text();
         let words: Vec<String> = analyzer::tokens(TEXT_ANALYZER, text)
@@ -222,11 +237,12 @@ impl SearchIndex {
             .map(|(t, _)| t)
             .collect();
         if words.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let all = tier == Tier::All;
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
         for (field, boost) in word_fields(&f) {
-            should.push((Occur::Should, boosted(tokens_query(field, &words), boost)));
+            should.push(boosted(tokens_query(field, &words), boost));
         }
         let is_word = matches!(term, QueryTerm::Word(_));
         let latin = words.len() == 1 && !analyzer::needs_grams(&words[0]);
@@ -242,56 +258,77 @@ impl SearchIndex {
                     + self.doc_freq(f.title, word)?
                     + self.doc_freq(f.body, &stem_term(&stem))?
                     + self.doc_freq(f.body, &stem)?;
-                if known == 0 {
+                if known == 0 && !all {
+                    *more = true;
+                } else if known == 0 {
                     let fuzzy_distance = if letters >= 9 { 2 } else { 1 };
                     // Correct the typo to the words the index holds, then search those as if
                     // typed (so a corrected word also finds its inflections), ranked lower.
                     for correction in self.corrections(word, fuzzy_distance)? {
                         let corrected = [correction.clone()];
                         for (field, boost) in word_fields(&f) {
-                            let q = tokens_query(field, &corrected);
-                            should.push((Occur::Should, boosted(q, boost * 0.5)));
+                            should.push(boosted(tokens_query(field, &corrected), boost * 0.5));
                         }
                         stem_clauses(&f, &correction, &stem_of(&correction), 0.25, &mut should);
                         marker.add(&correction, false);
                     }
                 }
             }
-            if open && letters >= 2 {
+            if open && letters >= 2 && !all {
+                *more = true;
+            } else if open && letters >= 2 {
                 for field in [f.title, f.body] {
                     // The first completions in term order, at most `PREFIX_EXPANSIONS`: a short
                     // prefix (`ca`) would otherwise expand to thousands of words on every key.
                     let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, word)]);
                     q.set_max_expansions(PREFIX_EXPANSIONS);
-                    should.push((Occur::Should, boosted(Box::new(q), 0.3)));
+                    should.push(boosted(Box::new(q), 0.3));
                 }
             }
         }
-        if analyzer::needs_grams(text)
+        if analyzer::needs_grams(text) && !all {
+            *more = true;
+        } else if analyzer::needs_grams(text)
             && let Some(q) = grams_query(f.grams, text)
         {
-            should.push((Occur::Should, boosted(q, 0.1)));
+            should.push(boosted(q, 0.1));
         }
         if let Some(digits) = hs_digits(text) {
-            should.push((Occur::Should, boosted(term_query(f.hs, &digits), 2.0)));
+            should.push(boosted(term_query(f.hs, &digits), 2.0));
         }
         marker.add(text, open);
-        Ok(Some(Box::new(BooleanQuery::new(should))))
+        Ok(should)
     }
 
     /// Indexed words within `distance` edits of `word` in titles and bodies, closest first
-    /// (at most eight).
+    /// (at most eight). See `typo` for how they are found.
     fn corrections(&self, word: &str, distance: u32) -> Result<Vec<String>> {
         let f = self.fields;
         let searcher = self.reader.searcher();
-        let mut found = std::collections::BTreeSet::new();
-        for field in [f.title, f.body] {
-            let fuzzy =
-                FuzzyTermQuery::new(Term::from_field_text(field, word), distance as u8, true);
-            for segment in searcher.segment_readers() {
+        let neighbours = if distance == 1 {
+            typo::one_edit_away(word)
+        } else {
+            None
+        };
+        let mut found = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            for field in [f.title, f.body] {
                 let inverted = segment.inverted_index(field)?;
-                let mut stream = inverted
-                    .terms()
+                let terms = inverted.terms();
+                if let Some(neighbours) = &neighbours {
+                    for candidate in neighbours {
+                        let known = terms.term_ord(candidate).map_err(|e| {
+                            Error::Index(format!("cannot read the term dictionary ({e})"))
+                        })?;
+                        if known.is_some() {
+                            found.insert(candidate.clone());
+                        }
+                    }
+                    continue;
+                }
+                let fuzzy =
+                    FuzzyTermQuery::new(Term::from_field_text(field, word), distance as u8, true);
+                let mut stream = terms
                     .search(fuzzy.automaton()?)
                     .into_stream()
                     .map_err(|e| Error::Index(e.to_string()))?;
@@ -305,7 +342,7 @@ impl SearchIndex {
         }
         let mut ranked: Vec<(u32, String)> = found
             .into_iter()
-            .map(|t| (snippet::edit_distance(&t, word), t))
+            .map(|t| (typo::edit_distance(&t, word), t))
             .collect();
         ranked.sort();
         Ok(ranked.into_iter().take(8).map(|(_, t)| t).collect())
@@ -404,20 +441,14 @@ fn stem_clauses(
     word: &str,
     stem: &str,
     scale: f32,
-    should: &mut Vec<(Occur, Box<dyn Query>)>,
+    should: &mut Vec<Box<dyn Query>>,
 ) {
     let marked = stem_term(stem);
     let own = stem != word && stem_of(stem) == stem;
     for (field, boost) in word_fields(f) {
-        should.push((
-            Occur::Should,
-            boosted(term_query(field, &marked), boost * scale),
-        ));
+        should.push(boosted(term_query(field, &marked), boost * scale));
         if own {
-            should.push((
-                Occur::Should,
-                boosted(term_query(field, stem), boost * scale),
-            ));
+            should.push(boosted(term_query(field, stem), boost * scale));
         }
     }
 }
@@ -453,6 +484,67 @@ fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
+}
+
+fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::union(clauses))
+}
+
+/// Which clauses a plan holds: whole words (and stems) alone, or everything.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tier {
+    Words,
+    All,
+}
+
+/// The factor BM25 scores are multiplied by in one segment (see the module docs).
+struct Freshness {
+    updated: Option<Arc<dyn ColumnValues<i64>>>,
+    helpful: Option<Arc<dyn ColumnValues<f64>>>,
+    now: u64,
+    bound: Score,
+}
+
+impl Freshness {
+    fn new(segment: &SegmentReader, now: u64) -> Self {
+        let fast = segment.fast_fields();
+        let updated = fast.i64("updated").ok();
+        let helpful = fast.f64("helpfulness").ok();
+        let newest = updated.as_ref().map(|c| c.max_value());
+        let most_helpful = helpful.as_ref().map_or(0.0, |c| c.max_value());
+        let mut ranking = Freshness {
+            updated: updated.map(|c| c.first_or_default_col(0)),
+            helpful: helpful.map(|c| c.first_or_default_col(0.0)),
+            now,
+            bound: 0.0,
+        };
+        ranking.bound = ranking.factor(newest, most_helpful);
+        ranking
+    }
+
+    /// `1 + 0.2 × freshness + 0.3 × helpfulness` for a document updated at `updated`.
+    fn factor(&self, updated: Option<i64>, helpful: f64) -> Score {
+        let freshness = match updated {
+            Some(at) if self.now > 0 => {
+                let age_days = (self.now as f64 - at as f64).max(0.0) / DAY_MILLIS;
+                (-age_days / 180.0).exp2()
+            }
+            _ => 0.0,
+        };
+        1.0 + 0.2 * freshness as f32 + 0.3 * helpful.clamp(0.0, 1.0) as f32
+    }
+}
+
+impl Multiplier for Freshness {
+    fn of(&self, doc: DocId) -> Score {
+        let updated = self.updated.as_ref().map(|c| c.get_val(doc));
+        let helpful = self.helpful.as_ref().map_or(0.0, |c| c.get_val(doc));
+        self.factor(updated, helpful)
+    }
+
+    fn bound(&self) -> Score {
+        self.bound
+    }
 }
 
 /// The digits of something typed like an HS code (`0901`, `4403.49`, `4403.49.10`).

@@ -102,22 +102,6 @@ fn stem_of(token: &str) -> String {
         .map_or_else(|| token.to_string(), |(t, _)| t)
 }
 
-/// Levenshtein distance by characters.
-pub fn edit_distance(a: &str, b: &str) -> u32 {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<u32> = (0..=b.len() as u32).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i as u32 + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + u32::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
 /// Markdown reduced to readable text: no heading marks, emphasis, code ticks or table pipes;
 /// `[[id|text]]` shows its text; runs of white space become one space. One pass, one allocation.
 pub fn plain_text(markdown: &str) -> String {
@@ -498,12 +482,5 @@ mod tests {
         let s = make("short text", &Marker::default(), 100);
         assert_eq!(s.text, "short text");
         assert!(s.highlights.is_empty());
-    }
-
-    #[test]
-    fn edit_distance_counts_characters() {
-        assert_eq!(edit_distance("valuaton", "valuation"), 1);
-        assert_eq!(edit_distance("ศุลกากร", "ศุลกากา"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -209,12 +209,13 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
     })
 }
 
-/// The most recently updated articles: an empty query ranks by freshness alone, through the
-/// index, so this stays fast at 100k articles.
+/// The most recently updated published articles (drafts have their own list on Home): an empty
+/// query ranks by freshness alone, through the index, so this stays fast at 100k articles.
 fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRow>> {
     // Ties (articles saved in the same import) are cut by id, so ask for a few more.
     let hits = replica.search(&SearchRequest {
         limit: limit.max(64),
+        status: Some(Status::Published),
         viewer: ctx.viewer.clone(),
         snippets: Some(0),
         ..Default::default()

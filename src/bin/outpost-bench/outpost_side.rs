@@ -239,3 +239,30 @@ pub fn search(dir: &Path, iterations: usize, articles: usize) -> Result<SearchRe
     }
     Ok(result)
 }
+
+/// Runs each query (the benchmark's set when `queries` is empty) in a loop for `seconds` and
+/// prints its mean time: a steady load for a profiler.
+pub fn profile(dir: &Path, queries: &[String], seconds: f64) -> Result<()> {
+    let replica = Replica::open(&DataDir::new(dir)).context("cannot open the benchmark node")?;
+    let texts: Vec<String> = if queries.is_empty() {
+        QUERIES.iter().map(|q| q.outpost.to_string()).collect()
+    } else {
+        queries.to_vec()
+    };
+    for text in texts {
+        let request = SearchRequest {
+            text: text.clone(),
+            limit: 10,
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let mut runs = 0u32;
+        while started.elapsed().as_secs_f64() < seconds {
+            std::hint::black_box(replica.search(&request)?);
+            runs += 1;
+        }
+        let mean = started.elapsed().as_secs_f64() / f64::from(runs.max(1));
+        println!("{text}: {runs} runs, mean {:.1} µs", mean * 1e6);
+    }
+    Ok(())
+}
