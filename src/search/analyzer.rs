@@ -110,6 +110,16 @@ pub fn needs_grams(text: &str) -> bool {
         .any(|c| Script::of(c).is_some_and(|s| s != Script::Word))
 }
 
+/// Whether `text` has a character outside ASCII that a word token may hold (a Latin letter with
+/// a diacritic, another alphabet's letter, a combining mark): there lower-casing and folding
+/// can change what the token's letters are, not only their case.
+pub fn may_fold(text: &str) -> bool {
+    !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| !c.is_ascii() && (Script::of(c) == Some(Script::Word) || is_mark(c)))
+}
+
 /// Word tokens, lower-cased and folded; both filters leave Thai and Hangul unchanged.
 fn word_analyzer() -> TextAnalyzerBuilder<impl Tokenizer> {
     let tokenizer = ScriptTokenizer::new(Mode::Words);

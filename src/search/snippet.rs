@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
 use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
 
@@ -55,6 +55,7 @@ impl Marker {
         in_lower.chain(substrings).min()
     }
 
+    /// The byte ranges of `text` to mark, sorted and merged where they touch.
     fn ranges(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
         for needle in &self.substrings {
@@ -67,20 +68,11 @@ impl Marker {
             );
         }
         if !self.words.is_empty() {
-            analyzer::for_each_token(TEXT_ANALYZER, text, |token, range, _| {
-                let hit = self.words.iter().any(|(word, stem, prefix)| {
-                    token == word
-                        || (*prefix && token.starts_with(word.as_str()))
-                        // Stemming every token is the costly part: only tokens that begin
-                        // like the stem can share it.
-                        || (token.len() > 3
-                            && token.as_bytes().get(..3) == stem.as_bytes().get(..3)
-                            && stem_of(token) == *stem)
-                });
-                if hit {
-                    out.push(range);
-                }
-            });
+            if analyzer::may_fold(text) {
+                self.word_ranges_by_tokens(text, &mut out);
+            } else {
+                self.word_ranges(text, &mut out);
+            }
         }
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         // Merge overlapping and touching ranges.
@@ -93,6 +85,86 @@ impl Marker {
         }
         merged
     }
+
+    /// The tokens of `text` that match a marked word, for text the analyzer's folding leaves
+    /// ASCII letters alone in: every word a marked token could be holds the word, or the start
+    /// of its stem, in ASCII lower case. So a case-insensitive search finds the candidates, and
+    /// only the run of letters around each is analyzed (as [`Self::word_ranges_by_tokens`] would).
+    fn word_ranges(&self, text: &str, out: &mut Vec<Range<usize>>) {
+        let lower = text.to_ascii_lowercase();
+        let mut runs_seen: Vec<usize> = Vec::new();
+        for (word, stem, _) in &self.words {
+            // A stem may end unlike its words (`happy` → `happi`): search one byte less of it.
+            let stem_start =
+                &stem[..floor_char_boundary(stem, stem.len().saturating_sub(1).max(3))];
+            for needle in [word.as_str(), stem_start] {
+                if needle.is_empty() {
+                    continue;
+                }
+                for (at, _) in lower.match_indices(needle) {
+                    let run = run_around(text, at, at + needle.len());
+                    if runs_seen.contains(&run.start) {
+                        continue;
+                    }
+                    runs_seen.push(run.start);
+                    analyzer::for_each_token(TEXT_ANALYZER, &text[run.clone()], |token, r, _| {
+                        if self.is_hit(token) {
+                            out.push(run.start + r.start..run.start + r.end);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// The tokens of `text` that match a marked word, by analyzing all of it.
+    fn word_ranges_by_tokens(&self, text: &str, out: &mut Vec<Range<usize>>) {
+        analyzer::for_each_token(TEXT_ANALYZER, text, |token, range, _| {
+            if self.is_hit(token) {
+                out.push(range);
+            }
+        });
+    }
+
+    /// Whether an analyzed token is a marked word, starts a word being typed, or shares a marked
+    /// word's stem.
+    fn is_hit(&self, token: &str) -> bool {
+        self.words.iter().any(|(word, stem, prefix)| {
+            token == word
+                || (*prefix && token.starts_with(word.as_str()))
+                // Stemming every token is the costly part: only tokens that begin like the stem
+                // can share it.
+                || (token.len() > 3
+                    && token.as_bytes().get(..3) == stem.as_bytes().get(..3)
+                    && stem_of(token) == *stem)
+        })
+    }
+}
+
+/// The run of letters, digits, dots and hyphens around `from..to`: what the analyzer needs to
+/// see to tokenize the word there as it would in the whole text.
+fn run_around(text: &str, from: usize, to: usize) -> Range<usize> {
+    let in_run = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-');
+    let start = text[..from]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| in_run(c))
+        .last()
+        .map_or(from, |(i, _)| i);
+    let end = text[to..]
+        .char_indices()
+        .find(|&(_, c)| !in_run(c))
+        .map_or(text.len(), |(i, _)| to + i);
+    start..end
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn stem_of(token: &str) -> String {
@@ -110,13 +182,22 @@ pub fn plain_text(markdown: &str) -> String {
         let bytes = piece.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let b = bytes[at];
-            if is_kept_ascii(b) {
-                // Copy a run of ordinary ASCII at once (most of any text).
-                let from = at;
-                while bytes.get(at).is_some_and(|&b| is_kept_ascii(b)) {
+            // Copy a run of ordinary characters at once (most of any text, in any script).
+            let from = at;
+            while let Some(&b) = bytes.get(at) {
+                if b.is_ascii() {
+                    if !is_kept_ascii(b) {
+                        break;
+                    }
                     at += 1;
+                } else {
+                    match piece[at..].chars().next() {
+                        Some(c) if !c.is_whitespace() => at += c.len_utf8(),
+                        _ => break,
+                    }
                 }
+            }
+            if at > from {
                 if *space && !out.is_empty() {
                     out.push(' ');
                 }
@@ -124,21 +205,13 @@ pub fn plain_text(markdown: &str) -> String {
                 out.push_str(&piece[from..at]);
                 continue;
             }
+            // Emphasis and code ticks vanish; a pipe or white space separates.
             let Some(c) = piece[at..].chars().next() else {
                 break;
             };
             at += c.len_utf8();
-            match c {
-                '*' | '`' | '_' => {}
-                '|' => *space = true,
-                c if c.is_whitespace() => *space = true,
-                c => {
-                    if *space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    *space = false;
-                    out.push(c);
-                }
+            if !matches!(c, '*' | '`' | '_') {
+                *space = true;
             }
         }
     };
@@ -223,10 +296,26 @@ pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
     };
     // The window that starts a little before some match and holds the most matches.
     let lead = width / 5;
+    // Byte offsets of the characters (and the end), to count characters by index.
+    let chars: Vec<usize> = if text.is_ascii() {
+        Vec::new()
+    } else {
+        text.char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect()
+    };
     let mut best = (0usize, first.start);
     for r in &ranges {
-        let start = back_chars(text, r.start, lead);
-        let end = forward_chars(text, start, width);
+        let (start, end) = if chars.is_empty() {
+            let start = r.start.saturating_sub(lead.max(1));
+            (start, (start + width).min(text.len()))
+        } else {
+            let at = chars.partition_point(|&i| i < r.start);
+            let start = chars[at.saturating_sub(lead.max(1))];
+            let from = chars.partition_point(|&i| i < start);
+            (start, chars[(from + width).min(chars.len() - 1)])
+        };
         let count = ranges
             .iter()
             .filter(|x| x.start >= start && x.end <= end)
@@ -264,6 +353,26 @@ fn forward_chars(text: &str, at: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| at + i)
 }
 
+/// The grapheme cluster boundary at or before `at`, or the end of the cluster that starts at
+/// `start` when that cluster reaches past `at` (a fragment holds at least one cluster).
+fn cluster_end(text: &str, start: usize, at: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    if cursor.is_boundary(text, 0).unwrap_or(true) {
+        return at;
+    }
+    match cursor.prev_boundary(text, 0) {
+        Ok(Some(boundary)) if boundary > start => boundary,
+        _ => {
+            let mut cursor = GraphemeCursor::new(start, text.len(), true);
+            cursor
+                .next_boundary(text, 0)
+                .ok()
+                .flatten()
+                .unwrap_or(text.len())
+        }
+    }
+}
+
 /// Moves `at` back to the start of its word (after a space) when one is near, else to the start
 /// of its grapheme cluster, so a snippet never begins with a lone vowel or tone mark.
 fn snap_to_word(text: &str, at: usize) -> usize {
@@ -286,19 +395,15 @@ fn snap_to_word(text: &str, at: usize) -> usize {
 /// near), with `…` where text was cut. Returns the fragment, the byte offset of `start`, and how
 /// many bytes the leading `…` adds.
 fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
-    let mut end = start;
     let ascii = text.as_bytes()[start..].iter().take(width + 1);
-    if ascii.clone().all(u8::is_ascii) && !ascii.clone().any(|&b| b == b'\r') {
+    let mut end = if ascii.clone().all(u8::is_ascii) && !ascii.clone().any(|&b| b == b'\r') {
         // ASCII without CR: every byte is a cluster of its own.
-        end = (start + width).min(text.len());
+        (start + width).min(text.len())
     } else {
-        for (count, (i, g)) in text[start..].grapheme_indices(true).enumerate() {
-            if count >= width {
-                break;
-            }
-            end = start + i + g.len();
-        }
-    }
+        // `width` characters, less the marks of a cluster they would split: no more than
+        // `width` clusters, counted without walking them (the costly part for Thai).
+        cluster_end(text, start, forward_chars(text, start, width))
+    };
     if end < text.len()
         && let Some(space) = text[start..end].rfind(' ')
         && end - (start + space) < 24
