@@ -69,6 +69,8 @@ pub struct Replica {
     pub(crate) age: age::x25519::Identity,
     clock: Arc<dyn Clock>,
     pub(super) index: SearchIndex,
+    /// Inside `bulk`: commits leave the index's commit to its end.
+    bulk: bool,
 }
 
 impl Replica {
@@ -172,6 +174,7 @@ impl Replica {
             age: keys.age,
             clock,
             index,
+            bulk: false,
         })
     }
 
@@ -240,6 +243,7 @@ impl Replica {
             age,
             clock: Arc::new(SystemClock),
             index,
+            bulk: false,
         };
         if fresh {
             replica.rebuild_index(progress)?;
@@ -317,10 +321,7 @@ impl Replica {
         log_before: u64,
         articles: impl Iterator<Item = Option<&'a ArticleId>>,
     ) -> Result<Staging> {
-        Ok(Staging::new(
-            self.index.state()?.position == log_before,
-            articles,
-        ))
+        Ok(Staging::new(self.index.position()? == log_before, articles))
     }
 
     /// Op `at` of the batch applied in `txn` and touched `article` (see `Staging::applied`).
@@ -368,7 +369,10 @@ impl Replica {
             }
             return Err(e.into());
         }
-        let indexed = if staged {
+        let indexed = if staged && self.bulk {
+            self.index.defer(log_len);
+            Ok(())
+        } else if staged {
             self.index.commit(log_len)
         } else {
             self.catch_up_index(&mut |_, _| {})
@@ -412,9 +416,36 @@ impl Replica {
         map_on_all_cores(ops, |(op, hash)| (op.sign_hash(hash, key), hash))
     }
 
+    /// Runs `work` — typically many `commit`s of an import — with the search index committed
+    /// once, at the end, instead of after every commit: each commit still saves its ops to the
+    /// store, and hands its articles to the index's threads, but they become searchable when
+    /// `work` returns. That saves the index a segment (and later merges) per commit. The index
+    /// is brought up to the store however `work` ends; a crash inside it leaves the index behind
+    /// the log, which catches up on open. Background merges of the index wait for the end too.
+    pub fn bulk<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.bulk {
+            return work(self);
+        }
+        self.bulk = true;
+        let result = self.index.hold_merges(true).and_then(|()| work(self));
+        self.bulk = false;
+        let indexed = self
+            .index
+            .hold_merges(false)
+            .and_then(|()| self.index.commit_deferred())
+            .and_then(|()| self.catch_up_index(&mut |_, _| {}));
+        let value = result?;
+        indexed.map_err(|e| {
+            Error::Index(format!(
+                "the import is saved, but the search index could not be updated ({e}); run `outpost reindex`"
+            ))
+        })?;
+        Ok(value)
+    }
+
     /// Reindexes the articles touched by ops the index has not seen yet.
     pub fn catch_up_index(&mut self, progress: Progress) -> Result<()> {
-        let from = self.index.state()?.position;
+        let from = self.index.position()?;
         let txn = self.db.begin_read()?;
         let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         if from >= log_len {
@@ -446,7 +477,12 @@ impl Replica {
             records.extend(record);
         }
         let total = records.len() as u64;
-        self.index.apply(&records, &[], log_len, false)?;
+        if self.bulk {
+            self.index.stage(&records, &[], false)?;
+            self.index.defer(log_len);
+        } else {
+            self.index.apply(&records, &[], log_len, false)?;
+        }
         progress(total, total);
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::AllQuery;
 use tantivy::schema::Facet;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -30,6 +31,9 @@ pub struct SearchIndex {
     pub(super) fields: Fields,
     /// Small in-memory indexes (tests) use one indexing thread and a small arena.
     small: bool,
+    /// The op-log position that what is staged but not committed brings the index to (see
+    /// `defer`); `None` when nothing is.
+    deferred: Option<u64>,
 }
 
 impl SearchIndex {
@@ -79,6 +83,7 @@ impl SearchIndex {
             writer: None,
             fields,
             small: false,
+            deferred: None,
         })
     }
 
@@ -92,6 +97,44 @@ impl SearchIndex {
             }),
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| Error::Index(format!("unreadable commit payload ({e})"))),
+        }
+    }
+
+    /// The op-log position the index reflects once what is staged is committed: the deferred
+    /// position, else the committed one.
+    pub fn position(&self) -> Result<u64> {
+        match self.deferred {
+            Some(position) => Ok(position),
+            None => Ok(self.state()?.position),
+        }
+    }
+
+    /// Leaves what is staged uncommitted, noting that it brings the index to `position`: a bulk
+    /// import commits the index once at its end (`commit_deferred`), not after every batch.
+    /// Until then searches do not see it, and a crash leaves the index behind the log, which
+    /// catches it up on open.
+    pub fn defer(&mut self, position: u64) {
+        self.deferred = Some(position);
+    }
+
+    /// Holds tantivy's background merges off while on (a bulk import: merging the segments it
+    /// writes while writing more would merge most documents several times), and lets them
+    /// resume when off; they then run in the background after the next commit.
+    pub fn hold_merges(&mut self, on: bool) -> Result<()> {
+        let writer = self.writer()?;
+        if on {
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        } else {
+            writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        }
+        Ok(())
+    }
+
+    /// Commits what `defer` left staged, if anything.
+    pub fn commit_deferred(&mut self) -> Result<()> {
+        match self.deferred {
+            Some(position) => self.commit(position),
+            None => Ok(()),
         }
     }
 
@@ -168,6 +211,7 @@ impl SearchIndex {
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
+        self.deferred = None;
         self.reader.reload()?;
         Ok(())
     }
@@ -188,8 +232,9 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Drops what was staged since the last commit.
+    /// Drops what was staged since the last commit (deferred batches included).
     pub fn rollback(&mut self) -> Result<()> {
+        self.deferred = None;
         self.writer()?.rollback()?;
         Ok(())
     }
