@@ -5,6 +5,7 @@
 mod apply;
 mod apply_article;
 mod articles;
+mod batch;
 mod check;
 mod clock;
 mod conflicts;
@@ -19,8 +20,9 @@ mod replica;
 mod revisions;
 mod staging;
 
-pub(crate) use apply::{Applied, apply_op, read_u64, trust_root};
+pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use articles::{ArticlePatch, NewArticle};
+pub(crate) use batch::Batch;
 pub use check::CheckReport;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use data_dir::DataDir;

@@ -5,15 +5,15 @@
 //! An op whose predecessors have not arrived (a gap in its node's chain, an unknown node, a
 //! parent revision not here yet) fails with `Error::Pending`; import keeps it aside and retries.
 
-use redb::{ReadableTable, WriteTransaction};
+use redb::ReadableTable;
 
 use super::apply_article::{add_revision, set_status};
+use super::batch::Batch;
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleRecord, CategoryRecord, Enrolment, Hash, Hlc, NodeId, NodeInfo, Payload, Role, SignedOp,
-    Status, User,
+    CategoryRecord, Enrolment, Hash, Hlc, NodeId, NodeInfo, Payload, Role, SignedOp, Status, User,
 };
-use crate::store::{self, encode, get, meta_keys};
+use crate::store::{encode, get};
 
 /// What applying an op did.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,38 +25,24 @@ pub enum Applied {
 
 /// Appends `op` to the log and updates the materialized tables.
 ///
-/// `verify` checks the signature; a node's own freshly signed ops skip it.
-pub fn apply_op(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<Applied> {
+/// `verify` checks the signature; a node's own freshly signed ops skip it. `hash` is the op's
+/// hash when the caller has it (signing needed it), else it is computed.
+pub fn apply_op(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) -> Result<Applied> {
     let o = &op.op;
-    {
-        // Closed again before `materialize`, which reads revisions' content from this table.
-        let ops = txn.open_table(store::OPS)?;
-        if ops.get((o.node.0, o.seq))?.is_some() {
-            return Ok(Applied::Duplicate);
-        }
+    let key = (o.node.0, o.seq);
+    if b.ops.get(key)?.is_some() {
+        return Ok(Applied::Duplicate);
     }
-    check_chain(txn, op)?;
-    let node = node_of(txn, op, verify)?;
-    authorize(txn, op, &node)?;
-    materialize(txn, op, &node)?;
+    check_chain(b, op)?;
+    let node = node_of(b, op, verify)?;
+    authorize(b, op, &node)?;
+    materialize(b, op, &node)?;
 
-    txn.open_table(store::OPS)?
-        .insert((o.node.0, o.seq), op.encode().as_slice())?;
-    let mut chains = txn.open_table(store::CHAINS)?;
-    chains.insert(o.node.0, (o.seq, o.hash().0))?;
-    let mut meta = txn.open_table(store::META)?;
-    let position = read_u64(&meta, meta_keys::LOG_LEN)? + 1;
-    meta.insert(meta_keys::LOG_LEN, position.to_le_bytes().as_slice())?;
-    txn.open_table(store::LOG)?
-        .insert(position, (o.node.0, o.seq))?;
-    // Keep the local clock ahead of every op seen, so later local ops sort after it.
-    let local: Hlc = match meta.get(meta_keys::HLC)? {
-        Some(v) => store::decode(v.value())?,
-        None => Hlc::default(),
-    };
-    if o.hlc > local {
-        meta.insert(meta_keys::HLC, encode(&o.hlc).as_slice())?;
-    }
+    b.ops.insert(key, op.encode().as_slice())?;
+    let hash = hash.unwrap_or_else(|| o.hash());
+    b.chains.insert(o.node.0, (o.seq, hash.0))?;
+    b.append_to_log(key)?;
+    b.observe(o.hlc);
     Ok(Applied::New)
 }
 
@@ -73,24 +59,11 @@ pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &s
     }
 }
 
-/// The node whose enrolments this node trusts (HQ).
-pub fn trust_root(txn: &WriteTransaction) -> Result<NodeId> {
-    let meta = txn.open_table(store::META)?;
-    let bytes = meta
-        .get(meta_keys::TRUST_ROOT)?
-        .map(|v| v.value().to_vec())
-        .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))?;
-    let id: [u8; 16] = bytes
-        .try_into()
-        .map_err(|_| Error::Corrupt("the trust root is malformed".into()))?;
-    Ok(NodeId(id))
-}
-
 /// Each node's ops form a gapless hash chain: seq n+1 names the hash of seq n.
-fn check_chain(txn: &WriteTransaction, op: &SignedOp) -> Result<()> {
+fn check_chain(b: &Batch, op: &SignedOp) -> Result<()> {
     let o = &op.op;
-    let chains = txn.open_table(store::CHAINS)?;
-    let (tip_seq, tip_hash) = chains
+    let (tip_seq, tip_hash) = b
+        .chains
         .get(o.node.0)?
         .map(|v| v.value())
         .unwrap_or((0, [0; 32]));
@@ -114,9 +87,9 @@ fn check_chain(txn: &WriteTransaction, op: &SignedOp) -> Result<()> {
 
 /// The node that signed `op`, with the signature checked. A node's first op introduces it, and
 /// is accepted from the trust root itself or from a node the trust root has enrolled.
-fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
+fn node_of(b: &Batch, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
     let o = &op.op;
-    let known: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, o.node.0)?;
+    let known: Option<NodeInfo> = get(&b.nodes, o.node.0)?;
     let node = match (known, &o.payload) {
         (Some(node), _) => node,
         (
@@ -128,9 +101,8 @@ fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeIn
                 age_recipient,
             },
         ) if o.seq == 1 => {
-            if o.node != trust_root(txn)? {
-                let enrolment: Option<Enrolment> =
-                    get(&txn.open_table(store::ENROLMENTS)?, o.node.0)?;
+            if o.node != b.trust_root()? {
+                let enrolment: Option<Enrolment> = get(&b.enrolments, o.node.0)?;
                 match enrolment {
                     Some(e) if e.public_key == *public_key => {}
                     Some(_) => {
@@ -169,19 +141,19 @@ fn node_of(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<NodeIn
     Ok(node)
 }
 
-fn user_of(txn: &WriteTransaction, node: NodeId, name: &str) -> Result<Option<User>> {
-    get(&txn.open_table(store::USERS)?, (node.0, name))
+fn user_of(b: &Batch, node: NodeId, name: &str) -> Result<Option<User>> {
+    get(&b.users, (node.0, name))
 }
 
 /// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
 /// enrolment, publication) are valid only from an administrator on the trust root (HQ).
-fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<()> {
+fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
     let o = &op.op;
-    let user = user_of(txn, o.node, &o.user)?;
+    let user = user_of(b, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
-    let on_root = o.node == trust_root(txn)?;
+    let on_root = o.node == b.trust_root()?;
     // HQ-authorized signers: HQ itself, and nodes HQ has trusted (`outpost node trust`).
-    let trusted = txn.open_table(store::TRUSTED)?.get(o.node.0)?.is_some();
+    let trusted = b.trusted.get(o.node.0)?.is_some();
     let authorized = on_root || trusted;
     let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
@@ -209,9 +181,7 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
             if user.is_none() {
                 return denied(&format!("there is no account `{}`", o.user));
             }
-            let record: Option<ArticleRecord> =
-                get(&txn.open_table(store::ARTICLES)?, article.as_str())?;
-            let Some(record) = record else {
+            let Some(record) = b.article(article)? else {
                 return Err(Error::Pending(format!(
                     "article `{article}` is not here yet"
                 )));
@@ -237,17 +207,15 @@ fn authorize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<(
     }
 }
 
-fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result<()> {
+fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
     let o = &op.op;
     match &o.payload {
         Payload::NodeCreated { .. } => {
-            txn.open_table(store::NODES)?
-                .insert(o.node.0, encode(node).as_slice())?;
+            b.nodes.insert(o.node.0, encode(node).as_slice())?;
         }
         Payload::UserCreated { name, role } => {
             crate::model::user::check_user_name(name)?;
-            let mut users = txn.open_table(store::USERS)?;
-            if users.get((o.node.0, name.as_str()))?.is_some() {
+            if b.users.get((o.node.0, name.as_str()))?.is_some() {
                 return Err(Error::invalid(format!(
                     "an account `{name}` already exists"
                 )));
@@ -257,12 +225,13 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
                 name: name.clone(),
                 role: *role,
             };
-            users.insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
+            b.users
+                .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
         }
         Payload::KnowledgeMapSet { map } => {
-            let mut table = txn.open_table(store::CATEGORIES)?;
+            let table = &mut b.categories;
             for category in &map.categories {
-                let existing: Option<CategoryRecord> = get(&table, category.id.as_str())?;
+                let existing: Option<CategoryRecord> = get(table, category.id.as_str())?;
                 if existing.is_some_and(|e| (e.hlc, e.node) >= (o.hlc, o.node)) {
                     continue;
                 }
@@ -280,8 +249,7 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
             public_key,
             age_recipient,
         } => {
-            let mut table = txn.open_table(store::ENROLMENTS)?;
-            let existing: Option<Enrolment> = get(&table, enrolled.0)?;
+            let existing: Option<Enrolment> = get(&b.enrolments, enrolled.0)?;
             // Enrolled twice: the earliest enrolment stands, whatever the delivery order.
             if existing.is_none_or(|e| (o.hlc, o.node) < (e.hlc, e.by)) {
                 let record = Enrolment {
@@ -292,20 +260,20 @@ fn materialize(txn: &WriteTransaction, op: &SignedOp, node: &NodeInfo) -> Result
                     by: o.node,
                     hlc: o.hlc,
                 };
-                table.insert(enrolled.0, encode(&record).as_slice())?;
+                b.enrolments
+                    .insert(enrolled.0, encode(&record).as_slice())?;
             }
         }
         Payload::RevisionAdded { article, revision } => {
-            add_revision(txn, op, node, article, revision)?;
+            add_revision(b, op, node, article, revision)?;
         }
         Payload::NodeTrusted { node: trusted } => {
-            let mut table = txn.open_table(store::TRUSTED)?;
-            let earlier: Option<Hlc> = get(&table, trusted.0)?;
+            let earlier: Option<Hlc> = get(&b.trusted, trusted.0)?;
             if earlier.is_none_or(|e| o.hlc < e) {
-                table.insert(trusted.0, encode(&o.hlc).as_slice())?;
+                b.trusted.insert(trusted.0, encode(&o.hlc).as_slice())?;
             }
         }
-        Payload::StatusSet { article, status } => set_status(txn, op, article, *status)?,
+        Payload::StatusSet { article, status } => set_status(b, op, article, *status)?,
     }
     Ok(())
 }

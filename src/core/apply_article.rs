@@ -2,18 +2,19 @@
 //! revisions leave several heads; their merge is derived here, deterministically, so every node
 //! holding the same heads shows the same content under the same merge id.
 
-use redb::{ReadableTable, WriteTransaction};
+use redb::ReadableTable;
 
+use super::batch::Batch;
 use super::merge::{Merged, merge_heads};
 use super::revisions::{self, RevisionEntry};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Author, Hash, Hlc, NodeId, NodeInfo, Revision, SignedOp, Status,
 };
-use crate::store::{self, encode, get};
+use crate::store::encode;
 
 pub fn add_revision(
-    txn: &WriteTransaction,
+    b: &mut Batch,
     op: &SignedOp,
     node: &NodeInfo,
     article: &ArticleId,
@@ -28,11 +29,7 @@ pub fn add_revision(
         )));
     }
     content.check_fields()?;
-    if txn
-        .open_table(store::CATEGORIES)?
-        .get(content.category.as_str())?
-        .is_none()
-    {
+    if b.categories.get(content.category.as_str())?.is_none() {
         return Err(Error::invalid(format!(
             "unknown category `{}`: run `outpost categories` to see the valid ids",
             content.category
@@ -40,9 +37,8 @@ pub fn add_revision(
     }
 
     let id = revision.id();
-    let mut revisions = txn.open_table(store::REVISIONS)?;
     for parent in &revision.parents {
-        match revisions::entry(&revisions, parent)? {
+        match revisions::entry(&b.revisions, parent)? {
             Some(p) if &p.article == article => {}
             Some(_) => {
                 return Err(Error::invalid(format!(
@@ -64,7 +60,7 @@ pub fn add_revision(
         node: o.node,
         name: o.user.clone(),
     };
-    let existing = revisions::entry(&revisions, &id)?;
+    let existing = revisions::entry(&b.revisions, &id)?;
     let is_new = existing.is_none();
     // The same revision made twice: keep the earliest maker, whatever the delivery order.
     let maker = match existing {
@@ -77,13 +73,12 @@ pub fn add_revision(
                 seq: o.seq,
                 hlc: o.hlc,
             };
-            revisions.insert(id.0, encode(&entry).as_slice())?;
+            b.revisions.insert(id.0, encode(&entry).as_slice())?;
             entry
         }
     };
 
-    let mut articles = txn.open_table(store::ARTICLES)?;
-    let record: Option<ArticleRecord> = get(&articles, article.as_str())?;
+    let record = b.take_article(article)?;
     let mut record = record.unwrap_or_else(|| ArticleRecord {
         id: article.clone(),
         heads: vec![],
@@ -118,33 +113,41 @@ pub fn add_revision(
     if let Err(at) = record.authors.binary_search(&author) {
         record.authors.insert(at, author);
     }
-    // This op is not in the log yet: its revision comes from the op itself.
-    let ops = txn.open_table(store::OPS)?;
-    let load = |h: &Hash| {
-        if *h == id {
-            Ok(Some(maker.record(revision.clone())))
-        } else {
-            revisions::load(&revisions, &ops, h)
-        }
-    };
-    let merged = merge_heads(&load, &record.heads)?;
-    record.current = merged.id;
-    record.conflicted = matches!(merged.outcome, Merged::Conflict);
-    record.content = merged.content;
-    articles.insert(article.as_str(), encode(&record).as_slice())?;
-    Ok(())
+    if record.heads == [id] {
+        // The only head: the article shows this revision (no merge to derive).
+        record.current = id;
+        record.conflicted = false;
+        record.content = revision.content.clone();
+    } else {
+        // This op is not in the log yet: its revision comes from the op itself.
+        let load = |h: &Hash| {
+            if *h == id {
+                Ok(Some(maker.record(revision.clone())))
+            } else {
+                revisions::load(&b.revisions, &b.ops, h)
+            }
+        };
+        let merged = match merge_heads(&load, &record.heads) {
+            Ok(merged) => merged,
+            Err(e) => {
+                // Leave the batch as it was for a caller that goes on (a replay reports and
+                // continues).
+                b.put_article(record)?;
+                return Err(e);
+            }
+        };
+        record.current = merged.id;
+        record.conflicted = matches!(merged.outcome, Merged::Conflict);
+        record.content = merged.content;
+    }
+    b.put_article(record)
 }
 
 /// Status is last-writer-wins by (hlc, node), so concurrent changes settle the same everywhere.
-pub fn set_status(
-    txn: &WriteTransaction,
-    op: &SignedOp,
-    article: &ArticleId,
-    status: Status,
-) -> Result<()> {
+pub fn set_status(b: &mut Batch, op: &SignedOp, article: &ArticleId, status: Status) -> Result<()> {
     let o = &op.op;
-    let mut table = txn.open_table(store::ARTICLES)?;
-    let mut record: ArticleRecord = get(&table, article.as_str())?
+    let mut record: ArticleRecord = b
+        .take_article(article)?
         .ok_or_else(|| Error::Pending(format!("article `{article}` is not here yet")))?;
     if (o.hlc, o.node) > (record.status_hlc, record.status_node) {
         record.status = status;
@@ -152,6 +155,5 @@ pub fn set_status(
         record.status_node = o.node;
     }
     record.updated = record.updated.max(o.hlc);
-    table.insert(article.as_str(), encode(&record).as_slice())?;
-    Ok(())
+    b.put_article(record)
 }

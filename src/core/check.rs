@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::Replica;
 use super::apply::{apply_op, read_u64};
+use super::batch::Batch;
 use super::replica::create_tables;
 use crate::error::Result;
 use crate::model::{ArticleRecord, Hash, NodeId, Payload, SignedOp, Status};
@@ -109,6 +110,7 @@ impl Replica {
                 w.open_table(store::META)?
                     .insert(meta_keys::TRUST_ROOT, root.value())?;
             }
+            let mut batch = Batch::open(&w)?;
             for entry in log.iter()? {
                 let (position, key) = entry?;
                 let Some(bytes) = ops_table.get(key.value())? else {
@@ -121,7 +123,7 @@ impl Replica {
                 let Ok(op) = SignedOp::decode(bytes.value()) else {
                     continue;
                 };
-                if let Err(e) = apply_op(&w, &op, false) {
+                if let Err(e) = apply_op(&mut batch, &op, false, None) {
                     problems.push(format!(
                         "replaying op {} of node {} fails: {e}",
                         op.op.seq,
@@ -129,6 +131,7 @@ impl Replica {
                     ));
                 }
             }
+            batch.finish()?;
             w.commit()?;
         }
         let state = state_hash(&self.db)?;

@@ -7,6 +7,7 @@ use ed25519_dalek::SigningKey;
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::apply::{apply_op, read_u64};
+use super::batch::Batch;
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
@@ -279,18 +280,18 @@ impl Replica {
     pub fn commit(&mut self, user: &str, payloads: Vec<Payload>) -> Result<Vec<Hash>> {
         let mut txn = self.db.begin_write()?;
         txn.set_quick_repair(true);
-        let (seq, prev) = txn
-            .open_table(store::CHAINS)?
+        let mut batch = Batch::open(&txn)?;
+        let (seq, prev) = batch
+            .chains
             .get(self.node.0)?
             .map(|v| v.value())
             .map_or((0, Hash::ZERO), |(s, h)| (s, Hash(h)));
-        let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
-        let hlc = local_hlc(&txn)?;
+        let log_before = batch.log_len();
         let touched: BTreeSet<ArticleId> = payloads
             .iter()
             .filter_map(|p| p.article().cloned())
             .collect();
-        let signed = self.sign_ops(user, seq, prev, hlc, payloads);
+        let signed = self.sign_ops(user, seq, prev, batch.hlc(), payloads);
         let mut staging = self.staging(
             log_before,
             signed.iter().map(|(op, _)| op.op.payload.article()),
@@ -298,18 +299,24 @@ impl Replica {
         let mut hashes = Vec::with_capacity(signed.len());
         for (at, (op, hash)) in signed.iter().enumerate() {
             // A local op never waits for anything: what it builds on must be here.
-            let applied = apply_op(&txn, op, false)
+            let applied = apply_op(&mut batch, op, false, Some(*hash))
                 .map_err(|e| match e {
                     Error::Pending(why) => Error::invalid(why),
                     other => other,
                 })
-                .and_then(|_| self.stage_applied(&mut staging, &txn, at, op.op.payload.article()));
+                .and_then(|_| {
+                    let article = op.op.payload.article();
+                    staging.applied(&mut self.index, &mut batch, at, article)
+                });
             if let Err(e) = applied {
                 return Err(self.unstage(&staging, e));
             }
             hashes.push(*hash);
         }
         drop(signed);
+        if let Err(e) = batch.finish() {
+            return Err(self.unstage(&staging, e));
+        }
         self.commit_indexed(txn, &touched, staging)?;
         Ok(hashes)
     }
@@ -324,15 +331,15 @@ impl Replica {
         Ok(Staging::new(self.index.position()? == log_before, articles))
     }
 
-    /// Op `at` of the batch applied in `txn` and touched `article` (see `Staging::applied`).
+    /// Op `at` of `batch` applied and touched `article` (see `Staging::applied`).
     pub(crate) fn stage_applied(
         &mut self,
         staging: &mut Staging,
-        txn: &WriteTransaction,
+        batch: &mut Batch,
         at: usize,
         article: Option<&ArticleId>,
     ) -> Result<()> {
-        staging.applied(&mut self.index, txn, at, article)
+        staging.applied(&mut self.index, batch, at, article)
     }
 
     /// Drops what `staging` handed to the index when its transaction fails with `error`.
@@ -554,13 +561,6 @@ fn upgrade_schema(db: &Database) -> Result<()> {
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
     txn.commit()?;
     Ok(())
-}
-
-fn local_hlc(txn: &WriteTransaction) -> Result<Hlc> {
-    match txn.open_table(store::META)?.get(meta_keys::HLC)? {
-        Some(v) => store::decode(v.value()),
-        None => Ok(Hlc::default()),
-    }
 }
 
 fn check_office(office: &str) -> Result<()> {

@@ -7,6 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use redb::WriteTransaction;
 
+use super::batch::Batch;
 use crate::error::Result;
 use crate::model::{ArticleId, ArticleRecord};
 use crate::search::SearchIndex;
@@ -50,7 +51,7 @@ impl Staging {
     pub fn applied(
         &mut self,
         index: &mut SearchIndex,
-        txn: &WriteTransaction,
+        batch: &mut Batch,
         at: usize,
         article: Option<&ArticleId>,
     ) -> Result<()> {
@@ -60,9 +61,9 @@ impl Staging {
         if self.staged.contains(id) {
             self.again.insert(id.clone());
         } else if self.last_touch.get(id) == Some(&at) {
-            let record: Option<ArticleRecord> =
-                get(&txn.open_table(store::ARTICLES)?, id.as_str())?;
-            index.stage(record.as_slice(), &[], false)?;
+            if let Some(record) = batch.article(id)? {
+                index.stage(std::slice::from_ref(record), &[], false)?;
+            }
             self.staged.insert(id.clone());
         }
         Ok(())
@@ -84,8 +85,9 @@ impl Staging {
         !self.staged.is_empty()
     }
 
-    /// Stages what is left of `touched` at commit: the articles not staged yet, and those touched
-    /// again since (their early document is deleted first).
+    /// Stages what is left of `touched` at commit (after the batch wrote its records back): the
+    /// articles not staged yet, and those touched again since (their early document is deleted
+    /// first).
     pub fn finish(
         self,
         index: &mut SearchIndex,

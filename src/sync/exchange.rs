@@ -12,7 +12,7 @@ use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
 use crate::core::Progress;
-use crate::core::{Applied, Staging, apply_op, map_on_all_cores, read_u64};
+use crate::core::{Applied, Batch, Staging, apply_op, map_on_all_cores, read_u64};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
@@ -348,18 +348,22 @@ impl Replica {
             self.staging(log_before, ops.map(|op| op.op.payload.article()))?
         };
         let mut touched = BTreeSet::new();
-        let applied = self.apply_in(
-            &txn,
-            &bundles,
-            &mut report,
-            &mut touched,
-            &mut staging,
-            &mut |done| {
-                if done.is_multiple_of(1000) {
-                    progress(done, total);
-                }
-            },
-        );
+        let applied = Batch::open(&txn).and_then(|mut batch| {
+            self.apply_in(
+                &txn,
+                &mut batch,
+                &bundles,
+                &mut report,
+                &mut touched,
+                &mut staging,
+                &mut |done| {
+                    if done.is_multiple_of(1000) {
+                        progress(done, total);
+                    }
+                },
+            )?;
+            batch.finish()
+        });
         if let Err(e) = applied {
             return Err(self.unstage(&staging, e));
         }
@@ -389,9 +393,11 @@ impl Replica {
 
     /// Applies every op of `bundles` in `txn`, op by op and then the ops that waited, noting what
     /// happened in `report` and the articles `touched`. `done` hears the count of ops seen.
+    #[allow(clippy::too_many_arguments)]
     fn apply_in(
         &mut self,
         txn: &WriteTransaction,
+        batch: &mut Batch,
         bundles: &[(String, Bundle)],
         report: &mut ImportReport,
         touched: &mut BTreeSet<ArticleId>,
@@ -400,17 +406,17 @@ impl Replica {
     ) -> Result<()> {
         let mut at = 0;
         for (name, bundle) in bundles {
-            self.check_bundle(txn, name, bundle)?;
+            self.check_bundle(batch, name, bundle)?;
             report.bundles.push(name.clone());
             report.senders.push(bundle.header.sender.short());
-            let verified = verify_known_signers(txn, &bundle.ops)?;
+            let verified = verify_known_signers(batch, &bundle.ops)?;
             for (op, verified) in bundle.ops.iter().zip(verified) {
-                match try_apply(txn, op, !verified).map_err(|e| unauthorized(name, e))? {
+                match try_apply(txn, batch, op, !verified).map_err(|e| unauthorized(name, e))? {
                     Some(Applied::New) => {
                         report.new_ops += 1;
                         let article = op.op.payload.article();
                         touched.extend(article.cloned());
-                        self.stage_applied(staging, txn, at, article)?;
+                        self.stage_applied(staging, batch, at, article)?;
                     }
                     Some(Applied::Duplicate) => report.duplicate_ops += 1,
                     None => {}
@@ -418,7 +424,7 @@ impl Replica {
                 at += 1;
                 done(at as u64);
             }
-            let (applied, ids) = drain_pending(txn).map_err(|e| unauthorized(name, e))?;
+            let (applied, ids) = drain_pending(txn, batch).map_err(|e| unauthorized(name, e))?;
             report.new_ops += applied;
             for id in &ids {
                 staging.touched_late(id);
@@ -430,7 +436,7 @@ impl Replica {
     }
 
     /// The bundle is for this node and signed by a node this node trusts.
-    fn check_bundle(&self, txn: &WriteTransaction, name: &str, bundle: &Bundle) -> Result<()> {
+    fn check_bundle(&self, batch: &Batch, name: &str, bundle: &Bundle) -> Result<()> {
         let h = &bundle.header;
         if h.recipient != self.node {
             return Err(BundleError::NotForThisNode(
@@ -440,7 +446,7 @@ impl Replica {
             )
             .into());
         }
-        let key = sender_key(txn, bundle)?
+        let key = sender_key(batch, bundle)?
             .ok_or_else(|| BundleError::UnknownSender(name.into(), h.sender.short()))?;
         bundle.verify(name, &key)?;
         Ok(())
@@ -458,18 +464,18 @@ fn unauthorized(name: &str, e: Error) -> Error {
 
 /// The sender's public key: known here, enrolled here, or enrolled by the trust root in an op
 /// carried by this very bundle (a post relaying for a post this node has not heard of).
-fn sender_key(txn: &WriteTransaction, bundle: &Bundle) -> Result<Option<[u8; 32]>> {
+fn sender_key(batch: &Batch, bundle: &Bundle) -> Result<Option<[u8; 32]>> {
     let sender = bundle.header.sender;
-    let node: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, sender.0)?;
+    let node: Option<NodeInfo> = get(&batch.nodes, sender.0)?;
     if let Some(node) = node {
         return Ok(Some(node.public_key));
     }
-    let enrolled: Option<Enrolment> = get(&txn.open_table(store::ENROLMENTS)?, sender.0)?;
+    let enrolled: Option<Enrolment> = get(&batch.enrolments, sender.0)?;
     if let Some(e) = enrolled {
         return Ok(Some(e.public_key));
     }
-    let root = crate::core::trust_root(txn)?;
-    let root_node: Option<NodeInfo> = get(&txn.open_table(store::NODES)?, root.0)?;
+    let root = batch.trust_root()?;
+    let root_node: Option<NodeInfo> = get(&batch.nodes, root.0)?;
     let root_key = match root_node {
         Some(n) => Some(n.public_key),
         // A post starting from its enrolment: HQ's key arrives in HQ's own first op.
@@ -505,16 +511,15 @@ fn sender_key(txn: &WriteTransaction, bundle: &Bundle) -> Result<Option<[u8; 32]
 /// never changes, and an enrolled node must sign with the key HQ enrolled, so `apply_op` would
 /// check against the same key. The others — a bad signature, or a signer introduced by this
 /// very bundle — are checked one by one as they apply.
-fn verify_known_signers(txn: &WriteTransaction, ops: &[SignedOp]) -> Result<Vec<bool>> {
-    let nodes = txn.open_table(store::NODES)?;
-    let enrolments = txn.open_table(store::ENROLMENTS)?;
+fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
+    let (nodes, enrolments) = (&batch.nodes, &batch.enrolments);
     let mut keys: BTreeMap<NodeId, Option<[u8; 32]>> = BTreeMap::new();
     for op in ops {
         if let std::collections::btree_map::Entry::Vacant(slot) = keys.entry(op.op.node) {
-            let node: Option<NodeInfo> = get(&nodes, op.op.node.0)?;
+            let node: Option<NodeInfo> = get(nodes, op.op.node.0)?;
             slot.insert(match node {
                 Some(n) => Some(n.public_key),
-                None => get::<_, Enrolment>(&enrolments, op.op.node.0)?.map(|e| e.public_key),
+                None => get::<_, Enrolment>(enrolments, op.op.node.0)?.map(|e| e.public_key),
             });
         }
     }
@@ -529,8 +534,13 @@ fn verify_known_signers(txn: &WriteTransaction, ops: &[SignedOp]) -> Result<Vec<
 
 /// Applies an op (checking its signature when `verify`); one that waits for predecessors is
 /// kept in the pending table (`None`).
-fn try_apply(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<Option<Applied>> {
-    match apply_op(txn, op, verify) {
+fn try_apply(
+    txn: &WriteTransaction,
+    batch: &mut Batch,
+    op: &SignedOp,
+    verify: bool,
+) -> Result<Option<Applied>> {
+    match apply_op(batch, op, verify, None) {
         Ok(applied) => Ok(Some(applied)),
         Err(Error::Pending(_)) => {
             txn.open_table(store::PENDING)?
@@ -545,7 +555,7 @@ fn try_apply(txn: &WriteTransaction, op: &SignedOp, verify: bool) -> Result<Opti
 type OpKey = ([u8; 16], u64);
 
 /// Retries pending ops until none can apply. Returns how many applied and the articles touched.
-fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<ArticleId>)> {
+fn drain_pending(txn: &WriteTransaction, batch: &mut Batch) -> Result<(u64, BTreeSet<ArticleId>)> {
     let mut applied = 0;
     let mut touched = BTreeSet::new();
     loop {
@@ -561,7 +571,7 @@ fn drain_pending(txn: &WriteTransaction) -> Result<(u64, BTreeSet<ArticleId>)> {
         let mut progress = false;
         for (key, bytes) in waiting {
             let op = SignedOp::decode(&bytes)?;
-            match apply_op(txn, &op, true) {
+            match apply_op(batch, &op, true, None) {
                 Ok(result) => {
                     txn.open_table(store::PENDING)?.remove(key)?;
                     if result == Applied::New {

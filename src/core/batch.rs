@@ -1,0 +1,163 @@
+//! A batch of ops applied in one write transaction (a commit, an import, a replay): the tables
+//! they touch, opened once for the batch instead of a dozen times per op; the log length, the
+//! local clock and the trust root, kept in memory; and the article records the batch touches,
+//! kept decoded and written back once when it ends. A published article's two ops otherwise
+//! wrote its record twice and read it back three times.
+//!
+//! Everything the batch holds is written by [`Batch::finish`]; a batch dropped without it
+//! leaves its transaction incomplete, which is only ever aborted.
+
+use std::collections::HashMap;
+
+use redb::{ReadableTable, Table, WriteTransaction};
+
+use super::apply::read_u64;
+use crate::error::{Error, Result};
+use crate::model::{ArticleId, ArticleRecord, Hlc, NodeId};
+use crate::store::{self, encode, get, meta_keys};
+
+/// Decoded records a batch holds at most (a replay of 100,000 ops would otherwise hold every
+/// article); a batch that needs more writes them back and starts again.
+const RECORDS_HELD: usize = 4096;
+
+/// The write side of one transaction, for applying ops (see the module docs).
+pub(crate) struct Batch<'t> {
+    pub ops: Table<'t, ([u8; 16], u64), &'static [u8]>,
+    pub log: Table<'t, u64, ([u8; 16], u64)>,
+    pub chains: Table<'t, [u8; 16], (u64, [u8; 32])>,
+    pub nodes: Table<'t, [u8; 16], &'static [u8]>,
+    pub users: Table<'t, ([u8; 16], &'static str), &'static [u8]>,
+    pub categories: Table<'t, &'static str, &'static [u8]>,
+    pub revisions: Table<'t, [u8; 32], &'static [u8]>,
+    pub enrolments: Table<'t, [u8; 16], &'static [u8]>,
+    pub trusted: Table<'t, [u8; 16], &'static [u8]>,
+    articles: Table<'t, &'static str, &'static [u8]>,
+    meta: Table<'t, &'static str, &'static [u8]>,
+    /// Records read or written in this batch, and whether they changed.
+    records: HashMap<ArticleId, (ArticleRecord, bool)>,
+    log_len: u64,
+    hlc: Hlc,
+    hlc_changed: bool,
+    trust_root: Option<NodeId>,
+}
+
+impl<'t> Batch<'t> {
+    pub fn open(txn: &'t WriteTransaction) -> Result<Self> {
+        let meta = txn.open_table(store::META)?;
+        let log_len = read_u64(&meta, meta_keys::LOG_LEN)?;
+        let hlc = match meta.get(meta_keys::HLC)? {
+            Some(v) => store::decode(v.value())?,
+            None => Hlc::default(),
+        };
+        let trust_root = match meta.get(meta_keys::TRUST_ROOT)? {
+            Some(v) => {
+                Some(NodeId(<[u8; 16]>::try_from(v.value()).map_err(|_| {
+                    Error::Corrupt("the trust root is malformed".into())
+                })?))
+            }
+            None => None,
+        };
+        Ok(Batch {
+            ops: txn.open_table(store::OPS)?,
+            log: txn.open_table(store::LOG)?,
+            chains: txn.open_table(store::CHAINS)?,
+            nodes: txn.open_table(store::NODES)?,
+            users: txn.open_table(store::USERS)?,
+            categories: txn.open_table(store::CATEGORIES)?,
+            revisions: txn.open_table(store::REVISIONS)?,
+            enrolments: txn.open_table(store::ENROLMENTS)?,
+            trusted: txn.open_table(store::TRUSTED)?,
+            articles: txn.open_table(store::ARTICLES)?,
+            meta,
+            records: HashMap::new(),
+            log_len,
+            hlc,
+            hlc_changed: false,
+            trust_root,
+        })
+    }
+
+    /// Writes back what the batch changed and closes its tables.
+    pub fn finish(mut self) -> Result<()> {
+        self.write_records()?;
+        self.meta
+            .insert(meta_keys::LOG_LEN, self.log_len.to_le_bytes().as_slice())?;
+        if self.hlc_changed {
+            self.meta
+                .insert(meta_keys::HLC, encode(&self.hlc).as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// The article `id` as the batch has it so far.
+    pub fn article(&mut self, id: &ArticleId) -> Result<Option<&ArticleRecord>> {
+        if !self.records.contains_key(id) {
+            let Some(record) = get::<_, ArticleRecord>(&self.articles, id.as_str())? else {
+                return Ok(None);
+            };
+            self.records.insert(id.clone(), (record, false));
+        }
+        Ok(self.records.get(id).map(|(record, _)| record))
+    }
+
+    /// The article `id`, taken out of the batch to be changed and put back with `put_article`
+    /// (no copy of its text is made).
+    pub fn take_article(&mut self, id: &ArticleId) -> Result<Option<ArticleRecord>> {
+        match self.records.remove(id) {
+            Some((record, _)) => Ok(Some(record)),
+            None => get(&self.articles, id.as_str()),
+        }
+    }
+
+    /// Replaces (or adds) an article's record; written when the batch finishes (or when the
+    /// batch holds too many, see [`RECORDS_HELD`]).
+    pub fn put_article(&mut self, record: ArticleRecord) -> Result<()> {
+        if self.records.len() >= RECORDS_HELD {
+            self.write_records()?;
+        }
+        self.records.insert(record.id.clone(), (record, true));
+        Ok(())
+    }
+
+    /// Writes the changed records to the table and forgets them all.
+    fn write_records(&mut self) -> Result<()> {
+        for (id, (record, changed)) in self.records.drain() {
+            if changed {
+                self.articles
+                    .insert(id.as_str(), encode(&record).as_slice())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ops in the log so far, this batch's included.
+    pub fn log_len(&self) -> u64 {
+        self.log_len
+    }
+
+    /// Appends an op to the log: its position.
+    pub fn append_to_log(&mut self, key: ([u8; 16], u64)) -> Result<u64> {
+        self.log_len += 1;
+        self.log.insert(self.log_len, key)?;
+        Ok(self.log_len)
+    }
+
+    /// The local clock: ahead of every op applied.
+    pub fn hlc(&self) -> Hlc {
+        self.hlc
+    }
+
+    /// Keeps the local clock ahead of `seen`, so later local ops sort after it.
+    pub fn observe(&mut self, seen: Hlc) {
+        if seen > self.hlc {
+            self.hlc = seen;
+            self.hlc_changed = true;
+        }
+    }
+
+    /// The node whose enrolments this node trusts (HQ).
+    pub fn trust_root(&self) -> Result<NodeId> {
+        self.trust_root
+            .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))
+    }
+}
