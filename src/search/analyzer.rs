@@ -146,7 +146,8 @@ fn indexed_text_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Words an analyzer remembers the stems of before it starts afresh (about 5 MB at most).
+/// Words an analyzer remembers the stems of (about 4 MB at most); once full, further words are
+/// stemmed each time. The frequent words come early and stay.
 const STEM_MEMO: usize = 100_000;
 
 /// English stemming (Snowball, the algorithm of tantivy's `Stemmer`) that remembers the stem of
@@ -182,13 +183,11 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
     type TokenStream<'a> = MemoStemmerStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        if self.stems.len() > STEM_MEMO {
-            self.stems.clear();
-        }
         MemoStemmerStream {
             tail: self.inner.token_stream(text),
             alongside: self.alongside,
             stem_next: false,
+            stem: String::new(),
             next_stem: String::new(),
             stems: &mut self.stems,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
@@ -199,6 +198,8 @@ impl<T: Tokenizer> Tokenizer for MemoStemmerFilter<T> {
 struct MemoStemmerStream<'a, T> {
     tail: T,
     alongside: bool,
+    /// The current word's stem, when it has one of its own.
+    stem: String,
     /// The word just emitted has a stem of its own to emit next: `next_stem`.
     stem_next: bool,
     next_stem: String,
@@ -206,22 +207,64 @@ struct MemoStemmerStream<'a, T> {
     stemmer: frostem::Stemmer,
 }
 
-/// Word → its stem, `None` when the word is its own stem (most are: no copy to make).
-type StemMemo = hashbrown::HashMap<String, Option<Box<str>>, FxBuildHasher>;
+/// Word → its stem, `None` when the word is its own stem (most are: no copy to make). Words are
+/// kept inline (see [`inline_word`]), so a lookup does not follow a pointer to compare them.
+type StemMemo = hashbrown::HashMap<InlineWord, Option<Box<str>>, FxBuildHasher>;
 
-/// The stem of `word` when it differs from `word`, remembered in `stems`.
-fn changed_stem<'m>(
-    stems: &'m mut StemMemo,
+/// A word of at most 23 bytes, zero-padded, its length in the last byte.
+type InlineWord = [u8; 24];
+
+fn inline_word(word: &str) -> Option<InlineWord> {
+    let bytes = word.as_bytes();
+    let len = u8::try_from(bytes.len()).ok().filter(|&n| n < 24)?;
+    let mut key = [0u8; 24];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[23] = len;
+    Some(key)
+}
+
+/// Whether Snowball's English stemmer can change `word`. It leaves words of two letters or less
+/// alone, and otherwise only rewrites endings, each of which (in its rules and its exceptions)
+/// ends in one of these letters. A third of the tokens need no stemming then (checked against
+/// the stemmer on 150,000 distinct words of real text and every four-character word; a
+/// proptest below keeps checking).
+fn stem_may_change(word: &str) -> bool {
+    word.len() > 2
+        && matches!(
+            word.as_bytes()[word.len() - 1],
+            b'c' | b'd' | b'e' | b'g' | b'i' | b'l' | b'm' | b'n' | b'r' | b's' | b't' | b'y'
+        )
+}
+
+/// Writes the stem of `word` into `out` when it differs from `word`, remembered in `stems`.
+fn stem_if_changed(
+    stems: &mut StemMemo,
     stemmer: &frostem::Stemmer,
     word: &str,
-) -> Option<&'m str> {
-    stems
-        .entry_ref(word)
-        .or_insert_with(|| {
-            let stem = stemmer.stem(word);
-            (*stem != *word).then(|| Box::from(&*stem))
-        })
-        .as_deref()
+    out: &mut String,
+) -> bool {
+    out.clear();
+    if !stem_may_change(word) {
+        return false;
+    }
+    let key = inline_word(word);
+    if let Some(known) = key.as_ref().and_then(|k| stems.get(k)) {
+        if let Some(stem) = known {
+            out.push_str(stem);
+        }
+        return known.is_some();
+    }
+    let stem = stemmer.stem(word);
+    let changed = *stem != *word;
+    if changed {
+        out.push_str(&stem);
+    }
+    if let Some(key) = key
+        && stems.len() < STEM_MEMO
+    {
+        stems.insert(key, changed.then(|| Box::from(&*stem)));
+    }
+    changed
 }
 
 impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
@@ -236,18 +279,19 @@ impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
-        let Some(stem) = changed_stem(self.stems, &self.stemmer, &self.tail.token().text) else {
+        let word = &self.tail.token().text;
+        if !stem_if_changed(self.stems, &self.stemmer, word, &mut self.stem) {
             return true;
-        };
+        }
         if self.alongside {
             self.next_stem.clear();
             self.next_stem.push(STEM_MARK);
-            self.next_stem.push_str(stem);
+            self.next_stem.push_str(&self.stem);
             self.stem_next = true;
         } else {
             let token = self.tail.token_mut();
             token.text.clear();
-            token.text.push_str(stem);
+            token.text.push_str(&self.stem);
         }
         true
     }
@@ -742,6 +786,31 @@ mod tests {
             run(stem_analyzer(), &text);
             let grams = run(gram_analyzer(), &text);
             prop_assert_eq!(slices(&text, &grams), texts(&grams));
+        }
+
+        #[test]
+        fn words_the_stemmer_cannot_change_are_left_alone(word in "[a-z0-9]{0,14}|[a-z]{0,6}(y|ies|ing|ly|ed|ss|us|s|e)") {
+            if !stem_may_change(&word) {
+                let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+                prop_assert_eq!(&*stemmer.stem(&word), word.as_str());
+            }
+        }
+
+        #[test]
+        fn the_stem_memo_gives_the_stemmer_s_answer_first_and_second_time(
+            words in proptest::collection::vec("[a-z]{0,30}", 1..20)
+        ) {
+            let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+            let mut memo = StemMemo::default();
+            let mut out = String::new();
+            for word in words.iter().chain(&words) {
+                let expected = stemmer.stem(word);
+                let changed = stem_if_changed(&mut memo, &stemmer, word, &mut out);
+                prop_assert_eq!(changed, *expected != **word);
+                if changed {
+                    prop_assert_eq!(out.as_str(), &*expected);
+                }
+            }
         }
 
         #[test]
