@@ -1,7 +1,7 @@
 //! Articles through the library: writing, revising, statuses, rules, search freshness.
 
 use outpost::core::{ArticleFilter, ArticlePatch, NewArticle};
-use outpost::model::{ArticleId, HsCode, Status};
+use outpost::model::{ArticleId, HsCode, Payload, Revision, Status};
 use outpost::search::SearchRequest;
 
 use crate::common::{admin, content, new_article, replica};
@@ -274,4 +274,53 @@ fn a_fresh_node_checks_out() {
     let report = r.check().expect("check");
     assert!(report.ok(), "{:?}", report.problems);
     assert_eq!(report.ops, 3, "node, admin account, knowledge map");
+}
+
+#[test]
+fn an_article_published_as_it_is_written_is_one_op_that_reads_like_two() {
+    let mut hq = replica("HQ", true);
+    let user = admin(&hq);
+    let before = hq.log_len().expect("log");
+    let id = hq
+        .add_article(
+            &user,
+            new_article(content("Seals", "commodity", "Check the bolt."), true),
+        )
+        .expect("add");
+    assert_eq!(hq.log_len().expect("log"), before + 1, "one op");
+    let view = hq.article(id.as_str()).expect("view");
+    assert_eq!(view.record.status, Status::Published);
+    assert_eq!(view.history.len(), 1);
+    assert_eq!(view.history[0].revision.content.title, "Seals");
+    let hits = search_ids(&hq, "bolt", SearchRequest::default());
+    assert_eq!(hits, [id.to_string()]);
+    assert!(hq.check().expect("check").ok());
+}
+
+#[test]
+fn an_op_that_creates_an_article_from_other_revisions_is_refused() {
+    let mut hq = replica("HQ", true);
+    let user = admin(&hq);
+    let id = hq
+        .add_article(
+            &user,
+            new_article(content("Seals", "commodity", "Check the bolt."), false),
+        )
+        .expect("add");
+    let parent = hq.article(id.as_str()).expect("view").record.current;
+    let before = hq.state_hash().expect("hash");
+    let revision = Revision::new(id.clone(), vec![parent], content("Seals", "commodity", "x"));
+    let err = hq
+        .commit(
+            &user.name,
+            vec![Payload::ArticleCreated {
+                article: id,
+                revision,
+                status: Status::Published,
+            }],
+        )
+        .expect_err("a creation builds on nothing")
+        .to_string();
+    assert!(err.contains("builds on others"), "{err}");
+    assert_eq!(hq.state_hash().expect("hash"), before);
 }

@@ -190,19 +190,37 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 .authors
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
-            match status {
-                Status::Published if !(is_admin && ((node.hq && on_root) || trusted)) => denied(
-                    "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)",
-                ),
-                Status::Draft | Status::Retired if !(is_admin || is_author) => {
-                    denied("only the article's authors or an administrator may change its status")
-                }
-                _ => Ok(()),
-            }
+            may_set_status(
+                *status,
+                is_admin,
+                is_author,
+                (node.hq && on_root) || trusted,
+            )
         }
         Payload::RevisionAdded { .. } if user.is_none() => {
             denied(&format!("there is no account `{}`", o.user))
         }
+        Payload::ArticleCreated { status, .. } => {
+            if user.is_none() {
+                return denied(&format!("there is no account `{}`", o.user));
+            }
+            // Its writer is its author.
+            may_set_status(*status, is_admin, true, (node.hq && on_root) || trusted)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Who may set an article's status: publishing is an administrator's on HQ (or on a node HQ
+/// trusts); a draft or retirement, its authors' or an administrator's.
+fn may_set_status(status: Status, is_admin: bool, is_author: bool, hq: bool) -> Result<()> {
+    match status {
+        Status::Published if !(is_admin && hq) => Err(Error::Denied(
+            "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)".into(),
+        )),
+        Status::Draft | Status::Retired if !(is_admin || is_author) => Err(Error::Denied(
+            "only the article's authors or an administrator may change its status".into(),
+        )),
         _ => Ok(()),
     }
 }
@@ -274,6 +292,19 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
             }
         }
         Payload::StatusSet { article, status } => set_status(b, op, article, *status)?,
+        Payload::ArticleCreated {
+            article,
+            revision,
+            status,
+        } => {
+            if !revision.parents.is_empty() {
+                return Err(Error::invalid(format!(
+                    "the op creating `{article}` carries a revision that builds on others"
+                )));
+            }
+            add_revision(b, op, node, article, revision)?;
+            set_status(b, op, article, *status)?;
+        }
     }
     Ok(())
 }

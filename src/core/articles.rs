@@ -82,17 +82,20 @@ impl Replica {
                 "an article `{id}` already exists: edit it instead"
             )));
         }
-        let mut payloads = vec![Payload::RevisionAdded {
-            article: id.clone(),
-            revision: Revision::new(id.clone(), vec![], content),
-        }];
-        if new.publish {
-            payloads.push(Payload::StatusSet {
+        let revision = Revision::new(id.clone(), vec![], content);
+        let payload = if new.publish {
+            Payload::ArticleCreated {
                 article: id.clone(),
+                revision,
                 status: Status::Published,
-            });
-        }
-        Ok((id, payloads))
+            }
+        } else {
+            Payload::RevisionAdded {
+                article: id.clone(),
+                revision,
+            }
+        };
+        Ok((id, vec![payload]))
     }
 
     /// The payload of an edit, or `None` when it changes nothing. The new revision builds on

@@ -234,7 +234,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::core::{FixedClock, InitOptions, NewArticle};
+    use crate::core::{ArticlePatch, FixedClock, InitOptions, NewArticle};
     use crate::model::{ArticleContent, Classification, Kind, Lang};
 
     fn node_with_article() -> Replica {
@@ -275,16 +275,27 @@ mod tests {
         let r = node_with_article();
         let report = r.check().expect("check");
         assert!(report.ok(), "{:?}", report.problems);
-        assert_eq!(report.ops, 5);
+        // Node, administrator, Knowledge Map, and the article published as it was created.
+        assert_eq!(report.ops, 4);
         assert_eq!(report.state_hash, r.state_hash().expect("hash").to_string());
     }
 
     #[test]
     fn check_detects_a_tampered_op() {
-        let r = node_with_article();
+        let mut r = node_with_article();
         let node = r.node_id();
+        // An edit after the op to tamper with, so the next op's link to it breaks too.
+        let user = r.resolve_user(None).expect("admin");
+        let id = r.list_articles(&Default::default()).expect("list")[0]
+            .id
+            .clone();
+        let patch = ArticlePatch {
+            body: Some("Check the bolt and the seal.".into()),
+            ..Default::default()
+        };
+        r.edit_article(&user, id.as_str(), patch).expect("edit");
         r.tamper_op(node, 4, |op| {
-            if let Payload::RevisionAdded { revision, .. } = &mut op.op.payload {
+            if let Payload::ArticleCreated { revision, .. } = &mut op.op.payload {
                 revision.content.body = "Wave the truck through.".into();
             }
         })

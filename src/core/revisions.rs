@@ -64,7 +64,9 @@ pub fn load(
         .transpose()?
         .ok_or_else(missing)?;
     match op.op.payload {
-        Payload::RevisionAdded { revision, .. } if revision.article == entry.article => {
+        Payload::RevisionAdded { revision, .. } | Payload::ArticleCreated { revision, .. }
+            if revision.article == entry.article =>
+        {
             Ok(Some(entry.record(revision)))
         }
         _ => Err(missing()),
@@ -87,7 +89,7 @@ pub fn migrate_from_full_records(txn: &WriteTransaction) -> Result<()> {
     for row in txn.open_table(store::OPS)?.iter()? {
         let (_, bytes) = row?;
         let op = SignedOp::decode(bytes.value())?;
-        if let Payload::RevisionAdded { revision, .. } = &op.op.payload {
+        if let Some(revision) = op.op.payload.revision() {
             let id = revision.id();
             if makers.get(&id.0) == Some(&(op.op.node, op.op.hlc)) {
                 makers.remove(&id.0);

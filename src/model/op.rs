@@ -49,14 +49,33 @@ pub enum Payload {
     NodeTrusted {
         node: NodeId,
     },
+    /// A new article with its first revision (no parents) and its status, in one op: what
+    /// `RevisionAdded` then `StatusSet` say, authorized as both (publishing stays an HQ
+    /// administrator's). An article published as it is written, or imported, then costs one
+    /// signed op instead of two.
+    ArticleCreated {
+        article: ArticleId,
+        revision: Revision,
+        status: Status,
+    },
 }
 
 impl Payload {
     /// The article this op touches, if any.
     pub fn article(&self) -> Option<&ArticleId> {
         match self {
-            Payload::RevisionAdded { article, .. } | Payload::StatusSet { article, .. } => {
-                Some(article)
+            Payload::RevisionAdded { article, .. }
+            | Payload::StatusSet { article, .. }
+            | Payload::ArticleCreated { article, .. } => Some(article),
+            _ => None,
+        }
+    }
+
+    /// The revision this op adds, if any.
+    pub fn revision(&self) -> Option<&Revision> {
+        match self {
+            Payload::RevisionAdded { revision, .. } | Payload::ArticleCreated { revision, .. } => {
+                Some(revision)
             }
             _ => None,
         }
@@ -72,6 +91,7 @@ impl Payload {
             Payload::StatusSet { .. } => "status",
             Payload::NodeEnrolled { .. } => "enrolment",
             Payload::NodeTrusted { .. } => "trust",
+            Payload::ArticleCreated { .. } => "article",
         }
     }
 }
