@@ -119,13 +119,20 @@ impl<'t> Batch<'t> {
         Ok(())
     }
 
-    /// Writes the changed records to the table and forgets them all.
+    /// Writes the changed records to the table, in key order (neighbouring inserts share the
+    /// pages above them: ids are random, and the table grows with the knowledge base), and
+    /// forgets them all.
     fn write_records(&mut self) -> Result<()> {
-        for (id, (record, changed)) in self.records.drain() {
-            if changed {
-                self.articles
-                    .insert(id.as_str(), encode(&record).as_slice())?;
-            }
+        let mut changed: Vec<(ArticleId, ArticleRecord)> = self
+            .records
+            .drain()
+            .filter(|(_, (_, changed))| *changed)
+            .map(|(id, (record, _))| (id, record))
+            .collect();
+        changed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (id, record) in changed {
+            self.articles
+                .insert(id.as_str(), encode(&record).as_slice())?;
         }
         Ok(())
     }

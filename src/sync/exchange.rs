@@ -338,8 +338,7 @@ impl Replica {
             }
             ids
         };
-        let mut txn = self.db.begin_write()?;
-        txn.set_quick_repair(true);
+        let txn = self.begin_write()?;
         let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         let mut staging = if dry_run {
             Staging::inactive()
