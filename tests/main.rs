@@ -4,6 +4,7 @@ mod cli;
 mod cli_sync;
 mod common;
 mod core_articles;
+mod core_bulk;
 mod core_markdown;
 mod search_language;
 mod search_quality;
