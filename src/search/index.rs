@@ -2,16 +2,22 @@
 //! The commit payload records the op-log position the index reflects, so a node can tell on
 //! open how far behind the index is.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
+use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::AllQuery;
 use tantivy::schema::Facet;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
+};
 
 use super::analyzer;
+use super::query::RankingColumns;
 use super::schema::{self, Fields, INDEX_VERSION};
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Status};
@@ -34,6 +40,8 @@ pub struct SearchIndex {
     /// The op-log position that what is staged but not committed brings the index to (see
     /// `defer`); `None` when nothing is.
     deferred: Option<u64>,
+    /// Each searchable segment's ranking fast fields, opened once.
+    columns: Mutex<HashMap<SegmentId, Arc<RankingColumns>>>,
 }
 
 impl SearchIndex {
@@ -84,6 +92,7 @@ impl SearchIndex {
             fields,
             small: false,
             deferred: None,
+            columns: Mutex::default(),
         })
     }
 
@@ -136,6 +145,31 @@ impl SearchIndex {
             Some(position) => self.commit(position),
             None => Ok(()),
         }
+    }
+
+    /// The ranking fast fields of `segment` (opened on first use; forgotten once merged away).
+    pub(super) fn columns_of(&self, segment: &SegmentReader) -> Arc<RankingColumns> {
+        let id = segment.segment_id();
+        let Ok(mut columns) = self.columns.lock() else {
+            // A search that panicked while holding the lock: open them afresh.
+            return Arc::new(RankingColumns::open(segment));
+        };
+        if let Some(found) = columns.get(&id) {
+            return found.clone();
+        }
+        if columns.len() > 64 {
+            let live: Vec<SegmentId> = self
+                .reader
+                .searcher()
+                .segment_readers()
+                .iter()
+                .map(SegmentReader::segment_id)
+                .collect();
+            columns.retain(|id, _| live.contains(id));
+        }
+        let opened = Arc::new(RankingColumns::open(segment));
+        columns.insert(id, opened.clone());
+        opened
     }
 
     /// Number of documents searchable now.

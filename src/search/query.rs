@@ -105,7 +105,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let limit = request.limit.max(1);
         let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
-            Box::new(Freshness::new(segment, request.now_millis))
+            Box::new(Freshness::new(self.columns_of(segment), request.now_millis))
         };
         let (words, mut marker, more) = self.plan(&parsed, request, Tier::Words)?;
         let mut top = top::collect(&searcher, &words, limit, &ranking)?;
@@ -537,26 +537,42 @@ enum Tier {
 
 /// The factor BM25 scores are multiplied by in one segment (see the module docs).
 struct Freshness {
-    updated: Option<Arc<dyn ColumnValues<i64>>>,
-    helpful: Option<Arc<dyn ColumnValues<f64>>>,
+    columns: Arc<RankingColumns>,
     now: u64,
     bound: Score,
 }
 
-impl Freshness {
-    fn new(segment: &SegmentReader, now: u64) -> Self {
+/// A segment's fast fields for ranking, opened once per segment (segments never change) and
+/// kept by the index: opening them was a few microseconds of every query.
+pub(super) struct RankingColumns {
+    updated: Option<Arc<dyn ColumnValues<i64>>>,
+    helpful: Option<Arc<dyn ColumnValues<f64>>>,
+    newest: Option<i64>,
+    most_helpful: f64,
+}
+
+impl RankingColumns {
+    pub(super) fn open(segment: &SegmentReader) -> Self {
         let fast = segment.fast_fields();
         let updated = fast.i64("updated").ok();
         let helpful = fast.f64("helpfulness").ok();
-        let newest = updated.as_ref().map(|c| c.max_value());
-        let most_helpful = helpful.as_ref().map_or(0.0, |c| c.max_value());
-        let mut ranking = Freshness {
+        RankingColumns {
+            newest: updated.as_ref().map(|c| c.max_value()),
+            most_helpful: helpful.as_ref().map_or(0.0, |c| c.max_value()),
             updated: updated.map(|c| c.first_or_default_col(0)),
             helpful: helpful.map(|c| c.first_or_default_col(0.0)),
+        }
+    }
+}
+
+impl Freshness {
+    fn new(columns: Arc<RankingColumns>, now: u64) -> Self {
+        let mut ranking = Freshness {
+            columns,
             now,
             bound: 0.0,
         };
-        ranking.bound = ranking.factor(newest, most_helpful);
+        ranking.bound = ranking.factor(ranking.columns.newest, ranking.columns.most_helpful);
         ranking
     }
 
@@ -575,8 +591,12 @@ impl Freshness {
 
 impl Multiplier for Freshness {
     fn of(&self, doc: DocId) -> Score {
-        let updated = self.updated.as_ref().map(|c| c.get_val(doc));
-        let helpful = self.helpful.as_ref().map_or(0.0, |c| c.get_val(doc));
+        let updated = self.columns.updated.as_ref().map(|c| c.get_val(doc));
+        let helpful = self
+            .columns
+            .helpful
+            .as_ref()
+            .map_or(0.0, |c| c.get_val(doc));
         self.factor(updated, helpful)
     }
 

@@ -167,18 +167,24 @@ fn driver(searcher: &Searcher, plan: &Plan) -> Result<Option<usize>> {
         }
         Ok(sum.min(docs))
     };
-    let mut groups = docs;
-    for group in &plan.groups {
-        groups = groups.min(estimate(group)?);
-    }
+    // The smallest requirement that could drive at all; visibility (nearly every document is
+    // published) never can, and then the groups need no estimate.
     let mut best: Option<(u64, usize)> = None;
     for (i, any) in plan.required.iter().enumerate() {
         let n = estimate(any)?;
-        if n * DRIVE_BELOW < groups && best.is_none_or(|(b, _)| n < b) {
+        if n * DRIVE_BELOW < docs && best.is_none_or(|(b, _)| n < b) {
             best = Some((n, i));
         }
     }
-    Ok(best.map(|(_, i)| i))
+    let Some((smallest, i)) = best else {
+        return Ok(None);
+    };
+    for group in &plan.groups {
+        if smallest * DRIVE_BELOW >= estimate(group)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(i))
 }
 
 /// A weight shared between the union and the driven collection of a plan: both then score a
