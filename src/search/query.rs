@@ -13,8 +13,11 @@
 //! freshness   = 0.5 ^ (days since last update / 180)        in (0, 1]
 //! helpfulness = share of readers who found it helpful        in [0, 1] (0 until feedback exists)
 //! ```
-//! A whole-word match also matches as sub-word, and its boost is ten times larger, so whole-word
-//! hits rank above sub-word hits; exact words rank above typo and prefix matches the same way.
+//! Hits come in two tiers: first every match of the whole words (and their stems), ranked as
+//! above; then, when those are fewer than asked for, the further matches that only the Thai and
+//! Korean sub-word phrases, a typo's corrections or the prefix being typed find, ranked the same
+//! way among themselves. So a whole-word hit always ranks above a sub-word hit, and an exact word
+//! above a corrected typo or a completion. `top` collects each tier.
 
 use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
