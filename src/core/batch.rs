@@ -1,8 +1,9 @@
 //! A batch of ops applied in one write transaction (a commit, an import, a replay): the tables
 //! they touch, opened once for the batch instead of a dozen times per op; the log length, the
 //! local clock and the trust root, kept in memory; and the article records the batch touches,
-//! kept decoded and written back once when it ends. A published article's two ops otherwise
-//! wrote its record twice and read it back three times.
+//! kept decoded and written back once, in key order, when it ends. An article touched by
+//! several ops of a batch (a revision, then a status) otherwise had its record written once per
+//! op and read back before each.
 //!
 //! Everything the batch holds is written by [`Batch::finish`]; a batch dropped without it
 //! leaves its transaction incomplete, which is only ever aborted.

@@ -72,7 +72,7 @@ pub struct Replica {
     pub(crate) age: age::x25519::Identity,
     clock: Arc<dyn Clock>,
     pub(super) index: SearchIndex,
-    /// Inside `bulk`: commits leave the index's commit to its end.
+    /// Inside `bulk`: commits become durable, and the index is committed, at its end.
     bulk: bool,
 }
 
@@ -451,9 +451,14 @@ impl Replica {
         let result = self.index.hold_merges(true).and_then(|()| work(self));
         self.bulk = false;
         // The store first: the index may never get ahead of what a crash would keep.
-        let indexed = self
-            .make_durable()
-            .and_then(|()| self.index.hold_merges(false))
+        let durable = self.make_durable();
+        let merges = self.index.hold_merges(false);
+        if let Err(e) = durable {
+            // Nothing of the bulk is known to be on disk: leave the index where it was.
+            let _ = self.index.rollback();
+            return Err(result.err().unwrap_or(e));
+        }
+        let indexed = merges
             .and_then(|()| self.index.commit_deferred())
             .and_then(|()| self.catch_up_index(&mut |_, _| {}));
         let value = result?;
