@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use outpost::Replica;
 use outpost::core::{FixedClock, InitOptions, NewArticle};
-use outpost::model::{ArticleContent, Classification, Kind, Lang, User};
+use outpost::model::{ArticleContent, User};
 
 /// 2026-11-01T00:00:00Z
 pub const T0: u64 = 1_793_491_200_000;
@@ -23,18 +23,7 @@ pub fn admin(replica: &Replica) -> User {
 }
 
 pub fn content(title: &str, category: &str, body: &str) -> ArticleContent {
-    ArticleContent {
-        title: title.into(),
-        summary: String::new(),
-        body: body.into(),
-        category: category.into(),
-        tags: vec![],
-        hs_codes: vec![],
-        lang: Lang::En,
-        kind: Kind::Technique,
-        classification: Classification::Public,
-        review_by: None,
-    }
+    ArticleContent::new(title, category, body)
 }
 
 pub fn new_article(content: ArticleContent, publish: bool) -> NewArticle {

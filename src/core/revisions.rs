@@ -124,21 +124,11 @@ mod tests {
     use super::*;
     use crate::Replica;
     use crate::core::{ArticlePatch, DataDir, InitOptions, NewArticle};
-    use crate::model::{ArticleContent, Classification, Kind, Lang};
+    use crate::model::ArticleContent;
 
     fn content(title: &str) -> ArticleContent {
-        ArticleContent {
-            title: title.into(),
-            summary: String::new(),
-            body: format!("{title}: check the seal before the manifest."),
-            category: "commodity".into(),
-            tags: vec![],
-            hs_codes: vec![],
-            lang: Lang::En,
-            kind: Kind::Technique,
-            classification: Classification::Public,
-            review_by: None,
-        }
+        let body = format!("{title}: check the seal before the manifest.");
+        ArticleContent::new(title, "commodity", &body)
     }
 
     #[test]

@@ -88,6 +88,23 @@ pub struct ArticleContent {
 }
 
 impl ArticleContent {
+    /// A public English technique with no summary, tags or HS codes: the defaults of a new
+    /// article (and of tests).
+    pub fn new(title: &str, category: &str, body: &str) -> Self {
+        ArticleContent {
+            title: title.into(),
+            summary: String::new(),
+            body: body.into(),
+            category: category.into(),
+            tags: vec![],
+            hs_codes: vec![],
+            lang: Lang::En,
+            kind: Kind::Technique,
+            classification: Classification::Public,
+            review_by: None,
+        }
+    }
+
     /// Trims and de-duplicates what people type, so equal content hashes equally.
     pub fn normalized(mut self) -> Self {
         self.title = self.title.trim().to_string();

@@ -636,27 +636,14 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::{
-        ArticleContent, Classification, Hash, Hlc, Kind, Lang, NodeId, Status as ArticleStatus,
-    };
+    use crate::model::{ArticleContent, Hash, Hlc, NodeId, Status as ArticleStatus};
 
     fn record(body: &str) -> ArticleRecord {
         ArticleRecord {
             id: ArticleId::parse("doc-one").expect("id"),
             heads: vec![],
             current: Hash::ZERO,
-            content: ArticleContent {
-                title: String::new(),
-                summary: String::new(),
-                body: body.into(),
-                category: "commodity".into(),
-                tags: vec![],
-                hs_codes: vec![],
-                lang: Lang::En,
-                kind: Kind::Technique,
-                classification: Classification::Public,
-                review_by: None,
-            },
+            content: ArticleContent::new("", "commodity", body),
             status: ArticleStatus::Published,
             status_hlc: Hlc::default(),
             created: Hlc::default(),
@@ -670,14 +657,22 @@ mod tests {
         }
     }
 
+    /// An index of one article whose body is `words`.
+    fn index_of(words: &[String]) -> SearchIndex {
+        let mut index = SearchIndex::in_ram().expect("index");
+        index
+            .apply(&[record(&words.join(" "))], &[], 1, false)
+            .expect("indexed");
+        index
+    }
+
     proptest! {
         #[test]
         fn looking_up_the_neighbours_finds_what_the_automaton_finds(
             words in proptest::collection::vec("[a-e]{3,8}", 1..40),
             query in "[a-e]{5,8}",
         ) {
-            let mut index = SearchIndex::in_ram().expect("index");
-            index.apply(&[record(&words.join(" "))], &[], 1, false).expect("indexed");
+            let index = index_of(&words);
             let neighbours = typo::one_edit_away(&query).expect("ascii");
             let mut by_lookup = BTreeSet::new();
             index.known_words(&neighbours, &mut by_lookup).expect("lookup");
@@ -693,8 +688,7 @@ mod tests {
             words in proptest::collection::vec("[a-d]{4,10}", 1..30),
             query in "[a-d]{9,11}",
         ) {
-            let mut index = SearchIndex::in_ram().expect("index");
-            index.apply(&[record(&words.join(" "))], &[], 1, false).expect("indexed");
+            let index = index_of(&words);
             let mut anchored = BTreeSet::new();
             index.words_near(&query, 2, true, &mut anchored).expect("walk");
             let mut all = BTreeSet::new();

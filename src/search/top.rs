@@ -224,23 +224,15 @@ impl<'a> Segment<'a> {
             excluded: Vec::with_capacity(excluded.len()),
         };
         for group in groups {
-            let scorers = group
-                .iter()
-                .map(|w| w.scorer(reader, 1.0))
-                .collect::<tantivy::Result<Vec<_>>>()?;
-            if exhausted(&scorers) {
+            let Some(scorers) = open_any(reader, group.iter().map(|w| w.as_ref()))? else {
                 return Ok(None);
-            }
+            };
             segment.groups.push(scorers);
         }
         for any in required {
-            let scorers = any
-                .iter()
-                .map(|w| w.scorer(reader, 1.0))
-                .collect::<tantivy::Result<Vec<_>>>()?;
-            if exhausted(&scorers) {
+            let Some(scorers) = open_any(reader, any.iter().map(|w| w.as_ref()))? else {
                 return Ok(None);
-            }
+            };
             segment.required.push(scorers);
         }
         for weight in excluded {
@@ -317,9 +309,15 @@ impl<'a> Segment<'a> {
     }
 }
 
-/// Every scorer of a group or requirement is empty.
-fn exhausted(scorers: &[Box<dyn Scorer>]) -> bool {
-    scorers.iter().all(|s| s.doc() == TERMINATED)
+/// The scorers of a group or requirement in `reader`; `None` when none of them matches anything.
+fn open_any<'w>(
+    reader: &SegmentReader,
+    weights: impl Iterator<Item = &'w dyn Weight>,
+) -> Result<Option<Vec<Box<dyn Scorer>>>> {
+    let scorers = weights
+        .map(|w| w.scorer(reader, 1.0))
+        .collect::<tantivy::Result<Vec<_>>>()?;
+    Ok((!scorers.iter().all(|s| s.doc() == TERMINATED)).then_some(scorers))
 }
 
 /// The first document at or after `target` that any of `scorers` holds (each moved to its
