@@ -62,6 +62,10 @@ enum Cmd {
         /// Seconds per query.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// Run the queries in rounds, one after the other (as the benchmark times them), rather
+        /// than each in a loop of its own.
+        #[arg(long)]
+        rounds: bool,
     },
     /// (internal) Import the corpus into a new node; prints JSON.
     #[command(hide = true)]
@@ -126,7 +130,8 @@ fn main() -> Result<()> {
             dir,
             query,
             seconds,
-        } => outpost_side::profile(&dir, &query, seconds),
+            rounds,
+        } => outpost_side::profile(&dir, &query, seconds, rounds),
         Cmd::ChildImport {
             sources,
             dir,

@@ -177,7 +177,13 @@ fn stem_of(token: &str) -> String {
 /// Markdown reduced to readable text: no heading marks, emphasis, code ticks or table pipes;
 /// `[[id|text]]` shows its text; runs of white space become one space. One pass, one allocation.
 pub fn plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
+    plain_text_until(markdown, usize::MAX)
+}
+
+/// [`plain_text`] of the first lines of `markdown`, as many as it takes to hold more than
+/// `chars` characters (all of them when it has fewer).
+fn plain_text_until(markdown: &str, chars: usize) -> String {
+    let mut out = String::with_capacity(markdown.len().min(chars.saturating_mul(4)));
     let push = |piece: &str, out: &mut String, space: &mut bool| {
         let bytes = piece.as_bytes();
         let mut at = 0;
@@ -237,6 +243,10 @@ pub fn plain_text(markdown: &str) -> String {
             }
         }
         push(rest, &mut out, &mut space);
+        // Bytes ≥ characters: count the characters only once there may be enough.
+        if out.len() > chars && out.chars().count() > chars {
+            break;
+        }
     }
     out
 }
@@ -255,34 +265,43 @@ const PROBE_FROM: usize = 1024;
 
 /// A snippet of a Markdown body. A body of 1 KB or more is not reduced and tokenized whole (that made
 /// snippets the costliest part of a query): only whole lines around the first place a marked
-/// word may occur are. When that window marks nothing, the whole body is used after all, so the
-/// result differs from `make(&plain_text(body), ..)` at most in which cluster of matches it shows.
+/// word may occur are, or, when nothing can be marked, only the first lines. When the window
+/// marks nothing, the whole body is used after all, so the result differs from
+/// `make(&plain_text(body), ..)` at most in which cluster of matches it shows.
 pub fn make_markdown(body: &str, marker: &Marker, width: usize) -> Snippet {
-    if body.len() >= PROBE_FROM
-        && let Some(at) = marker.first_candidate(body)
-    {
-        // A window of `width` characters before the first candidate and three times that after
-        // it: room for the densest cluster of matches that starts near it.
-        let before = back_chars(body, at, width);
-        let after = forward_chars(body, at, 3 * width);
-        let from = body[..before].rfind('\n').map_or(0, |i| i + 1);
-        let to = body[after..].find('\n').map_or(body.len(), |i| after + i);
-        let mut snippet = make(&plain_text(&body[from..to]), marker, width);
-        if !snippet.highlights.is_empty() {
-            if from > 0 && !snippet.text.starts_with('…') {
-                snippet.text.insert(0, '…');
-                let shift = '…'.len_utf8();
-                for h in &mut snippet.highlights {
-                    *h = (h.0 + shift, h.1 + shift);
-                }
-            }
-            if to < body.len() && !snippet.text.ends_with('…') {
-                snippet.text.push('…');
-            }
-            return snippet;
+    if body.len() < PROBE_FROM {
+        return make(&plain_text(body), marker, width);
+    }
+    let Some(at) = marker.first_candidate(body) else {
+        // Without a candidate only folding (`Café` for `cafe`) could still mark a word.
+        if marker.words.is_empty() || !analyzer::may_fold(body) {
+            // The snippet is the start: one character past its width settles where it is cut.
+            return make(&plain_text_until(body, width + 1), marker, width);
+        }
+        return make(&plain_text(body), marker, width);
+    };
+    // The window: before the first candidate, what `make` may show ahead of a match; after it,
+    // twice the width, so that every window starting at a match up to a width further on is
+    // weighed whole for the densest cluster.
+    let before = back_chars(body, at, lead(width) + SNAP_TO_WORD);
+    let after = forward_chars(body, at, 2 * width);
+    let from = body[..before].rfind('\n').map_or(0, |i| i + 1);
+    let to = body[after..].find('\n').map_or(body.len(), |i| after + i);
+    let mut snippet = make(&plain_text(&body[from..to]), marker, width);
+    if snippet.highlights.is_empty() {
+        return make(&plain_text(body), marker, width);
+    }
+    if from > 0 && !snippet.text.starts_with('…') {
+        snippet.text.insert(0, '…');
+        let shift = '…'.len_utf8();
+        for h in &mut snippet.highlights {
+            *h = (h.0 + shift, h.1 + shift);
         }
     }
-    make(&plain_text(body), marker, width)
+    if to < body.len() && !snippet.text.ends_with('…') {
+        snippet.text.push('…');
+    }
+    snippet
 }
 
 /// Cuts a snippet of about `width` characters around the densest cluster of matches.
@@ -295,7 +314,7 @@ pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
         };
     };
     // The window that starts a little before some match and holds the most matches.
-    let lead = width / 5;
+    let lead = lead(width);
     // Byte offsets of the characters (and the end), to count characters by index.
     let chars: Vec<usize> = if text.is_ascii() {
         Vec::new()
@@ -308,11 +327,11 @@ pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
     let mut best = (0usize, first.start);
     for r in &ranges {
         let (start, end) = if chars.is_empty() {
-            let start = r.start.saturating_sub(lead.max(1));
+            let start = r.start.saturating_sub(lead);
             (start, (start + width).min(text.len()))
         } else {
             let at = chars.partition_point(|&i| i < r.start);
-            let start = chars[at.saturating_sub(lead.max(1))];
+            let start = chars[at.saturating_sub(lead)];
             let from = chars.partition_point(|&i| i < start);
             (start, chars[(from + width).min(chars.len() - 1)])
         };
@@ -337,6 +356,14 @@ pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
         highlights,
     }
 }
+
+/// How many characters a snippet shows before the match it is cut around.
+fn lead(width: usize) -> usize {
+    (width / 5).max(1)
+}
+
+/// How far back (in bytes) a snippet's start moves to begin at a word.
+const SNAP_TO_WORD: usize = 24;
 
 fn back_chars(text: &str, at: usize, n: usize) -> usize {
     text[..at]
@@ -377,7 +404,7 @@ fn cluster_end(text: &str, start: usize, at: usize) -> usize {
 /// of its grapheme cluster, so a snippet never begins with a lone vowel or tone mark.
 fn snap_to_word(text: &str, at: usize) -> usize {
     if let Some(space) = text[..at].rfind(' ')
-        && at - space < 24
+        && at - space < SNAP_TO_WORD
     {
         return space + 1;
     }
@@ -477,6 +504,20 @@ mod tests {
             text in "[a-z #>*`_|\\[\\]\n\t\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}ศุล세관é-]{0,60}|\\PC{0,40}"
         ) {
             proptest::prop_assert_eq!(plain_text(&text), plain_text_char_by_char(&text));
+        }
+
+        #[test]
+        fn a_body_without_matches_gives_its_start_as_the_whole_would(
+            body in "[a-y #>*`_|\\[\\]\n\r\u{0301}ศุล세관é-]{0,400}", width in 1usize..60
+        ) {
+            // `z` never occurs: nothing to mark, whichever way the body is read.
+            let mut m = Marker::default();
+            m.add("zebra", false);
+            let body = body.repeat(1 + PROBE_FROM / body.len().max(1));
+            proptest::prop_assert_eq!(
+                make_markdown(&body, &m, width),
+                make(&plain_text(&body), &m, width)
+            );
         }
 
         #[test]

@@ -252,28 +252,51 @@ pub fn search(dir: &Path, iterations: usize, articles: usize) -> Result<SearchRe
     Ok(result)
 }
 
-/// Runs each query (the benchmark's set when `queries` is empty) in a loop for `seconds` and
-/// prints its mean time: a steady load for a profiler.
-pub fn profile(dir: &Path, queries: &[String], seconds: f64) -> Result<()> {
+/// Runs each query (the benchmark's set when `queries` is empty) in a loop for `seconds`, or all
+/// of them in rounds for `seconds` each in all, and prints the mean time of each: a steady load
+/// for a profiler.
+pub fn profile(dir: &Path, queries: &[String], seconds: f64, rounds: bool) -> Result<()> {
     let replica = Replica::open(&DataDir::new(dir)).context("cannot open the benchmark node")?;
     let texts: Vec<String> = if queries.is_empty() {
         QUERIES.iter().map(|q| q.outpost.to_string()).collect()
     } else {
         queries.to_vec()
     };
-    for text in texts {
-        let request = SearchRequest {
+    let requests: Vec<SearchRequest> = texts
+        .iter()
+        .map(|text| SearchRequest {
             text: text.clone(),
             limit: 10,
             ..Default::default()
-        };
+        })
+        .collect();
+    let mut spent = vec![Duration::ZERO; requests.len()];
+    let mut runs = vec![0u32; requests.len()];
+    let mut time = |i: usize| -> Result<()> {
         let started = Instant::now();
-        let mut runs = 0u32;
-        while started.elapsed().as_secs_f64() < seconds {
-            std::hint::black_box(replica.search(&request)?);
-            runs += 1;
+        std::hint::black_box(replica.search(&requests[i])?);
+        spent[i] += started.elapsed();
+        runs[i] += 1;
+        Ok(())
+    };
+    let started = Instant::now();
+    if rounds {
+        let total = seconds * requests.len() as f64;
+        while started.elapsed().as_secs_f64() < total {
+            for i in 0..requests.len() {
+                time(i)?;
+            }
         }
-        let mean = started.elapsed().as_secs_f64() / f64::from(runs.max(1));
+    } else {
+        for i in 0..requests.len() {
+            let began = Instant::now();
+            while began.elapsed().as_secs_f64() < seconds {
+                time(i)?;
+            }
+        }
+    }
+    for ((text, spent), runs) in texts.iter().zip(&spent).zip(&runs) {
+        let mean = spent.as_secs_f64() / f64::from((*runs).max(1));
         println!("{text}: {runs} runs, mean {:.1} µs", mean * 1e6);
     }
     Ok(())
