@@ -278,10 +278,11 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     let c = &record.content;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, record.id.as_str());
-    doc.add_text(f.title, &c.title);
-    doc.add_text(f.summary, &c.summary);
-    doc.add_text(f.tags, c.tags.join(" "));
-    doc.add_text(f.body, &c.body);
+    // Values of one field keep a position apart: a phrase never runs from one into the next.
+    doc.add_text(f.heading, &c.title);
+    doc.add_text(f.heading, c.tags.join(" "));
+    doc.add_text(f.text, &c.summary);
+    doc.add_text(f.text, &c.body);
     for text in [&c.title, &c.summary, &c.tags.join(" "), &c.body] {
         doc.add_text(f.grams, text);
     }

@@ -5,7 +5,7 @@
 //! ```text
 //! score = bm25 × (1 + 0.2 × freshness + 0.3 × helpfulness)
 //! bm25  = Σ over matching clauses of BM25(field) × boost
-//!         boosts: title 3, tags 2, summary 1.5, body 1; English stem 0.5 (× those of
+//!         boosts: heading (title and tags) 3, text (summary and body) 1; English stem 0.5 (× those of
 //!                 the word fields when the stem is a word itself);
 //!                 a typo corrected to an indexed word: half the weights above;
 //!                 prefix-while-typing 0.3 (constant score);
@@ -84,13 +84,8 @@ const SNIPPET_CHARS: usize = 180;
 const DAY_MILLIS: f64 = 86_400_000.0;
 
 /// The text fields with the weights of whole-word matches in them.
-fn word_fields(f: &super::schema::Fields) -> [(Field, f32); 4] {
-    [
-        (f.title, 3.0),
-        (f.tags, 2.0),
-        (f.summary, 1.5),
-        (f.body, 1.0),
-    ]
+fn word_fields(f: &super::schema::Fields) -> [(Field, f32); 2] {
+    [(f.heading, 3.0), (f.text, 1.0)]
 }
 
 impl SearchIndex {
@@ -257,10 +252,10 @@ impl SearchIndex {
             if is_word && word.chars().all(char::is_alphabetic) && letters >= 5 {
                 // Typo tolerance only for words the knowledge base does not contain: a correctly
                 // spelt word must not drag in its neighbours (`valuation` → `evaluation`).
-                let known = self.doc_freq(f.body, word)?
-                    + self.doc_freq(f.title, word)?
-                    + self.doc_freq(f.body, &stem_term(&stem))?
-                    + self.doc_freq(f.body, &stem)?;
+                let known = self.doc_freq(f.text, word)?
+                    + self.doc_freq(f.heading, word)?
+                    + self.doc_freq(f.text, &stem_term(&stem))?
+                    + self.doc_freq(f.text, &stem)?;
                 if known == 0 && !all {
                     *more = true;
                 } else if known == 0 {
@@ -280,7 +275,7 @@ impl SearchIndex {
             if open && letters >= 2 && !all {
                 *more = true;
             } else if open && letters >= 2 {
-                for field in [f.title, f.body] {
+                for field in [f.heading, f.text] {
                     // The first completions in term order, at most `PREFIX_EXPANSIONS`: a short
                     // prefix (`ca`) would otherwise expand to thousands of words on every key.
                     let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, word)]);
@@ -303,7 +298,7 @@ impl SearchIndex {
         Ok(should)
     }
 
-    /// Indexed words within `distance` edits of `word` in titles and bodies, closest first
+    /// Indexed words within `distance` edits of `word` in headings and texts, closest first
     /// (at most eight). See `typo` for how they are found.
     fn corrections(&self, word: &str, distance: u32) -> Result<Vec<String>> {
         let mut found = BTreeSet::new();
@@ -330,7 +325,7 @@ impl SearchIndex {
     ) -> Result<()> {
         let f = self.fields;
         for segment in self.reader.searcher().segment_readers() {
-            for field in [f.title, f.body] {
+            for field in [f.heading, f.text] {
                 let inverted = segment.inverted_index(field)?;
                 let terms = inverted.terms();
                 for candidate in candidates {
@@ -349,7 +344,7 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The words of titles and bodies within `distance` edits of `word`, by walking the term
+    /// The words of headings and texts within `distance` edits of `word`, by walking the term
     /// dictionaries with a Levenshtein automaton, added to `found`. With `same_start`, only the
     /// words that begin with `word`'s first character: the branches where the first character
     /// is itself an edit are most of a two-edit walk (4.7 ms for a 13-letter word at 100,000
@@ -364,7 +359,7 @@ impl SearchIndex {
         let f = self.fields;
         let first: Option<Vec<u8>> = word.chars().next().map(|c| c.to_string().into_bytes());
         for segment in self.reader.searcher().segment_readers() {
-            for field in [f.title, f.body] {
+            for field in [f.heading, f.text] {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
                 let inverted = segment.inverted_index(field)?;
                 let mut walk = inverted.terms().search(fuzzy.automaton()?);

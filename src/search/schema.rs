@@ -9,15 +9,15 @@ use tantivy::schema::{
 use super::analyzer::{GRAM_ANALYZER, INDEXED_TEXT_ANALYZER};
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 4;
+pub const INDEX_VERSION: u32 = 5;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
     pub id: Field,
-    pub title: Field,
-    pub summary: Field,
-    pub tags: Field,
-    pub body: Field,
+    /// The title and the tags: the few words that say what an article is about.
+    pub heading: Field,
+    /// The summary and the body.
+    pub text: Field,
     /// Title, summary, tags and body as Thai/Korean character bigrams (sub-word search).
     pub grams: Field,
     pub category: Field,
@@ -50,10 +50,8 @@ pub fn build() -> (Schema, Fields) {
     );
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
-        title: b.add_text_field("title", text.clone()),
-        summary: b.add_text_field("summary", text.clone()),
-        tags: b.add_text_field("tags", text.clone()),
-        body: b.add_text_field("body", text),
+        heading: b.add_text_field("heading", text.clone()),
+        text: b.add_text_field("text", text),
         grams: b.add_text_field(
             "grams",
             analyzed(GRAM_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
@@ -78,10 +76,8 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let f = |name: &str| schema.get_field(name).ok();
     Some(Fields {
         id: f("id")?,
-        title: f("title")?,
-        summary: f("summary")?,
-        tags: f("tags")?,
-        body: f("body")?,
+        heading: f("heading")?,
+        text: f("text")?,
         grams: f("grams")?,
         category: f("category")?,
         hs: f("hs")?,
