@@ -185,6 +185,23 @@ pub fn plain_text(markdown: &str) -> String {
 fn plain_text_until(markdown: &str, chars: usize) -> String {
     let mut out = String::with_capacity(markdown.len().min(chars.saturating_mul(4)));
     let push = |piece: &str, out: &mut String, space: &mut bool| {
+        // Most pieces are plain ASCII words between single spaces: copied whole.
+        if piece.is_ascii()
+            && piece.bytes().all(|b| b == b' ' || is_kept_ascii(b))
+            && !piece.contains("  ")
+        {
+            let words = piece.trim_matches(' ');
+            if words.is_empty() {
+                *space |= !piece.is_empty();
+                return;
+            }
+            if (*space || piece.starts_with(' ')) && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(words);
+            *space = piece.ends_with(' ');
+            return;
+        }
         let bytes = piece.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -422,8 +439,8 @@ fn snap_to_word(text: &str, at: usize) -> usize {
 /// near), with `…` where text was cut. Returns the fragment, the byte offset of `start`, and how
 /// many bytes the leading `…` adds.
 fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
-    let ascii = text.as_bytes()[start..].iter().take(width + 1);
-    let mut end = if ascii.clone().all(u8::is_ascii) && !ascii.clone().any(|&b| b == b'\r') {
+    let ahead = &text.as_bytes()[start..text.len().min(start.saturating_add(width + 1))];
+    let mut end = if ahead.is_ascii() && !ahead.contains(&b'\r') {
         // ASCII without CR: every byte is a cluster of its own.
         (start + width).min(text.len())
     } else {
@@ -501,7 +518,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn plain_text_matches_a_char_by_char_reading(
-            text in "[a-z #>*`_|\\[\\]\n\t\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}ศุล세관é-]{0,60}|\\PC{0,40}"
+            text in "[a-z #>*`_|\\[\\]\n\t\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}ศุล세관é-]{0,60}|\\PC{0,40}|([a-z ]{0,30}[\n*|]?){0,4}"
         ) {
             proptest::prop_assert_eq!(plain_text(&text), plain_text_char_by_char(&text));
         }
