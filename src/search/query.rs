@@ -105,10 +105,12 @@ impl SearchIndex {
         let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
             Box::new(Freshness::new(self.columns_of(segment), request.now_millis))
         };
-        let (words, mut marker, more) = self.plan(&parsed, request, Tier::Words)?;
+        let (words, mut marker, may_add) = self.plan(&parsed, request, Tier::Words)?;
         let mut top = top::collect(&searcher, &words, limit, &ranking)?;
-        if top.len() < limit && more {
-            let (all, all_marker, _) = self.plan(&parsed, request, Tier::All)?;
+        if top.len() < limit
+            && may_add
+            && let (all, all_marker, true) = self.plan(&parsed, request, Tier::All)?
+        {
             marker = all_marker;
             let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
             let rest = top::collect(&searcher, &all, limit + top.len(), &ranking)?;
@@ -155,7 +157,7 @@ impl SearchIndex {
     }
 
     /// The plan of a parsed request at one tier, what its snippets should mark, and whether
-    /// [`Tier::All`] would add clauses to a [`Tier::Words`] plan.
+    /// [`Tier::All`] may add clauses to a [`Tier::Words`] plan (at [`Tier::All`]: whether it did).
     fn plan(
         &self,
         parsed: &ParsedQuery,
@@ -164,7 +166,7 @@ impl SearchIndex {
     ) -> Result<(Plan, Marker, bool)> {
         let f = self.fields;
         let mut marker = Marker::default();
-        let mut more = false;
+        let mut extra = false;
         let mut groups: Vec<Vec<Box<dyn Query>>> = Vec::new();
         let last_group = parsed.groups.len().saturating_sub(1);
         for (i, group) in parsed.groups.iter().enumerate() {
@@ -174,7 +176,7 @@ impl SearchIndex {
                     && parsed.open_last_word
                     && i == last_group
                     && j + 1 == group.len();
-                let found = self.term_clauses(term, open, tier, &mut marker, &mut more)?;
+                let found = self.term_clauses(term, open, tier, &mut marker, &mut extra)?;
                 clauses.extend(found);
             }
             if !clauses.is_empty() {
@@ -213,20 +215,20 @@ impl SearchIndex {
             required,
             excluded,
         };
-        Ok((plan, marker, more))
+        Ok((plan, marker, extra))
     }
 
     /// One word or phrase as scoring clauses: whole words in each text field and English stems
     /// (both tiers); typo corrections, a prefix while typing and Thai/Korean sub-word bigrams
-    /// ([`Tier::All`] only, else `more` is set when they would apply); HS codes. Empty when it
-    /// has nothing searchable.
+    /// ([`Tier::All`] only; `extra` is set when they apply, at [`Tier::Words`] when they may);
+    /// HS codes. Empty when it has nothing searchable.
     fn term_clauses(
         &self,
         term: &QueryTerm,
         open: bool,
         tier: Tier,
         marker: &mut Marker,
-        more: &mut bool,
+        extra: &mut bool,
     ) -> Result<Vec<Box<dyn Query>>> {
         let f = self.fields;
         let text = term.text();
@@ -250,15 +252,20 @@ impl SearchIndex {
             stem_clauses(&f, word, &stem, 0.5, &mut should);
             let letters = word.chars().count();
             if is_word && word.chars().all(char::is_alphabetic) && letters >= 5 {
-                // Typo tolerance only for words the knowledge base does not contain: a correctly
-                // spelt word must not drag in its neighbours (`valuation` → `evaluation`).
-                let known = self.doc_freq(f.text, word)?
+                if !all {
+                    // Whether the word is a typo is asked only when the whole words find too
+                    // few hits, the only time [`Tier::All`]'s clauses are used.
+                    *extra = true;
+                } else if self.doc_freq(f.text, word)?
                     + self.doc_freq(f.heading, word)?
                     + self.doc_freq(f.text, &stem_term(&stem))?
-                    + self.doc_freq(f.text, &stem)?;
-                if known == 0 && !all {
-                    *more = true;
-                } else if known == 0 {
+                    + self.doc_freq(f.text, &stem)?
+                    == 0
+                {
+                    // Typo tolerance only for words the knowledge base does not contain: a
+                    // correctly spelt word must not drag in its neighbours (`valuation` →
+                    // `evaluation`).
+                    *extra = true;
                     let fuzzy_distance = if letters >= 9 { 2 } else { 1 };
                     // Correct the typo to the words the index holds, then search those as if
                     // typed (so a corrected word also finds its inflections), ranked lower.
@@ -272,10 +279,9 @@ impl SearchIndex {
                     }
                 }
             }
-            if open && letters >= 2 && !all {
-                *more = true;
-            } else if open && letters >= 2 {
-                for field in [f.heading, f.text] {
+            if open && letters >= 2 {
+                *extra = true;
+                for field in [f.heading, f.text].into_iter().filter(|_| all) {
                     // The first completions in term order, at most `PREFIX_EXPANSIONS`: a short
                     // prefix (`ca`) would otherwise expand to thousands of words on every key.
                     let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, word)]);
@@ -285,10 +291,11 @@ impl SearchIndex {
             }
         }
         if analyzer::needs_grams(text) && !all {
-            *more = true;
+            *extra = true;
         } else if analyzer::needs_grams(text)
             && let Some(q) = grams_query(f.grams, text)
         {
+            *extra = true;
             should.push(boosted(q, 0.1));
         }
         if let Some(digits) = hs_digits(text) {
