@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use memchr::memmem;
 use serde::Serialize;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
@@ -48,11 +49,46 @@ impl Marker {
     /// The first byte offset of `text` where something to mark may begin (a cheap probe: a
     /// case-insensitive search for each word and its stem, an exact one for Thai and Korean).
     fn first_candidate(&self, text: &str) -> Option<usize> {
-        let lower = text.to_ascii_lowercase();
-        let words = self.words.iter().flat_map(|(w, s, _)| [w, s]);
-        let in_lower = words.filter_map(|needle| lower.find(needle.as_str()));
-        let substrings = self.substrings.iter().filter_map(|n| text.find(n.as_str()));
-        in_lower.chain(substrings).min()
+        let substring = self
+            .substrings
+            .iter()
+            .filter_map(|n| memmem::find(text.as_bytes(), n.as_bytes()))
+            .min();
+        let word = self.first_word_candidate(text.as_bytes());
+        word.into_iter().chain(substring).min()
+    }
+
+    /// Where a word or its stem first occurs in `text`, case-insensitively. The text is
+    /// lower-cased a chunk at a time (each with room for a needle reaching past its end), so a
+    /// match near the start, the usual case, costs little of a long body.
+    fn first_word_candidate(&self, text: &[u8]) -> Option<usize> {
+        const CHUNK: usize = 512;
+        let needles: Vec<&[u8]> = self
+            .words
+            .iter()
+            .flat_map(|(w, s, _)| [w.as_bytes(), s.as_bytes()])
+            .filter(|n| !n.is_empty())
+            .collect();
+        let reach = needles.iter().map(|n| n.len()).max()?;
+        let mut lower = Vec::with_capacity(CHUNK + reach);
+        let mut from = 0;
+        while from < text.len() {
+            let to = text.len().min(from + CHUNK + reach);
+            lower.clear();
+            lower.extend_from_slice(&text[from..to]);
+            lower.make_ascii_lowercase();
+            let first = needles.iter().filter_map(|n| memmem::find(&lower, n)).min();
+            // A match starting past the chunk may have an earlier one cut off by `to`: the
+            // next chunk decides.
+            if let Some(at) = first.filter(|&at| at < CHUNK || to == text.len()) {
+                return Some(from + at);
+            }
+            if to == text.len() {
+                return None;
+            }
+            from += CHUNK;
+        }
+        None
     }
 
     /// The byte ranges of `text` to mark, sorted and merged where they touch.
@@ -101,7 +137,7 @@ impl Marker {
                 if needle.is_empty() {
                     continue;
                 }
-                for (at, _) in lower.match_indices(needle) {
+                for at in memmem::find_iter(lower.as_bytes(), needle.as_bytes()) {
                     let run = run_around(text, at, at + needle.len());
                     if runs_seen.contains(&run.start) {
                         continue;
@@ -407,6 +443,10 @@ fn lead(width: usize) -> usize {
 const SNAP_TO_WORD: usize = 24;
 
 fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    let start = at.saturating_sub(n);
+    if n > 0 && text.as_bytes()[start..at].is_ascii() {
+        return start;
+    }
     text[..at]
         .char_indices()
         .rev()
@@ -415,6 +455,10 @@ fn back_chars(text: &str, at: usize, n: usize) -> usize {
 }
 
 fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+    let end = text.len().min(at.saturating_add(n));
+    if text.as_bytes()[at..end].is_ascii() {
+        return end;
+    }
     text[at..]
         .char_indices()
         .nth(n)
@@ -559,6 +603,39 @@ mod tests {
                 make_markdown(&body, &m, width),
                 make(&plain_text(&body), &m, width)
             );
+        }
+
+        #[test]
+        fn the_first_candidate_is_the_first_match_anywhere(
+            text in "([a-zA-Z ]{0,40}(Net|net|NETWORK|works|ศุล)?){0,60}",
+            word in "(net|network|work|xyz)",
+            at in 0usize..3000,
+        ) {
+            let mut m = Marker::default();
+            m.add(&word, false);
+            // The reference: the whole text lower-cased, every needle searched.
+            let lower = text.to_ascii_lowercase();
+            let expected = m.words.iter().flat_map(|(w, s, _)| [w, s])
+                .filter_map(|n| lower.find(n.as_str())).min();
+            proptest::prop_assert_eq!(m.first_candidate(&text), expected);
+            // And with the word placed anywhere in a long body.
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let long = format!("{}{}{}", &text[..at], word.to_uppercase(), &text[at..]);
+            let lower = long.to_ascii_lowercase();
+            let expected = m.words.iter().flat_map(|(w, s, _)| [w, s])
+                .filter_map(|n| lower.find(n.as_str())).min();
+            proptest::prop_assert_eq!(m.first_candidate(&long), expected);
+        }
+
+        #[test]
+        fn back_and_forward_chars_count_characters(
+            text in "[a-z ศุ세]{0,40}", at in 0usize..120, n in 0usize..50
+        ) {
+            let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let back = text[..at].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
+            let forward = text[at..].char_indices().nth(n).map_or(text.len(), |(i, _)| at + i);
+            proptest::prop_assert_eq!(back_chars(&text, at, n), back);
+            proptest::prop_assert_eq!(forward_chars(&text, at, n), forward);
         }
 
         #[test]
