@@ -5,8 +5,8 @@
 //! ```text
 //! score = bm25 × (1 + 0.2 × freshness + 0.3 × helpfulness)
 //! bm25  = Σ over matching clauses of BM25(field) × boost
-//!         boosts: heading (title and tags) 3, text (summary and body) 1; English stem 0.5 (× those of
-//!                 the word fields when the stem is a word itself);
+//!         boosts: heading (title and tags) 3, text (summary and body) 1;
+//!                 English stem 0.5 (× those of the word fields when the stem is a word itself);
 //!                 a typo corrected to an indexed word: half the weights above;
 //!                 prefix-while-typing 0.3 (constant score);
 //!                 Thai/Korean sub-word bigram phrase 0.1
