@@ -63,12 +63,7 @@ impl Marker {
     /// match near the start, the usual case, costs little of a long body.
     fn first_word_candidate(&self, text: &[u8]) -> Option<usize> {
         const CHUNK: usize = 512;
-        let needles: Vec<&[u8]> = self
-            .words
-            .iter()
-            .flat_map(|(w, s, _)| [w.as_bytes(), s.as_bytes()])
-            .filter(|n| !n.is_empty())
-            .collect();
+        let needles: Vec<&[u8]> = self.needles().map(str::as_bytes).collect();
         let reach = needles.iter().map(|n| n.len()).max()?;
         let mut lower = Vec::with_capacity(CHUNK + reach);
         let mut from = 0;
@@ -89,6 +84,18 @@ impl Marker {
             from += CHUNK;
         }
         None
+    }
+
+    /// What a case-insensitive search looks for: each word, and the start of its stem (a stem
+    /// may end unlike its words: `happy` and `happiness` → `happi`, so one byte less of it).
+    fn needles(&self) -> impl Iterator<Item = &str> {
+        self.words
+            .iter()
+            .flat_map(|(word, stem, _)| {
+                let start = floor_char_boundary(stem, stem.len().saturating_sub(1).max(3));
+                [word.as_str(), &stem[..start]]
+            })
+            .filter(|n| !n.is_empty())
     }
 
     /// The byte ranges of `text` to mark, sorted and merged where they touch.
@@ -129,34 +136,26 @@ impl Marker {
     fn word_ranges(&self, text: &str, out: &mut Vec<Range<usize>>) {
         let lower = text.to_ascii_lowercase();
         let mut runs_seen: Vec<usize> = Vec::new();
-        for (word, stem, _) in &self.words {
-            // A stem may end unlike its words (`happy` → `happi`): search one byte less of it.
-            let stem_start =
-                &stem[..floor_char_boundary(stem, stem.len().saturating_sub(1).max(3))];
-            for needle in [word.as_str(), stem_start] {
-                if needle.is_empty() {
+        for needle in self.needles() {
+            for at in memmem::find_iter(lower.as_bytes(), needle.as_bytes()) {
+                let run = run_around(text, at, at + needle.len());
+                if runs_seen.contains(&run.start) {
                     continue;
                 }
-                for at in memmem::find_iter(lower.as_bytes(), needle.as_bytes()) {
-                    let run = run_around(text, at, at + needle.len());
-                    if runs_seen.contains(&run.start) {
-                        continue;
+                runs_seen.push(run.start);
+                let piece = &text[run.clone()];
+                if piece.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    // What the analyzer makes of it: one token, lower-cased.
+                    if self.is_hit(&lower[run.clone()]) {
+                        out.push(run);
                     }
-                    runs_seen.push(run.start);
-                    let piece = &text[run.clone()];
-                    if piece.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                        // What the analyzer makes of it: one token, lower-cased.
-                        if self.is_hit(&lower[run.clone()]) {
-                            out.push(run);
-                        }
-                        continue;
-                    }
-                    analyzer::for_each_token(TEXT_ANALYZER, piece, |token, r, _| {
-                        if self.is_hit(token) {
-                            out.push(run.start + r.start..run.start + r.end);
-                        }
-                    });
+                    continue;
                 }
+                analyzer::for_each_token(TEXT_ANALYZER, piece, |token, r, _| {
+                    if self.is_hit(token) {
+                        out.push(run.start + r.start..run.start + r.end);
+                    }
+                });
             }
         }
     }
@@ -615,15 +614,13 @@ mod tests {
             m.add(&word, false);
             // The reference: the whole text lower-cased, every needle searched.
             let lower = text.to_ascii_lowercase();
-            let expected = m.words.iter().flat_map(|(w, s, _)| [w, s])
-                .filter_map(|n| lower.find(n.as_str())).min();
+            let expected = m.needles().filter_map(|n| lower.find(n)).min();
             proptest::prop_assert_eq!(m.first_candidate(&text), expected);
             // And with the word placed anywhere in a long body.
             let at = (0..=at.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
             let long = format!("{}{}{}", &text[..at], word.to_uppercase(), &text[at..]);
             let lower = long.to_ascii_lowercase();
-            let expected = m.words.iter().flat_map(|(w, s, _)| [w, s])
-                .filter_map(|n| lower.find(n.as_str())).min();
+            let expected = m.needles().filter_map(|n| lower.find(n)).min();
             proptest::prop_assert_eq!(m.first_candidate(&long), expected);
         }
 
@@ -747,6 +744,16 @@ mod tests {
             let probed = make_markdown(&body, &m, width);
             assert_eq!(marked(&probed), ["ศุลกากร"], "width {width}");
         }
+    }
+
+    #[test]
+    fn a_long_body_marks_a_word_that_shares_only_the_query_stem() {
+        // `happiness` and `happy` share the stem `happi`, which `happy` does not contain.
+        let filler = "Plain words about nothing in particular.\n".repeat(40);
+        let body = format!("{filler}Officers were happy with the new seals.\n{filler}");
+        let mut m = Marker::default();
+        m.add("happiness", false);
+        assert_eq!(marked(&make_markdown(&body, &m, 80)), ["happy"]);
     }
 
     #[test]
