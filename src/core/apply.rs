@@ -155,6 +155,7 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
     // HQ-authorized signers: HQ itself, and nodes HQ has trusted (`outpost node trust`).
     let trusted = b.trusted.get(o.node.0)?.is_some();
     let authorized = on_root || trusted;
+    let may_publish = (node.hq && on_root) || trusted;
     let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
@@ -177,10 +178,14 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
             )
         }
+        Payload::StatusSet { .. }
+        | Payload::RevisionAdded { .. }
+        | Payload::ArticleCreated { .. }
+            if user.is_none() =>
+        {
+            denied(&format!("there is no account `{}`", o.user))
+        }
         Payload::StatusSet { article, status } => {
-            if user.is_none() {
-                return denied(&format!("there is no account `{}`", o.user));
-            }
             let Some(record) = b.article(article)? else {
                 return Err(Error::Pending(format!(
                     "article `{article}` is not here yet"
@@ -190,22 +195,11 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 .authors
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
-            may_set_status(
-                *status,
-                is_admin,
-                is_author,
-                (node.hq && on_root) || trusted,
-            )
+            may_set_status(*status, is_admin, is_author, may_publish)
         }
-        Payload::RevisionAdded { .. } if user.is_none() => {
-            denied(&format!("there is no account `{}`", o.user))
-        }
+        // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
-            if user.is_none() {
-                return denied(&format!("there is no account `{}`", o.user));
-            }
-            // Its writer is its author.
-            may_set_status(*status, is_admin, true, (node.hq && on_root) || trusted)
+            may_set_status(*status, is_admin, true, may_publish)
         }
         _ => Ok(()),
     }

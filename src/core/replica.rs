@@ -470,11 +470,10 @@ impl Replica {
         Ok(value)
     }
 
-    /// Makes every commit so far durable (an empty durable commit carries the earlier ones).
+    /// Makes every commit so far durable (an empty durable commit carries the earlier ones);
+    /// called once the bulk is over, so the transaction is a durable one.
     fn make_durable(&self) -> Result<()> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_quick_repair(true);
-        txn.commit()?;
+        self.begin_write()?.commit()?;
         Ok(())
     }
 

@@ -278,12 +278,13 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     let c = &record.content;
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, record.id.as_str());
+    let tags = c.tags.join(" ");
     // Values of one field keep a position apart: a phrase never runs from one into the next.
     doc.add_text(f.heading, &c.title);
-    doc.add_text(f.heading, c.tags.join(" "));
+    doc.add_text(f.heading, &tags);
     doc.add_text(f.text, &c.summary);
     doc.add_text(f.text, &c.body);
-    for text in [&c.title, &c.summary, &c.tags.join(" "), &c.body] {
+    for text in [&c.title, &c.summary, &tags, &c.body] {
         doc.add_text(f.grams, text);
     }
     for tag in &c.tags {
