@@ -281,12 +281,17 @@ impl SearchIndex {
             }
             if open && letters >= 2 {
                 *extra = true;
-                for field in [f.heading, f.text].into_iter().filter(|_| all) {
-                    // The first completions in term order, at most `PREFIX_EXPANSIONS`: a short
-                    // prefix (`ca`) would otherwise expand to thousands of words on every key.
-                    let mut q = PhrasePrefixQuery::new(vec![Term::from_field_text(field, word)]);
-                    q.set_max_expansions(PREFIX_EXPANSIONS);
-                    should.push(boosted(Box::new(q), 0.3));
+                // The prefix being typed is expanded at [`Tier::All`] only.
+                if all {
+                    for field in [f.heading, f.text] {
+                        // The first completions in term order, at most `PREFIX_EXPANSIONS`: a
+                        // short prefix (`ca`) would otherwise expand to thousands of words on
+                        // every key.
+                        let prefix = Term::from_field_text(field, word);
+                        let mut q = PhrasePrefixQuery::new(vec![prefix]);
+                        q.set_max_expansions(PREFIX_EXPANSIONS);
+                        should.push(boosted(Box::new(q), 0.3));
+                    }
                 }
             }
         }
