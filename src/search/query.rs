@@ -35,7 +35,7 @@ use super::SearchIndex;
 use super::analyzer::{self, GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
-use super::top::{self, Multiplier, Plan};
+use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
@@ -530,8 +530,15 @@ fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
     })
 }
 
+/// `query` weighted by `boost`; a term as a [`WeightedTerm`], which `top` can collect itself.
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(query, boost))
+    match query.downcast_ref::<TermQuery>() {
+        Some(term) => Box::new(WeightedTerm {
+            term: term.term().clone(),
+            boost,
+        }),
+        None => Box::new(BoostQuery::new(query, boost)),
+    }
 }
 
 fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {

@@ -21,10 +21,13 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::query::{
-    BooleanWeight, EnableScoring, Explanation, Occur, Query, Scorer, SumCombiner, Weight,
+    Bm25Weight, BooleanWeight, BoostQuery, EnableScoring, Explanation, Occur, Query, Scorer,
+    SumCombiner, TermQuery, Weight,
 };
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
+use super::block_max::{self, TermClause};
 use crate::error::Result;
 
 /// A query split for collection (see the module docs).
@@ -35,6 +38,25 @@ pub(super) struct Plan {
     pub required: Vec<Vec<Box<dyn Query>>>,
     /// A hit matches none of these (`-word`).
     pub excluded: Vec<Box<dyn Query>>,
+}
+
+/// A term scored by BM25 × `boost`: the clause the block-max intersection (`block_max`) can walk
+/// itself; any other query as a clause sends a plan of several groups to tantivy's intersection.
+#[derive(Clone, Debug)]
+pub(super) struct WeightedTerm {
+    pub term: Term,
+    pub boost: Score,
+}
+
+impl Query for WeightedTerm {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let term = TermQuery::new(self.term.clone(), IndexRecordOption::WithFreqs);
+        BoostQuery::new(Box::new(term), self.boost).weight(scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.term, false);
+    }
 }
 
 /// A segment's ranking factor per document, and its upper bound in the segment (so a pruning
@@ -71,13 +93,19 @@ fn collect_with(
 ) -> Result<Vec<(Score, DocAddress)>> {
     let scored = EnableScoring::enabled_from_searcher(searcher);
     let unscored = EnableScoring::disabled_from_searcher(searcher);
+    let terms = match driver {
+        None => term_groups(searcher, plan)?,
+        Some(_) => None,
+    };
     let mut groups: Vec<Vec<Arc<dyn Weight>>> = Vec::with_capacity(plan.groups.len());
-    for group in &plan.groups {
-        let weights = group
-            .iter()
-            .map(|q| q.weight(scored).map(Arc::from))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        groups.push(weights);
+    if terms.is_none() {
+        for group in &plan.groups {
+            let weights = group
+                .iter()
+                .map(|q| q.weight(scored).map(Arc::from))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            groups.push(weights);
+        }
     }
     let mut required = Vec::with_capacity(plan.required.len());
     for any in &plan.required {
@@ -92,9 +120,9 @@ fn collect_with(
         .iter()
         .map(|q| q.weight(unscored))
         .collect::<tantivy::Result<Vec<_>>>()?;
-    let pruned = match driver {
-        Some(_) => None,
-        None => Some(scored_groups(&groups)),
+    let pruned = match (driver, &terms) {
+        (None, None) => Some(scored_groups(&groups)),
+        _ => None,
     };
 
     let mut top = TopK::new(limit.max(1));
@@ -104,22 +132,66 @@ fn collect_with(
             continue;
         };
         let factor = ranking(reader);
+        let bound = factor.bound().max(f32::MIN_POSITIVE);
         let at = |doc| DocAddress::new(ord as u32, doc);
-        match (driver, &pruned) {
-            (Some(r), _) => segment.drive(r, factor.as_ref(), &mut top, at),
-            (None, Some(weight)) => {
-                let bound = factor.bound().max(f32::MIN_POSITIVE);
-                weight.for_each_pruning(top.threshold() / bound, reader, &mut |doc, bm25| {
-                    if segment.pass(doc) {
-                        top.push(bm25 * factor.of(doc), at(doc));
-                    }
-                    top.threshold() / bound
-                })?;
+        let threshold = top.threshold() / bound;
+        let mut found = |doc, bm25| {
+            if segment.pass(doc) {
+                top.push(bm25 * factor.of(doc), at(doc));
             }
-            (None, None) => {}
+            top.threshold() / bound
+        };
+        match (driver, &terms, &pruned) {
+            (Some(r), _, _) => segment.drive(r, factor.as_ref(), &mut top, at),
+            (None, Some(terms), _) => {
+                block_max::for_each_pruning(reader, terms, threshold, &mut found)?;
+            }
+            (None, None, Some(weight)) => {
+                weight.for_each_pruning(threshold, reader, &mut found)?;
+            }
+            (None, None, None) => {}
         }
     }
     Ok(top.into_sorted())
+}
+
+/// The plan's groups as term clauses, when `block_max` can collect them: several groups, every
+/// clause a [`WeightedTerm`] in a field with frequencies and lengths (at most 64 groups). A
+/// single group is left to tantivy's block-max WAND, which already prunes a union well.
+fn term_groups(searcher: &Searcher, plan: &Plan) -> Result<Option<Vec<Vec<TermClause>>>> {
+    if !(2..=64).contains(&plan.groups.len()) {
+        return Ok(None);
+    }
+    let schema = searcher.schema();
+    let scorable = |field: Field| {
+        let entry = schema.get_field_entry(field);
+        entry.has_fieldnorms()
+            && entry
+                .field_type()
+                .get_index_record_option()
+                .is_some_and(|o| o.has_freq())
+    };
+    let mut groups = Vec::with_capacity(plan.groups.len());
+    for group in &plan.groups {
+        let mut clauses = Vec::with_capacity(group.len());
+        for query in group {
+            let Some(clause) = query.downcast_ref::<WeightedTerm>() else {
+                return Ok(None);
+            };
+            let field = clause.term.field();
+            if !scorable(field) {
+                return Ok(None);
+            }
+            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&clause.term))?
+                .boost_by(clause.boost);
+            clauses.push(TermClause {
+                term: clause.term.clone(),
+                weight,
+            });
+        }
+        groups.push(clauses);
+    }
+    Ok(Some(groups))
 }
 
 /// The groups as one weight: a union of one group's clauses, or the intersection of the unions.
@@ -496,11 +568,14 @@ mod tests {
         }
     }
 
-    fn term(field: Field, word: &str, boost: f32) -> Box<dyn Query> {
-        let q = TermQuery::new(
-            Term::from_field_text(field, word),
-            IndexRecordOption::WithFreqs,
-        );
+    /// A clause as the search builds it (`weighted`: walked by `block_max` when there are
+    /// several groups), or as an opaque boosted query (always left to tantivy).
+    fn term(field: Field, word: &str, boost: f32, weighted: bool) -> Box<dyn Query> {
+        let term = Term::from_field_text(field, word);
+        if weighted {
+            return Box::new(WeightedTerm { term, boost });
+        }
+        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
         Box::new(BoostQuery::new(Box::new(q), boost))
     }
 
@@ -538,6 +613,7 @@ mod tests {
             filter in any::<bool>(),
             exclude in proptest::option::of(0..6usize),
             limit in 1..12usize,
+            weighted in any::<bool>(),
         ) {
             let f = fixture(&docs, &deleted);
             let searcher = f.index.reader().expect("reader").searcher();
@@ -548,17 +624,17 @@ mod tests {
                         g.iter()
                             .map(|&(w, in_title, b)| {
                                 let field = if in_title { f.title } else { f.body };
-                                term(field, WORDS[w], f32::from(b))
+                                term(field, WORDS[w], f32::from(b), weighted)
                             })
                             .collect()
                     })
                     .collect(),
                 required: if filter {
-                    vec![vec![term(f.tag, "commodity", 1.0)]]
+                    vec![vec![term(f.tag, "commodity", 1.0, false)]]
                 } else {
                     vec![]
                 },
-                excluded: exclude.iter().map(|&w| term(f.body, WORDS[w], 1.0)).collect(),
+                excluded: exclude.iter().map(|&w| term(f.body, WORDS[w], 1.0, false)).collect(),
             };
             let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
                 let column = segment.fast_fields().u64("boost").expect("boost column");
