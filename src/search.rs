@@ -2,9 +2,9 @@
 //! log, and running queries. The index is a cache derived from redb; it can always be rebuilt.
 
 pub mod analyzer;
-mod block_max;
 pub mod hs_search;
 mod index;
+mod max_score;
 mod query;
 pub mod query_language;
 mod schema;

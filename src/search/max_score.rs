@@ -94,14 +94,23 @@ impl Cursor<'_> {
     }
 }
 
-/// Calls `found` with every document of `reader` that each group of `groups` holds in some
-/// clause and that scores above `threshold` (the sum of the scores of the clauses it holds);
-/// `found` returns the new threshold. At most 64 groups, none empty.
+/// Where the documents that may enter the top go.
+pub(super) trait Hits {
+    /// A document above the threshold and its score; returns the new threshold. Documents come
+    /// in increasing order within a pass.
+    fn found(&mut self, doc: DocId, score: Score) -> Score;
+    /// A new pass starts from the first document.
+    fn rewind(&mut self) -> tantivy::Result<()>;
+}
+
+/// Gives `hits` every document of `reader` that each group of `groups` holds in some clause
+/// and that scores above `threshold` (the sum of the scores of the clauses it holds). At most
+/// 64 groups, none empty.
 pub(super) fn for_each_pruning(
     reader: &SegmentReader,
     groups: &[Vec<TermClause>],
     threshold: Score,
-    found: &mut dyn FnMut(DocId, Score) -> Score,
+    hits: &mut dyn Hits,
 ) -> tantivy::Result<()> {
     debug_assert!(groups.len() <= 64);
     let mut clauses = Vec::new();
@@ -144,7 +153,7 @@ pub(super) fn for_each_pruning(
         &mut [],
         every_group,
         threshold,
-        found,
+        hits,
     );
 
     // Second pass: the documents holding no seed clause, so scored on the others alone. Seeds
@@ -166,13 +175,14 @@ pub(super) fn for_each_pruning(
         .map(Found::cursor)
         .collect::<tantivy::Result<Vec<_>>>()?;
     let proposes = vec![true; rest];
+    hits.rewind()?;
     max_score(
         &mut cursors,
         &proposes,
         &mut seen,
         every_group,
         threshold,
-        found,
+        hits,
     );
     Ok(())
 }
@@ -186,7 +196,7 @@ fn max_score(
     seen: &mut [Cursor],
     every_group: u64,
     mut threshold: Score,
-    found: &mut dyn FnMut(DocId, Score) -> Score,
+    hits: &mut dyn Hits,
 ) -> Score {
     // `below[i]`: the most the cursors before `i` can add together.
     let mut below = Vec::with_capacity(cursors.len() + 1);
@@ -232,7 +242,7 @@ fn max_score(
             }
         }
         if !short && groups == every_group && score > threshold {
-            threshold = found(doc, score);
+            threshold = hits.found(doc, score);
             essential = split(threshold);
         }
     }
