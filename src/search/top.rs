@@ -755,7 +755,7 @@ mod tests {
             state ^= state << 17;
             (state % n as u64) as usize
         };
-        let mut skewed = |next: &mut dyn FnMut(usize) -> usize| next(6).min(next(6));
+        let skewed = |next: &mut dyn FnMut(usize) -> usize| next(6).min(next(6));
         let mut docs = Vec::new();
         for _ in 0..3_000 {
             let title: Vec<usize> = (0..next(3)).map(|_| 5 - skewed(&mut next)).collect();
