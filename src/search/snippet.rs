@@ -24,6 +24,8 @@ pub struct Marker {
     words: Vec<(String, String, bool)>,
     /// Thai and Korean query text: marked wherever it occurs.
     substrings: Vec<String>,
+    /// [`Self::needles`] ready for memchr's SIMD search: built once per query, not per snippet.
+    finders: Vec<memmem::Finder<'static>>,
 }
 
 impl Marker {
@@ -44,6 +46,11 @@ impl Marker {
             let stem = stem_of(&token);
             self.words.push((token, stem, prefix));
         }
+        let finders = self
+            .needles()
+            .map(|n| memmem::Finder::new(n).into_owned())
+            .collect();
+        self.finders = finders;
     }
 
     /// The first byte offset of `text` where something to mark may begin (a cheap probe: a
@@ -63,8 +70,7 @@ impl Marker {
     /// match near the start, the usual case, costs little of a long body.
     fn first_word_candidate(&self, text: &[u8]) -> Option<usize> {
         const CHUNK: usize = 512;
-        let needles: Vec<&[u8]> = self.needles().map(str::as_bytes).collect();
-        let reach = needles.iter().map(|n| n.len()).max()?;
+        let reach = self.finders.iter().map(|f| f.needle().len()).max()?;
         let mut lower = Vec::with_capacity(CHUNK + reach);
         let mut from = 0;
         while from < text.len() {
@@ -72,7 +78,7 @@ impl Marker {
             lower.clear();
             lower.extend_from_slice(&text[from..to]);
             lower.make_ascii_lowercase();
-            let first = needles.iter().filter_map(|n| memmem::find(&lower, n)).min();
+            let first = self.finders.iter().filter_map(|f| f.find(&lower)).min();
             // A match starting past the chunk may have an earlier one cut off by `to`: the
             // next chunk decides.
             if let Some(at) = first.filter(|&at| at < CHUNK || to == text.len()) {
@@ -136,9 +142,10 @@ impl Marker {
     fn word_ranges(&self, text: &str, out: &mut Vec<Range<usize>>) {
         let lower = text.to_ascii_lowercase();
         let mut runs_seen: Vec<usize> = Vec::new();
-        for needle in self.needles() {
-            for at in memmem::find_iter(lower.as_bytes(), needle.as_bytes()) {
-                let run = run_around(text, at, at + needle.len());
+        for finder in &self.finders {
+            let len = finder.needle().len();
+            for at in finder.find_iter(lower.as_bytes()) {
+                let run = run_around(text, at, at + len);
                 if runs_seen.contains(&run.start) {
                     continue;
                 }
