@@ -104,15 +104,15 @@ pub(super) trait Hits {
 }
 
 /// Gives `hits` every document of `reader` that each group of `groups` holds in some clause
-/// and that scores above `threshold` (the sum of the scores of the clauses it holds). At most
-/// 64 groups, none empty.
+/// and that scores above `threshold` (the sum of the scores of the clauses it holds). One to 64
+/// groups (a hit's groups are a bit set).
 pub(super) fn for_each_pruning(
     reader: &SegmentReader,
     groups: &[Vec<TermClause>],
     threshold: Score,
     hits: &mut dyn Hits,
 ) -> tantivy::Result<()> {
-    debug_assert!(groups.len() <= 64);
+    assert!((1..=64).contains(&groups.len()), "one to 64 groups");
     let mut clauses = Vec::new();
     for (group, terms) in groups.iter().enumerate() {
         let before = clauses.len();
