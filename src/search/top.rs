@@ -29,7 +29,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use super::max_score::{self, TermClause};
+use super::max_score::{self, Hits, TermClause};
 use crate::error::Result;
 
 /// A query split for collection (see the module docs).
@@ -134,7 +134,7 @@ fn collect_with(
             continue;
         };
         let factor = ranking(reader);
-        let mut hits = Hits {
+        let mut hits = SegmentHits {
             segment: &mut segment,
             top: &mut top,
             factor: factor.as_ref(),
@@ -148,9 +148,8 @@ fn collect_with(
                 max_score::for_each_pruning(reader, terms, threshold, &mut hits)?;
             }
             (None, None, Some(weight)) => {
-                weight.for_each_pruning(threshold, reader, &mut |doc, bm25| {
-                    max_score::Hits::found(&mut hits, doc, bm25)
-                })?;
+                weight
+                    .for_each_pruning(threshold, reader, &mut |doc, bm25| hits.found(doc, bm25))?;
             }
             (None, None, None) => {}
         }
@@ -277,7 +276,7 @@ impl Weight for Shared {
 }
 
 /// Where one segment's scored documents go: past the requirements, into the top.
-struct Hits<'s, 'a> {
+struct SegmentHits<'s, 'a> {
     segment: &'s mut Segment<'a>,
     top: &'s mut TopK,
     factor: &'s dyn Multiplier,
@@ -286,7 +285,7 @@ struct Hits<'s, 'a> {
     ord: u32,
 }
 
-impl Hits<'_, '_> {
+impl SegmentHits<'_, '_> {
     /// What BM25 alone has to beat to enter the top.
     fn threshold(&self) -> Score {
         self.top.threshold() / self.bound
@@ -300,7 +299,7 @@ impl Hits<'_, '_> {
     }
 }
 
-impl max_score::Hits for Hits<'_, '_> {
+impl Hits for SegmentHits<'_, '_> {
     fn found(&mut self, doc: DocId, bm25: Score) -> Score {
         if self.segment.pass(doc) {
             let score = bm25 * self.factor.of(doc);
