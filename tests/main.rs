@@ -9,6 +9,7 @@ mod core_markdown;
 mod search_language;
 mod search_quality;
 mod security_ops;
+mod security_restore;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;

@@ -267,11 +267,10 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
                 .authors
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
-            if record.hq_status.is_some() && !by_hq {
-                return denied(&format!(
-                    "`{article}` has been published (or retired) by HQ: only HQ may change its status"
-                ));
-            }
+            // Once HQ has decided an article's status, HQ's decision is the one in force
+            // (`ArticleRecord::effective_status`); an author's later change is recorded in the
+            // authors' register and has no effect. It is not refused: whether HQ's op arrived
+            // first differs between nodes, and every node must keep the same record.
             may_set_status(*status, is_admin, is_author, may_publish).map(|()| by_hq)
         }
         // Its writer is its author.

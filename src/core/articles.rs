@@ -172,6 +172,11 @@ impl Replica {
         let record = self
             .load_article(&id)?
             .ok_or_else(|| Error::NoArticle(id.to_string()))?;
+        if record.hq_status.is_some() && !self.may_publish(user)? {
+            return Err(Error::Denied(format!(
+                "HQ has decided the status of `{id}`: only HQ may change it"
+            )));
+        }
         let payload = if status == Status::Published {
             if record.status == status && record.proposal.is_none() {
                 return Err(Error::invalid(format!("`{id}` is already {status}")));
