@@ -290,7 +290,7 @@ mod tests {
     fn revision(id: &str, content: ArticleContent) -> Payload {
         // Built without `ArticleId::parse`, as a decoded op would be.
         let article: ArticleId =
-            postcard::from_bytes(&postcard::to_stdvec(id).unwrap_or_default()).unwrap();
+            postcard::from_bytes(&postcard::to_stdvec(id).unwrap_or_default()).expect("id");
         Payload::RevisionAdded {
             article: article.clone(),
             revision: Revision::new(article, vec![], content),
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn path_like_and_absolute_article_ids_are_refused() {
         for id in ["../../../../tmp/x/PWNED", "/etc/passwd", "a/b", "..", "x"] {
-            let e = op(revision(id, content())).validate().unwrap_err();
+            let e = op(revision(id, content())).validate().expect_err("refused");
             assert!(
                 e.to_string().contains("not a valid article id"),
                 "{id}: {e}"
