@@ -16,11 +16,13 @@ mod merge;
 mod parallel;
 mod queries;
 mod reading;
+mod rematerialize;
 mod replica;
 mod revisions;
 mod staging;
 
 pub(crate) use apply::{Applied, apply_op, read_u64};
+pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
 pub(crate) use batch::Batch;
 pub use check::CheckReport;

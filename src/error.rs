@@ -50,6 +50,30 @@ pub enum Error {
     )]
     NotInitialized(PathBuf),
 
+    /// Two different ops claim the same place in a node's chain.
+    #[error(
+        "node {} has two different ops numbered {seq}: its data was probably restored from an older copy and numbered new changes again",
+        node.short()
+    )]
+    Fork {
+        node: crate::model::NodeId,
+        seq: u64,
+    },
+
+    /// Peers hold ops of this node that it lacks: it must get them back before writing, or it
+    /// would number new ops again and fork its own history.
+    #[error(
+        "this node lacks its own changes {} to {seen}, which other nodes hold (its data was restored from an older copy?): nothing can be written until they are back. Export a bundle to HQ (`outpost sync export`) — it tells HQ what is missing — and import HQ's reply",
+        held + 1
+    )]
+    LostOwnOps { held: u64, seen: u64 },
+
+    /// A peer holds another version of this node's own op `seq`: the node's history forked.
+    #[error(
+        "this node's history has forked at its change {seq} (its data was restored from an older copy and went on writing): other nodes refuse its changes from there on. Save what you wrote (`outpost export-md DIR`), ask HQ to enrol this post again (`outpost node enrol`), start it with `outpost init --from FILE` in a new data directory, and import the saved files there"
+    )]
+    OwnFork { seq: u64 },
+
     #[error("the store is damaged or unreadable: {0}")]
     Corrupt(String),
 

@@ -8,10 +8,11 @@ pub mod ids;
 pub mod node;
 pub mod op;
 pub mod user;
+pub mod validate;
 
 pub use article::{
-    ArticleContent, ArticleRecord, Author, Classification, Kind, Lang, Revision, RevisionRecord,
-    Status,
+    ArticleContent, ArticleRecord, Author, Classification, Kind, Lang, Proposal, Revision,
+    RevisionRecord, Stamped, Status, StatusStamp,
 };
 pub use category::{Category, KnowledgeMap};
 pub use hlc::Hlc;

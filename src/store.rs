@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -32,6 +32,9 @@ pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("e
 /// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.
 pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trusted");
 
+/// Ops kept in the log but refused by the rules: (node, seq) → `core::Refusal`.
+pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("refused");
+
 // Sync bookkeeping, node-local (not part of the state hash).
 /// Ops received whose predecessors are missing: (node, seq) → encoded `SignedOp`.
 pub const PENDING: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("pending");
@@ -45,8 +48,13 @@ pub mod meta_keys {
     pub const LOG_LEN: &str = "log_len";
     /// The node whose enrolments this node trusts: HQ (itself on HQ and on standalone nodes).
     pub const TRUST_ROOT: &str = "trust_root";
-    /// The last path a bundle was written to (the TUI offers it again).
-    pub const LAST_EXPORT_PATH: &str = "last_export_path";
+    /// The highest seq of this node's own ops that a peer is known to hold: above the local
+    /// tip, this node lost ops of its own (restored from an older copy) and must get them back
+    /// before it writes again.
+    pub const OWN_SEQ_SEEN: &str = "own_seq_seen";
+    /// Set when a peer was found to hold another version of one of this node's own ops: the
+    /// seq where the history forked. Nothing more is written here.
+    pub const OWN_FORK: &str = "own_fork";
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {

@@ -535,11 +535,26 @@ fn a_replayed_bundle_is_harmless_and_a_dry_run_changes_nothing() {
 }
 
 #[test]
-fn an_op_that_violates_authorization_is_refused() {
-    // A post's bundle carrying a publication (only HQ may publish) is refused whole.
+fn an_op_that_violates_authorization_is_refused_and_listed() {
+    // A post's bundle carrying a publication (only HQ may publish): the bundle's other ops
+    // apply, the publication is kept in the post's chain as refused, listed, and changes nothing.
     let b = bad_setup();
     let a = outpost::Replica::open(&outpost::core::DataDir::new(&b.n.a)).expect("open a");
     let forged = outpost::sync::bundle::forge_publish_for_tests(&a, "HQ").expect("forged");
     drop(a);
-    b.refused("forged", &forged, "not allowed");
+    let path = b.n.usb.join("forged");
+    std::fs::write(&path, &forged).expect("write");
+    let report = import(&b.n.hq, &[path]);
+    let refused = report["refused"].as_array().expect("refused");
+    assert_eq!(refused.len(), 1, "{report}");
+    assert_eq!(refused[0]["kind"], "status");
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("may publish")),
+        "{report}"
+    );
+    let article = refused[0]["article"].as_str().expect("article").to_string();
+    let shown = json(outpost(&b.n.hq).args(["show", "--json", &article]));
+    assert_eq!(shown["status"], "draft", "{shown}");
 }

@@ -8,6 +8,8 @@ mod core_bulk;
 mod core_markdown;
 mod search_language;
 mod search_quality;
+mod security_ops;
+mod security_restore;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;

@@ -7,7 +7,7 @@
 
 use redb::ReadableTable;
 
-use super::apply_article::{add_revision, set_status};
+use super::apply_article::{add_revision, publish_revision, set_status};
 use super::batch::Batch;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -21,7 +21,25 @@ pub enum Applied {
     New,
     /// The op was already in the log; nothing changed.
     Duplicate,
+    /// The op is well signed and in its node's chain, but breaks a rule (a malformed field, an
+    /// action its signer may not take): it is kept in the log, so that its node's later ops
+    /// still follow it, and changes nothing. Every node refuses it alike.
+    Refused(Refusal),
 }
+
+/// Why an op was refused, as kept in `store::REFUSED` and shown in import reports.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Refusal {
+    pub kind: String,
+    pub user: String,
+    pub article: Option<String>,
+    pub reason: String,
+}
+
+/// How far ahead of this machine's clock a received op may be dated. Further ahead, it is held
+/// back (with its node's later ops) until the clock gets there: one laptop set years ahead
+/// must not drag every node's clock with it. A day covers clocks set in the wrong time zone.
+pub const MAX_CLOCK_AHEAD_MILLIS: u64 = 24 * 60 * 60 * 1000;
 
 /// Appends `op` to the log and updates the materialized tables.
 ///
@@ -30,20 +48,68 @@ pub enum Applied {
 pub fn apply_op(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) -> Result<Applied> {
     let o = &op.op;
     let key = (o.node.0, o.seq);
-    if b.ops.get(key)?.is_some() {
+    if let Some(stored) = b.ops.get(key)? {
+        // The same place holding other bytes is a fork, not a duplicate: the node was most
+        // likely restored from an older copy of its data and numbered new ops again.
+        if stored.value() != op.encode().as_slice() {
+            return Err(Error::Fork {
+                node: o.node,
+                seq: o.seq,
+            });
+        }
         return Ok(Applied::Duplicate);
     }
     check_chain(b, op)?;
     let node = node_of(b, op, verify)?;
-    authorize(b, op, &node)?;
-    materialize(b, op, &node)?;
-
-    b.ops.insert(key, op.encode().as_slice())?;
+    check_clock(b, op)?;
     let hash = hash.unwrap_or_else(|| o.hash());
+    let verdict = o
+        .validate()
+        .and_then(|()| authorize(b, op, &node))
+        .and_then(|by_hq| materialize(b, op, &node, by_hq));
+    let applied = match verdict {
+        Ok(()) => Applied::New,
+        // Rules are checked before anything is written, so a refused op changed nothing.
+        Err(Error::Denied(reason) | Error::Invalid(reason)) => {
+            let refusal = Refusal {
+                kind: o.payload.kind().to_string(),
+                user: o.user.clone(),
+                article: o.payload.article().map(|a| a.as_str().to_string()),
+                reason,
+            };
+            b.refused.insert(key, encode(&refusal).as_slice())?;
+            Applied::Refused(refusal)
+        }
+        Err(e) => return Err(e),
+    };
+    b.ops.insert(key, op.encode().as_slice())?;
     b.chains.insert(o.node.0, (o.seq, hash.0))?;
     b.append_to_log(key)?;
     b.observe(o.hlc);
-    Ok(Applied::New)
+    Ok(applied)
+}
+
+/// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
+/// Replays, which have no wall clock, take every op.
+fn check_clock(b: &Batch, op: &SignedOp) -> Result<()> {
+    let Some(now) = b.wall_clock() else {
+        return Ok(());
+    };
+    let o = &op.op;
+    if o.hlc.millis > now.saturating_add(MAX_CLOCK_AHEAD_MILLIS) {
+        return Err(Error::Pending(format!(
+            "op {} of node {} is dated {}, ahead of this machine's clock ({}); it waits until then — check the clock of the laptop that made it",
+            o.seq,
+            o.node.short(),
+            o.hlc.display(),
+            crate::model::Hlc {
+                millis: now,
+                counter: 0
+            }
+            .display()
+        )));
+    }
+    Ok(())
 }
 
 pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<u64> {
@@ -146,8 +212,9 @@ fn user_of(b: &Batch, node: NodeId, name: &str) -> Result<Option<User>> {
 }
 
 /// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
-/// enrolment, publication) are valid only from an administrator on the trust root (HQ).
-fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
+/// enrolment, publication) are valid only from an administrator on the trust root (HQ) or on a
+/// node HQ trusts. Returns whether the op speaks for HQ (its status decisions are HQ's).
+fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
     let o = &op.op;
     let user = user_of(b, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
@@ -156,14 +223,15 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
     let trusted = b.trusted.get(o.node.0)?.is_some();
     let authorized = on_root || trusted;
     let may_publish = (node.hq && on_root) || trusted;
+    let by_hq = is_admin && may_publish;
     let denied = |why: &str| Err(Error::Denied(why.to_string()));
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
             denied("a node can only be created by its first op")
         }
-        Payload::NodeCreated { .. } => Ok(()),
+        Payload::NodeCreated { .. } => Ok(false),
         // A node's first account is made by the node itself while it starts up.
-        Payload::UserCreated { .. } if o.seq <= 3 && user.is_none() => Ok(()),
+        Payload::UserCreated { .. } if o.seq <= 3 && user.is_none() => Ok(false),
         Payload::UserCreated { .. } if !is_admin => denied(&format!(
             "`{}` is not an administrator on this node",
             o.user
@@ -181,10 +249,14 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
+        | Payload::RevisionPublished { .. }
             if user.is_none() =>
         {
             denied(&format!("there is no account `{}`", o.user))
         }
+        Payload::RevisionPublished { .. } if !by_hq => denied(
+            "only an administrator on the HQ node (or a node HQ trusts) may publish (review comes later)",
+        ),
         Payload::StatusSet { article, status } => {
             let Some(record) = b.article(article)? else {
                 return Err(Error::Pending(format!(
@@ -195,13 +267,17 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 .authors
                 .iter()
                 .any(|a| a.node == o.node && a.name == o.user);
-            may_set_status(*status, is_admin, is_author, may_publish)
+            // Once HQ has decided an article's status, HQ's decision is the one in force
+            // (`ArticleRecord::effective_status`); an author's later change is recorded in the
+            // authors' register and has no effect. It is not refused: whether HQ's op arrived
+            // first differs between nodes, and every node must keep the same record.
+            may_set_status(*status, is_admin, is_author, may_publish).map(|()| by_hq)
         }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
-            may_set_status(*status, is_admin, true, may_publish)
+            may_set_status(*status, is_admin, true, may_publish).map(|()| by_hq)
         }
-        _ => Ok(()),
+        _ => Ok(by_hq),
     }
 }
 
@@ -219,7 +295,7 @@ fn may_set_status(status: Status, is_admin: bool, is_author: bool, hq: bool) -> 
     }
 }
 
-fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
+fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> Result<()> {
     let o = &op.op;
     match &o.payload {
         Payload::NodeCreated { .. } => {
@@ -285,7 +361,10 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 b.trusted.insert(trusted.0, encode(&o.hlc).as_slice())?;
             }
         }
-        Payload::StatusSet { article, status } => set_status(b, op, article, *status)?,
+        Payload::StatusSet { article, status } => set_status(b, op, article, *status, by_hq)?,
+        Payload::RevisionPublished { article, revision } => {
+            publish_revision(b, op, article, *revision, None)?;
+        }
         Payload::ArticleCreated {
             article,
             revision,
@@ -297,7 +376,11 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<()> {
                 )));
             }
             add_revision(b, op, node, article, revision)?;
-            set_status(b, op, article, *status)?;
+            if *status == Status::Published && by_hq {
+                publish_revision(b, op, article, revision.id(), Some(revision))?;
+            } else {
+                set_status(b, op, article, *status, by_hq)?;
+            }
         }
     }
     Ok(())

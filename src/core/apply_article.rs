@@ -9,7 +9,8 @@ use super::merge::{Merged, merge_heads};
 use super::revisions::{self, RevisionEntry};
 use crate::error::{Error, Result};
 use crate::model::{
-    ArticleId, ArticleRecord, Author, Hash, Hlc, NodeId, NodeInfo, Revision, SignedOp, Status,
+    ArticleContent, ArticleId, ArticleRecord, Author, Hash, Hlc, NodeId, NodeInfo, Proposal,
+    Revision, SignedOp, Stamped, Status,
 };
 use crate::store::encode;
 
@@ -30,8 +31,9 @@ pub fn add_revision(
     }
     content.check_fields()?;
     if b.categories.get(content.category.as_str())?.is_none() {
-        return Err(Error::invalid(format!(
-            "unknown category `{}`: run `outpost categories` to see the valid ids",
+        // HQ's op adding the category may still be on its way: wait for it.
+        return Err(Error::Pending(format!(
+            "category `{}` of `{article}` is not known here yet",
             content.category
         )));
     }
@@ -89,6 +91,10 @@ pub fn add_revision(
         status_hlc: Hlc::default(),
         status_node: NodeId([0; 16]),
         conflicted: false,
+        authors_status: Status::Draft,
+        hq_status: None,
+        published: None,
+        proposal: None,
         created: o.hlc,
         updated: o.hlc,
         origin_node: o.node,
@@ -113,11 +119,10 @@ pub fn add_revision(
     if let Err(at) = record.authors.binary_search(&author) {
         record.authors.insert(at, author);
     }
-    if record.heads == [id] {
+    let (merged_id, merged_content) = if record.heads == [id] {
         // The only head: the article shows this revision (no merge to derive).
-        record.current = id;
         record.conflicted = false;
-        record.content = revision.content.clone();
+        (id, revision.content.clone())
     } else {
         // This op is not in the log yet: its revision comes from the op itself.
         let load = |h: &Hash| {
@@ -136,24 +141,148 @@ pub fn add_revision(
                 return Err(e);
             }
         };
-        record.current = merged.id;
         record.conflicted = matches!(merged.outcome, Merged::Conflict);
-        record.content = merged.content;
-    }
+        (merged.id, merged.content)
+    };
+    record.proposal = None;
+    record.current = merged_id;
+    record.content = merged_content;
+    settle(b, &mut record, Some((id, revision)))?;
     b.put_article(record)
 }
 
-/// Status is last-writer-wins by (hlc, node), so concurrent changes settle the same everywhere.
-pub fn set_status(b: &mut Batch, op: &SignedOp, article: &ArticleId, status: Status) -> Result<()> {
+/// Status is last-writer-wins by (hlc, node) in two registers, the authors' and HQ's, so
+/// concurrent changes settle the same everywhere; HQ's, once set, is the one in force.
+pub fn set_status(
+    b: &mut Batch,
+    op: &SignedOp,
+    article: &ArticleId,
+    status: Status,
+    by_hq: bool,
+) -> Result<()> {
     let o = &op.op;
     let mut record: ArticleRecord = b
         .take_article(article)?
         .ok_or_else(|| Error::Pending(format!("article `{article}` is not here yet")))?;
-    if (o.hlc, o.node) > (record.status_hlc, record.status_node) {
-        record.status = status;
+    if by_hq {
+        if record.hq_status.is_none_or(|s| s.is_before(o.hlc, o.node)) {
+            record.hq_status = Some(Stamped {
+                value: status,
+                hlc: o.hlc,
+                node: o.node,
+            });
+        }
+    } else if (o.hlc, o.node) > (record.status_hlc, record.status_node) {
+        record.authors_status = status;
         record.status_hlc = o.hlc;
         record.status_node = o.node;
     }
     record.updated = record.updated.max(o.hlc);
+    let (id, content) = unsettle(&mut record);
+    record.current = id;
+    record.content = content;
+    settle(b, &mut record, None)?;
     b.put_article(record)
+}
+
+/// HQ publishes `revision` of `article`: it becomes the text readers see, and the status
+/// published (both last-writer-wins).
+pub fn publish_revision(
+    b: &mut Batch,
+    op: &SignedOp,
+    article: &ArticleId,
+    revision: Hash,
+    fresh: Option<&Revision>,
+) -> Result<()> {
+    let o = &op.op;
+    match revisions::entry(&b.revisions, &revision)? {
+        Some(e) if &e.article == article => {}
+        Some(_) => {
+            return Err(Error::invalid(format!(
+                "revision {} is not a revision of `{article}`",
+                revision.short()
+            )));
+        }
+        None => {
+            return Err(Error::Pending(format!(
+                "revision {} of `{article}` is not here yet",
+                revision.short()
+            )));
+        }
+    }
+    let mut record: ArticleRecord = b
+        .take_article(article)?
+        .ok_or_else(|| Error::Pending(format!("article `{article}` is not here yet")))?;
+    if record.published.is_none_or(|p| p.is_before(o.hlc, o.node)) {
+        record.published = Some(Stamped {
+            value: revision,
+            hlc: o.hlc,
+            node: o.node,
+        });
+    }
+    if record.hq_status.is_none_or(|s| s.is_before(o.hlc, o.node)) {
+        record.hq_status = Some(Stamped {
+            value: Status::Published,
+            hlc: o.hlc,
+            node: o.node,
+        });
+    }
+    record.updated = record.updated.max(o.hlc);
+    let (id, content) = unsettle(&mut record);
+    record.current = id;
+    record.content = content;
+    settle(b, &mut record, fresh.map(|r| (revision, r)))?;
+    b.put_article(record)
+}
+
+/// The authors' text (the proposal, or what is shown when there is none), taken out of the
+/// record so that `settle` can place it again.
+fn unsettle(record: &mut ArticleRecord) -> (Hash, ArticleContent) {
+    match record.proposal.take() {
+        Some(p) => (p.revision, p.content),
+        None => (
+            record.current,
+            std::mem::replace(&mut record.content, empty()),
+        ),
+    }
+}
+
+fn empty() -> ArticleContent {
+    ArticleContent::new("", "", "")
+}
+
+/// Places the authors' text, which `record.current`/`content` hold on entry: shown as it is,
+/// unless HQ published another revision of a published article — then that revision is shown
+/// and the authors' text is a proposal. `fresh` is a revision whose op is still applying (not
+/// in the log yet). Also derives the status in force.
+fn settle(b: &Batch, record: &mut ArticleRecord, fresh: Option<(Hash, &Revision)>) -> Result<()> {
+    record.status = record.effective_status();
+    let Some(published) = record.published.map(|p| p.value) else {
+        return Ok(());
+    };
+    if record.status != Status::Published || published == record.current {
+        return Ok(());
+    }
+    let content = match fresh {
+        Some((id, revision)) if id == published => revision.content.clone(),
+        _ => {
+            revisions::load(&b.revisions, &b.ops, &published)?
+                .ok_or_else(|| {
+                    Error::Corrupt(format!(
+                        "the published revision {} of `{}` is missing",
+                        published.short(),
+                        record.id
+                    ))
+                })?
+                .revision
+                .content
+        }
+    };
+    let authors = std::mem::replace(&mut record.content, content);
+    record.proposal = Some(Proposal {
+        revision: record.current,
+        content: authors,
+    });
+    record.current = published;
+    Ok(())
 }

@@ -104,9 +104,11 @@ impl Replica {
         let record = self
             .load_article(id)?
             .ok_or_else(|| Error::NoArticle(id.to_string()))?;
-        let content = patch.apply_to(record.content.clone());
+        // An edit builds on the authors' text: a pending proposal, if there is one.
+        let (_, working) = record.working();
+        let content = patch.apply_to(working.clone());
         check_content(self, &content)?;
-        if content == record.content && !record.in_conflict() {
+        if &content == working && !record.in_conflict() {
             return Ok(None);
         }
         Ok(Some(Payload::RevisionAdded {
@@ -136,25 +138,72 @@ impl Replica {
             Payload::RevisionAdded { revision, .. } => revision.id(),
             _ => return Err(Error::invalid("an edit must add a revision")),
         };
-        self.commit(&user.name, vec![payload])?;
+        let mut payloads = vec![payload];
+        // HQ's edit of a published article is published with it; anyone else's is a proposal.
+        let published = self
+            .load_article(&id)?
+            .is_some_and(|r| r.status == Status::Published);
+        if published && self.may_publish(user)? {
+            payloads.push(Payload::RevisionPublished {
+                article: id.clone(),
+                revision,
+            });
+        }
+        self.commit(&user.name, payloads)?;
         Ok(Some(revision))
     }
 
+    /// Whether `user` may publish from this node: an administrator on HQ or on a node HQ
+    /// trusts (the rule `core::apply` enforces on the op).
+    pub fn may_publish(&self, user: &User) -> Result<bool> {
+        if user.role != crate::model::Role::Admin {
+            return Ok(false);
+        }
+        let hq = self.hq_node()?;
+        let me = self.node(&self.node)?;
+        Ok((hq == self.node && me.hq) || self.is_trusted(self.node)?)
+    }
+
+    /// Sets an article's status. Publishing publishes the authors' current text (a pending
+    /// proposal included). Fails unless the change took effect: a status decided by a later op
+    /// elsewhere is reported, not claimed.
     pub fn set_status(&mut self, user: &User, id: &str, status: Status) -> Result<()> {
         let id = ArticleId::parse(id).map_err(|_| Error::NoArticle(id.to_string()))?;
         let record = self
             .load_article(&id)?
             .ok_or_else(|| Error::NoArticle(id.to_string()))?;
-        if record.status == status {
-            return Err(Error::invalid(format!("`{id}` is already {status}")));
+        if record.hq_status.is_some() && !self.may_publish(user)? {
+            return Err(Error::Denied(format!(
+                "HQ has decided the status of `{id}`: only HQ may change it"
+            )));
         }
-        self.commit(
-            &user.name,
-            vec![Payload::StatusSet {
-                article: id,
+        let payload = if status == Status::Published {
+            if record.status == status && record.proposal.is_none() {
+                return Err(Error::invalid(format!("`{id}` is already {status}")));
+            }
+            Payload::RevisionPublished {
+                article: id.clone(),
+                revision: record.working().0,
+            }
+        } else {
+            if record.status == status {
+                return Err(Error::invalid(format!("`{id}` is already {status}")));
+            }
+            Payload::StatusSet {
+                article: id.clone(),
                 status,
-            }],
-        )?;
+            }
+        };
+        self.commit(&user.name, vec![payload])?;
+        let after = self
+            .load_article(&id)?
+            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
+        if after.status != status {
+            return Err(Error::invalid(format!(
+                "`{id}` stays {}: a later decision made elsewhere stands (run `outpost show {id}`)",
+                after.status
+            )));
+        }
         Ok(())
     }
 }

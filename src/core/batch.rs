@@ -32,6 +32,7 @@ pub(crate) struct Batch<'t> {
     pub revisions: Table<'t, [u8; 32], &'static [u8]>,
     pub enrolments: Table<'t, [u8; 16], &'static [u8]>,
     pub trusted: Table<'t, [u8; 16], &'static [u8]>,
+    pub refused: Table<'t, ([u8; 16], u64), &'static [u8]>,
     articles: Table<'t, &'static str, &'static [u8]>,
     meta: Table<'t, &'static str, &'static [u8]>,
     /// Records read or written in this batch, and whether they changed.
@@ -40,6 +41,8 @@ pub(crate) struct Batch<'t> {
     hlc: Hlc,
     hlc_changed: bool,
     trust_root: Option<NodeId>,
+    /// This machine's clock, for ops received from elsewhere; `None` in a replay.
+    wall_clock: Option<u64>,
 }
 
 impl<'t> Batch<'t> {
@@ -68,6 +71,7 @@ impl<'t> Batch<'t> {
             revisions: txn.open_table(store::REVISIONS)?,
             enrolments: txn.open_table(store::ENROLMENTS)?,
             trusted: txn.open_table(store::TRUSTED)?,
+            refused: txn.open_table(store::REFUSED)?,
             articles: txn.open_table(store::ARTICLES)?,
             meta,
             records: HashMap::new(),
@@ -75,7 +79,27 @@ impl<'t> Batch<'t> {
             hlc,
             hlc_changed: false,
             trust_root,
+            wall_clock: None,
         })
+    }
+
+    /// A node-local number kept in the metadata table (which the batch holds open).
+    pub fn meta_u64(&self, key: &str) -> Result<u64> {
+        read_u64(&self.meta, key)
+    }
+
+    pub fn set_meta_u64(&mut self, key: &str, value: u64) -> Result<()> {
+        self.meta.insert(key, value.to_le_bytes().as_slice())?;
+        Ok(())
+    }
+
+    /// Received ops are checked against this machine's clock (`apply::check_clock`).
+    pub fn set_wall_clock(&mut self, now_millis: u64) {
+        self.wall_clock = Some(now_millis);
+    }
+
+    pub fn wall_clock(&self) -> Option<u64> {
+        self.wall_clock
     }
 
     /// Writes back what the batch changed and closes its tables.

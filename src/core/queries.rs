@@ -194,6 +194,24 @@ impl Replica {
             .ok_or_else(|| Error::Corrupt(format!("node {} is not recorded", id.short())))
     }
 
+    /// Whether HQ has trusted `node` to sign privileged ops.
+    pub fn is_trusted(&self, node: crate::model::NodeId) -> Result<bool> {
+        let txn = self.read()?;
+        Ok(txn.open_table(store::TRUSTED)?.get(node.0)?.is_some())
+    }
+
+    /// Ops received and kept in the log but refused by the rules, with why.
+    pub fn refused_ops(&self) -> Result<Vec<(crate::model::NodeId, u64, crate::core::Refusal)>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(store::REFUSED)?.iter()? {
+            let (k, v) = entry?;
+            let (node, seq) = k.value();
+            out.push((crate::model::NodeId(node), seq, store::decode(v.value())?));
+        }
+        Ok(out)
+    }
+
     /// Number of ops in the log.
     pub fn log_len(&self) -> Result<u64> {
         let txn = self.read()?;

@@ -8,7 +8,7 @@ use redb::{
     Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
 };
 
-use super::apply::{apply_op, read_u64};
+use super::apply::{Applied, apply_op, read_u64};
 use super::batch::Batch;
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
@@ -232,8 +232,9 @@ impl Replica {
                 .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
             (NodeId(id), schema)
         };
-        if schema < SCHEMA_VERSION {
-            upgrade_schema(&db)?;
+        let upgraded = schema < SCHEMA_VERSION;
+        if upgraded {
+            upgrade_schema(&db, schema)?;
         }
         let signing_key = key::read(&dir.key())?;
         let age = key::read_age(&dir.age_key())?;
@@ -248,7 +249,7 @@ impl Replica {
             index,
             bulk: false,
         };
-        if fresh {
+        if fresh || upgraded {
             replica.rebuild_index(progress)?;
         } else {
             replica.catch_up_index(progress)?;
@@ -281,12 +282,26 @@ impl Replica {
     /// committed only once the store is, and rolled back when the store fails.
     pub fn commit(&mut self, user: &str, payloads: Vec<Payload>) -> Result<Vec<Hash>> {
         let txn = self.begin_write()?;
+        let (lost, fork) = {
+            let meta = txn.open_table(store::META)?;
+            let seen = read_u64(&meta, meta_keys::OWN_SEQ_SEEN)?;
+            (seen, read_u64(&meta, meta_keys::OWN_FORK)?)
+        };
+        if fork > 0 {
+            return Err(Error::OwnFork { seq: fork });
+        }
         let mut batch = Batch::open(&txn)?;
         let (seq, prev) = batch
             .chains
             .get(self.node.0)?
             .map(|v| v.value())
             .map_or((0, Hash::ZERO), |(s, h)| (s, Hash(h)));
+        if lost > seq {
+            return Err(Error::LostOwnOps {
+                held: seq,
+                seen: lost,
+            });
+        }
         let log_before = batch.log_len();
         let touched: BTreeSet<ArticleId> = payloads
             .iter()
@@ -301,11 +316,15 @@ impl Replica {
         for (at, (op, hash)) in signed.iter().enumerate() {
             // A local op never waits for anything: what it builds on must be here.
             let applied = apply_op(&mut batch, op, false, Some(*hash))
+                .and_then(|applied| match applied {
+                    Applied::Refused(r) => Err(Error::Denied(r.reason)),
+                    _ => Ok(()),
+                })
                 .map_err(|e| match e {
                     Error::Pending(why) => Error::invalid(why),
                     other => other,
                 })
-                .and_then(|_| {
+                .and_then(|()| {
                     let article = op.op.payload.article();
                     staging.applied(&mut self.index, &mut batch, at, article)
                 });
@@ -574,16 +593,24 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::REVISIONS)?;
     txn.open_table(store::ENROLMENTS)?;
     txn.open_table(store::TRUSTED)?;
+    txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
     Ok(())
 }
 
 /// Brings a store of an older schema to this one, in one transaction.
-fn upgrade_schema(db: &Database) -> Result<()> {
+fn upgrade_schema(db: &Database, from: u64) -> Result<()> {
     let txn = db.begin_write()?;
-    // Schema 1 → 2: revision rows name the op carrying the content instead of copying it.
-    revisions::migrate_from_full_records(&txn)?;
+    if from < 2 {
+        // Schema 1 → 2: revision rows name the op carrying the content instead of copying it.
+        revisions::migrate_from_full_records(&txn)?;
+    }
+    create_tables(&txn)?;
+    // Schema 3 laid articles out anew (HQ's status, the published revision, proposals) and
+    // refuses ops that break the rules instead of failing their bundle: the tables are
+    // replayed from the log.
+    super::rematerialize::rematerialize(db, &txn)?;
     txn.open_table(store::META)?
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
     txn.commit()?;
@@ -591,12 +618,7 @@ fn upgrade_schema(db: &Database) -> Result<()> {
 }
 
 fn check_office(office: &str) -> Result<()> {
-    if office.trim().is_empty() || office.chars().count() > 80 {
-        return Err(Error::invalid(
-            "the office name must be 1-80 characters, e.g. --office \"Chiang Khong\"",
-        ));
-    }
-    Ok(())
+    crate::model::validate::check_office(office)
 }
 
 fn map_open_error(e: redb::DatabaseError, dir: &DataDir) -> Error {

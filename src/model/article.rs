@@ -126,22 +126,10 @@ impl ArticleContent {
         self
     }
 
-    /// Checks what does not need the store (the category is checked by the core).
+    /// Checks what does not need the store: lengths, control characters, the category id's
+    /// form and the review date (whether the category exists is checked by the core).
     pub fn check_fields(&self) -> Result<()> {
-        if self.title.trim().is_empty() {
-            return Err(Error::invalid(
-                "the title is empty: give the article a title",
-            ));
-        }
-        if self.title.chars().count() > 200 {
-            return Err(Error::invalid(
-                "the title is longer than 200 characters: shorten it",
-            ));
-        }
-        if let Some(date) = &self.review_by {
-            parse_date(date)?;
-        }
-        Ok(())
+        super::validate::check_content(self)
     }
 }
 
@@ -215,6 +203,40 @@ pub struct ArticleRecord {
     /// Concurrent edits that could not be merged: every head is kept until someone resolves.
     pub conflicted: bool,
     pub revision_count: u32,
+    /// The status set by the authors (last writer wins by `status_hlc`, `status_node`).
+    pub authors_status: Status,
+    /// The status decided by HQ (an administrator on HQ or on a node HQ trusts), last writer
+    /// wins. Once HQ has decided, it decides: `status` is HQ's, and authors' changes are refused.
+    pub hq_status: Option<StatusStamp>,
+    /// The revision HQ published, when a publication named one.
+    pub published: Option<Stamped<Hash>>,
+    /// The authors' text when it differs from the published one: a proposed revision, which
+    /// readers do not see until HQ publishes it. `current` and `content` stay the published.
+    pub proposal: Option<Proposal>,
+}
+
+/// A value set by an op, ordered by the op's (clock, node): the latest wins everywhere.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Stamped<T> {
+    pub value: T,
+    pub hlc: Hlc,
+    pub node: NodeId,
+}
+
+impl<T> Stamped<T> {
+    /// Whether an op at (`hlc`, `node`) comes after this one.
+    pub fn is_before(&self, hlc: Hlc, node: NodeId) -> bool {
+        (self.hlc, self.node) < (hlc, node)
+    }
+}
+
+pub type StatusStamp = Stamped<Status>;
+
+/// A revision of a published article that is not (yet) the published text.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Proposal {
+    pub revision: Hash,
+    pub content: ArticleContent,
 }
 
 /// A user on a node: accounts are per node, so the pair names a person.
@@ -234,5 +256,19 @@ impl Author {
 impl ArticleRecord {
     pub fn in_conflict(&self) -> bool {
         self.conflicted
+    }
+
+    /// The status in force: HQ's decision when there is one, else the authors'.
+    pub fn effective_status(&self) -> Status {
+        self.hq_status.map_or(self.authors_status, |s| s.value)
+    }
+
+    /// The text the authors work on (the revision an edit builds on): the proposal when there
+    /// is one, else what readers see.
+    pub fn working(&self) -> (Hash, &ArticleContent) {
+        match &self.proposal {
+            Some(p) => (p.revision, &p.content),
+            None => (self.current, &self.content),
+        }
     }
 }

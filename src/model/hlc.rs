@@ -21,10 +21,16 @@ impl Hlc {
                 millis: now_millis,
                 counter: 0,
             }
+        } else if self.counter == u32::MAX {
+            // A counter at its end moves on to the next millisecond: the tick must be later.
+            Hlc {
+                millis: self.millis.saturating_add(1),
+                counter: 0,
+            }
         } else {
             Hlc {
                 millis: self.millis,
-                counter: self.counter.saturating_add(1),
+                counter: self.counter + 1,
             }
         }
     }
@@ -58,6 +64,11 @@ mod tests {
         };
         assert!(t.tick(500) > t);
         assert!(t.tick(1000) > t);
+        let full = Hlc {
+            millis: 1000,
+            counter: u32::MAX,
+        };
+        assert!(full.tick(0) > full);
         assert_eq!(
             t.tick(2000),
             Hlc {

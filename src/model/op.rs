@@ -58,6 +58,13 @@ pub enum Payload {
         revision: Revision,
         status: Status,
     },
+    /// Makes `revision` the article's published text (privileged: HQ or a node HQ trusts).
+    /// Other nodes' later revisions of a published article are proposals until one is
+    /// published in turn.
+    RevisionPublished {
+        article: ArticleId,
+        revision: Hash,
+    },
 }
 
 impl Payload {
@@ -66,7 +73,8 @@ impl Payload {
         match self {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
-            | Payload::ArticleCreated { article, .. } => Some(article),
+            | Payload::ArticleCreated { article, .. }
+            | Payload::RevisionPublished { article, .. } => Some(article),
             _ => None,
         }
     }
@@ -92,6 +100,7 @@ impl Payload {
             Payload::NodeEnrolled { .. } => "enrolment",
             Payload::NodeTrusted { .. } => "trust",
             Payload::ArticleCreated { .. } => "article",
+            Payload::RevisionPublished { .. } => "publication",
         }
     }
 }

@@ -668,6 +668,10 @@ mod tests {
             status_node: NodeId([0; 16]),
             conflicted: false,
             revision_count: 1,
+            authors_status: ArticleStatus::Published,
+            hq_status: None,
+            published: None,
+            proposal: None,
         }
     }
 

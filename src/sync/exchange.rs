@@ -59,8 +59,33 @@ pub struct ImportReport {
     pub conflicts: Vec<String>,
     /// Ops waiting for predecessors that have not arrived.
     pub held_back: u64,
+    /// Why ops wait (distinct reasons, the first few).
+    pub held_reasons: Vec<String>,
+    /// Ops refused by the rules: kept in the log (their node's later ops follow them), with no
+    /// effect, at every node alike.
+    pub refused: Vec<RefusedOp>,
+    /// Nodes found holding two different ops at one place, and what was done.
+    pub forks: Vec<String>,
+    /// Ops skipped because their node's history forked before them.
+    pub fork_skipped: u64,
+    /// Set when peers hold ops of this node that it lacks: (held, seen).
+    pub own_ops_missing: Option<(u64, u64)>,
     pub dry_run: bool,
 }
+
+/// An op refused on import: who, what and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct RefusedOp {
+    pub node: String,
+    pub seq: u64,
+    pub user: String,
+    pub kind: String,
+    pub article: Option<String>,
+    pub reason: String,
+}
+
+/// At most this many held-back reasons are listed.
+const HELD_REASONS: usize = 10;
 
 impl Replica {
     /// Resolves a node by office name (case-insensitive), full id or id prefix (8+ digits).
@@ -235,13 +260,6 @@ impl Replica {
             let mut record: PeerRecord = get(&peers, peer.id.0)?.unwrap_or_default();
             record.last_sent_millis = self.now_millis();
             peers.insert(peer.id.0, encode(&record).as_slice())?;
-            let path = options
-                .out
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            txn.open_table(store::META)?
-                .insert(meta_keys::LAST_EXPORT_PATH, path.as_bytes())?;
         }
         txn.commit()?;
         Ok(ExportReport {
@@ -404,32 +422,102 @@ impl Replica {
         done: &mut dyn FnMut(u64),
     ) -> Result<()> {
         let mut at = 0;
+        batch.set_wall_clock(self.now_millis());
         for (name, bundle) in bundles {
             self.check_bundle(batch, name, bundle)?;
             report.bundles.push(name.clone());
             report.senders.push(bundle.header.sender.short());
             let verified = verify_known_signers(batch, &bundle.ops)?;
+            // Nodes whose history forked in this bundle: the fork's seq.
+            let mut forked: BTreeMap<NodeId, u64> = BTreeMap::new();
             for (op, verified) in bundle.ops.iter().zip(verified) {
-                match try_apply(txn, batch, op, !verified).map_err(|e| unauthorized(name, e))? {
+                at += 1;
+                done(at as u64);
+                if forked.contains_key(&op.op.node) {
+                    report.fork_skipped += 1;
+                    continue;
+                }
+                let outcome = match try_apply(txn, batch, op, !verified, report) {
+                    Err(Error::Fork { node, seq }) => {
+                        forked.insert(node, seq);
+                        self.note_fork(batch, report, node, seq)?;
+                        continue;
+                    }
+                    other => other.map_err(|e| unauthorized(name, e))?,
+                };
+                match outcome {
                     Some(Applied::New) => {
                         report.new_ops += 1;
                         let article = op.op.payload.article();
                         touched.extend(article.cloned());
-                        self.stage_applied(staging, batch, at, article)?;
+                        self.stage_applied(staging, batch, at - 1, article)?;
+                    }
+                    Some(Applied::Refused(r)) => {
+                        report.new_ops += 1;
+                        report.refused.push(refused_op(batch, op, r)?);
                     }
                     Some(Applied::Duplicate) => report.duplicate_ops += 1,
                     None => {}
                 }
-                at += 1;
-                done(at as u64);
             }
-            let (applied, ids) = drain_pending(txn, batch).map_err(|e| unauthorized(name, e))?;
+            let (applied, ids) =
+                drain_pending(txn, batch, report).map_err(|e| unauthorized(name, e))?;
             report.new_ops += applied;
             for id in &ids {
                 staging.touched_late(id);
             }
             touched.extend(ids);
-            record_ack(txn, &bundle.header, self.now_millis())?;
+            record_ack(txn, &bundle.header, self.now_millis(), &forked)?;
+            self.note_own_ops_seen(batch, &bundle.header, report)?;
+        }
+        Ok(())
+    }
+
+    /// A node's history forked at `seq`: reported, and, when it is this node's own, recorded so
+    /// that nothing more is written here.
+    fn note_fork(
+        &self,
+        batch: &mut Batch,
+        report: &mut ImportReport,
+        node: NodeId,
+        seq: u64,
+    ) -> Result<()> {
+        if node == self.node {
+            batch.set_meta_u64(meta_keys::OWN_FORK, seq)?;
+            report.forks.push(Error::OwnFork { seq }.to_string());
+        } else {
+            report.forks.push(format!(
+                "{}; its ops from {seq} on are refused here, and the node is told which ops this node holds",
+                Error::Fork { node, seq }
+            ));
+        }
+        Ok(())
+    }
+
+    /// The sender holds ops of this node beyond this node's own tip: they were lost here (a
+    /// restore from an older copy). Writing stops until they are back (`Replica::commit`).
+    fn note_own_ops_seen(
+        &self,
+        batch: &mut Batch,
+        header: &BundleHeader,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        let Some(seen) = header
+            .version_vector
+            .iter()
+            .find(|(node, _)| *node == self.node)
+            .map(|(_, seq)| *seq)
+        else {
+            return Ok(());
+        };
+        let held = batch.chains.get(self.node.0)?.map_or(0, |v| v.value().0);
+        let before = batch.meta_u64(meta_keys::OWN_SEQ_SEEN)?;
+        if seen > before {
+            batch.set_meta_u64(meta_keys::OWN_SEQ_SEEN, seen)?;
+        }
+        let seen = seen.max(before);
+        if seen > held {
+            report.own_ops_missing = Some((held, seen));
         }
         Ok(())
     }
@@ -532,29 +620,54 @@ fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
 }
 
 /// Applies an op (checking its signature when `verify`); one that waits for predecessors is
-/// kept in the pending table (`None`).
+/// kept in the pending table (`None`), its reason noted in `report`.
 fn try_apply(
     txn: &WriteTransaction,
     batch: &mut Batch,
     op: &SignedOp,
     verify: bool,
+    report: &mut ImportReport,
 ) -> Result<Option<Applied>> {
     match apply_op(batch, op, verify, None) {
         Ok(applied) => Ok(Some(applied)),
-        Err(Error::Pending(_)) => {
+        Err(Error::Pending(why)) => {
             txn.open_table(store::PENDING)?
                 .insert((op.op.node.0, op.op.seq), op.encode().as_slice())?;
+            note_held(report, why);
             Ok(None)
         }
         Err(e) => Err(e),
     }
 }
 
+fn note_held(report: &mut ImportReport, why: String) {
+    if report.held_reasons.len() < HELD_REASONS && !report.held_reasons.contains(&why) {
+        report.held_reasons.push(why);
+    }
+}
+
+/// The report's line for an op refused by the rules.
+fn refused_op(batch: &Batch, op: &SignedOp, r: crate::core::Refusal) -> Result<RefusedOp> {
+    let office: Option<NodeInfo> = get(&batch.nodes, op.op.node.0)?;
+    Ok(RefusedOp {
+        node: office.map_or_else(|| op.op.node.short(), |n| n.office),
+        seq: op.op.seq,
+        user: r.user,
+        kind: r.kind,
+        article: r.article,
+        reason: r.reason,
+    })
+}
+
 /// An op's place: (node, seq).
 type OpKey = ([u8; 16], u64);
 
 /// Retries pending ops until none can apply. Returns how many applied and the articles touched.
-fn drain_pending(txn: &WriteTransaction, batch: &mut Batch) -> Result<(u64, BTreeSet<ArticleId>)> {
+fn drain_pending(
+    txn: &WriteTransaction,
+    batch: &mut Batch,
+    report: &mut ImportReport,
+) -> Result<(u64, BTreeSet<ArticleId>)> {
     let mut applied = 0;
     let mut touched = BTreeSet::new();
     loop {
@@ -573,13 +686,26 @@ fn drain_pending(txn: &WriteTransaction, batch: &mut Batch) -> Result<(u64, BTre
             match apply_op(batch, &op, true, None) {
                 Ok(result) => {
                     txn.open_table(store::PENDING)?.remove(key)?;
-                    if result == Applied::New {
-                        applied += 1;
-                        touched.extend(op.op.payload.article().cloned());
+                    match result {
+                        Applied::New => {
+                            applied += 1;
+                            touched.extend(op.op.payload.article().cloned());
+                        }
+                        Applied::Refused(r) => {
+                            applied += 1;
+                            report.refused.push(refused_op(batch, &op, r)?);
+                        }
+                        Applied::Duplicate => {}
                     }
                     progress = true;
                 }
                 Err(Error::Pending(_)) => {}
+                // A held op that turns out to fork its node's history is dropped: the op at its
+                // place stands.
+                Err(Error::Fork { node, seq }) => {
+                    txn.open_table(store::PENDING)?.remove(key)?;
+                    report.forks.push(Error::Fork { node, seq }.to_string());
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -589,13 +715,22 @@ fn drain_pending(txn: &WriteTransaction, batch: &mut Batch) -> Result<(u64, BTre
     }
 }
 
-/// Records what the sender holds (its acknowledgement) and when its bundle came.
-fn record_ack(txn: &WriteTransaction, header: &BundleHeader, now: u64) -> Result<()> {
+/// Records what the sender holds (its acknowledgement) and when its bundle came. The sender's
+/// version vector replaces what was known (a node restored from an older copy holds less than
+/// it did, and must be sent again what it lost); a node whose history forked at `seq` is taken
+/// to hold only what came before, so that it is sent this node's version from there.
+fn record_ack(
+    txn: &WriteTransaction,
+    header: &BundleHeader,
+    now: u64,
+    forked: &BTreeMap<NodeId, u64>,
+) -> Result<()> {
     let mut peers = txn.open_table(store::PEERS)?;
     let mut record: PeerRecord = get(&peers, header.sender.0)?.unwrap_or_default();
-    for (node, seq) in &header.version_vector {
+    record.known = header.version_vector.iter().copied().collect();
+    for (node, seq) in forked {
         let known = record.known.entry(*node).or_default();
-        *known = (*known).max(*seq);
+        *known = (*known).min(seq.saturating_sub(1));
     }
     record.last_received_millis = now;
     peers.insert(header.sender.0, encode(&record).as_slice())?;
@@ -644,5 +779,47 @@ fn write_files(
             write(out, bytes)?;
             Ok(vec![out.to_path_buf()])
         }
+    }
+}
+
+impl Replica {
+    /// A correctly signed bundle from this node to `to`: every op `to` lacks, then `payloads`
+    /// as this node's next ops by `user` (dated `millis` when given), which are not applied
+    /// here. Only for tests of what a node can send with its own key.
+    #[doc(hidden)]
+    pub fn forge_bundle_for_tests(
+        &self,
+        to: NodeId,
+        user: &str,
+        payloads: Vec<Payload>,
+        millis: Option<u64>,
+    ) -> Result<Vec<u8>> {
+        let mut ops = self.ops_missing_at(to)?;
+        let txn = self.db.begin_read()?;
+        let (mut seq, tip) = txn
+            .open_table(store::CHAINS)?
+            .get(self.node.0)?
+            .map_or((0, [0; 32]), |v| v.value());
+        let mut prev = Hash(tip);
+        let mut hlc = crate::model::Hlc {
+            millis: millis.unwrap_or_else(|| self.now_millis()),
+            counter: 0,
+        };
+        for payload in payloads {
+            seq += 1;
+            hlc = hlc.tick(hlc.millis);
+            let op = crate::model::Op {
+                format: crate::model::op::OP_FORMAT,
+                node: self.node,
+                seq,
+                hlc,
+                user: user.to_string(),
+                prev,
+                payload,
+            };
+            prev = op.hash();
+            ops.push(op.sign(&self.key));
+        }
+        self.write_bundle(to, &ops)
     }
 }

@@ -1,0 +1,365 @@
+//! What every op must look like before anything reads it: identifiers, names and text fields
+//! within bounds and free of control characters. An op from a bundle is untrusted even when its
+//! signature verifies — a post's own key signs whatever that post's laptop says — so these
+//! checks run on every op, local or received, before it is authorized or applied.
+
+use super::category::Category;
+use super::op::OP_FORMAT;
+use super::{ArticleContent, ArticleId, KnowledgeMap, Op, Payload, Revision};
+use crate::error::{Error, Result};
+
+/// Policy limits on what one article may hold. A knowledge article is prose: a megabyte of
+/// Markdown is several hundred printed pages.
+pub mod limits {
+    pub const TITLE_CHARS: usize = 200;
+    pub const SUMMARY_CHARS: usize = 2_000;
+    pub const BODY_BYTES: usize = 1 << 20;
+    pub const TAGS: usize = 64;
+    pub const TAG_CHARS: usize = 64;
+    pub const HS_CODES: usize = 64;
+    pub const CATEGORY_ID_BYTES: usize = 128;
+    pub const OFFICE_CHARS: usize = 80;
+    /// Parents of one revision: a merge of more concurrent heads than this is not plausible.
+    pub const PARENTS: usize = 64;
+    pub const CATEGORIES: usize = 10_000;
+    pub const CATEGORY_NAME_CHARS: usize = 200;
+    pub const CATEGORY_DESCRIPTION_CHARS: usize = 2_000;
+}
+
+impl Op {
+    /// Checks every identifier and text field of the op (not its signature, chain or
+    /// authority: those need the store). An op that fails is refused wherever it arrives.
+    pub fn validate(&self) -> Result<()> {
+        if self.format != OP_FORMAT {
+            return Err(Error::invalid(format!(
+                "op format {} is not one this Outpost reads ({OP_FORMAT})",
+                self.format
+            )));
+        }
+        if self.seq == 0 {
+            return Err(Error::invalid("an op numbered 0 does not exist"));
+        }
+        crate::model::user::check_user_name(&self.user)?;
+        self.payload.validate()
+    }
+}
+
+impl Payload {
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Payload::NodeCreated {
+                office,
+                age_recipient,
+                ..
+            }
+            | Payload::NodeEnrolled {
+                office,
+                age_recipient,
+                ..
+            } => {
+                check_office(office)?;
+                check_age_recipient(age_recipient)
+            }
+            Payload::UserCreated { name, .. } => crate::model::user::check_user_name(name),
+            Payload::KnowledgeMapSet { map } => check_map(map),
+            Payload::RevisionAdded { article, revision }
+            | Payload::ArticleCreated {
+                article, revision, ..
+            } => check_revision(article, revision),
+            Payload::StatusSet { article, .. } => check_article_id(article),
+            Payload::RevisionPublished { article, .. } => check_article_id(article),
+            Payload::NodeTrusted { .. } => Ok(()),
+        }
+    }
+}
+
+/// An article id as received: the same rule as one typed (`ArticleId::parse`).
+pub fn check_article_id(id: &ArticleId) -> Result<()> {
+    ArticleId::parse(id.as_str()).map(|_| ())
+}
+
+fn check_revision(article: &ArticleId, revision: &Revision) -> Result<()> {
+    check_article_id(article)?;
+    check_article_id(&revision.article)?;
+    if revision.parents.len() > limits::PARENTS {
+        return Err(Error::invalid(format!(
+            "a revision of `{article}` names {} parents (at most {})",
+            revision.parents.len(),
+            limits::PARENTS
+        )));
+    }
+    revision.content.check_fields()
+}
+
+/// The fields of an article's content (see `ArticleContent::check_fields`).
+pub(super) fn check_content(c: &ArticleContent) -> Result<()> {
+    if c.title.trim().is_empty() {
+        return Err(Error::invalid(
+            "the title is empty: give the article a title",
+        ));
+    }
+    if c.title.chars().count() > limits::TITLE_CHARS {
+        return Err(Error::invalid(format!(
+            "the title is longer than {} characters: shorten it",
+            limits::TITLE_CHARS
+        )));
+    }
+    check_line("the title", &c.title)?;
+    if c.summary.chars().count() > limits::SUMMARY_CHARS {
+        return Err(Error::invalid(format!(
+            "the summary is longer than {} characters: shorten it (the body holds the detail)",
+            limits::SUMMARY_CHARS
+        )));
+    }
+    check_text("the summary", &c.summary)?;
+    if c.body.len() > limits::BODY_BYTES {
+        return Err(Error::invalid(format!(
+            "the body is {} bytes, more than the {} an article may hold: split it into several articles",
+            c.body.len(),
+            limits::BODY_BYTES
+        )));
+    }
+    check_text("the body", &c.body)?;
+    check_category_id(&c.category)?;
+    if c.tags.len() > limits::TAGS {
+        return Err(Error::invalid(format!(
+            "{} tags is more than the {} an article may have",
+            c.tags.len(),
+            limits::TAGS
+        )));
+    }
+    for tag in &c.tags {
+        if tag.is_empty() || tag.chars().count() > limits::TAG_CHARS {
+            return Err(Error::invalid(format!(
+                "the tag `{}` must be 1-{} characters",
+                escape(tag),
+                limits::TAG_CHARS
+            )));
+        }
+        check_line("a tag", tag)?;
+    }
+    if c.hs_codes.len() > limits::HS_CODES {
+        return Err(Error::invalid(format!(
+            "{} HS codes is more than the {} an article may name",
+            c.hs_codes.len(),
+            limits::HS_CODES
+        )));
+    }
+    if let Some(date) = &c.review_by {
+        super::article::parse_date(date)?;
+    }
+    Ok(())
+}
+
+/// A category id: lower-case ASCII words joined by `/` (`commodity/timber-wood`).
+pub fn check_category_id(id: &str) -> Result<()> {
+    let ok = !id.is_empty()
+        && id.len() <= limits::CATEGORY_ID_BYTES
+        && id.split('/').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "`{}` is not a category id: `outpost categories` lists them",
+            escape(id)
+        )))
+    }
+}
+
+fn check_map(map: &KnowledgeMap) -> Result<()> {
+    if map.categories.len() > limits::CATEGORIES {
+        return Err(Error::invalid(format!(
+            "a Knowledge Map of {} categories is more than the {} allowed",
+            map.categories.len(),
+            limits::CATEGORIES
+        )));
+    }
+    map.categories.iter().try_for_each(check_category)
+}
+
+fn check_category(c: &Category) -> Result<()> {
+    check_category_id(&c.id)?;
+    for name in [&c.en, &c.th, &c.ko] {
+        if name.chars().count() > limits::CATEGORY_NAME_CHARS {
+            return Err(Error::invalid(format!(
+                "a name of category `{}` is too long",
+                c.id
+            )));
+        }
+        check_line("a category name", name)?;
+    }
+    if c.description.chars().count() > limits::CATEGORY_DESCRIPTION_CHARS {
+        return Err(Error::invalid(format!(
+            "the description of category `{}` is too long",
+            c.id
+        )));
+    }
+    check_text("a category description", &c.description)
+}
+
+/// An office name: 1-80 characters on one line.
+pub fn check_office(office: &str) -> Result<()> {
+    let chars = office.chars().count();
+    if office.trim().is_empty() || chars > limits::OFFICE_CHARS {
+        return Err(Error::invalid(format!(
+            "the office name must be 1-{} characters, e.g. --office \"Chiang Khong\"",
+            limits::OFFICE_CHARS
+        )));
+    }
+    check_line("the office name", office)
+}
+
+fn check_age_recipient(recipient: &str) -> Result<()> {
+    recipient
+        .parse::<age::x25519::Recipient>()
+        .map(|_| ())
+        .map_err(|_| {
+            Error::invalid(format!(
+                "`{}` is not an age recipient",
+                escape(&recipient.chars().take(80).collect::<String>())
+            ))
+        })
+}
+
+/// Text shown on one line (a title, a tag, a name): no control characters at all, and none of
+/// the bidirectional overrides that make a line display other than it reads.
+fn check_line(what: &str, s: &str) -> Result<()> {
+    match s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
+        Some(c) => Err(Error::invalid(format!(
+            "{what} holds the control character U+{:04X}: remove it",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Text of several lines (a body, a summary): line breaks and tabs, and no other control
+/// character (a NUL, or an escape sequence that would drive the reader's terminal).
+fn check_text(what: &str, s: &str) -> Result<()> {
+    match s
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        Some(c) => Err(Error::invalid(format!(
+            "{what} holds the control character U+{:04X}: remove it",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with control characters shown as `\u{…}` escapes, for messages.
+pub fn escape(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hash, Hlc, NodeId, Role};
+
+    fn op(payload: Payload) -> Op {
+        Op {
+            format: OP_FORMAT,
+            node: NodeId([1; 16]),
+            seq: 1,
+            hlc: Hlc::default(),
+            user: "somchai".into(),
+            prev: Hash::ZERO,
+            payload,
+        }
+    }
+
+    fn revision(id: &str, content: ArticleContent) -> Payload {
+        // Built without `ArticleId::parse`, as a decoded op would be.
+        let article: ArticleId =
+            postcard::from_bytes(&postcard::to_stdvec(id).unwrap_or_default()).unwrap();
+        Payload::RevisionAdded {
+            article: article.clone(),
+            revision: Revision::new(article, vec![], content),
+        }
+    }
+
+    fn content() -> ArticleContent {
+        ArticleContent::new("Timber", "commodity/timber-wood", "Body\n")
+    }
+
+    #[test]
+    fn a_well_formed_op_passes() {
+        assert!(op(revision("timber-1", content())).validate().is_ok());
+        let user = Payload::UserCreated {
+            name: "somchai".into(),
+            role: Role::Officer,
+        };
+        assert!(op(user).validate().is_ok());
+    }
+
+    #[test]
+    fn path_like_and_absolute_article_ids_are_refused() {
+        for id in ["../../../../tmp/x/PWNED", "/etc/passwd", "a/b", "..", "x"] {
+            let e = op(revision(id, content())).validate().unwrap_err();
+            assert!(
+                e.to_string().contains("not a valid article id"),
+                "{id}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_text_is_shown() {
+        let mut c = content();
+        c.title = "Timber\u{1b}[2J".into();
+        assert!(op(revision("timber-1", c)).validate().is_err());
+        let mut c = content();
+        c.body = "a\0b\n".into();
+        assert!(op(revision("timber-1", c)).validate().is_err());
+        let mut c = content();
+        c.tags = vec!["ok\u{202e}".into()];
+        assert!(op(revision("timber-1", c)).validate().is_err());
+        let mut c = content();
+        c.body = "line\n\ttabbed\r\n".into();
+        assert!(op(revision("timber-1", c)).validate().is_ok());
+    }
+
+    #[test]
+    fn oversized_fields_and_bad_names_are_refused() {
+        let mut c = content();
+        c.body = "x".repeat(limits::BODY_BYTES + 1);
+        assert!(op(revision("timber-1", c)).validate().is_err());
+        let mut c = content();
+        c.category = "../etc".into();
+        assert!(op(revision("timber-1", c)).validate().is_err());
+        let mut bad_user = op(revision("timber-1", content()));
+        bad_user.user = "../root".into();
+        assert!(bad_user.validate().is_err());
+        let node = Payload::NodeCreated {
+            office: "Chiang\nKhong".into(),
+            hq: false,
+            public_key: [0; 32],
+            age_recipient: "age1nope".into(),
+        };
+        assert!(op(node).validate().is_err());
+    }
+
+    #[test]
+    fn escape_shows_control_characters() {
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+    }
+}
