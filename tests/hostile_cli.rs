@@ -406,3 +406,65 @@ fn sync_import_names_at_most_ten_ids_per_list_and_json_keeps_them_all() {
     );
     assert_eq!(line.matches(", ").count(), 9, "{line}");
 }
+
+#[test]
+fn sync_import_lists_refused_ops_briefly_with_their_escapes_shown() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let hq = node(tmp.path(), false);
+    let enrol = tmp.path().join("post.enrol");
+    outpost(&hq)
+        .args(["node", "enrol", "--office", "Post", "--out"])
+        .arg(&enrol)
+        .assert()
+        .success();
+    let post = tmp.path().join("post");
+    outpost(&post)
+        .arg("init")
+        .arg("--from")
+        .arg(&enrol)
+        .assert()
+        .success();
+    let open =
+        |dir: &Path| outpost::Replica::open(&outpost::core::DataDir::new(dir)).expect("open node");
+    let hq_id = open(&hq).node_id();
+    // Twelve ops signed with the post's own key whose ids hold a path and a terminal escape.
+    let payloads = (0..12)
+        .map(|i| {
+            let id: outpost::model::ArticleId =
+                serde_json::from_value(format!("../../x\u{1b}[2J{i}").into()).expect("raw id");
+            let content =
+                outpost::model::ArticleContent::new("Pwned", "commodity/timber-wood", "body");
+            outpost::model::Payload::RevisionAdded {
+                article: id.clone(),
+                revision: outpost::model::Revision::new(id, vec![], content),
+            }
+        })
+        .collect();
+    let bytes = open(&post)
+        .forge_bundle_for_tests(hq_id, "admin", payloads, None)
+        .expect("forged bundle");
+    let file = tmp.path().join("forged.outpost");
+    std::fs::write(&file, bytes).expect("write bundle");
+
+    let out = outpost(&hq)
+        .args(["sync", "import"])
+        .arg(&file)
+        .assert()
+        .success();
+    let stdout = out.get_output().stdout.clone();
+    let text = String::from_utf8_lossy(&stdout);
+    assert!(!stdout.contains(&0x1b), "{text}");
+    assert!(
+        text.contains("Refused (12): kept in the log with no effect"),
+        "{text}"
+    );
+    let listed = text
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains("../../x\\u{1b}[2J"))
+        .count();
+    assert_eq!(listed, 10, "{text}");
+    assert!(
+        text.contains("\n  and 2 more (`--json` lists them all)\n"),
+        "{text}"
+    );
+}

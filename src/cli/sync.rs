@@ -6,7 +6,7 @@ use super::{output, read_body};
 use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::Hlc;
-use crate::sync::ExportOptions;
+use crate::sync::{ExportOptions, ImportReport};
 
 pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
     match command {
@@ -72,11 +72,15 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 &report.conflicts,
             )?;
             if report.held_back > 0 {
-                say!(
-                    "Held back: {} ops wait for earlier ops that have not arrived yet",
-                    report.held_back
-                )?;
+                let why = if report.held_reasons.is_empty() {
+                    " for earlier ops that have not arrived yet"
+                } else {
+                    ":"
+                };
+                say!("Held back: {} ops wait{why}", report.held_back)?;
+                lines(&report.held_reasons)?;
             }
+            print_problems(&report)?;
             if dry_run {
                 say!("Dry run: nothing was changed.")?;
             }
@@ -139,6 +143,61 @@ fn id_list(label: &str, ids: &[String]) -> Result<()> {
         n => format!(" and {n} more (`--json` lists them all)"),
     };
     say!("{label} ({}): {}{more}", ids.len(), shown.join(", "))
+}
+
+/// What an import refused or could not do, each list cut to [`SHOWN_IDS`] lines.
+fn print_problems(report: &ImportReport) -> Result<()> {
+    if !report.refused.is_empty() {
+        say!(
+            "Refused ({}): kept in the log with no effect",
+            report.refused.len()
+        )?;
+        let refused: Vec<String> = report
+            .refused
+            .iter()
+            .map(|r| {
+                let article = r.article.as_deref().unwrap_or("-");
+                format!(
+                    "{} {} by {} ({} #{}): {}",
+                    r.kind,
+                    output::field(article),
+                    output::field(&r.user),
+                    output::field(&r.node),
+                    r.seq,
+                    r.reason
+                )
+            })
+            .collect();
+        lines(&refused)?;
+    }
+    if !report.forks.is_empty() {
+        say!("Forks ({}):", report.forks.len())?;
+        lines(&report.forks)?;
+    }
+    if report.fork_skipped > 0 {
+        say!(
+            "Skipped: {} ops that follow a fork in their node's history",
+            report.fork_skipped
+        )?;
+    }
+    if let Some((held, seen)) = report.own_ops_missing {
+        say!("{}", crate::Error::LostOwnOps { held, seen })?;
+    }
+    Ok(())
+}
+
+/// Indented lines, at most [`SHOWN_IDS`] of them, then how many more `--json` has.
+fn lines(items: &[String]) -> Result<()> {
+    for item in items.iter().take(SHOWN_IDS) {
+        say!("  {item}")?;
+    }
+    if items.len() > SHOWN_IDS {
+        say!(
+            "  and {} more (`--json` lists them all)",
+            items.len() - SHOWN_IDS
+        )?;
+    }
+    Ok(())
 }
 
 fn when(millis: Option<u64>) -> String {
