@@ -9,9 +9,9 @@ use serde::de::{self, DeserializeSeed, Visitor};
 /// expanded. Metadata fits in a few hundred bytes; 64 KiB leaves room for a long summary.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 
-/// The most body text one article may have, in bytes (from a file, standard input or the
-/// editor). A long procedure is 50-100 KiB of text; beyond 1 MiB it should be several articles.
-pub const MAX_BODY: usize = 1024 * 1024;
+/// The most body text one article may have, in bytes: the model's own limit, which every op is
+/// held to; files, standard input and the editor are read no further than this.
+pub const MAX_BODY: usize = crate::model::validate::limits::BODY_BYTES;
 
 /// The most a Markdown file may weigh before it is parsed at all: both limits above, with room
 /// for CRLF line ends. Importers read no more than this (plus one byte to notice).
