@@ -17,17 +17,26 @@ pub use args::{Cli, Command};
 
 use crate::core::{DataDir, Replica};
 use crate::error::{Error, Result};
+use crate::markdown;
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
-    match dispatch(cli) {
+    match dispatch(cli).and_then(|code| output::flush().map(|()| code)) {
         Ok(code) => code,
+        Err(e) if output::is_closed_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            complain(&format!("error: {e}"));
             1
         }
     }
+}
+
+/// Writes to standard error without panicking if it is closed or full (there is nowhere left
+/// to report that), with terminal escapes from the message's data shown, not sent.
+fn complain(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{}", output::escape(message, true));
 }
 
 fn dispatch(cli: Cli) -> Result<i32> {
@@ -71,19 +80,19 @@ pub(crate) fn progress_bar(message: &'static str, min: u64) -> impl FnMut(u64, u
 
 fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {
     if !std::io::stdout().is_terminal() {
-        eprintln!(
+        complain(
             "outpost: no terminal here, so the interactive interface cannot start.\n\
-             Run a command instead, e.g. `outpost search timber` (see `outpost --help`)."
+             Run a command instead, e.g. `outpost search timber` (see `outpost --help`).",
         );
         return Ok(2);
     }
     let mut replica = if dir.is_initialized() {
         open(dir)?
     } else {
-        eprintln!(
+        complain(&format!(
             "No knowledge base in {} yet: creating a demo one…",
             dir.path().display()
-        );
+        ));
         node::create_demo(dir)?
     };
     // Without an account (several, and none named) the interface still reads; saving says why not.
@@ -92,16 +101,20 @@ fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32
     Ok(0)
 }
 
-/// Reads an article body from a file, or from standard input for `-`.
+/// Reads an article body from a file, or from standard input for `-`: at most
+/// [`markdown::MAX_BODY`] bytes and one more to notice, never the whole of a huge stream.
 pub(crate) fn read_body(source: &str) -> Result<String> {
     let bytes = if source == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-            .map_err(|e| Error::io("cannot read the body from standard input", e))?;
-        buf
+        markdown::read_at_most(std::io::stdin().lock(), markdown::MAX_BODY)
+            .map_err(|e| Error::io("cannot read the body from standard input", e))?
     } else {
-        std::fs::read(source).map_err(|e| Error::io(format!("cannot read {source}"), e))?
+        std::fs::File::open(source)
+            .and_then(|file| markdown::read_at_most(file, markdown::MAX_BODY))
+            .map_err(|e| Error::io(format!("cannot read {source}"), e))?
     };
+    if bytes.len() > markdown::MAX_BODY {
+        return Err(Error::invalid(markdown::body_too_large(bytes.len())));
+    }
     String::from_utf8(bytes)
         .map_err(|_| Error::invalid("the body is not UTF-8 text; save it as UTF-8 and try again"))
 }

@@ -12,15 +12,31 @@
 //! classification: public
 //! review_by: 2027-06-30
 //! summary: …
+//! status: published
 //! ---
 //!
 //! Body in Markdown …
 //! ```
 //! Rendering is deterministic, so export → import → export gives identical files.
+//!
+//! `status` is written by export so that a copy keeps retired articles as retired. On import,
+//! `retired` retires the article; otherwise `import-md --publish` decides, since publishing is
+//! an administrator's act and not something a file can claim.
+//!
+//! A file comes from anywhere, so its size is policy: see [`MAX_FRONT_MATTER`] and [`MAX_BODY`].
+//! YAML aliases (`&a` … `*a`) can make a small front matter stand for gigabytes; the expanded
+//! size is counted, without building it, and held to the same bound as the front matter itself.
+
+mod limits;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ArticleContent, ArticleId, ArticleRecord, Classification, HsCode, Kind, Lang};
+pub use limits::{MAX_BODY, MAX_FILE, MAX_FRONT_MATTER, body_too_large, read_at_most};
+use limits::{check_sizes, size};
+
+use crate::model::{
+    ArticleContent, ArticleId, ArticleRecord, Classification, HsCode, Kind, Lang, Status,
+};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +61,8 @@ struct FrontMatter {
     review_by: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
 }
 
 /// An article read from a file: its id when the front matter names one, and its content.
@@ -52,10 +70,20 @@ struct FrontMatter {
 pub struct ParsedArticle {
     pub id: Option<ArticleId>,
     pub content: ArticleContent,
+    /// The status the file says the article has (export writes it).
+    pub status: Option<Status>,
 }
 
 /// Parses one file. Every problem found is returned (without the file name).
 pub fn parse(bytes: &[u8]) -> Result<ParsedArticle, Vec<String>> {
+    if bytes.len() > MAX_FILE {
+        return Err(vec![format!(
+            "the file is larger than {}: an article has at most {} of front matter and {} of body; split it into several articles",
+            size(MAX_FILE),
+            size(MAX_FRONT_MATTER),
+            size(MAX_BODY)
+        )]);
+    }
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Err(vec!["the file is not UTF-8 text; save it as UTF-8".into()]);
     };
@@ -81,6 +109,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedArticle, Vec<String>> {
     let body = rest[end..].strip_prefix("---").unwrap_or("");
     let body = body.strip_prefix('\n').unwrap_or(body);
     let body = body.strip_prefix('\n').unwrap_or(body);
+    check_sizes(yaml, body)?;
 
     let front: FrontMatter = match serde_yaml_ng::from_str(yaml) {
         Ok(f) => f,
@@ -139,6 +168,13 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedArticle, Vec<String>> {
     if let Some(date) = &front.review_by {
         note(crate::model::article::parse_date(date).map(|_| ()));
     }
+    let status = match front.status.as_deref().map(str::parse).transpose() {
+        Ok(status) => status,
+        Err(e) => {
+            note(Err(e));
+            None
+        }
+    };
     let content = ArticleContent {
         title,
         summary: front.summary,
@@ -159,7 +195,11 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedArticle, Vec<String>> {
         problems.push(e.to_string());
     }
     if problems.is_empty() {
-        Ok(ParsedArticle { id, content })
+        Ok(ParsedArticle {
+            id,
+            content,
+            status,
+        })
     } else {
         Err(problems)
     }
@@ -201,6 +241,7 @@ pub fn render(record: &ArticleRecord) -> String {
         classification: Some(c.classification.to_string()),
         review_by: c.review_by.clone(),
         summary: c.summary.clone(),
+        status: Some(record.status.to_string()),
     };
     // Serializing a plain struct of strings cannot fail.
     let yaml = serde_yaml_ng::to_string(&front).unwrap_or_default();
@@ -235,6 +276,102 @@ mod tests {
         assert!(
             parse(b"---\ntitle: [unclosed\n---\n").expect_err("yaml")[0].contains("does not parse")
         );
+    }
+
+    fn front(yaml: &str, body: &str) -> Vec<u8> {
+        format!("---\n{yaml}---\n\n{body}").into_bytes()
+    }
+
+    #[test]
+    fn aliases_that_expand_front_matter_past_its_limit_are_refused() {
+        // 32 KiB written once, repeated 4,000 times: 128 MiB once expanded, from 48 KiB of text.
+        let aliases = vec!["*a"; 4_000].join(", ");
+        let yaml = format!(
+            "title: t\ncategory: clearance\ntags: [&a \"{}\", {aliases}]\n",
+            "x".repeat(32 * 1024)
+        );
+        assert!(yaml.len() < MAX_FRONT_MATTER);
+        let problems = parse(&front(&yaml, "b\n")).expect_err("alias bomb");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("expands to more than 64 KiB through YAML aliases"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn nested_aliases_are_refused_quickly() {
+        let mut yaml =
+            String::from("title: t\ncategory: clearance\nl0: &l0 [\"\", \"\", \"\", \"\"]\n");
+        for level in 1..12 {
+            let prev = format!("*l{}", level - 1);
+            yaml.push_str(&format!(
+                "l{level}: &l{level} [{}]\n",
+                vec![prev; 8].join(", ")
+            ));
+        }
+        let started = std::time::Instant::now();
+        let problems = parse(&front(&yaml, "b\n")).expect_err("nested bomb");
+        assert!(problems[0].contains("expands to more than"), "{problems:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn ampersands_and_stars_in_plain_text_are_not_aliases() {
+        let yaml = "title: Fish & chips *fresh*\ncategory: clearance\nsummary: \"a & b, *c*\"\ntags: [r&d]\n";
+        let parsed = parse(&front(yaml, "* a list\n")).expect("plain text");
+        assert_eq!(parsed.content.title, "Fish & chips *fresh*");
+        assert_eq!(parsed.content.tags, ["r&d"]);
+    }
+
+    #[test]
+    fn front_matter_body_and_file_sizes_are_bounded_with_the_limit_in_the_message() {
+        let long = format!(
+            "title: t\ncategory: clearance\nsummary: {}\n",
+            "s".repeat(MAX_FRONT_MATTER)
+        );
+        let problems = parse(&front(&long, "b\n")).expect_err("front matter");
+        assert!(
+            problems[0].contains("it may be at most 64 KiB"),
+            "{problems:?}"
+        );
+
+        let yaml = "title: t\ncategory: clearance\n";
+        let fits = parse(&front(yaml, &format!("{}\n", "b".repeat(MAX_BODY - 1))));
+        assert!(fits.is_ok(), "{fits:?}");
+        let problems = parse(&front(yaml, &"b".repeat(MAX_BODY + 1))).expect_err("body");
+        assert!(
+            problems[0].contains("may be at most 1 MiB: split it"),
+            "{problems:?}"
+        );
+
+        let problems = parse(&vec![b'x'; MAX_FILE + 1]).expect_err("file");
+        assert!(
+            problems[0].contains("the file is larger than"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_endless_stream_is_read_only_to_its_limit_and_one_byte_more() {
+        let bytes = read_at_most(std::io::repeat(b'z'), 1000).expect("read");
+        assert_eq!(bytes.len(), 1001);
+    }
+
+    #[test]
+    fn the_status_is_written_and_read_back() {
+        let parsed = parse(&front(
+            "title: t\ncategory: clearance\nstatus: retired\n",
+            "b\n",
+        ))
+        .expect("status");
+        assert_eq!(parsed.status, Some(Status::Retired));
+        let problems = parse(&front(
+            "title: t\ncategory: clearance\nstatus: gone\n",
+            "b\n",
+        ))
+        .expect_err("bad status");
+        assert!(problems[0].contains("gone"), "{problems:?}");
     }
 
     #[test]

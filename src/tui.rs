@@ -28,6 +28,7 @@ pub mod update;
 pub mod view;
 
 use std::io;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -138,7 +139,8 @@ fn event_loop(
                     }
                     Effect::ExternalEditor(text) => {
                         stop_input(input);
-                        let msg = external_editor(terminal, &text);
+                        let dir = replica.data_dir().map(crate::core::DataDir::path);
+                        let msg = external_editor(terminal, dir, &text);
                         input = spawn_input(tx.clone());
                         next.extend(update(&mut state, msg));
                     }
@@ -227,13 +229,14 @@ fn spawn_input(tx: mpsc::Sender<io::Result<Msg>>) -> Input {
     (stop, handle)
 }
 
-/// Writes `text` to a temporary file, runs `$VISUAL`/`$EDITOR` (else `vi`) on it with the
-/// terminal handed back, and reads it again.
-fn external_editor(terminal: &mut DefaultTerminal, text: &str) -> Msg {
-    let path = std::env::temp_dir().join(format!("outpost-body-{}.md", std::process::id()));
-    if let Err(e) = std::fs::write(&path, text) {
-        return Msg::Failed(format!("cannot write {}: {e}", path.display()));
-    }
+/// Writes `text` to a new private file, runs `$VISUAL`/`$EDITOR` (else `vi`) on it with the
+/// terminal handed back, and reads it again. `dir` is the node's data directory, if it has one.
+fn external_editor(terminal: &mut DefaultTerminal, dir: Option<&Path>, text: &str) -> Msg {
+    let file = match editor_file(dir, text) {
+        Ok(file) => file,
+        Err(e) => return Msg::Failed(format!("cannot make a file for the editor: {e}")),
+    };
+    let path = file.path();
     let command = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
@@ -242,25 +245,51 @@ fn external_editor(terminal: &mut DefaultTerminal, text: &str) -> Msg {
     ratatui::restore();
     let status = std::process::Command::new(&program)
         .args(words)
-        .arg(&path)
+        .arg(path)
         .status();
     *terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => return Msg::Failed(format!("cannot take the terminal back: {e}")),
     };
     let _ = terminal.clear();
-    let msg = match status {
-        Ok(s) if s.success() => match std::fs::read_to_string(&path) {
+    // Dropping `file` afterwards removes it.
+    match status {
+        Ok(s) if s.success() => match read_edited(path) {
             Ok(body) => Msg::BodyEdited(body),
-            Err(e) => Msg::Failed(format!("cannot read {}: {e}", path.display())),
+            Err(e) => Msg::Failed(e),
         },
         Ok(s) => Msg::Failed(format!("{program} ended with {s}; the body is unchanged")),
         Err(e) => Msg::Failed(format!(
             "cannot start `{program}` ({e}): set EDITOR to your editor"
         )),
-    };
-    let _ = std::fs::remove_file(&path);
-    msg
+    }
+}
+
+/// The file the editor works on: a new file under a random name (created exclusively, so
+/// nothing planted at a name — a symlink, a file of another user — is ever followed), readable
+/// by this user only, in the data directory, or the system's temporary directory for a node
+/// kept in memory.
+fn editor_file(dir: Option<&Path>, text: &str) -> io::Result<tempfile::NamedTempFile> {
+    let temp = std::env::temp_dir();
+    let mut file = tempfile::Builder::new()
+        .prefix("outpost-body-")
+        .suffix(".md")
+        .tempfile_in(dir.unwrap_or(&temp))?;
+    io::Write::write_all(&mut file, text.as_bytes())?;
+    io::Write::flush(&mut file)?;
+    Ok(file)
+}
+
+/// Reads the edited body back, no more than an article's body may hold.
+fn read_edited(path: &Path) -> std::result::Result<String, String> {
+    let bytes = std::fs::File::open(path)
+        .and_then(|file| crate::markdown::read_at_most(file, crate::markdown::MAX_BODY))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > crate::markdown::MAX_BODY {
+        return Err(crate::markdown::body_too_large(bytes.len()));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| "the edited body is not UTF-8 text; save it as UTF-8".to_string())
 }
 
 fn to_msg(event: Event) -> Option<Msg> {
@@ -354,5 +383,45 @@ mod tests {
             to_key(KeyEvent::new(C::BackTab, KeyModifiers::SHIFT)).map(|k| k.code),
             Some(KeyCode::BackTab)
         );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_editor_file_is_private_unpredictable_and_never_follows_a_planted_symlink() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").expect("victim");
+        // Every name the old code used, planted as symlinks to the victim.
+        for name in [
+            format!("outpost-body-{}.md", std::process::id()),
+            "outpost-body.md".to_string(),
+        ] {
+            symlink(&victim, dir.path().join(name)).expect("symlink");
+        }
+        let first = editor_file(Some(dir.path()), "body one").expect("editor file");
+        let second = editor_file(Some(dir.path()), "body two").expect("editor file");
+
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        for file in [&first, &second] {
+            let meta = std::fs::symlink_metadata(file.path()).expect("metadata");
+            assert!(meta.file_type().is_file(), "{:?}", file.path());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+            assert_eq!(file.path().parent(), Some(dir.path()));
+            let name = file.path().file_name().expect("name").to_string_lossy();
+            assert!(!name.contains(&std::process::id().to_string()), "{name}");
+        }
+        assert_ne!(first.path(), second.path());
+        assert_eq!(read_edited(first.path()).as_deref(), Ok("body one"));
+        let path = first.path().to_path_buf();
+        drop(first);
+        assert!(!path.exists(), "the file is removed once read");
+    }
+
+    #[test]
+    fn a_body_the_editor_left_too_large_is_refused() {
+        let file = editor_file(None, &"b".repeat(crate::markdown::MAX_BODY + 1)).expect("file");
+        let refused = read_edited(file.path()).expect_err("too large");
+        assert!(refused.contains("at most 1 MiB"), "{refused}");
     }
 }

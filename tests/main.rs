@@ -6,6 +6,7 @@ mod common;
 mod core_articles;
 mod core_bulk;
 mod core_markdown;
+mod hostile_cli;
 mod search_language;
 mod search_quality;
 mod security_ops;

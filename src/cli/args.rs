@@ -8,7 +8,10 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "outpost",
     version,
-    about = "Offline knowledge base for customs officers"
+    about = "Offline knowledge base for customs officers",
+    after_help = "Exit status: 0 on success, also when a reader such as `head` closes the output \
+                  early; 1 on an error (the message says what to do), including output that \
+                  cannot be written; 2 when there is no terminal for the interface."
 )]
 pub struct Cli {
     /// Where this node's data lives (default: OUTPOST_HOME, else the platform data dir).
@@ -69,14 +72,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Import Markdown files with YAML front matter from a directory.
+    /// Import Markdown files with YAML front matter from a directory (a file marked
+    /// `status: retired` is imported retired).
     ImportMd {
         dir: PathBuf,
         /// Publish what is imported (an administrator on the HQ node).
         #[arg(long)]
         publish: bool,
     },
-    /// Export every article as a Markdown file with YAML front matter.
+    /// Export every article — drafts, published and retired — as a Markdown file with YAML
+    /// front matter that includes its status.
     ExportMd { dir: PathBuf },
     /// Exchange knowledge with HQ and other posts as bundle files.
     #[command(subcommand)]

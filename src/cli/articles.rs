@@ -3,6 +3,7 @@
 use std::io::IsTerminal;
 
 use super::args::{AddArgs, ArticleFields, Command, EditArgs, SearchArgs};
+use super::output::say;
 use super::{output, read_body};
 use crate::core::{ArticleFilter, ArticlePatch, NewArticle, Replica};
 use crate::error::{Error, Result};
@@ -84,7 +85,7 @@ fn add(replica: &mut Replica, user: Option<&str>, a: AddArgs) -> Result<i32> {
     if f.json {
         output::json(&serde_json::json!({ "id": id.to_string() }))?;
     } else {
-        println!("Added {id}");
+        say!("Added {id}")?;
     }
     Ok(0)
 }
@@ -116,8 +117,8 @@ fn edit(replica: &mut Replica, user: Option<&str>, a: EditArgs) -> Result<i32> {
         (true, r) => output::json(&serde_json::json!({
             "id": a.id, "revision": r.map(|h| h.to_string()), "changed": r.is_some()
         }))?,
-        (false, Some(r)) => println!("Saved revision {} of {}", r.short(), a.id),
-        (false, None) => println!("Nothing changed in {}", a.id),
+        (false, Some(r)) => say!("Saved revision {} of {}", r.short(), a.id)?,
+        (false, None) => say!("Nothing changed in {}", a.id)?,
     }
     Ok(0)
 }
@@ -194,69 +195,73 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
         .check_category(&c.category)
         .map(|cat| format!("{} ({})", cat.en, cat.id))
         .unwrap_or_else(|_| c.category.clone());
-    println!(
+    say!(
         "{}\n{}",
-        c.title,
+        output::field(&c.title),
         "=".repeat(c.title.chars().count().min(78))
-    );
-    println!(
+    )?;
+    say!(
         "id: {}   status: {}   {} · {} · {}",
-        r.id, r.status, c.lang, c.kind, c.classification
-    );
-    println!("category: {category}");
+        r.id,
+        r.status,
+        c.lang,
+        c.kind,
+        c.classification
+    )?;
+    say!("category: {}", output::field(&category))?;
     let nomenclature = crate::nomenclature::Nomenclature::builtin();
     for code in &c.hs_codes {
         let description = nomenclature.describe(code).unwrap_or_default();
-        println!("HS {code:<12} {description}");
+        say!("HS {code:<12} {description}")?;
     }
     if !c.tags.is_empty() {
-        println!("tags: {}", c.tags.join(", "));
+        say!("tags: {}", output::field(&c.tags.join(", ")))?;
     }
-    println!(
+    say!(
         "office: {}   authors: {}",
-        r.origin_office,
-        authors.join(", ")
-    );
-    println!(
+        output::field(&r.origin_office),
+        output::field(&authors.join(", "))
+    )?;
+    say!(
         "created {}   updated {}",
         r.created.display(),
         r.updated.display()
-    );
+    )?;
     if let Some(date) = &c.review_by {
-        println!("review by: {date}");
+        say!("review by: {date}")?;
     }
     if !c.summary.is_empty() {
-        println!("\n{}", c.summary);
+        say!("\n{}", c.summary)?;
     }
-    println!("\n{}", c.body.trim_end());
+    say!("\n{}", c.body.trim_end())?;
     if r.in_conflict() {
-        println!(
+        say!(
             "\nCONFLICT: {} versions were edited at the same time and could not be merged.",
             version_records.len()
-        );
+        )?;
         for v in &version_records {
-            println!(
+            say!(
                 "\n--- version {} by {} at {}: {}",
                 v.revision.id().short(),
-                v.author,
+                output::field(&v.author),
                 v.hlc.display(),
-                v.revision.content.title
-            );
-            println!("{}", v.revision.content.body.trim_end());
+                output::field(&v.revision.content.title)
+            )?;
+            say!("{}", v.revision.content.body.trim_end())?;
         }
-        println!(
+        say!(
             "\nResolve with `outpost resolve {} --take VERSION` or `--body-file FILE`.",
             r.id
-        );
+        )?;
     }
-    println!("\nHistory ({} revisions):", view.history.len());
+    say!("\nHistory ({} revisions):", view.history.len())?;
     for h in &view.history {
-        println!(
+        say!(
             "  {}  {}  {}",
             h.revision.id().short(),
             h.hlc.display(),
-            h.author
-        );
+            output::field(&h.author)
+        )?;
     }
     Ok(0)
 }
@@ -294,12 +299,15 @@ fn list(
         output::json(&rows)?;
     } else {
         for r in &records {
-            println!(
+            say!(
                 "{:<34} {:<9} {:<34} {}",
-                r.id, r.status, r.content.category, r.content.title
-            );
+                output::field(r.id.as_str()),
+                r.status,
+                output::field(&r.content.category),
+                output::field(&r.content.title)
+            )?;
         }
-        println!("{} articles", records.len());
+        say!("{} articles", records.len())?;
     }
     Ok(0)
 }
@@ -307,7 +315,7 @@ fn list(
 fn set_status(replica: &mut Replica, user: Option<&str>, id: &str, status: Status) -> Result<i32> {
     let user = replica.resolve_user(user)?;
     replica.set_status(&user, id, status)?;
-    println!("{id} is now {status}");
+    say!("{id} is now {status}")?;
     Ok(0)
 }
 
@@ -335,24 +343,31 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         return Ok(0);
     }
     for (i, hit) in hits.iter().enumerate() {
-        println!("{:>2}. {}  [{}]", i + 1, hit.title, hit.id);
-        println!(
+        say!(
+            "{:>2}. {}  [{}]",
+            i + 1,
+            output::field(&hit.title),
+            output::field(&hit.id)
+        )?;
+        say!(
             "    {} · {} · score {:.2}",
-            hit.category, hit.status, hit.score
-        );
-        println!("    {}", output::mark(&hit.snippet, &hit.highlights));
+            output::field(&hit.category),
+            hit.status,
+            hit.score
+        )?;
+        say!("    {}", output::mark(&hit.snippet, &hit.highlights))?;
     }
     let suggestions = super::reference::suggestions(replica, &request.text, 3)?;
     if !suggestions.is_empty() {
-        println!("HS codes matching your words:");
+        say!("HS codes matching your words:")?;
         for s in &suggestions {
-            println!("    {:<10} {}", s.code, s.description);
+            say!("    {:<10} {}", s.code, s.description)?;
         }
     }
-    println!(
+    say!(
         "{} results in {:.1} ms",
         hits.len(),
         elapsed.as_secs_f64() * 1000.0
-    );
+    )?;
     Ok(0)
 }

@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use super::args::{Command, InitArgs};
+use super::output::say;
 use super::{articles, output};
 use crate::core::{DataDir, InitOptions, Replica};
 use crate::error::Result;
@@ -15,16 +16,16 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
         let replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
         let info = replica.node_info()?;
         let hq = replica.node(&replica.hq_node()?)?;
-        println!(
+        say!(
             "Created post {} for {} in {}, enrolled by {} ({})",
             info.id.short(),
-            info.office,
+            output::field(&info.office),
             dir.path().display(),
-            hq.office,
+            output::field(&hq.office),
             hq.id.short()
-        );
-        println!("Administrator account: {}", a.admin);
-        println!("Done in {:.2} s", started.elapsed().as_secs_f64());
+        )?;
+        say!("Administrator account: {}", a.admin)?;
+        say!("Done in {:.2} s", started.elapsed().as_secs_f64())?;
         return Ok(0);
     }
     let options = InitOptions {
@@ -34,20 +35,20 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
     };
     let mut replica = Replica::create(dir, &options)?;
     let info = replica.node_info()?;
-    println!(
+    say!(
         "Created {} node {} for {} in {}",
         if info.hq { "HQ" } else { "post" },
         info.id.short(),
         info.office,
         dir.path().display()
-    );
-    println!("Administrator account: {}", options.admin);
+    )?;
+    say!("Administrator account: {}", options.admin)?;
     if a.demo {
         let user = replica.resolve_user(Some(&options.admin))?;
         let report = crate::demo::load(&mut replica, &user)?;
-        println!("Loaded {} demo articles", report.created.len());
+        say!("Loaded {} demo articles", report.created.len())?;
     }
-    println!("Done in {:.2} s", started.elapsed().as_secs_f64());
+    say!("Done in {:.2} s", started.elapsed().as_secs_f64())?;
     Ok(0)
 }
 
@@ -68,24 +69,24 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::ImportMd { dir, publish } => {
             let user = replica.resolve_user(user)?;
             let report = replica.import_markdown_dir(&user, &dir, publish)?;
-            println!(
+            say!(
                 "Imported from {}: {} new, {} updated, {} unchanged",
                 dir.display(),
                 report.created.len(),
                 report.updated.len(),
                 report.unchanged.len()
-            );
+            )?;
             Ok(0)
         }
         Command::ExportMd { dir } => {
             let count = replica.export_markdown_dir(&dir)?;
-            println!("Exported {count} articles to {}", dir.display());
+            say!("Exported {count} articles to {}", dir.display())?;
             Ok(0)
         }
         Command::Reindex => {
             let started = Instant::now();
             replica.rebuild_index(&mut |_, _| {})?;
-            println!("Reindexed in {:.2} s", started.elapsed().as_secs_f64());
+            say!("Reindexed in {:.2} s", started.elapsed().as_secs_f64())?;
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
@@ -126,7 +127,7 @@ fn categories(replica: &Replica, json: bool) -> Result<i32> {
     } else {
         for c in &categories {
             let indent = if c.parent().is_some() { "  " } else { "" };
-            println!("{indent}{:<48} {}", c.id, c.en);
+            say!("{indent}{:<48} {}", c.id, c.en)?;
         }
     }
     Ok(0)
@@ -145,16 +146,18 @@ fn check(replica: &Replica, json: bool) -> Result<i32> {
             "problems": report.problems,
         }))?;
     } else {
-        println!(
+        say!(
             "ops: {}   articles: {}   indexed: {}",
-            report.ops, report.articles, report.index_documents
-        );
-        println!("state hash: {}", report.state_hash);
+            report.ops,
+            report.articles,
+            report.index_documents
+        )?;
+        say!("state hash: {}", report.state_hash)?;
         if report.ok() {
-            println!("OK: signatures, hash chains, replay and index all check out");
+            say!("OK: signatures, hash chains, replay and index all check out")?;
         } else {
             for p in &report.problems {
-                println!("PROBLEM: {p}");
+                say!("PROBLEM: {p}")?;
             }
         }
     }

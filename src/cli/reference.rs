@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::output;
+use super::output::say;
 use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::HsCode;
@@ -45,10 +46,10 @@ pub fn hs(replica: &Replica, query: &[String], limit: usize, json: bool) -> Resu
     if json {
         output::json(&rows)?;
     } else if rows.is_empty() {
-        println!("No HS description matches `{text}`.");
+        say!("No HS description matches `{text}`.")?;
     } else {
         for row in &rows {
-            println!("{:<10} {}", row.code, row.description);
+            say!("{:<10} {}", row.code, row.description)?;
         }
     }
     Ok(0)
@@ -87,15 +88,15 @@ fn print_chain(chain: &[&HsEntry], children: &[&HsEntry], json: bool) -> Result<
         return Ok(0);
     }
     for (depth, e) in chain.iter().enumerate() {
-        println!("{}{:<8} {}", "  ".repeat(depth), e.dotted(), e.description);
+        say!("{}{:<8} {}", "  ".repeat(depth), e.dotted(), e.description)?;
     }
     for e in children {
-        println!(
+        say!(
             "{}{:<8} {}",
             "  ".repeat(chain.len()),
             e.dotted(),
             e.description
-        );
+        )?;
     }
     Ok(0)
 }

@@ -1,11 +1,12 @@
 //! Sync, node and conflict commands.
 
 use super::args::{NodeCommand, SyncCommand};
+use super::output::say;
 use super::{output, read_body};
 use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::Hlc;
-use crate::sync::ExportOptions;
+use crate::sync::{ExportOptions, ImportReport};
 
 pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
     match command {
@@ -28,12 +29,15 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             if json {
                 output::json(&report)?;
             } else {
-                println!(
+                say!(
                     "Wrote {} ops ({} articles) for {}: {} bytes",
-                    report.ops, report.articles, report.peer, report.bytes
-                );
+                    report.ops,
+                    report.articles,
+                    report.peer,
+                    report.bytes
+                )?;
                 for f in &report.files {
-                    println!("  {}", f.display());
+                    say!("  {}", f.display())?;
                 }
             }
             Ok(0)
@@ -55,31 +59,30 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 return Ok(0);
             }
             let verb = if dry_run { "Would apply" } else { "Applied" };
-            println!(
+            say!(
                 "{verb} {} new ops from {} ({} already held)",
                 report.new_ops,
-                report.senders.join(", "),
+                output::field(&report.senders.join(", ")),
                 report.duplicate_ops
-            );
-            let list = |label: &str, ids: &[String]| {
-                if !ids.is_empty() {
-                    println!("{label} ({}): {}", ids.len(), ids.join(", "));
-                }
-            };
-            list("New articles", &report.new_articles);
-            list("Updated articles", &report.updated_articles);
-            list(
+            )?;
+            id_list("New articles", &report.new_articles)?;
+            id_list("Updated articles", &report.updated_articles)?;
+            id_list(
                 "Conflicts (both versions kept; `outpost resolve ID`)",
                 &report.conflicts,
-            );
+            )?;
             if report.held_back > 0 {
-                println!(
-                    "Held back: {} ops wait for earlier ops that have not arrived yet",
-                    report.held_back
-                );
+                let why = if report.held_reasons.is_empty() {
+                    " for earlier ops that have not arrived yet"
+                } else {
+                    ":"
+                };
+                say!("Held back: {} ops wait{why}", report.held_back)?;
+                lines(&report.held_reasons)?;
             }
+            print_problems(&report)?;
             if dry_run {
-                println!("Dry run: nothing was changed.");
+                say!("Dry run: nothing was changed.")?;
             }
             Ok(0)
         }
@@ -90,35 +93,111 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 return Ok(0);
             }
             if status.hq == status.node {
-                println!("This node is HQ.");
+                say!("This node is HQ.")?;
             } else {
                 let kinds: Vec<String> = status
                     .outbox
                     .iter()
                     .map(|(k, n)| format!("{n} {k}"))
                     .collect();
-                println!(
+                say!(
                     "Outbox: {} changes waiting for HQ ({})",
                     status.outbox_total,
                     kinds.join(", ")
-                );
+                )?;
             }
             for p in &status.peers {
-                println!(
+                say!(
                     "{:<24} sent {:<17} received {:<17} {} ops not acknowledged",
-                    p.office,
+                    output::field(&p.office),
                     when(p.last_sent_millis),
                     when(p.last_received_millis),
                     p.unacknowledged
-                );
+                )?;
             }
             if status.pending > 0 {
-                println!("Held back: {} ops wait for earlier ops", status.pending);
+                say!("Held back: {} ops wait for earlier ops", status.pending)?;
             }
-            println!("state hash: {}", status.state_hash);
+            say!("state hash: {}", status.state_hash)?;
             Ok(0)
         }
     }
+}
+
+/// How many ids of one kind `sync import` names; `--json` lists them all.
+const SHOWN_IDS: usize = 10;
+
+/// `Label (count): a, b, …` with at most [`SHOWN_IDS`] ids, so a bundle of thousands of
+/// articles still prints a line a person can read.
+fn id_list(label: &str, ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<_> = ids
+        .iter()
+        .take(SHOWN_IDS)
+        .map(|id| output::field(id))
+        .collect();
+    let more = match ids.len() - shown.len() {
+        0 => String::new(),
+        n => format!(" and {n} more (`--json` lists them all)"),
+    };
+    say!("{label} ({}): {}{more}", ids.len(), shown.join(", "))
+}
+
+/// What an import refused or could not do, each list cut to [`SHOWN_IDS`] lines.
+fn print_problems(report: &ImportReport) -> Result<()> {
+    if !report.refused.is_empty() {
+        say!(
+            "Refused ({}): kept in the log with no effect",
+            report.refused.len()
+        )?;
+        let refused: Vec<String> = report
+            .refused
+            .iter()
+            .map(|r| {
+                let article = r.article.as_deref().unwrap_or("-");
+                format!(
+                    "{} {} by {} ({} #{}): {}",
+                    r.kind,
+                    output::field(article),
+                    output::field(&r.user),
+                    output::field(&r.node),
+                    r.seq,
+                    r.reason
+                )
+            })
+            .collect();
+        lines(&refused)?;
+    }
+    if !report.forks.is_empty() {
+        say!("Forks ({}):", report.forks.len())?;
+        lines(&report.forks)?;
+    }
+    if report.fork_skipped > 0 {
+        say!(
+            "Skipped: {} ops that follow a fork in their node's history",
+            report.fork_skipped
+        )?;
+    }
+    if let Some((held, seen)) = report.own_ops_missing {
+        say!("{}", crate::Error::LostOwnOps { held, seen })?;
+    }
+    Ok(())
+}
+
+/// Indented lines, at most [`SHOWN_IDS`] of them, then how many more `--json` has.
+fn lines(items: &[String]) -> Result<()> {
+    for item in items.iter().take(SHOWN_IDS) {
+        say!("  {item}")?;
+    }
+    if items.len() > SHOWN_IDS {
+        say!(
+            "  and {} more (`--json` lists them all)",
+            items.len() - SHOWN_IDS
+        )?;
+    }
+    Ok(())
 }
 
 fn when(millis: Option<u64>) -> String {
@@ -159,20 +238,20 @@ pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> 
             let user = replica.resolve_user(user)?;
             let bytes = replica.enrol(&user, &office)?;
             write_private(&out, &bytes)?;
-            println!(
+            say!(
                 "Enrolled {office}: give {} to the post (it holds the post's keys: carry it like a key).",
                 out.display()
-            );
-            println!("On the post: outpost init --from {}", out.display());
+            )?;
+            say!("On the post: outpost init --from {}", out.display())?;
             Ok(0)
         }
         NodeCommand::Trust { node } => {
             let user = replica.resolve_user(user)?;
             let id = replica.trust_node(&user, &node)?;
-            println!(
+            say!(
                 "Trusted {node} ({}): its administrators may now sign privileged ops.",
                 id.short()
-            );
+            )?;
             Ok(0)
         }
         NodeCommand::List { json } => {
@@ -181,7 +260,12 @@ pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> 
                 output::json(&nodes)?;
             } else {
                 for n in &nodes {
-                    println!("{}  {:<24} {}", &n.node[..8], n.office, n.role);
+                    say!(
+                        "{}  {:<24} {}",
+                        &n.node[..8],
+                        output::field(&n.office),
+                        n.role
+                    )?;
                 }
             }
             Ok(0)
@@ -207,17 +291,18 @@ pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> 
             if json {
                 output::json(&value)?;
             } else {
-                println!("{} ({})", info.office, info.id);
-                println!(
+                say!("{} ({})", output::field(&info.office), info.id)?;
+                say!(
                     "  HQ: {}   signing key: {}",
                     info.hq,
                     crate::model::ids::to_hex(&info.public_key)
-                );
-                println!("  age recipient: {}", info.age_recipient);
-                println!(
+                )?;
+                say!("  age recipient: {}", info.age_recipient)?;
+                say!(
                     "  last bundle sent: {}   received: {}",
-                    value["last_sent"], value["last_received"]
-                );
+                    value["last_sent"],
+                    value["last_received"]
+                )?;
             }
             Ok(0)
         }
@@ -246,25 +331,25 @@ pub fn conflicts(replica: &Replica, json: bool) -> Result<i32> {
     if json {
         output::json(&rows)?;
     } else if rows.is_empty() {
-        println!("No conflicts.");
+        say!("No conflicts.")?;
     } else {
         for row in &rows {
-            println!(
+            say!(
                 "{}  {}",
                 row["id"].as_str().unwrap_or_default(),
-                row["title"].as_str().unwrap_or_default()
-            );
+                output::field(row["title"].as_str().unwrap_or_default())
+            )?;
             for v in row["versions"].as_array().into_iter().flatten() {
                 let rev = v["revision"].as_str().unwrap_or_default();
-                println!(
+                say!(
                     "    version {}  by {} at {}",
                     &rev[..12.min(rev.len())],
-                    v["author"].as_str().unwrap_or_default(),
+                    output::field(v["author"].as_str().unwrap_or_default()),
                     v["time"].as_str().unwrap_or_default()
-                );
+                )?;
             }
         }
-        println!("Resolve with `outpost resolve ID --take VERSION` or `--body-file FILE`.");
+        say!("Resolve with `outpost resolve ID --take VERSION` or `--body-file FILE`.")?;
     }
     Ok(0)
 }
@@ -279,7 +364,7 @@ pub fn resolve(
     let user = replica.resolve_user(user)?;
     let body = body_file.map(read_body).transpose()?;
     let revision = replica.resolve(&user, id, take, body)?;
-    println!("Resolved {id} with revision {}", revision.short());
+    say!("Resolved {id} with revision {}", revision.short())?;
     Ok(0)
 }
 

@@ -2,7 +2,7 @@
 //! of them in one transaction, or nothing.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
@@ -34,7 +34,9 @@ impl Replica {
                 .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?
                 .path();
             if path.extension().is_some_and(|x| x == "md") && path.is_file() {
-                let bytes = std::fs::read(&path)
+                // A file past the size policy is read only far enough for `parse` to refuse it.
+                let bytes = std::fs::File::open(&path)
+                    .and_then(|file| markdown::read_at_most(file, markdown::MAX_FILE))
                     .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
                 let name = path
                     .file_name()
@@ -96,21 +98,32 @@ impl Replica {
                 Some(id) => self.load_article(id)?,
                 None => None,
             };
+            // A file marked retired stays retired; otherwise `--publish` decides.
+            let target = match article.status {
+                Some(Status::Retired) => Some(Status::Retired),
+                _ => publish.then_some(Status::Published),
+            };
             let result = match existing {
-                None => {
-                    let (id, mut new) = self.payloads_for_new(NewArticle {
+                None => self
+                    .payloads_for_new(NewArticle {
                         id: article.id,
                         content: article.content,
-                        publish,
-                    })?;
-                    payloads.append(&mut new);
-                    report.created.push(id.to_string());
-                    Ok(())
-                }
+                        publish: target == Some(Status::Published),
+                    })
+                    .map(|(id, mut new)| {
+                        payloads.append(&mut new);
+                        if target == Some(Status::Retired) {
+                            payloads.push(Payload::StatusSet {
+                                article: id.clone(),
+                                status: Status::Retired,
+                            });
+                        }
+                        report.created.push(id.to_string());
+                    }),
                 Some(record) => self.update_payloads(
                     record,
                     article.content,
-                    publish,
+                    target,
                     &mut payloads,
                     &mut report,
                 ),
@@ -127,29 +140,31 @@ impl Replica {
         &self,
         record: crate::model::ArticleRecord,
         content: crate::model::ArticleContent,
-        publish: bool,
+        target: Option<Status>,
         payloads: &mut Vec<Payload>,
         report: &mut ImportReport,
     ) -> Result<()> {
         let id: ArticleId = record.id.clone();
         let patch = super::ArticlePatch::from(content);
         let edit = self.payload_for_edit(&id, patch)?;
-        let republish = publish && record.status != Status::Published;
-        match (&edit, republish) {
-            (None, false) => report.unchanged.push(id.to_string()),
+        let status = target.filter(|s| *s != record.status);
+        match (&edit, status) {
+            (None, None) => report.unchanged.push(id.to_string()),
             _ => report.updated.push(id.to_string()),
         }
         payloads.extend(edit);
-        if republish {
+        if let Some(status) = status {
             payloads.push(Payload::StatusSet {
                 article: id,
-                status: Status::Published,
+                status,
             });
         }
         Ok(())
     }
 
-    /// Writes every article that is not retired as `<id>.md` in `dir`. Returns how many.
+    /// Writes every article — drafts, published and retired, each with its status in the
+    /// front matter — as `<id>.md` in `dir`. Returns how many. Every file name is checked before
+    /// anything is written, so an id that would leave `dir` writes nothing at all.
     pub fn export_markdown_dir(&self, dir: &Path) -> Result<usize> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::invalid(format!(
@@ -157,22 +172,90 @@ impl Replica {
                 dir.display()
             )));
         }
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-        let mut count = 0;
-        for status in [Status::Draft, Status::Published] {
+        let mut files = Vec::new();
+        let mut refused = Vec::new();
+        for status in [Status::Draft, Status::Published, Status::Retired] {
             let filter = super::ArticleFilter {
                 status: Some(status),
                 all_drafts: true,
                 ..Default::default()
             };
             for record in self.list_articles(&filter)? {
-                let path = dir.join(format!("{}.md", record.id));
-                std::fs::write(&path, markdown::render(&record))
-                    .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
-                count += 1;
+                match export_path(dir, record.id.as_str()) {
+                    Ok(path) => files.push((path, record)),
+                    Err(e) => refused.push(e.to_string()),
+                }
             }
         }
-        Ok(count)
+        if !refused.is_empty() {
+            return Err(Error::invalid(format!(
+                "nothing was exported to {}; tell HQ that this node holds such ids:\n{}",
+                dir.display(),
+                refused.join("\n")
+            )));
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        for (path, record) in &files {
+            std::fs::write(path, markdown::render(record))
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        }
+        Ok(files.len())
+    }
+}
+
+/// The file an article is exported to: `<id>.md` directly inside `dir`. The id must make a
+/// plain file name — no separator, no `..`, not absolute — whatever let it into the store, so
+/// that no id can make an export write outside its folder.
+pub fn export_path(dir: &Path, id: &str) -> Result<PathBuf> {
+    let name = format!("{id}.md");
+    let mut parts = Path::new(&name).components();
+    let plain = matches!(
+        (parts.next(), parts.next()),
+        (Some(Component::Normal(part)), None) if part == name.as_str()
+    );
+    let safe =
+        plain && !id.is_empty() && !id.starts_with('.') && !id.contains(['/', '\\', '\0', ':']);
+    if !safe {
+        return Err(Error::invalid(format!(
+            "article id `{}` does not make a file name inside the export folder; it was not exported",
+            id.escape_debug()
+        )));
+    }
+    Ok(dir.join(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::export_path;
+
+    #[test]
+    fn an_export_path_is_a_plain_file_directly_inside_the_folder() {
+        let dir = Path::new("export");
+        assert_eq!(
+            export_path(dir, "timber-inspection").ok(),
+            Some(dir.join("timber-inspection.md"))
+        );
+        for hostile in [
+            "../../../../tmp/x/PWNED",
+            "/tmp/x/PWNED",
+            "a/b",
+            "a\\b",
+            "..",
+            ".hidden",
+            "",
+            "nul\0byte",
+            "c:evil",
+        ] {
+            let refused = export_path(dir, hostile).expect_err(hostile);
+            assert!(
+                refused
+                    .to_string()
+                    .contains("does not make a file name inside the export folder"),
+                "{refused}"
+            );
+        }
     }
 }
