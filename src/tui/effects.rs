@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
-use super::update::{Effect, Msg, SearchSpec, update};
+use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, NewArticle, Replica};
 use crate::error::{Error, Result};
 use crate::model::{Author, Status, User};
@@ -74,7 +74,7 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
             .article(&id)
             .map(|view| Msg::EditLoaded(Box::new(ArticleDoc::new(view, Vec::new())))),
         Effect::Save { id, content, then } => {
-            save(replica, ctx, id, *content).map(|id| Msg::Saved { id, then })
+            save(replica, ctx, id, *content).map(|(id, outcome)| Msg::Saved { id, then, outcome })
         }
         Effect::SyncExport(path) => {
             remember(ctx, &path);
@@ -251,7 +251,7 @@ fn save(
     ctx: &Context,
     id: Option<String>,
     content: crate::model::ArticleContent,
-) -> Result<String> {
+) -> Result<(String, SavedAs)> {
     let user = ctx.user.as_ref().ok_or_else(|| {
         Error::invalid(
             "saving needs an account: start Outpost with --user NAME (or set OUTPOST_USER)",
@@ -264,12 +264,20 @@ fn save(
                 content,
                 publish: false,
             };
-            Ok(replica.add_article(user, new)?.to_string())
+            Ok((replica.add_article(user, new)?.to_string(), SavedAs::Draft))
         }
         Some(id) => {
             let patch = ArticlePatch::from(content);
             replica.edit_article(user, &id, patch)?;
-            Ok(id)
+            let record = replica.article(&id)?.record;
+            let outcome = if record.proposal.is_some() {
+                SavedAs::Proposed
+            } else if record.status == crate::model::Status::Published {
+                SavedAs::Published
+            } else {
+                SavedAs::Draft
+            };
+            Ok((id, outcome))
         }
     }
 }

@@ -47,6 +47,7 @@ pub enum Msg {
     Saved {
         id: String,
         then: Option<Action>,
+        outcome: SavedAs,
     },
     BodyEdited(String),
     Progress {
@@ -174,7 +175,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             editor::relayout(state);
             vec![]
         }
-        Msg::Saved { id, then } => editor::saved(state, id, then),
+        Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
         Msg::Progress { label, done, total } => {
             state.busy = (done < total).then_some(super::state::Busy { label, done, total });
@@ -362,3 +363,25 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 mod tests;
 #[cfg(test)]
 mod tests_screens;
+
+/// What a save became, so that the message says what really happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavedAs {
+    /// A draft: only its authors see it until it is published.
+    Draft,
+    /// A new published revision (HQ's edit of a published article): every node gets it.
+    Published,
+    /// A proposed revision of a published article: readers keep the published text until HQ
+    /// publishes this one.
+    Proposed,
+}
+
+impl SavedAs {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            SavedAs::Draft => "editor.saved",
+            SavedAs::Published => "editor.saved_published",
+            SavedAs::Proposed => "editor.saved_proposed",
+        }
+    }
+}

@@ -147,21 +147,26 @@ pub fn save(state: &mut State, then: Option<Action>) -> Vec<Effect> {
     }]
 }
 
-pub fn saved(state: &mut State, id: String, then: Option<Action>) -> Vec<Effect> {
+pub fn saved(
+    state: &mut State,
+    id: String,
+    then: Option<Action>,
+    outcome: super::SavedAs,
+) -> Vec<Effect> {
     if let Some(editor) = state.editor.as_mut() {
         if let Ok(content) = editor.content() {
             editor.original = content;
         }
         editor.id = Some(id.clone());
     }
-    let text = state.i18n.f("editor.saved", &[("id", &id)]);
+    let text = state.i18n.f(outcome.message_key(), &[("id", &id)]);
     state.info(text);
     match then {
         Some(action) => {
             let mut effects = run(state, action);
             // The message says what happened even after leaving the editor.
             if state.message.is_none() {
-                let text = state.i18n.f("editor.saved", &[("id", &id)]);
+                let text = state.i18n.f(outcome.message_key(), &[("id", &id)]);
                 state.info(text);
             }
             effects.insert(0, Effect::LoadHome);

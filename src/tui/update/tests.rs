@@ -282,6 +282,7 @@ fn saving_from_the_question_saves_then_quits() {
         Msg::Saved {
             id: "abc123".into(),
             then: Some(Action::Quit),
+            outcome: crate::tui::update::SavedAs::Draft,
         },
     );
     assert!(effects.contains(&Effect::Quit));

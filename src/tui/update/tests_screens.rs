@@ -155,6 +155,56 @@ fn editing_an_article_records_a_new_revision() {
 }
 
 #[test]
+fn saving_says_whether_the_edit_is_published_or_only_proposed() {
+    // At HQ, an administrator's edit of a published article is published with it.
+    let mut hq = demo_replica();
+    let hq_ctx = context(&hq);
+    let mut state = started(&mut hq, &hq_ctx, 80, 24, UiLang::En);
+    press(
+        &mut hq,
+        &hq_ctx,
+        &mut state,
+        "/pangolin<Enter><Enter>e<End> (CITES I)<C-s>",
+    );
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("is published"), "{said}");
+
+    // At a post, the same edit is a proposal: readers keep the published text.
+    let admin = hq.resolve_user(None).expect("admin");
+    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
+    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
+    let mut post =
+        crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post");
+    let post_ctx = context(&post);
+    let mut state = started(&mut post, &post_ctx, 80, 24, UiLang::En);
+    press(
+        &mut post,
+        &post_ctx,
+        &mut state,
+        "/pangolin<Enter><Enter>e<End> (seen at Mae Sai)<C-s>",
+    );
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("proposed revision"), "{said}");
+    let record = post
+        .article("wildlife-pangolin-scales")
+        .expect("demo")
+        .record;
+    assert!(
+        !record.content.title.contains("Mae Sai"),
+        "readers see HQ's text"
+    );
+    assert!(record.proposal.is_some());
+}
+
+#[test]
 fn a_core_refusal_goes_to_the_status_line() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
