@@ -558,3 +558,34 @@ fn an_op_that_violates_authorization_is_refused_and_listed() {
     let shown = json(outpost(&b.n.hq).args(["show", "--json", &article]));
     assert_eq!(shown["status"], "draft", "{shown}");
 }
+
+#[test]
+fn a_posts_edit_of_a_published_article_reaches_hq_as_a_proposal_hq_publishes() {
+    let n = setup();
+    let id = "timber-inspection-land-border";
+    outpost(&n.a)
+        .args(["edit", id, "--title", "Timber at land borders (post notes)"])
+        .assert()
+        .success()
+        .stdout(contains("as a proposal"));
+    let files = export(&n.a, "HQ", &n.usb, "a-to-hq", &[]);
+    import(&n.hq, &files);
+    let shown = json(outpost(&n.hq).args(["show", "--json", id]));
+    assert_eq!(
+        shown["title"],
+        "Inspecting timber imported across a land border"
+    );
+    assert_eq!(
+        shown["proposal"]["title"],
+        "Timber at land borders (post notes)"
+    );
+    outpost(&n.hq)
+        .args(["show", id])
+        .assert()
+        .success()
+        .stdout(contains("PROPOSED"));
+    outpost(&n.hq).args(["publish", id]).assert().success();
+    let shown = json(outpost(&n.hq).args(["show", "--json", id]));
+    assert_eq!(shown["title"], "Timber at land borders (post notes)");
+    assert!(shown["proposal"].is_null(), "{shown}");
+}

@@ -113,10 +113,18 @@ fn edit(replica: &mut Replica, user: Option<&str>, a: EditArgs) -> Result<i32> {
     let user = replica.resolve_user(user)?;
     let patch = patch_from(a.title, a.category, &a.fields)?;
     let revision = replica.edit_article(&user, &a.id, patch)?;
+    // Say what the revision became: a post's revision of a published article is a proposal.
+    let proposed = revision.is_some() && replica.article(&a.id)?.record.proposal.is_some();
     match (a.fields.json, revision) {
         (true, r) => output::json(&serde_json::json!({
-            "id": a.id, "revision": r.map(|h| h.to_string()), "changed": r.is_some()
+            "id": a.id, "revision": r.map(|h| h.to_string()), "changed": r.is_some(),
+            "proposed": proposed,
         }))?,
+        (false, Some(r)) if proposed => say!(
+            "Saved revision {} of {} as a proposal: readers keep seeing the published text until HQ publishes it",
+            r.short(),
+            a.id
+        )?,
         (false, Some(r)) => say!("Saved revision {} of {}", r.short(), a.id)?,
         (false, None) => say!("Nothing changed in {}", a.id)?,
     }
@@ -186,6 +194,11 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             "current_revision": r.current.to_string(),
             "heads": r.heads.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "in_conflict": r.in_conflict(),
+            "proposal": r.proposal.as_ref().map(|p| serde_json::json!({
+                "revision": p.revision.to_string(),
+                "title": p.content.title,
+                "body": p.content.body,
+            })),
             "versions": versions,
             "history": history,
         }))?;
@@ -251,6 +264,14 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
         }
         say!(
             "\nResolve with `outpost resolve {} --take VERSION` or `--body-file FILE`.",
+            r.id
+        )?;
+    }
+    if let Some(p) = &r.proposal {
+        say!(
+            "\nPROPOSED: revision {} ({}) waits for HQ; readers see the published text above. At HQ, `outpost publish {}` publishes it.",
+            p.revision.short(),
+            output::field(&p.content.title),
             r.id
         )?;
     }
