@@ -209,7 +209,10 @@ fn three_nodes_exchange_bundles_in_any_order_and_converge() {
                 from,
                 office,
                 &n.usb,
-                &format!("catch-up-{office}-{}", from.display().to_string().len()),
+                &format!(
+                    "catch-up-{office}-from-{}",
+                    from.file_name().unwrap_or_default().to_string_lossy()
+                ),
                 &[],
             ),
         );
@@ -588,4 +591,32 @@ fn a_posts_edit_of_a_published_article_reaches_hq_as_a_proposal_hq_publishes() {
     let shown = json(outpost(&n.hq).args(["show", "--json", id]));
     assert_eq!(shown["title"], "Timber at land borders (post notes)");
     assert!(shown["proposal"].is_null(), "{shown}");
+}
+
+#[test]
+fn an_export_never_replaces_a_file_without_force() {
+    let n = setup();
+    // HQ's bundle for the post waits on the stick; the post exports to the same name.
+    let stick = export(&n.hq, "Chiang Khong", &n.usb, "hq-to-ck.bundle", &[]).remove(0);
+    let waiting = std::fs::read(&stick).expect("HQ's bundle");
+    outpost(&n.a)
+        .args(["sync", "export", "--out"])
+        .arg(&stick)
+        .assert()
+        .failure()
+        .stderr(contains("already exists"))
+        .stderr(contains("--force"));
+    assert_eq!(std::fs::read(&stick).expect("still there"), waiting);
+    let leftovers: Vec<_> = std::fs::read_dir(&n.usb)
+        .expect("usb")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file is left behind");
+    outpost(&n.a)
+        .args(["sync", "export", "--force", "--out"])
+        .arg(&stick)
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(&stick).expect("replaced"), waiting);
 }

@@ -240,6 +240,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         encrypt_to: to.iter().map(|s| s.to_string()).collect(),
         armor: false,
         max_part_size: None,
+        overwrite: false,
     };
     let report = timed!(EXPORT, post.sync_export(&options(&plain, &[]))?);
     let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, &["HQ"]))?);

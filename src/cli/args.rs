@@ -229,6 +229,9 @@ pub enum SyncCommand {
         /// Split into numbered parts of at most this size (e.g. 10M, 512K).
         #[arg(long, value_name = "SIZE")]
         max_part_size: Option<String>,
+        /// Replace an existing file at --out (it may be a bundle not delivered yet).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },

@@ -16,6 +16,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             encrypt_to,
             armor,
             max_part_size,
+            force,
             json,
         } => {
             let options = ExportOptions {
@@ -24,6 +25,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 encrypt_to,
                 armor,
                 max_part_size: max_part_size.as_deref().map(parse_size).transpose()?,
+                overwrite: force,
             };
             let report = replica.sync_export(&options)?;
             if json {

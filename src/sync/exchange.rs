@@ -28,7 +28,7 @@ pub struct PeerRecord {
     pub last_received_millis: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
     /// A node's office name or id (or id prefix); HQ when `None` on a post.
     pub to: Option<String>,
@@ -37,6 +37,8 @@ pub struct ExportOptions {
     pub encrypt_to: Vec<String>,
     pub armor: bool,
     pub max_part_size: Option<u64>,
+    /// Replace files that exist at `out` (or its parts' names); without it they are refused.
+    pub overwrite: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -253,7 +255,13 @@ impl Replica {
                 "--armor needs --encrypt-to: it armours the encrypted file for email",
             ));
         }
-        let files = write_files(&options.out, &bytes, bundle_id, options.max_part_size)?;
+        let files = write_files(
+            &options.out,
+            &bytes,
+            bundle_id,
+            options.max_part_size,
+            options.overwrite,
+        )?;
         let txn = self.db.begin_write()?;
         {
             let mut peers = txn.open_table(store::PEERS)?;
@@ -744,18 +752,18 @@ fn bytes_id(bundle: &[u8]) -> [u8; 16] {
     id
 }
 
-/// Writes the bundle as one file, or as numbered parts `FILE.part1of3` …
+/// Writes the bundle as one file, or as numbered parts `FILE.part1of3` … Every file is written
+/// under a temporary name beside it, flushed to the disk and renamed into place, so a full or
+/// failing disk never leaves a partial file that looks like a bundle. Existing files are refused
+/// (before anything is written) unless `overwrite`.
 fn write_files(
     out: &Path,
     bytes: &[u8],
     bundle_id: [u8; 16],
     max_part: Option<u64>,
+    overwrite: bool,
 ) -> Result<Vec<PathBuf>> {
-    let write = |path: &Path, data: &[u8]| {
-        std::fs::write(path, data)
-            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-    };
-    match max_part {
+    let files: Vec<(PathBuf, Vec<u8>)> = match max_part {
         Some(max) if (bytes.len() as u64) > max => {
             if max < transport::MIN_PART {
                 return Err(Error::invalid(format!(
@@ -765,21 +773,52 @@ fn write_files(
             }
             let parts = transport::split(bytes, bundle_id, max);
             let count = parts.len();
-            let mut paths = Vec::new();
-            for (i, part) in parts.iter().enumerate() {
-                let mut name = out.as_os_str().to_owned();
-                name.push(format!(".part{}of{count}", i + 1));
-                let path = PathBuf::from(name);
-                write(&path, part)?;
-                paths.push(path);
-            }
-            Ok(paths)
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    let mut name = out.as_os_str().to_owned();
+                    name.push(format!(".part{}of{count}", i + 1));
+                    (PathBuf::from(name), part)
+                })
+                .collect()
         }
-        _ => {
-            write(out, bytes)?;
-            Ok(vec![out.to_path_buf()])
-        }
+        _ => vec![(out.to_path_buf(), bytes.to_vec())],
+    };
+    if !overwrite && let Some((existing, _)) = files.iter().find(|(path, _)| path.exists()) {
+        return Err(Error::invalid(format!(
+            "{} already exists (it may be a bundle not delivered yet): choose another name, or pass --force to replace it",
+            existing.display()
+        )));
     }
+    for (path, data) in &files {
+        write_atomically(path, data, overwrite)?;
+    }
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+/// Writes `data` to `path` through a temporary file in the same directory: written, synced,
+/// then renamed (without replacing an existing file unless `overwrite`).
+pub(crate) fn write_atomically(path: &Path, data: &[u8], overwrite: bool) -> Result<()> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| Error::io(format!("cannot write {}", path.display()), e);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".outpost-")
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(failed)?;
+    tmp.write_all(data).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| failed(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| failed(e.error))?;
+    }
+    Ok(())
 }
 
 impl Replica {

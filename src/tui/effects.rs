@@ -123,6 +123,8 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
         encrypt_to: Vec::new(),
         armor: false,
         max_part_size: None,
+        // The interface never replaces a file: a bundle on the stick may still be undelivered.
+        overwrite: false,
     })?;
     let mut lines = vec![format!(
         "Bundle for {}: {} changes to {} articles, {} bytes.",

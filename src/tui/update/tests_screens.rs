@@ -205,6 +205,37 @@ fn saving_says_whether_the_edit_is_published_or_only_proposed() {
 }
 
 #[test]
+fn an_export_to_a_file_that_exists_is_refused_and_the_file_kept() {
+    let mut hq = demo_replica();
+    let admin = hq.resolve_user(None).expect("admin");
+    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
+    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
+    let mut post =
+        crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post");
+    let ctx = context(&post);
+    let usb = tempfile::tempdir().expect("temp dir");
+    let incoming = usb.path().join("hq-to-mae-sai.bundle");
+    std::fs::write(&incoming, b"HQ's bundle, not yet imported").expect("write");
+    let mut state = started(&mut post, &ctx, 80, 24, UiLang::En);
+    press(
+        &mut post,
+        &ctx,
+        &mut state,
+        &format!("S<C-u>{}<Enter>", incoming.display()),
+    );
+    let said = state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("already exists"), "{said}");
+    assert_eq!(
+        std::fs::read(&incoming).expect("kept"),
+        b"HQ's bundle, not yet imported"
+    );
+}
+
+#[test]
 fn a_core_refusal_goes_to_the_status_line() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
