@@ -22,6 +22,8 @@ use crate::markdown;
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    // A write that waits for another Outpost process (the interface, another command) says so.
+    crate::core::set_wait_notice(complain);
     match dispatch(cli).and_then(|code| output::flush().map(|()| code)) {
         Ok(code) => code,
         Err(e) if output::is_closed_pipe(&e) => 0,
@@ -47,7 +49,14 @@ fn dispatch(cli: Cli) -> Result<i32> {
     match command {
         Command::Init(a) => node::init(&dir, a),
         other => {
-            let mut replica = open(&dir)?;
+            let mut replica = if other.reads_only() {
+                Replica::open_read_only_with_progress(
+                    &dir,
+                    &mut progress_bar("rebuilding the search index", 1_000),
+                )?
+            } else {
+                open(&dir)?
+            };
             node::run(&mut replica, cli.user.as_deref(), other)
         }
     }

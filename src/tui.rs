@@ -51,6 +51,8 @@ use crate::model::User;
 const DEBOUNCE: Duration = Duration::from_millis(25);
 /// How often the input thread checks whether it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(50);
+/// How often the interface looks whether the node changed (another process may write to it).
+const WATCH: Duration = Duration::from_millis(500);
 
 /// Runs the interface until the user quits. `user` writes and sees their drafts; `lang` is the
 /// `--lang` flag (else `OUTPOST_LANG`, else the locale).
@@ -117,6 +119,7 @@ fn event_loop(
     let mut input = spawn_input(tx.clone());
     let mut msgs = vec![Msg::Start];
     let mut waiting: Option<(Effect, Instant)> = None;
+    let mut next_watch = Instant::now() + WATCH;
     let result = loop {
         let mut effects: Vec<Effect> = msgs
             .drain(..)
@@ -159,17 +162,29 @@ fn event_loop(
         if let Err(e) = terminal.draw(|frame| view::draw(frame, &state)) {
             break Err(Error::io("terminal", e));
         }
-        // Wait for input; a waiting search runs when the typing pauses.
-        let received = match &waiting {
-            Some((_, at)) => rx.recv_timeout(at.saturating_duration_since(Instant::now())),
-            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        // Wait for input; a waiting search runs when the typing pauses, and every `WATCH` the
+        // node is looked at for changes made by other processes.
+        let wake = match &waiting {
+            Some((_, at)) => (*at).min(next_watch),
+            None => next_watch,
         };
+        let received = rx.recv_timeout(wake.saturating_duration_since(Instant::now()));
         match received {
             Ok(Ok(msg)) => msgs.push(msg),
             Ok(Err(e)) => break Err(Error::io("terminal input", e)),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Some((search, _)) = waiting.take() {
+                if waiting
+                    .as_ref()
+                    .is_some_and(|(_, at)| *at <= Instant::now())
+                    && let Some((search, _)) = waiting.take()
+                {
                     msgs.extend(effects::perform(replica, ctx, search));
+                }
+                if next_watch <= Instant::now() {
+                    next_watch = Instant::now() + WATCH;
+                    if replica.refresh().unwrap_or(false) {
+                        msgs.push(Msg::ChangedElsewhere);
+                    }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {

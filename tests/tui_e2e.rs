@@ -25,8 +25,8 @@ fn tmux(args: &[&str]) -> std::io::Result<std::process::Output> {
 }
 
 impl Session {
-    fn start(data_dir: &Path, home: &Path) -> Session {
-        let name = format!("outpost-e2e-{}", std::process::id());
+    fn start(data_dir: &Path, home: &Path, tag: &str) -> Session {
+        let name = format!("outpost-e2e-{tag}-{}", std::process::id());
         let command = format!(
             "env HOME={home} XDG_CONFIG_HOME={home}/config OUTPOST_LANG=en NO_COLOR=1 TERM=xterm-256color {BIN} --data-dir {data}",
             home = home.display(),
@@ -126,7 +126,7 @@ fn an_officer_searches_reads_writes_and_quits_in_a_real_terminal() {
         String::from_utf8_lossy(&init.stderr)
     );
 
-    let session = Session::start(&data, dir.path());
+    let session = Session::start(&data, dir.path(), "officer");
     session.wait_for("What needs me");
 
     // Search as you type, move to the results, open the first.
@@ -196,4 +196,89 @@ fn an_officer_searches_reads_writes_and_quits_in_a_real_terminal() {
         "Lift the top layer of every third raft.\nตรวจแพทุกลำ\n"
     );
     assert_eq!(article["hs_codes"][0], "1401.10");
+}
+
+fn outpost(data: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("outpost runs");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes()).expect("stdin");
+    }
+    child.wait_with_output().expect("outpost finishes")
+}
+
+#[test]
+fn commands_work_beside_the_open_interface_and_it_shows_their_changes() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed (`.ci/run` installs it; apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("node");
+    let init = outpost(&data, &["init", "--office", "HQ", "--hq", "--demo"], "");
+    assert!(init.status.success(), "{init:?}");
+    let session = Session::start(&data, dir.path(), "beside");
+    session.wait_for("What needs me");
+
+    // Reads at once, beside the interface.
+    for args in [
+        &["search", "timber"][..],
+        &["list"],
+        &["sync", "status"],
+        &["check"],
+    ] {
+        let out = outpost(&data, args, "");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    // A write from another pane: applied, and the interface shows it on its own.
+    let out = outpost(
+        &data,
+        &[
+            "add",
+            "--title",
+            "Written in another pane",
+            "--category",
+            "clearance/container-seals",
+        ],
+        "body",
+    );
+    assert!(out.status.success(), "{out:?}");
+    session.wait_for("Written in another pane");
+
+    // Several writers at once all succeed, taking turns.
+    let writers: Vec<_> = (0..4)
+        .map(|i| {
+            let data = data.clone();
+            std::thread::spawn(move || {
+                let title = format!("Writer {i}");
+                outpost(
+                    &data,
+                    &[
+                        "add",
+                        "--title",
+                        &title,
+                        "--category",
+                        "clearance/container-seals",
+                    ],
+                    "body",
+                )
+            })
+        })
+        .collect();
+    for writer in writers {
+        let out = writer.join().expect("writer thread");
+        assert!(out.status.success(), "{out:?}");
+    }
+    let check = outpost(&data, &["check"], "");
+    assert!(check.status.success(), "{check:?}");
+    session.keys(&["C-c"]);
+    session.wait_until_gone();
 }

@@ -113,6 +113,26 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command only reads the node: it opens it read-only (no write lock, nothing
+    /// written or synced), beside any other Outpost process.
+    pub fn reads_only(&self) -> bool {
+        matches!(
+            self,
+            Command::Show { .. }
+                | Command::List { .. }
+                | Command::Search(_)
+                | Command::Hs { .. }
+                | Command::Categories { .. }
+                | Command::ExportMd { .. }
+                | Command::Conflicts { .. }
+                | Command::Check { .. }
+                | Command::Sync(SyncCommand::Status { .. })
+                | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
+        )
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The office (border post or HQ unit) this node serves.

@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use redb::{
-    Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle,
-};
+use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle};
 use serde::Serialize;
 
 use super::Replica;
@@ -195,8 +193,8 @@ impl Replica {
     }
 }
 
-fn state_hash(db: &Database) -> Result<Hash> {
-    let txn = db.begin_read()?;
+fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
+    let txn = db.read_txn()?;
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"outpost-state-v1");
     fn digest<K: redb::Key + serde::Serialize + 'static>(

@@ -1,6 +1,6 @@
 //! Reading the materialized state: articles, history, categories, accounts, nodes, search.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 use serde::Serialize;
 
 use super::Replica;

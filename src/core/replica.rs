@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
-use redb::{
-    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction,
-};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+
+use super::db::Db;
 
 use super::apply::{Applied, apply_op, read_u64};
 use super::batch::Batch;
@@ -64,7 +64,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 /// One node's knowledge: the store, the signing key and the search index.
 pub struct Replica {
-    pub(crate) db: Database,
+    pub(crate) db: Db,
     pub(super) dir: Option<DataDir>,
     pub(crate) node: NodeId,
     pub(crate) key: SigningKey,
@@ -74,6 +74,8 @@ pub struct Replica {
     pub(super) index: SearchIndex,
     /// Inside `bulk`: commits become durable, and the index is committed, at its end.
     bulk: bool,
+    /// The log length `refresh` last saw.
+    seen_log_len: u64,
 }
 
 impl Replica {
@@ -106,7 +108,7 @@ impl Replica {
         let result = (|| {
             key::write(&dir.key(), &keys.signing)?;
             key::write_age(&dir.age_key(), &keys.age)?;
-            let db = Database::builder()
+            let db = Db::builder()
                 .create(dir.database())
                 .map_err(|e| map_open_error(e, dir))?;
             let (index, _) = SearchIndex::open_dir(&dir.index())?;
@@ -170,7 +172,7 @@ impl Replica {
         }
         txn.commit()?;
         Ok(Replica {
-            db,
+            db: Db::writable(db),
             dir,
             node: keys.node,
             key: keys.signing,
@@ -178,6 +180,7 @@ impl Replica {
             clock,
             index,
             bulk: false,
+            seen_log_len: 0,
         })
     }
 
@@ -212,26 +215,10 @@ impl Replica {
     /// As `open`, reporting progress when the index has to be rebuilt.
     pub fn open_with_progress(dir: &DataDir, progress: Progress) -> Result<Self> {
         dir.check_existing()?;
-        let db = Database::builder()
+        let db = Db::builder()
             .open(dir.database())
             .map_err(|e| map_open_error(e, dir))?;
-        let (node, schema) = {
-            let txn = db.begin_read()?;
-            let meta = txn
-                .open_table(store::META)
-                .map_err(|e| Error::Corrupt(format!("no metadata table ({e})")))?;
-            let schema = read_u64(&meta, meta_keys::SCHEMA)?;
-            if schema > SCHEMA_VERSION {
-                return Err(Error::invalid(format!(
-                    "this data was written by a newer Outpost (schema {schema}; this one reads {SCHEMA_VERSION}): upgrade Outpost"
-                )));
-            }
-            let id = meta
-                .get(meta_keys::NODE_ID)?
-                .and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
-                .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
-            (NodeId(id), schema)
-        };
+        let (node, schema) = read_identity(&db.begin_read()?)?;
         let upgraded = schema < SCHEMA_VERSION;
         if upgraded {
             upgrade_schema(&db, schema)?;
@@ -240,7 +227,7 @@ impl Replica {
         let age = key::read_age(&dir.age_key())?;
         let (index, fresh) = SearchIndex::open_dir(&dir.index())?;
         let mut replica = Replica {
-            db,
+            db: Db::writable(db),
             dir: Some(dir.clone()),
             node,
             key: signing_key,
@@ -248,6 +235,7 @@ impl Replica {
             clock: Arc::new(SystemClock),
             index,
             bulk: false,
+            seen_log_len: 0,
         };
         if fresh || upgraded {
             replica.rebuild_index(progress)?;
@@ -255,6 +243,76 @@ impl Replica {
             replica.catch_up_index(progress)?;
         }
         Ok(replica)
+    }
+
+    /// Opens a node for reading only: no write lock, nothing written or synced, beside any other
+    /// Outpost process that has the node open (commands that only read use this). Falls back to
+    /// `open` when the store or index first needs a writer's work (an upgrade, a repair after a
+    /// crash, an index to build).
+    pub fn open_read_only(dir: &DataDir) -> Result<Self> {
+        Self::open_read_only_with_progress(dir, &mut |_, _| {})
+    }
+
+    /// As `open_read_only`, reporting progress when it falls back to `open` and rebuilds.
+    pub fn open_read_only_with_progress(dir: &DataDir, progress: Progress) -> Result<Self> {
+        dir.check_existing()?;
+        match Self::try_read_only(dir)? {
+            Some(replica) => Ok(replica),
+            None => Self::open_with_progress(dir, progress),
+        }
+    }
+
+    /// The node opened read-only, or `None` when it needs a writer first.
+    fn try_read_only(dir: &DataDir) -> Result<Option<Self>> {
+        let Ok(db) = Db::open_read_only(&dir.database()) else {
+            return Ok(None);
+        };
+        let (node, schema) = read_identity(&db.begin_read()?)?;
+        if schema != SCHEMA_VERSION {
+            return Ok(None);
+        }
+        let Some(index) = SearchIndex::open_dir_read_only(&dir.index()) else {
+            return Ok(None);
+        };
+        let log_len = read_u64(
+            &db.begin_read()?.open_table(store::META)?,
+            meta_keys::LOG_LEN,
+        )?;
+        if index.position()? > log_len {
+            return Ok(None);
+        }
+        Ok(Some(Replica {
+            db,
+            dir: Some(dir.clone()),
+            node,
+            key: key::read(&dir.key())?,
+            age: key::read_age(&dir.age_key())?,
+            clock: Arc::new(SystemClock),
+            index,
+            bulk: false,
+            seen_log_len: 0,
+        }))
+    }
+
+    /// Looks whether the node changed since the last look (another process wrote to it, or this
+    /// one did): if so, the search index's reader picks up the latest commit. Returns whether
+    /// it changed.
+    pub fn refresh(&mut self) -> Result<bool> {
+        let log_len = read_u64(
+            &self.db.begin_read()?.open_table(store::META)?,
+            meta_keys::LOG_LEN,
+        )?;
+        if log_len == self.seen_log_len {
+            return Ok(false);
+        }
+        self.seen_log_len = log_len;
+        self.index.refresh()?;
+        Ok(true)
+    }
+
+    /// Whether this handle only reads (see `open_read_only`).
+    pub fn is_read_only(&self) -> bool {
+        self.db.is_read_only()
     }
 
     /// Replaces the clock (tests and snapshots use a fixed one).
@@ -341,15 +399,11 @@ impl Replica {
         Ok(hashes)
     }
 
-    /// A write transaction for a commit or an import: durable when it commits, except inside
-    /// `bulk`, whose commits become durable together at its end.
-    pub(crate) fn begin_write(&self) -> Result<WriteTransaction> {
+    /// A write transaction for a commit or an import, durable when it commits.
+    pub(crate) fn begin_write(&mut self) -> Result<WriteTransaction> {
+        self.index.take_writer()?;
         let mut txn = self.db.begin_write()?;
         txn.set_quick_repair(true);
-        if self.bulk {
-            txn.set_durability(Durability::None)
-                .map_err(|e| Error::Store(e.to_string()))?;
-        }
         Ok(txn)
     }
 
@@ -455,13 +509,12 @@ impl Replica {
         map_on_all_cores(ops, |(op, hash)| (op.sign_hash(hash, key), hash))
     }
 
-    /// Runs `work` — typically many `commit`s of an import — as one bulk: each commit applies
-    /// atomically and is seen by the next, but the store is made durable (one fsync) and the
-    /// search index committed (one segment set, no merging meanwhile) once, when `work` returns,
-    /// however it ends. Until then searches do not see what the bulk added. A crash inside a
-    /// bulk leaves the node as it was before it (the store returns to its last durable commit;
-    /// the index was not committed): an import is all or nothing, and can simply be run again.
-    /// Waiting for the disk after every batch was a quarter of a large import's time.
+    /// Runs `work` — typically many `commit`s of a benchmark's import — as one bulk: each commit
+    /// applies atomically, is durable and is seen by the next, but the search index is committed
+    /// (one segment set, no merging meanwhile) once, when `work` returns, however it ends; until
+    /// then searches do not see what the bulk added. A crash inside a bulk keeps the commits
+    /// made before it, and the index catches up with them when the node is next opened. (Commits
+    /// cannot be left non-durable: redb refuses that on a store other processes may share.)
     pub fn bulk<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         if self.bulk {
             return work(self);
@@ -469,15 +522,9 @@ impl Replica {
         self.bulk = true;
         let result = self.index.hold_merges(true).and_then(|()| work(self));
         self.bulk = false;
-        // The store first: the index may never get ahead of what a crash would keep.
-        let durable = self.make_durable();
-        let merges = self.index.hold_merges(false);
-        if let Err(e) = durable {
-            // Nothing of the bulk is known to be on disk: leave the index where it was.
-            let _ = self.index.rollback();
-            return Err(result.err().unwrap_or(e));
-        }
-        let indexed = merges
+        let indexed = self
+            .index
+            .hold_merges(false)
             .and_then(|()| self.index.commit_deferred())
             .and_then(|()| self.catch_up_index(&mut |_, _| {}));
         let value = result?;
@@ -487,13 +534,6 @@ impl Replica {
             ))
         })?;
         Ok(value)
-    }
-
-    /// Makes every commit so far durable (an empty durable commit carries the earlier ones);
-    /// called once the bulk is over, so the transaction is a durable one.
-    fn make_durable(&self) -> Result<()> {
-        self.begin_write()?.commit()?;
-        Ok(())
     }
 
     /// Reindexes the articles touched by ops the index has not seen yet.
@@ -597,6 +637,24 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
     Ok(())
+}
+
+/// The node id and schema version a store records.
+fn read_identity(txn: &redb::ReadTransaction) -> Result<(NodeId, u64)> {
+    let meta = txn
+        .open_table(store::META)
+        .map_err(|e| Error::Corrupt(format!("no metadata table ({e})")))?;
+    let schema = read_u64(&meta, meta_keys::SCHEMA)?;
+    if schema > SCHEMA_VERSION {
+        return Err(Error::invalid(format!(
+            "this data was written by a newer Outpost (schema {schema}; this one reads {SCHEMA_VERSION}): upgrade Outpost"
+        )));
+    }
+    let id = meta
+        .get(meta_keys::NODE_ID)?
+        .and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
+        .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
+    Ok((NodeId(id), schema))
 }
 
 /// Brings a store of an older schema to this one, in one transaction.

@@ -119,7 +119,7 @@ pub fn migrate_from_full_records(txn: &WriteTransaction) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use redb::{ReadableDatabase, ReadableTable};
+    use redb::ReadableTable;
 
     use super::*;
     use crate::Replica;

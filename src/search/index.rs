@@ -40,6 +40,11 @@ pub struct SearchIndex {
     /// The op-log position that what is staged but not committed brings the index to (see
     /// `defer`); `None` when nothing is.
     deferred: Option<u64>,
+    /// Inside a bulk (`hold_merges`), the writer is kept until its end; otherwise it is taken
+    /// for each commit and let go, so that other processes can write the node too.
+    keep_writer: bool,
+    /// Opened by a process that only reads: it never takes the writer.
+    read_only: bool,
     /// Each searchable segment's ranking fast fields, opened once.
     columns: Mutex<HashMap<SegmentId, Arc<RankingColumns>>>,
 }
@@ -92,8 +97,38 @@ impl SearchIndex {
             fields,
             small: false,
             deferred: None,
+            keep_writer: false,
+            read_only: false,
             columns: Mutex::default(),
         })
+    }
+
+    /// Opens the index in `dir` for searching only, or `None` when it is missing, damaged or of
+    /// another version (a writer must build it first).
+    pub fn open_dir_read_only(dir: &Path) -> Option<Self> {
+        let index = Index::open_in_dir(dir).ok()?;
+        let mut opened = Self::wrap(index).ok()?;
+        opened.read_only = true;
+        opened
+            .state()
+            .is_ok_and(|s| s.version == INDEX_VERSION)
+            .then_some(opened)
+    }
+
+    /// Takes the writer (waiting while another process holds it) before a write transaction of
+    /// the store begins: every process takes the index's lock first and the store's second, so
+    /// no two wait for each other, and the index a commit stages into is the latest.
+    pub fn take_writer(&mut self) -> Result<()> {
+        if !self.read_only {
+            self.writer()?;
+        }
+        Ok(())
+    }
+
+    /// Picks up what other processes committed since the reader last looked.
+    pub fn refresh(&mut self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
     }
 
     /// The state recorded by the last commit; a fresh index is at position 0.
@@ -130,6 +165,7 @@ impl SearchIndex {
     /// writes while writing more would merge most documents several times), and lets them
     /// resume when off; they then run in the background after the next commit.
     pub fn hold_merges(&mut self, on: bool) -> Result<()> {
+        self.keep_writer = on;
         let writer = self.writer()?;
         if on {
             writer.set_merge_policy(Box::new(NoMergePolicy));
@@ -178,12 +214,24 @@ impl SearchIndex {
     }
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.read_only {
+            return Err(Error::Index(
+                "this index was opened for searching only".into(),
+            ));
+        }
         if self.writer.is_none() {
-            self.writer = Some(if self.small {
-                self.index.writer_with_num_threads(1, 15_000_000)?
-            } else {
-                self.index.writer(64_000_000)?
-            });
+            let (index, small) = (&self.index, self.small);
+            // Another process may hold the writer for the moment of its commit: wait for it.
+            self.writer = Some(crate::core::db_wait_for_lock(|| {
+                if small {
+                    index.writer_with_num_threads(1, 15_000_000)
+                } else {
+                    index.writer(64_000_000)
+                }
+            })?);
+            // Another process may have committed since the reader last looked: what is staged
+            // next must see its documents (to replace them, not add twice).
+            self.reader.reload()?;
         }
         self.writer
             .as_mut()
@@ -212,6 +260,8 @@ impl SearchIndex {
         reset: bool,
     ) -> Result<()> {
         let fields = self.fields;
+        // The writer first: taking it reloads the reader when another process committed.
+        self.writer()?;
         let searcher = self.reader.searcher();
         let writer = self.writer()?;
         if reset {
@@ -247,6 +297,18 @@ impl SearchIndex {
         prepared.commit()?;
         self.deferred = None;
         self.reader.reload()?;
+        self.release_writer()
+    }
+
+    /// Lets the writer (and its lock) go unless a bulk holds it. In-memory indexes keep theirs:
+    /// no other process can share them.
+    fn release_writer(&mut self) -> Result<()> {
+        if self.keep_writer || self.small {
+            return Ok(());
+        }
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
         Ok(())
     }
 
@@ -263,14 +325,16 @@ impl SearchIndex {
             self.writer()?.merge(&ids).wait()?;
             self.reader.reload()?;
         }
-        Ok(())
+        self.release_writer()
     }
 
     /// Drops what was staged since the last commit (deferred batches included).
     pub fn rollback(&mut self) -> Result<()> {
         self.deferred = None;
-        self.writer()?.rollback()?;
-        Ok(())
+        if let Some(writer) = self.writer.as_mut() {
+            writer.rollback()?;
+        }
+        self.release_writer()
     }
 }
 

@@ -50,6 +50,8 @@ pub enum Msg {
         outcome: SavedAs,
     },
     BodyEdited(String),
+    /// The node changed (another process wrote, or this one did): what is shown is read again.
+    ChangedElsewhere,
     Progress {
         label: String,
         done: u64,
@@ -177,6 +179,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
+        Msg::ChangedElsewhere => changed_elsewhere(state),
         Msg::Progress { label, done, total } => {
             state.busy = (done < total).then_some(super::state::Busy { label, done, total });
             vec![]
@@ -383,5 +386,20 @@ impl SavedAs {
             SavedAs::Published => "editor.saved_published",
             SavedAs::Proposed => "editor.saved_proposed",
         }
+    }
+}
+
+/// The screen on show is read again from the node; nothing the user typed is touched.
+fn changed_elsewhere(state: &mut State) -> Vec<Effect> {
+    match state.screen {
+        Screen::Home => vec![Effect::LoadHome],
+        Screen::Map => vec![Effect::LoadCounts],
+        Screen::Search if !state.search.query.text().is_empty() => vec![search::search(state)],
+        Screen::Reader => state
+            .readers
+            .last()
+            .map(|r| vec![Effect::OpenArticle(r.laid.doc.id.clone())])
+            .unwrap_or_default(),
+        _ => vec![],
     }
 }

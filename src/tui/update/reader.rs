@@ -10,16 +10,23 @@ use crate::tui::view;
 pub fn opened(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
     let width = view::reader_layout(state.area()).text_width();
     let laid = Laid::new(doc, width, &state.i18n, &state.categories, state.now_millis);
-    // Re-opening the article already shown (after an edit) replaces it.
+    // Re-opening the article already shown (after an edit, here or elsewhere) replaces it,
+    // where the reader was.
+    let mut kept = None;
     if state.screen == Screen::Reader
         && state
             .readers
             .last()
             .is_some_and(|r| r.laid.doc.id == laid.doc.id)
     {
-        state.readers.pop();
+        kept = state.readers.pop().map(|r| (r.pane, r.scroll));
     }
-    state.readers.push(ReaderState::new(laid));
+    let mut reader = ReaderState::new(laid);
+    if let Some((pane, scroll)) = kept {
+        reader.pane = pane;
+        reader.scroll = scroll;
+    }
+    state.readers.push(reader);
     if state.readers.len() > 30 {
         state.readers.remove(0);
     }

@@ -1,0 +1,122 @@
+//! The store's handle: read-write, or read-only for commands that only read.
+//!
+//! Every process opens a node's database in redb's multi-writer mode, so several Outpost
+//! processes share one node: the interface in one terminal, commands in another. Reads see the
+//! latest commit of any process; writers take turns (a write transaction waits while another
+//! process is in one). A read-only handle takes no write lock and never writes or syncs the file.
+
+use std::path::Path;
+use std::time::Duration;
+
+use redb::{
+    ConcurrencyMode, Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase,
+    TransactionError, WriteTransaction,
+};
+
+use crate::error::{Error, Result};
+
+/// Told once when a write has to wait for another process (the CLI prints it on stderr).
+pub type WaitNotice = fn(&str);
+
+static WAIT_NOTICE: std::sync::OnceLock<WaitNotice> = std::sync::OnceLock::new();
+
+/// Sets, once per process, what hears that a write waits for another process.
+pub fn set_wait_notice(notice: WaitNotice) {
+    let _ = WAIT_NOTICE.set(notice);
+}
+
+fn notify_wait(what: &str) {
+    if let Some(notice) = WAIT_NOTICE.get() {
+        notice(what);
+    }
+}
+
+pub(crate) enum Db {
+    Writable(Database),
+    ReadOnly(ReadOnlyDatabase),
+}
+
+impl Db {
+    pub fn writable(db: Database) -> Self {
+        Db::Writable(db)
+    }
+
+    pub fn builder() -> redb::Builder {
+        let mut builder = Database::builder();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        builder
+    }
+
+    pub fn open_read_only(path: &Path) -> std::result::Result<Self, redb::DatabaseError> {
+        Self::builder().open_read_only(path).map(Db::ReadOnly)
+    }
+
+    pub fn begin_read(&self) -> std::result::Result<ReadTransaction, TransactionError> {
+        match self {
+            Db::Writable(db) => db.begin_read(),
+            Db::ReadOnly(db) => db.begin_read(),
+        }
+    }
+
+    /// A write transaction; when another process is writing, says so once and waits its turn.
+    pub fn begin_write(&self) -> Result<WriteTransaction> {
+        let Db::Writable(db) = self else {
+            return Err(Error::invalid(
+                "this node was opened read-only; the command cannot change it",
+            ));
+        };
+        match db.try_begin_write() {
+            Ok(txn) => Ok(txn),
+            Err(TransactionError::WouldBlock) => {
+                notify_wait("waiting for another Outpost process to finish writing to this node…");
+                Ok(db.begin_write()?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, Db::ReadOnly(_))
+    }
+}
+
+/// Retries `attempt` while it fails with a lock another process holds (the search index's
+/// writer lock), telling `notice` once; gives up after a minute.
+pub(crate) fn wait_for_lock<T>(
+    mut attempt: impl FnMut() -> Result<T, tantivy::TantivyError>,
+) -> Result<T> {
+    const PATIENCE: Duration = Duration::from_secs(60);
+    let started = std::time::Instant::now();
+    let mut told = false;
+    loop {
+        match attempt() {
+            Err(tantivy::TantivyError::LockFailure(..)) if started.elapsed() < PATIENCE => {
+                if !told {
+                    notify_wait(
+                        "waiting for another Outpost process to finish updating the search index…",
+                    );
+                }
+                told = true;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other.map_err(Error::from),
+        }
+    }
+}
+
+/// Either kind of handle, read: for code that digests a node's tables or a scratch replay alike.
+pub(crate) trait Reads {
+    fn read_txn(&self) -> Result<ReadTransaction>;
+}
+
+impl Reads for Db {
+    fn read_txn(&self) -> Result<ReadTransaction> {
+        Ok(self.begin_read()?)
+    }
+}
+
+impl Reads for Database {
+    fn read_txn(&self) -> Result<ReadTransaction> {
+        Ok(self.begin_read()?)
+    }
+}

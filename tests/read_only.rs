@@ -1,0 +1,111 @@
+//! Commands that only read never write: no fsync, no write lock (checked with strace where it
+//! is installed; the test says so and skips elsewhere), and they run while another handle holds
+//! the node open for writing.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_outpost");
+
+fn demo_node(dir: &Path) {
+    let init = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["init", "--office", "HQ", "--hq", "--demo"])
+        .output()
+        .expect("init");
+    assert!(init.status.success(), "{init:?}");
+    // The HS descriptions' index is a cache built on first use: build it before measuring.
+    let hs = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["search", "timber", "--hs-suggestions"])
+        .output()
+        .expect("search");
+    assert!(hs.status.success(), "{hs:?}");
+}
+
+const READS: &[&[&str]] = &[
+    &["search", "timber"],
+    &["show", "timber-inspection-land-border"],
+    &["list"],
+    &["categories"],
+    &["hs", "4403"],
+    &["sync", "status"],
+    &["node", "list"],
+    &["conflicts"],
+    &["check"],
+];
+
+#[test]
+fn reading_commands_run_beside_a_writer_and_see_its_commits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("node");
+    demo_node(&data);
+    // This process holds the node open for writing, as the interface does.
+    let mut writer = outpost::Replica::open(&outpost::core::DataDir::new(&data)).expect("open");
+    for args in READS {
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(*args)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    let user = writer.resolve_user(None).expect("admin");
+    let id = writer
+        .add_article(
+            &user,
+            outpost::core::NewArticle {
+                id: None,
+                content: outpost::model::ArticleContent::new(
+                    "Written by the open handle",
+                    "clearance/container-seals",
+                    "body",
+                ),
+                publish: true,
+            },
+        )
+        .expect("add");
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["show", id.as_str()])
+        .output()
+        .expect("show");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Written by the open handle"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn reading_commands_never_sync_the_disk() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("skipped: strace is not installed (apt-get install strace)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("node");
+    demo_node(&data);
+    let trace = dir.path().join("trace");
+    for args in READS {
+        let out = Command::new("strace")
+            .args(["-f", "-e", "trace=fsync,fdatasync,sync_file_range", "-o"])
+            .arg(&trace)
+            .arg(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(*args)
+            .output()
+            .expect("strace runs");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        let calls = std::fs::read_to_string(&trace).expect("trace");
+        let syncs: Vec<&str> = calls
+            .lines()
+            .filter(|l| l.contains("sync") && !l.contains("exited"))
+            .collect();
+        assert!(syncs.is_empty(), "{args:?} synced: {syncs:?}");
+    }
+}
