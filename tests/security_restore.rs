@@ -136,6 +136,8 @@ fn a_restored_post_gets_its_own_lost_changes_back_before_it_writes_again() {
     assert!(!refused.status.success());
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("lacks its own changes"), "{message}");
+    let status = json(outpost(&net.post).args(["sync", "status", "--json"]));
+    assert!(status["own_changes_missing"].is_u64(), "{status}");
 
     // The post's bundle tells HQ what it holds; HQ's reply carries the lost changes.
     net.carry(&net.post, "HQ", &net.hq, "3.bundle");
@@ -190,4 +192,6 @@ fn a_restored_post_that_wrote_again_is_reported_as_a_fork_everywhere() {
     assert!(!refused.status.success());
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("export-md"), "{message}");
+    let status = json(outpost(&net.post).args(["sync", "status", "--json"]));
+    assert!(status["own_fork"].is_u64(), "{status}");
 }

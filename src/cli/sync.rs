@@ -120,6 +120,19 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             if status.pending > 0 {
                 say!("Held back: {} ops wait for earlier ops", status.pending)?;
             }
+            if !status.refused.is_empty() {
+                say!(
+                    "Refused: {} received ops broke the rules and had no effect (`--json` lists them)",
+                    status.refused.len()
+                )?;
+            }
+            if let Some(seq) = status.own_fork {
+                say!("{}", crate::Error::OwnFork { seq })?;
+            } else if let Some(seen) = status.own_changes_missing {
+                say!(
+                    "This node lacks its own changes up to {seen}, which other nodes hold: export a bundle to HQ and import its reply before writing"
+                )?;
+            }
             say!("state hash: {}", status.state_hash)?;
             Ok(0)
         }

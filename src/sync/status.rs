@@ -31,7 +31,24 @@ pub struct SyncStatus {
     pub peers: Vec<PeerStatus>,
     /// Ops received whose predecessors have not arrived.
     pub pending: u64,
+    /// Ops received and kept, but refused by the rules (no effect), with why.
+    pub refused: Vec<RefusedRow>,
+    /// Set when peers hold changes of this node it lacks (restored from an older copy): the
+    /// highest such seq; nothing is written until they are back.
+    pub own_changes_missing: Option<u64>,
+    /// Set when this node's own history forked (its seq): nothing more is written here.
+    pub own_fork: Option<u64>,
     pub state_hash: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RefusedRow {
+    pub node: String,
+    pub seq: u64,
+    pub user: String,
+    pub kind: String,
+    pub article: Option<String>,
+    pub reason: String,
 }
 
 impl Replica {
@@ -67,6 +84,25 @@ impl Replica {
                 unacknowledged: self.ops_missing_at(info.id)?.len() as u64,
             });
         }
+        let meta = txn.open_table(store::META)?;
+        let held = txn
+            .open_table(store::CHAINS)?
+            .get(self.node.0)?
+            .map_or(0, |v| v.value().0);
+        let seen = crate::core::read_u64(&meta, store::meta_keys::OWN_SEQ_SEEN)?;
+        let fork = crate::core::read_u64(&meta, store::meta_keys::OWN_FORK)?;
+        let refused = self
+            .refused_ops()?
+            .into_iter()
+            .map(|(node, seq, r)| RefusedRow {
+                node: node.short(),
+                seq,
+                user: r.user,
+                kind: r.kind,
+                article: r.article,
+                reason: r.reason,
+            })
+            .collect();
         Ok(SyncStatus {
             node: self.node.to_string(),
             hq: hq.to_string(),
@@ -74,6 +110,9 @@ impl Replica {
             outbox,
             peers,
             pending,
+            refused,
+            own_changes_missing: (seen > held).then_some(seen),
+            own_fork: (fork > 0).then_some(fork),
             state_hash: self.state_hash()?.to_string(),
         })
     }
