@@ -170,6 +170,17 @@ fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<S
             r.conflicts.join(", ")
         ));
     }
+    for refused in r.refused.iter().take(5) {
+        lines.push(format!(
+            "refused (no effect): {} {} from {}: {}",
+            refused.kind, refused.seq, refused.node, refused.reason
+        ));
+    }
+    if r.refused.len() > 5 {
+        lines.push(format!("… and {} more refused", r.refused.len() - 5));
+    }
+    lines.extend(r.forks.iter().cloned());
+    lines.extend(r.held_reasons.iter().map(|why| format!("waiting: {why}")));
     Ok(lines)
 }
 
