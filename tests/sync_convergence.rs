@@ -234,6 +234,19 @@ fn check_convergence(actions: &[Action]) -> Result<(), TestCaseError> {
             actions
         );
         prop_assert_eq!(n.log_len().expect("log"), ops, "node {} lacks ops", i);
+        // Agreement alone would pass if a change were dropped everywhere: every op each node
+        // made is held by every node.
+        let vv = n.version_vector().expect("version vector");
+        for origin in &world.nodes {
+            let own = origin.version_vector().expect("vv")[&origin.node_id()];
+            prop_assert_eq!(
+                vv.get(&origin.node_id()).copied(),
+                Some(own),
+                "node {} lacks ops of {:?}",
+                i,
+                origin.node_id()
+            );
+        }
         prop_assert!(n.check().expect("check").ok(), "node {} fails check", i);
     }
     Ok(())
