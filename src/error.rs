@@ -10,7 +10,7 @@ pub enum Error {
     Invalid(String),
 
     /// Several inputs were rejected at once (e.g. a Markdown import); nothing was changed.
-    #[error("{} problem(s) found, nothing was imported:\n{}", .0.len(), .0.join("\n"))]
+    #[error("{} problem(s) found, nothing was imported:\n{}", .0.len(), first_problems(.0))]
     InvalidMany(Vec<String>),
 
     #[error("{0} not found")]
@@ -93,6 +93,18 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The problems a person can read: the first twenty, then how many more.
+fn first_problems(problems: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<&str> = problems.iter().take(SHOWN).map(String::as_str).collect();
+    let more = problems.len().saturating_sub(SHOWN);
+    let tail = format!("… and {more} more like them");
+    if more > 0 {
+        lines.push(&tail);
+    }
+    lines.join("\n")
+}
+
 impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
@@ -131,5 +143,21 @@ impl From<tantivy::TantivyError> for Error {
 impl From<postcard::Error> for Error {
     fn from(e: postcard::Error) -> Self {
         Error::Corrupt(format!("a stored record does not decode ({e})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_shown(n: usize) -> usize {
+        let e = Error::InvalidMany((0..n).map(|i| format!("problem {i}")).collect());
+        e.to_string().lines().count()
+    }
+
+    #[test]
+    fn thousands_of_problems_are_summarised() {
+        assert_eq!(lines_shown(3), 4);
+        assert_eq!(lines_shown(20_000), 22);
     }
 }
