@@ -330,7 +330,7 @@ fn level_name(digits: usize) -> &'static str {
 }
 
 /// `09`, `0901`, `0901.21` for bare digits.
-fn dotted(digits: &str) -> String {
+pub(crate) fn dotted(digits: &str) -> String {
     match digits.split_at_checked(4) {
         Some((heading, sub)) if !sub.is_empty() => format!("{heading}.{sub}"),
         _ => digits.to_string(),

@@ -222,9 +222,11 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
         c.classification
     )?;
     say!("category: {}", output::field(&category))?;
-    let nomenclature = crate::nomenclature::Nomenclature::builtin();
     for code in &c.hs_codes {
-        let description = nomenclature.describe(code).unwrap_or_default();
+        // Parsing the nomenclature is a tenth of a command's start-up: only when needed.
+        let description = crate::nomenclature::Nomenclature::builtin()
+            .describe(code)
+            .unwrap_or_default();
         say!("HS {code:<12} {description}")?;
     }
     if !c.tags.is_empty() {

@@ -31,7 +31,14 @@ impl From<&HsEntry> for HsRow {
 pub fn suggestions(replica: &Replica, words: &str, limit: usize) -> Result<Vec<HsRow>> {
     let dir = replica.data_dir().map(crate::core::DataDir::hs_index);
     let matches = HsSearch::get(dir.as_deref())?.search(words, limit)?;
-    Ok(matches.iter().map(|m| HsRow::from(m.entry)).collect())
+    Ok(matches
+        .iter()
+        .map(|m| HsRow {
+            code: m.dotted(),
+            description: m.description.clone(),
+            level: m.level,
+        })
+        .collect())
 }
 
 pub fn hs(replica: &Replica, query: &[String], limit: usize, json: bool) -> Result<i32> {

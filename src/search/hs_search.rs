@@ -9,30 +9,42 @@ use std::sync::OnceLock;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
 use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
 use crate::error::{Error, Result};
-use crate::nomenclature::{HsEntry, Nomenclature};
+use crate::nomenclature::Nomenclature;
 
 /// Bumped when the nomenclature, fields or analyzers change: an index on disk of another
 /// version is rebuilt.
-const HS_INDEX_VERSION: &str = "hs-2022-1";
+const HS_INDEX_VERSION: &str = "hs-2022-2";
 
 pub struct HsSearch {
     reader: IndexReader,
-    position: Field,
     text: Field,
     stem: Field,
+    code: Field,
 }
 
-/// A nomenclature entry that matched, with its score.
-#[derive(Clone, Debug)]
+/// A nomenclature entry that matched, with its score. Read from the index's stored fields, so a
+/// search does not parse the whole nomenclature (a tenth of a command's start-up).
+#[derive(Clone, Debug, PartialEq)]
 pub struct HsMatch {
-    pub entry: &'static HsEntry,
+    /// Digits only: `09`, `0901`, `090121`.
+    pub code: String,
+    pub description: String,
+    /// 2, 4 or 6: the number of digits.
+    pub level: u8,
     pub score: f32,
+}
+
+impl HsMatch {
+    /// `09`, `0901`, `0901.21`.
+    pub fn dotted(&self) -> String {
+        crate::nomenclature::dotted(&self.code)
+    }
 }
 
 impl HsSearch {
@@ -74,10 +86,10 @@ impl HsSearch {
                     .set_index_option(IndexRecordOption::WithFreqs),
             )
         };
-        let position = schema.add_u64_field("position", INDEXED | STORED);
-        let text = schema.add_text_field("text", analyzed(TEXT_ANALYZER));
+        let text = schema.add_text_field("text", analyzed(TEXT_ANALYZER).set_stored());
         let stem = schema.add_text_field("stem", analyzed(STEM_ANALYZER));
-        (schema.build(), [position, text, stem])
+        let code = schema.add_text_field("code", STORED);
+        (schema.build(), [text, stem, code])
     }
 
     fn wrap(index: Index) -> Result<HsSearch> {
@@ -90,21 +102,21 @@ impl HsSearch {
         };
         Ok(HsSearch {
             reader: index.reader()?,
-            position: field("position")?,
             text: field("text")?,
             stem: field("stem")?,
+            code: field("code")?,
         })
     }
 
     fn build(index: Index) -> Result<HsSearch> {
         analyzer::register(&index);
-        let [position, text, stem] = Self::schema().1;
+        let [text, stem, code] = Self::schema().1;
         let mut writer = index.writer_with_num_threads(1, 30_000_000)?;
-        for (i, entry) in Nomenclature::builtin().entries().iter().enumerate() {
+        for entry in Nomenclature::builtin().entries() {
             let mut doc = TantivyDocument::default();
-            doc.add_u64(position, i as u64);
             doc.add_text(text, &entry.description);
             doc.add_text(stem, &entry.description);
+            doc.add_text(code, &entry.code);
             writer.add_document(doc)?;
         }
         let mut prepared = writer.prepare_commit()?;
@@ -167,21 +179,28 @@ impl HsSearch {
             &query,
             &TopDocs::with_limit(limit.max(1) * 3).order_by_score(),
         )?;
-        let entries = Nomenclature::builtin().entries();
         let mut matches = Vec::new();
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let Some(i) = doc.get_first(self.position).and_then(|v| v.as_u64()) else {
-                continue;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
             };
-            if let Some(entry) = usize::try_from(i).ok().and_then(|i| entries.get(i)) {
-                matches.push(HsMatch { entry, score });
+            if let (Some(code), Some(description)) = (text(self.code), text(self.text)) {
+                let level = u8::try_from(code.len()).unwrap_or(u8::MAX);
+                matches.push(HsMatch {
+                    code,
+                    description,
+                    level,
+                    score,
+                });
             }
         }
         matches.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then_with(|| b.entry.level.cmp(&a.entry.level))
+                .then_with(|| b.level.cmp(&a.level))
         });
         matches.truncate(limit);
         Ok(matches)
@@ -197,7 +216,7 @@ mod tests {
             .and_then(|s| s.search(words, 10))
             .expect("search")
             .iter()
-            .map(|m| m.entry.code.clone())
+            .map(|m| m.code.clone())
             .collect()
     }
 
