@@ -20,11 +20,13 @@
 //! - **Concurrent edits** leave several heads; `core::merge` merges them field by field,
 //!   deterministically, or marks the article in conflict with every version kept.
 //!
-//! The byte layout is in `bundle` and docs/bundle-format.md; encryption and parts in `transport`.
+//! The byte layout is in `bundle` and docs/bundle-format.md; encryption and parts in `transport`; how
+//! import reads files without trusting their size in `read`.
 
 pub mod bundle;
 pub mod enrol;
 pub mod exchange;
+pub mod read;
 pub mod status;
 pub mod transport;
 

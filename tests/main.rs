@@ -7,6 +7,7 @@ mod core_articles;
 mod core_bulk;
 mod core_markdown;
 mod hostile_cli;
+mod hostile_files;
 mod read_only;
 mod search_language;
 mod search_quality;

@@ -8,6 +8,7 @@
 //!                whole file passed through beside parts.
 //! decrypt:       the golden bundle age-encrypted to the fuzz identity, binary and armoured.
 //! enrolment:     a real enrolment file written by an in-memory HQ.
+//! op_decode:     every op of those two bundles, one encoded `SignedOp` per file.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,6 +30,13 @@ fn write(target: &str, name: &str, bytes: &[u8]) {
     println!("{} ({} bytes)", path.display(), bytes.len());
 }
 
+/// One seed per op, so `op_decode` starts from every payload kind the bundles hold.
+fn write_ops(source: &str, ops: &[outpost::model::SignedOp]) {
+    for (i, op) in ops.iter().enumerate() {
+        write("op_decode", &format!("seed-{source}-op{i}"), &op.encode());
+    }
+}
+
 fn main() {
     let golden_path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/golden-bundle-v1.outpost");
@@ -37,6 +45,7 @@ fn main() {
     let decoded = outpost::sync::bundle::decode("golden", &golden).expect("golden decodes");
     let raw = postcard::to_stdvec(&decoded.ops).expect("encode ops");
     write("bundle_body", "seed-golden-ops", &raw);
+    write_ops("golden", &decoded.ops);
 
     // An HQ with one post enrolled: the enrolment file, and a bundle HQ writes to that post.
     let options = InitOptions {
@@ -56,6 +65,7 @@ fn main() {
     write("bundle_reader", "seed-hq-to-post", &bundle);
     let raw = postcard::to_stdvec(&ops).expect("encode ops");
     write("bundle_body", "seed-hq-to-post-ops", &raw);
+    write_ops("hq-to-post", &ops);
 
     let id: [u8; 16] = *b"fuzz-bundle-id!!";
     let two = transport::split(&golden, id, 4096);

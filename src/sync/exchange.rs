@@ -315,9 +315,7 @@ impl Replica {
     ) -> Result<ImportReport> {
         let mut raw = Vec::new();
         for path in files {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-            raw.push((path.display().to_string(), bytes));
+            raw.push(super::read::read_file(path)?);
         }
         let extra_identity = identity.map(crate::core::read_age_identity).transpose()?;
         let mut bundles = Vec::new();

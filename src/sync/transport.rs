@@ -6,7 +6,7 @@
 //! once all are present; the whole is checked against the hash before it is read further.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use super::bundle::BundleError;
 use crate::model::Hash;
@@ -61,19 +61,15 @@ pub fn decrypt(
     };
     let reader = age::armor::ArmoredReader::new(bytes);
     let decryptor = age::Decryptor::new(reader).map_err(|e| damaged(e.to_string()))?;
-    let mut plain = Vec::new();
     let mut stream = decryptor
         .decrypt(identities.iter().map(|i| *i as &dyn age::Identity))
         .map_err(|e| match e {
             age::DecryptError::NoMatchingKeys => BundleError::WrongIdentity(name.to_string()),
             other => damaged(other.to_string()),
         })?;
-    // Bound what decryption may produce: a bundle file is never larger than this.
-    (&mut stream)
-        .take(super::bundle::MAX_RAW)
-        .read_to_end(&mut plain)
-        .map_err(|e| damaged(e.to_string()))?;
-    Ok(plain)
+    // Decrypted as it is read: what is not a bundle is refused after its first bytes, and a
+    // bundle is read only as far as its header says.
+    super::read::read_bundle(name, &mut stream, &|e| damaged(e.to_string()))
 }
 
 /// Splits `bytes` into parts of at most `max` bytes each (header line included).
@@ -144,11 +140,18 @@ fn parse_part(name: &str, bytes: &[u8]) -> Result<(PartHeader, usize), BundleErr
     if header.index == 0
         || header.index > header.count
         || header.count > 100_000
-        || header.total as u64 > super::bundle::MAX_RAW
+        || header.total as u64 > super::read::MAX_SEALED_FILE
     {
         return Err(bad("impossible numbers"));
     }
     Ok((header, end + 1))
+}
+
+/// The longest a part file starting with `prefix` (its header line at least) may be: its
+/// header line and at most the whole it is part of.
+pub fn part_file_limit(name: &str, prefix: &[u8]) -> Result<u64, BundleError> {
+    let (header, body_at) = parse_part(name, prefix)?;
+    Ok(body_at as u64 + header.total as u64)
 }
 
 /// Turns the files given to import into whole bundle files: parts are joined (all parts of
@@ -190,9 +193,16 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>,
                 ),
             ));
         }
+        let mismatch = || {
+            BundleError::Parts(label.clone(), "the joined parts do not match the bundle's hash: a part is damaged or from another bundle".into())
+        };
+        // Sizes first: parts claiming one small whole may together be far larger.
+        if parts.values().map(Vec::len).sum::<usize>() != header.total {
+            return Err(mismatch());
+        }
         let joined: Vec<u8> = parts.into_values().flatten().collect();
-        if joined.len() != header.total || Hash::of(&joined) != header.hash {
-            return Err(BundleError::Parts(label, "the joined parts do not match the bundle's hash: a part is damaged or from another bundle".into()));
+        if Hash::of(&joined) != header.hash {
+            return Err(mismatch());
         }
         whole.push((label, joined));
     }
@@ -280,18 +290,25 @@ mod tests {
     #[test]
     fn encryption_round_trips_binary_and_armoured() {
         let id = age::x25519::Identity::generate();
+        let bundle = crate::sync::bundle::forge_bomb_for_tests(1 << 10);
         for armor in [false, true] {
-            let sealed = encrypt(b"bundle bytes", &[id.to_public()], armor).expect("encrypt");
+            let sealed = encrypt(&bundle, &[id.to_public()], armor).expect("encrypt");
             assert!(is_encrypted(&sealed));
-            assert_eq!(
-                decrypt("b", &sealed, &[&id]).expect("decrypt"),
-                b"bundle bytes"
-            );
+            assert_eq!(decrypt("b", &sealed, &[&id]).expect("decrypt"), bundle);
             let other = age::x25519::Identity::generate();
             assert!(matches!(
                 decrypt("b", &sealed, &[&other]),
                 Err(BundleError::WrongIdentity(_))
             ));
         }
+    }
+
+    #[test]
+    fn what_decrypts_to_no_bundle_is_refused_after_its_first_bytes() {
+        let id = age::x25519::Identity::generate();
+        let zeros = vec![0u8; 4 << 20];
+        let sealed = encrypt(&zeros, &[id.to_public()], false).expect("encrypt");
+        let err = decrypt("z", &sealed, &[&id]).expect_err("zeros are no bundle");
+        assert!(matches!(err, BundleError::NotABundle(_)), "{err}");
     }
 }

@@ -1,0 +1,166 @@
+//! Hostile and broken files through the binary: files given to `sync import` that are not what
+//! they claim (endless, huge, truncated, lying about their length), and a damaged database or
+//! search index under `check`. Outpost reports and exits non-zero; it never panics, hangs or
+//! runs out of memory.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use outpost::model::{Hash, NodeId};
+use outpost::sync::bundle::{self, BundleHeader};
+
+fn outpost(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("outpost").expect("binary");
+    cmd.env_remove("OUTPOST_HOME")
+        .env_remove("OUTPOST_USER")
+        .arg("--data-dir")
+        .arg(dir)
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// A node made with the demo knowledge, in a fresh temporary folder.
+struct Node {
+    tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+fn demo_node() -> Node {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("node");
+    outpost(&dir)
+        .args(["init", "--office", "HQ", "--hq", "--demo"])
+        .assert()
+        .success();
+    Node { tmp, dir }
+}
+
+impl Node {
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.tmp.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    /// `sync import` of `file` fails, saying `message`, without a panic.
+    fn import_refused(&self, file: &Path, message: &str) -> String {
+        let out = outpost(&self.dir)
+            .args(["sync", "import"])
+            .arg(file)
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+}
+
+fn golden() -> Vec<u8> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden-bundle-v1.outpost");
+    std::fs::read(path).expect("golden bundle")
+}
+
+/// A correctly framed and signed bundle whose header claims `body_len` body bytes.
+fn bundle_claiming(body_len: u64, body: &[u8]) -> Vec<u8> {
+    let header = BundleHeader {
+        bundle_id: [1; 16],
+        sender: NodeId([2; 16]),
+        recipient: NodeId([3; 16]),
+        created_millis: 0,
+        op_count: 1,
+        body_len,
+        raw_len: 1 << 10,
+        body_hash: Hash::of(body),
+        version_vector: vec![],
+    };
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    bundle::seal(&header, body, &key).expect("seal")
+}
+
+#[test]
+fn a_large_file_of_zeros_is_refused_as_no_bundle_without_being_read_whole() {
+    let node = demo_node();
+    let path = node.tmp.path().join("zeros.outpost");
+    // Sparse: 64 MiB that take no disk and are read only if the reader reads them.
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(64 << 20))
+        .expect("sparse file");
+    let started = Instant::now();
+    node.import_refused(&path, "is not an Outpost bundle");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_device_is_refused_after_its_first_bytes() {
+    let node = demo_node();
+    // Under a 4 GiB address-space limit, a reader that read `/dev/zero` to its end would fail
+    // to allocate instead of taking the machine's memory.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4194304; exec \"$0\" --data-dir \"$1\" sync import /dev/zero")
+        .arg(assert_cmd::cargo::cargo_bin("outpost"))
+        .arg(&node.dir)
+        .env_remove("OUTPOST_HOME")
+        .env_remove("OUTPOST_USER")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("/dev/zero is not an Outpost bundle"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_folder_is_refused_with_a_hint() {
+    let node = demo_node();
+    let folder = node.tmp.path().join("usb");
+    std::fs::create_dir_all(&folder).expect("folder");
+    node.import_refused(
+        &folder,
+        "is a folder, not a bundle file: give the bundle files in it",
+    );
+}
+
+#[test]
+fn a_bundle_claiming_a_body_beyond_the_format_is_refused_before_reading_it() {
+    let node = demo_node();
+    let file = node.file("huge.outpost", &bundle_claiming(1 << 40, b"tiny"));
+    node.import_refused(&file, "its header claims a body of 1099511627776 bytes");
+}
+
+#[test]
+fn a_truncated_bundle_and_one_with_bytes_after_its_signature_are_refused() {
+    let node = demo_node();
+    let golden = golden();
+    let cut = node.file("cut.outpost", &golden[..golden.len() - 10]);
+    node.import_refused(&cut, "is truncated: it ends before the signature");
+    let mut longer = golden.clone();
+    longer.extend_from_slice(&[0; 1000]);
+    let longer = node.file("longer.outpost", &longer);
+    node.import_refused(&longer, "1000 unexpected bytes after the signature");
+}
+
+#[test]
+fn a_part_longer_than_its_whole_bundle_is_refused() {
+    let node = demo_node();
+    let golden = golden();
+    let mut part = format!(
+        "OUTPOST-PART 1 {} 1/1 {} {}\n",
+        "ab".repeat(16),
+        golden.len(),
+        Hash::of(&golden)
+    )
+    .into_bytes();
+    part.extend_from_slice(&golden);
+    part.extend_from_slice(&[0; 4096]);
+    let file = node.file("long.part1of1", &part);
+    node.import_refused(&file, "the part is longer than the whole bundle");
+}
