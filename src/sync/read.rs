@@ -51,7 +51,7 @@ pub fn read_file(path: &Path) -> Result<(String, Vec<u8>)> {
         )));
     }
     // Only a regular file's size is known; a device or pipe is read up to the limit.
-    let size = meta.is_file().then(|| meta.len());
+    let size = meta.is_file().then_some(meta.len());
     let bytes = read_layer(&name, &mut file, size, true, &cannot)?;
     Ok((name, bytes))
 }
