@@ -210,7 +210,10 @@ fn check_on_a_database_with_flipped_bytes_reports_and_never_panics() {
         let out = outpost(&copy).arg("check").output().expect("check runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "seed {seed}: {stderr}");
-        assert!(out.status.code().is_some(), "seed {seed}: killed by a signal");
+        assert!(
+            out.status.code().is_some(),
+            "seed {seed}: killed by a signal"
+        );
         caught += usize::from(stderr.contains("stopped on data it could not read"));
         if !out.status.success() {
             let stdout = String::from_utf8_lossy(&out.stdout);
@@ -225,4 +228,55 @@ fn check_on_a_database_with_flipped_bytes_reports_and_never_panics() {
     eprintln!(
         "{damaged_reports} of 60 damaged copies reported, {caught} of them a dependency's panic caught"
     );
+}
+
+#[test]
+fn check_finds_a_damaged_search_index_and_reindex_repairs_it() {
+    let node = demo_node();
+    let index = node.dir.join("index");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&index)
+        .expect("index")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x != "lock") && p.is_file())
+        .collect();
+    files.sort();
+    let mut reported = 0;
+    for (seed, file) in files.iter().enumerate() {
+        let copy = node.tmp.path().join(format!("ix-{seed}"));
+        copy_dir(&node.dir, &copy);
+        let target = copy.join("index").join(file.file_name().expect("name"));
+        flip(&target, seed as u64);
+        let out = outpost(&copy).arg("check").output().expect("check");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("panicked"), "{}: {text}", file.display());
+        if out.status.success() {
+            // "ok" only when searches are right.
+            let hits = outpost(&copy)
+                .args(["search", "timber", "--json"])
+                .output()
+                .expect("search");
+            let hits: serde_json::Value = serde_json::from_slice(&hits.stdout).unwrap_or_default();
+            assert_eq!(
+                hits[0]["id"],
+                "timber-inspection-land-border",
+                "{} damaged, check ok, search wrong: {hits}",
+                file.display()
+            );
+        } else {
+            assert!(
+                text.contains("outpost reindex"),
+                "{}: {text}",
+                file.display()
+            );
+            reported += 1;
+            outpost(&copy).arg("reindex").assert().success();
+            outpost(&copy).arg("check").assert().success();
+        }
+        std::fs::remove_dir_all(&copy).expect("clean");
+    }
+    eprintln!("{reported} of {} damaged index files reported", files.len());
 }

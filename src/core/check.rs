@@ -147,17 +147,41 @@ impl Replica {
             ));
         }
         let articles = txn.open_table(store::ARTICLES)?;
-        let mut live = 0u64;
+        let mut live = Vec::new();
         for entry in articles.iter()? {
             let (_, v) = entry?;
-            if store::decode::<ArticleRecord>(v.value())?.status != Status::Retired {
-                live += 1;
+            let record = store::decode::<ArticleRecord>(v.value())?;
+            if record.status != Status::Retired {
+                live.push(record);
             }
         }
-        let docs = self.index.doc_count()? as u64;
-        if docs != live {
+        let counted =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.index.doc_count()))
+                .unwrap_or_else(|_| Err(crate::Error::Index("reading it fails".into())));
+        let docs = match counted {
+            Ok(docs) => docs as u64,
+            Err(e) => {
+                problems.push(format!(
+                    "the search index is damaged ({e}): run `outpost reindex`"
+                ));
+                0
+            }
+        };
+        if docs != live.len() as u64 {
             problems.push(format!(
-                "the search index holds {docs} articles but {live} are live; run `outpost reindex`"
+                "the search index holds {docs} articles but {} are live; run `outpost reindex`",
+                live.len()
+            ));
+        }
+        let load = |id: &crate::model::ArticleId| store::get(&articles, id.as_str());
+        // A damaged segment can make tantivy panic while reading it: that is damage too.
+        let verified = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.index.verify(&live, &load)
+        }))
+        .unwrap_or_else(|_| Err("reading it fails".into()));
+        if let Err(why) = verified {
+            problems.push(format!(
+                "the search index is damaged ({why}): run `outpost reindex`"
             ));
         }
         Ok(CheckReport {

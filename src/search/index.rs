@@ -208,6 +208,52 @@ impl SearchIndex {
         opened
     }
 
+    /// Checks that the index answers for `live` (every article not retired): each is in it
+    /// exactly once, and a search for the words of a sample of titles finds its article. Says
+    /// what is wrong, for `check`; a damaged segment shows as a read error or a missed article.
+    pub fn verify(
+        &self,
+        live: &[ArticleRecord],
+        load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> std::result::Result<(), String> {
+        let searcher = self.reader.searcher();
+        let fail = |e: tantivy::TantivyError| e.to_string();
+        for record in live {
+            let term = Term::from_field_text(self.fields.id, record.id.as_str());
+            let query =
+                tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            let found = searcher.search(&query, &Count).map_err(fail)?;
+            if found != 1 {
+                return Err(format!("article `{}` is in it {found} times", record.id));
+            }
+        }
+        // A sample of at most 200 articles, spread over all: each title's words must find it.
+        for record in live.iter().step_by((live.len() / 200).max(1)).take(200) {
+            // The title's words only: punctuation could read as the query language's syntax.
+            let words: String = record
+                .content
+                .title
+                .chars()
+                .map(|c| if c.is_ascii_punctuation() { ' ' } else { c })
+                .collect();
+            let request = super::SearchRequest {
+                text: words,
+                limit: 1_000,
+                viewer: record.authors.first().cloned(),
+                snippets: Some(0),
+                ..Default::default()
+            };
+            let hits = self.search(&request, load).map_err(|e| e.to_string())?;
+            if !hits.iter().any(|h| h.id == record.id.as_str()) {
+                return Err(format!(
+                    "a search for the title of `{}` does not find it",
+                    record.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Number of documents searchable now.
     pub fn doc_count(&self) -> Result<usize> {
         Ok(self.reader.searcher().search(&AllQuery, &Count)?)
