@@ -10,6 +10,8 @@ use assert_cmd::Command;
 use outpost::model::{Hash, NodeId};
 use outpost::sync::bundle::{self, BundleHeader};
 
+use crate::common::copy_dir;
+
 fn outpost(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
     cmd.env_remove("OUTPOST_HOME")
@@ -163,20 +165,6 @@ fn a_part_longer_than_its_whole_bundle_is_refused() {
     part.extend_from_slice(&[0; 4096]);
     let file = node.file("long.part1of1", &part);
     node.import_refused(&file, "the part is longer than the whole bundle");
-}
-
-/// A copy of `from` (a node's data dir) in `to`.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Damages eight bytes of `file` at positions and with values picked by `seed` (a fixed
