@@ -18,6 +18,7 @@ pub use args::{Cli, Command};
 use crate::core::{DataDir, Replica};
 use crate::error::{Error, Result};
 use crate::markdown;
+use output::say;
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
@@ -34,7 +35,7 @@ pub fn run() -> i32 {
         }
         Err(what) => {
             complain(&format!(
-                "error: Outpost stopped on data it could not read ({what}). Run `outpost check` to see what is damaged; if the store is, restore a backup or ask HQ to enrol this post again"
+                "error: Outpost stopped on data it could not read ({what}). Run `outpost check` to see what is damaged: `outpost reindex` rebuilds a damaged search index; a damaged store needs a backup restored, or HQ to enrol this post again"
             ));
             1
         }
@@ -84,6 +85,15 @@ fn dispatch(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
+        Command::Reindex => {
+            // A damaged index may not even open: it is thrown away and built anew from the
+            // store, which opening the node then does (with a progress bar on a terminal).
+            let started = std::time::Instant::now();
+            Replica::discard_index(&dir)?;
+            open(&dir)?;
+            say!("Reindexed in {:.2} s", started.elapsed().as_secs_f64())?;
+            Ok(0)
+        }
         other => {
             let mut replica = if other.reads_only() {
                 Replica::open_read_only_with_progress(

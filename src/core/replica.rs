@@ -245,6 +245,22 @@ impl Replica {
         Ok(replica)
     }
 
+    /// Throws away the node's search index (it is rebuilt from the store when the node is next
+    /// opened): what `outpost reindex` does first, since a damaged index may not open at all.
+    pub fn discard_index(dir: &DataDir) -> Result<()> {
+        dir.check_existing()?;
+        let index = dir.index();
+        if index.exists() {
+            std::fs::remove_dir_all(&index).map_err(|e| {
+                Error::io(
+                    format!("cannot remove the search index {}", index.display()),
+                    e,
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Opens a node for reading only: no write lock, nothing written or synced, beside any other
     /// Outpost process that has the node open (commands that only read use this). Falls back to
     /// `open` when the store or index first needs a writer's work (an upgrade, a repair after a
