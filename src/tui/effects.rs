@@ -58,10 +58,12 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
         Effect::LoadPreview(id) => replica
             .article(&id)
             .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Vec::new())))),
-        Effect::OpenArticle(id) => replica.article(&id).and_then(|view| {
-            let backlinks = replica.backlinks(&id, ctx.viewer.as_ref())?;
-            Ok(Msg::Opened(Box::new(ArticleDoc::new(view, backlinks))))
-        }),
+        Effect::OpenArticle(id) => {
+            article_doc(replica, ctx, &id).map(|doc| Msg::Opened(Box::new(doc)))
+        }
+        Effect::ReloadArticle(id) => {
+            article_doc(replica, ctx, &id).map(|doc| Msg::Reloaded(Box::new(doc)))
+        }
         Effect::LoadDiff { id, from, to } => replica.diff_revisions(&id, &from, &to).map(|lines| {
             Msg::Diff(DiffView {
                 from: from.short(),
@@ -87,6 +89,13 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
         Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
     };
     Some(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
+}
+
+/// An article with the articles that link to it, as the reader shows it.
+fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
+    let view = replica.article(id)?;
+    let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
+    Ok(ArticleDoc::new(view, backlinks))
 }
 
 /// The Sync screen's path, kept for next time (a failure to write it is not worth a message).

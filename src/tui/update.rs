@@ -42,6 +42,8 @@ pub enum Msg {
     },
     Preview(Box<ArticleDoc>),
     Opened(Box<ArticleDoc>),
+    /// An open article read again after a save: shown in place, wherever the reader was.
+    Reloaded(Box<ArticleDoc>),
     Diff(DiffView),
     EditLoaded(Box<ArticleDoc>),
     Saved {
@@ -91,6 +93,8 @@ pub enum Effect {
     LoadPreview(String),
     /// Load an article (with its backlinks) and open it in the reader.
     OpenArticle(String),
+    /// Read an article again for the readers that show it (after a save); opens nothing.
+    ReloadArticle(String),
     LoadDiff {
         id: String,
         from: Hash,
@@ -170,6 +174,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         } => search::results(state, generation, rows, took_micros),
         Msg::Preview(doc) => search::preview(state, *doc),
         Msg::Opened(doc) => reader::opened(state, *doc),
+        Msg::Reloaded(doc) => reader::reloaded(state, *doc),
         Msg::Diff(diff) => reader::diff(state, diff),
         Msg::EditLoaded(doc) => {
             state.editor = Some(EditorState::edit(Some(doc.id), doc.content));

@@ -41,11 +41,19 @@ pub fn results(
     if generation != s.generation {
         return vec![]; // an older search, overtaken by typing
     }
+    let asked = (s.query.text().to_string(), s.filters.clone());
+    // The same question asked again (after a save) keeps the selected article selected.
+    let kept = match (&s.results_for, s.selected_row()) {
+        (Some(before), Some(row)) if *before == asked => rows.iter().position(|r| r.id == row.id),
+        _ => None,
+    };
     s.results = rows;
-    s.results_for = Some((s.query.text().to_string(), s.filters.clone()));
+    s.results_for = Some(asked);
     s.took_micros = Some(took_micros);
-    s.selected = 0;
-    s.list_offset = 0;
+    s.selected = kept.unwrap_or(0);
+    if kept.is_none() {
+        s.list_offset = 0;
+    }
     s.preview = None;
     if s.results.is_empty() {
         s.focus = Focus::Input;

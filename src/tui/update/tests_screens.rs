@@ -155,6 +155,32 @@ fn editing_an_article_records_a_new_revision() {
 }
 
 #[test]
+fn a_saved_edit_shows_at_once_in_the_reader_on_home_and_in_the_results() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/pangolin<Enter><Enter>");
+    let before = state.reader().expect("reader").laid.doc.history.len();
+    press(&mut replica, &ctx, &mut state, "e<End> (CITES I)<C-s><Esc>");
+    assert_eq!(state.screen, Screen::Reader);
+    let doc = &state.reader().expect("reader").laid.doc;
+    assert!(
+        doc.content.title.ends_with("(CITES I)"),
+        "{}",
+        doc.content.title
+    );
+    assert_eq!(doc.history.len(), before + 1);
+    let title = doc.content.title.clone();
+    let shown = |rows: &[crate::tui::state::ResultRow]| {
+        rows.iter()
+            .any(|r| r.id == "wildlife-pangolin-scales" && r.title == title)
+    };
+    assert!(shown(&state.search.results), "{:?}", state.search.results);
+    let home = state.home.data.as_ref().expect("home");
+    assert!(shown(&home.recent), "{:?}", home.recent);
+}
+
+#[test]
 fn saving_says_whether_the_edit_is_published_or_only_proposed() {
     // At HQ, an administrator's edit of a published article is published with it.
     let mut hq = demo_replica();
