@@ -630,8 +630,9 @@ fn hs_digits(text: &str) -> Option<String> {
     shaped.then_some(digits)
 }
 
-/// Normalises an HS prefix filter: digits only, 2 to 10 of them.
-fn hs_prefix(input: &str) -> Result<String> {
+/// Normalises an HS prefix filter: digits only, 2 to 10 of them. Public so that an interface
+/// can refuse a prefix before searching, by the same rule.
+pub fn hs_prefix(input: &str) -> Result<String> {
     let digits: String = input.chars().filter(|c| *c != '.' && *c != ' ').collect();
     if (2..=10).contains(&digits.len())
         && digits.len().is_multiple_of(2)

@@ -84,15 +84,26 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 }
             }
         }
-        Overlay::Prompt { mut input, purpose } => {
+        Overlay::Prompt {
+            mut input,
+            purpose,
+            error,
+        } => {
             let mut selected = 0;
+            let before = input.text().to_string();
             match list_key(state, key, &mut input, &mut selected, 0) {
                 ListKey::Chosen => match purpose {
-                    PromptPurpose::HsPrefix => search::filter_hs(state, input.text()),
+                    PromptPurpose::HsPrefix => search::filter_hs(state, input),
                 },
                 ListKey::Closed => vec![],
                 ListKey::Stay => {
-                    state.overlay = Some(Overlay::Prompt { input, purpose });
+                    // The refusal stands until the entry changes.
+                    let error = error.filter(|_| input.text() == before);
+                    state.overlay = Some(Overlay::Prompt {
+                        input,
+                        purpose,
+                        error,
+                    });
                     vec![]
                 }
             }

@@ -127,6 +127,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = Some(Overlay::Prompt {
                 input: LineInput::new(&current),
                 purpose: PromptPurpose::HsPrefix,
+                error: None,
             });
             vec![]
         }
@@ -166,9 +167,20 @@ pub fn filter_category(state: &mut State, category: Option<String>) -> Vec<Effec
     vec![search(state)]
 }
 
-pub fn filter_hs(state: &mut State, prefix: &str) -> Vec<Effect> {
-    let digits: String = prefix.chars().filter(char::is_ascii_digit).collect();
-    state.search.filters.hs = (!digits.is_empty()).then(|| prefix.trim().to_string());
+/// Sets the HS prefix filter (empty clears it). A prefix the search would refuse is not
+/// applied: the prompt stays open and says why.
+pub fn filter_hs(state: &mut State, input: LineInput) -> Vec<Effect> {
+    let prefix = input.text().trim().to_string();
+    if !prefix.is_empty() && crate::search::hs_prefix(&prefix).is_err() {
+        let error = state.i18n.f("prompt.hs_invalid", &[("prefix", &prefix)]);
+        state.overlay = Some(Overlay::Prompt {
+            input,
+            purpose: PromptPurpose::HsPrefix,
+            error: Some(error),
+        });
+        return vec![];
+    }
+    state.search.filters.hs = (!prefix.is_empty()).then_some(prefix);
     vec![search(state)]
 }
 

@@ -172,6 +172,36 @@ fn filters_show_as_chips_and_go_into_the_search() {
 }
 
 #[test]
+fn a_refused_hs_prefix_is_not_applied_and_the_prompt_says_why() {
+    let mut state = searching(80, "/rice");
+    let effects = press(&mut state, "<A-h>12AB<Enter>");
+    assert_eq!(last_search(&effects), None, "nothing searched");
+    assert_eq!(state.search.filters.hs, None, "no chip");
+    match &state.overlay {
+        Some(Overlay::Prompt { input, error, .. }) => {
+            assert_eq!(input.text(), "12AB", "the entry stays to be corrected");
+            assert!(
+                error.as_deref().is_some_and(|e| e.contains("12AB")),
+                "{error:?}"
+            );
+        }
+        other => panic!("the prompt stays open: {other:?}"),
+    }
+    // Correcting the entry clears the refusal; a good prefix filters.
+    press(&mut state, "<BS><BS>");
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Prompt { error: None, .. })
+    ));
+    let effects = press(&mut state, "<Enter>");
+    assert_eq!(
+        last_search(&effects).and_then(|s| s.hs.as_deref()),
+        Some("12")
+    );
+    assert_eq!(state.overlay, None);
+}
+
+#[test]
 fn a_wide_terminal_previews_the_selection_and_a_narrow_one_does_not() {
     let mut state = searching(120, "/");
     let effects = deliver(&mut state, fixtures::rows());

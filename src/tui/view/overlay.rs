@@ -110,19 +110,19 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             };
             list_box(state, area, buf, title, input, &rows, *selected);
         }
-        Overlay::Prompt { input, .. } => {
+        Overlay::Prompt { input, error, .. } => {
             let rect = frame(area, 60, 5);
             Clear.render(rect, buf);
             let inner_width = usize::from(rect.width.saturating_sub(4));
             let (shown, _) = input.visible(inner_width);
-            let lines = vec![
-                Line::from(shown.to_string()),
-                Line::from(Span::styled(
-                    t.t("prompt.hs_hint").to_string(),
-                    state.theme.dim,
-                )),
-            ];
+            let below = match error {
+                Some(error) => Span::styled(error.clone(), state.theme.error),
+                None => Span::styled(t.t("prompt.hs_hint").to_string(), state.theme.dim),
+            };
+            let lines = vec![Line::from(shown.to_string()), Line::from(below)];
+            // The hint or the refusal wraps onto the box's last line rather than being cut.
             Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
                 .block(block(t.t("prompt.hs"), true, &state.theme).padding(Padding::horizontal(1)))
                 .render(rect, buf);
         }

@@ -201,3 +201,17 @@ fn no_color_keeps_every_meaning_in_text() {
     let text = rows(&terminal).join("\n");
     assert!(text.contains("+ ") && text.contains("[Reader]"), "{text}");
 }
+
+#[test]
+fn a_refused_hs_prefix_keeps_the_prompt_open_with_the_reason() {
+    snap_all(
+        "search_hs_refused",
+        "/timber<A-h>12AB<Enter>",
+        |text, lang| {
+            assert!(text.contains("12AB"), "{text}");
+            if lang == UiLang::En {
+                assert!(text.contains("is not an HS prefix"), "{text}");
+            }
+        },
+    );
+}
