@@ -305,6 +305,29 @@ fn the_knowledge_map_counts_articles_and_opens_a_filtered_search() {
 }
 
 #[test]
+fn a_category_opened_from_the_map_starts_from_an_empty_query() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber<Enter><A-h>4403<Enter>",
+    );
+    assert_eq!(state.search.query.text(), "timber");
+    press(&mut replica, &ctx, &mut state, "<Enter>M");
+    assert_eq!(state.screen, Screen::Map);
+    // The second top category, where nothing matches `timber` with HS 4403.
+    press(&mut replica, &ctx, &mut state, "j<Enter>");
+    assert_eq!(state.screen, Screen::Search);
+    assert_eq!(state.search.query.text(), "");
+    assert_eq!(state.search.filters.hs, None);
+    assert_eq!(state.search.filters.category.as_deref(), Some("clearance"));
+    assert!(!state.search.results.is_empty());
+}
+
+#[test]
 fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
     let mut hq = demo_replica();
     let hq_ctx = context(&hq);
