@@ -98,7 +98,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditArticle => return vec![Effect::EditArticle(id)],
         _ => {
             if let Some(diff) = &mut reader.diff {
-                diff.scroll = scrolled(diff.scroll, action, page, diff.lines.len());
+                diff.scroll = scrolled(diff.scroll, action, page, diff.rows());
                 return vec![];
             }
             return match reader.pane {

@@ -134,6 +134,21 @@ fn reader_history_shows_a_diff_between_revisions() {
 }
 
 #[test]
+fn a_diff_shows_a_changed_title_and_counts_it() {
+    snap_all(
+        "reader_diff_title",
+        "/pangolin<Enter><Enter>e<C-u>Pangolin scales (CITES I)<C-s><Esc>3<Enter>",
+        |text, lang| {
+            assert!(text.contains("(CITES I)"), "{text}");
+            if lang == UiLang::En {
+                assert!(text.contains(": +1 −1"), "{text}");
+                assert!(text.contains("+ Title: "), "{text}");
+            }
+        },
+    );
+}
+
+#[test]
 fn editor_shows_fields_the_hs_check_and_the_body() {
     let keys = "<C-n>การตรวจไม้แปรรูป<Tab><Enter>timber<Enter>logs, ไม้<Tab>4403.49, 4403.4<Tab><Tab><Tab>\
                 Check end stamps.<Tab>## ขั้นตอน<Enter>- นับท่อนไม้<Enter>- 세관 검사";
