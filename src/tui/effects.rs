@@ -11,7 +11,7 @@ use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, NewArticle, Replica};
 use crate::error::{Error, Result};
 use crate::model::{Author, Status, User};
-use crate::search::SearchRequest;
+use crate::search::{Correction, SearchRequest};
 
 /// How many results a search shows: more than a screen, few enough to stay instant.
 pub const RESULT_LIMIT: usize = 50;
@@ -49,10 +49,11 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
             .map(Msg::Counts),
         Effect::Search { generation, spec } => {
             let started = Instant::now();
-            search(replica, ctx, &spec).map(|rows| Msg::Results {
+            search(replica, ctx, &spec).map(|(rows, corrections)| Msg::Results {
                 generation,
                 rows,
                 took_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                corrections,
             })
         }
         Effect::LoadPreview(id) => replica
@@ -242,7 +243,12 @@ fn stable(mut hits: Vec<crate::search::SearchHit>) -> Vec<ResultRow> {
     hits.into_iter().map(ResultRow::from).collect()
 }
 
-fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<ResultRow>> {
+/// The rows found, and the typos corrected to find them.
+fn search(
+    replica: &Replica,
+    ctx: &Context,
+    spec: &SearchSpec,
+) -> Result<(Vec<ResultRow>, Vec<Correction>)> {
     let request = SearchRequest {
         text: spec.text.clone(),
         category: spec.category.clone(),
@@ -254,7 +260,8 @@ fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<Res
         snippets: Some(0),
         ..Default::default()
     };
-    replica.search(&request).map(stable)
+    let found = replica.find(&request)?;
+    Ok((stable(found.hits), found.corrections))
 }
 
 fn save(

@@ -17,6 +17,7 @@ use super::state::{
     ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
+use crate::search::Correction;
 
 /// Something that happened: a key, a resize, or the result of an effect.
 #[derive(Clone, Debug)]
@@ -39,6 +40,8 @@ pub enum Msg {
         generation: u64,
         rows: Vec<ResultRow>,
         took_micros: u64,
+        /// Typos the search corrected (`timbr` → `timber`), to say so.
+        corrections: Vec<Correction>,
     },
     Preview(Box<ArticleDoc>),
     Opened(Box<ArticleDoc>),
@@ -171,7 +174,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             generation,
             rows,
             took_micros,
-        } => search::results(state, generation, rows, took_micros),
+            corrections,
+        } => search::results(state, generation, rows, took_micros, corrections),
         Msg::Preview(doc) => search::preview(state, *doc),
         Msg::Opened(doc) => reader::opened(state, *doc),
         Msg::Reloaded(doc) => reader::reloaded(state, *doc),

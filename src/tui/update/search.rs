@@ -3,6 +3,7 @@
 
 use super::{Effect, SearchSpec, back as back_screen, keep_in_view, step};
 use crate::model::{Kind, Lang};
+use crate::search::Correction;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Action;
 use crate::tui::state::{
@@ -36,6 +37,7 @@ pub fn results(
     generation: u64,
     rows: Vec<ResultRow>,
     took_micros: u64,
+    corrections: Vec<Correction>,
 ) -> Vec<Effect> {
     let s = &mut state.search;
     if generation != s.generation {
@@ -48,6 +50,7 @@ pub fn results(
         _ => None,
     };
     s.results = rows;
+    s.corrected = corrected_query(&asked.0, &corrections);
     s.results_for = Some(asked);
     s.took_micros = Some(took_micros);
     s.selected = kept.unwrap_or(0);
@@ -59,6 +62,24 @@ pub fn results(
         s.focus = Focus::Input;
     }
     preview_effect(state).into_iter().collect()
+}
+
+/// The words searched for once typos are corrected (`timbr logs` → `timber logs`); `None` when
+/// nothing was corrected.
+fn corrected_query(text: &str, corrections: &[Correction]) -> Option<String> {
+    if corrections.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|word| {
+            corrections
+                .iter()
+                .find(|c| c.typed == word.to_lowercase())
+                .map_or(word, |c| c.meant.as_str())
+        })
+        .collect();
+    Some(words.join(" "))
 }
 
 pub fn preview(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {

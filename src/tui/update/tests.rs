@@ -30,6 +30,7 @@ fn deliver(state: &mut State, rows: Vec<crate::tui::state::ResultRow>) -> Vec<Ef
             generation,
             rows,
             took_micros: 900,
+            corrections: Vec::new(),
         },
     )
 }
@@ -77,6 +78,7 @@ fn every_typed_key_searches_and_an_overtaken_result_is_dropped() {
             generation: stale,
             rows: fixtures::rows(),
             took_micros: 1,
+            corrections: Vec::new(),
         },
     );
     assert!(state.search.results.is_empty());

@@ -230,3 +230,12 @@ fn a_refused_hs_prefix_keeps_the_prompt_open_with_the_reason() {
         },
     );
 }
+
+#[test]
+fn a_corrected_typo_is_named_over_the_results() {
+    snap_all("search_corrected", "/timbr", |text, lang| {
+        if lang == UiLang::En {
+            assert!(text.contains("showing results for “timber”"), "{text}");
+        }
+    });
+}
