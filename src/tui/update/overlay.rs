@@ -22,15 +22,20 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     match overlay {
         Overlay::Confirm(confirm) => answer(state, confirm, key),
         Overlay::Help { scroll } => {
+            let last = crate::tui::view::help_max_scroll(state, state.area());
             let scroll = match state.keymap.resolve(Scope::Help, key) {
                 Some(Action::Down) => scroll + 1,
                 Some(Action::Up) => scroll.saturating_sub(1),
                 Some(Action::PageDown) => scroll + 10,
                 Some(Action::PageUp) => scroll.saturating_sub(10),
+                Some(Action::Top) => 0,
+                Some(Action::Bottom) => last,
                 Some(Action::Quit) if key == Key::ctrl('c') => return run(state, Action::Quit),
                 _ => return vec![], // any other key closes the help
             };
-            state.overlay = Some(Overlay::Help { scroll });
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.min(last),
+            });
             vec![]
         }
         Overlay::Palette {

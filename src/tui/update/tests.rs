@@ -423,3 +423,20 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         backlinks: vec![],
     }
 }
+
+#[test]
+fn end_scrolls_the_help_to_its_end_and_does_not_close_it() {
+    let mut state = State::new(60, 15);
+    press(&mut state, "?<End>");
+    let last = crate::tui::view::help_max_scroll(&state, state.area());
+    assert!(last > 0, "the help is longer than the screen");
+    assert_eq!(state.overlay, Some(Overlay::Help { scroll: last }));
+    press(&mut state, "<Down><Down>");
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Help { scroll: last }),
+        "no further"
+    );
+    press(&mut state, "<Home>");
+    assert_eq!(state.overlay, Some(Overlay::Help { scroll: 0 }));
+}

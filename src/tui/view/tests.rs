@@ -239,3 +239,18 @@ fn a_corrected_typo_is_named_over_the_results() {
         }
     });
 }
+
+#[test]
+fn clearing_the_words_does_not_leave_nothing_matches_on_screen() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/qqqzzz");
+    assert!(rows(&render(&state)).join("\n").contains("Nothing matches"));
+    // Esc clears the words; the new search has not answered yet.
+    for key in crate::tui::keymap::Key::parse_seq("<Esc>").expect("keys") {
+        crate::tui::update::update(&mut state, crate::tui::update::Msg::Key(key));
+    }
+    let text = rows(&render(&state)).join("\n");
+    assert!(!text.contains("Nothing matches"), "{text}");
+}
