@@ -35,6 +35,8 @@ pub use interchange::ImportReport;
 pub(crate) use key::read_age as read_age_identity;
 pub(crate) use parallel::map_on_all_cores;
 pub use queries::{ArticleFilter, ArticleView};
-pub use reading::{Backlink, DiffLine, count_by_category, line_diff, links_to, wiki_links};
+pub use reading::{
+    Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
+};
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub(crate) use staging::Staging;

@@ -14,5 +14,5 @@ mod typo;
 
 pub use hs_search::{HsMatch, HsSearch};
 pub use index::{IndexState, SearchIndex};
-pub use query::{SearchHit, SearchRequest};
+pub use query::{Correction, Found, SearchHit, SearchRequest, hs_prefix};
 pub use snippet::Snippet;

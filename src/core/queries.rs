@@ -12,7 +12,7 @@ use crate::model::{
     ArticleId, ArticleRecord, Author, Category, CategoryRecord, Hash, NodeInfo, RevisionRecord,
     Status, User,
 };
-use crate::search::{SearchHit, SearchRequest};
+use crate::search::{Found, SearchHit, SearchRequest};
 use crate::store::{self, meta_keys};
 
 /// Which articles `list` returns.
@@ -101,6 +101,11 @@ impl Replica {
 
     /// Searches the index on behalf of `request.viewer`.
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
+        Ok(self.find(request)?.hits)
+    }
+
+    /// [`search`](Self::search), also reporting the typo corrections it searched.
+    pub fn find(&self, request: &SearchRequest) -> Result<Found> {
         if let Some(category) = &request.category {
             self.check_category(category)?;
         }
@@ -111,7 +116,7 @@ impl Replica {
         let txn = self.read()?;
         let articles = txn.open_table(store::ARTICLES)?;
         self.index
-            .search(&request, &|id| store::get(&articles, id.as_str()))
+            .find(&request, &|id| store::get(&articles, id.as_str()))
     }
 
     /// The Knowledge Map, parents before children.

@@ -1,5 +1,5 @@
 //! What a reader needs beyond one article: who links here (backlinks), what changed between two
-//! revisions (a line diff), and how many articles each Knowledge Map category holds. Read-only,
+//! revisions (the metadata fields, then a line diff of the body), and how many articles each Knowledge Map category holds. Read-only,
 //! built on the queries in `queries.rs`.
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use similar::{ChangeTag, TextDiff};
 
 use super::{ArticleFilter, Replica};
 use crate::error::{Error, Result};
-use crate::model::{ArticleId, ArticleRecord, Author, Hash, Status};
+use crate::model::{ArticleContent, ArticleId, ArticleRecord, Author, Hash, Status};
 use crate::search::SearchRequest;
 
 /// An article that links to another one.
@@ -18,12 +18,34 @@ pub struct Backlink {
     pub title: String,
 }
 
-/// One line of a diff between two revisions' bodies.
+/// One line of a diff between two revisions: a changed metadata field, or a line of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DiffLine {
+    /// A metadata field's value before and after; empty when unset. Values are plain text
+    /// (category id, language and kind codes, HS codes dotted, tags comma-separated) for the
+    /// interface to name in its own language.
+    Field {
+        field: Field,
+        from: String,
+        to: String,
+    },
     Same(String),
     Added(String),
     Removed(String),
+}
+
+/// The metadata fields of an article, in the order a diff lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Summary,
+    Category,
+    Tags,
+    HsCodes,
+    Lang,
+    Kind,
+    Classification,
+    ReviewBy,
 }
 
 /// How many candidate articles a backlink lookup asks the index for; when the index returns that
@@ -78,17 +100,21 @@ impl Replica {
         Ok(out)
     }
 
-    /// The line diff of an article's body between two of its revisions (`from` → `to`).
+    /// What changed in an article between two of its revisions (`from` → `to`): each changed
+    /// metadata field, then the line diff of the body.
     pub fn diff_revisions(&self, id: &str, from: &Hash, to: &Hash) -> Result<Vec<DiffLine>> {
         let view = self.article(id)?;
-        let body = |rev: &Hash| {
+        let content = |rev: &Hash| {
             view.history
                 .iter()
                 .find(|r| r.revision.id() == *rev)
-                .map(|r| r.revision.content.body.clone())
+                .map(|r| &r.revision.content)
                 .ok_or_else(|| Error::invalid(format!("`{id}` has no revision {}", rev.short())))
         };
-        Ok(line_diff(&body(from)?, &body(to)?))
+        let (old, new) = (content(from)?, content(to)?);
+        let mut lines = field_diff(old, new);
+        lines.extend(line_diff(&old.body, &new.body));
+        Ok(lines)
     }
 
     /// Articles visible to `viewer` per category id, each counted in its category and in every
@@ -122,6 +148,30 @@ pub fn wiki_links(body: &str) -> Vec<String> {
 /// Whether `body` has a wiki link to `id`.
 pub fn links_to(body: &str, id: &str) -> bool {
     body.contains("[[") && wiki_links(body).iter().any(|t| t == id)
+}
+
+/// The metadata fields that differ between two versions of an article, in `Field` order.
+pub fn field_diff(old: &ArticleContent, new: &ArticleContent) -> Vec<DiffLine> {
+    let values = |c: &ArticleContent| {
+        let hs: Vec<String> = c.hs_codes.iter().map(ToString::to_string).collect();
+        [
+            (Field::Title, c.title.clone()),
+            (Field::Summary, c.summary.clone()),
+            (Field::Category, c.category.clone()),
+            (Field::Tags, c.tags.join(", ")),
+            (Field::HsCodes, hs.join(", ")),
+            (Field::Lang, c.lang.to_string()),
+            (Field::Kind, c.kind.to_string()),
+            (Field::Classification, c.classification.to_string()),
+            (Field::ReviewBy, c.review_by.clone().unwrap_or_default()),
+        ]
+    };
+    values(old)
+        .into_iter()
+        .zip(values(new))
+        .filter(|((_, from), (_, to))| from != to)
+        .map(|((field, from), (_, to))| DiffLine::Field { field, from, to })
+        .collect()
 }
 
 /// A line diff of two texts, unchanged lines included.
@@ -258,6 +308,56 @@ mod tests {
         );
         assert!(diff.iter().any(|d| matches!(d, DiffLine::Same(_))));
         assert!(replica.diff_revisions(id, &before, &Hash::ZERO).is_err());
+    }
+
+    #[test]
+    fn a_diff_shows_changed_metadata_before_the_body() {
+        let mut replica = demo();
+        let admin = replica.resolve_user(None).expect("admin");
+        let id = "timber-inspection-land-border";
+        let old = replica.article(id).expect("article").record;
+        let after = replica
+            .edit_article(
+                &admin,
+                id,
+                ArticlePatch {
+                    title: Some("Timber at land borders".into()),
+                    tags: Some(vec!["timber".into()]),
+                    hs_codes: Some(vec![crate::model::HsCode::parse("4407").expect("hs")]),
+                    review_by: Some(None),
+                    ..Default::default()
+                },
+            )
+            .expect("edit")
+            .expect("changed");
+        let diff = replica
+            .diff_revisions(id, &old.current, &after)
+            .expect("diff");
+        let fields: Vec<(Field, &str, &str)> = diff
+            .iter()
+            .filter_map(|d| match d {
+                DiffLine::Field { field, from, to } => Some((*field, from.as_str(), to.as_str())),
+                _ => None,
+            })
+            .collect();
+        let c = &old.content;
+        assert_eq!(
+            fields,
+            vec![
+                (Field::Title, c.title.as_str(), "Timber at land borders"),
+                (Field::Tags, c.tags.join(", ").as_str(), "timber"),
+                (Field::HsCodes, "4403.49, 4407.29, 4403.42", "4407"),
+                (Field::ReviewBy, c.review_by.as_deref().unwrap_or(""), ""),
+            ]
+        );
+        // The body did not change: its lines are all the same.
+        assert!(
+            diff.iter()
+                .skip(fields.len())
+                .all(|d| matches!(d, DiffLine::Same(_)))
+        );
+        // Fields come before the body, and a body-only edit names no field.
+        assert!(field_diff(c, c).is_empty());
     }
 
     #[test]

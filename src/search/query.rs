@@ -80,6 +80,31 @@ pub struct SearchHit {
     pub hs_codes: Vec<String>,
 }
 
+/// A query word the knowledge base does not hold, and the indexed word closest to it that was
+/// searched in its place (`timbr` → `timber`), so an interface can say so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub typed: String,
+    pub meant: String,
+}
+
+/// The hits of a search and the typo corrections that found some of them.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    pub hits: Vec<SearchHit>,
+    /// Empty when the whole words alone found enough (corrections were then not searched).
+    pub corrections: Vec<Correction>,
+}
+
+/// A query at one tier, ready to run, with what it marks in snippets.
+struct Planned {
+    plan: Plan,
+    marker: Marker,
+    /// See [`SearchIndex::plan`].
+    extra: bool,
+    corrections: Vec<Correction>,
+}
+
 const SNIPPET_CHARS: usize = 180;
 const DAY_MILLIS: f64 = 86_400_000.0;
 
@@ -99,21 +124,33 @@ impl SearchIndex {
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Vec<SearchHit>> {
+        Ok(self.find(request, load)?.hits)
+    }
+
+    /// [`search`](Self::search), also reporting the typo corrections it searched.
+    pub fn find(
+        &self,
+        request: &SearchRequest,
+        load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> Result<Found> {
         let parsed = query_language::parse(&request.text);
         let searcher = self.reader.searcher();
         let limit = request.limit.max(1);
         let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
             Box::new(Freshness::new(self.columns_of(segment), request.now_millis))
         };
-        let (words, mut marker, may_add) = self.plan(&parsed, request, Tier::Words)?;
-        let mut top = top::collect(&searcher, &words, limit, &ranking)?;
+        let words = self.plan(&parsed, request, Tier::Words)?;
+        let mut marker = words.marker;
+        let mut corrections = Vec::new();
+        let mut top = top::collect(&searcher, &words.plan, limit, &ranking)?;
         if top.len() < limit
-            && may_add
-            && let (all, all_marker, true) = self.plan(&parsed, request, Tier::All)?
+            && words.extra
+            && let all @ Planned { extra: true, .. } = self.plan(&parsed, request, Tier::All)?
         {
-            marker = all_marker;
+            marker = all.marker;
+            corrections = all.corrections;
             let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
-            let rest = top::collect(&searcher, &all, limit + top.len(), &ranking)?;
+            let rest = top::collect(&searcher, &all.plan, limit + top.len(), &ranking)?;
             let room = limit - top.len();
             top.extend(
                 rest.into_iter()
@@ -153,20 +190,16 @@ impl SearchIndex {
                 hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
             });
         }
-        Ok(hits)
+        Ok(Found { hits, corrections })
     }
 
     /// The plan of a parsed request at one tier, what its snippets should mark, and whether
     /// [`Tier::All`] may add clauses to a [`Tier::Words`] plan (at [`Tier::All`]: whether it did).
-    fn plan(
-        &self,
-        parsed: &ParsedQuery,
-        request: &SearchRequest,
-        tier: Tier,
-    ) -> Result<(Plan, Marker, bool)> {
+    fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest, tier: Tier) -> Result<Planned> {
         let f = self.fields;
         let mut marker = Marker::default();
         let mut extra = false;
+        let mut corrections = Vec::new();
         let mut groups: Vec<Vec<Box<dyn Query>>> = Vec::new();
         let last_group = parsed.groups.len().saturating_sub(1);
         for (i, group) in parsed.groups.iter().enumerate() {
@@ -176,7 +209,8 @@ impl SearchIndex {
                     && parsed.open_last_word
                     && i == last_group
                     && j + 1 == group.len();
-                let found = self.term_clauses(term, open, tier, &mut marker, &mut extra)?;
+                let found =
+                    self.term_clauses(term, open, tier, &mut marker, &mut extra, &mut corrections)?;
                 clauses.extend(found);
             }
             if !clauses.is_empty() {
@@ -198,8 +232,14 @@ impl SearchIndex {
         }
         let mut excluded = Vec::new();
         for term in &parsed.excluded {
-            let clauses =
-                self.term_clauses(term, false, Tier::All, &mut Marker::default(), &mut false)?;
+            let clauses = self.term_clauses(
+                term,
+                false,
+                Tier::All,
+                &mut Marker::default(),
+                &mut false,
+                &mut Vec::new(),
+            )?;
             if !clauses.is_empty() {
                 excluded.push(union(clauses));
             }
@@ -215,13 +255,19 @@ impl SearchIndex {
             required,
             excluded,
         };
-        Ok((plan, marker, extra))
+        Ok(Planned {
+            plan,
+            marker,
+            extra,
+            corrections,
+        })
     }
 
     /// One word or phrase as scoring clauses: whole words in each text field and English stems
     /// (both tiers); typo corrections, a prefix while typing and Thai/Korean sub-word bigrams
     /// ([`Tier::All`] only; `extra` is set when they apply, at [`Tier::Words`] when they may);
-    /// HS codes. Empty when it has nothing searchable.
+    /// HS codes. Empty when it has nothing searchable. A corrected typo is noted in
+    /// `corrections` with its closest correction.
     fn term_clauses(
         &self,
         term: &QueryTerm,
@@ -229,6 +275,7 @@ impl SearchIndex {
         tier: Tier,
         marker: &mut Marker,
         extra: &mut bool,
+        corrections: &mut Vec<Correction>,
     ) -> Result<Vec<Box<dyn Query>>> {
         let f = self.fields;
         let text = term.text();
@@ -269,7 +316,14 @@ impl SearchIndex {
                     let fuzzy_distance = if letters >= 9 { 2 } else { 1 };
                     // Correct the typo to the words the index holds, then search those as if
                     // typed (so a corrected word also finds its inflections), ranked lower.
-                    for correction in self.corrections(word, fuzzy_distance)? {
+                    let found = self.corrections(word, fuzzy_distance)?;
+                    if let Some(closest) = found.first() {
+                        corrections.push(Correction {
+                            typed: word.clone(),
+                            meant: closest.clone(),
+                        });
+                    }
+                    for correction in found {
                         let corrected = [correction.clone()];
                         for (field, boost) in word_fields(&f) {
                             should.push(boosted(tokens_query(field, &corrected), boost * 0.5));
@@ -630,8 +684,9 @@ fn hs_digits(text: &str) -> Option<String> {
     shaped.then_some(digits)
 }
 
-/// Normalises an HS prefix filter: digits only, 2 to 10 of them.
-fn hs_prefix(input: &str) -> Result<String> {
+/// Normalises an HS prefix filter: digits only, 2 to 10 of them. Public so that an interface
+/// can refuse a prefix before searching, by the same rule.
+pub fn hs_prefix(input: &str) -> Result<String> {
     let digits: String = input.chars().filter(|c| *c != '.' && *c != ' ').collect();
     if (2..=10).contains(&digits.len())
         && digits.len().is_multiple_of(2)
@@ -682,6 +737,31 @@ mod tests {
             .apply(&[record(&words.join(" "))], &[], 1, false)
             .expect("indexed");
         index
+    }
+
+    #[test]
+    fn a_search_reports_the_typo_it_corrected_and_only_that() {
+        let index = index_of(&["inspecting".into(), "timber".into(), "logs".into()]);
+        let load = |_: &ArticleId| Ok(Some(record("inspecting timber logs")));
+        let find = |text: &str| {
+            let request = SearchRequest {
+                text: text.into(),
+                limit: 10,
+                ..Default::default()
+            };
+            index.find(&request, &load).expect("search")
+        };
+        let found = find("timbr logs");
+        assert_eq!(found.hits.len(), 1);
+        assert_eq!(
+            found.corrections,
+            vec![Correction {
+                typed: "timbr".into(),
+                meant: "timber".into(),
+            }]
+        );
+        assert!(find("timber").corrections.is_empty(), "nothing to correct");
+        assert!(find("zzzzzz").corrections.is_empty(), "nothing near enough");
     }
 
     proptest! {

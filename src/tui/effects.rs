@@ -11,7 +11,7 @@ use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, NewArticle, Replica};
 use crate::error::{Error, Result};
 use crate::model::{Author, Status, User};
-use crate::search::SearchRequest;
+use crate::search::{Correction, SearchRequest};
 
 /// How many results a search shows: more than a screen, few enough to stay instant.
 pub const RESULT_LIMIT: usize = 50;
@@ -49,19 +49,22 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
             .map(Msg::Counts),
         Effect::Search { generation, spec } => {
             let started = Instant::now();
-            search(replica, ctx, &spec).map(|rows| Msg::Results {
+            search(replica, ctx, &spec).map(|(rows, corrections)| Msg::Results {
                 generation,
                 rows,
                 took_micros: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                corrections,
             })
         }
         Effect::LoadPreview(id) => replica
             .article(&id)
             .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Vec::new())))),
-        Effect::OpenArticle(id) => replica.article(&id).and_then(|view| {
-            let backlinks = replica.backlinks(&id, ctx.viewer.as_ref())?;
-            Ok(Msg::Opened(Box::new(ArticleDoc::new(view, backlinks))))
-        }),
+        Effect::OpenArticle(id) => {
+            article_doc(replica, ctx, &id).map(|doc| Msg::Opened(Box::new(doc)))
+        }
+        Effect::ReloadArticle(id) => {
+            article_doc(replica, ctx, &id).map(|doc| Msg::Reloaded(Box::new(doc)))
+        }
         Effect::LoadDiff { id, from, to } => replica.diff_revisions(&id, &from, &to).map(|lines| {
             Msg::Diff(DiffView {
                 from: from.short(),
@@ -87,6 +90,13 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
         Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
     };
     Some(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
+}
+
+/// An article with the articles that link to it, as the reader shows it.
+fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
+    let view = replica.article(id)?;
+    let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
+    Ok(ArticleDoc::new(view, backlinks))
 }
 
 /// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
@@ -244,7 +254,12 @@ fn stable(mut hits: Vec<crate::search::SearchHit>) -> Vec<ResultRow> {
     hits.into_iter().map(ResultRow::from).collect()
 }
 
-fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<ResultRow>> {
+/// The rows found, and the typos corrected to find them.
+fn search(
+    replica: &Replica,
+    ctx: &Context,
+    spec: &SearchSpec,
+) -> Result<(Vec<ResultRow>, Vec<Correction>)> {
     let request = SearchRequest {
         text: spec.text.clone(),
         category: spec.category.clone(),
@@ -256,7 +271,8 @@ fn search(replica: &Replica, ctx: &Context, spec: &SearchSpec) -> Result<Vec<Res
         snippets: Some(0),
         ..Default::default()
     };
-    replica.search(&request).map(stable)
+    let found = replica.find(&request)?;
+    Ok((stable(found.hits), found.corrections))
 }
 
 fn save(

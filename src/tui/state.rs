@@ -50,6 +50,8 @@ pub enum Overlay {
     Prompt {
         input: LineInput,
         purpose: PromptPurpose,
+        /// Why the last entry was refused; shown in place of the hint.
+        error: Option<String>,
     },
     Confirm(Confirm),
 }

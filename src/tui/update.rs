@@ -17,6 +17,7 @@ use super::state::{
     ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
+use crate::search::Correction;
 
 /// Something that happened: a key, a resize, or the result of an effect.
 #[derive(Clone, Debug)]
@@ -39,9 +40,13 @@ pub enum Msg {
         generation: u64,
         rows: Vec<ResultRow>,
         took_micros: u64,
+        /// Typos the search corrected (`timbr` → `timber`), to say so.
+        corrections: Vec<Correction>,
     },
     Preview(Box<ArticleDoc>),
     Opened(Box<ArticleDoc>),
+    /// An open article read again after a save: shown in place, wherever the reader was.
+    Reloaded(Box<ArticleDoc>),
     Diff(DiffView),
     EditLoaded(Box<ArticleDoc>),
     Saved {
@@ -91,6 +96,8 @@ pub enum Effect {
     LoadPreview(String),
     /// Load an article (with its backlinks) and open it in the reader.
     OpenArticle(String),
+    /// Read an article again for the readers that show it (after a save); opens nothing.
+    ReloadArticle(String),
     LoadDiff {
         id: String,
         from: Hash,
@@ -167,9 +174,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             generation,
             rows,
             took_micros,
-        } => search::results(state, generation, rows, took_micros),
+            corrections,
+        } => search::results(state, generation, rows, took_micros, corrections),
         Msg::Preview(doc) => search::preview(state, *doc),
         Msg::Opened(doc) => reader::opened(state, *doc),
+        Msg::Reloaded(doc) => reader::reloaded(state, *doc),
         Msg::Diff(diff) => reader::diff(state, diff),
         Msg::EditLoaded(doc) => {
             state.editor = Some(EditorState::edit(Some(doc.id), doc.content));

@@ -38,6 +38,8 @@ pub struct SearchState {
     /// The text and filters the current results are for.
     pub results_for: Option<(String, Filters)>,
     pub results: Vec<ResultRow>,
+    /// The words the results are for when the search corrected a typo in them.
+    pub corrected: Option<String>,
     /// How long the search took, in microseconds.
     pub took_micros: Option<u64>,
     pub selected: usize,

@@ -161,19 +161,28 @@ pub fn saved(
     }
     let text = state.i18n.f(outcome.message_key(), &[("id", &id)]);
     state.info(text);
-    match then {
-        Some(action) => {
-            let mut effects = run(state, action);
-            // The message says what happened even after leaving the editor.
-            if state.message.is_none() {
-                let text = state.i18n.f(outcome.message_key(), &[("id", &id)]);
-                state.info(text);
-            }
-            effects.insert(0, Effect::LoadHome);
-            effects
+    let mut effects = reload_views(state, &id);
+    if let Some(action) = then {
+        effects.extend(run(state, action));
+        // The message says what happened even after leaving the editor.
+        if state.message.is_none() {
+            let text = state.i18n.f(outcome.message_key(), &[("id", &id)]);
+            state.info(text);
         }
-        None => vec![],
     }
+    effects
+}
+
+/// What other screens show of the saved article is read again, so no view shows the old one.
+fn reload_views(state: &mut State, id: &str) -> Vec<Effect> {
+    let mut effects = vec![Effect::LoadHome];
+    if state.readers.iter().any(|r| r.laid.doc.id == id) {
+        effects.push(Effect::ReloadArticle(id.to_string()));
+    }
+    if state.search.results_for.is_some() {
+        effects.push(super::search::search(state));
+    }
+    effects
 }
 
 pub fn body_edited(state: &mut State, text: String) -> Vec<Effect> {

@@ -22,15 +22,20 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     match overlay {
         Overlay::Confirm(confirm) => answer(state, confirm, key),
         Overlay::Help { scroll } => {
+            let last = crate::tui::view::help_max_scroll(state, state.area());
             let scroll = match state.keymap.resolve(Scope::Help, key) {
                 Some(Action::Down) => scroll + 1,
                 Some(Action::Up) => scroll.saturating_sub(1),
                 Some(Action::PageDown) => scroll + 10,
                 Some(Action::PageUp) => scroll.saturating_sub(10),
+                Some(Action::Top) => 0,
+                Some(Action::Bottom) => last,
                 Some(Action::Quit) if key == Key::ctrl('c') => return run(state, Action::Quit),
                 _ => return vec![], // any other key closes the help
             };
-            state.overlay = Some(Overlay::Help { scroll });
+            state.overlay = Some(Overlay::Help {
+                scroll: scroll.min(last),
+            });
             vec![]
         }
         Overlay::Palette {
@@ -84,15 +89,26 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                 }
             }
         }
-        Overlay::Prompt { mut input, purpose } => {
+        Overlay::Prompt {
+            mut input,
+            purpose,
+            error,
+        } => {
             let mut selected = 0;
+            let before = input.text().to_string();
             match list_key(state, key, &mut input, &mut selected, 0) {
                 ListKey::Chosen => match purpose {
-                    PromptPurpose::HsPrefix => search::filter_hs(state, input.text()),
+                    PromptPurpose::HsPrefix => search::filter_hs(state, input),
                 },
                 ListKey::Closed => vec![],
                 ListKey::Stay => {
-                    state.overlay = Some(Overlay::Prompt { input, purpose });
+                    // The refusal stands until the entry changes.
+                    let error = error.filter(|_| input.text() == before);
+                    state.overlay = Some(Overlay::Prompt {
+                        input,
+                        purpose,
+                        error,
+                    });
                     vec![]
                 }
             }

@@ -34,6 +34,28 @@ pub fn opened(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
     vec![]
 }
 
+/// Every open copy of the article takes the new text; pane and scroll stay where they were.
+pub fn reloaded(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
+    let layout = view::reader_layout(state.area());
+    let (width, page) = (layout.text_width(), layout.page_height());
+    for reader in state.readers.iter_mut().filter(|r| r.laid.doc.id == doc.id) {
+        let laid = Laid::new(
+            doc.clone(),
+            width,
+            &state.i18n,
+            &state.categories,
+            state.now_millis,
+        );
+        let mut fresh = ReaderState::new(laid);
+        fresh.pane = reader.pane;
+        fresh.scroll = reader
+            .scroll
+            .min(fresh.laid.rendered.lines.len().saturating_sub(page));
+        *reader = fresh;
+    }
+    vec![]
+}
+
 pub fn diff(state: &mut State, diff: DiffView) -> Vec<Effect> {
     if let Some(reader) = state.readers.last_mut() {
         reader.diff = Some(diff);
@@ -76,7 +98,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditArticle => return vec![Effect::EditArticle(id)],
         _ => {
             if let Some(diff) = &mut reader.diff {
-                diff.scroll = scrolled(diff.scroll, action, page, diff.lines.len());
+                diff.scroll = scrolled(diff.scroll, action, page, diff.rows());
                 return vec![];
             }
             return match reader.pane {

@@ -63,6 +63,10 @@ pub fn map_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => {
             if let Some((_, c)) = current {
                 go(state, Screen::Search);
+                // A category is opened to browse it: words and filters from an earlier search
+                // would hide most of it (and "Results (0)" reads as an empty category).
+                state.search.query.clear();
+                state.search.filters = Default::default();
                 let mut effects = search::filter_category(state, Some(c.id));
                 effects.extend(search::relayout(state));
                 return effects;

@@ -3,6 +3,7 @@
 
 use super::{Effect, SearchSpec, back as back_screen, keep_in_view, step};
 use crate::model::{Kind, Lang};
+use crate::search::Correction;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Action;
 use crate::tui::state::{
@@ -36,21 +37,49 @@ pub fn results(
     generation: u64,
     rows: Vec<ResultRow>,
     took_micros: u64,
+    corrections: Vec<Correction>,
 ) -> Vec<Effect> {
     let s = &mut state.search;
     if generation != s.generation {
         return vec![]; // an older search, overtaken by typing
     }
+    let asked = (s.query.text().to_string(), s.filters.clone());
+    // The same question asked again (after a save) keeps the selected article selected.
+    let kept = match (&s.results_for, s.selected_row()) {
+        (Some(before), Some(row)) if *before == asked => rows.iter().position(|r| r.id == row.id),
+        _ => None,
+    };
     s.results = rows;
-    s.results_for = Some((s.query.text().to_string(), s.filters.clone()));
+    s.corrected = corrected_query(&asked.0, &corrections);
+    s.results_for = Some(asked);
     s.took_micros = Some(took_micros);
-    s.selected = 0;
-    s.list_offset = 0;
+    s.selected = kept.unwrap_or(0);
+    if kept.is_none() {
+        s.list_offset = 0;
+    }
     s.preview = None;
     if s.results.is_empty() {
         s.focus = Focus::Input;
     }
     preview_effect(state).into_iter().collect()
+}
+
+/// The words searched for once typos are corrected (`timbr logs` → `timber logs`); `None` when
+/// nothing was corrected.
+fn corrected_query(text: &str, corrections: &[Correction]) -> Option<String> {
+    if corrections.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|word| {
+            corrections
+                .iter()
+                .find(|c| c.typed == word.to_lowercase())
+                .map_or(word, |c| c.meant.as_str())
+        })
+        .collect();
+    Some(words.join(" "))
 }
 
 pub fn preview(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
@@ -119,6 +148,7 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             state.overlay = Some(Overlay::Prompt {
                 input: LineInput::new(&current),
                 purpose: PromptPurpose::HsPrefix,
+                error: None,
             });
             vec![]
         }
@@ -158,9 +188,20 @@ pub fn filter_category(state: &mut State, category: Option<String>) -> Vec<Effec
     vec![search(state)]
 }
 
-pub fn filter_hs(state: &mut State, prefix: &str) -> Vec<Effect> {
-    let digits: String = prefix.chars().filter(char::is_ascii_digit).collect();
-    state.search.filters.hs = (!digits.is_empty()).then(|| prefix.trim().to_string());
+/// Sets the HS prefix filter (empty clears it). A prefix the search would refuse is not
+/// applied: the prompt stays open and says why.
+pub fn filter_hs(state: &mut State, input: LineInput) -> Vec<Effect> {
+    let prefix = input.text().trim().to_string();
+    if !prefix.is_empty() && crate::search::hs_prefix(&prefix).is_err() {
+        let error = state.i18n.f("prompt.hs_invalid", &[("prefix", &prefix)]);
+        state.overlay = Some(Overlay::Prompt {
+            input,
+            purpose: PromptPurpose::HsPrefix,
+            error: Some(error),
+        });
+        return vec![];
+    }
+    state.search.filters.hs = (!prefix.is_empty()).then_some(prefix);
     vec![search(state)]
 }
 

@@ -30,6 +30,7 @@ fn deliver(state: &mut State, rows: Vec<crate::tui::state::ResultRow>) -> Vec<Ef
             generation,
             rows,
             took_micros: 900,
+            corrections: Vec::new(),
         },
     )
 }
@@ -77,6 +78,7 @@ fn every_typed_key_searches_and_an_overtaken_result_is_dropped() {
             generation: stale,
             rows: fixtures::rows(),
             took_micros: 1,
+            corrections: Vec::new(),
         },
     );
     assert!(state.search.results.is_empty());
@@ -169,6 +171,36 @@ fn filters_show_as_chips_and_go_into_the_search() {
             ..Default::default()
         })
     );
+}
+
+#[test]
+fn a_refused_hs_prefix_is_not_applied_and_the_prompt_says_why() {
+    let mut state = searching(80, "/rice");
+    let effects = press(&mut state, "<A-h>12AB<Enter>");
+    assert_eq!(last_search(&effects), None, "nothing searched");
+    assert_eq!(state.search.filters.hs, None, "no chip");
+    match &state.overlay {
+        Some(Overlay::Prompt { input, error, .. }) => {
+            assert_eq!(input.text(), "12AB", "the entry stays to be corrected");
+            assert!(
+                error.as_deref().is_some_and(|e| e.contains("12AB")),
+                "{error:?}"
+            );
+        }
+        other => panic!("the prompt stays open: {other:?}"),
+    }
+    // Correcting the entry clears the refusal; a good prefix filters.
+    press(&mut state, "<BS><BS>");
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Prompt { error: None, .. })
+    ));
+    let effects = press(&mut state, "<Enter>");
+    assert_eq!(
+        last_search(&effects).and_then(|s| s.hs.as_deref()),
+        Some("12")
+    );
+    assert_eq!(state.overlay, None);
 }
 
 #[test]
@@ -390,4 +422,21 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         history: vec![row],
         backlinks: vec![],
     }
+}
+
+#[test]
+fn end_scrolls_the_help_to_its_end_and_does_not_close_it() {
+    let mut state = State::new(60, 15);
+    press(&mut state, "?<End>");
+    let last = crate::tui::view::help_max_scroll(&state, state.area());
+    assert!(last > 0, "the help is longer than the screen");
+    assert_eq!(state.overlay, Some(Overlay::Help { scroll: last }));
+    press(&mut state, "<Down><Down>");
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Help { scroll: last }),
+        "no further"
+    );
+    press(&mut state, "<Home>");
+    assert_eq!(state.overlay, Some(Overlay::Help { scroll: 0 }));
 }

@@ -172,6 +172,32 @@ fn status_line(state: &crate::tui::state::State) -> String {
 }
 
 #[test]
+fn a_saved_edit_shows_at_once_in_the_reader_on_home_and_in_the_results() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/pangolin<Enter><Enter>");
+    let before = state.reader().expect("reader").laid.doc.history.len();
+    press(&mut replica, &ctx, &mut state, "e<End> (CITES I)<C-s><Esc>");
+    assert_eq!(state.screen, Screen::Reader);
+    let doc = &state.reader().expect("reader").laid.doc;
+    assert!(
+        doc.content.title.ends_with("(CITES I)"),
+        "{}",
+        doc.content.title
+    );
+    assert_eq!(doc.history.len(), before + 1);
+    let title = doc.content.title.clone();
+    let shown = |rows: &[crate::tui::state::ResultRow]| {
+        rows.iter()
+            .any(|r| r.id == "wildlife-pangolin-scales" && r.title == title)
+    };
+    assert!(shown(&state.search.results), "{:?}", state.search.results);
+    let home = state.home.data.as_ref().expect("home");
+    assert!(shown(&home.recent), "{:?}", home.recent);
+}
+
+#[test]
 fn saving_says_whether_the_edit_is_published_or_only_proposed() {
     // At HQ, an administrator's edit of a published article is published with it.
     let mut hq = demo_replica();
@@ -272,6 +298,29 @@ fn the_knowledge_map_counts_articles_and_opens_a_filtered_search() {
             .iter()
             .all(|r| r.category.starts_with("commodity"))
     );
+    assert!(!state.search.results.is_empty());
+}
+
+#[test]
+fn a_category_opened_from_the_map_starts_from_an_empty_query() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber<Enter><A-h>4403<Enter>",
+    );
+    assert_eq!(state.search.query.text(), "timber");
+    press(&mut replica, &ctx, &mut state, "<Enter>M");
+    assert_eq!(state.screen, Screen::Map);
+    // The second top category, where nothing matches `timber` with HS 4403.
+    press(&mut replica, &ctx, &mut state, "j<Enter>");
+    assert_eq!(state.screen, Screen::Search);
+    assert_eq!(state.search.query.text(), "");
+    assert_eq!(state.search.filters.hs, None);
+    assert_eq!(state.search.filters.category.as_deref(), Some("clearance"));
     assert!(!state.search.results.is_empty());
 }
 

@@ -7,7 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Padding, Paragraph, Widget, Wrap};
 
 use super::{block, ellipsize};
+use unicode_width::UnicodeWidthStr;
+
 use crate::tui::input::LineInput;
+use crate::tui::markdown::{Sty, wrap_spans};
 use crate::tui::state::lists::{palette_items, picker_items};
 use crate::tui::state::reader::pad;
 use crate::tui::state::{Confirm, Overlay, PickerPurpose, State};
@@ -34,24 +37,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             let rect = frame(area, 90, 40);
             Clear.render(rect, buf);
             let scope = state.screen_scope();
-            let mut lines = vec![
-                Line::from(Span::styled(t.t("help.intro").to_string(), state.theme.dim)),
-                Line::default(),
-            ];
-            for (action, keys) in state.keymap.help(scope) {
-                let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
-                lines.push(Line::from(vec![
-                    Span::styled(pad(&keys.join(", "), 20), state.theme.key),
-                    Span::raw(t.t(&format!("action.{}.doc", action.name())).to_string()),
-                ]));
-            }
+            let lines = help_lines(state, area);
             let title = t.f(
                 "help.title",
                 &[("screen", &t.t(&format!("scope.{}", scope.name())))],
             );
             Paragraph::new(lines)
                 .scroll((u16::try_from(*scroll).unwrap_or(0), 0))
-                .wrap(Wrap { trim: false })
                 .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
                 .render(rect, buf);
         }
@@ -110,19 +102,19 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             };
             list_box(state, area, buf, title, input, &rows, *selected);
         }
-        Overlay::Prompt { input, .. } => {
+        Overlay::Prompt { input, error, .. } => {
             let rect = frame(area, 60, 5);
             Clear.render(rect, buf);
             let inner_width = usize::from(rect.width.saturating_sub(4));
             let (shown, _) = input.visible(inner_width);
-            let lines = vec![
-                Line::from(shown.to_string()),
-                Line::from(Span::styled(
-                    t.t("prompt.hs_hint").to_string(),
-                    state.theme.dim,
-                )),
-            ];
+            let below = match error {
+                Some(error) => Span::styled(error.clone(), state.theme.error),
+                None => Span::styled(t.t("prompt.hs_hint").to_string(), state.theme.dim),
+            };
+            let lines = vec![Line::from(shown.to_string()), Line::from(below)];
+            // The hint or the refusal wraps onto the box's last line rather than being cut.
             Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
                 .block(block(t.t("prompt.hs"), true, &state.theme).padding(Padding::horizontal(1)))
                 .render(rect, buf);
         }
@@ -207,6 +199,51 @@ fn list_box(
     Paragraph::new(lines)
         .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
         .render(rect, buf);
+}
+
+/// The help's rows, wrapped to its box: a description too long for one row continues under
+/// itself, not under the keys.
+pub fn help_lines(state: &State, area: Rect) -> Vec<Line<'static>> {
+    let t = &state.i18n;
+    let width = usize::from(frame(area, 90, 40).width.saturating_sub(4));
+    let mut lines = vec![];
+    for row in wrap_spans(
+        &[(t.t("help.intro").to_string(), Sty::Plain)],
+        width,
+        "",
+        "",
+    ) {
+        lines.push(Line::from(Span::styled(row.text(), state.theme.dim)));
+    }
+    lines.push(Line::default());
+    for (action, keys) in state.keymap.help(state.screen_scope()) {
+        let keys: Vec<String> = keys.iter().map(|k| k.label()).collect();
+        let keys = pad(&keys.join(", "), 20);
+        let indent = " ".repeat(keys.width());
+        let doc = t.t(&format!("action.{}.doc", action.name())).to_string();
+        for (i, row) in wrap_spans(&[(doc, Sty::Plain)], width, &indent, &indent)
+            .into_iter()
+            .enumerate()
+        {
+            let text = row.text();
+            lines.push(if i == 0 {
+                let rest = text.strip_prefix(indent.as_str()).unwrap_or(&text);
+                Line::from(vec![
+                    Span::styled(keys.clone(), state.theme.key),
+                    Span::raw(rest.to_string()),
+                ])
+            } else {
+                Line::from(text)
+            });
+        }
+    }
+    lines
+}
+
+/// How far the help scrolls: its last row at the bottom of its box.
+pub fn help_max_scroll(state: &State, area: Rect) -> usize {
+    let visible = usize::from(frame(area, 90, 40).height.saturating_sub(2));
+    help_lines(state, area).len().saturating_sub(visible)
 }
 
 pub fn cursor(state: &State, area: Rect) -> Option<Position> {

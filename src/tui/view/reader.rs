@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Widget};
 
 use super::{block, ellipsize, frame_areas, styled_line};
-use crate::core::DiffLine;
+use crate::core::{DiffLine, Field};
 use crate::tui::state::{Pane, ReaderState, State};
 
 /// Where the reader's parts go.
@@ -196,33 +196,22 @@ fn render_diff(
     let theme = &state.theme;
     let page = layout.page_height();
     let width = layout.text_width().saturating_sub(2);
-    let lines: Vec<Line> = diff
-        .lines
+    let rows = diff_rows(state, &diff.lines);
+    let added = rows.iter().filter(|(sign, _)| *sign == '+').count();
+    let removed = rows.iter().filter(|(sign, _)| *sign == '-').count();
+    let lines: Vec<Line> = rows
         .iter()
         .skip(diff.scroll)
         .take(page)
-        .map(|line| match line {
-            DiffLine::Same(text) => Line::from(format!("  {}", ellipsize(text, width))),
-            DiffLine::Added(text) => Line::from(Span::styled(
-                format!("+ {}", ellipsize(text, width)),
-                theme.added,
-            )),
-            DiffLine::Removed(text) => Line::from(Span::styled(
-                format!("- {}", ellipsize(text, width)),
-                theme.removed,
-            )),
+        .map(|(sign, text)| {
+            let text = format!("{sign} {}", ellipsize(text, width));
+            match sign {
+                '+' => Line::from(Span::styled(text, theme.added)),
+                '-' => Line::from(Span::styled(text, theme.removed)),
+                _ => Line::from(text),
+            }
         })
         .collect();
-    let added = diff
-        .lines
-        .iter()
-        .filter(|l| matches!(l, DiffLine::Added(_)))
-        .count();
-    let removed = diff
-        .lines
-        .iter()
-        .filter(|l| matches!(l, DiffLine::Removed(_)))
-        .count();
     let title = state.i18n.f(
         "reader.diff_title",
         &[
@@ -234,4 +223,54 @@ fn render_diff(
     );
     let block = block(&title, true, theme).padding(Padding::horizontal(1));
     Paragraph::new(lines).block(block).render(layout.frame, buf);
+}
+
+/// The diff as signed rows (`+`, `-` or a space): each changed field as its old and new value
+/// under its name in the interface's language, then the body's lines. As many rows as
+/// `DiffView::rows` counts.
+fn diff_rows(state: &State, lines: &[DiffLine]) -> Vec<(char, String)> {
+    let mut rows = Vec::new();
+    for line in lines {
+        match line {
+            DiffLine::Field { field, from, to } => {
+                let label = state.i18n.t(field_key(*field));
+                for (sign, value) in [('-', from), ('+', to)] {
+                    if !value.is_empty() {
+                        let value = field_value(state, *field, value);
+                        rows.push((sign, format!("{label}: {value}")));
+                    }
+                }
+            }
+            DiffLine::Same(text) => rows.push((' ', text.clone())),
+            DiffLine::Added(text) => rows.push(('+', text.clone())),
+            DiffLine::Removed(text) => rows.push(('-', text.clone())),
+        }
+    }
+    rows
+}
+
+fn field_key(field: Field) -> &'static str {
+    match field {
+        Field::Title => "diff.title",
+        Field::Summary => "diff.summary",
+        Field::Category => "diff.category",
+        Field::Tags => "diff.tags",
+        Field::HsCodes => "diff.hs",
+        Field::Lang => "diff.lang",
+        Field::Kind => "diff.kind",
+        Field::Classification => "diff.classification",
+        Field::ReviewBy => "diff.review_by",
+    }
+}
+
+/// A field's value as the interface names it: codes by their name in the catalogue.
+fn field_value(state: &State, field: Field, value: &str) -> String {
+    let named = |section: &str| state.i18n.t(&format!("{section}.{value}")).to_string();
+    match field {
+        Field::Category => state.category_path(value),
+        Field::Lang => named("lang"),
+        Field::Kind => named("kind"),
+        Field::Classification => named("classification"),
+        _ => value.to_string(),
+    }
 }

@@ -157,9 +157,16 @@ fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
     if let Some(micros) = s.took_micros.filter(|_| !s.is_recent_list()) {
         title.push_str(&format!(" · {:.1} ms", micros as f64 / 1000.0));
     }
+    if let Some(corrected) = s.corrected.as_ref().filter(|_| !s.results.is_empty()) {
+        title.push_str(" · ");
+        title.push_str(&t.f("search.corrected", &[("query", corrected)]));
+    }
     let block = block(&title, s.focus == Focus::List, &state.theme);
     if s.results.is_empty() {
         let text = match &s.results_for {
+            // Results for other words than those in the box (cleared or changed, the search
+            // not back yet) say nothing about them.
+            Some((words, _)) if words != s.query.text() => t.t("search.loading").to_string(),
             Some((words, _)) if !s.is_recent_list() => t.f("search.nothing", &[("query", words)]),
             _ => t.t("search.empty").to_string(),
         };

@@ -134,6 +134,21 @@ fn reader_history_shows_a_diff_between_revisions() {
 }
 
 #[test]
+fn a_diff_shows_a_changed_title_and_counts_it() {
+    snap_all(
+        "reader_diff_title",
+        "/pangolin<Enter><Enter>e<C-u>Pangolin scales (CITES I)<C-s><Esc>3<Enter>",
+        |text, lang| {
+            assert!(text.contains("(CITES I)"), "{text}");
+            if lang == UiLang::En {
+                assert!(text.contains(": +1 −1"), "{text}");
+                assert!(text.contains("+ Title: "), "{text}");
+            }
+        },
+    );
+}
+
+#[test]
 fn editor_shows_fields_the_hs_check_and_the_body() {
     let keys = "<C-n>การตรวจไม้แปรรูป<Tab><Enter>timber<Enter>logs, ไม้<Tab>4403.49, 4403.4<Tab><Tab><Tab>\
                 Check end stamps.<Tab>## ขั้นตอน<Enter>- นับท่อนไม้<Enter>- 세관 검사";
@@ -200,4 +215,42 @@ fn no_color_keeps_every_meaning_in_text() {
     );
     let text = rows(&terminal).join("\n");
     assert!(text.contains("+ ") && text.contains("[Reader]"), "{text}");
+}
+
+#[test]
+fn a_refused_hs_prefix_keeps_the_prompt_open_with_the_reason() {
+    snap_all(
+        "search_hs_refused",
+        "/timber<A-h>12AB<Enter>",
+        |text, lang| {
+            assert!(text.contains("12AB"), "{text}");
+            if lang == UiLang::En {
+                assert!(text.contains("is not an HS prefix"), "{text}");
+            }
+        },
+    );
+}
+
+#[test]
+fn a_corrected_typo_is_named_over_the_results() {
+    snap_all("search_corrected", "/timbr", |text, lang| {
+        if lang == UiLang::En {
+            assert!(text.contains("showing results for “timber”"), "{text}");
+        }
+    });
+}
+
+#[test]
+fn clearing_the_words_does_not_leave_nothing_matches_on_screen() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/qqqzzz");
+    assert!(rows(&render(&state)).join("\n").contains("Nothing matches"));
+    // Esc clears the words; the new search has not answered yet.
+    for key in crate::tui::keymap::Key::parse_seq("<Esc>").expect("keys") {
+        crate::tui::update::update(&mut state, crate::tui::update::Msg::Key(key));
+    }
+    let text = rows(&render(&state)).join("\n");
+    assert!(!text.contains("Nothing matches"), "{text}");
 }
