@@ -11,7 +11,8 @@ use super::Replica;
 use super::apply::{apply_op, read_u64};
 use super::batch::Batch;
 use super::replica::create_tables;
-use crate::error::Result;
+use crate::contain::contain_panics;
+use crate::error::{Error, Result};
 use crate::model::{ArticleRecord, Hash, NodeId, Payload, SignedOp, Status};
 use crate::store::{self, meta_keys};
 
@@ -22,6 +23,8 @@ pub struct CheckReport {
     pub state_hash: String,
     pub index_position: u64,
     pub index_documents: u64,
+    /// The index passed its verification (files, one document per live article, titles found).
+    pub index_ok: bool,
     pub problems: Vec<String>,
 }
 
@@ -38,7 +41,17 @@ impl Replica {
         state_hash(&self.db)
     }
 
+    /// Checks the node: see the module's documentation. A damaged database may make redb panic
+    /// while it is read; that is reported as `Error::Corrupt`, never as a panic.
     pub fn check(&self) -> Result<CheckReport> {
+        contain_panics(|| self.check_all()).unwrap_or_else(|panic| {
+            Err(Error::Corrupt(format!(
+                "the database is damaged (reading it fails: {panic}); restore the data directory from a backup, or have HQ enrol this post again (`outpost node enrol`) and start it afresh with `outpost init --from FILE`"
+            )))
+        })
+    }
+
+    fn check_all(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
         let txn = self.db.begin_read()?;
         let ops_table = txn.open_table(store::OPS)?;
@@ -147,27 +160,41 @@ impl Replica {
             ));
         }
         let articles = txn.open_table(store::ARTICLES)?;
-        let mut live = 0u64;
+        let mut live = BTreeMap::new();
         for entry in articles.iter()? {
-            let (_, v) = entry?;
-            if store::decode::<ArticleRecord>(v.value())?.status != Status::Retired {
-                live += 1;
+            let (k, v) = entry?;
+            let record = store::decode::<ArticleRecord>(v.value())?;
+            if record.status != Status::Retired {
+                live.insert(k.value().to_string(), record.content.title);
             }
         }
-        let docs = self.index.doc_count()? as u64;
-        if docs != live {
+        let index_damage = self.index_damage(&live);
+        if !index_damage.is_empty() {
             problems.push(format!(
-                "the search index holds {docs} articles but {live} are live; run `outpost reindex`"
+                "the search index is damaged: run `outpost reindex` ({})",
+                index_damage.join("; ")
             ));
         }
+        let docs = self.index.doc_count().unwrap_or(0) as u64;
         Ok(CheckReport {
             ops: count,
             articles: articles.len()?,
             state_hash: state.to_string(),
             index_position: index_state.position,
             index_documents: docs,
+            index_ok: index_damage.is_empty(),
             problems,
         })
+    }
+
+    /// What is wrong with the search index, checked against the live articles (id → title).
+    /// tantivy may panic on damaged files: that, too, is damage to report.
+    fn index_damage(&self, live: &BTreeMap<String, String>) -> Vec<String> {
+        match contain_panics(|| self.index.verify(live)) {
+            Ok(Ok(problems)) => problems,
+            Ok(Err(e)) => vec![e.to_string()],
+            Err(panic) => vec![format!("reading it fails ({panic})")],
+        }
     }
 
     /// Rewrites one stored op's bytes, bypassing every check — only for tests of `check`.
@@ -319,6 +346,60 @@ mod tests {
                 .any(|p| p.contains("replaying the log")),
             "{:?}",
             report.problems
+        );
+    }
+
+    fn stored_article(r: &Replica) -> ArticleRecord {
+        let txn = r.db.begin_read().expect("read");
+        let articles = txn.open_table(store::ARTICLES).expect("articles");
+        let (_, v) = articles
+            .iter()
+            .expect("iter")
+            .next()
+            .expect("one")
+            .expect("row");
+        store::decode(v.value()).expect("record")
+    }
+
+    fn index_problems(r: &Replica) -> Vec<String> {
+        let report = r.check().expect("check");
+        assert!(!report.index_ok);
+        report.problems
+    }
+
+    #[test]
+    fn check_finds_an_article_indexed_under_words_not_its_own() {
+        let mut r = node_with_article();
+        let mut record = stored_article(&r);
+        record.content.title = "Wave the truck through".into();
+        let position = r.index.state().expect("state").position;
+        r.index
+            .apply(&[record], &[], position, false)
+            .expect("reindex one");
+        let problems = index_problems(&r);
+        assert!(
+            problems.iter().any(|p| p
+                .contains("the search index is damaged: run `outpost reindex`")
+                && p.contains("1 article(s) are not found by their title's words")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn check_finds_an_index_holding_what_is_no_live_article() {
+        let mut r = node_with_article();
+        let mut record = stored_article(&r);
+        record.id = crate::model::ArticleId::parse("no-such-article").expect("id");
+        let position = r.index.state().expect("state").position;
+        r.index
+            .apply(&[record], &[], position, false)
+            .expect("add one");
+        let problems = index_problems(&r);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("1 document(s) are no live article")),
+            "{problems:?}"
         );
     }
 

@@ -2,16 +2,16 @@
 //! The commit payload records the op-log position the index reflects, so a node can tell on
 //! open how far behind the index is.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::Count;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
-use tantivy::query::AllQuery;
-use tantivy::schema::Facet;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
 };
@@ -29,6 +29,10 @@ pub struct IndexState {
     /// The op-log position (see `store::LOG`) of the last op reflected.
     pub position: u64,
 }
+
+/// How many articles `verify` looks up by their title: every one of a knowledge base of up to
+/// this many, else this many spread evenly (about 30 µs each).
+const VERIFY_SAMPLE: usize = 2_000;
 
 pub struct SearchIndex {
     pub(super) index: Index,
@@ -61,13 +65,23 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing and recreating it when it is damaged
     /// or of another version. Returns whether it was (re)created empty and must be filled.
     pub fn open_dir(dir: &Path) -> Result<(Self, bool)> {
-        if let Ok(index) = Index::open_in_dir(dir)
-            && let Ok(opened) = Self::wrap(index)
-            && opened.state().is_ok_and(|s| s.version == INDEX_VERSION)
-        {
-            return Ok((opened, false));
+        match Self::open_existing(dir) {
+            Some(opened) => Ok((opened, false)),
+            None => Ok((Self::create_dir(dir)?, true)),
         }
-        Ok((Self::create_dir(dir)?, true))
+    }
+
+    /// The index in `dir` if it opens and is of this version. tantivy may panic on a damaged
+    /// segment while opening it: that index is as unusable as one that fails to open.
+    fn open_existing(dir: &Path) -> Option<Self> {
+        let open = || {
+            let opened = Self::wrap(Index::open_in_dir(dir).ok()?).ok()?;
+            opened
+                .state()
+                .is_ok_and(|s| s.version == INDEX_VERSION)
+                .then_some(opened)
+        };
+        crate::contain::contain_panics(open).ok().flatten()
     }
 
     fn create_dir(dir: &Path) -> Result<Self> {
@@ -106,13 +120,9 @@ impl SearchIndex {
     /// Opens the index in `dir` for searching only, or `None` when it is missing, damaged or of
     /// another version (a writer must build it first).
     pub fn open_dir_read_only(dir: &Path) -> Option<Self> {
-        let index = Index::open_in_dir(dir).ok()?;
-        let mut opened = Self::wrap(index).ok()?;
+        let mut opened = Self::open_existing(dir)?;
         opened.read_only = true;
-        opened
-            .state()
-            .is_ok_and(|s| s.version == INDEX_VERSION)
-            .then_some(opened)
+        Some(opened)
     }
 
     /// Takes the writer (waiting while another process holds it) before a write transaction of
@@ -211,6 +221,87 @@ impl SearchIndex {
     /// Number of documents searchable now.
     pub fn doc_count(&self) -> Result<usize> {
         Ok(self.reader.searcher().search(&AllQuery, &Count)?)
+    }
+
+    /// Checks the index against the live articles (`live`: id → title): every file against its
+    /// checksum, each live article indexed exactly once and nothing else, and the words of the
+    /// titles of a sample (`VERIFY_SAMPLE`) finding their article. Returns what is wrong, in
+    /// words; nothing when the index is sound.
+    pub fn verify(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
+        // Damaged files are not read further: what they hold is not to be trusted.
+        let mut damaged: Vec<String> = self
+            .index
+            .validate_checksum()?
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        if !damaged.is_empty() {
+            damaged.sort();
+            return Ok(vec![format!("{} fail their checksum", damaged.join(", "))]);
+        }
+        let mut problems = self.verify_ids(live)?;
+        if problems.is_empty() {
+            problems.extend(self.verify_titles(live)?);
+        }
+        Ok(problems)
+    }
+
+    /// Each live article is indexed once, and nothing else is.
+    fn verify_ids(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for address in searcher.search(&AllQuery, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str());
+            *seen.entry(id.unwrap_or_default().to_string()).or_default() += 1;
+        }
+        let mut problems = Vec::new();
+        let missing = live.keys().filter(|id| !seen.contains_key(*id)).count();
+        if missing > 0 {
+            problems.push(format!("{missing} live article(s) are missing"));
+        }
+        let twice = seen.values().filter(|n| **n > 1).count();
+        if twice > 0 {
+            problems.push(format!("{twice} article(s) are indexed more than once"));
+        }
+        let unknown = seen.keys().filter(|id| !live.contains_key(*id)).count();
+        if unknown > 0 {
+            problems.push(format!(
+                "{unknown} document(s) are no live article (retired, unknown or unreadable)"
+            ));
+        }
+        Ok(problems)
+    }
+
+    /// The words of each sampled title, looked up in the heading field, find its article.
+    fn verify_titles(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let step = live.len().div_ceil(VERIFY_SAMPLE).max(1);
+        let mut lost = 0usize;
+        for (id, title) in live.iter().step_by(step) {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.id, id),
+                    IndexRecordOption::Basic,
+                )),
+            )];
+            for (word, _) in analyzer::tokens(analyzer::INDEXED_TEXT_ANALYZER, title) {
+                let term = Term::from_field_text(self.fields.heading, &word);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqsAndPositions);
+                clauses.push((Occur::Must, Box::new(query)));
+            }
+            if searcher.search(&BooleanQuery::new(clauses), &Count)? != 1 {
+                lost += 1;
+            }
+        }
+        Ok(if lost > 0 {
+            vec![format!(
+                "{lost} article(s) are not found by their title's words"
+            )]
+        } else {
+            Vec::new()
+        })
     }
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {
