@@ -46,7 +46,7 @@ impl Replica {
     pub fn check(&self) -> Result<CheckReport> {
         contain_panics(|| self.check_all()).unwrap_or_else(|panic| {
             Err(Error::Corrupt(format!(
-                "the database is damaged (reading it fails: {panic}); restore the data directory from a backup, or have HQ enrol this post again (`outpost node enrol`) and start it afresh with `outpost init --from FILE`"
+                "its database file is damaged (reading it fails: {panic}); restore the data directory from a backup, or have HQ enrol this post again (`outpost node enrol`) and start it afresh with `outpost init --from FILE`"
             )))
         })
     }
@@ -175,7 +175,11 @@ impl Replica {
                 index_damage.join("; ")
             ));
         }
-        let docs = self.index.doc_count().unwrap_or(0) as u64;
+        // Counted inside the containment too: a damaged index may panic here as well.
+        let docs = contain_panics(|| self.index.doc_count())
+            .ok()
+            .and_then(Result::ok)
+            .unwrap_or(0) as u64;
         Ok(CheckReport {
             ops: count,
             articles: articles.len()?,
