@@ -24,14 +24,50 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     // A write that waits for another Outpost process (the interface, another command) says so.
     crate::core::set_wait_notice(complain);
-    match dispatch(cli).and_then(|code| output::flush().map(|()| code)) {
-        Ok(code) => code,
-        Err(e) if output::is_closed_pipe(&e) => 0,
-        Err(e) => {
+    let outcome = without_panics(|| dispatch(cli).and_then(|code| output::flush().map(|()| code)));
+    match outcome {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) if output::is_closed_pipe(&e) => 0,
+        Ok(Err(e)) => {
             complain(&format!("error: {e}"));
             1
         }
+        Err(what) => {
+            complain(&format!(
+                "error: Outpost stopped on data it could not read ({what}). Run `outpost check` to see what is damaged; if the store is, restore a backup or ask HQ to enrol this post again"
+            ));
+            1
+        }
     }
+}
+
+/// Runs `work`, turning a panic — a dependency meeting damaged data, e.g. redb on a page whose
+/// bytes were flipped — into an error: no input makes Outpost crash with a backtrace. The
+/// panic's message is kept for the error; nothing is printed when it happens.
+fn without_panics<T>(work: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Option<String>>> = Arc::default();
+    let hook_seen = Arc::clone(&seen);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an unexpected state".into());
+        if let Ok(mut slot) = hook_seen.lock() {
+            *slot = Some(message);
+        }
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    std::panic::set_hook(previous);
+    outcome.map_err(|_| {
+        seen.lock()
+            .ok()
+            .and_then(|mut slot| slot.take())
+            .unwrap_or_else(|| "an unexpected state".into())
+    })
 }
 
 /// Writes to standard error without panicking if it is closed or full (there is nowhere left

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::common::copy_dir;
+
 fn outpost(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
     cmd.env_remove("OUTPOST_HOME")
@@ -105,19 +107,6 @@ impl Net {
             .iter()
             .map(|a| a["title"].as_str().unwrap_or_default().to_string())
             .collect()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
     }
 }
 

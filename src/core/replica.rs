@@ -305,8 +305,12 @@ impl Replica {
         if log_len == self.seen_log_len {
             return Ok(false);
         }
-        self.seen_log_len = log_len;
         self.index.refresh()?;
+        // Another process commits the store, then the index: until the index has caught up,
+        // look again at the next call, so that what is shown ends with both.
+        if self.index.position()? >= log_len {
+            self.seen_log_len = log_len;
+        }
         Ok(true)
     }
 

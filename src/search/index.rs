@@ -2,16 +2,16 @@
 //! The commit payload records the op-log position the index reflects, so a node can tell on
 //! open how far behind the index is.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::collector::Count;
 use tantivy::index::SegmentId;
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::query::AllQuery;
+use tantivy::schema::Facet;
 use tantivy::{
     Index, IndexReader, IndexWriter, ReloadPolicy, SegmentReader, TantivyDocument, Term,
 };
@@ -29,10 +29,6 @@ pub struct IndexState {
     /// The op-log position (see `store::LOG`) of the last op reflected.
     pub position: u64,
 }
-
-/// How many articles `verify` looks up by their title: every one of a knowledge base of up to
-/// this many, else this many spread evenly (about 30 µs each).
-const VERIFY_SAMPLE: usize = 2_000;
 
 pub struct SearchIndex {
     pub(super) index: Index,
@@ -218,90 +214,68 @@ impl SearchIndex {
         opened
     }
 
-    /// Number of documents searchable now.
-    pub fn doc_count(&self) -> Result<usize> {
-        Ok(self.reader.searcher().search(&AllQuery, &Count)?)
-    }
-
-    /// Checks the index against the live articles (`live`: id → title): every file against its
-    /// checksum, each live article indexed exactly once and nothing else, and the words of the
-    /// titles of a sample (`VERIFY_SAMPLE`) finding their article. Returns what is wrong, in
-    /// words; nothing when the index is sound.
-    pub fn verify(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
-        // Damaged files are not read further: what they hold is not to be trusted.
+    /// Checks that the index answers for `live` (every article not retired): every file matches
+    /// its checksum, each article is in it exactly once, and a search for the words of a sample
+    /// of titles finds its article. Says what is wrong, for `check`.
+    pub fn verify(
+        &self,
+        live: &[ArticleRecord],
+        load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> std::result::Result<(), String> {
+        // Every file against its checksum first: a flipped byte anywhere in a segment shows here,
+        // and files that fail it are not read further.
         let mut damaged: Vec<String> = self
             .index
-            .validate_checksum()?
+            .validate_checksum()
+            .map_err(|e| e.to_string())?
             .iter()
             .map(|path| path.display().to_string())
             .collect();
         if !damaged.is_empty() {
             damaged.sort();
-            return Ok(vec![format!("{} fail their checksum", damaged.join(", "))]);
+            return Err(format!("{} fail their checksum", damaged.join(", ")));
         }
-        let mut problems = self.verify_ids(live)?;
-        if problems.is_empty() {
-            problems.extend(self.verify_titles(live)?);
-        }
-        Ok(problems)
-    }
-
-    /// Each live article is indexed once, and nothing else is.
-    fn verify_ids(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
         let searcher = self.reader.searcher();
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for address in searcher.search(&AllQuery, &DocSetCollector)? {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str());
-            *seen.entry(id.unwrap_or_default().to_string()).or_default() += 1;
-        }
-        let mut problems = Vec::new();
-        let missing = live.keys().filter(|id| !seen.contains_key(*id)).count();
-        if missing > 0 {
-            problems.push(format!("{missing} live article(s) are missing"));
-        }
-        let twice = seen.values().filter(|n| **n > 1).count();
-        if twice > 0 {
-            problems.push(format!("{twice} article(s) are indexed more than once"));
-        }
-        let unknown = seen.keys().filter(|id| !live.contains_key(*id)).count();
-        if unknown > 0 {
-            problems.push(format!(
-                "{unknown} document(s) are no live article (retired, unknown or unreadable)"
-            ));
-        }
-        Ok(problems)
-    }
-
-    /// The words of each sampled title, looked up in the heading field, find its article.
-    fn verify_titles(&self, live: &BTreeMap<String, String>) -> Result<Vec<String>> {
-        let searcher = self.reader.searcher();
-        let step = live.len().div_ceil(VERIFY_SAMPLE).max(1);
-        let mut lost = 0usize;
-        for (id, title) in live.iter().step_by(step) {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.id, id),
-                    IndexRecordOption::Basic,
-                )),
-            )];
-            for (word, _) in analyzer::tokens(analyzer::INDEXED_TEXT_ANALYZER, title) {
-                let term = Term::from_field_text(self.fields.heading, &word);
-                let query = TermQuery::new(term, IndexRecordOption::WithFreqsAndPositions);
-                clauses.push((Occur::Must, Box::new(query)));
-            }
-            if searcher.search(&BooleanQuery::new(clauses), &Count)? != 1 {
-                lost += 1;
+        let fail = |e: tantivy::TantivyError| e.to_string();
+        for record in live {
+            let term = Term::from_field_text(self.fields.id, record.id.as_str());
+            let query =
+                tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+            let found = searcher.search(&query, &Count).map_err(fail)?;
+            if found != 1 {
+                return Err(format!("article `{}` is in it {found} times", record.id));
             }
         }
-        Ok(if lost > 0 {
-            vec![format!(
-                "{lost} article(s) are not found by their title's words"
-            )]
-        } else {
-            Vec::new()
-        })
+        // A sample of at most 200 articles, spread over all: each title's words must find it.
+        for record in live.iter().step_by((live.len() / 200).max(1)).take(200) {
+            // The title's words only: punctuation could read as the query language's syntax.
+            let words: String = record
+                .content
+                .title
+                .chars()
+                .map(|c| if c.is_ascii_punctuation() { ' ' } else { c })
+                .collect();
+            let request = super::SearchRequest {
+                text: words,
+                limit: 1_000,
+                viewer: record.authors.first().cloned(),
+                snippets: Some(0),
+                ..Default::default()
+            };
+            let hits = self.search(&request, load).map_err(|e| e.to_string())?;
+            if !hits.iter().any(|h| h.id == record.id.as_str()) {
+                return Err(format!(
+                    "a search for the title of `{}` does not find it",
+                    record.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of documents searchable now.
+    pub fn doc_count(&self) -> Result<usize> {
+        Ok(self.reader.searcher().search(&AllQuery, &Count)?)
     }
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {

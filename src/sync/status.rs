@@ -32,23 +32,13 @@ pub struct SyncStatus {
     /// Ops received whose predecessors have not arrived.
     pub pending: u64,
     /// Ops received and kept, but refused by the rules (no effect), with why.
-    pub refused: Vec<RefusedRow>,
+    pub refused: Vec<super::exchange::RefusedOp>,
     /// Set when peers hold changes of this node it lacks (restored from an older copy): the
     /// highest such seq; nothing is written until they are back.
     pub own_changes_missing: Option<u64>,
     /// Set when this node's own history forked (its seq): nothing more is written here.
     pub own_fork: Option<u64>,
     pub state_hash: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct RefusedRow {
-    pub node: String,
-    pub seq: u64,
-    pub user: String,
-    pub kind: String,
-    pub article: Option<String>,
-    pub reason: String,
 }
 
 impl Replica {
@@ -94,7 +84,7 @@ impl Replica {
         let refused = self
             .refused_ops()?
             .into_iter()
-            .map(|(node, seq, r)| RefusedRow {
+            .map(|(node, seq, r)| super::exchange::RefusedOp {
                 node: node.short(),
                 seq,
                 user: r.user,

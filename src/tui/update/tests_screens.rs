@@ -154,6 +154,23 @@ fn editing_an_article_records_a_new_revision() {
     assert_eq!(state.screen, Screen::Reader, "back where the edit began");
 }
 
+/// A post enrolled by `hq`, a day later, whose account is `nok`.
+fn mae_sai(hq: &mut crate::core::Replica) -> crate::core::Replica {
+    let admin = hq.resolve_user(None).expect("admin");
+    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
+    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
+    crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post")
+}
+
+/// The status line's text.
+fn status_line(state: &crate::tui::state::State) -> String {
+    state
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
 #[test]
 fn saving_says_whether_the_edit_is_published_or_only_proposed() {
     // At HQ, an administrator's edit of a published article is published with it.
@@ -166,19 +183,11 @@ fn saving_says_whether_the_edit_is_published_or_only_proposed() {
         &mut state,
         "/pangolin<Enter><Enter>e<End> (CITES I)<C-s>",
     );
-    let said = state
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let said = status_line(&state);
     assert!(said.contains("is published"), "{said}");
 
     // At a post, the same edit is a proposal: readers keep the published text.
-    let admin = hq.resolve_user(None).expect("admin");
-    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
-    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
-    let mut post =
-        crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post");
+    let mut post = mae_sai(&mut hq);
     let post_ctx = context(&post);
     let mut state = started(&mut post, &post_ctx, 80, 24, UiLang::En);
     press(
@@ -187,11 +196,7 @@ fn saving_says_whether_the_edit_is_published_or_only_proposed() {
         &mut state,
         "/pangolin<Enter><Enter>e<End> (seen at Mae Sai)<C-s>",
     );
-    let said = state
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let said = status_line(&state);
     assert!(said.contains("proposed revision"), "{said}");
     let record = post
         .article("wildlife-pangolin-scales")
@@ -207,11 +212,7 @@ fn saving_says_whether_the_edit_is_published_or_only_proposed() {
 #[test]
 fn an_export_to_a_file_that_exists_is_refused_and_the_file_kept() {
     let mut hq = demo_replica();
-    let admin = hq.resolve_user(None).expect("admin");
-    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
-    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
-    let mut post =
-        crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post");
+    let mut post = mae_sai(&mut hq);
     let ctx = context(&post);
     let usb = tempfile::tempdir().expect("temp dir");
     let incoming = usb.path().join("hq-to-mae-sai.bundle");
@@ -223,11 +224,7 @@ fn an_export_to_a_file_that_exists_is_refused_and_the_file_kept() {
         &mut state,
         &format!("S<C-u>{}<Enter>", incoming.display()),
     );
-    let said = state
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default();
+    let said = status_line(&state);
     assert!(said.contains("already exists"), "{said}");
     assert_eq!(
         std::fs::read(&incoming).expect("kept"),
@@ -282,11 +279,7 @@ fn the_knowledge_map_counts_articles_and_opens_a_filtered_search() {
 fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
     let mut hq = demo_replica();
     let hq_ctx = context(&hq);
-    let admin = hq.resolve_user(None).expect("admin");
-    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
-    let clock = std::sync::Arc::new(crate::core::FixedClock::new(T + 86_400_000));
-    let mut post =
-        crate::core::Replica::enrolled_in_memory(&enrolment, "nok", clock).expect("post");
+    let mut post = mae_sai(&mut hq);
     let post_ctx = context(&post);
     let usb = tempfile::tempdir().expect("temp dir");
     let usb_path = usb.path().display().to_string();

@@ -118,7 +118,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_fts5: bool,
     /// Where the sources and caches live.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-corpus"))]
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-corpus"))]
     pub root: PathBuf,
 }
 

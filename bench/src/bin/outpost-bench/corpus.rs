@@ -37,7 +37,7 @@ pub struct Sources {
 pub fn ensure_sources(root: &Path) -> Result<PathBuf> {
     let sources = root.join("sources");
     if !sources.join("MANIFEST.txt").is_file() {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench-corpus.sh");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/bench-corpus.sh");
         eprintln!("fetching the corpus sources with {}", script.display());
         let status = std::process::Command::new("bash")
             .arg(&script)

@@ -287,7 +287,7 @@ pub fn markdown(r: &Results) -> String {
     if let Some(f) = &r.fts5 {
         let _ = writeln!(
             o,
-            "FTS5: SQLite {} (Debian's libsqlite3), default `unicode61` tokenizer, `ORDER BY rank LIMIT 10` with `snippet()`, in-process via rusqlite; timed as Outpost is, in rounds over the query set: {} rounds at most (time budget {:.0} s per query). Open + first result: {}.",
+            "FTS5: SQLite {} (bundled with rusqlite), default `unicode61` tokenizer, `ORDER BY rank LIMIT 10` with `snippet()`, in-process via rusqlite; timed as Outpost is, in rounds over the query set: {} rounds at most (time budget {:.0} s per query). Open + first result: {}.",
             f.sqlite_version,
             r.iterations,
             r.fts5_budget,

@@ -1,5 +1,5 @@
 //! What an office would use without Outpost: ripgrep over a folder of Markdown files, and SQLite's
-//! FTS5 full-text index (Debian's libsqlite3, default `unicode61` tokenizer).
+//! FTS5 full-text index (the SQLite bundled with rusqlite, default `unicode61` tokenizer).
 
 use std::path::Path;
 use std::process::Command;
