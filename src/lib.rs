@@ -5,6 +5,7 @@
 //! materialized tables in the same transaction; the tantivy index is derived from that log.
 
 pub mod cli;
+pub mod contain;
 pub mod core;
 pub mod demo;
 pub mod error;

@@ -143,6 +143,7 @@ fn check(replica: &Replica, json: bool) -> Result<i32> {
             "state_hash": report.state_hash,
             "index_position": report.index_position,
             "index_documents": report.index_documents,
+            "index_ok": report.index_ok,
             "problems": report.problems,
         }))?;
     } else {

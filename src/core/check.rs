@@ -11,7 +11,8 @@ use super::Replica;
 use super::apply::{apply_op, read_u64};
 use super::batch::Batch;
 use super::replica::create_tables;
-use crate::error::Result;
+use crate::contain::contain_panics;
+use crate::error::{Error, Result};
 use crate::model::{ArticleRecord, Hash, NodeId, Payload, SignedOp, Status};
 use crate::store::{self, meta_keys};
 
@@ -22,6 +23,8 @@ pub struct CheckReport {
     pub state_hash: String,
     pub index_position: u64,
     pub index_documents: u64,
+    /// The index passed its verification (files, one document per live article, titles found).
+    pub index_ok: bool,
     pub problems: Vec<String>,
 }
 
@@ -38,7 +41,17 @@ impl Replica {
         state_hash(&self.db)
     }
 
+    /// Checks the node: see the module's documentation. A damaged database may make redb panic
+    /// while it is read; that is reported as `Error::Corrupt`, never as a panic.
     pub fn check(&self) -> Result<CheckReport> {
+        contain_panics(|| self.check_all()).unwrap_or_else(|panic| {
+            Err(Error::Corrupt(format!(
+                "its database file is damaged (reading it fails: {panic}); restore the data directory from a backup, or have HQ enrol this post again (`outpost node enrol`) and start it afresh with `outpost init --from FILE`"
+            )))
+        })
+    }
+
+    fn check_all(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
         let txn = self.db.begin_read()?;
         let ops_table = txn.open_table(store::OPS)?;
@@ -155,33 +168,12 @@ impl Replica {
                 live.push(record);
             }
         }
-        let counted =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.index.doc_count()))
-                .unwrap_or_else(|_| Err(crate::Error::Index("reading it fails".into())));
-        let docs = match counted {
-            Ok(docs) => docs as u64,
-            Err(e) => {
-                problems.push(format!(
-                    "the search index is damaged ({e}): run `outpost reindex`"
-                ));
-                0
-            }
-        };
-        if docs != live.len() as u64 {
-            problems.push(format!(
-                "the search index holds {docs} articles but {} are live; run `outpost reindex`",
-                live.len()
-            ));
-        }
         let load = |id: &crate::model::ArticleId| store::get(&articles, id.as_str());
-        // A damaged segment can make tantivy panic while reading it: that is damage too.
-        let verified = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.index.verify(&live, &load)
-        }))
-        .unwrap_or_else(|_| Err("reading it fails".into()));
-        if let Err(why) = verified {
+        let (docs, index_damage) = self.index_damage(&live, &load);
+        if !index_damage.is_empty() {
             problems.push(format!(
-                "the search index is damaged ({why}): run `outpost reindex`"
+                "the search index is damaged: run `outpost reindex` ({})",
+                index_damage.join("; ")
             ));
         }
         Ok(CheckReport {
@@ -190,8 +182,42 @@ impl Replica {
             state_hash: state.to_string(),
             index_position: index_state.position,
             index_documents: docs,
+            index_ok: index_damage.is_empty(),
             problems,
         })
+    }
+
+    /// The index's document count and what is wrong with it, checked against the live articles.
+    /// tantivy may panic on damaged files: that, too, is damage to report.
+    fn index_damage(
+        &self,
+        live: &[ArticleRecord],
+        load: &dyn Fn(&crate::model::ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> (u64, Vec<String>) {
+        let mut damage = Vec::new();
+        let docs = match contain_panics(|| self.index.doc_count()) {
+            Ok(Ok(docs)) => docs as u64,
+            Ok(Err(e)) => {
+                damage.push(e.to_string());
+                0
+            }
+            Err(panic) => {
+                damage.push(format!("counting its documents fails ({panic})"));
+                0
+            }
+        };
+        if docs != live.len() as u64 {
+            damage.push(format!(
+                "it holds {docs} articles but {} are live",
+                live.len()
+            ));
+        }
+        match contain_panics(|| self.index.verify(live, load)) {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => damage.push(why),
+            Err(panic) => damage.push(format!("reading it fails ({panic})")),
+        }
+        (docs, damage)
     }
 
     /// Rewrites one stored op's bytes, bypassing every check — only for tests of `check`.
@@ -343,6 +369,60 @@ mod tests {
                 .any(|p| p.contains("replaying the log")),
             "{:?}",
             report.problems
+        );
+    }
+
+    fn stored_article(r: &Replica) -> ArticleRecord {
+        let txn = r.db.begin_read().expect("read");
+        let articles = txn.open_table(store::ARTICLES).expect("articles");
+        let (_, v) = articles
+            .iter()
+            .expect("iter")
+            .next()
+            .expect("one")
+            .expect("row");
+        store::decode(v.value()).expect("record")
+    }
+
+    fn index_problems(r: &Replica) -> Vec<String> {
+        let report = r.check().expect("check");
+        assert!(!report.index_ok);
+        report.problems
+    }
+
+    #[test]
+    fn check_finds_an_article_indexed_under_words_not_its_own() {
+        let mut r = node_with_article();
+        let mut record = stored_article(&r);
+        record.content.title = "Wave the truck through".into();
+        let position = r.index.state().expect("state").position;
+        r.index
+            .apply(&[record], &[], position, false)
+            .expect("reindex one");
+        let problems = index_problems(&r);
+        assert!(
+            problems.iter().any(|p| p
+                .contains("the search index is damaged: run `outpost reindex`")
+                && p.contains("a search for the title of")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn check_finds_an_index_holding_what_is_no_live_article() {
+        let mut r = node_with_article();
+        let mut record = stored_article(&r);
+        record.id = crate::model::ArticleId::parse("no-such-article").expect("id");
+        let position = r.index.state().expect("state").position;
+        r.index
+            .apply(&[record], &[], position, false)
+            .expect("add one");
+        let problems = index_problems(&r);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("it holds 2 articles but 1 are live")),
+            "{problems:?}"
         );
     }
 

@@ -61,13 +61,23 @@ impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing and recreating it when it is damaged
     /// or of another version. Returns whether it was (re)created empty and must be filled.
     pub fn open_dir(dir: &Path) -> Result<(Self, bool)> {
-        if let Ok(index) = Index::open_in_dir(dir)
-            && let Ok(opened) = Self::wrap(index)
-            && opened.state().is_ok_and(|s| s.version == INDEX_VERSION)
-        {
-            return Ok((opened, false));
+        match Self::open_existing(dir) {
+            Some(opened) => Ok((opened, false)),
+            None => Ok((Self::create_dir(dir)?, true)),
         }
-        Ok((Self::create_dir(dir)?, true))
+    }
+
+    /// The index in `dir` if it opens and is of this version. tantivy may panic on a damaged
+    /// segment while opening it: that index is as unusable as one that fails to open.
+    fn open_existing(dir: &Path) -> Option<Self> {
+        let open = || {
+            let opened = Self::wrap(Index::open_in_dir(dir).ok()?).ok()?;
+            opened
+                .state()
+                .is_ok_and(|s| s.version == INDEX_VERSION)
+                .then_some(opened)
+        };
+        crate::contain::contain_panics(open).ok().flatten()
     }
 
     fn create_dir(dir: &Path) -> Result<Self> {
@@ -106,13 +116,9 @@ impl SearchIndex {
     /// Opens the index in `dir` for searching only, or `None` when it is missing, damaged or of
     /// another version (a writer must build it first).
     pub fn open_dir_read_only(dir: &Path) -> Option<Self> {
-        let index = Index::open_in_dir(dir).ok()?;
-        let mut opened = Self::wrap(index).ok()?;
+        let mut opened = Self::open_existing(dir)?;
         opened.read_only = true;
-        opened
-            .state()
-            .is_ok_and(|s| s.version == INDEX_VERSION)
-            .then_some(opened)
+        Some(opened)
     }
 
     /// Takes the writer (waiting while another process holds it) before a write transaction of
@@ -208,14 +214,27 @@ impl SearchIndex {
         opened
     }
 
-    /// Checks that the index answers for `live` (every article not retired): each is in it
-    /// exactly once, and a search for the words of a sample of titles finds its article. Says
-    /// what is wrong, for `check`; a damaged segment shows as a read error or a missed article.
+    /// Checks that the index answers for `live` (every article not retired): every file matches
+    /// its checksum, each article is in it exactly once, and a search for the words of a sample
+    /// of titles finds its article. Says what is wrong, for `check`.
     pub fn verify(
         &self,
         live: &[ArticleRecord],
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> std::result::Result<(), String> {
+        // Every file against its checksum first: a flipped byte anywhere in a segment shows here,
+        // and files that fail it are not read further.
+        let mut damaged: Vec<String> = self
+            .index
+            .validate_checksum()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        if !damaged.is_empty() {
+            damaged.sort();
+            return Err(format!("{} fail their checksum", damaged.join(", ")));
+        }
         let searcher = self.reader.searcher();
         let fail = |e: tantivy::TantivyError| e.to_string();
         for record in live {
