@@ -196,9 +196,14 @@ impl Replica {
         }
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        // Each file goes through a temporary name, is synced and renamed, so a full or failing
+        // disk never leaves a partial article under its final name.
         for (path, record) in &files {
-            std::fs::write(path, markdown::render(record))
-                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+            crate::sync::exchange::write_atomically(
+                path,
+                markdown::render(record).as_bytes(),
+                true,
+            )?;
         }
         Ok(files.len())
     }

@@ -218,6 +218,21 @@ impl Replica {
         let db = Db::builder()
             .open(dir.database())
             .map_err(|e| map_open_error(e, dir))?;
+        Self::open_database(dir, db, progress)
+    }
+
+    /// As [`open`](Self::open), with the store read and written through `backend` (over the
+    /// node's database file): the fault tests' storage that fails its writes at a chosen point.
+    #[doc(hidden)]
+    pub fn open_with_backend(dir: &DataDir, backend: impl redb::StorageBackend) -> Result<Self> {
+        dir.check_existing()?;
+        let db = Db::builder()
+            .create_with_backend(backend)
+            .map_err(|e| map_open_error(e, dir))?;
+        Self::open_database(dir, db, &mut |_, _| {})
+    }
+
+    fn open_database(dir: &DataDir, db: Database, progress: Progress) -> Result<Self> {
         let (node, schema) = read_identity(&db.begin_read()?)?;
         let upgraded = schema < SCHEMA_VERSION;
         if upgraded {
