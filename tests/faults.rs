@@ -69,17 +69,19 @@ fn found(dir: &Path, word: &str) -> u64 {
     hits.as_array().expect("hits").len() as u64
 }
 
-/// A word of letters only, unique to `n` (`zq` + base-26 digits), that no tokenizer splits.
+/// A word of letters only, unique to `n`, that no tokenizer splits and that is several edits
+/// away from the word of any other `n` (so no typo correction finds another batch's articles).
 fn word(prefix: &str, n: usize) -> String {
+    let mut x = (n as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^= x >> 31;
     let mut s = String::from(prefix);
-    let mut n = n;
-    loop {
-        s.push(char::from(b'a' + (n % 26) as u8));
-        n /= 26;
-        if n == 0 {
-            return s;
-        }
+    for _ in 0..7 {
+        s.push(char::from(b'a' + (x % 26) as u8));
+        x /= 26;
     }
+    s
 }
 
 /// The seeded generator of the kill moments; prints its seed.
@@ -181,10 +183,10 @@ fn kill_import_md(sizes: &Sizes, rng: &mut StdRng) -> usize {
     let span = duration_of(outpost(&node).args(["import-md", "--publish"]).arg(&first));
     let mut expected = articles(&checked(&node, "the first import"));
     assert_eq!(expected, sizes.import as u64);
-    let (mut kills, mut tries) = (0, 0);
+    let (mut kills, mut tries, mut whole) = (0, 0, 0);
     while kills < sizes.import_kills && tries < sizes.import_kills * 4 {
         tries += 1;
-        let (prefix, w) = (format!("b{tries}"), word("zqimp", tries));
+        let (prefix, w) = (format!("b{tries}"), word("zq", tries));
         let batch = tmp.path().join(&prefix);
         markdown_dir(&batch, &prefix, &w, sizes.import);
         let delay = moment(rng, span);
@@ -202,6 +204,7 @@ fn kill_import_md(sizes: &Sizes, rng: &mut StdRng) -> usize {
             }
             None => {
                 kills += 1;
+                whole += usize::from(added > 0);
                 assert!(
                     added == 0 || added == sizes.import as u64,
                     "{after}: a half-applied import ({added} of {})",
@@ -213,6 +216,7 @@ fn kill_import_md(sizes: &Sizes, rng: &mut StdRng) -> usize {
         expected = now;
         std::fs::remove_dir_all(&batch).expect("remove batch");
     }
+    println!("import-md: {kills} kills, {whole} after the commit, {tries} runs");
     kills
 }
 
@@ -251,7 +255,7 @@ fn kill_sync_import(sizes: &Sizes, rng: &mut StdRng) -> usize {
     let full = base + sizes.bundle as u64;
     crate::common::copy_dir(&pristine, &post);
     let span = duration_of(outpost(&post).args(["sync", "import", bundle_s]));
-    let (mut kills, mut tries) = (0, 0);
+    let (mut kills, mut tries, mut whole) = (0, 0, 0);
     while kills < sizes.sync_kills && tries < sizes.sync_kills * 4 {
         tries += 1;
         std::fs::remove_dir_all(&post).expect("remove");
@@ -267,6 +271,7 @@ fn kill_sync_import(sizes: &Sizes, rng: &mut StdRng) -> usize {
             }
             None => {
                 kills += 1;
+                whole += usize::from(now == full);
                 assert!(now == base || now == full, "{after}: {now} articles");
             }
         }
@@ -276,6 +281,7 @@ fn kill_sync_import(sizes: &Sizes, rng: &mut StdRng) -> usize {
             assert_eq!(articles(&checked(&post, "a second import")), full);
         }
     }
+    println!("sync import: {kills} kills, {whole} after the commit, {tries} runs");
     kills
 }
 
@@ -357,6 +363,8 @@ fn kill_edits(sizes: &Sizes, rng: &mut StdRng) -> usize {
         }
         assert_eq!(found(&node, "zqedit"), now.min(50), "{after}: search");
     }
+    let whole = articles(&checked(&node, "the stream")) - succeeded.len() as u64;
+    println!("single adds: {kills} kills, {whole} after the commit, {tries} runs");
     kills
 }
 
