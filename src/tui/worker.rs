@@ -211,7 +211,7 @@ mod tests {
         assert!(on_the_worker(&Effect::SyncImport("x".into())));
         assert!(on_the_worker(&Effect::Save {
             id: None,
-            content: Box::default(),
+            content: Box::new(crate::model::ArticleContent::new("t", "c", "b")),
             then: None
         }));
     }

@@ -114,16 +114,23 @@ fn a_cancel_that_comes_too_late_is_told_with_the_report() {
 fn the_interface_moves_while_the_worker_imports_and_esc_elsewhere_keeps_its_meaning() {
     let mut state = checking_a_bundle();
     progress(&mut state, 10_000, 100_000);
-    // Home, down twice: the selection moves while the bar stays.
-    press(&mut state, "H");
-    let home = HomeData {
-        recent: fixtures::rows(),
-        ..Default::default()
-    };
-    assert!(home.recent.len() >= 3);
-    update(&mut state, Msg::Home(home));
-    assert_eq!(press(&mut state, "jj"), vec![]);
-    assert_eq!(state.home.selected, 2);
+    // A search is typed and sent as usual, and the selection moves down its results.
+    let effects = press(&mut state, "<C-f>timber");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Search { .. })));
+    let generation = state.search.generation;
+    let rows = fixtures::rows();
+    assert!(rows.len() >= 3);
+    update(
+        &mut state,
+        Msg::Results {
+            generation,
+            rows,
+            took_micros: 400,
+            corrections: Vec::new(),
+        },
+    );
+    press(&mut state, "<Enter>jj");
+    assert_eq!(state.search.selected, 2);
     progress(&mut state, 20_000, 100_000);
     let line = status_line(&state);
     assert!(line.contains(" 20%"), "{line}");
@@ -131,11 +138,10 @@ fn the_interface_moves_while_the_worker_imports_and_esc_elsewhere_keeps_its_mean
         !line.contains("Esc: cancel"),
         "only the Sync screen cancels: {line}"
     );
-    // A search is typed and sent as usual; Esc leaves the search, it does not cancel.
-    let effects = press(&mut state, "/timber");
-    assert!(effects.iter().any(|e| matches!(e, Effect::Search { .. })));
-    let effects = press(&mut state, "<Esc><Esc>");
+    // Esc leaves the list, clears the box and goes back to Sync: it never cancels there.
+    let effects = press(&mut state, "<Esc><Esc><Esc>");
     assert!(!effects.contains(&Effect::Cancel), "{effects:?}");
-    assert_ne!(state.screen, Screen::Search);
+    assert_eq!(state.screen, Screen::Sync);
     assert_eq!(state.busy.as_ref().map(|b| b.done), Some(20_000));
+    assert_eq!(press(&mut state, "<Esc>"), vec![Effect::Cancel]);
 }
