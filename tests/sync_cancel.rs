@@ -12,7 +12,13 @@ use crate::sync_flow::enrolled;
 /// A post holding `n` new articles (one op each) that HQ lacks.
 pub fn post_with_articles(hq: &mut Replica, n: usize) -> Replica {
     let mut post = enrolled(hq, "Mae Sai");
-    let user = admin(&post);
+    add_articles(&mut post, n);
+    post
+}
+
+/// Adds `n` new articles (one op each) to `post`, 1,000 to a commit.
+pub fn add_articles(post: &mut Replica, n: usize) {
+    let user = admin(post);
     let mut made = 0;
     while made < n {
         let mut payloads = Vec::new();
@@ -27,7 +33,6 @@ pub fn post_with_articles(hq: &mut Replica, n: usize) -> Replica {
         made = (made + 1000).min(n);
         post.commit(&user.name, payloads).expect("commit");
     }
-    post
 }
 
 fn bundle_file(post: &Replica, hq: &Replica, dir: &std::path::Path) -> std::path::PathBuf {

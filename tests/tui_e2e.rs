@@ -323,7 +323,13 @@ fn hq_and_a_large_bundle(dir: &Path, ops: usize) -> (std::path::PathBuf, std::pa
     let init = outpost(&data, &["init", "--office", "HQ", "--hq", "--demo"], "");
     assert!(init.status.success(), "{init:?}");
     let mut hq = outpost::Replica::open(&outpost::core::DataDir::new(&data)).expect("HQ opens");
-    let post = crate::sync_cancel::post_with_articles(&mut hq, ops);
+    // On the system clock, as HQ is: the post must not see HQ's enrolment as from the future.
+    let admin = hq.resolve_user(Some("admin")).expect("admin");
+    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
+    let clock = std::sync::Arc::new(outpost::core::SystemClock);
+    let mut post =
+        outpost::Replica::enrolled_in_memory(&enrolment, "admin", clock).expect("post starts");
+    crate::sync_cancel::add_articles(&mut post, ops);
     let file = dir.join("to-hq.bundle");
     let bytes = post.bundle_for(hq.node_id()).expect("bundle");
     std::fs::write(&file, bytes).expect("write the bundle");
@@ -348,7 +354,7 @@ fn the_interface_moves_while_a_bundle_imports(ops: usize) {
     session.keys(&["Tab", "C-u"]);
     session.text(&file.display().to_string());
     session.keys(&["Enter"]);
-    session.wait_for("y import");
+    session.wait_for("would bring");
     session.keys(&["y"]);
 
     let started = session.wait_until("the import's progress", |s| {
