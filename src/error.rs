@@ -74,6 +74,10 @@ pub enum Error {
     )]
     OwnFork { seq: u64 },
 
+    /// Long work stopped because the person asked (`core::Cancel`) before anything was changed.
+    #[error("cancelled: nothing was changed")]
+    Cancelled,
+
     #[error("the store is damaged or unreadable: {0}")]
     Corrupt(String),
 

@@ -1,8 +1,11 @@
 //! The terminal face, and the only code that touches crossterm. It owns the terminal (raw mode
 //! and alternate screen, restored on quit, on error and — through ratatui's hook — on panic) and
-//! runs a synchronous loop: an input thread sends `Msg`s over a channel; the loop feeds them to
-//! `update`, performs the `Effect`s it returns against the Replica (`effects`), feeds the results
-//! back as `Msg`s, and draws once nothing is left to do.
+//! runs a synchronous loop: an input thread and the worker (`worker`) send `Msg`s over one
+//! channel; the loop feeds them to `update` and hands out the `Effect`s it returns. Reads are
+//! answered at once from the loop's own read-only handle on the node; writes and long work
+//! (saves, exports, imports) go to the worker, which owns the node's `Replica` and posts their
+//! results and progress back as `Msg`s. The loop draws once nothing is left to do, so the
+//! screen moves and redraws while an import runs.
 //!
 //! Search-as-you-type is debounced here: a search waits `DEBOUNCE` for the next key, and a newer
 //! search replaces a waiting one, so fast typing runs one search per pause and every key is drawn
@@ -11,8 +14,8 @@
 //! The submodules are plain data and pure functions: `state` (what is shown), `update` (the state
 //! machine), `view` (drawing), `keymap` (keys to named actions), `i18n` (English and Thai text),
 //! `theme`, `config` (the user's file), `input`/`textarea` (grapheme-aware editing), `markdown`
-//! (layout by display width, Thai broken between words), `effects` (the IO), `bench` (figures
-//! for the harness).
+//! (layout by display width, Thai broken between words), `effects` (the IO), `worker` (the
+//! thread that owns the node), `bench` (figures for the harness).
 
 pub mod bench;
 pub mod config;
@@ -26,9 +29,10 @@ pub mod textarea;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -43,6 +47,7 @@ use self::keymap::{Key, KeyCode, Keymap};
 use self::state::State;
 use self::theme::Theme;
 use self::update::{Effect, Msg, update};
+use self::worker::Worker;
 use crate::core::Replica;
 use crate::error::{Error, Result};
 use crate::model::User;
@@ -69,6 +74,11 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
         state.error(problem);
     }
     let ctx = Context::new(replica, user, config_dir);
+    let dir = replica.data_dir().map(|d| d.path().to_path_buf());
+    // The loop's own handle for reads, beside the worker's; without one the worker reads too.
+    let reader = replica
+        .data_dir()
+        .and_then(|dir| Replica::open_read_only(dir).ok());
     // `try_init` also installs the panic hook that restores the terminal: the one place for it.
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
@@ -77,7 +87,23 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
             return Err(Error::io("terminal", e));
         }
     };
-    let result = event_loop(&mut terminal, replica, &ctx, state);
+    let result = thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel();
+        let mut worker = Worker::spawn(scope, replica, &ctx, tx.clone())
+            .map_err(|e| Error::io("cannot start the interface's worker", e))?;
+        let mut face = Face {
+            terminal: &mut terminal,
+            reader,
+            worker: &mut worker,
+            ctx: &ctx,
+            dir,
+            changed: false,
+        };
+        let result = face.event_loop(state, &tx, &rx);
+        // A save handed over is finished; long work stops at its next safe point.
+        worker.stop();
+        result
+    });
     let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
     result.and(restored)
 }
@@ -109,99 +135,133 @@ fn initial_state(
 
 type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);
 
-fn event_loop(
-    terminal: &mut DefaultTerminal,
-    replica: &mut Replica,
-    ctx: &Context,
-    mut state: State,
-) -> Result<()> {
-    let (tx, rx) = mpsc::channel();
-    let mut input = spawn_input(tx.clone());
-    let mut msgs = vec![Msg::Start];
-    let mut waiting: Option<(Effect, Instant)> = None;
-    let mut next_watch = Instant::now() + WATCH;
-    let result = loop {
-        let mut effects: Vec<Effect> = msgs
-            .drain(..)
-            .flat_map(|msg| update(&mut state, msg))
-            .collect();
-        let mut quit = false;
-        // Effects can lead to more (results → load the first preview); settle them all.
-        while !effects.is_empty() {
-            let mut next = Vec::new();
-            for effect in coalesce(effects) {
-                match effect {
-                    Effect::Quit => quit = true,
-                    Effect::Search { .. } => waiting = Some((effect, Instant::now() + DEBOUNCE)),
-                    Effect::SyncExport(_) | Effect::SyncDryRun(_) | Effect::SyncImport(_) => {
-                        // Long work: show the progress line first.
-                        let _ = terminal.draw(|frame| view::draw(frame, &state));
-                        if let Some(msg) = effects::perform(replica, ctx, effect) {
+/// What the event loop works with.
+struct Face<'a, 'scope> {
+    terminal: &'a mut DefaultTerminal,
+    /// A read-only handle on the node for the reads the loop answers itself.
+    reader: Option<Replica>,
+    worker: &'a mut Worker<'scope>,
+    ctx: &'a Context,
+    /// The node's data directory, where `$EDITOR`'s file goes.
+    dir: Option<PathBuf>,
+    /// The reader picked up a change the screen has not been read again for.
+    changed: bool,
+}
+
+impl Face<'_, '_> {
+    fn event_loop(
+        &mut self,
+        mut state: State,
+        tx: &mpsc::Sender<io::Result<Msg>>,
+        rx: &mpsc::Receiver<io::Result<Msg>>,
+    ) -> Result<()> {
+        let mut input = spawn_input(tx.clone());
+        let mut msgs = vec![Msg::Start];
+        let mut waiting: Option<(Effect, Instant)> = None;
+        let mut next_watch = Instant::now() + WATCH;
+        let result = loop {
+            let mut effects: Vec<Effect> = msgs
+                .drain(..)
+                .flat_map(|msg| update(&mut state, msg))
+                .collect();
+            let mut quit = false;
+            // Reads lead to more (results → load the first preview); settle them all.
+            while !effects.is_empty() {
+                let mut next = Vec::new();
+                for effect in coalesce(effects) {
+                    match effect {
+                        Effect::Quit => quit = true,
+                        Effect::Cancel => self.worker.cancel(),
+                        Effect::Search { .. } => {
+                            waiting = Some((effect, Instant::now() + DEBOUNCE));
+                        }
+                        Effect::ExternalEditor(text) => {
+                            stop_input(input);
+                            let msg = external_editor(self.terminal, self.dir.as_deref(), &text);
+                            input = spawn_input(tx.clone());
                             next.extend(update(&mut state, msg));
                         }
-                    }
-                    Effect::ExternalEditor(text) => {
-                        stop_input(input);
-                        let dir = replica.data_dir().map(crate::core::DataDir::path);
-                        let msg = external_editor(terminal, dir, &text);
-                        input = spawn_input(tx.clone());
-                        next.extend(update(&mut state, msg));
-                    }
-                    other => {
-                        if let Some(msg) = effects::perform(replica, ctx, other) {
-                            next.extend(update(&mut state, msg));
+                        other => {
+                            if let Some(msg) = self.perform(other) {
+                                next.extend(update(&mut state, msg));
+                            }
                         }
                     }
                 }
+                effects = next;
             }
-            effects = next;
-        }
-        if quit {
-            break Ok(());
-        }
-        if let Err(e) = terminal.draw(|frame| view::draw(frame, &state)) {
-            break Err(Error::io("terminal", e));
-        }
-        // Wait for input; a waiting search runs when the typing pauses, and every `WATCH` the
-        // node is looked at for changes made by other processes.
-        let wake = match &waiting {
-            Some((_, at)) => (*at).min(next_watch),
-            None => next_watch,
+            if quit {
+                break Ok(());
+            }
+            if let Err(e) = self.terminal.draw(|frame| view::draw(frame, &state)) {
+                break Err(Error::io("terminal", e));
+            }
+            // Wait for input or the worker; a waiting search runs when the typing pauses, and
+            // every `WATCH` the node is looked at for changes made by other processes.
+            let wake = match &waiting {
+                Some((_, at)) => (*at).min(next_watch),
+                None => next_watch,
+            };
+            let received = rx.recv_timeout(wake.saturating_duration_since(Instant::now()));
+            match received {
+                Ok(Ok(msg)) => msgs.push(msg),
+                Ok(Err(e)) => break Err(Error::io("terminal input", e)),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if waiting
+                        .as_ref()
+                        .is_some_and(|(_, at)| *at <= Instant::now())
+                        && let Some((search, _)) = waiting.take()
+                    {
+                        msgs.extend(self.perform(search));
+                    }
+                    if next_watch <= Instant::now() {
+                        next_watch = Instant::now() + WATCH;
+                        msgs.extend(self.watch());
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    break Err(Error::io(
+                        "terminal input",
+                        io::Error::other("the input thread stopped"),
+                    ));
+                }
+            }
+            while let Ok(msg) = rx.try_recv() {
+                match msg {
+                    Ok(msg) => msgs.push(msg),
+                    Err(e) => return finish(input, Err(Error::io("terminal input", e))),
+                }
+            }
         };
-        let received = rx.recv_timeout(wake.saturating_duration_since(Instant::now()));
-        match received {
-            Ok(Ok(msg)) => msgs.push(msg),
-            Ok(Err(e)) => break Err(Error::io("terminal input", e)),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if waiting
-                    .as_ref()
-                    .is_some_and(|(_, at)| *at <= Instant::now())
-                    && let Some((search, _)) = waiting.take()
-                {
-                    msgs.extend(effects::perform(replica, ctx, search));
-                }
-                if next_watch <= Instant::now() {
-                    next_watch = Instant::now() + WATCH;
-                    if replica.refresh().unwrap_or(false) {
-                        msgs.push(Msg::ChangedElsewhere);
-                    }
-                }
+        finish(input, result)
+    }
+
+    /// Answers a read from the loop's own handle, at once; hands anything else (and every
+    /// read, when there is no handle of its own) to the worker, whose answer comes as a `Msg`.
+    fn perform(&mut self, effect: Effect) -> Option<Msg> {
+        match self.reader.as_mut() {
+            Some(reader) if !worker::on_the_worker(&effect) => {
+                // What the worker committed (a save) must be found by the read that follows it.
+                self.changed |= reader.refresh().unwrap_or(false);
+                effects::perform(reader, self.ctx, effect)
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                break Err(Error::io(
-                    "terminal input",
-                    io::Error::other("the input thread stopped"),
-                ));
+            _ => {
+                self.worker.perform(effect);
+                None
             }
         }
-        while let Ok(msg) = rx.try_recv() {
-            match msg {
-                Ok(msg) => msgs.push(msg),
-                Err(e) => return finish(input, Err(Error::io("terminal input", e))),
-            }
-        }
-    };
-    finish(input, result)
+    }
+
+    /// Whether the node changed since the screen was last read: the worker's commits and
+    /// those of other processes alike.
+    fn watch(&mut self) -> Option<Msg> {
+        let Some(reader) = self.reader.as_mut() else {
+            self.worker.refresh();
+            return None;
+        };
+        let changed = reader.refresh().unwrap_or(false) | std::mem::take(&mut self.changed);
+        changed.then_some(Msg::ChangedElsewhere)
+    }
 }
 
 /// Stops the input thread before the terminal is restored, so it cannot swallow a key typed

@@ -16,6 +16,7 @@ mod search_language;
 mod search_quality;
 mod security_ops;
 mod security_restore;
+mod sync_cancel;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;

@@ -282,3 +282,122 @@ fn commands_work_beside_the_open_interface_and_it_shows_their_changes() {
     session.keys(&["C-c"]);
     session.wait_until_gone();
 }
+
+/// The progress line's figures: (done, total), once real progress has been reported.
+fn progress(screen: &str) -> Option<(u64, u64)> {
+    let line = screen.lines().rev().find(|l| l.contains("% ("))?;
+    let figures = line.split("% (").nth(1)?.split(')').next()?;
+    let (done, total) = figures.split_once('/')?;
+    let (done, total) = (done.trim().parse().ok()?, total.trim().parse().ok()?);
+    (total > 1).then_some((done, total))
+}
+
+/// The screen without its status line.
+fn body(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
+}
+
+impl Session {
+    /// Waits until `ok` holds for the screen; fails with the screen after 90 s.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// HQ (a demo node made by the binary) in `dir/node`, and a bundle of `ops` new articles from
+/// an enrolled post in `dir/to-hq.bundle`, made through the library.
+fn hq_and_a_large_bundle(dir: &Path, ops: usize) -> (std::path::PathBuf, std::path::PathBuf) {
+    let data = dir.join("node");
+    let init = outpost(&data, &["init", "--office", "HQ", "--hq", "--demo"], "");
+    assert!(init.status.success(), "{init:?}");
+    let mut hq = outpost::Replica::open(&outpost::core::DataDir::new(&data)).expect("HQ opens");
+    // On the system clock, as HQ is: the post must not see HQ's enrolment as from the future.
+    let admin = hq.resolve_user(Some("admin")).expect("admin");
+    let enrolment = hq.enrol(&admin, "Mae Sai").expect("enrol");
+    let clock = std::sync::Arc::new(outpost::core::SystemClock);
+    let mut post =
+        outpost::Replica::enrolled_in_memory(&enrolment, "admin", clock).expect("post starts");
+    crate::sync_cancel::add_articles(&mut post, ops);
+    let file = dir.join("to-hq.bundle");
+    let bytes = post.bundle_for(hq.node_id()).expect("bundle");
+    std::fs::write(&file, bytes).expect("write the bundle");
+    (data, file)
+}
+
+/// While the worker imports, the screen is drawn again and again: a search runs, the selection
+/// moves down its results and the bar advances, all before the import ends.
+fn the_interface_moves_while_a_bundle_imports(ops: usize) {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed (`.ci/run` installs it; apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (data, file) = hq_and_a_large_bundle(dir.path(), ops);
+    let session = Session::start(&data, dir.path(), &format!("import{ops}"));
+    session.wait_for("What needs me");
+
+    // Check the bundle first (a dry run, on the worker too), then import it.
+    session.keys(&["s"]);
+    session.wait_for("Import from");
+    session.keys(&["Tab", "C-u"]);
+    session.text(&file.display().to_string());
+    session.keys(&["Enter"]);
+    session.wait_for("would bring");
+    session.keys(&["y"]);
+
+    let started = session.wait_until("the import's progress", |s| {
+        progress(s).is_some_and(|(done, total)| done < total)
+    });
+    let (first, total) = progress(&started).expect("progress");
+    assert!(total >= ops as u64, "{started}");
+    assert!(started.contains("Esc: cancel"), "{started}");
+
+    // Search, and move down the results, while the import goes on.
+    session.keys(&["C-f"]);
+    session.text("timber");
+    let results = session.wait_until("search results during the import", |s| {
+        s.contains("Results (") && progress(s).is_some_and(|(d, t)| d < t)
+    });
+    session.keys(&["Enter", "j"]);
+    let moved = session.wait_until("the selection to move during the import", |s| {
+        body(s) != body(&results) && progress(s).is_some_and(|(d, t)| d < t)
+    });
+    let (during, _) = progress(&moved).expect("progress");
+    let later = session.wait_until("the bar to advance", |s| {
+        progress(s).is_some_and(|(d, _)| d > first.max(during))
+    });
+    assert!(later.contains("Results ("), "{later}");
+
+    // The import ends, and its report is on the Sync screen.
+    session.wait_until("the import to end", |s| progress(s).is_none());
+    session.keys(&["S"]);
+    let report = session.wait_for("brought");
+    assert!(!report.contains("brought 0 "), "{report}");
+    session.keys(&["C-c"]);
+    session.wait_until_gone();
+    let check = outpost(&data, &["check"], "");
+    assert!(check.status.success(), "{check:?}");
+}
+
+#[test]
+fn the_interface_moves_and_shows_progress_while_a_bundle_of_20_000_ops_imports() {
+    the_interface_moves_while_a_bundle_imports(20_000);
+}
+
+#[test]
+#[ignore = "slow on two cores: builds and imports a 100,000-op bundle"]
+fn the_interface_moves_and_shows_progress_while_a_bundle_of_100_000_ops_imports() {
+    the_interface_moves_while_a_bundle_imports(100_000);
+}

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
-use crate::core::Progress;
 use crate::core::{Applied, Batch, Staging, apply_op, map_on_all_cores, read_u64};
+use crate::core::{Cancel, Progress};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
@@ -221,6 +221,16 @@ impl Replica {
 
     /// `outpost sync export`.
     pub fn sync_export(&mut self, options: &ExportOptions) -> Result<ExportReport> {
+        self.sync_export_cancellable(options, &Cancel::default())
+    }
+
+    /// As `sync_export`, stopping with `Error::Cancelled` when `cancel` is set before the bundle
+    /// is recorded as sent; files already written are then removed.
+    pub fn sync_export_cancellable(
+        &mut self,
+        options: &ExportOptions,
+        cancel: &Cancel,
+    ) -> Result<ExportReport> {
         let peer = match &options.to {
             Some(name) => self.find_node(name)?,
             None => {
@@ -255,6 +265,7 @@ impl Replica {
                 "--armor needs --encrypt-to: it armours the encrypted file for email",
             ));
         }
+        cancel.check()?;
         let files = write_files(
             &options.out,
             &bytes,
@@ -262,6 +273,12 @@ impl Replica {
             options.max_part_size,
             options.overwrite,
         )?;
+        if cancel.is_cancelled() {
+            for file in &files {
+                let _ = std::fs::remove_file(file);
+            }
+            return Err(Error::Cancelled);
+        }
         let txn = self.db.begin_write()?;
         {
             let mut peers = txn.open_table(store::PEERS)?;
@@ -313,8 +330,23 @@ impl Replica {
         dry_run: bool,
         progress: Progress,
     ) -> Result<ImportReport> {
+        self.sync_import_cancellable(files, identity, dry_run, progress, &Cancel::default())
+    }
+
+    /// As `sync_import_with_progress`, stopping with `Error::Cancelled`, nothing applied, when
+    /// `cancel` is set before the transaction commits. Progress reaches (total, total) only
+    /// once the last chance to cancel has passed: from then on the import runs to its end.
+    pub fn sync_import_cancellable(
+        &mut self,
+        files: &[PathBuf],
+        identity: Option<&Path>,
+        dry_run: bool,
+        progress: Progress,
+        cancel: &Cancel,
+    ) -> Result<ImportReport> {
         let mut raw = Vec::new();
         for path in files {
+            cancel.check()?;
             raw.push(super::read::read_file(path)?);
         }
         let extra_identity = identity.map(crate::core::read_age_identity).transpose()?;
@@ -329,9 +361,10 @@ impl Replica {
             } else {
                 bytes
             };
+            cancel.check()?;
             bundles.push((name.clone(), bundle::decode(&name, &plain)?));
         }
-        self.apply_bundles_with_progress(bundles, dry_run, progress)
+        self.apply_bundles_with_progress(bundles, dry_run, progress, cancel)
     }
 
     /// Applies decoded bundles in one transaction.
@@ -340,7 +373,7 @@ impl Replica {
         bundles: Vec<(String, Bundle)>,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        self.apply_bundles_with_progress(bundles, dry_run, &mut |_, _| {})
+        self.apply_bundles_with_progress(bundles, dry_run, &mut |_, _| {}, &Cancel::default())
     }
 
     fn apply_bundles_with_progress(
@@ -348,6 +381,7 @@ impl Replica {
         bundles: Vec<(String, Bundle)>,
         dry_run: bool,
         progress: Progress,
+        cancel: &Cancel,
     ) -> Result<ImportReport> {
         let total: u64 = bundles.iter().map(|(_, b)| b.ops.len() as u64).sum();
         let mut report = ImportReport {
@@ -382,10 +416,14 @@ impl Replica {
                 &mut |done| {
                     if done.is_multiple_of(1000) {
                         progress(done, total);
+                        cancel.check()?;
                     }
+                    Ok(())
                 },
             )?;
-            batch.finish()
+            batch.finish()?;
+            // The last safe point: past it the import commits whatever is asked.
+            cancel.check()
         });
         if let Err(e) = applied {
             return Err(self.unstage(&staging, e));
@@ -425,7 +463,7 @@ impl Replica {
         report: &mut ImportReport,
         touched: &mut BTreeSet<ArticleId>,
         staging: &mut Staging,
-        done: &mut dyn FnMut(u64),
+        done: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<()> {
         let mut at = 0;
         batch.set_wall_clock(self.now_millis());
@@ -438,7 +476,7 @@ impl Replica {
             let mut forked: BTreeMap<NodeId, u64> = BTreeMap::new();
             for (op, verified) in bundle.ops.iter().zip(verified) {
                 at += 1;
-                done(at as u64);
+                done(at as u64)?;
                 if forked.contains_key(&op.op.node) {
                     report.fork_skipped += 1;
                     continue;

@@ -1,5 +1,7 @@
 //! Performing effects against the Replica: the IO half of the state machine. Every failure
-//! becomes a `Msg::Failed` for the status line, never an exit. `settle` runs effects to the end
+//! becomes a `Msg::Failed` for the status line, never an exit. Where an effect runs is the event
+//! loop's choice (`tui.rs`): reads on the interface's thread, writes and long work on the worker
+//! (`worker.rs`); the functions here are the same for both. `settle` runs effects to the end
 //! synchronously (searches included, without the loop's debounce): the tests and the benchmark
 //! drive the interface through it exactly as the event loop does.
 
@@ -8,7 +10,7 @@ use std::time::Instant;
 
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
-use crate::core::{ArticlePatch, NewArticle, Replica};
+use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
 use crate::error::{Error, Result};
 use crate::model::{Author, Status, User};
 use crate::search::{Correction, SearchRequest};
@@ -38,10 +40,22 @@ impl Context {
 }
 
 /// Does the IO an effect asks for. `None` for the effects only the event loop can perform
-/// (quitting, suspending the terminal for `$EDITOR`).
+/// (quitting, suspending the terminal for `$EDITOR`, cancelling).
 pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<Msg> {
+    perform_job(replica, ctx, effect, &mut |_, _| {}, &Cancel::default())
+}
+
+/// As `perform`, for long work that reports `progress` (ops done, ops in all) and stops at its
+/// next safe point once `cancel` is set; a cancelled effect answers `Msg::Cancelled`.
+pub fn perform_job(
+    replica: &mut Replica,
+    ctx: &Context,
+    effect: Effect,
+    progress: Progress,
+    cancel: &Cancel,
+) -> Option<Msg> {
     let result = match effect {
-        Effect::Quit | Effect::ExternalEditor(_) => return None,
+        Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel => return None,
         Effect::LoadHome => home(replica, ctx).map(Msg::Home),
         Effect::LoadCategories => replica.categories().map(Msg::Categories),
         Effect::LoadCounts => replica
@@ -81,15 +95,21 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
         }
         Effect::SyncExport(path) => {
             remember(ctx, &path);
-            sync_export(replica, &path).map(Msg::SyncDone)
+            sync_export(replica, &path, cancel).map(Msg::SyncDone)
         }
         Effect::SyncDryRun(path) => {
             remember(ctx, &path);
-            sync_import(replica, &path, true).map(|report| Msg::DryRun { path, report })
+            sync_import(replica, &path, true, progress, cancel)
+                .map(|report| Msg::DryRun { path, report })
         }
-        Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
+        Effect::SyncImport(path) => {
+            sync_import(replica, &path, false, progress, cancel).map(Msg::SyncDone)
+        }
     };
-    Some(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
+    Some(result.unwrap_or_else(|e| match e {
+        Error::Cancelled => Msg::Cancelled,
+        e => Msg::Failed(e.to_string()),
+    }))
 }
 
 /// An article with the articles that link to it, as the reader shows it.
@@ -106,7 +126,7 @@ fn remember(ctx: &Context, path: &str) {
 
 /// Writes a bundle for HQ (from a post) into `path`: a directory (a USB stick's mount point)
 /// gets a file named after this office and the time, anything else is the file itself.
-fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
+fn sync_export(replica: &mut Replica, path: &str, cancel: &Cancel) -> Result<Vec<String>> {
     let mut out = PathBuf::from(path);
     if out.is_dir() {
         let office: String = replica
@@ -127,7 +147,7 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
             .unwrap_or_default();
         out = out.join(format!("outpost-{office}-{stamp}.bundle"));
     }
-    let report = replica.sync_export(&crate::sync::ExportOptions {
+    let options = crate::sync::ExportOptions {
         to: None,
         out,
         encrypt_to: Vec::new(),
@@ -135,7 +155,8 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
         max_part_size: None,
         // The interface never replaces a file: a bundle on the stick may still be undelivered.
         overwrite: false,
-    })?;
+    };
+    let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![format!(
         "Bundle for {}: {} changes to {} articles, {} bytes.",
         report.peer, report.ops, report.articles, report.bytes
@@ -146,7 +167,13 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
 
 /// Imports the bundle at `path` (or every file in that directory), or with `dry_run` only says
 /// what would change.
-fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<String>> {
+fn sync_import(
+    replica: &mut Replica,
+    path: &str,
+    dry_run: bool,
+    progress: Progress,
+    cancel: &Cancel,
+) -> Result<Vec<String>> {
     let dir = std::path::Path::new(path);
     let files: Vec<PathBuf> = if dir.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -159,7 +186,7 @@ fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<S
     } else {
         vec![dir.to_path_buf()]
     };
-    let r = replica.sync_import(&files, None, dry_run)?;
+    let r = replica.sync_import_cancellable(&files, None, dry_run, progress, cancel)?;
     let verb = if dry_run { "would bring" } else { "brought" };
     let mut lines = vec![
         format!(

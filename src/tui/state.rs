@@ -83,12 +83,25 @@ pub struct Message {
     pub error: bool,
 }
 
-/// Long work under way (import, export): shown as a progress bar.
+/// Long work under way on the worker (import, export): shown as a progress bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Busy {
     pub label: String,
     pub done: u64,
     pub total: u64,
+    pub cancel: Cancelling,
+}
+
+/// Whether `Esc` (on the Sync screen) can still stop the long work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cancelling {
+    /// Stopping now changes nothing: `Esc` asks for it.
+    #[default]
+    Possible,
+    /// Asked; the work stops at its next safe point.
+    Asked,
+    /// Past the last safe point (an import is committing): it runs to its end.
+    TooLate,
 }
 
 /// The whole state of the interface.

@@ -57,11 +57,15 @@ pub enum Msg {
     BodyEdited(String),
     /// The node changed (another process wrote, or this one did): what is shown is read again.
     ChangedElsewhere,
+    /// How far the worker's long work is: `done` of `total` (ops, for an import). A non-empty
+    /// `label` replaces the one shown. Reaching `total` means it can no longer be cancelled.
     Progress {
         label: String,
         done: u64,
         total: u64,
     },
+    /// The long work stopped as asked; nothing was changed.
+    Cancelled,
     /// An import's dry run, to confirm.
     DryRun {
         path: String,
@@ -117,6 +121,8 @@ pub enum Effect {
     SyncExport(String),
     SyncDryRun(String),
     SyncImport(String),
+    /// Stop the worker's long work at its next safe point (`Esc` on the Sync screen).
+    Cancel,
     Quit,
 }
 
@@ -130,6 +136,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => {
             if state.busy.is_none() {
                 state.message = None;
+            }
+            if let Some(effects) = screens::cancel_key(state, key) {
+                return effects;
             }
             on_key(state, key)
         }
@@ -189,10 +198,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
         Msg::ChangedElsewhere => changed_elsewhere(state),
-        Msg::Progress { label, done, total } => {
-            state.busy = (done < total).then_some(super::state::Busy { label, done, total });
-            vec![]
-        }
+        Msg::Progress { label, done, total } => screens::progress(state, label, done, total),
+        Msg::Cancelled => screens::cancelled(state),
         Msg::DryRun { path, report } => screens::dry_run(state, path, report),
         Msg::SyncDone(report) => screens::sync_done(state, report),
         Msg::Info(text) => {
@@ -373,6 +380,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_progress;
 #[cfg(test)]
 mod tests_screens;
 

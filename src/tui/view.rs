@@ -26,7 +26,7 @@ pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
 use super::keymap::{Action, Scope};
 use super::markdown::{RLine, Sty};
-use super::state::{Screen, State};
+use super::state::{Cancelling, Screen, State};
 use super::theme::Theme;
 
 /// Header, body and status line: the frame every screen shares.
@@ -199,7 +199,14 @@ fn status_line(state: &State, area: Rect, buf: &mut Buffer) {
         return line.render(area, buf);
     }
     if let Some(busy) = &state.busy {
-        return progress_line(&busy.label, busy.done, busy.total, theme, area, buf);
+        let note = match busy.cancel {
+            Cancelling::Possible if state.screen == Screen::Sync => t.t("sync.cancel_hint"),
+            Cancelling::Possible => "",
+            Cancelling::Asked => t.t("sync.cancelling"),
+            Cancelling::TooLate => t.t("sync.no_cancel"),
+        };
+        let (label, done, total) = (&busy.label, busy.done, busy.total);
+        return progress_line(label, done, total, note, theme, area, buf);
     }
     if matches!(state.overlay, Some(super::state::Overlay::Confirm(_))) {
         return; // the question shows its own keys
@@ -227,19 +234,25 @@ fn status_line(state: &State, area: Rect, buf: &mut Buffer) {
     Line::from(spans).render(area, buf);
 }
 
-/// `label [#####.....] 40%`, readable without colour.
+/// `label [#####.....] 40% (400/1000) · note`, readable without colour.
 pub fn progress_line(
     label: &str,
     done: u64,
     total: u64,
+    note: &str,
     theme: &Theme,
     area: Rect,
     buf: &mut Buffer,
 ) {
     let percent = done.saturating_mul(100).checked_div(total).unwrap_or(0);
     let text = format!(" {percent:>3}% ({done}/{total})");
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!(" · {note}")
+    };
     let bar_width = usize::from(area.width)
-        .saturating_sub(label.width() + text.width() + 4)
+        .saturating_sub(label.width() + text.width() + note.width() + 4)
         .min(40);
     let filled = bar_width * usize::try_from(percent.min(100)).unwrap_or(0) / 100;
     Line::from(vec![
@@ -249,6 +262,7 @@ pub fn progress_line(
         Span::styled(".".repeat(bar_width - filled), theme.dim),
         Span::raw("]"),
         Span::raw(text),
+        Span::styled(note, theme.dim),
     ])
     .render(area, buf);
 }

@@ -2,9 +2,9 @@
 
 use super::{Effect, go, keep_in_view, search, step};
 use crate::tui::input::LineInput;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Key, Scope};
 use crate::tui::state::lists::tree_rows;
-use crate::tui::state::{Confirm, Overlay, Screen, State, SyncField, SyncPhase};
+use crate::tui::state::{Busy, Cancelling, Confirm, Overlay, Screen, State, SyncField, SyncPhase};
 use crate::tui::view;
 
 pub fn home_action(state: &mut State, action: Action) -> Vec<Effect> {
@@ -126,12 +126,14 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 pub fn dry_run(state: &mut State, path: String, report: Vec<String>) -> Vec<Effect> {
+    too_late(state);
     state.busy = None;
     state.overlay = Some(Overlay::Confirm(Confirm::Import { path, report }));
     vec![]
 }
 
 pub fn sync_done(state: &mut State, report: Vec<String>) -> Vec<Effect> {
+    too_late(state);
     state.busy = None;
     state.sync.phase = SyncPhase::Done(report);
     vec![Effect::LoadHome]
@@ -146,12 +148,71 @@ pub fn relayout(state: &mut State) {
     m.offset = keep_in_view(m.selected, m.offset, visible);
 }
 
-/// Shows a progress line while long sync work runs (the loop draws it before starting).
+/// Shows a progress line while long sync work runs on the worker.
 pub fn working(state: &mut State) {
     let label = state.i18n.t("sync.working").to_string();
-    state.busy = Some(crate::tui::state::Busy {
+    state.busy = Some(Busy {
         label,
         done: 0,
         total: 1,
+        cancel: Cancelling::Possible,
     });
+}
+
+/// The worker's progress moves the bar; at the total the work is past its last safe point.
+pub fn progress(state: &mut State, label: String, done: u64, total: u64) -> Vec<Effect> {
+    let fallback = state.i18n.t("sync.working").to_string();
+    let busy = state.busy.get_or_insert_with(|| Busy {
+        label: fallback,
+        done: 0,
+        total: 1,
+        cancel: Cancelling::Possible,
+    });
+    if !label.is_empty() {
+        busy.label = label;
+    }
+    busy.done = done;
+    busy.total = total;
+    if total > 0 && done >= total && busy.cancel == Cancelling::Possible {
+        busy.cancel = Cancelling::TooLate;
+    }
+    vec![]
+}
+
+/// `Esc` on the Sync screen while long work runs asks it to stop (once); past its last safe
+/// point the key does nothing, as the progress line says. `None`: the key goes on as usual.
+pub fn cancel_key(state: &mut State, key: Key) -> Option<Vec<Effect>> {
+    if state.screen != Screen::Sync || state.overlay.is_some() {
+        return None;
+    }
+    let busy = state.busy.as_mut()?;
+    if state.keymap.resolve(Scope::Sync, key) != Some(Action::Back) {
+        return None;
+    }
+    Some(match busy.cancel {
+        Cancelling::Possible => {
+            busy.cancel = Cancelling::Asked;
+            vec![Effect::Cancel]
+        }
+        Cancelling::Asked | Cancelling::TooLate => vec![],
+    })
+}
+
+pub fn cancelled(state: &mut State) -> Vec<Effect> {
+    state.busy = None;
+    let text = state.i18n.t("sync.cancelled").to_string();
+    state.info(text);
+    vec![]
+}
+
+/// A cancel asked for after the last safe point: the work finished anyway, and says so.
+fn too_late(state: &mut State) {
+    if state
+        .busy
+        .as_ref()
+        .is_some_and(|b| b.cancel == Cancelling::Asked)
+    {
+        let text = state.i18n.t("sync.too_late").to_string();
+        state.info(text);
+    }
 }
