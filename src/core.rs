@@ -12,6 +12,7 @@ mod clock;
 mod conflicts;
 mod data_dir;
 mod db;
+mod derived;
 mod interchange;
 mod key;
 mod merge;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -31,6 +31,15 @@ pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("re
 pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
 /// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.
 pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trusted");
+
+// Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
+// reader never scan it. Functions of the articles table; not digested by `state_hash`.
+/// Published articles per category id (its own category only, not those above it).
+pub const PUBLISHED_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("published_counts");
+/// Drafts per author: (author node, author name, article id) → the draft's category id.
+pub const DRAFTS: TableDefinition<([u8; 16], &str, &str), &str> = TableDefinition::new("drafts");
+/// Wiki links of live (not retired) articles: (target id, source id) → `core::derived::LinkFrom`.
+pub const LINKS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("links");
 
 /// Ops kept in the log but refused by the rules: (node, seq) → `core::Refusal`.
 pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("refused");

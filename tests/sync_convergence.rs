@@ -1,20 +1,32 @@
 //! The convergence property: HQ and three posts make random concurrent changes (creating the
-//! same articles, editing them, retiring them) and exchange bundles at random — posts relaying
-//! for each other, bundles lost, duplicated and delivered late. After a final full exchange
-//! every node holds every op and reports the same `state_hash`.
+//! same articles, editing them, linking them to each other, moving them between categories,
+//! classifying, publishing and retiring them), HQ changes the Knowledge Map and enrols more posts
+//! mid-run, and they exchange bundles at random — posts relaying for each other, bundles lost,
+//! duplicated and delivered late. After a final full exchange every node holds every op and
+//! reports the same `state_hash`. All along, the counts and links every node keeps for the
+//! Knowledge Map and the reader agree with a full scan of its articles.
 
 use std::sync::Arc;
 
 use outpost::Replica;
-use outpost::core::{ArticlePatch, FixedClock, NewArticle};
-use outpost::model::{ArticleId, Status};
+use outpost::core::{ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to};
+use outpost::model::{ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Status};
 use proptest::prelude::*;
 
 use crate::common::{T0, admin, content, replica};
 use crate::sync_flow::enrolled;
 
 const NODES: usize = 4;
+/// Posts HQ may enrol mid-run, beyond the first three.
+const LATE_POSTS: usize = 2;
 const ARTICLES: usize = 3;
+/// Where articles are moved: two categories of the shipped map, and ones HQ adds mid-run.
+const CATEGORIES: [&str; 4] = [
+    "commodity",
+    "commodity/timber-wood",
+    "commodity/added-0",
+    "commodity/added-1",
+];
 
 #[derive(Clone, Debug)]
 enum Action {
@@ -38,6 +50,34 @@ enum Action {
         node: usize,
         article: usize,
     },
+    /// Add a line linking to another article (or to itself).
+    Link {
+        node: usize,
+        article: usize,
+        to: usize,
+    },
+    /// Move to another category (one HQ has not added yet, or not sent here, is refused).
+    Move {
+        node: usize,
+        article: usize,
+        category: usize,
+    },
+    Classify {
+        node: usize,
+        article: usize,
+        variant: u8,
+    },
+    /// Publish the authors' text (refused on a post).
+    Publish {
+        node: usize,
+        article: usize,
+    },
+    /// HQ adds a category to the Knowledge Map.
+    MapChange {
+        variant: usize,
+    },
+    /// HQ enrols another post, which starts from HQ's knowledge.
+    Enrol,
     /// Write a bundle from → to; then deliver it (0), lose it (1), deliver it twice (2) or keep
     /// it for later (3).
     Exchange {
@@ -51,7 +91,7 @@ enum Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    let n = 0..NODES;
+    let n = 0..NODES + LATE_POSTS;
     let a = 0..ARTICLES;
     prop_oneof![
         1 => (n.clone(), a.clone(), 0..3u8).prop_map(|(node, article, variant)| Action::Create { node, article, variant }),
@@ -59,6 +99,13 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(node, article, line, variant)| Action::Edit { node, article, line, variant }),
         1 => (n.clone(), a.clone(), 0..2u8).prop_map(|(node, article, variant)| Action::Retitle { node, article, variant }),
         1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Retire { node, article }),
+        1 => (n.clone(), a.clone(), a.clone()).prop_map(|(node, article, to)| Action::Link { node, article, to }),
+        1 => (n.clone(), a.clone(), 0..CATEGORIES.len())
+            .prop_map(|(node, article, category)| Action::Move { node, article, category }),
+        1 => (n.clone(), a.clone(), 0..3u8).prop_map(|(node, article, variant)| Action::Classify { node, article, variant }),
+        1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Publish { node, article }),
+        1 => (0..2usize).prop_map(|variant| Action::MapChange { variant }),
+        1 => Just(Action::Enrol),
         3 => (n.clone(), n, 0..4u8).prop_map(|(from, to, fate)| Action::Exchange { from, to, fate }),
         1 => (0..8usize).prop_map(|which| Action::DeliverLate { which }),
     ]
@@ -97,7 +144,9 @@ impl World {
     }
 
     fn apply(&mut self, action: &Action) {
-        match *action {
+        // Node numbers beyond the posts enrolled so far wrap round.
+        let action = action.on(self.nodes.len());
+        match action {
             Action::Create {
                 node,
                 article,
@@ -172,6 +221,69 @@ impl World {
                     _ => {}
                 }
             }
+            Action::Link { node, article, to } => self.edit(node, article, |record| {
+                let body = record.working().1.body.clone();
+                ArticlePatch {
+                    body: Some(format!("{body}See [[{}|the other]].\n", article_id(to))),
+                    ..Default::default()
+                }
+            }),
+            Action::Move {
+                node,
+                article,
+                category,
+            } => self.edit(node, article, |_| ArticlePatch {
+                category: Some(CATEGORIES[category].to_string()),
+                ..Default::default()
+            }),
+            Action::Classify {
+                node,
+                article,
+                variant,
+            } => self.edit(node, article, |_| ArticlePatch {
+                classification: Some(Classification::ALL[usize::from(variant)]),
+                ..Default::default()
+            }),
+            Action::Publish { node, article } => {
+                let r = &mut self.nodes[node];
+                if r.article(&article_id(article)).is_err() {
+                    return;
+                }
+                let user = admin(r);
+                // A post may not publish; publishing what is published is refused.
+                match r.set_status(&user, &article_id(article), Status::Published) {
+                    Ok(()) | Err(outpost::Error::Denied(_) | outpost::Error::Invalid(_)) => {}
+                    Err(e) => panic!("publish: {e}"),
+                }
+            }
+            Action::MapChange { variant } => {
+                let category = Category {
+                    id: format!("commodity/added-{variant}"),
+                    en: format!("Added {variant}"),
+                    th: String::new(),
+                    ko: String::new(),
+                    description: String::new(),
+                };
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                hq.commit(
+                    &user.name,
+                    vec![Payload::KnowledgeMapSet {
+                        map: KnowledgeMap {
+                            categories: vec![category],
+                        },
+                    }],
+                )
+                .expect("map change");
+            }
+            Action::Enrol => {
+                if self.nodes.len() < NODES + LATE_POSTS {
+                    let i = self.nodes.len();
+                    let mut post = enrolled(&mut self.nodes[0], &format!("Post {i}"));
+                    post.set_clock(Arc::new(FixedClock::new(T0 + i as u64)));
+                    self.nodes.push(post);
+                }
+            }
             Action::Exchange { from, to, fate } => {
                 if from == to {
                     return;
@@ -198,12 +310,32 @@ impl World {
         }
     }
 
+    /// Edits an article the node holds, if the edit is allowed here (a category HQ has not
+    /// added, or not sent here yet, is refused).
+    fn edit(
+        &mut self,
+        node: usize,
+        article: usize,
+        patch: impl FnOnce(&outpost::model::ArticleRecord) -> ArticlePatch,
+    ) {
+        let r = &mut self.nodes[node];
+        let Ok(view) = r.article(&article_id(article)) else {
+            return;
+        };
+        let user = admin(r);
+        match r.edit_article(&user, &article_id(article), patch(&view.record)) {
+            Ok(_) | Err(outpost::Error::Invalid(_)) => {}
+            Err(e) => panic!("edit: {e}"),
+        }
+    }
+
     /// Everyone sends everyone what they lack: after the first round node 0 holds every op,
     /// after the second every node does.
     fn settle(&mut self) {
+        let nodes = self.nodes.len();
         for _ in 0..2 {
-            for from in 0..NODES {
-                for to in 0..NODES {
+            for from in 0..nodes {
+                for to in 0..nodes {
                     if from != to {
                         let bytes = self.nodes[from]
                             .bundle_for(self.nodes[to].node_id())
@@ -216,10 +348,74 @@ impl World {
     }
 }
 
+impl Action {
+    /// The action with its node numbers taken modulo `nodes`.
+    fn on(&self, nodes: usize) -> Action {
+        let mut a = self.clone();
+        match &mut a {
+            Action::Create { node, .. }
+            | Action::Edit { node, .. }
+            | Action::Retitle { node, .. }
+            | Action::Retire { node, .. }
+            | Action::Link { node, .. }
+            | Action::Move { node, .. }
+            | Action::Classify { node, .. }
+            | Action::Publish { node, .. } => *node %= nodes,
+            Action::Exchange { from, to, .. } => {
+                *from %= nodes;
+                *to %= nodes;
+            }
+            Action::MapChange { .. } | Action::Enrol | Action::DeliverLate { .. } => {}
+        }
+        a
+    }
+}
+
+/// The Knowledge Map's counts and the backlinks `n` keeps agree with a scan of its articles,
+/// for an anonymous reader and for every node's administrator (who sees their own drafts).
+fn kept_agree_with_a_scan(n: &Replica, world: &World) -> Result<(), TestCaseError> {
+    let mut viewers: Vec<Option<Author>> = vec![None];
+    viewers.extend(world.nodes.iter().map(|r| Some(r.author(&admin(r)))));
+    for viewer in &viewers {
+        let filter = ArticleFilter {
+            viewer: viewer.clone(),
+            ..Default::default()
+        };
+        let visible = n.list_articles(&filter).expect("list");
+        prop_assert_eq!(
+            n.category_counts(viewer.as_ref()).expect("counts"),
+            count_by_category(&visible),
+            "counts for {:?}",
+            viewer
+        );
+        for k in 0..ARTICLES {
+            let id = article_id(k);
+            let mut scan: Vec<String> = visible
+                .iter()
+                .filter(|r| r.id.as_str() != id && links_to(&r.content.body, &id))
+                .map(|r| r.id.to_string())
+                .collect();
+            scan.sort();
+            let mut kept: Vec<String> = n
+                .backlinks(&id, viewer.as_ref())
+                .expect("backlinks")
+                .into_iter()
+                .map(|b| b.id)
+                .collect();
+            kept.sort();
+            prop_assert_eq!(kept, scan, "backlinks of {} for {:?}", id, viewer);
+        }
+    }
+    Ok(())
+}
+
 fn check_convergence(actions: &[Action]) -> Result<(), TestCaseError> {
     let mut world = World::new();
     for a in actions {
         world.apply(a);
+        for n in &world.nodes {
+            kept_agree_with_a_scan(n, &world)?;
+        }
     }
     world.settle();
     let first = &world.nodes[0];
@@ -248,6 +444,7 @@ fn check_convergence(actions: &[Action]) -> Result<(), TestCaseError> {
             );
         }
         prop_assert!(n.check().expect("check").ok(), "node {} fails check", i);
+        kept_agree_with_a_scan(n, &world)?;
     }
     Ok(())
 }

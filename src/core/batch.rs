@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use redb::{ReadableTable, Table, WriteTransaction};
 
 use super::apply::read_u64;
+use super::derived::Derived;
 use crate::error::{Error, Result};
 use crate::model::{ArticleId, ArticleRecord, Hlc, NodeId};
 use crate::store::{self, encode, get, meta_keys};
@@ -34,6 +35,8 @@ pub(crate) struct Batch<'t> {
     pub trusted: Table<'t, [u8; 16], &'static [u8]>,
     pub refused: Table<'t, ([u8; 16], u64), &'static [u8]>,
     articles: Table<'t, &'static str, &'static [u8]>,
+    /// Counts and links kept from the articles table as its records are written.
+    derived: Derived<'t>,
     meta: Table<'t, &'static str, &'static [u8]>,
     /// Records read or written in this batch, and whether they changed.
     records: HashMap<ArticleId, (ArticleRecord, bool)>,
@@ -73,6 +76,7 @@ impl<'t> Batch<'t> {
             trusted: txn.open_table(store::TRUSTED)?,
             refused: txn.open_table(store::REFUSED)?,
             articles: txn.open_table(store::ARTICLES)?,
+            derived: Derived::open(txn)?,
             meta,
             records: HashMap::new(),
             log_len,
@@ -156,8 +160,12 @@ impl<'t> Batch<'t> {
             .collect();
         changed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (id, record) in changed {
-            self.articles
-                .insert(id.as_str(), encode(&record).as_slice())?;
+            let old = self
+                .articles
+                .insert(id.as_str(), encode(&record).as_slice())?
+                .map(|v| store::decode::<ArticleRecord>(v.value()))
+                .transpose()?;
+            self.derived.replace(old.as_ref(), &record)?;
         }
         Ok(())
     }

@@ -6,10 +6,14 @@ use std::collections::BTreeMap;
 
 use similar::{ChangeTag, TextDiff};
 
-use super::{ArticleFilter, Replica};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
+use redb::ReadableTable;
+
+use super::Replica;
+use super::derived::LinkFrom;
 use crate::error::{Error, Result};
-use crate::model::{ArticleContent, ArticleId, ArticleRecord, Author, Hash, Status};
-use crate::search::SearchRequest;
+use crate::model::{ArticleContent, ArticleRecord, Author, Hash, Status};
+use crate::store;
 
 /// An article that links to another one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,52 +52,29 @@ pub enum Field {
     ReviewBy,
 }
 
-/// How many candidate articles a backlink lookup asks the index for; when the index returns that
-/// many, the lookup falls back to a full scan rather than miss one.
-const BACKLINK_CANDIDATES: usize = 500;
-
 impl Replica {
     /// Articles visible to `viewer` whose body links to `id` with `[[id]]` (or `[[id|label]]`),
-    /// sorted by title. The index narrows the candidates (the id's words as a phrase); each is
-    /// then confirmed against its body in the store, so nothing is reported that does not link.
+    /// sorted by title: read from the links `apply` keeps (`core/derived.rs`), so the cost is
+    /// that of the links found, whatever the size of the knowledge base.
     pub fn backlinks(&self, id: &str, viewer: Option<&Author>) -> Result<Vec<Backlink>> {
-        let request = SearchRequest {
-            text: format!("\"{}\"", id.replace('"', "")),
-            limit: BACKLINK_CANDIDATES,
-            viewer: viewer.cloned(),
-            // Only the ids are needed: each candidate's body is read below anyway.
-            snippets: Some(0),
-            ..Default::default()
-        };
-        let hits = self.search(&request)?;
+        let txn = self.db.begin_read()?;
+        let links = txn.open_table(store::LINKS)?;
         let mut out = Vec::new();
-        if hits.len() >= BACKLINK_CANDIDATES {
-            let filter = ArticleFilter {
-                viewer: viewer.cloned(),
-                ..Default::default()
-            };
-            for record in self.list_articles(&filter)? {
-                if record.id.as_str() != id && links_to(&record.content.body, id) {
-                    out.push(Backlink {
-                        id: record.id.to_string(),
-                        title: record.content.title,
-                    });
-                }
+        for entry in links.range((id, "")..)? {
+            let (key, value) = entry?;
+            let (target, source) = key.value();
+            if target != id {
+                break;
             }
-        } else {
-            for hit in hits {
-                if hit.id == id {
-                    continue;
-                }
-                let Some(record) = self.load_article(&ArticleId::parse(&hit.id)?)? else {
-                    continue;
-                };
-                if links_to(&record.content.body, id) {
-                    out.push(Backlink {
-                        id: hit.id,
-                        title: record.content.title,
-                    });
-                }
+            if source == id {
+                continue;
+            }
+            let from: LinkFrom = store::decode(value.value())?;
+            if from.visible_to(viewer) {
+                out.push(Backlink {
+                    id: source.to_string(),
+                    title: from.title,
+                });
             }
         }
         out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
@@ -118,36 +99,65 @@ impl Replica {
     }
 
     /// Articles visible to `viewer` per category id, each counted in its category and in every
-    /// category above it (so `commodity` includes `commodity/timber-wood`).
+    /// category above it (so `commodity` includes `commodity/timber-wood`). Read from the
+    /// counts `apply` keeps (`core/derived.rs`): published articles per category, and the
+    /// viewer's own drafts.
     pub fn category_counts(&self, viewer: Option<&Author>) -> Result<BTreeMap<String, usize>> {
-        let filter = ArticleFilter {
-            viewer: viewer.cloned(),
-            ..Default::default()
-        };
-        Ok(count_by_category(&self.list_articles(&filter)?))
+        let txn = self.db.begin_read()?;
+        let mut own: BTreeMap<String, usize> = BTreeMap::new();
+        for entry in txn.open_table(store::PUBLISHED_COUNTS)?.iter()? {
+            let (category, n) = entry?;
+            let n = usize::try_from(n.value()).unwrap_or(usize::MAX);
+            own.insert(category.value().to_string(), n);
+        }
+        if let Some(viewer) = viewer {
+            let drafts = txn.open_table(store::DRAFTS)?;
+            let key = (viewer.node.0, viewer.name.as_str(), "");
+            for entry in drafts.range(key..)? {
+                let (key, category) = entry?;
+                let (node, name, _) = key.value();
+                if node != viewer.node.0 || name != viewer.name {
+                    break;
+                }
+                *own.entry(category.value().to_string()).or_insert(0) += 1;
+            }
+        }
+        let mut counts = BTreeMap::new();
+        for (category, n) in own {
+            for_each_ancestor(&category, |c| *counts.entry(c.to_string()).or_insert(0) += n);
+        }
+        Ok(counts)
     }
 }
 
-/// The wiki links (`[[id]]`, `[[id|label]]`) in a Markdown body, in order, without repeats.
+/// The wiki links (`[[id]]`, `[[id|label]]`) in a Markdown body, in order, without repeats, as
+/// pulldown-cmark reads them (the reader lays bodies out with the same parser): a `[[…]]` in
+/// code is not a link.
 pub fn wiki_links(body: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut rest = body;
-    while let Some(start) = rest.find("[[") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("]]") else { break };
-        let inner = &after[..end];
-        let target = inner.split('|').next().unwrap_or_default().trim();
-        if !target.is_empty() && !inner.contains('\n') && !out.iter().any(|t| t == target) {
-            out.push(target.to_string());
+    // Most bodies have no wiki link: not worth a parse.
+    if memchr::memmem::find(body.as_bytes(), b"[[").is_none() {
+        return out;
+    }
+    for event in Parser::new_ext(body, Options::ENABLE_WIKILINKS) {
+        if let Event::Start(Tag::Link {
+            link_type: LinkType::WikiLink { .. },
+            dest_url,
+            ..
+        }) = event
+        {
+            let target = dest_url.trim();
+            if !target.is_empty() && !out.iter().any(|t| t == target) {
+                out.push(target.to_string());
+            }
         }
-        rest = &after[end + 2..];
     }
     out
 }
 
 /// Whether `body` has a wiki link to `id`.
 pub fn links_to(body: &str, id: &str) -> bool {
-    body.contains("[[") && wiki_links(body).iter().any(|t| t == id)
+    wiki_links(body).iter().any(|t| t == id)
 }
 
 /// The metadata fields that differ between two versions of an article, in `Field` order.
@@ -190,20 +200,27 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
 }
 
 /// Counts records per category and per ancestor category; retired articles are not counted.
+/// (A full scan: what the kept counts must always agree with.)
 pub fn count_by_category(records: &[ArticleRecord]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for record in records.iter().filter(|r| r.status != Status::Retired) {
-        let category = record.content.category.as_str();
-        let mut end = category.len();
-        loop {
-            *counts.entry(category[..end].to_string()).or_insert(0) += 1;
-            match category[..end].rfind('/') {
-                Some(slash) => end = slash,
-                None => break,
-            }
-        }
+        for_each_ancestor(&record.content.category, |c| {
+            *counts.entry(c.to_string()).or_insert(0) += 1;
+        });
     }
     counts
+}
+
+/// Calls `f` with `category` and each category above it (`a/b/c`, `a/b`, `a`).
+fn for_each_ancestor(category: &str, mut f: impl FnMut(&str)) {
+    let mut end = category.len();
+    loop {
+        f(&category[..end]);
+        match category[..end].rfind('/') {
+            Some(slash) => end = slash,
+            None => break,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -211,7 +228,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::core::{ArticlePatch, FixedClock, InitOptions};
+    use crate::core::{ArticleFilter, ArticlePatch, FixedClock, InitOptions};
 
     fn demo() -> Replica {
         let options = InitOptions {

@@ -671,6 +671,9 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
+    txn.open_table(store::PUBLISHED_COUNTS)?;
+    txn.open_table(store::DRAFTS)?;
+    txn.open_table(store::LINKS)?;
     Ok(())
 }
 
@@ -701,8 +704,8 @@ fn upgrade_schema(db: &Database, from: u64) -> Result<()> {
     }
     create_tables(&txn)?;
     // Schema 3 laid articles out anew (HQ's status, the published revision, proposals) and
-    // refuses ops that break the rules instead of failing their bundle: the tables are
-    // replayed from the log.
+    // refuses ops that break the rules instead of failing their bundle; schema 4 keeps counts
+    // and links beside the articles (`core/derived.rs`): the tables are replayed from the log.
     super::rematerialize::rematerialize(db, &txn)?;
     txn.open_table(store::META)?
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;

@@ -11,6 +11,8 @@
 mod baselines;
 #[path = "outpost-bench/corpus.rs"]
 mod corpus;
+#[path = "outpost-bench/map_reader.rs"]
+mod map_reader;
 #[path = "outpost-bench/outpost_side.rs"]
 mod outpost_side;
 #[path = "outpost-bench/queries.rs"]
@@ -49,6 +51,18 @@ enum Cmd {
         /// A node directory, e.g. target/bench-corpus/outpost-100000.
         #[arg(long)]
         dir: PathBuf,
+    },
+    /// Opening the Knowledge Map and an article in the reader on a synthetic node of N articles
+    /// (built on the first run, kept in `--dir`), against the full scans they replace.
+    MapReader {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Where the node is kept; default `target/bench-corpus/map-reader-N`.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Timed runs of each figure.
+        #[arg(long, default_value_t = 500)]
+        runs: usize,
     },
     /// Run queries in a loop on a node, for a profiler (`perf record -g -- outpost-bench profile …`):
     /// each query of the set (or `--query`) for `--seconds`, with its mean time printed.
@@ -126,6 +140,15 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Search(args) => run(&args),
         Cmd::Tui { dir } => tui_side::run(&dir),
+        Cmd::MapReader {
+            articles,
+            dir,
+            runs,
+        } => {
+            let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-corpus"));
+            let dir = dir.unwrap_or_else(|| root.join(format!("map-reader-{articles}")));
+            map_reader::run(&dir, articles, runs)
+        }
         Cmd::Profile {
             dir,
             query,

@@ -1,0 +1,149 @@
+//! What the interface reads on a keypress, kept by `apply` instead of scanned for: published
+//! articles per Knowledge Map category, drafts per author, and the wiki links between articles.
+//! They change only when an article's record does: [`Batch`](super::Batch) hands every record it
+//! writes here together with the one it replaces, whatever op changed it (a local commit, an
+//! import, a merge or conflict, a retirement, a publication, a category move). So they are
+//! functions of the articles table, and through it of the set of ops applied; a store of an
+//! older schema gets them by replay (`rematerialize`).
+
+use redb::{ReadableTable, Table, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+use super::reading::wiki_links;
+use crate::error::Result;
+use crate::model::{ArticleRecord, Author, Status};
+use crate::store::{self, encode};
+
+/// Where a link comes from, as the links table keeps it: enough to list it without reading the
+/// linking article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkFrom {
+    pub title: String,
+    /// The draft's authors (only they see it); `None` for a published article.
+    pub drafted_by: Option<Vec<Author>>,
+}
+
+impl LinkFrom {
+    pub fn visible_to(&self, viewer: Option<&Author>) -> bool {
+        match &self.drafted_by {
+            None => true,
+            Some(authors) => viewer.is_some_and(|v| authors.contains(v)),
+        }
+    }
+}
+
+/// The tables, open in a batch's write transaction.
+pub(crate) struct Derived<'t> {
+    counts: Table<'t, &'static str, u64>,
+    drafts: Table<'t, ([u8; 16], &'static str, &'static str), &'static str>,
+    links: Table<'t, (&'static str, &'static str), &'static [u8]>,
+}
+
+/// What one article record contributes to the tables.
+#[derive(PartialEq, Eq)]
+struct Facts<'r> {
+    status: Status,
+    category: &'r str,
+    title: &'r str,
+    authors: &'r [Author],
+    links: Vec<String>,
+}
+
+impl<'r> Facts<'r> {
+    fn of(record: &'r ArticleRecord) -> Self {
+        let live = record.status != Status::Retired;
+        Facts {
+            status: record.status,
+            category: &record.content.category,
+            title: &record.content.title,
+            authors: if record.status == Status::Draft {
+                &record.authors
+            } else {
+                &[]
+            },
+            links: if live {
+                wiki_links(&record.content.body)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+impl<'t> Derived<'t> {
+    pub fn open(txn: &'t WriteTransaction) -> Result<Self> {
+        Ok(Derived {
+            counts: txn.open_table(store::PUBLISHED_COUNTS)?,
+            drafts: txn.open_table(store::DRAFTS)?,
+            links: txn.open_table(store::LINKS)?,
+        })
+    }
+
+    /// `old` (the record as stored, if any) is replaced by `new`: moves what it contributed.
+    pub fn replace(&mut self, old: Option<&ArticleRecord>, new: &ArticleRecord) -> Result<()> {
+        let before = old.map(Facts::of);
+        let after = Facts::of(new);
+        if before.as_ref() == Some(&after) {
+            return Ok(());
+        }
+        let id = new.id.as_str();
+        if let Some(before) = before {
+            self.remove(id, &before)?;
+        }
+        self.add(id, &after)
+    }
+
+    fn add(&mut self, id: &str, facts: &Facts<'_>) -> Result<()> {
+        let from = match facts.status {
+            Status::Retired => return Ok(()),
+            Status::Published => {
+                let n = self.counts.get(facts.category)?.map_or(0, |v| v.value());
+                self.counts.insert(facts.category, n + 1)?;
+                LinkFrom {
+                    title: facts.title.to_string(),
+                    drafted_by: None,
+                }
+            }
+            Status::Draft => {
+                for author in facts.authors {
+                    self.drafts
+                        .insert((author.node.0, author.name.as_str(), id), facts.category)?;
+                }
+                LinkFrom {
+                    title: facts.title.to_string(),
+                    drafted_by: Some(facts.authors.to_vec()),
+                }
+            }
+        };
+        let value = encode(&from);
+        for target in &facts.links {
+            self.links
+                .insert((target.as_str(), id), value.as_slice())?;
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, id: &str, facts: &Facts<'_>) -> Result<()> {
+        match facts.status {
+            Status::Retired => return Ok(()),
+            Status::Published => {
+                let n = self.counts.get(facts.category)?.map_or(0, |v| v.value());
+                if n > 1 {
+                    self.counts.insert(facts.category, n - 1)?;
+                } else {
+                    self.counts.remove(facts.category)?;
+                }
+            }
+            Status::Draft => {
+                for author in facts.authors {
+                    self.drafts
+                        .remove((author.node.0, author.name.as_str(), id))?;
+                }
+            }
+        }
+        for target in &facts.links {
+            self.links.remove((target.as_str(), id))?;
+        }
+        Ok(())
+    }
+}
