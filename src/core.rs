@@ -14,7 +14,6 @@ mod db;
 mod interchange;
 mod key;
 mod merge;
-mod parallel;
 mod queries;
 mod reading;
 mod rematerialize;
@@ -33,10 +32,10 @@ pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_wait_notice};
 pub use interchange::ImportReport;
 pub(crate) use key::read_age as read_age_identity;
-pub(crate) use parallel::map_on_all_cores;
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
     Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
 };
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
+pub(crate) use replica::PARALLEL_FROM;
 pub(crate) use staging::Staging;

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
+use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::db::Db;
@@ -13,7 +14,6 @@ use super::batch::Batch;
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
-use super::parallel::map_on_all_cores;
 use super::revisions;
 use super::staging::Staging;
 use crate::error::{Error, Result};
@@ -58,6 +58,9 @@ impl NodeKeys {
         }
     }
 }
+
+/// Fewer ops than this are signed on one thread: not worth spreading.
+pub(crate) const PARALLEL_FROM: usize = 64;
 
 /// Progress of long work (index rebuild): done, total.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
@@ -526,7 +529,10 @@ impl Replica {
             ops.push((op, prev));
         }
         let key = &self.key;
-        map_on_all_cores(ops, |(op, hash)| (op.sign_hash(hash, key), hash))
+        ops.into_par_iter()
+            .with_min_len(PARALLEL_FROM)
+            .map(|(op, hash)| (op.sign_hash(hash, key), hash))
+            .collect()
     }
 
     /// Runs `work` — typically many `commit`s of a benchmark's import — as one bulk: each commit

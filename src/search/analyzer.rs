@@ -28,7 +28,8 @@ use std::ops::Range;
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter,
@@ -209,7 +210,7 @@ struct MemoStemmerStream<'a, T> {
 
 /// Word → its stem, `None` when the word is its own stem (most are: no copy to make). Words are
 /// kept inline (see [`inline_word`]), so a lookup does not follow a pointer to compare them.
-type StemMemo = hashbrown::HashMap<InlineWord, Option<Box<str>>, FxBuildHasher>;
+type StemMemo = FxHashMap<InlineWord, Option<Box<str>>>;
 
 /// A word of at most 23 bytes, zero-padded, its length in the last byte.
 type InlineWord = [u8; 24];
@@ -247,24 +248,36 @@ fn stem_if_changed(
     if !stem_may_change(word) {
         return false;
     }
-    let key = inline_word(word);
-    if let Some(known) = key.as_ref().and_then(|k| stems.get(k)) {
-        if let Some(stem) = known {
-            out.push_str(stem);
+    // Writes the stem into `out` when it differs from the word.
+    let stem_now = |out: &mut String| {
+        let stem = stemmer.stem(word);
+        let changed = *stem != *word;
+        if changed {
+            out.push_str(&stem);
         }
-        return known.is_some();
+        changed
+    };
+    let Some(key) = inline_word(word) else {
+        return stem_now(out);
+    };
+    // One hash lookup: a word seen before is read, a new one stemmed and (while the memo has
+    // room) kept.
+    let room = stems.len() < STEM_MEMO;
+    match stems.entry(key) {
+        Entry::Occupied(known) => {
+            if let Some(stem) = known.get() {
+                out.push_str(stem);
+            }
+            known.get().is_some()
+        }
+        Entry::Vacant(slot) => {
+            let changed = stem_now(out);
+            if room {
+                slot.insert(changed.then(|| Box::from(out.as_str())));
+            }
+            changed
+        }
     }
-    let stem = stemmer.stem(word);
-    let changed = *stem != *word;
-    if changed {
-        out.push_str(&stem);
-    }
-    if let Some(key) = key
-        && stems.len() < STEM_MEMO
-    {
-        stems.insert(key, changed.then(|| Box::from(&*stem)));
-    }
-    changed
 }
 
 impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
+use rayon::prelude::*;
 use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
 use crate::core::Progress;
-use crate::core::{Applied, Batch, Staging, apply_op, map_on_all_cores, read_u64};
+use crate::core::{Applied, Batch, PARALLEL_FROM, Staging, apply_op, read_u64};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
@@ -622,7 +623,7 @@ fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
             .flatten()
             .is_some_and(|key| op.verify(&key).is_ok())
     };
-    Ok(map_on_all_cores(ops.iter().collect(), check))
+    Ok(ops.par_iter().with_min_len(PARALLEL_FROM).map(check).collect())
 }
 
 /// Applies an op (checking its signature when `verify`); one that waits for predecessors is
