@@ -182,7 +182,10 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
         .set_context_len(usize::MAX)
         .create_patch(old, new);
     let Some(hunk) = patch.hunks().first() else {
-        return old.split_inclusive('\n').map(|l| DiffLine::Same(text(l))).collect();
+        return old
+            .split_inclusive('\n')
+            .map(|l| DiffLine::Same(text(l)))
+            .collect();
     };
     hunk.lines()
         .iter()
@@ -399,12 +402,14 @@ mod tests {
                 Same(s("c")),
                 Same(s("d")),
                 Same(s("e")),
-                Removed(s("f")),
-                Added(s("f")),
+                Same(s("f")),
                 Added(s("g")),
             ]
         );
-        assert_eq!(line_diff("x\r\ny", "x\r\ny"), vec![Same(s("x")), Same(s("y"))]);
+        assert_eq!(
+            line_diff("x\r\ny", "x\r\ny"),
+            vec![Same(s("x")), Same(s("y"))]
+        );
         assert_eq!(line_diff("", "new"), vec![Added(s("new"))]);
         assert_eq!(line_diff("old\n", ""), vec![Removed(s("old"))]);
         assert_eq!(line_diff("", ""), vec![]);
