@@ -30,6 +30,6 @@ pub mod read;
 pub mod status;
 pub mod transport;
 
-pub use bundle::BundleError;
+pub use crate::error::BundleError;
 pub use exchange::{ExportOptions, ExportReport, ImportReport, PeerRecord};
 pub use status::{NodeRow, PeerStatus, SyncStatus};

@@ -152,12 +152,12 @@ pub struct SignedOp {
 
 impl SignedOp {
     pub fn verify(&self, public_key: &[u8; 32]) -> Result<()> {
-        let bad = || {
-            Error::Corrupt(format!(
+        let bad = || Error::Corrupt {
+            what: format!(
                 "op {} of node {} has an invalid signature",
                 self.op.seq,
                 self.op.node.short()
-            ))
+            ),
         };
         let key = VerifyingKey::from_bytes(public_key).map_err(|_| bad())?;
         let bytes: [u8; 64] = self.signature.as_slice().try_into().map_err(|_| bad())?;

@@ -55,7 +55,9 @@ impl HsSearch {
         INDEX
             .get_or_init(|| Self::open_or_build(dir).map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|e| Error::Index(format!("cannot index the HS nomenclature: {e}")))
+            .map_err(|e| Error::Index {
+                what: format!("cannot index the HS nomenclature: {e}"),
+            })
     }
 
     fn open_or_build(dir: Option<&Path>) -> Result<HsSearch> {
@@ -96,9 +98,9 @@ impl HsSearch {
         analyzer::register(&index);
         let schema = index.schema();
         let field = |name: &str| {
-            schema
-                .get_field(name)
-                .map_err(|e| Error::Index(e.to_string()))
+            schema.get_field(name).map_err(|e| Error::Index {
+                what: e.to_string(),
+            })
         };
         Ok(HsSearch {
             reader: index.reader()?,

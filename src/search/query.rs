@@ -398,8 +398,8 @@ impl SearchIndex {
                     if found.contains(candidate) {
                         continue;
                     }
-                    let known = terms.term_ord(candidate).map_err(|e| {
-                        Error::Index(format!("cannot read the term dictionary ({e})"))
+                    let known = terms.term_ord(candidate).map_err(|e| Error::Index {
+                        what: format!("cannot read the term dictionary ({e})"),
                     })?;
                     if known.is_some() {
                         found.insert(candidate.clone());
@@ -436,9 +436,9 @@ impl SearchIndex {
                     }
                     walk = walk.ge(start).lt(end);
                 }
-                let mut stream = walk
-                    .into_stream()
-                    .map_err(|e| Error::Index(e.to_string()))?;
+                let mut stream = walk.into_stream().map_err(|e| Error::Index {
+                    what: e.to_string(),
+                })?;
                 while stream.advance() {
                     let term = String::from_utf8_lossy(stream.key());
                     if !term.starts_with(analyzer::STEM_MARK) {

@@ -143,9 +143,11 @@ impl Replica {
         let bytes = meta
             .get(meta_keys::TRUST_ROOT)?
             .map(|v| v.value().to_vec())
-            .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))?;
-        Ok(NodeId(bytes.try_into().map_err(|_| {
-            Error::Corrupt("the trust root is malformed".into())
+            .ok_or_else(|| Error::Corrupt {
+                what: "the trust root is not recorded".into(),
+            })?;
+        Ok(NodeId(bytes.try_into().map_err(|_| Error::Corrupt {
+            what: "the trust root is malformed".into(),
         })?))
     }
 
@@ -176,9 +178,9 @@ impl Replica {
             let (_, key) = entry?;
             let (node, seq) = key.value();
             if seq > known.get(&NodeId(node)).copied().unwrap_or(0) {
-                let bytes = ops
-                    .get((node, seq))?
-                    .ok_or_else(|| Error::Corrupt("the log names a missing op".into()))?;
+                let bytes = ops.get((node, seq))?.ok_or_else(|| Error::Corrupt {
+                    what: "the log names a missing op".into(),
+                })?;
                 out.push(SignedOp::decode(bytes.value())?);
             }
         }
@@ -287,11 +289,8 @@ impl Replica {
                 .map_err(|e| Error::invalid(format!("`{name}` is not an age recipient: {e}")));
         }
         let node = self.find_node(name)?;
-        node.age_recipient.parse().map_err(|e| {
-            Error::Corrupt(format!(
-                "node {} has a malformed age recipient: {e}",
-                node.office
-            ))
+        node.age_recipient.parse().map_err(|e| Error::Corrupt {
+            what: format!("node {} has a malformed age recipient: {e}", node.office),
         })
     }
 
@@ -444,27 +443,25 @@ impl Replica {
                     report.fork_skipped += 1;
                     continue;
                 }
-                let outcome = match try_apply(txn, batch, op, !verified, report) {
-                    Err(Error::Fork { node, seq }) => {
-                        forked.insert(node, seq);
-                        self.note_fork(batch, report, node, seq)?;
-                        continue;
-                    }
-                    other => other.map_err(|e| unauthorized(name, e))?,
-                };
-                match outcome {
-                    Some(Applied::New) => {
+                let applied =
+                    apply_op(batch, op, !verified, None).map_err(|e| unauthorized(name, e))?;
+                match applied {
+                    Applied::New => {
                         report.new_ops += 1;
                         let article = op.op.payload.article();
                         touched.extend(article.cloned());
                         self.stage_applied(staging, batch, at - 1, article)?;
                     }
-                    Some(Applied::Refused(r)) => {
+                    Applied::Refused(r) => {
                         report.new_ops += 1;
                         report.refused.push(refused_op(batch, op, r)?);
                     }
-                    Some(Applied::Duplicate) => report.duplicate_ops += 1,
-                    None => {}
+                    Applied::Duplicate => report.duplicate_ops += 1,
+                    Applied::Waits { reason } => hold(txn, op, report, reason)?,
+                    Applied::Forked { node, seq } => {
+                        forked.insert(node, seq);
+                        self.note_fork(batch, report, node, seq)?;
+                    }
                 }
             }
             let (applied, ids) =
@@ -533,15 +530,17 @@ impl Replica {
     fn check_bundle(&self, batch: &Batch, name: &str, bundle: &Bundle) -> Result<()> {
         let h = &bundle.header;
         if h.recipient != self.node {
-            return Err(BundleError::NotForThisNode(
-                name.into(),
-                h.recipient.short(),
-                self.node.short(),
-            )
+            return Err(BundleError::NotForThisNode {
+                file: name.into(),
+                recipient: h.recipient.short(),
+                this_node: self.node.short(),
+            }
             .into());
         }
-        let key = sender_key(batch, bundle)?
-            .ok_or_else(|| BundleError::UnknownSender(name.into(), h.sender.short()))?;
+        let key = sender_key(batch, bundle)?.ok_or_else(|| BundleError::UnknownSender {
+            file: name.into(),
+            sender: h.sender.short(),
+        })?;
         bundle.verify(name, &key)?;
         Ok(())
     }
@@ -549,9 +548,13 @@ impl Replica {
 
 fn unauthorized(name: &str, e: Error) -> Error {
     match e {
-        Error::Denied(why) | Error::Invalid(why) | Error::Corrupt(why) => {
-            BundleError::Unauthorized(name.to_string(), why).into()
+        Error::Denied { reason: why }
+        | Error::Invalid { reason: why }
+        | Error::Corrupt { what: why } => BundleError::Unauthorized {
+            file: name.to_string(),
+            why,
         }
+        .into(),
         other => other,
     }
 }
@@ -623,28 +626,24 @@ fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
             .flatten()
             .is_some_and(|key| op.verify(&key).is_ok())
     };
-    Ok(ops.par_iter().with_min_len(PARALLEL_FROM).map(check).collect())
+    Ok(ops
+        .par_iter()
+        .with_min_len(PARALLEL_FROM)
+        .map(check)
+        .collect())
 }
 
-/// Applies an op (checking its signature when `verify`); one that waits for predecessors is
-/// kept in the pending table (`None`), its reason noted in `report`.
-fn try_apply(
+/// Keeps an op that waits for predecessors in the pending table, its reason noted in `report`.
+fn hold(
     txn: &WriteTransaction,
-    batch: &mut Batch,
     op: &SignedOp,
-    verify: bool,
     report: &mut ImportReport,
-) -> Result<Option<Applied>> {
-    match apply_op(batch, op, verify, None) {
-        Ok(applied) => Ok(Some(applied)),
-        Err(Error::Pending(why)) => {
-            txn.open_table(store::PENDING)?
-                .insert((op.op.node.0, op.op.seq), op.encode().as_slice())?;
-            note_held(report, why);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    why: String,
+) -> Result<()> {
+    txn.open_table(store::PENDING)?
+        .insert((op.op.node.0, op.op.seq), op.encode().as_slice())?;
+    note_held(report, why);
+    Ok(())
 }
 
 fn note_held(report: &mut ImportReport, why: String) {
@@ -690,30 +689,29 @@ fn drain_pending(
         let mut progress = false;
         for (key, bytes) in waiting {
             let op = SignedOp::decode(&bytes)?;
-            match apply_op(batch, &op, true, None) {
-                Ok(result) => {
-                    txn.open_table(store::PENDING)?.remove(key)?;
-                    match result {
-                        Applied::New => {
-                            applied += 1;
-                            touched.extend(op.op.payload.article().cloned());
-                        }
-                        Applied::Refused(r) => {
-                            applied += 1;
-                            report.refused.push(refused_op(batch, &op, r)?);
-                        }
-                        Applied::Duplicate => {}
-                    }
+            let result = apply_op(batch, &op, true, None)?;
+            if matches!(result, Applied::Waits { .. }) {
+                continue;
+            }
+            txn.open_table(store::PENDING)?.remove(key)?;
+            match result {
+                Applied::New => {
+                    applied += 1;
+                    touched.extend(op.op.payload.article().cloned());
                     progress = true;
                 }
-                Err(Error::Pending(_)) => {}
+                Applied::Refused(r) => {
+                    applied += 1;
+                    report.refused.push(refused_op(batch, &op, r)?);
+                    progress = true;
+                }
+                Applied::Duplicate => progress = true,
                 // A held op that turns out to fork its node's history is dropped: the op at its
                 // place stands.
-                Err(Error::Fork { node, seq }) => {
-                    txn.open_table(store::PENDING)?.remove(key)?;
+                Applied::Forked { node, seq } => {
                     report.forks.push(Error::Fork { node, seq }.to_string());
                 }
-                Err(e) => return Err(e),
+                Applied::Waits { .. } => {}
             }
         }
         if !progress {
