@@ -14,6 +14,7 @@ mod db;
 mod interchange;
 mod key;
 mod merge;
+pub(crate) mod peers;
 mod queries;
 mod reading;
 mod rematerialize;
@@ -32,6 +33,7 @@ pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_wait_notice};
 pub use interchange::ImportReport;
 pub(crate) use key::read_age as read_age_identity;
+pub use peers::{OwnHistory, PeerRecord};
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
     Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,

@@ -32,7 +32,7 @@ struct EnrolmentFile {
 impl Replica {
     /// `outpost node enrol`: admits a new post and returns its enrolment file's bytes.
     pub fn enrol(&mut self, user: &User, office: &str) -> Result<Vec<u8>> {
-        if self.hq_node()? != self.node || !self.node_info()?.hq {
+        if self.hq_node()? != self.node_id() || !self.node_info()?.hq {
             return Err(Error::Denied {
                 reason: "only HQ enrols posts".into(),
             });
@@ -60,7 +60,7 @@ impl Replica {
             office: office.to_string(),
             signing_key: keys.signing.to_bytes(),
             age_identity: keys.age.to_string().expose_secret().to_string(),
-            hq: self.node,
+            hq: self.node_id(),
             bundle,
         };
         let mut out = MAGIC.to_vec();
@@ -75,13 +75,13 @@ impl Replica {
     /// `outpost node trust NODE`: HQ authorizes a node's administrators to sign privileged ops
     /// (publication, the Knowledge Map, enrolments) — a regional office, say.
     pub fn trust_node(&mut self, user: &User, name: &str) -> Result<NodeId> {
-        if self.hq_node()? != self.node {
+        if self.hq_node()? != self.node_id() {
             return Err(Error::Denied {
                 reason: "only HQ trusts nodes".into(),
             });
         }
         let node = self.find_node(name)?;
-        if node.id == self.node {
+        if node.id == self.node_id() {
             return Err(Error::invalid("HQ is trusted already"));
         }
         self.commit(&user.name, vec![Payload::NodeTrusted { node: node.id }])?;
