@@ -13,7 +13,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
-use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::{self, Analyzer};
 use crate::error::{Error, Result};
 use crate::nomenclature::Nomenclature;
 
@@ -81,15 +81,15 @@ impl HsSearch {
 
     fn schema() -> (Schema, [Field; 3]) {
         let mut schema = Schema::builder();
-        let analyzed = |tokenizer: &str| {
+        let analyzed = |analyzer: Analyzer| {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(tokenizer)
+                    .set_tokenizer(analyzer.name())
                     .set_index_option(IndexRecordOption::WithFreqs),
             )
         };
-        let text = schema.add_text_field("text", analyzed(TEXT_ANALYZER).set_stored());
-        let stem = schema.add_text_field("stem", analyzed(STEM_ANALYZER));
+        let text = schema.add_text_field("text", analyzed(Analyzer::Text).set_stored());
+        let stem = schema.add_text_field("stem", analyzed(Analyzer::Stem));
         let code = schema.add_text_field("code", STORED);
         (schema.build(), [text, stem, code])
     }
@@ -132,7 +132,7 @@ impl HsSearch {
     /// them — best first; subheadings rank above headings
     /// and chapters when scores tie.
     pub fn search(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
-        let tokens = analyzer::tokens(TEXT_ANALYZER, words);
+        let tokens = analyzer::tokens(Analyzer::Text, words);
         if tokens.is_empty() {
             return Ok(vec![]);
         }
@@ -146,7 +146,7 @@ impl HsSearch {
                     IndexRecordOption::WithFreqs,
                 )),
             )];
-            for (stem, _) in analyzer::tokens(STEM_ANALYZER, &word) {
+            for (stem, _) in analyzer::tokens(Analyzer::Stem, &word) {
                 should.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(
