@@ -21,7 +21,7 @@ use crate::model::op::OP_FORMAT;
 use crate::model::{
     ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role, SignedOp,
 };
-use crate::search::SearchIndex;
+use crate::search::{HsSearch, SearchIndex};
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
 
 /// What `outpost init` sets up.
@@ -355,6 +355,13 @@ impl Replica {
 
     pub fn data_dir(&self) -> Option<&DataDir> {
         self.dir.as_ref()
+    }
+
+    /// The index of the HS nomenclature's descriptions: kept in the node's data directory
+    /// (in memory for a node without one), opened once per process.
+    pub fn hs_search(&self) -> Result<Arc<HsSearch>> {
+        let dir = self.dir.as_ref().map(DataDir::hs_index);
+        HsSearch::for_dir(dir.as_deref())
     }
 
     /// Turns `payloads` into signed ops by `user` and applies them in one write transaction:

@@ -1,10 +1,12 @@
 //! Searching the HS nomenclature's descriptions with the same analyzers as articles, typo
 //! tolerant. Indexing the 6,939 descriptions takes about 0.2 s, so a node keeps the index in
 //! `DATA_DIR/hs-index/` (built on first use, rebuilt when this version's differs); without a data
-//! directory it lives in memory. Either way it is built at most once per process.
+//! directory it lives in memory. Either way it is built at most once per process and directory,
+//! and reached through the node (`Replica::hs_search`).
 
-use std::path::Path;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -48,16 +50,24 @@ impl HsMatch {
 }
 
 impl HsSearch {
-    /// The index of HS descriptions: opened from (or built into) `dir` when given, else held
-    /// in memory; shared by the whole process after the first call.
-    pub fn get(dir: Option<&Path>) -> Result<&'static HsSearch> {
-        static INDEX: OnceLock<std::result::Result<HsSearch, String>> = OnceLock::new();
-        INDEX
-            .get_or_init(|| Self::open_or_build(dir).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|e| Error::Index {
-                what: format!("cannot index the HS nomenclature: {e}"),
-            })
+    /// The index of HS descriptions kept in `dir` (opened, or built there), or held in memory
+    /// when `dir` is `None`; each is opened once per process and shared after that.
+    pub(crate) fn for_dir(dir: Option<&Path>) -> Result<Arc<HsSearch>> {
+        /// The indexes this process opened, by directory (`None`: the one in memory).
+        static OPENED: Mutex<BTreeMap<Option<PathBuf>, Arc<HsSearch>>> =
+            Mutex::new(BTreeMap::new());
+        // Held while building, so that two threads asking at once build it once.
+        let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = dir.map(Path::to_path_buf);
+        if let Some(found) = opened.get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let built = Self::open_or_build(dir).map_err(|e| Error::Index {
+            what: format!("cannot index the HS nomenclature: {e}"),
+        })?;
+        let built = Arc::new(built);
+        opened.insert(key, Arc::clone(&built));
+        Ok(built)
     }
 
     fn open_or_build(dir: Option<&Path>) -> Result<HsSearch> {
@@ -213,8 +223,22 @@ impl HsSearch {
 mod tests {
     use super::*;
 
+    #[test]
+    fn each_directory_has_its_own_index_opened_once() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        let first = HsSearch::for_dir(Some(&a)).expect("a");
+        let other = HsSearch::for_dir(Some(&b)).expect("b");
+        assert!(b.join("meta.json").exists(), "b's index is built in b");
+        assert!(!Arc::ptr_eq(&first, &other));
+        let again = HsSearch::for_dir(Some(&a)).expect("a again");
+        assert!(Arc::ptr_eq(&first, &again));
+        let found = other.search("coffee", 3).expect("search");
+        assert!(found.iter().any(|m| m.code.starts_with("09")), "{found:?}");
+    }
+
     fn codes(words: &str) -> Vec<String> {
-        HsSearch::get(None)
+        HsSearch::for_dir(None)
             .and_then(|s| s.search(words, 10))
             .expect("search")
             .iter()
