@@ -16,7 +16,7 @@ mod derived;
 mod interchange;
 mod key;
 mod merge;
-mod parallel;
+pub(crate) mod peers;
 mod queries;
 mod reading;
 mod rematerialize;
@@ -36,10 +36,11 @@ pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_wait_notice};
 pub use interchange::ImportReport;
 pub(crate) use key::read_age as read_age_identity;
-pub(crate) use parallel::map_on_all_cores;
+pub use peers::{OwnHistory, PeerRecord};
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
     Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
 };
+pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub(crate) use staging::Staging;

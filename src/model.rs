@@ -19,5 +19,5 @@ pub use hlc::Hlc;
 pub use hs::HsCode;
 pub use ids::{ArticleId, Hash, NodeId};
 pub use node::{CategoryRecord, Enrolment, NodeInfo};
-pub use op::{Op, Payload, SignedOp};
+pub use op::{Op, Payload, SignatureBytes, SignedOp};
 pub use user::{Role, User};

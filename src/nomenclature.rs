@@ -361,7 +361,7 @@ mod tests {
 
     fn refusal(s: &str) -> String {
         match hs().check(&code(s)) {
-            Err(Error::Invalid(msg)) => msg,
+            Err(Error::Invalid { reason: msg }) => msg,
             other => panic!("{s}: expected Error::Invalid, got {other:?}"),
         }
     }

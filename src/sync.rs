@@ -30,6 +30,7 @@ pub mod read;
 pub mod status;
 pub mod transport;
 
-pub use bundle::BundleError;
-pub use exchange::{ExportOptions, ExportReport, ImportReport, PeerRecord};
+pub use crate::core::PeerRecord;
+pub use crate::error::BundleError;
+pub use exchange::{ExportOptions, ExportReport, ImportReport};
 pub use status::{NodeRow, PeerStatus, SyncStatus};

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use outpost::core::NewArticle;
 use outpost::model::{ArticleId, Lang};
 use outpost::search::SearchRequest;
-use outpost::search::analyzer::{STEM_ANALYZER, TEXT_ANALYZER, tokens};
+use outpost::search::analyzer::{Analyzer, tokens};
 use serde::Deserialize;
 
 use crate::common::{admin, content, replica};
@@ -51,14 +51,14 @@ fn load(lang: &str) -> Fixture {
 }
 
 fn stems(text: &str) -> BTreeSet<String> {
-    tokens(STEM_ANALYZER, text)
+    tokens(Analyzer::Stem, text)
         .into_iter()
         .map(|(t, _)| t)
         .collect()
 }
 
 fn words(text: &str) -> Vec<String> {
-    tokens(TEXT_ANALYZER, text)
+    tokens(Analyzer::Text, text)
         .into_iter()
         .map(|(t, _)| t)
         .collect()

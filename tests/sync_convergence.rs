@@ -214,7 +214,7 @@ impl World {
                         let user = admin(r);
                         // A post may not change what HQ decided: refused, nothing written.
                         match r.set_status(&user, &article_id(article), Status::Retired) {
-                            Ok(()) | Err(outpost::Error::Denied(_)) => {}
+                            Ok(()) | Err(outpost::Error::Denied { reason: _ }) => {}
                             Err(e) => panic!("retire: {e}"),
                         }
                     }

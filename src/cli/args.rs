@@ -2,7 +2,26 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{Classification, Kind, Lang, Status};
+
+/// The model's word enums as clap values: the flag takes their words (any case), and `--help`
+/// and a wrong value list them.
+macro_rules! value_enums {
+    ($($t:ty),*) => {$(
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$t>::ALL
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.as_str()))
+            }
+        }
+    )*};
+}
+value_enums!(Lang, Kind, Classification, Status);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,8 +65,8 @@ pub enum Command {
     List {
         #[arg(long)]
         category: Option<String>,
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, ignore_case = true)]
+        status: Option<Status>,
         #[arg(long)]
         json: bool,
     },
@@ -163,15 +182,15 @@ pub struct ArticleFields {
     /// Comma-separated HS codes (4, 6, 8 or 10 digits, dotted or not).
     #[arg(long)]
     pub hs: Option<String>,
-    /// en, th or ko (default: detected from the text).
-    #[arg(long)]
-    pub lang: Option<String>,
-    /// procedure, technique, case, lesson or regulation-note.
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// public, customs-only or restricted.
-    #[arg(long)]
-    pub classification: Option<String>,
+    /// The article's language (default: detected from the text).
+    #[arg(long, ignore_case = true)]
+    pub lang: Option<Lang>,
+    /// What sort of knowledge it holds (default: procedure).
+    #[arg(long, ignore_case = true)]
+    pub kind: Option<Kind>,
+    /// Who may read it (default: public).
+    #[arg(long, ignore_case = true)]
+    pub classification: Option<Classification>,
     /// YYYY-MM-DD.
     #[arg(long)]
     pub review_by: Option<String>,
@@ -220,8 +239,8 @@ pub struct SearchArgs {
     /// Only articles with an HS code starting with this prefix.
     #[arg(long)]
     pub hs: Option<String>,
-    #[arg(long)]
-    pub status: Option<String>,
+    #[arg(long, ignore_case = true)]
+    pub status: Option<Status>,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     #[arg(long)]
@@ -298,4 +317,46 @@ pub enum NodeCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add(extra: &[&str]) -> Result<ArticleFields, clap::Error> {
+        let mut args = vec!["outpost", "add", "--title", "T", "--category", "c"];
+        args.extend_from_slice(extra);
+        match Cli::try_parse_from(args)?.command {
+            Some(Command::Add(a)) => Ok(a.fields),
+            other => panic!("not an add: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn word_flags_take_the_models_words_in_any_case() {
+        let fields = add(&[
+            "--kind",
+            "Regulation-Note",
+            "--lang",
+            "th",
+            "--classification",
+            "customs-only",
+        ])
+        .expect("parses");
+        assert_eq!(fields.kind, Some(Kind::RegulationNote));
+        assert_eq!(fields.lang, Some(Lang::Th));
+        assert_eq!(fields.classification, Some(Classification::CustomsOnly));
+        let wrong = add(&["--kind", "recipe"]).expect_err("refused").to_string();
+        for word in Kind::ALL {
+            assert!(wrong.contains(word.as_str()), "{wrong}");
+        }
+        let list = Cli::try_parse_from(["outpost", "list", "--status", "DRAFT"]).expect("parses");
+        assert!(matches!(
+            list.command,
+            Some(Command::List {
+                status: Some(Status::Draft),
+                ..
+            })
+        ));
+    }
 }

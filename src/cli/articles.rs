@@ -44,8 +44,8 @@ fn add(replica: &mut Replica, user: Option<&str>, a: AddArgs) -> Result<i32> {
         None => String::new(),
     };
     let content = ArticleContent {
-        lang: match &f.lang {
-            Some(l) => l.parse()?,
+        lang: match f.lang {
+            Some(l) => l,
             None => detect_lang(&format!("{}\n{body}", a.title)),
         },
         title: a.title,
@@ -59,17 +59,9 @@ fn add(replica: &mut Replica, user: Option<&str>, a: AddArgs) -> Result<i32> {
             .map(HsCode::parse_list)
             .transpose()?
             .unwrap_or_default(),
-        kind: f
-            .kind
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or(crate::model::Kind::Procedure),
+        kind: f.kind.unwrap_or(crate::model::Kind::Procedure),
         classification: f
             .classification
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
             .unwrap_or(crate::model::Classification::Public),
         review_by: f.review_by,
     };
@@ -102,9 +94,9 @@ fn patch_from(
         body: f.body_file.as_deref().map(read_body).transpose()?,
         tags: f.tags.as_deref().map(tags),
         hs_codes: f.hs.as_deref().map(HsCode::parse_list).transpose()?,
-        lang: f.lang.as_deref().map(str::parse).transpose()?,
-        kind: f.kind.as_deref().map(str::parse).transpose()?,
-        classification: f.classification.as_deref().map(str::parse).transpose()?,
+        lang: f.lang,
+        kind: f.kind,
+        classification: f.classification,
         review_by: f.review_by.clone().map(Some),
     })
 }
@@ -293,13 +285,13 @@ fn list(
     replica: &Replica,
     user: Option<&str>,
     category: Option<String>,
-    status: Option<String>,
+    status: Option<Status>,
     json: bool,
 ) -> Result<i32> {
     let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
     let filter = ArticleFilter {
         category,
-        status: status.as_deref().map(str::parse).transpose()?,
+        status,
         viewer,
         all_drafts: false,
     };
@@ -348,7 +340,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         text: a.query.join(" "),
         category: a.category,
         hs: a.hs,
-        status: a.status.as_deref().map(str::parse).transpose()?,
+        status: a.status,
         limit: a.limit,
         viewer,
         ..Default::default()

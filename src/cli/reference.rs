@@ -8,7 +8,6 @@ use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::HsCode;
 use crate::nomenclature::{HsEntry, Nomenclature};
-use crate::search::HsSearch;
 
 #[derive(Serialize)]
 pub struct HsRow {
@@ -29,8 +28,7 @@ impl From<&HsEntry> for HsRow {
 
 /// Subheadings and headings whose descriptions match the words of a search.
 pub fn suggestions(replica: &Replica, words: &str, limit: usize) -> Result<Vec<HsRow>> {
-    let dir = replica.data_dir().map(crate::core::DataDir::hs_index);
-    let matches = HsSearch::get(dir.as_deref())?.search(words, limit)?;
+    let matches = replica.hs_search()?.search(words, limit)?;
     Ok(matches
         .iter()
         .map(|m| HsRow {

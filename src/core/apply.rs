@@ -3,7 +3,9 @@
 //! materialized record is a function of the *set* of ops applied, never of their order.
 //!
 //! An op whose predecessors have not arrived (a gap in its node's chain, an unknown node, a
-//! parent revision not here yet) fails with `Error::Pending`; import keeps it aside and retries.
+//! parent revision not here yet) is not an error: it comes back as `Applied::Waits`, and import
+//! keeps it aside and retries. Neither is an op at a place its node already filled with another
+//! op (`Applied::Forked`).
 
 use redb::ReadableTable;
 
@@ -25,7 +27,50 @@ pub enum Applied {
     /// action its signer may not take): it is kept in the log, so that its node's later ops
     /// still follow it, and changes nothing. Every node refuses it alike.
     Refused(Refusal),
+    /// Something the op builds on has not arrived: nothing was written, and the op can apply
+    /// once it has (import keeps it in the pending table).
+    Waits {
+        reason: String,
+    },
+    /// Another op holds the op's place in its node's chain: the node's history forked there.
+    /// Nothing was written.
+    Forked {
+        node: NodeId,
+        seq: u64,
+    },
 }
+
+impl Applied {
+    /// An op of the log replayed: it applied once, in this order, so it finds what it builds
+    /// on and holds its own place. Anything else is the log's damage.
+    pub(crate) fn replayed(self) -> Result<()> {
+        match self {
+            Applied::New | Applied::Duplicate | Applied::Refused(_) => Ok(()),
+            Applied::Waits { reason } => Err(Error::corrupt(format!(
+                "an op of the log cannot apply where it stands: {reason}"
+            ))),
+            Applied::Forked { node, seq } => Err(Error::Fork { node, seq }),
+        }
+    }
+}
+
+/// Why applying an op stopped short, inside this module and `apply_article`: it must wait for
+/// something (`apply_op` reports that as `Applied::Waits`), or it failed.
+pub(crate) enum Halt {
+    Waits(String),
+    Failed(Error),
+}
+
+pub(crate) type Step<T> = std::result::Result<T, Halt>;
+
+macro_rules! halts {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Halt {
+            fn from(e: $t) -> Self { Halt::Failed(e.into()) }
+        }
+    )*};
+}
+halts!(Error, redb::StorageError, redb::TableError, postcard::Error);
 
 /// Why an op was refused, as kept in `store::REFUSED` and shown in import reports.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -46,13 +91,21 @@ pub const MAX_CLOCK_AHEAD_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// `verify` checks the signature; a node's own freshly signed ops skip it. `hash` is the op's
 /// hash when the caller has it (signing needed it), else it is computed.
 pub fn apply_op(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) -> Result<Applied> {
+    match apply_step(b, op, verify, hash) {
+        Ok(applied) => Ok(applied),
+        Err(Halt::Waits(reason)) => Ok(Applied::Waits { reason }),
+        Err(Halt::Failed(e)) => Err(e),
+    }
+}
+
+fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) -> Step<Applied> {
     let o = &op.op;
     let key = (o.node.0, o.seq);
     if let Some(stored) = b.ops.get(key)? {
         // The same place holding other bytes is a fork, not a duplicate: the node was most
         // likely restored from an older copy of its data and numbered new ops again.
         if stored.value() != op.encode().as_slice() {
-            return Err(Error::Fork {
+            return Ok(Applied::Forked {
                 node: o.node,
                 seq: o.seq,
             });
@@ -65,12 +118,13 @@ pub fn apply_op(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) 
     let hash = hash.unwrap_or_else(|| o.hash());
     let verdict = o
         .validate()
+        .map_err(Halt::from)
         .and_then(|()| authorize(b, op, &node))
         .and_then(|by_hq| materialize(b, op, &node, by_hq));
     let applied = match verdict {
         Ok(()) => Applied::New,
         // Rules are checked before anything is written, so a refused op changed nothing.
-        Err(Error::Denied(reason) | Error::Invalid(reason)) => {
+        Err(Halt::Failed(Error::Denied { reason } | Error::Invalid { reason })) => {
             let refusal = Refusal {
                 kind: o.payload.kind().to_string(),
                 user: o.user.clone(),
@@ -91,13 +145,13 @@ pub fn apply_op(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) 
 
 /// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
 /// Replays, which have no wall clock, take every op.
-fn check_clock(b: &Batch, op: &SignedOp) -> Result<()> {
+fn check_clock(b: &Batch, op: &SignedOp) -> Step<()> {
     let Some(now) = b.wall_clock() else {
         return Ok(());
     };
     let o = &op.op;
     if o.hlc.millis > now.saturating_add(MAX_CLOCK_AHEAD_MILLIS) {
-        return Err(Error::Pending(format!(
+        return Err(Halt::Waits(format!(
             "op {} of node {} is dated {}, ahead of this machine's clock ({}); it waits until then — check the clock of the laptop that made it",
             o.seq,
             o.node.short(),
@@ -115,10 +169,9 @@ fn check_clock(b: &Batch, op: &SignedOp) -> Result<()> {
 pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<u64> {
     match table.get(key)? {
         Some(v) => {
-            let bytes: [u8; 8] = v
-                .value()
-                .try_into()
-                .map_err(|_| Error::Corrupt(format!("meta value `{key}` is malformed")))?;
+            let bytes: [u8; 8] = v.value().try_into().map_err(|_| Error::Corrupt {
+                what: format!("meta value `{key}` is malformed"),
+            })?;
             Ok(u64::from_le_bytes(bytes))
         }
         None => Ok(0),
@@ -126,7 +179,7 @@ pub fn read_u64(table: &impl ReadableTable<&'static str, &'static [u8]>, key: &s
 }
 
 /// Each node's ops form a gapless hash chain: seq n+1 names the hash of seq n.
-fn check_chain(b: &Batch, op: &SignedOp) -> Result<()> {
+fn check_chain(b: &Batch, op: &SignedOp) -> Step<()> {
     let o = &op.op;
     let (tip_seq, tip_hash) = b
         .chains
@@ -134,7 +187,7 @@ fn check_chain(b: &Batch, op: &SignedOp) -> Result<()> {
         .map(|v| v.value())
         .unwrap_or((0, [0; 32]));
     if o.seq > tip_seq + 1 {
-        return Err(Error::Pending(format!(
+        return Err(Halt::Waits(format!(
             "op {} of node {} waits for op {} of that node",
             o.seq,
             o.node.short(),
@@ -142,18 +195,20 @@ fn check_chain(b: &Batch, op: &SignedOp) -> Result<()> {
         )));
     }
     if o.seq == 0 || o.prev != Hash(tip_hash) {
-        return Err(Error::Corrupt(format!(
-            "op {} of node {} does not follow that node's previous op (hash chain broken)",
-            o.seq,
-            o.node.short()
-        )));
+        return Err(Halt::Failed(Error::Corrupt {
+            what: format!(
+                "op {} of node {} does not follow that node's previous op (hash chain broken)",
+                o.seq,
+                o.node.short()
+            ),
+        }));
     }
     Ok(())
 }
 
 /// The node that signed `op`, with the signature checked. A node's first op introduces it, and
 /// is accepted from the trust root itself or from a node the trust root has enrolled.
-fn node_of(b: &Batch, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
+fn node_of(b: &Batch, op: &SignedOp, verify: bool) -> Step<NodeInfo> {
     let o = &op.op;
     let known: Option<NodeInfo> = get(&b.nodes, o.node.0)?;
     let node = match (known, &o.payload) {
@@ -172,13 +227,15 @@ fn node_of(b: &Batch, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
                 match enrolment {
                     Some(e) if e.public_key == *public_key => {}
                     Some(_) => {
-                        return Err(Error::Denied(format!(
-                            "node {} signs with another key than HQ enrolled",
-                            o.node.short()
-                        )));
+                        return Err(Halt::Failed(Error::Denied {
+                            reason: format!(
+                                "node {} signs with another key than HQ enrolled",
+                                o.node.short()
+                            ),
+                        }));
                     }
                     None => {
-                        return Err(Error::Pending(format!(
+                        return Err(Halt::Waits(format!(
                             "node {} is not enrolled by HQ (yet)",
                             o.node.short()
                         )));
@@ -195,7 +252,7 @@ fn node_of(b: &Batch, op: &SignedOp, verify: bool) -> Result<NodeInfo> {
             }
         }
         (None, _) => {
-            return Err(Error::Pending(format!(
+            return Err(Halt::Waits(format!(
                 "node {} is not known yet",
                 o.node.short()
             )));
@@ -214,7 +271,7 @@ fn user_of(b: &Batch, node: NodeId, name: &str) -> Result<Option<User>> {
 /// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
 /// enrolment, publication) are valid only from an administrator on the trust root (HQ) or on a
 /// node HQ trusts. Returns whether the op speaks for HQ (its status decisions are HQ's).
-fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
+fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
     let o = &op.op;
     let user = user_of(b, o.node, &o.user)?;
     let is_admin = user.as_ref().is_some_and(|u| u.role == Role::Admin);
@@ -224,7 +281,11 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
     let authorized = on_root || trusted;
     let may_publish = (node.hq && on_root) || trusted;
     let by_hq = is_admin && may_publish;
-    let denied = |why: &str| Err(Error::Denied(why.to_string()));
+    let denied = |why: &str| {
+        Err(Halt::Failed(Error::Denied {
+            reason: why.to_string(),
+        }))
+    };
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
             denied("a node can only be created by its first op")
@@ -259,9 +320,7 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
         ),
         Payload::StatusSet { article, status } => {
             let Some(record) = b.article(article)? else {
-                return Err(Error::Pending(format!(
-                    "article `{article}` is not here yet"
-                )));
+                return Err(Halt::Waits(format!("article `{article}` is not here yet")));
             };
             let is_author = record
                 .authors
@@ -271,11 +330,15 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
             // (`ArticleRecord::effective_status`); an author's later change is recorded in the
             // authors' register and has no effect. It is not refused: whether HQ's op arrived
             // first differs between nodes, and every node must keep the same record.
-            may_set_status(*status, is_admin, is_author, may_publish).map(|()| by_hq)
+            may_set_status(*status, is_admin, is_author, may_publish)
+                .map(|()| by_hq)
+                .map_err(Halt::from)
         }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
-            may_set_status(*status, is_admin, true, may_publish).map(|()| by_hq)
+            may_set_status(*status, is_admin, true, may_publish)
+                .map(|()| by_hq)
+                .map_err(Halt::from)
         }
         _ => Ok(by_hq),
     }
@@ -285,17 +348,13 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Result<bool> {
 /// trusts); a draft or retirement, its authors' or an administrator's.
 fn may_set_status(status: Status, is_admin: bool, is_author: bool, hq: bool) -> Result<()> {
     match status {
-        Status::Published if !(is_admin && hq) => Err(Error::Denied(
-            "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)".into(),
-        )),
-        Status::Draft | Status::Retired if !(is_admin || is_author) => Err(Error::Denied(
-            "only the article's authors or an administrator may change its status".into(),
-        )),
+        Status::Published if !(is_admin && hq) => Err(Error::Denied { reason: "only an administrator on the HQ node (or a node HQ trusts) may publish directly (review comes later)".into() }),
+        Status::Draft | Status::Retired if !(is_admin || is_author) => Err(Error::Denied { reason: "only the article's authors or an administrator may change its status".into() }),
         _ => Ok(()),
     }
 }
 
-fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> Result<()> {
+fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> Step<()> {
     let o = &op.op;
     match &o.payload {
         Payload::NodeCreated { .. } => {
@@ -304,9 +363,9 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> Re
         Payload::UserCreated { name, role } => {
             crate::model::user::check_user_name(name)?;
             if b.users.get((o.node.0, name.as_str()))?.is_some() {
-                return Err(Error::invalid(format!(
+                return Err(Halt::Failed(Error::invalid(format!(
                     "an account `{name}` already exists"
-                )));
+                ))));
             }
             let user = User {
                 node: o.node,
@@ -371,9 +430,9 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> Re
             status,
         } => {
             if !revision.parents.is_empty() {
-                return Err(Error::invalid(format!(
+                return Err(Halt::Failed(Error::invalid(format!(
                     "the op creating `{article}` carries a revision that builds on others"
-                )));
+                ))));
             }
             add_revision(b, op, node, article, revision)?;
             if *status == Status::Published && by_hq {

@@ -4,6 +4,7 @@
 
 use redb::ReadableTable;
 
+use super::apply::{Halt, Step};
 use super::batch::Batch;
 use super::merge::{Merged, merge_heads};
 use super::revisions::{self, RevisionEntry};
@@ -20,19 +21,19 @@ pub fn add_revision(
     node: &NodeInfo,
     article: &ArticleId,
     revision: &Revision,
-) -> Result<()> {
+) -> Step<()> {
     let o = &op.op;
     let content = &revision.content;
     if &revision.article != article {
-        return Err(Error::invalid(format!(
+        return Err(Halt::Failed(Error::invalid(format!(
             "a revision of `{}` filed under `{article}`",
             revision.article
-        )));
+        ))));
     }
     content.check_fields()?;
     if b.categories.get(content.category.as_str())?.is_none() {
         // HQ's op adding the category may still be on its way: wait for it.
-        return Err(Error::Pending(format!(
+        return Err(Halt::Waits(format!(
             "category `{}` of `{article}` is not known here yet",
             content.category
         )));
@@ -43,13 +44,13 @@ pub fn add_revision(
         match revisions::entry(&b.revisions, parent)? {
             Some(p) if &p.article == article => {}
             Some(_) => {
-                return Err(Error::invalid(format!(
+                return Err(Halt::Failed(Error::invalid(format!(
                     "revision {} of `{article}` names a parent from another article",
                     id.short()
-                )));
+                ))));
             }
             None => {
-                return Err(Error::Pending(format!(
+                return Err(Halt::Waits(format!(
                     "revision {} of `{article}` builds on revision {} which is not here yet",
                     id.short(),
                     parent.short()
@@ -138,7 +139,7 @@ pub fn add_revision(
                 // Leave the batch as it was for a caller that goes on (a replay reports and
                 // continues).
                 b.put_article(record)?;
-                return Err(e);
+                return Err(e.into());
             }
         };
         record.conflicted = matches!(merged.outcome, Merged::Conflict);
@@ -148,7 +149,7 @@ pub fn add_revision(
     record.current = merged_id;
     record.content = merged_content;
     settle(b, &mut record, Some((id, revision)))?;
-    b.put_article(record)
+    Ok(b.put_article(record)?)
 }
 
 /// Status is last-writer-wins by (hlc, node) in two registers, the authors' and HQ's, so
@@ -159,11 +160,11 @@ pub fn set_status(
     article: &ArticleId,
     status: Status,
     by_hq: bool,
-) -> Result<()> {
+) -> Step<()> {
     let o = &op.op;
     let mut record: ArticleRecord = b
         .take_article(article)?
-        .ok_or_else(|| Error::Pending(format!("article `{article}` is not here yet")))?;
+        .ok_or_else(|| Halt::Waits(format!("article `{article}` is not here yet")))?;
     if by_hq {
         if record.hq_status.is_none_or(|s| s.is_before(o.hlc, o.node)) {
             record.hq_status = Some(Stamped {
@@ -182,7 +183,7 @@ pub fn set_status(
     record.current = id;
     record.content = content;
     settle(b, &mut record, None)?;
-    b.put_article(record)
+    Ok(b.put_article(record)?)
 }
 
 /// HQ publishes `revision` of `article`: it becomes the text readers see, and the status
@@ -193,18 +194,18 @@ pub fn publish_revision(
     article: &ArticleId,
     revision: Hash,
     fresh: Option<&Revision>,
-) -> Result<()> {
+) -> Step<()> {
     let o = &op.op;
     match revisions::entry(&b.revisions, &revision)? {
         Some(e) if &e.article == article => {}
         Some(_) => {
-            return Err(Error::invalid(format!(
+            return Err(Halt::Failed(Error::invalid(format!(
                 "revision {} is not a revision of `{article}`",
                 revision.short()
-            )));
+            ))));
         }
         None => {
-            return Err(Error::Pending(format!(
+            return Err(Halt::Waits(format!(
                 "revision {} of `{article}` is not here yet",
                 revision.short()
             )));
@@ -212,7 +213,7 @@ pub fn publish_revision(
     }
     let mut record: ArticleRecord = b
         .take_article(article)?
-        .ok_or_else(|| Error::Pending(format!("article `{article}` is not here yet")))?;
+        .ok_or_else(|| Halt::Waits(format!("article `{article}` is not here yet")))?;
     if record.published.is_none_or(|p| p.is_before(o.hlc, o.node)) {
         record.published = Some(Stamped {
             value: revision,
@@ -232,7 +233,7 @@ pub fn publish_revision(
     record.current = id;
     record.content = content;
     settle(b, &mut record, fresh.map(|r| (revision, r)))?;
-    b.put_article(record)
+    Ok(b.put_article(record)?)
 }
 
 /// The authors' text (the proposal, or what is shown when there is none), taken out of the
@@ -267,12 +268,12 @@ fn settle(b: &Batch, record: &mut ArticleRecord, fresh: Option<(Hash, &Revision)
         Some((id, revision)) if id == published => revision.content.clone(),
         _ => {
             revisions::load(&b.revisions, &b.ops, &published)?
-                .ok_or_else(|| {
-                    Error::Corrupt(format!(
+                .ok_or_else(|| Error::Corrupt {
+                    what: format!(
                         "the published revision {} of `{}` is missing",
                         published.short(),
                         record.id
-                    ))
+                    ),
                 })?
                 .revision
                 .content

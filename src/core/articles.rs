@@ -103,7 +103,7 @@ impl Replica {
     pub fn payload_for_edit(&self, id: &ArticleId, patch: ArticlePatch) -> Result<Option<Payload>> {
         let record = self
             .load_article(id)?
-            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
+            .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
         // An edit builds on the authors' text: a pending proposal, if there is one.
         let (_, working) = record.working();
         let content = patch.apply_to(working.clone());
@@ -130,7 +130,7 @@ impl Replica {
         id: &str,
         patch: ArticlePatch,
     ) -> Result<Option<Hash>> {
-        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle(id.to_string()))?;
+        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle { id: id.to_string() })?;
         let Some(payload) = self.payload_for_edit(&id, patch)? else {
             return Ok(None);
         };
@@ -168,14 +168,14 @@ impl Replica {
     /// proposal included). Fails unless the change took effect: a status decided by a later op
     /// elsewhere is reported, not claimed.
     pub fn set_status(&mut self, user: &User, id: &str, status: Status) -> Result<()> {
-        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle(id.to_string()))?;
+        let id = ArticleId::parse(id).map_err(|_| Error::NoArticle { id: id.to_string() })?;
         let record = self
             .load_article(&id)?
-            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
+            .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
         if record.hq_status.is_some() && !self.may_publish(user)? {
-            return Err(Error::Denied(format!(
-                "HQ has decided the status of `{id}`: only HQ may change it"
-            )));
+            return Err(Error::Denied {
+                reason: format!("HQ has decided the status of `{id}`: only HQ may change it"),
+            });
         }
         let payload = if status == Status::Published {
             if record.status == status && record.proposal.is_none() {
@@ -197,7 +197,7 @@ impl Replica {
         self.commit(&user.name, vec![payload])?;
         let after = self
             .load_article(&id)?
-            .ok_or_else(|| Error::NoArticle(id.to_string()))?;
+            .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
         if after.status != status {
             return Err(Error::invalid(format!(
                 "`{id}` stays {}: a later decision made elsewhere stands (run `outpost show {id}`)",

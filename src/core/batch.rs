@@ -57,11 +57,11 @@ impl<'t> Batch<'t> {
             None => Hlc::default(),
         };
         let trust_root = match meta.get(meta_keys::TRUST_ROOT)? {
-            Some(v) => {
-                Some(NodeId(<[u8; 16]>::try_from(v.value()).map_err(|_| {
-                    Error::Corrupt("the trust root is malformed".into())
-                })?))
-            }
+            Some(v) => Some(NodeId(<[u8; 16]>::try_from(v.value()).map_err(|_| {
+                Error::Corrupt {
+                    what: "the trust root is malformed".into(),
+                }
+            })?)),
             None => None,
         };
         Ok(Batch {
@@ -197,7 +197,8 @@ impl<'t> Batch<'t> {
 
     /// The node whose enrolments this node trusts (HQ).
     pub fn trust_root(&self) -> Result<NodeId> {
-        self.trust_root
-            .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))
+        self.trust_root.ok_or_else(|| Error::Corrupt {
+            what: "the trust root is not recorded".into(),
+        })
     }
 }

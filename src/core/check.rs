@@ -8,7 +8,7 @@ use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition, Tabl
 use serde::Serialize;
 
 use super::Replica;
-use super::apply::{apply_op, read_u64};
+use super::apply::{Applied, apply_op, read_u64};
 use super::batch::Batch;
 use super::replica::create_tables;
 use crate::contain::contain_panics;
@@ -45,9 +45,9 @@ impl Replica {
     /// while it is read; that is reported as `Error::Corrupt`, never as a panic.
     pub fn check(&self) -> Result<CheckReport> {
         contain_panics(|| self.check_all()).unwrap_or_else(|panic| {
-            Err(Error::Corrupt(format!(
+            Err(Error::Corrupt { what: format!(
                 "its database file is damaged (reading it fails: {panic}); restore the data directory from a backup, or have HQ enrol this post again (`outpost node enrol`) and start it afresh with `outpost init --from FILE`"
-            )))
+            ) })
         })
     }
 
@@ -134,7 +134,7 @@ impl Replica {
                 let Ok(op) = SignedOp::decode(bytes.value()) else {
                     continue;
                 };
-                if let Err(e) = apply_op(&mut batch, &op, false, None) {
+                if let Err(e) = apply_op(&mut batch, &op, false, None).and_then(Applied::replayed) {
                     problems.push(format!(
                         "replaying op {} of node {} fails: {e}",
                         op.op.seq,

@@ -78,7 +78,9 @@ impl DataDir {
             });
         }
         if !self.is_initialized() {
-            return Err(Error::NotInitialized(self.0.clone()));
+            return Err(Error::NotInitialized {
+                path: self.0.clone(),
+            });
         }
         Ok(())
     }

@@ -88,7 +88,7 @@ impl Replica {
             }
         }
         if !problems.is_empty() {
-            return Err(Error::InvalidMany(problems));
+            return Err(Error::InvalidMany { problems });
         }
 
         let mut report = ImportReport::default();

@@ -73,9 +73,12 @@ pub fn read(path: &Path) -> Result<SigningKey> {
     let hex = text
         .strip_prefix(HEADER)
         .map(str::trim)
-        .ok_or_else(|| Error::Corrupt(format!("{} is not an Outpost node key", path.display())))?;
-    let bytes = crate::model::ids::from_hex::<32>(hex)
-        .ok_or_else(|| Error::Corrupt(format!("{} holds a malformed key", path.display())))?;
+        .ok_or_else(|| Error::Corrupt {
+            what: format!("{} is not an Outpost node key", path.display()),
+        })?;
+    let bytes = crate::model::ids::from_hex::<32>(hex).ok_or_else(|| Error::Corrupt {
+        what: format!("{} holds a malformed key", path.display()),
+    })?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 

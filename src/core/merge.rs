@@ -32,14 +32,18 @@ pub fn merge_heads(load: &LoadRevision, heads: &[Hash]) -> Result<MergeResult> {
     let records: Vec<RevisionRecord> = heads
         .iter()
         .map(|h| {
-            load(h)?.ok_or_else(|| Error::Corrupt(format!("revision {} is missing", h.short())))
+            load(h)?.ok_or_else(|| Error::Corrupt {
+                what: format!("revision {} is missing", h.short()),
+            })
         })
         .collect::<Result<_>>()?;
     let latest = records
         .iter()
         .zip(heads)
         .max_by_key(|(r, _)| (r.hlc, r.node))
-        .ok_or_else(|| Error::Corrupt("an article without revisions".into()))?;
+        .ok_or_else(|| Error::Corrupt {
+            what: "an article without revisions".into(),
+        })?;
     if records.len() == 1 {
         return Ok(MergeResult {
             outcome: Merged::Clean,

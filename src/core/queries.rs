@@ -56,9 +56,10 @@ impl Replica {
             if !seen.insert(rev) {
                 continue;
             }
-            let r: RevisionRecord = revisions::load(&revisions, &ops, &rev)?.ok_or_else(|| {
-                Error::Corrupt(format!("revision {} of `{id}` is missing", rev.short()))
-            })?;
+            let r: RevisionRecord =
+                revisions::load(&revisions, &ops, &rev)?.ok_or_else(|| Error::Corrupt {
+                    what: format!("revision {} of `{id}` is missing", rev.short()),
+                })?;
             stack.extend(r.revision.parents.iter().copied());
             history.push(r);
         }
@@ -195,8 +196,9 @@ impl Replica {
 
     pub fn node(&self, id: &crate::model::NodeId) -> Result<NodeInfo> {
         let txn = self.read()?;
-        store::get(&txn.open_table(store::NODES)?, id.0)?
-            .ok_or_else(|| Error::Corrupt(format!("node {} is not recorded", id.short())))
+        store::get(&txn.open_table(store::NODES)?, id.0)?.ok_or_else(|| Error::Corrupt {
+            what: format!("node {} is not recorded", id.short()),
+        })
     }
 
     /// Whether HQ has trusted `node` to sign privileged ops.
@@ -225,5 +227,5 @@ impl Replica {
 }
 
 fn not_found(id: &str) -> Error {
-    Error::NoArticle(id.to_string())
+    Error::NoArticle { id: id.to_string() }
 }

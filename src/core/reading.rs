@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use similar::{ChangeTag, TextDiff};
+use diffy::{DiffOptions, Line};
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 use redb::ReadableTable;
@@ -186,15 +186,23 @@ pub fn field_diff(old: &ArticleContent, new: &ArticleContent) -> Vec<DiffLine> {
 
 /// A line diff of two texts, unchanged lines included.
 pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
-    TextDiff::from_lines(old, new)
-        .iter_all_changes()
-        .map(|change| {
-            let text = change.value().trim_end_matches(['\n', '\r']).to_string();
-            match change.tag() {
-                ChangeTag::Equal => DiffLine::Same(text),
-                ChangeTag::Insert => DiffLine::Added(text),
-                ChangeTag::Delete => DiffLine::Removed(text),
-            }
+    let text = |line: &str| line.trim_end_matches(['\n', '\r']).to_string();
+    // Unlimited context: the one hunk (if any) holds every line of both texts.
+    let patch = DiffOptions::new()
+        .set_context_len(usize::MAX)
+        .create_patch(old, new);
+    let Some(hunk) = patch.hunks().first() else {
+        return old
+            .split_inclusive('\n')
+            .map(|l| DiffLine::Same(text(l)))
+            .collect();
+    };
+    hunk.lines()
+        .iter()
+        .map(|line| match *line {
+            Line::Context(l) => DiffLine::Same(text(l)),
+            Line::Insert(l) => DiffLine::Added(text(l)),
+            Line::Delete(l) => DiffLine::Removed(text(l)),
         })
         .collect()
 }
@@ -396,5 +404,31 @@ mod tests {
         let timber = counts.get("commodity/timber-wood").copied().unwrap_or(0);
         assert!(timber >= 1);
         assert!(counts.get("commodity").copied().unwrap_or(0) > timber);
+    }
+
+    #[test]
+    fn a_line_diff_keeps_every_line_in_order() {
+        use DiffLine::{Added, Removed, Same};
+        let s = |t: &str| t.to_string();
+        assert_eq!(
+            line_diff("a\nb\nc\nd\ne\nf\n", "a\nB\nc\nd\ne\nf\ng"),
+            vec![
+                Same(s("a")),
+                Removed(s("b")),
+                Added(s("B")),
+                Same(s("c")),
+                Same(s("d")),
+                Same(s("e")),
+                Same(s("f")),
+                Added(s("g")),
+            ]
+        );
+        assert_eq!(
+            line_diff("x\r\ny", "x\r\ny"),
+            vec![Same(s("x")), Same(s("y"))]
+        );
+        assert_eq!(line_diff("", "new"), vec![Added(s("new"))]);
+        assert_eq!(line_diff("old\n", ""), vec![Removed(s("old"))]);
+        assert_eq!(line_diff("", ""), vec![]);
     }
 }

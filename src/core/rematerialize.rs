@@ -47,12 +47,12 @@ fn replay_into(from: &Database, to: &Database) -> Result<()> {
         let mut batch = Batch::open(&w)?;
         for entry in log.iter()? {
             let (_, key) = entry?;
-            let bytes = ops
-                .get(key.value())?
-                .ok_or_else(|| Error::Corrupt("the log names an op that is not stored".into()))?;
+            let bytes = ops.get(key.value())?.ok_or_else(|| Error::Corrupt {
+                what: "the log names an op that is not stored".into(),
+            })?;
             let op = SignedOp::decode(bytes.value())?;
             // The log was accepted once, in this order: every op finds what it builds on.
-            apply_op(&mut batch, &op, false, None)?;
+            apply_op(&mut batch, &op, false, None)?.replayed()?;
         }
         batch.finish()?;
     }

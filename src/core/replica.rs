@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
+use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 
 use super::db::Db;
@@ -13,7 +14,6 @@ use super::batch::Batch;
 use super::clock::{Clock, SystemClock};
 use super::data_dir::DataDir;
 use super::key;
-use super::parallel::map_on_all_cores;
 use super::revisions;
 use super::staging::Staging;
 use crate::error::{Error, Result};
@@ -21,7 +21,7 @@ use crate::model::op::OP_FORMAT;
 use crate::model::{
     ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role, SignedOp,
 };
-use crate::search::SearchIndex;
+use crate::search::{HsSearch, SearchIndex};
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
 
 /// What `outpost init` sets up.
@@ -58,6 +58,9 @@ impl NodeKeys {
         }
     }
 }
+
+/// Fewer ops than this are signed on one thread: not worth spreading.
+pub(crate) const PARALLEL_FROM: usize = 64;
 
 /// Progress of long work (index rebuild): done, total.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
@@ -103,7 +106,9 @@ impl Replica {
         crate::model::user::check_user_name(&options.admin)?;
         dir.prepare()?;
         if dir.is_initialized() || dir.key().exists() || dir.age_key().exists() {
-            return Err(Error::AlreadyInitialized(dir.path().to_path_buf()));
+            return Err(Error::AlreadyInitialized {
+                path: dir.path().to_path_buf(),
+            });
         }
         let result = (|| {
             key::write(&dir.key(), &keys.signing)?;
@@ -367,6 +372,13 @@ impl Replica {
         self.dir.as_ref()
     }
 
+    /// The index of the HS nomenclature's descriptions: kept in the node's data directory
+    /// (in memory for a node without one), opened once per process.
+    pub fn hs_search(&self) -> Result<Arc<HsSearch>> {
+        let dir = self.dir.as_ref().map(DataDir::hs_index);
+        HsSearch::for_dir(dir.as_deref())
+    }
+
     /// Turns `payloads` into signed ops by `user` and applies them in one write transaction:
     /// all of them or none. Then brings the search index up to date.
     ///
@@ -410,12 +422,10 @@ impl Replica {
             // A local op never waits for anything: what it builds on must be here.
             let applied = apply_op(&mut batch, op, false, Some(*hash))
                 .and_then(|applied| match applied {
-                    Applied::Refused(r) => Err(Error::Denied(r.reason)),
-                    _ => Ok(()),
-                })
-                .map_err(|e| match e {
-                    Error::Pending(why) => Error::invalid(why),
-                    other => other,
+                    Applied::New | Applied::Duplicate => Ok(()),
+                    Applied::Refused(r) => Err(Error::Denied { reason: r.reason }),
+                    Applied::Waits { reason } => Err(Error::invalid(reason)),
+                    Applied::Forked { node, seq } => Err(Error::Fork { node, seq }),
                 })
                 .and_then(|()| {
                     let article = op.op.payload.article();
@@ -486,9 +496,9 @@ impl Replica {
         if staged && let Err(e) = staging.finish(&mut self.index, &txn, touched) {
             // Nothing half-staged may ride along with a later commit.
             let _ = self.index.rollback();
-            return Err(Error::Index(format!(
-                "the change was not saved: the search index failed ({e})"
-            )));
+            return Err(Error::NotSaved {
+                source: Box::new(e),
+            });
         }
         let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         if let Err(e) = txn.commit() {
@@ -505,10 +515,9 @@ impl Replica {
         } else {
             self.catch_up_index(&mut |_, _| {})
         };
-        indexed.map_err(|e| {
-            Error::Index(format!(
-                "the change is saved, but the search index could not be updated ({e}); run `outpost reindex`"
-            ))
+        indexed.map_err(|e| Error::IndexBehind {
+            saved: "the change",
+            source: Box::new(e),
         })
     }
 
@@ -541,7 +550,10 @@ impl Replica {
             ops.push((op, prev));
         }
         let key = &self.key;
-        map_on_all_cores(ops, |(op, hash)| (op.sign_hash(hash, key), hash))
+        ops.into_par_iter()
+            .with_min_len(PARALLEL_FROM)
+            .map(|(op, hash)| (op.sign_hash(hash, key), hash))
+            .collect()
     }
 
     /// Runs `work` — typically many `commit`s of a benchmark's import — as one bulk: each commit
@@ -563,10 +575,9 @@ impl Replica {
             .and_then(|()| self.index.commit_deferred())
             .and_then(|()| self.catch_up_index(&mut |_, _| {}));
         let value = result?;
-        indexed.map_err(|e| {
-            Error::Index(format!(
-                "the import is saved, but the search index could not be updated ({e}); run `outpost reindex`"
-            ))
+        indexed.map_err(|e| Error::IndexBehind {
+            saved: "the import",
+            source: Box::new(e),
         })?;
         Ok(value)
     }
@@ -589,9 +600,9 @@ impl Replica {
         for entry in log.range(from + 1..)? {
             let (_, key) = entry?;
             let Some(bytes) = ops.get(key.value())? else {
-                return Err(Error::Corrupt(
-                    "the log names an op that is not stored".into(),
-                ));
+                return Err(Error::Corrupt {
+                    what: "the log names an op that is not stored".into(),
+                });
             };
             let op = crate::model::SignedOp::decode(bytes.value())?;
             if let Some(article) = op.op.payload.article() {
@@ -679,9 +690,9 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
 
 /// The node id and schema version a store records.
 fn read_identity(txn: &redb::ReadTransaction) -> Result<(NodeId, u64)> {
-    let meta = txn
-        .open_table(store::META)
-        .map_err(|e| Error::Corrupt(format!("no metadata table ({e})")))?;
+    let meta = txn.open_table(store::META).map_err(|e| Error::Corrupt {
+        what: format!("no metadata table ({e})"),
+    })?;
     let schema = read_u64(&meta, meta_keys::SCHEMA)?;
     if schema > SCHEMA_VERSION {
         return Err(Error::invalid(format!(
@@ -691,7 +702,9 @@ fn read_identity(txn: &redb::ReadTransaction) -> Result<(NodeId, u64)> {
     let id = meta
         .get(meta_keys::NODE_ID)?
         .and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
-        .ok_or_else(|| Error::Corrupt("the node id is missing".into()))?;
+        .ok_or_else(|| Error::Corrupt {
+            what: "the node id is missing".into(),
+        })?;
     Ok((NodeId(id), schema))
 }
 
@@ -719,7 +732,16 @@ fn check_office(office: &str) -> Result<()> {
 
 fn map_open_error(e: redb::DatabaseError, dir: &DataDir) -> Error {
     match e {
-        redb::DatabaseError::DatabaseAlreadyOpen => Error::Locked(dir.path().to_path_buf()),
-        other => Error::Store(format!("cannot open {}: {other}", dir.database().display())),
+        redb::DatabaseError::DatabaseAlreadyOpen => Error::Locked {
+            path: dir.path().to_path_buf(),
+        },
+        other => match Error::store(other) {
+            // A full disk or a damaged file says so; anything else names the file.
+            Error::Store { source } => Error::Open {
+                path: dir.database(),
+                source,
+            },
+            told => told,
+        },
     }
 }

@@ -50,13 +50,13 @@ pub fn load(
     let Some(entry) = entry(revisions, id)? else {
         return Ok(None);
     };
-    let missing = || {
-        Error::Corrupt(format!(
+    let missing = || Error::Corrupt {
+        what: format!(
             "revision {} names op {} of node {}, which does not carry it",
             id.short(),
             entry.seq,
             entry.node.short()
-        ))
+        ),
     };
     let op = ops
         .get((entry.node.0, entry.seq))?
@@ -105,10 +105,12 @@ pub fn migrate_from_full_records(txn: &WriteTransaction) -> Result<()> {
         }
     }
     if let Some(id) = makers.keys().next() {
-        return Err(Error::Corrupt(format!(
-            "revision {} has no op in the log: the store cannot be upgraded",
-            Hash(*id).short()
-        )));
+        return Err(Error::Corrupt {
+            what: format!(
+                "revision {} has no op in the log: the store cannot be upgraded",
+                Hash(*id).short()
+            ),
+        });
     }
     let mut table = txn.open_table(store::REVISIONS)?;
     for (id, entry) in entries {

@@ -135,7 +135,7 @@ impl Op {
 
     /// Signs `hash`, which the caller computed as `self.hash()` (a chain needs it anyway).
     pub(crate) fn sign_hash(self, hash: Hash, key: &SigningKey) -> SignedOp {
-        let signature = key.sign(&hash.0).to_bytes().to_vec();
+        let signature = SignatureBytes(key.sign(&hash.0).to_bytes());
         SignedOp {
             op: self,
             signature,
@@ -146,22 +146,69 @@ impl Op {
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct SignedOp {
     pub op: Op,
-    /// Ed25519 over `op.hash()`, 64 bytes.
-    pub signature: Vec<u8>,
+    /// Ed25519 over `op.hash()`.
+    pub signature: SignatureBytes,
+}
+
+/// An Ed25519 signature: 64 bytes. On the wire it is a byte string (a length, then the bytes),
+/// exactly as the `Vec<u8>` it replaced, so stored ops and bundles read the same; one of
+/// another length does not decode.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SignatureBytes(pub [u8; 64]);
+
+impl Serialize for SignatureBytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SignatureBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Bytes64;
+        impl<'de> serde::de::Visitor<'de> for Bytes64 {
+            type Value = SignatureBytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("64 bytes of signature")
+            }
+            fn visit_bytes<E: serde::de::Error>(
+                self,
+                v: &[u8],
+            ) -> std::result::Result<Self::Value, E> {
+                <[u8; 64]>::try_from(v)
+                    .map(SignatureBytes)
+                    .map_err(|_| E::invalid_length(v.len(), &self))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut out = [0u8; 64];
+                for (i, byte) in out.iter_mut().enumerate() {
+                    *byte = seq
+                        .next_element()?
+                        .ok_or_else(|| serde::de::Error::invalid_length(i, &self))?;
+                }
+                if seq.next_element::<u8>()?.is_some() {
+                    return Err(serde::de::Error::invalid_length(65, &self));
+                }
+                Ok(SignatureBytes(out))
+            }
+        }
+        d.deserialize_bytes(Bytes64)
+    }
 }
 
 impl SignedOp {
     pub fn verify(&self, public_key: &[u8; 32]) -> Result<()> {
-        let bad = || {
-            Error::Corrupt(format!(
+        let bad = || Error::Corrupt {
+            what: format!(
                 "op {} of node {} has an invalid signature",
                 self.op.seq,
                 self.op.node.short()
-            ))
+            ),
         };
         let key = VerifyingKey::from_bytes(public_key).map_err(|_| bad())?;
-        let bytes: [u8; 64] = self.signature.as_slice().try_into().map_err(|_| bad())?;
-        key.verify(&self.op.hash().0, &Signature::from_bytes(&bytes))
+        key.verify(&self.op.hash().0, &Signature::from_bytes(&self.signature.0))
             .map_err(|_| bad())
     }
 
@@ -171,5 +218,22 @@ impl SignedOp {
 
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_is_encoded_as_the_byte_vector_it_replaced() {
+        let bytes: Vec<u8> = (0..64).collect();
+        let fixed = SignatureBytes(bytes.as_slice().try_into().expect("64"));
+        let encoded = postcard::to_stdvec(&fixed).expect("encodes");
+        assert_eq!(encoded, postcard::to_stdvec(&bytes).expect("encodes"));
+        let back: SignatureBytes = postcard::from_bytes(&encoded).expect("decodes");
+        assert_eq!(back, fixed);
+        let short = postcard::to_stdvec(&vec![7u8; 63]).expect("encodes");
+        assert!(postcard::from_bytes::<SignatureBytes>(&short).is_err());
     }
 }

@@ -28,39 +28,75 @@ use std::ops::Range;
 
 use icu_segmenter::WordSegmenter;
 use icu_segmenter::WordSegmenterBorrowed;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter,
     TokenStream, Tokenizer,
 };
 
-/// Word tokens for exact-word search in all three languages.
-pub const TEXT_ANALYZER: &str = "outpost_text";
-/// As [`TEXT_ANALYZER`], with English stemming of Latin tokens (Thai and Korean pass unchanged).
-pub const STEM_ANALYZER: &str = "outpost_stem";
-/// What the index's word fields hold: the tokens of [`TEXT_ANALYZER`], each followed, at the same
-/// position, by [`STEM_MARK`] + its English stem where stemming changes it (`networks` →
-/// `networks`, `~network`). One pass over the text serves exact and stemmed search; a word that
-/// is its own stem (seven in ten, measured on the benchmark corpus) is found as itself.
-pub const INDEXED_TEXT_ANALYZER: &str = "outpost_text_stems";
+/// The text analyzers, by what they do. Each is registered on every index under its
+/// [`name`](Analyzer::name), which the index's schema records: the names must never change.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Analyzer {
+    /// Word tokens for exact-word search in all three languages.
+    Text,
+    /// As [`Analyzer::Text`], with English stemming of Latin tokens (Thai and Korean pass
+    /// unchanged).
+    Stem,
+    /// What the index's word fields hold: the tokens of [`Analyzer::Text`], each followed, at
+    /// the same position, by [`STEM_MARK`] + its English stem where stemming changes it
+    /// (`networks` → `networks`, `~network`). One pass over the text serves exact and stemmed
+    /// search; a word that is its own stem (seven in ten, measured on the benchmark corpus) is
+    /// found as itself.
+    IndexedText,
+    /// Character bigrams of Thai-family and Hangul text; Latin text yields nothing.
+    Grams,
+}
+
+impl Analyzer {
+    pub const ALL: [Analyzer; 4] = [
+        Analyzer::Text,
+        Analyzer::Stem,
+        Analyzer::IndexedText,
+        Analyzer::Grams,
+    ];
+
+    /// The name tantivy knows it by (recorded in the index's schema).
+    pub fn name(self) -> &'static str {
+        match self {
+            Analyzer::Text => "outpost_text",
+            Analyzer::Stem => "outpost_stem",
+            Analyzer::IndexedText => "outpost_text_stems",
+            Analyzer::Grams => "outpost_grams",
+        }
+    }
+
+    fn build(self) -> TextAnalyzer {
+        match self {
+            Analyzer::Text => text_analyzer(),
+            Analyzer::Stem => stem_analyzer(),
+            Analyzer::IndexedText => indexed_text_analyzer(),
+            Analyzer::Grams => gram_analyzer(),
+        }
+    }
+}
+
 /// Starts a stem token in the word fields. The tokenizer never emits it (it is not
 /// alphanumeric), so a stem token cannot be confused with a word.
 pub const STEM_MARK: char = '~';
-/// Character bigrams of Thai-family and Hangul text; Latin text yields nothing.
-pub const GRAM_ANALYZER: &str = "outpost_grams";
 
 pub fn register(index: &Index) {
     let tokenizers = index.tokenizers();
-    tokenizers.register(TEXT_ANALYZER, text_analyzer());
-    tokenizers.register(STEM_ANALYZER, stem_analyzer());
-    tokenizers.register(INDEXED_TEXT_ANALYZER, indexed_text_analyzer());
-    tokenizers.register(GRAM_ANALYZER, gram_analyzer());
+    for analyzer in Analyzer::ALL {
+        tokenizers.register(analyzer.name(), analyzer.build());
+    }
 }
 
-/// Runs a named analyzer outside an index (query building, snippets, tests): the tokens' text
-/// and byte ranges. An unknown name yields nothing.
-pub fn tokens(analyzer: &str, text: &str) -> Vec<(String, Range<usize>)> {
+/// Runs an analyzer outside an index (query building, snippets, tests): the tokens' text and
+/// byte ranges.
+pub fn tokens(analyzer: Analyzer, text: &str) -> Vec<(String, Range<usize>)> {
     let mut out = Vec::new();
     for_each_token(analyzer, text, |token, range, _| {
         out.push((token.to_string(), range))
@@ -70,24 +106,19 @@ pub fn tokens(analyzer: &str, text: &str) -> Vec<(String, Range<usize>)> {
 
 /// As [`tokens`], handing each token (text, byte range, position) to `each` instead of
 /// collecting them (no allocation per token: snippets run this over every hit's text).
-pub fn for_each_token(analyzer: &str, text: &str, mut each: impl FnMut(&str, Range<usize>, usize)) {
+pub fn for_each_token(
+    analyzer: Analyzer,
+    text: &str,
+    mut each: impl FnMut(&str, Range<usize>, usize),
+) {
     // Building an analyzer (and its ICU segmenter) costs more than analyzing a word, and
     // snippets analyze many words per query: keep one of each per thread.
     thread_local! {
-        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 4] = [
-            std::cell::RefCell::new(text_analyzer()),
-            std::cell::RefCell::new(stem_analyzer()),
-            std::cell::RefCell::new(gram_analyzer()),
-            std::cell::RefCell::new(indexed_text_analyzer()),
-        ];
+        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 4] =
+            Analyzer::ALL.map(|a| std::cell::RefCell::new(a.build()));
     }
-    let (slot, make): (usize, fn() -> TextAnalyzer) = match analyzer {
-        TEXT_ANALYZER => (0, text_analyzer),
-        STEM_ANALYZER => (1, stem_analyzer),
-        GRAM_ANALYZER => (2, gram_analyzer),
-        INDEXED_TEXT_ANALYZER => (3, indexed_text_analyzer),
-        _ => return,
-    };
+    // `ALL` lists the analyzers in their declaration order.
+    let slot = analyzer as usize;
     let mut run = |analyzer: &mut TextAnalyzer| {
         let mut stream = analyzer.token_stream(text);
         while stream.advance() {
@@ -99,7 +130,7 @@ pub fn for_each_token(analyzer: &str, text: &str, mut each: impl FnMut(&str, Ran
         Ok(mut cached) => run(&mut cached),
         // `each` itself ran this analyzer (a snippet stems inside its word loop, but with
         // another analyzer): a fresh one is correct, only slower.
-        Err(_) => run(&mut make()),
+        Err(_) => run(&mut analyzer.build()),
     });
 }
 
@@ -209,7 +240,7 @@ struct MemoStemmerStream<'a, T> {
 
 /// Word → its stem, `None` when the word is its own stem (most are: no copy to make). Words are
 /// kept inline (see [`inline_word`]), so a lookup does not follow a pointer to compare them.
-type StemMemo = hashbrown::HashMap<InlineWord, Option<Box<str>>, FxBuildHasher>;
+type StemMemo = FxHashMap<InlineWord, Option<Box<str>>>;
 
 /// A word of at most 23 bytes, zero-padded, its length in the last byte.
 type InlineWord = [u8; 24];
@@ -247,24 +278,36 @@ fn stem_if_changed(
     if !stem_may_change(word) {
         return false;
     }
-    let key = inline_word(word);
-    if let Some(known) = key.as_ref().and_then(|k| stems.get(k)) {
-        if let Some(stem) = known {
-            out.push_str(stem);
+    // Writes the stem into `out` when it differs from the word.
+    let stem_now = |out: &mut String| {
+        let stem = stemmer.stem(word);
+        let changed = *stem != *word;
+        if changed {
+            out.push_str(&stem);
         }
-        return known.is_some();
+        changed
+    };
+    let Some(key) = inline_word(word) else {
+        return stem_now(out);
+    };
+    // One hash lookup: a word seen before is read, a new one stemmed and (while the memo has
+    // room) kept.
+    let room = stems.len() < STEM_MEMO;
+    match stems.entry(key) {
+        Entry::Occupied(known) => {
+            if let Some(stem) = known.get() {
+                out.push_str(stem);
+            }
+            known.get().is_some()
+        }
+        Entry::Vacant(slot) => {
+            let changed = stem_now(out);
+            if room {
+                slot.insert(changed.then(|| Box::from(out.as_str())));
+            }
+            changed
+        }
     }
-    let stem = stemmer.stem(word);
-    let changed = *stem != *word;
-    if changed {
-        out.push_str(&stem);
-    }
-    if let Some(key) = key
-        && stems.len() < STEM_MEMO
-    {
-        stems.insert(key, changed.then(|| Box::from(&*stem)));
-    }
-    changed
 }
 
 impl<T: TokenStream> TokenStream for MemoStemmerStream<'_, T> {
@@ -600,6 +643,29 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn analyzers_keep_the_names_indexes_record_and_their_own_slot() {
+        let names: Vec<&str> = Analyzer::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "outpost_text",
+                "outpost_stem",
+                "outpost_text_stems",
+                "outpost_grams"
+            ]
+        );
+        for (slot, analyzer) in Analyzer::ALL.into_iter().enumerate() {
+            assert_eq!(analyzer as usize, slot);
+        }
+        let stems: Vec<String> = tokens(Analyzer::Stem, "Networks")
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(stems, ["network"]);
+        assert!(tokens(Analyzer::Grams, "customs").is_empty());
+    }
+
     /// Runs an analyzer and checks the invariants every token stream must keep.
     fn run(mut analyzer: TextAnalyzer, text: &str) -> Vec<Token> {
         let mut stream = analyzer.token_stream(text);
@@ -865,7 +931,7 @@ mod tests {
         let mut builder = Schema::builder();
         let id = builder.add_text_field("id", STRING | STORED);
         let indexing = TextFieldIndexing::default()
-            .set_tokenizer(GRAM_ANALYZER)
+            .set_tokenizer(Analyzer::Grams.name())
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
         let body = builder.add_text_field(
             "body",

@@ -1,10 +1,12 @@
 //! Searching the HS nomenclature's descriptions with the same analyzers as articles, typo
 //! tolerant. Indexing the 6,939 descriptions takes about 0.2 s, so a node keeps the index in
 //! `DATA_DIR/hs-index/` (built on first use, rebuilt when this version's differs); without a data
-//! directory it lives in memory. Either way it is built at most once per process.
+//! directory it lives in memory. Either way it is built at most once per process and directory,
+//! and reached through the node (`Replica::hs_search`).
 
-use std::path::Path;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -13,7 +15,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, TantivyDocument, Term};
 
-use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::{self, Analyzer};
 use crate::error::{Error, Result};
 use crate::nomenclature::Nomenclature;
 
@@ -48,14 +50,24 @@ impl HsMatch {
 }
 
 impl HsSearch {
-    /// The index of HS descriptions: opened from (or built into) `dir` when given, else held
-    /// in memory; shared by the whole process after the first call.
-    pub fn get(dir: Option<&Path>) -> Result<&'static HsSearch> {
-        static INDEX: OnceLock<std::result::Result<HsSearch, String>> = OnceLock::new();
-        INDEX
-            .get_or_init(|| Self::open_or_build(dir).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|e| Error::Index(format!("cannot index the HS nomenclature: {e}")))
+    /// The index of HS descriptions kept in `dir` (opened, or built there), or held in memory
+    /// when `dir` is `None`; each is opened once per process and shared after that.
+    pub(crate) fn for_dir(dir: Option<&Path>) -> Result<Arc<HsSearch>> {
+        /// The indexes this process opened, by directory (`None`: the one in memory).
+        static OPENED: Mutex<BTreeMap<Option<PathBuf>, Arc<HsSearch>>> =
+            Mutex::new(BTreeMap::new());
+        // Held while building, so that two threads asking at once build it once.
+        let mut opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = dir.map(Path::to_path_buf);
+        if let Some(found) = opened.get(&key) {
+            return Ok(Arc::clone(found));
+        }
+        let built = Self::open_or_build(dir).map_err(|e| Error::Index {
+            what: format!("cannot index the HS nomenclature: {e}"),
+        })?;
+        let built = Arc::new(built);
+        opened.insert(key, Arc::clone(&built));
+        Ok(built)
     }
 
     fn open_or_build(dir: Option<&Path>) -> Result<HsSearch> {
@@ -79,15 +91,15 @@ impl HsSearch {
 
     fn schema() -> (Schema, [Field; 3]) {
         let mut schema = Schema::builder();
-        let analyzed = |tokenizer: &str| {
+        let analyzed = |analyzer: Analyzer| {
             TextOptions::default().set_indexing_options(
                 TextFieldIndexing::default()
-                    .set_tokenizer(tokenizer)
+                    .set_tokenizer(analyzer.name())
                     .set_index_option(IndexRecordOption::WithFreqs),
             )
         };
-        let text = schema.add_text_field("text", analyzed(TEXT_ANALYZER).set_stored());
-        let stem = schema.add_text_field("stem", analyzed(STEM_ANALYZER));
+        let text = schema.add_text_field("text", analyzed(Analyzer::Text).set_stored());
+        let stem = schema.add_text_field("stem", analyzed(Analyzer::Stem));
         let code = schema.add_text_field("code", STORED);
         (schema.build(), [text, stem, code])
     }
@@ -96,9 +108,9 @@ impl HsSearch {
         analyzer::register(&index);
         let schema = index.schema();
         let field = |name: &str| {
-            schema
-                .get_field(name)
-                .map_err(|e| Error::Index(e.to_string()))
+            schema.get_field(name).map_err(|e| Error::Index {
+                what: e.to_string(),
+            })
         };
         Ok(HsSearch {
             reader: index.reader()?,
@@ -130,7 +142,7 @@ impl HsSearch {
     /// them — best first; subheadings rank above headings
     /// and chapters when scores tie.
     pub fn search(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
-        let tokens = analyzer::tokens(TEXT_ANALYZER, words);
+        let tokens = analyzer::tokens(Analyzer::Text, words);
         if tokens.is_empty() {
             return Ok(vec![]);
         }
@@ -144,7 +156,7 @@ impl HsSearch {
                     IndexRecordOption::WithFreqs,
                 )),
             )];
-            for (stem, _) in analyzer::tokens(STEM_ANALYZER, &word) {
+            for (stem, _) in analyzer::tokens(Analyzer::Stem, &word) {
                 should.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(
@@ -211,8 +223,22 @@ impl HsSearch {
 mod tests {
     use super::*;
 
+    #[test]
+    fn each_directory_has_its_own_index_opened_once() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        let first = HsSearch::for_dir(Some(&a)).expect("a");
+        let other = HsSearch::for_dir(Some(&b)).expect("b");
+        assert!(b.join("meta.json").exists(), "b's index is built in b");
+        assert!(!Arc::ptr_eq(&first, &other));
+        let again = HsSearch::for_dir(Some(&a)).expect("a again");
+        assert!(Arc::ptr_eq(&first, &again));
+        let found = other.search("coffee", 3).expect("search");
+        assert!(found.iter().any(|m| m.code.starts_with("09")), "{found:?}");
+    }
+
     fn codes(words: &str) -> Vec<String> {
-        HsSearch::get(None)
+        HsSearch::for_dir(None)
             .and_then(|s| s.search(words, 10))
             .expect("search")
             .iter()

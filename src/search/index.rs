@@ -94,8 +94,9 @@ impl SearchIndex {
 
     fn wrap(index: Index) -> Result<Self> {
         analyzer::register(&index);
-        let fields = schema::fields_of(&index.schema())
-            .ok_or_else(|| Error::Index("the index lacks fields this version needs".into()))?;
+        let fields = schema::fields_of(&index.schema()).ok_or_else(|| Error::Index {
+            what: "the index lacks fields this version needs".into(),
+        })?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -145,8 +146,9 @@ impl SearchIndex {
                 version: INDEX_VERSION,
                 position: 0,
             }),
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|e| Error::Index(format!("unreadable commit payload ({e})"))),
+            Some(text) => serde_json::from_str(&text).map_err(|e| Error::Index {
+                what: format!("unreadable commit payload ({e})"),
+            }),
         }
     }
 
@@ -280,9 +282,9 @@ impl SearchIndex {
 
     fn writer(&mut self) -> Result<&mut IndexWriter> {
         if self.read_only {
-            return Err(Error::Index(
-                "this index was opened for searching only".into(),
-            ));
+            return Err(Error::Index {
+                what: "this index was opened for searching only".into(),
+            });
         }
         if self.writer.is_none() {
             let (index, small) = (&self.index, self.small);
@@ -298,9 +300,9 @@ impl SearchIndex {
             // next must see its documents (to replace them, not add twice).
             self.reader.reload()?;
         }
-        self.writer
-            .as_mut()
-            .ok_or_else(|| Error::Index("index writer unavailable".into()))
+        self.writer.as_mut().ok_or_else(|| Error::Index {
+            what: "index writer unavailable".into(),
+        })
     }
 
     /// Replaces the documents of `articles` (dropping retired ones and `removed`), commits with
@@ -355,7 +357,9 @@ impl SearchIndex {
             version: INDEX_VERSION,
             position,
         })
-        .map_err(|e| Error::Index(e.to_string()))?;
+        .map_err(|e| Error::Index {
+            what: e.to_string(),
+        })?;
         let writer = self.writer()?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);

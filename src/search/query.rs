@@ -32,7 +32,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 
 use super::SearchIndex;
-use super::analyzer::{self, GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::{self, Analyzer};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
 use super::top::{self, Multiplier, Plan, WeightedTerm};
@@ -279,7 +279,7 @@ impl SearchIndex {
     ) -> Result<Vec<Box<dyn Query>>> {
         let f = self.fields;
         let text = term.text();
-        let words: Vec<String> = analyzer::tokens(TEXT_ANALYZER, text)
+        let words: Vec<String> = analyzer::tokens(Analyzer::Text, text)
             .into_iter()
             .map(|(t, _)| t)
             .collect();
@@ -398,8 +398,8 @@ impl SearchIndex {
                     if found.contains(candidate) {
                         continue;
                     }
-                    let known = terms.term_ord(candidate).map_err(|e| {
-                        Error::Index(format!("cannot read the term dictionary ({e})"))
+                    let known = terms.term_ord(candidate).map_err(|e| Error::Index {
+                        what: format!("cannot read the term dictionary ({e})"),
                     })?;
                     if known.is_some() {
                         found.insert(candidate.clone());
@@ -436,9 +436,9 @@ impl SearchIndex {
                     }
                     walk = walk.ge(start).lt(end);
                 }
-                let mut stream = walk
-                    .into_stream()
-                    .map_err(|e| Error::Index(e.to_string()))?;
+                let mut stream = walk.into_stream().map_err(|e| Error::Index {
+                    what: e.to_string(),
+                })?;
                 while stream.advance() {
                     let term = String::from_utf8_lossy(stream.key());
                     if !term.starts_with(analyzer::STEM_MARK) {
@@ -524,7 +524,7 @@ fn tokens_query(field: Field, tokens: &[String]) -> Box<dyn Query> {
 
 /// The English stem of one Latin word (the word itself when stemming leaves it alone).
 fn stem_of(word: &str) -> String {
-    analyzer::tokens(STEM_ANALYZER, word)
+    analyzer::tokens(Analyzer::Stem, word)
         .into_iter()
         .next()
         .map_or_else(|| word.to_string(), |(stem, _)| stem)
@@ -559,7 +559,7 @@ fn stem_clauses(
 /// every other bigram and the last are needed (see `analyzer::RUN_GAP`); runs keep their gaps.
 fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
     let mut grams: Vec<(String, usize)> = Vec::new();
-    analyzer::for_each_token(GRAM_ANALYZER, text, |gram, _, position| {
+    analyzer::for_each_token(Analyzer::Grams, text, |gram, _, position| {
         grams.push((gram.to_string(), position));
     });
     let first = grams.first()?.1;

@@ -6,7 +6,7 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::analyzer::{GRAM_ANALYZER, INDEXED_TEXT_ANALYZER};
+use super::analyzer::Analyzer;
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
 pub const INDEX_VERSION: u32 = 5;
@@ -36,16 +36,16 @@ pub struct Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let analyzed = |tokenizer: &str, record: IndexRecordOption| {
+    let analyzed = |analyzer: Analyzer, record: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(tokenizer)
+                .set_tokenizer(analyzer.name())
                 .set_index_option(record),
         )
     };
     // Words, and beside them the English stems that differ from them (`analyzer::STEM_MARK`).
     let text = analyzed(
-        INDEXED_TEXT_ANALYZER,
+        Analyzer::IndexedText,
         IndexRecordOption::WithFreqsAndPositions,
     );
     let fields = Fields {
@@ -54,7 +54,7 @@ pub fn build() -> (Schema, Fields) {
         text: b.add_text_field("text", text),
         grams: b.add_text_field(
             "grams",
-            analyzed(GRAM_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+            analyzed(Analyzer::Grams, IndexRecordOption::WithFreqsAndPositions),
         ),
         category: b.add_facet_field("category", FacetOptions::default()),
         hs: b.add_text_field("hs", STRING),

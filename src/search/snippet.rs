@@ -8,7 +8,7 @@ use memchr::memmem;
 use serde::Serialize;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
 
-use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
+use super::analyzer::{self, Analyzer};
 
 /// A fragment with the matched words marked (byte ranges into `text`, merged when adjacent).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -31,7 +31,7 @@ pub struct Marker {
 impl Marker {
     pub fn add(&mut self, text: &str, prefix: bool) {
         if analyzer::needs_grams(text) {
-            for (token, _) in analyzer::tokens(TEXT_ANALYZER, text) {
+            for (token, _) in analyzer::tokens(Analyzer::Text, text) {
                 if analyzer::needs_grams(&token) {
                     self.substrings.push(token);
                 }
@@ -39,7 +39,7 @@ impl Marker {
             // Also the text as typed: a Thai word the segmenter splits is still one substring.
             self.substrings.push(text.to_string());
         }
-        for (token, _) in analyzer::tokens(TEXT_ANALYZER, text) {
+        for (token, _) in analyzer::tokens(Analyzer::Text, text) {
             if analyzer::needs_grams(&token) {
                 continue;
             }
@@ -158,7 +158,7 @@ impl Marker {
                     }
                     continue;
                 }
-                analyzer::for_each_token(TEXT_ANALYZER, piece, |token, r, _| {
+                analyzer::for_each_token(Analyzer::Text, piece, |token, r, _| {
                     if self.is_hit(token) {
                         out.push(run.start + r.start..run.start + r.end);
                     }
@@ -169,7 +169,7 @@ impl Marker {
 
     /// The tokens of `text` that match a marked word, by analyzing all of it.
     fn word_ranges_by_tokens(&self, text: &str, out: &mut Vec<Range<usize>>) {
-        analyzer::for_each_token(TEXT_ANALYZER, text, |token, range, _| {
+        analyzer::for_each_token(Analyzer::Text, text, |token, range, _| {
             if self.is_hit(token) {
                 out.push(range);
             }
@@ -218,7 +218,7 @@ fn floor_char_boundary(text: &str, at: usize) -> usize {
 }
 
 fn stem_of(token: &str) -> String {
-    analyzer::tokens(STEM_ANALYZER, token)
+    analyzer::tokens(Analyzer::Stem, token)
         .into_iter()
         .next()
         .map_or_else(|| token.to_string(), |(t, _)| t)
@@ -646,7 +646,7 @@ mod tests {
         fn an_ascii_alphanumeric_run_is_one_lower_cased_token(run in "[A-Za-z0-9]{1,40}") {
             // What `word_ranges` assumes when it skips the analyzer.
             let tokens: Vec<String> =
-                analyzer::tokens(TEXT_ANALYZER, &run).into_iter().map(|(t, _)| t).collect();
+                analyzer::tokens(Analyzer::Text, &run).into_iter().map(|(t, _)| t).collect();
             proptest::prop_assert_eq!(tokens, vec![run.to_ascii_lowercase()]);
         }
 

@@ -12,6 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::BundleError;
 use crate::model::{Hash, NodeId, SignedOp};
 
 pub const MAGIC: &[u8; 8] = b"OUTPOSTB";
@@ -24,41 +25,6 @@ pub const MAX_RAW: u64 = 4 << 30;
 /// … and at most this many times its compressed size (a decompression bomb is refused unread).
 pub const MAX_RATIO: u64 = 64;
 const ZSTD_LEVEL: i32 = 3;
-
-/// Why a bundle was refused. Nothing is changed when any of these is returned.
-#[derive(Debug, thiserror::Error)]
-pub enum BundleError {
-    #[error("{0} is not an Outpost bundle (it does not start with the bundle or part marker)")]
-    NotABundle(String),
-    #[error("{0} is truncated: it ends before the {1}; copy it again from the USB stick or email")]
-    Truncated(String, &'static str),
-    #[error(
-        "{0} was written by a newer Outpost (bundle format {1}; this one reads {FORMAT_VERSION}): upgrade Outpost to import it"
-    )]
-    NewerFormat(String, u16),
-    #[error("{0} is damaged: {1}; ask the sender for a new copy")]
-    Damaged(String, String),
-    #[error("{0} is refused: {1}")]
-    Limit(String, String),
-    #[error(
-        "{0} is not signed by its sender {1} (the signature does not verify): it was altered after it was written; ask for a new copy"
-    )]
-    BadSignature(String, String),
-    #[error(
-        "{0} comes from node {1}, which is not enrolled here: import HQ's bundle that enrols it first, or ask HQ to enrol that post"
-    )]
-    UnknownSender(String, String),
-    #[error("{0} is meant for node {1}, not this one ({2}): give it to the right post")]
-    NotForThisNode(String, String, String),
-    #[error(
-        "{0} is encrypted, and the identity given does not open it (it was encrypted to someone else): use --identity with the right age key"
-    )]
-    WrongIdentity(String),
-    #[error("{0}: {1}")]
-    Parts(String, String),
-    #[error("{0} holds an op that is not allowed: {1}")]
-    Unauthorized(String, String),
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BundleHeader {
@@ -136,13 +102,19 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
     let take = |at: usize, len: usize, what: &'static str| {
         bytes
             .get(at..at.saturating_add(len))
-            .ok_or(BundleError::Truncated(n(), what))
+            .ok_or(BundleError::Truncated {
+                file: n(),
+                before: what,
+            })
     };
     if !bytes.starts_with(MAGIC) {
         return Err(if MAGIC.starts_with(bytes) && !bytes.is_empty() {
-            BundleError::Truncated(n(), "format marker")
+            BundleError::Truncated {
+                file: n(),
+                before: "format marker",
+            }
         } else {
-            BundleError::NotABundle(n())
+            BundleError::NotABundle { file: n() }
         });
     }
     let version = u16::from_le_bytes([
@@ -150,86 +122,107 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
         take(8, 2, "format version")?[1],
     ]);
     if version > FORMAT_VERSION {
-        return Err(BundleError::NewerFormat(n(), version));
+        return Err(BundleError::NewerFormat {
+            file: n(),
+            format: version,
+            reads: FORMAT_VERSION,
+        });
     }
     if version == 0 {
-        return Err(BundleError::Damaged(
-            n(),
-            "format version 0 does not exist".into(),
-        ));
+        return Err(BundleError::Damaged {
+            file: n(),
+            why: "format version 0 does not exist".into(),
+        });
     }
-    let header_len = u32::from_le_bytes(
-        take(10, 4, "header length")?
-            .try_into()
-            .map_err(|_| BundleError::Truncated(n(), "header length"))?,
-    );
+    let header_len =
+        u32::from_le_bytes(take(10, 4, "header length")?.try_into().map_err(|_| {
+            BundleError::Truncated {
+                file: n(),
+                before: "header length",
+            }
+        })?);
     if header_len > MAX_HEADER {
-        return Err(BundleError::Limit(
-            n(),
-            format!("its header claims {header_len} bytes (the limit is {MAX_HEADER})"),
-        ));
+        return Err(BundleError::Limit {
+            file: n(),
+            why: format!("its header claims {header_len} bytes (the limit is {MAX_HEADER})"),
+        });
     }
     let header_bytes = take(14, header_len as usize, "header")?;
-    let header: BundleHeader = postcard::from_bytes(header_bytes)
-        .map_err(|e| BundleError::Damaged(n(), format!("the header does not decode ({e})")))?;
+    let header: BundleHeader =
+        postcard::from_bytes(header_bytes).map_err(|e| BundleError::Damaged {
+            file: n(),
+            why: format!("the header does not decode ({e})"),
+        })?;
     if header.op_count > MAX_OPS {
-        return Err(BundleError::Limit(
-            n(),
-            format!("it claims {} ops (the limit is {MAX_OPS})", header.op_count),
-        ));
+        return Err(BundleError::Limit {
+            file: n(),
+            why: format!("it claims {} ops (the limit is {MAX_OPS})", header.op_count),
+        });
     }
     if header.raw_len > MAX_RAW
         || header.raw_len > header.body_len.saturating_mul(MAX_RATIO).max(1 << 16)
     {
-        return Err(BundleError::Limit(
-            n(),
-            format!(
+        return Err(BundleError::Limit {
+            file: n(),
+            why: format!(
                 "its body claims to inflate from {} to {} bytes (more than {MAX_RATIO}× or {MAX_RAW} bytes): a decompression bomb",
                 header.body_len, header.raw_len
             ),
-        ));
+        });
     }
     let body_at = 14 + header_len as usize;
-    let body_len = usize::try_from(header.body_len)
-        .map_err(|_| BundleError::Limit(n(), "its body is too large".into()))?;
+    let body_len = usize::try_from(header.body_len).map_err(|_| BundleError::Limit {
+        file: n(),
+        why: "its body is too large".into(),
+    })?;
     let body = take(body_at, body_len, "body")?;
     let signed_len = body_at + body_len;
-    let signature: [u8; 64] = take(signed_len, 64, "signature")?
-        .try_into()
-        .map_err(|_| BundleError::Truncated(n(), "signature"))?;
+    let signature: [u8; 64] =
+        take(signed_len, 64, "signature")?
+            .try_into()
+            .map_err(|_| BundleError::Truncated {
+                file: n(),
+                before: "signature",
+            })?;
     if bytes.len() != signed_len + 64 {
-        return Err(BundleError::Damaged(
-            n(),
-            format!(
+        return Err(BundleError::Damaged {
+            file: n(),
+            why: format!(
                 "{} unexpected bytes after the signature",
                 bytes.len() - signed_len - 64
             ),
-        ));
+        });
     }
     if Hash::of(body) != header.body_hash {
-        return Err(BundleError::Damaged(
-            n(),
-            "the body does not match its hash".into(),
-        ));
+        return Err(BundleError::Damaged {
+            file: n(),
+            why: "the body does not match its hash".into(),
+        });
     }
-    let raw_len = usize::try_from(header.raw_len)
-        .map_err(|_| BundleError::Limit(n(), "its body is too large".into()))?;
+    let raw_len = usize::try_from(header.raw_len).map_err(|_| BundleError::Limit {
+        file: n(),
+        why: "its body is too large".into(),
+    })?;
     // Inflate with the declared size as a hard cap: a body that inflates further is refused.
-    let raw = zstd::bulk::decompress(body, raw_len)
-        .map_err(|e| BundleError::Damaged(n(), format!("the body does not decompress ({e})")))?;
+    let raw = zstd::bulk::decompress(body, raw_len).map_err(|e| BundleError::Damaged {
+        file: n(),
+        why: format!("the body does not decompress ({e})"),
+    })?;
     if raw.len() != raw_len {
-        return Err(BundleError::Damaged(
-            n(),
-            "the body's size differs from its header".into(),
-        ));
+        return Err(BundleError::Damaged {
+            file: n(),
+            why: "the body's size differs from its header".into(),
+        });
     }
-    let ops: Vec<SignedOp> = postcard::from_bytes(&raw)
-        .map_err(|e| BundleError::Damaged(n(), format!("the ops do not decode ({e})")))?;
+    let ops: Vec<SignedOp> = postcard::from_bytes(&raw).map_err(|e| BundleError::Damaged {
+        file: n(),
+        why: format!("the ops do not decode ({e})"),
+    })?;
     if ops.len() as u64 != header.op_count {
-        return Err(BundleError::Damaged(
-            n(),
-            "the op count differs from its header".into(),
-        ));
+        return Err(BundleError::Damaged {
+            file: n(),
+            why: "the op count differs from its header".into(),
+        });
     }
     Ok(Bundle {
         header,
@@ -243,7 +236,10 @@ impl Bundle {
     /// Checks the sender's signature over the whole bundle.
     pub fn verify(&self, name: &str, sender_key: &[u8; 32]) -> Result<(), BundleError> {
         use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-        let bad = || BundleError::BadSignature(name.to_string(), self.header.sender.short());
+        let bad = || BundleError::BadSignature {
+            file: name.to_string(),
+            sender: self.header.sender.short(),
+        };
         let key = VerifyingKey::from_bytes(sender_key).map_err(|_| bad())?;
         key.verify(&self.signed.0, &Signature::from_bytes(&self.signature))
             .map_err(|_| bad())

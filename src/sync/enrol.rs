@@ -32,8 +32,10 @@ struct EnrolmentFile {
 impl Replica {
     /// `outpost node enrol`: admits a new post and returns its enrolment file's bytes.
     pub fn enrol(&mut self, user: &User, office: &str) -> Result<Vec<u8>> {
-        if self.hq_node()? != self.node || !self.node_info()?.hq {
-            return Err(Error::Denied("only HQ enrols posts".into()));
+        if self.hq_node()? != self.node_id() || !self.node_info()?.hq {
+            return Err(Error::Denied {
+                reason: "only HQ enrols posts".into(),
+            });
         }
         if self.find_node(office).is_ok() {
             return Err(Error::invalid(format!(
@@ -58,7 +60,7 @@ impl Replica {
             office: office.to_string(),
             signing_key: keys.signing.to_bytes(),
             age_identity: keys.age.to_string().expose_secret().to_string(),
-            hq: self.node,
+            hq: self.node_id(),
             bundle,
         };
         let mut out = MAGIC.to_vec();
@@ -73,11 +75,13 @@ impl Replica {
     /// `outpost node trust NODE`: HQ authorizes a node's administrators to sign privileged ops
     /// (publication, the Knowledge Map, enrolments) — a regional office, say.
     pub fn trust_node(&mut self, user: &User, name: &str) -> Result<NodeId> {
-        if self.hq_node()? != self.node {
-            return Err(Error::Denied("only HQ trusts nodes".into()));
+        if self.hq_node()? != self.node_id() {
+            return Err(Error::Denied {
+                reason: "only HQ trusts nodes".into(),
+            });
         }
         let node = self.find_node(name)?;
-        if node.id == self.node {
+        if node.id == self.node_id() {
             return Err(Error::invalid("HQ is trusted already"));
         }
         self.commit(&user.name, vec![Payload::NodeTrusted { node: node.id }])?;
@@ -114,26 +118,42 @@ impl Replica {
 fn read(bytes: &[u8]) -> Result<(EnrolmentFile, NodeKeys)> {
     let name = "the enrolment file";
     if !bytes.starts_with(MAGIC) {
-        return Err(BundleError::NotABundle(name.into()).into());
+        return Err(BundleError::NotABundle { file: name.into() }.into());
     }
     let version = bytes
         .get(8..10)
         .map(|v| u16::from_le_bytes([v[0], v[1]]))
-        .ok_or(BundleError::Truncated(name.into(), "format version"))?;
+        .ok_or(BundleError::Truncated {
+            file: name.into(),
+            before: "format version",
+        })?;
     if version > VERSION {
-        return Err(BundleError::NewerFormat(name.into(), version).into());
+        return Err(BundleError::NewerFormat {
+            file: name.into(),
+            format: version,
+            reads: VERSION,
+        }
+        .into());
     }
     if version == 0 {
-        return Err(
-            BundleError::Damaged(name.into(), "format version 0 does not exist".into()).into(),
-        );
+        return Err(BundleError::Damaged {
+            file: name.into(),
+            why: "format version 0 does not exist".into(),
+        }
+        .into());
     }
-    let file: EnrolmentFile = postcard::from_bytes(&bytes[10..])
-        .map_err(|e| BundleError::Damaged(name.into(), format!("it does not decode ({e})")))?;
+    let file: EnrolmentFile =
+        postcard::from_bytes(&bytes[10..]).map_err(|e| BundleError::Damaged {
+            file: name.into(),
+            why: format!("it does not decode ({e})"),
+        })?;
     let age = file
         .age_identity
         .parse()
-        .map_err(|_| BundleError::Damaged(name.into(), "its age identity is malformed".into()))?;
+        .map_err(|_| BundleError::Damaged {
+            file: name.into(),
+            why: "its age identity is malformed".into(),
+        })?;
     let keys = NodeKeys {
         node: file.node,
         signing: ed25519_dalek::SigningKey::from_bytes(&file.signing_key),

@@ -5,28 +5,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
-use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
+use redb::{ReadableTable, WriteTransaction};
+use serde::Serialize;
 
 use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
-use crate::core::{Applied, Batch, Staging, apply_op, map_on_all_cores, read_u64};
-use crate::core::{Cancel, Progress};
+use crate::core::{Applied, Batch, PARALLEL_FROM, Staging, apply_op, read_u64};
+use crate::core::{Cancel, Progress, peers};
 use crate::error::{Error, Result};
 use crate::model::{
     ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
 };
-use crate::store::{self, encode, get, meta_keys};
-
-/// What this node knows of a peer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeerRecord {
-    /// What the peer is known to hold (its last bundle's version vector), node → seq.
-    pub known: BTreeMap<NodeId, u64>,
-    pub last_sent_millis: u64,
-    pub last_received_millis: u64,
-}
+use crate::store::{self, get, meta_keys};
 
 #[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
@@ -90,107 +82,13 @@ pub struct RefusedOp {
 const HELD_REASONS: usize = 10;
 
 impl Replica {
-    /// Resolves a node by office name (case-insensitive), full id or id prefix (8+ digits).
-    pub fn find_node(&self, name: &str) -> Result<NodeInfo> {
-        let txn = self.db.begin_read()?;
-        let mut found = Vec::new();
-        let wanted = name.trim().to_lowercase();
-        for entry in txn.open_table(store::NODES)?.iter()? {
-            let (_, v) = entry?;
-            let info: NodeInfo = store::decode(v.value())?;
-            let id = info.id.to_string();
-            if info.office.to_lowercase() == wanted
-                || id == wanted
-                || (wanted.len() >= 8 && id.starts_with(&wanted))
-            {
-                found.push(info);
-            }
-        }
-        for entry in txn.open_table(store::ENROLMENTS)?.iter()? {
-            let (_, v) = entry?;
-            let e: Enrolment = store::decode(v.value())?;
-            let id = e.node.to_string();
-            let matches = e.office.to_lowercase() == wanted
-                || id == wanted
-                || (wanted.len() >= 8 && id.starts_with(&wanted));
-            if matches && !found.iter().any(|f| f.id == e.node) {
-                found.push(NodeInfo {
-                    id: e.node,
-                    office: e.office,
-                    hq: false,
-                    public_key: e.public_key,
-                    age_recipient: e.age_recipient,
-                    created: e.hlc,
-                });
-            }
-        }
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(Error::invalid(format!(
-                "no known node `{name}`: `outpost node list` shows the nodes"
-            ))),
-            _ => Err(Error::invalid(format!(
-                "`{name}` names several nodes: use the node id"
-            ))),
-        }
-    }
-
-    /// The trust root (HQ).
-    pub fn hq_node(&self) -> Result<NodeId> {
-        let txn = self.db.begin_read()?;
-        let meta = txn.open_table(store::META)?;
-        let bytes = meta
-            .get(meta_keys::TRUST_ROOT)?
-            .map(|v| v.value().to_vec())
-            .ok_or_else(|| Error::Corrupt("the trust root is not recorded".into()))?;
-        Ok(NodeId(bytes.try_into().map_err(|_| {
-            Error::Corrupt("the trust root is malformed".into())
-        })?))
-    }
-
-    pub fn peer(&self, node: NodeId) -> Result<PeerRecord> {
-        let txn = self.db.begin_read()?;
-        Ok(get(&txn.open_table(store::PEERS)?, node.0)?.unwrap_or_default())
-    }
-
-    /// This node's version vector: node → highest contiguous seq held.
-    pub fn version_vector(&self) -> Result<BTreeMap<NodeId, u64>> {
-        let txn = self.db.begin_read()?;
-        let mut out = BTreeMap::new();
-        for entry in txn.open_table(store::CHAINS)?.iter()? {
-            let (k, v) = entry?;
-            out.insert(NodeId(k.value()), v.value().0);
-        }
-        Ok(out)
-    }
-
-    /// Every op `peer` is not known to hold, in the order this node applied them (so every op
-    /// comes after what it builds on).
-    pub fn ops_missing_at(&self, peer: NodeId) -> Result<Vec<SignedOp>> {
-        let known = self.peer(peer)?.known;
-        let txn = self.db.begin_read()?;
-        let ops = txn.open_table(store::OPS)?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(store::LOG)?.iter()? {
-            let (_, key) = entry?;
-            let (node, seq) = key.value();
-            if seq > known.get(&NodeId(node)).copied().unwrap_or(0) {
-                let bytes = ops
-                    .get((node, seq))?
-                    .ok_or_else(|| Error::Corrupt("the log names a missing op".into()))?;
-                out.push(SignedOp::decode(bytes.value())?);
-            }
-        }
-        Ok(out)
-    }
-
     /// Signs a bundle of `ops` for `recipient`.
     pub fn write_bundle(&self, recipient: NodeId, ops: &[SignedOp]) -> Result<Vec<u8>> {
         let mut bundle_id = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut bundle_id);
         let header = BundleHeader {
             bundle_id,
-            sender: self.node,
+            sender: self.node_id(),
             recipient,
             created_millis: self.now_millis(),
             op_count: 0,
@@ -199,7 +97,8 @@ impl Replica {
             body_hash: Hash::ZERO,
             version_vector: self.version_vector()?.into_iter().collect(),
         };
-        bundle::encode(header, ops, &self.key).map_err(|e| Error::io("cannot encode the bundle", e))
+        bundle::encode(header, ops, self.signing_key())
+            .map_err(|e| Error::io("cannot encode the bundle", e))
     }
 
     /// A bundle of everything `peer` is not known to hold (no files, no encryption).
@@ -235,7 +134,7 @@ impl Replica {
             Some(name) => self.find_node(name)?,
             None => {
                 let hq = self.hq_node()?;
-                if hq == self.node {
+                if hq == self.node_id() {
                     return Err(Error::invalid(
                         "this is HQ: say which post the bundle is for with --to NODE",
                     ));
@@ -243,7 +142,7 @@ impl Replica {
                 self.node(&hq)?
             }
         };
-        if peer.id == self.node {
+        if peer.id == self.node_id() {
             return Err(Error::invalid(
                 "a bundle for this node itself makes no sense: pick another --to",
             ));
@@ -279,14 +178,7 @@ impl Replica {
             }
             return Err(Error::Cancelled);
         }
-        let txn = self.db.begin_write()?;
-        {
-            let mut peers = txn.open_table(store::PEERS)?;
-            let mut record: PeerRecord = get(&peers, peer.id.0)?.unwrap_or_default();
-            record.last_sent_millis = self.now_millis();
-            peers.insert(peer.id.0, encode(&record).as_slice())?;
-        }
-        txn.commit()?;
+        self.record_sent(peer.id)?;
         Ok(ExportReport {
             peer: format!("{} ({})", peer.office, peer.id.short()),
             ops: ops.len() as u64,
@@ -303,11 +195,8 @@ impl Replica {
                 .map_err(|e| Error::invalid(format!("`{name}` is not an age recipient: {e}")));
         }
         let node = self.find_node(name)?;
-        node.age_recipient.parse().map_err(|e| {
-            Error::Corrupt(format!(
-                "node {} has a malformed age recipient: {e}",
-                node.office
-            ))
+        node.age_recipient.parse().map_err(|e| Error::Corrupt {
+            what: format!("node {} has a malformed age recipient: {e}", node.office),
         })
     }
 
@@ -353,7 +242,7 @@ impl Replica {
         let mut bundles = Vec::new();
         for (name, bytes) in transport::assemble(raw)? {
             let plain = if transport::is_encrypted(&bytes) {
-                let mut ids = vec![&self.age];
+                let mut ids = vec![self.age_identity()];
                 if let Some(id) = &extra_identity {
                     ids.insert(0, id);
                 }
@@ -388,14 +277,7 @@ impl Replica {
             dry_run,
             ..Default::default()
         };
-        let before: BTreeSet<String> = {
-            let txn = self.db.begin_read()?;
-            let mut ids = BTreeSet::new();
-            for entry in txn.open_table(store::ARTICLES)?.iter()? {
-                ids.insert(entry?.0.value().to_string());
-            }
-            ids
-        };
+        let before = self.article_ids()?;
         let txn = self.begin_write()?;
         let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
         let mut staging = if dry_run {
@@ -429,7 +311,7 @@ impl Replica {
             return Err(self.unstage(&staging, e));
         }
         progress(total, total);
-        report.held_back = txn.open_table(store::PENDING)?.len()?;
+        report.held_back = peers::pending_in(&txn)?;
         {
             let articles = txn.open_table(store::ARTICLES)?;
             for id in &touched {
@@ -481,27 +363,25 @@ impl Replica {
                     report.fork_skipped += 1;
                     continue;
                 }
-                let outcome = match try_apply(txn, batch, op, !verified, report) {
-                    Err(Error::Fork { node, seq }) => {
-                        forked.insert(node, seq);
-                        self.note_fork(batch, report, node, seq)?;
-                        continue;
-                    }
-                    other => other.map_err(|e| unauthorized(name, e))?,
-                };
-                match outcome {
-                    Some(Applied::New) => {
+                let applied =
+                    apply_op(batch, op, !verified, None).map_err(|e| unauthorized(name, e))?;
+                match applied {
+                    Applied::New => {
                         report.new_ops += 1;
                         let article = op.op.payload.article();
                         touched.extend(article.cloned());
                         self.stage_applied(staging, batch, at - 1, article)?;
                     }
-                    Some(Applied::Refused(r)) => {
+                    Applied::Refused(r) => {
                         report.new_ops += 1;
                         report.refused.push(refused_op(batch, op, r)?);
                     }
-                    Some(Applied::Duplicate) => report.duplicate_ops += 1,
-                    None => {}
+                    Applied::Duplicate => report.duplicate_ops += 1,
+                    Applied::Waits { reason } => hold(txn, op, report, reason)?,
+                    Applied::Forked { node, seq } => {
+                        forked.insert(node, seq);
+                        self.note_fork(batch, report, node, seq)?;
+                    }
                 }
             }
             let (applied, ids) =
@@ -511,7 +391,13 @@ impl Replica {
                 staging.touched_late(id);
             }
             touched.extend(ids);
-            record_ack(txn, &bundle.header, self.now_millis(), &forked)?;
+            peers::record_ack(
+                txn,
+                bundle.header.sender,
+                &bundle.header.version_vector,
+                self.now_millis(),
+                &forked,
+            )?;
             self.note_own_ops_seen(batch, &bundle.header, report)?;
         }
         Ok(())
@@ -526,7 +412,7 @@ impl Replica {
         node: NodeId,
         seq: u64,
     ) -> Result<()> {
-        if node == self.node {
+        if node == self.node_id() {
             batch.set_meta_u64(meta_keys::OWN_FORK, seq)?;
             report.forks.push(Error::OwnFork { seq }.to_string());
         } else {
@@ -549,12 +435,15 @@ impl Replica {
         let Some(seen) = header
             .version_vector
             .iter()
-            .find(|(node, _)| *node == self.node)
+            .find(|(node, _)| *node == self.node_id())
             .map(|(_, seq)| *seq)
         else {
             return Ok(());
         };
-        let held = batch.chains.get(self.node.0)?.map_or(0, |v| v.value().0);
+        let held = batch
+            .chains
+            .get(self.node_id().0)?
+            .map_or(0, |v| v.value().0);
         let before = batch.meta_u64(meta_keys::OWN_SEQ_SEEN)?;
         if seen > before {
             batch.set_meta_u64(meta_keys::OWN_SEQ_SEEN, seen)?;
@@ -569,16 +458,18 @@ impl Replica {
     /// The bundle is for this node and signed by a node this node trusts.
     fn check_bundle(&self, batch: &Batch, name: &str, bundle: &Bundle) -> Result<()> {
         let h = &bundle.header;
-        if h.recipient != self.node {
-            return Err(BundleError::NotForThisNode(
-                name.into(),
-                h.recipient.short(),
-                self.node.short(),
-            )
+        if h.recipient != self.node_id() {
+            return Err(BundleError::NotForThisNode {
+                file: name.into(),
+                recipient: h.recipient.short(),
+                this_node: self.node_id().short(),
+            }
             .into());
         }
-        let key = sender_key(batch, bundle)?
-            .ok_or_else(|| BundleError::UnknownSender(name.into(), h.sender.short()))?;
+        let key = sender_key(batch, bundle)?.ok_or_else(|| BundleError::UnknownSender {
+            file: name.into(),
+            sender: h.sender.short(),
+        })?;
         bundle.verify(name, &key)?;
         Ok(())
     }
@@ -586,9 +477,13 @@ impl Replica {
 
 fn unauthorized(name: &str, e: Error) -> Error {
     match e {
-        Error::Denied(why) | Error::Invalid(why) | Error::Corrupt(why) => {
-            BundleError::Unauthorized(name.to_string(), why).into()
+        Error::Denied { reason: why }
+        | Error::Invalid { reason: why }
+        | Error::Corrupt { what: why } => BundleError::Unauthorized {
+            file: name.to_string(),
+            why,
         }
+        .into(),
         other => other,
     }
 }
@@ -660,28 +555,23 @@ fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
             .flatten()
             .is_some_and(|key| op.verify(&key).is_ok())
     };
-    Ok(map_on_all_cores(ops.iter().collect(), check))
+    Ok(ops
+        .par_iter()
+        .with_min_len(PARALLEL_FROM)
+        .map(check)
+        .collect())
 }
 
-/// Applies an op (checking its signature when `verify`); one that waits for predecessors is
-/// kept in the pending table (`None`), its reason noted in `report`.
-fn try_apply(
+/// Keeps an op that waits for predecessors in the pending table, its reason noted in `report`.
+fn hold(
     txn: &WriteTransaction,
-    batch: &mut Batch,
     op: &SignedOp,
-    verify: bool,
     report: &mut ImportReport,
-) -> Result<Option<Applied>> {
-    match apply_op(batch, op, verify, None) {
-        Ok(applied) => Ok(Some(applied)),
-        Err(Error::Pending(why)) => {
-            txn.open_table(store::PENDING)?
-                .insert((op.op.node.0, op.op.seq), op.encode().as_slice())?;
-            note_held(report, why);
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    why: String,
+) -> Result<()> {
+    peers::hold_pending(txn, op)?;
+    note_held(report, why);
+    Ok(())
 }
 
 fn note_held(report: &mut ImportReport, why: String) {
@@ -703,9 +593,6 @@ fn refused_op(batch: &Batch, op: &SignedOp, r: crate::core::Refusal) -> Result<R
     })
 }
 
-/// An op's place: (node, seq).
-type OpKey = ([u8; 16], u64);
-
 /// Retries pending ops until none can apply. Returns how many applied and the articles touched.
 fn drain_pending(
     txn: &WriteTransaction,
@@ -715,70 +602,38 @@ fn drain_pending(
     let mut applied = 0;
     let mut touched = BTreeSet::new();
     loop {
-        let waiting: Vec<(OpKey, Vec<u8>)> = {
-            let table = txn.open_table(store::PENDING)?;
-            let mut out = Vec::new();
-            for entry in table.iter()? {
-                let (k, v) = entry?;
-                out.push((k.value(), v.value().to_vec()));
-            }
-            out
-        };
+        let waiting = peers::pending_ops(txn)?;
         let mut progress = false;
-        for (key, bytes) in waiting {
-            let op = SignedOp::decode(&bytes)?;
-            match apply_op(batch, &op, true, None) {
-                Ok(result) => {
-                    txn.open_table(store::PENDING)?.remove(key)?;
-                    match result {
-                        Applied::New => {
-                            applied += 1;
-                            touched.extend(op.op.payload.article().cloned());
-                        }
-                        Applied::Refused(r) => {
-                            applied += 1;
-                            report.refused.push(refused_op(batch, &op, r)?);
-                        }
-                        Applied::Duplicate => {}
-                    }
+        for (key, op) in waiting {
+            let result = apply_op(batch, &op, true, None)?;
+            if matches!(result, Applied::Waits { .. }) {
+                continue;
+            }
+            peers::release_pending(txn, key)?;
+            match result {
+                Applied::New => {
+                    applied += 1;
+                    touched.extend(op.op.payload.article().cloned());
                     progress = true;
                 }
-                Err(Error::Pending(_)) => {}
+                Applied::Refused(r) => {
+                    applied += 1;
+                    report.refused.push(refused_op(batch, &op, r)?);
+                    progress = true;
+                }
+                Applied::Duplicate => progress = true,
                 // A held op that turns out to fork its node's history is dropped: the op at its
                 // place stands.
-                Err(Error::Fork { node, seq }) => {
-                    txn.open_table(store::PENDING)?.remove(key)?;
+                Applied::Forked { node, seq } => {
                     report.forks.push(Error::Fork { node, seq }.to_string());
                 }
-                Err(e) => return Err(e),
+                Applied::Waits { .. } => {}
             }
         }
         if !progress {
             return Ok((applied, touched));
         }
     }
-}
-
-/// Records what the sender holds (its acknowledgement) and when its bundle came. The sender's
-/// version vector replaces what was known (a node restored from an older copy holds less than
-/// it did, and must be sent again what it lost); a node whose history forked at `seq` is taken
-/// to hold only what came before, so that it is sent this node's version from there.
-fn record_ack(
-    txn: &WriteTransaction,
-    header: &BundleHeader,
-    now: u64,
-    forked: &BTreeMap<NodeId, u64>,
-) -> Result<()> {
-    let mut peers = txn.open_table(store::PEERS)?;
-    let mut record: PeerRecord = get(&peers, header.sender.0)?.unwrap_or_default();
-    record.known = header.version_vector.iter().copied().collect();
-    for (node, seq) in forked {
-        let known = record.known.entry(*node).or_default();
-        *known = (*known).min(seq.saturating_sub(1));
-    }
-    record.last_received_millis = now;
-    peers.insert(header.sender.0, encode(&record).as_slice())?;
-    Ok(())
 }
 
 fn bytes_id(bundle: &[u8]) -> [u8; 16] {
@@ -870,12 +725,7 @@ impl Replica {
         millis: Option<u64>,
     ) -> Result<Vec<u8>> {
         let mut ops = self.ops_missing_at(to)?;
-        let txn = self.db.begin_read()?;
-        let (mut seq, tip) = txn
-            .open_table(store::CHAINS)?
-            .get(self.node.0)?
-            .map_or((0, [0; 32]), |v| v.value());
-        let mut prev = Hash(tip);
+        let (mut seq, mut prev) = self.chain_tip(self.node_id())?;
         let mut hlc = crate::model::Hlc {
             millis: millis.unwrap_or_else(|| self.now_millis()),
             counter: 0,
@@ -885,7 +735,7 @@ impl Replica {
             hlc = hlc.tick(hlc.millis);
             let op = crate::model::Op {
                 format: crate::model::op::OP_FORMAT,
-                node: self.node,
+                node: self.node_id(),
                 seq,
                 hlc,
                 user: user.to_string(),
@@ -893,7 +743,7 @@ impl Replica {
                 payload,
             };
             prev = op.hash();
-            ops.push(op.sign(&self.key));
+            ops.push(op.sign(self.signing_key()));
         }
         self.write_bundle(to, &ops)
     }

@@ -156,13 +156,13 @@ fn bundle_length<E: From<BundleError>>(
         return Ok(None);
     };
     if header.body_len > MAX_BODY {
-        return Err(BundleError::Limit(
-            name.to_string(),
-            format!(
+        return Err(BundleError::Limit {
+            file: name.to_string(),
+            why: format!(
                 "its header claims a body of {} bytes (the limit is {MAX_BODY})",
                 header.body_len
             ),
-        )
+        }
         .into());
     }
     Ok(Some(FIXED + header_len + header.body_len + SIGNATURE))
@@ -170,9 +170,14 @@ fn bundle_length<E: From<BundleError>>(
 
 fn not_a_bundle(name: &str, prefix: &[u8]) -> BundleError {
     if !prefix.is_empty() && MAGIC.starts_with(prefix) {
-        BundleError::Truncated(name.to_string(), "format marker")
+        BundleError::Truncated {
+            file: name.to_string(),
+            before: "format marker",
+        }
     } else {
-        BundleError::NotABundle(name.to_string())
+        BundleError::NotABundle {
+            file: name.to_string(),
+        }
     }
 }
 
@@ -180,7 +185,10 @@ fn not_a_bundle(name: &str, prefix: &[u8]) -> BundleError {
 fn undecodable(name: &str, bytes: &[u8]) -> BundleError {
     match bundle::decode(name, bytes) {
         Err(e) => e,
-        Ok(_) => BundleError::Damaged(name.to_string(), "its header is unreadable".into()),
+        Ok(_) => BundleError::Damaged {
+            file: name.to_string(),
+            why: "its header is unreadable".into(),
+        },
     }
 }
 
@@ -188,19 +196,13 @@ fn too_long(name: &str, kind: Kind, extra: Option<u64>) -> BundleError {
     let name = name.to_string();
     match (kind, extra) {
         (Kind::Bundle, Some(extra)) => {
-            BundleError::Damaged(name, format!("{extra} unexpected bytes after the signature"))
+            BundleError::Damaged { file: name, why: format!("{extra} unexpected bytes after the signature") }
         }
         (Kind::Bundle, None) => {
-            BundleError::Damaged(name, "unexpected bytes after the signature".into())
+            BundleError::Damaged { file: name, why: "unexpected bytes after the signature".into() }
         }
-        (Kind::Part, _) => BundleError::Parts(
-            name,
-            "the part is longer than the whole bundle its header describes: it is damaged; copy it again".into(),
-        ),
-        (Kind::Age, _) => BundleError::Limit(
-            name,
-            format!("it is larger than any encrypted bundle can be ({MAX_SEALED_FILE} bytes)"),
-        ),
+        (Kind::Part, _) => BundleError::Parts { file: name, why: "the part is longer than the whole bundle its header describes: it is damaged; copy it again".into() },
+        (Kind::Age, _) => BundleError::Limit { file: name, why: format!("it is larger than any encrypted bundle can be ({MAX_SEALED_FILE} bytes)") },
     }
 }
 
@@ -226,8 +228,9 @@ mod tests {
     }
 
     fn read(reader: &mut impl Read) -> Result<Vec<u8>, BundleError> {
-        read_layer("f", reader, None, true, &|e| {
-            BundleError::Damaged("f".into(), e.to_string())
+        read_layer("f", reader, None, true, &|e| BundleError::Damaged {
+            file: "f".into(),
+            why: e.to_string(),
         })
     }
 
@@ -246,7 +249,7 @@ mod tests {
     fn an_endless_stream_of_zeros_is_refused_after_its_first_bytes() {
         let mut zeros = Counting(io::repeat(0), 0);
         let err = read(&mut zeros).expect_err("zeros are no bundle");
-        assert!(matches!(err, BundleError::NotABundle(_)), "{err}");
+        assert!(matches!(err, BundleError::NotABundle { file: _ }), "{err}");
         assert_eq!(zeros.1, PREFIX);
     }
 
@@ -276,9 +279,12 @@ mod tests {
     fn an_age_file_is_read_only_inside_the_bundle_layer() {
         // What decrypts to a part or another age file is not a bundle.
         let err = read_bundle("f", &mut &b"OUTPOST-PART 1 x"[..], &|e| {
-            BundleError::Damaged("f".into(), e.to_string())
+            BundleError::Damaged {
+                file: "f".into(),
+                why: e.to_string(),
+            }
         })
         .expect_err("a part inside age");
-        assert!(matches!(err, BundleError::NotABundle(_)), "{err}");
+        assert!(matches!(err, BundleError::NotABundle { file: _ }), "{err}");
     }
 }

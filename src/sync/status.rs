@@ -2,14 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use redb::{ReadableTable, ReadableTableMetadata};
 use serde::Serialize;
 
-use super::PeerRecord;
 use crate::Replica;
 use crate::error::Result;
-use crate::model::{NodeId, NodeInfo};
-use crate::store;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PeerStatus {
@@ -44,24 +40,17 @@ pub struct SyncStatus {
 impl Replica {
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let hq = self.hq_node()?;
+        let this = self.node_id();
         let mut outbox = BTreeMap::new();
-        if hq != self.node {
+        if hq != this {
             for op in self.ops_missing_at(hq)? {
                 *outbox.entry(op.op.payload.kind().to_string()).or_insert(0) += 1;
             }
         }
-        let txn = self.db.begin_read()?;
-        let pending = txn.open_table(store::PENDING)?.len()?;
+        let mut known_peers = self.peers()?;
         let mut peers = Vec::new();
-        let mut known_peers: BTreeMap<NodeId, PeerRecord> = BTreeMap::new();
-        for entry in txn.open_table(store::PEERS)?.iter()? {
-            let (k, v) = entry?;
-            known_peers.insert(NodeId(k.value()), store::decode(v.value())?);
-        }
-        for entry in txn.open_table(store::NODES)?.iter()? {
-            let (_, v) = entry?;
-            let info: NodeInfo = store::decode(v.value())?;
-            if info.id == self.node {
+        for info in self.known_nodes()? {
+            if info.id == this {
                 continue;
             }
             let record = known_peers.remove(&info.id).unwrap_or_default();
@@ -74,13 +63,7 @@ impl Replica {
                 unacknowledged: self.ops_missing_at(info.id)?.len() as u64,
             });
         }
-        let meta = txn.open_table(store::META)?;
-        let held = txn
-            .open_table(store::CHAINS)?
-            .get(self.node.0)?
-            .map_or(0, |v| v.value().0);
-        let seen = crate::core::read_u64(&meta, store::meta_keys::OWN_SEQ_SEEN)?;
-        let fork = crate::core::read_u64(&meta, store::meta_keys::OWN_FORK)?;
+        let own = self.own_history()?;
         let refused = self
             .refused_ops()?
             .into_iter()
@@ -94,15 +77,15 @@ impl Replica {
             })
             .collect();
         Ok(SyncStatus {
-            node: self.node.to_string(),
+            node: this.to_string(),
             hq: hq.to_string(),
             outbox_total: outbox.values().sum(),
             outbox,
             peers,
-            pending,
+            pending: self.pending_count()?,
             refused,
-            own_changes_missing: (seen > held).then_some(seen),
-            own_fork: (fork > 0).then_some(fork),
+            own_changes_missing: (own.seen > own.held).then_some(own.seen),
+            own_fork: (own.fork > 0).then_some(own.fork),
             state_hash: self.state_hash()?.to_string(),
         })
     }
@@ -119,14 +102,12 @@ pub struct NodeRow {
 
 impl Replica {
     pub fn nodes(&self) -> Result<Vec<NodeRow>> {
-        let txn = self.db.begin_read()?;
+        let this = self.node_id();
         let mut rows = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        for entry in txn.open_table(store::NODES)?.iter()? {
-            let (_, v) = entry?;
-            let info: NodeInfo = store::decode(v.value())?;
+        for info in self.known_nodes()? {
             seen.insert(info.id);
-            let role = if info.id == self.node {
+            let role = if info.id == this {
                 "this node"
             } else if info.hq {
                 "hq"
@@ -139,9 +120,7 @@ impl Replica {
                 role: role.into(),
             });
         }
-        for entry in txn.open_table(store::ENROLMENTS)?.iter()? {
-            let (_, v) = entry?;
-            let e: crate::model::Enrolment = store::decode(v.value())?;
+        for e in self.enrolments()? {
             if !seen.contains(&e.node) {
                 rows.push(NodeRow {
                     node: e.node.to_string(),

@@ -53,18 +53,18 @@ pub fn decrypt(
     bytes: &[u8],
     identities: &[&age::x25519::Identity],
 ) -> Result<Vec<u8>, BundleError> {
-    let damaged = |e: String| {
-        BundleError::Damaged(
-            name.to_string(),
-            format!("the encryption layer is unreadable ({e})"),
-        )
+    let damaged = |e: String| BundleError::Damaged {
+        file: name.to_string(),
+        why: format!("the encryption layer is unreadable ({e})"),
     };
     let reader = age::armor::ArmoredReader::new(bytes);
     let decryptor = age::Decryptor::new(reader).map_err(|e| damaged(e.to_string()))?;
     let mut stream = decryptor
         .decrypt(identities.iter().map(|i| *i as &dyn age::Identity))
         .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => BundleError::WrongIdentity(name.to_string()),
+            age::DecryptError::NoMatchingKeys => BundleError::WrongIdentity {
+                file: name.to_string(),
+            },
             other => damaged(other.to_string()),
         })?;
     // Decrypted as it is read: what is not a bundle is refused after its first bytes, and a
@@ -103,11 +103,9 @@ struct PartHeader {
 }
 
 fn parse_part(name: &str, bytes: &[u8]) -> Result<(PartHeader, usize), BundleError> {
-    let bad = |why: &str| {
-        BundleError::Parts(
-            name.to_string(),
-            format!("the part header is damaged ({why})"),
-        )
+    let bad = |why: &str| BundleError::Parts {
+        file: name.to_string(),
+        why: format!("the part header is damaged ({why})"),
     };
     let end = bytes
         .iter()
@@ -172,7 +170,7 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>,
             .or_insert_with(|| (PartHeader { ..header }, BTreeMap::new(), Vec::new()));
         let first = &entry.0;
         if first.count != header.count || first.total != header.total || first.hash != header.hash {
-            return Err(BundleError::Parts(name, "this part belongs to another copy of the bundle (its header disagrees with the other parts)".into()));
+            return Err(BundleError::Parts { file: name, why: "this part belongs to another copy of the bundle (its header disagrees with the other parts)".into() });
         }
         entry.1.insert(header.index, bytes[body_at..].to_vec());
         entry.2.push(name);
@@ -183,18 +181,18 @@ pub fn assemble(files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>,
             .filter(|i| !parts.contains_key(i))
             .collect();
         if !missing.is_empty() {
-            return Err(BundleError::Parts(
-                label,
-                format!(
+            return Err(BundleError::Parts {
+                file: label,
+                why: format!(
                     "part(s) {} of {} are missing (have: {}); bring every part and import them together",
                     list_some(&missing),
                     header.count,
                     list_some(&names)
                 ),
-            ));
+            });
         }
         let mismatch = || {
-            BundleError::Parts(label.clone(), "the joined parts do not match the bundle's hash: a part is damaged or from another bundle".into())
+            BundleError::Parts { file: label.clone(), why: "the joined parts do not match the bundle's hash: a part is damaged or from another bundle".into() }
         };
         // Sizes first: parts claiming one small whole may together be far larger.
         if parts.values().map(Vec::len).sum::<usize>() != header.total {
@@ -298,7 +296,7 @@ mod tests {
             let other = age::x25519::Identity::generate();
             assert!(matches!(
                 decrypt("b", &sealed, &[&other]),
-                Err(BundleError::WrongIdentity(_))
+                Err(BundleError::WrongIdentity { file: _ })
             ));
         }
     }
@@ -309,6 +307,6 @@ mod tests {
         let zeros = vec![0u8; 4 << 20];
         let sealed = encrypt(&zeros, &[id.to_public()], false).expect("encrypt");
         let err = decrypt("z", &sealed, &[&id]).expect_err("zeros are no bundle");
-        assert!(matches!(err, BundleError::NotABundle(_)), "{err}");
+        assert!(matches!(err, BundleError::NotABundle { file: _ }), "{err}");
     }
 }

@@ -16,7 +16,7 @@ use clap::Parser;
 use outpost::Replica;
 use outpost::core::{ArticlePatch, DataDir, InitOptions, NewArticle};
 use outpost::model::{ArticleContent, ArticleId, SignedOp};
-use outpost::search::analyzer::{GRAM_ANALYZER, STEM_ANALYZER, TEXT_ANALYZER, tokens};
+use outpost::search::analyzer::{Analyzer, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
 use zstd::zstd_safe::CParameter;
 
@@ -113,7 +113,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn count_tokens(analyzer: &str, articles: &[(ArticleId, String)]) -> usize {
+fn count_tokens(analyzer: Analyzer, articles: &[(ArticleId, String)]) -> usize {
     articles.iter().map(|a| tokens(analyzer, &a.1).len()).sum()
 }
 
@@ -287,9 +287,12 @@ fn run(args: &Args, root: &Path) -> Result<()> {
     timed!("· `apply_bundles`", hq_c.apply_bundles(again, false)?);
     timed!("· `rebuild_index`", hq_c.rebuild_index(&mut |_, _| {})?);
     drop(hq_c);
-    for name in [TEXT_ANALYZER, STEM_ANALYZER, GRAM_ANALYZER] {
-        let what = format!("· tokenize the bodies with `{name}` (1 thread)");
-        timed!(what, count_tokens(name, &articles));
+    for analyzer in [Analyzer::Text, Analyzer::Stem, Analyzer::Grams] {
+        let what = format!(
+            "· tokenize the bodies with `{}` (1 thread)",
+            analyzer.name()
+        );
+        timed!(what, count_tokens(analyzer, &articles));
     }
 
     // ---- git: bundle, clone (with checkout), fetch (objects only).
