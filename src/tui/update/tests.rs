@@ -440,3 +440,36 @@ fn end_scrolls_the_help_to_its_end_and_does_not_close_it() {
     press(&mut state, "<Home>");
     assert_eq!(state.overlay, Some(Overlay::Help { scroll: 0 }));
 }
+
+#[test]
+fn capital_letters_typed_in_the_search_box_and_a_path_stay_text_and_f_keys_switch_screens() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    press(&mut state, "/timberHMS?");
+    assert_eq!(state.search.query.text(), "timberHMS?");
+    assert_eq!(state.screen, Screen::Search);
+    press(&mut state, "<F4>");
+    assert_eq!(state.screen, Screen::Sync);
+    press(&mut state, "bundleH??G");
+    assert_eq!(state.sync.export_path.text(), "bundleH??G");
+    assert_eq!(state.screen, Screen::Sync);
+    press(&mut state, "<F3>");
+    assert_eq!(state.screen, Screen::Map);
+    press(&mut state, "<F2>");
+    assert_eq!(state.screen, Screen::Home);
+}
+
+#[test]
+fn m_is_never_the_map_on_home_so_it_means_one_thing_mark_revision() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    press(&mut state, "m");
+    assert_eq!(state.screen, Screen::Home);
+    press(&mut state, "M");
+    assert_eq!(state.screen, Screen::Map);
+    let home = state.keymap.resolve(
+        crate::tui::keymap::Scope::Home,
+        Key::parse("m").expect("key"),
+    );
+    assert_eq!(home, None);
+}

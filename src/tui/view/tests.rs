@@ -160,14 +160,14 @@ fn editor_shows_fields_the_hs_check_and_the_body() {
 
 #[test]
 fn knowledge_map_shows_the_tree_with_counts() {
-    snap_all("map", "mjjl", |text, _| {
+    snap_all("map", "Mjjl", |text, _| {
         assert!(text.contains("▾"), "{text}");
     });
 }
 
 #[test]
 fn sync_shows_the_paths_and_what_they_do() {
-    snap_all("sync", "s", |_, _| {});
+    snap_all("sync", "S", |_, _| {});
 }
 
 #[test]
@@ -253,4 +253,43 @@ fn clearing_the_words_does_not_leave_nothing_matches_on_screen() {
     }
     let text = rows(&render(&state)).join("\n");
     assert!(!text.contains("Nothing matches"), "{text}");
+}
+
+/// The top row of the screen reached by `keys`, in English at 80×24.
+fn top_bar(keys: &str) -> String {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, keys);
+    rows(&render(&state)).swap_remove(0)
+}
+
+#[test]
+fn the_top_bar_shows_the_keys_that_work_at_the_moment() {
+    let home = top_bar("");
+    assert!(
+        home.contains("[H Home]") && home.contains(" M Map"),
+        "{home}"
+    );
+    // Typing in the search box: H, M and S are text, so the bar offers keys that type nothing.
+    let typing = top_bar("/timber");
+    assert!(
+        typing.contains(" F2 Home") && typing.contains("[Ctrl-F Search]"),
+        "{typing}"
+    );
+    assert!(
+        typing.contains(" F3 Map") && typing.contains(" F4 Sync"),
+        "{typing}"
+    );
+    let results = top_bar("/timber<Enter>");
+    assert!(
+        results.contains(" H Home") && results.contains("[/ Search]"),
+        "{results}"
+    );
+    // The palette takes every key: no screen key works, none is shown.
+    let palette = top_bar(":");
+    assert!(
+        !palette.contains(" H ") && !palette.contains("F2"),
+        "{palette}"
+    );
 }
