@@ -15,6 +15,8 @@ use crate::search::{Correction, SearchRequest};
 
 /// How many results a search shows: more than a screen, few enough to stay instant.
 pub const RESULT_LIMIT: usize = 50;
+/// How many of the best results get a snippet: more than a tall terminal shows at once.
+pub const SNIPPET_LIMIT: usize = 20;
 /// How many recent articles and drafts Home lists.
 const HOME_LIMIT: usize = 12;
 
@@ -267,8 +269,9 @@ fn search(
         limit: RESULT_LIMIT,
         viewer: ctx.viewer.clone(),
         typing: true,
-        // The result list shows titles and metadata; the preview shows the article itself.
-        snippets: Some(0),
+        // The result list shows a line of the text around the match under each title; the
+        // first screenfuls of results are enough (the preview shows the article itself).
+        snippets: Some(SNIPPET_LIMIT),
         ..Default::default()
     };
     let found = replica.find(&request)?;

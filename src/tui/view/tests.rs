@@ -293,3 +293,35 @@ fn the_top_bar_shows_the_keys_that_work_at_the_moment() {
         "{palette}"
     );
 }
+
+#[test]
+fn results_at_80x24_show_the_matching_text_under_each_title() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/rewritten");
+    let text = rows(&render(&state)).join("\n");
+    // The word is deep in the body, in no title: only a snippet can show it.
+    assert!(text.contains("rewritten"), "{text}");
+    insta::assert_snapshot!("search_snippet_80x24_en", text);
+}
+
+#[test]
+fn the_preview_scrolls_to_the_first_match() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 120, 40, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/rewritten");
+    assert!(
+        state.search.preview_scroll > 0,
+        "the match is past the first page"
+    );
+    let screen = rows(&render(&state));
+    let preview: String = screen
+        .iter()
+        .map(|r| r.chars().skip(56).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(preview.contains("rewritten"), "{preview}");
+    insta::assert_snapshot!("search_preview_match_120x40_en", screen.join("\n"));
+}
