@@ -88,6 +88,28 @@ impl Nomenclature {
             .collect()
     }
 
+    /// What a lookup of `digits` shows, each entry with its depth: chapter → heading →
+    /// subheading, then the entries one level below the last (a heading's subheadings). An 8- or
+    /// 10-digit national code shows its subheading's chain; an unknown code, the chain of its
+    /// nearest existing ancestor (empty if even its chapter is unknown).
+    pub fn outline(&self, digits: &str) -> Vec<(usize, &HsEntry)> {
+        let chain = self.chain(digits);
+        let depth = chain.len();
+        let mut out: Vec<(usize, &HsEntry)> = chain.into_iter().enumerate().collect();
+        if let Some((_, last)) = out.last()
+            && last.code == digits
+        {
+            let code = last.code.clone();
+            out.extend(
+                self.entries
+                    .iter()
+                    .filter(|e| e.parent.as_deref() == Some(code.as_str()))
+                    .map(|e| (depth, e)),
+            );
+        }
+        out
+    }
+
     /// The name of a section (`IX` → "Wood and articles of wood; …").
     pub fn section_name(&self, section: &str) -> Option<&str> {
         self.sections.get(section).map(String::as_str)

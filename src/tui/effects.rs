@@ -17,6 +17,8 @@ use crate::search::{Correction, SearchRequest};
 pub const RESULT_LIMIT: usize = 50;
 /// How many of the best results get a snippet: more than a tall terminal shows at once.
 pub const SNIPPET_LIMIT: usize = 20;
+/// How many HS descriptions the lookup lists for words.
+const HS_LIMIT: usize = 30;
 /// How many recent articles and drafts Home lists.
 const HOME_LIMIT: usize = 12;
 
@@ -90,6 +92,9 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
             sync_import(replica, &path, true).map(|report| Msg::DryRun { path, report })
         }
         Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
+        Effect::HsWords(words) => {
+            hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
+        }
     };
     Some(result.unwrap_or_else(|e| Msg::Failed(e.to_string())))
 }
@@ -327,4 +332,18 @@ pub fn settle(replica: &mut Replica, ctx: &Context, state: &mut State, msg: Msg)
         }
     }
     false
+}
+
+/// HS descriptions matching `words`, best first (what `outpost hs WORDS` lists).
+fn hs_words(replica: &Replica, words: &str) -> Result<Vec<crate::tui::state::search::HsLine>> {
+    let dir = replica.data_dir().map(crate::core::DataDir::hs_index);
+    let found = crate::search::HsSearch::get(dir.as_deref())?.search(words, HS_LIMIT)?;
+    Ok(found
+        .iter()
+        .map(|m| crate::tui::state::search::HsLine {
+            code: m.dotted(),
+            description: m.description.clone(),
+            depth: 0,
+        })
+        .collect())
 }

@@ -69,6 +69,11 @@ pub enum Msg {
     },
     SyncDone(Vec<String>),
     Info(String),
+    /// Descriptions matching the words typed in the HS lookup.
+    HsFound {
+        words: String,
+        rows: Vec<crate::tui::state::search::HsLine>,
+    },
     /// An effect failed; the text goes to the status line.
     Failed(String),
 }
@@ -117,6 +122,8 @@ pub enum Effect {
     SyncExport(String),
     SyncDryRun(String),
     SyncImport(String),
+    /// Look up HS descriptions matching these words.
+    HsWords(String),
     Quit,
 }
 
@@ -195,6 +202,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DryRun { path, report } => screens::dry_run(state, path, report),
         Msg::SyncDone(report) => screens::sync_done(state, report),
+        Msg::HsFound { words, rows } => overlay::hs_found(state, &words, rows),
         Msg::Info(text) => {
             state.info(text);
             vec![]
@@ -246,6 +254,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => overlay::open_palette(state),
+        Action::HsLookup => overlay::open_hs_lookup(state),
         Action::Search => {
             go(state, Screen::Search);
             state.search.focus = super::state::Focus::Input;

@@ -82,6 +82,14 @@ impl SearchState {
     }
 }
 
+/// One line of the HS lookup: a code, its description, and how deep it sits under the chapter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HsLine {
+    pub code: String,
+    pub description: String,
+    pub depth: usize,
+}
+
 /// One line of a result list.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResultRow {

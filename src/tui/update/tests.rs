@@ -473,3 +473,60 @@ fn m_is_never_the_map_on_home_so_it_means_one_thing_mark_revision() {
     );
     assert_eq!(home, None);
 }
+
+#[test]
+fn f5_looks_up_an_hs_code_and_enter_searches_by_it() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    let effects = press(&mut state, "<F5>4403");
+    assert!(
+        effects.is_empty(),
+        "a code is looked up without IO: {effects:?}"
+    );
+    let Some(Overlay::HsLookup { rows, .. }) = &state.overlay else {
+        panic!("the HS lookup is open: {:?}", state.overlay);
+    };
+    assert_eq!(rows[0].code, "44");
+    assert!(rows[1].code == "4403" && rows[1].description.to_lowercase().contains("wood"));
+    assert!(
+        rows.iter().any(|r| r.code == "4403.49" && r.depth == 2),
+        "{rows:?}"
+    );
+    let effects = press(&mut state, "<Down><Enter>");
+    assert_eq!(state.screen, Screen::Search);
+    assert_eq!(state.search.filters.hs.as_deref(), Some("4403"));
+    assert_eq!(
+        last_search(&effects).and_then(|s| s.hs.as_deref()),
+        Some("4403")
+    );
+}
+
+#[test]
+fn words_in_the_hs_lookup_ask_the_hs_index_and_a_late_answer_is_dropped() {
+    let mut state = State::new(80, 24);
+    let effects = press(&mut state, "<F5>coffee");
+    assert_eq!(effects.last(), Some(&Effect::HsWords("coffee".into())));
+    let line = |code: &str| crate::tui::state::search::HsLine {
+        code: code.into(),
+        description: "Coffee".into(),
+        depth: 0,
+    };
+    update(
+        &mut state,
+        Msg::HsFound {
+            words: "coffe".into(),
+            rows: vec![line("0902")],
+        },
+    );
+    update(
+        &mut state,
+        Msg::HsFound {
+            words: "coffee".into(),
+            rows: vec![line("0901")],
+        },
+    );
+    let Some(Overlay::HsLookup { rows, .. }) = &state.overlay else {
+        panic!("the HS lookup is open");
+    };
+    assert_eq!(rows, &vec![line("0901")]);
+}

@@ -102,6 +102,20 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             };
             list_box(state, area, buf, title, input, &rows, *selected);
         }
+        Overlay::HsLookup {
+            input,
+            selected,
+            rows,
+        } => {
+            let lines: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| {
+                    let code = format!("{}{}", "  ".repeat(r.depth), r.code);
+                    (format!("{code:<12} {}", r.description), String::new())
+                })
+                .collect();
+            list_box(state, area, buf, t.t("hs.title"), input, &lines, *selected);
+        }
         Overlay::Prompt { input, error, .. } => {
             let rect = frame(area, 60, 5);
             Clear.render(rect, buf);
@@ -248,9 +262,9 @@ pub fn help_max_scroll(state: &State, area: Rect) -> usize {
 
 pub fn cursor(state: &State, area: Rect) -> Option<Position> {
     let (input, rect) = match state.overlay.as_ref()? {
-        Overlay::Palette { input, .. } | Overlay::Picker { input, .. } => {
-            (input, frame(area, 80, 30))
-        }
+        Overlay::Palette { input, .. }
+        | Overlay::Picker { input, .. }
+        | Overlay::HsLookup { input, .. } => (input, frame(area, 80, 30)),
         Overlay::Prompt { input, .. } => (input, frame(area, 60, 5)),
         _ => return None,
     };
@@ -265,7 +279,7 @@ pub fn cursor(state: &State, area: Rect) -> Option<Position> {
 /// The palette and picker show `> ` before what is typed.
 fn prompt_offset(state: &State) -> u16 {
     match state.overlay {
-        Some(Overlay::Palette { .. } | Overlay::Picker { .. }) => 2,
+        Some(Overlay::Palette { .. } | Overlay::Picker { .. } | Overlay::HsLookup { .. }) => 2,
         _ => 0,
     }
 }

@@ -161,6 +161,10 @@ fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
     if let Some(micros) = s.took_micros.filter(|_| !s.is_recent_list()) {
         title.push_str(&format!(" · {:.1} ms", micros as f64 / 1000.0));
     }
+    if let Some(described) = hs_description(s.results_for.as_ref().map(|(t, _)| t.as_str())) {
+        title.push_str(" · ");
+        title.push_str(&described);
+    }
     if let Some(corrected) = s.corrected.as_ref().filter(|_| !s.results.is_empty()) {
         title.push_str(" · ");
         title.push_str(&t.f("search.corrected", &[("query", corrected)]));
@@ -189,6 +193,22 @@ fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
         .with_offset(s.list_offset)
         .with_selected(Some(s.selected));
     StatefulWidget::render(list, area, buf, &mut list_state);
+}
+
+/// `4403 Wood in the rough…` when the words searched are one HS code the nomenclature knows.
+fn hs_description(words: Option<&str>) -> Option<String> {
+    let words = words?.trim();
+    if words.is_empty() || !words.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let digits: String = words.chars().filter(char::is_ascii_digit).collect();
+    let probe = &digits[..digits.len().min(6)];
+    let entry = crate::nomenclature::Nomenclature::builtin()
+        .chain(probe)
+        .into_iter()
+        .last()
+        .filter(|e| e.code == probe)?;
+    Some(format!("{} {}", entry.dotted(), entry.description))
 }
 
 /// A result: its title, the text around the match (the summary in the recent list), then where

@@ -325,3 +325,30 @@ fn the_preview_scrolls_to_the_first_match() {
     assert!(preview.contains("rewritten"), "{preview}");
     insta::assert_snapshot!("search_preview_match_120x40_en", screen.join("\n"));
 }
+
+#[test]
+fn the_hs_lookup_shows_a_code_with_its_chapter_and_subheadings() {
+    snap_all("hs_lookup", "/timber<F5>4403", |text, _| {
+        assert!(text.contains("4403.49"), "{text}");
+    });
+}
+
+#[test]
+fn the_hs_lookup_finds_descriptions_by_words() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "<F5>coffee");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("0901"), "{text}");
+}
+
+#[test]
+fn searching_an_hs_code_names_it_over_the_results() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 120, 40, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/4403");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("4403 Wood in the rough"), "{text}");
+}
