@@ -173,6 +173,61 @@ mod tests {
         }
     }
 
+    /// Every message the interface shows comes from the catalogues: no text literal is handed
+    /// straight to the status line (`state.info("…")`, `state.error(format!("…"))`,
+    /// `Msg::Failed("…")`) in the state machine, the screens' data or the drawing.
+    #[test]
+    fn no_message_is_written_in_the_code() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+        let mut files = Vec::new();
+        let mut dirs = vec![
+            root.clone(),
+            root.join("update"),
+            root.join("state"),
+            root.join("view"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src/tui is readable") {
+                let path = entry.expect("entry").path();
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                let skip = name.starts_with("tests") || name == "fixtures.rs";
+                if path.extension().is_some_and(|e| e == "rs") && !skip {
+                    files.push(path);
+                }
+            }
+        }
+        // Effects speak through the core's errors, worded there: they are not scanned here.
+        files.retain(|p| !p.ends_with("effects.rs") && !p.ends_with("bench.rs"));
+        let calls = [
+            ".info(",
+            ".error(",
+            "Msg::Info(",
+            "Msg::Failed(",
+            "Message {",
+        ];
+        let mut found = Vec::new();
+        for path in &files {
+            let text = std::fs::read_to_string(path).expect("source is readable");
+            // A file's own unit tests may say what they like.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                for call in calls {
+                    if let Some(at) = line.find(call) {
+                        let rest = line[at + call.len()..].trim_start();
+                        if rest.starts_with('"') || rest.starts_with("format!(\"") {
+                            found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 10, "the scan found the sources: {files:?}");
+        assert!(found.is_empty(), "messages written in the code: {found:#?}");
+    }
+
     #[test]
     fn the_language_comes_from_the_flag_then_the_environment() {
         let env = |vars: &'static [(&'static str, &'static str)]| {

@@ -352,3 +352,40 @@ fn searching_an_hs_code_names_it_over_the_results() {
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains("4403 Wood in the rough"), "{text}");
 }
+
+#[test]
+fn a_long_field_that_is_not_focused_shows_its_start() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    let title =
+        "Check species and volume against the permit before the logs leave the yard at night";
+    press(&mut replica, &ctx, &mut state, &format!("<C-n>{title}"));
+    let focused = rows(&render(&state)).join("\n");
+    assert!(focused.contains("leave the yard at night"), "{focused}");
+    press(&mut replica, &ctx, &mut state, "<Tab>");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("Check species and volume"), "{text}");
+    assert!(!text.contains("yard at night"), "{text}");
+}
+
+#[test]
+fn a_bad_hs_code_is_refused_in_the_interface_language() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::Th);
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "<C-n><Tab><Tab><Tab>99ZZ<C-s>",
+    );
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("'99ZZ'") || text.contains("“99ZZ”"), "{text}");
+    assert!(text.contains("ไม่ใช่พิกัด HS"), "{text}");
+    assert!(!text.contains("is not an HS code"), "{text}");
+    // A code of the right form that does not exist names its nearest code, in Thai.
+    press(&mut replica, &ctx, &mut state, "<C-u>0111");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("ไม่มีในพิกัด HS 2022"), "{text}");
+}
