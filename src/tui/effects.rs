@@ -103,7 +103,14 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    Ok(ArticleDoc::new(view, backlinks))
+    let mut doc = ArticleDoc::new(view, backlinks);
+    // The links pane names linked articles by title; one not held here keeps its id.
+    for target in crate::core::wiki_links(&doc.content.body) {
+        if let Ok(linked) = replica.article(&target) {
+            doc.link_titles.insert(target, linked.record.content.title);
+        }
+    }
+    Ok(doc)
 }
 
 /// The Sync screen's path, kept for next time (a failure to write it is not worth a message).

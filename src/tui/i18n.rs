@@ -92,6 +92,15 @@ impl Catalog {
         text
     }
 
+    /// The text for a count: `KEY.one` when `n` is 1, else `KEY.other` (a language without
+    /// plurals gives both the same text), with `{n}` and the other placeholders filled in.
+    pub fn plural(&self, key: &str, n: u64, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let form = if n == 1 { "one" } else { "other" };
+        let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("n", &n)];
+        all.extend_from_slice(args);
+        self.f(&format!("{key}.{form}"), &all)
+    }
+
     /// Every key of the catalogue (for tests).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.strings.keys().map(String::as_str)
@@ -226,6 +235,17 @@ mod tests {
         }
         assert!(files.len() > 10, "the scan found the sources: {files:?}");
         assert!(found.is_empty(), "messages written in the code: {found:#?}");
+    }
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        let en = Catalog::new(UiLang::En);
+        let one = en.plural("home.outbox_local", 1, &[]);
+        let two = en.plural("home.outbox_local", 2, &[]);
+        assert!(one.starts_with("1 change recorded"), "{one}");
+        assert!(two.starts_with("2 changes recorded"), "{two}");
+        let th = Catalog::new(UiLang::Th);
+        assert!(th.plural("home.outbox_local", 1, &[]).contains('1'));
     }
 
     #[test]

@@ -352,6 +352,17 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
             if columns.len() != symbol.width() || !fits {
                 continue;
             }
+            // Something drawn over the cluster's trailing cell (an overlay's border) wins: the
+            // cluster keeps its first column, so the terminal does not push that over by one.
+            let covered = (1..columns.len()).any(|o| {
+                let o = u16::try_from(o).unwrap_or(u16::MAX);
+                !matches!(buf[(x.saturating_add(o), y)].symbol(), " " | "")
+            });
+            if covered {
+                let first = columns[0].clone();
+                buf[(x, y)].set_symbol(&first);
+                continue;
+            }
             let template = buf[(x, y)].clone();
             for (column, offset) in columns.iter().zip(0u16..) {
                 let mut cell = template.clone();

@@ -421,6 +421,7 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         in_conflict: false,
         history: vec![row],
         backlinks: vec![],
+        link_titles: Default::default(),
     }
 }
 

@@ -140,20 +140,17 @@ fn item<'a>(state: &State, row: &ResultRow, selected: bool, width: usize) -> Lin
 pub fn outbox_text(state: &State, data: &crate::tui::state::HomeData) -> String {
     let t = &state.i18n;
     if !data.post {
-        return t.f("home.outbox_local", &[("n", &data.changes)]);
+        return t.plural("home.outbox_local", data.changes, &[]);
     }
     let when = match data.last_sent {
-        None => return t.f("home.outbox_never", &[("n", &data.changes)]),
+        None => return t.plural("home.outbox_never", data.changes, &[]),
         Some(sent) => match state.now_millis.saturating_sub(sent) / 86_400_000 {
             0 => t.t("home.today").to_string(),
             1 => t.t("home.yesterday").to_string(),
             n => t.f("home.days_ago", &[("n", &n)]),
         },
     };
-    t.f(
-        "home.outbox_waiting",
-        &[("n", &data.changes), ("when", &when)],
-    )
+    t.plural("home.outbox_waiting", data.changes, &[("when", &when)])
 }
 
 /// Where to go from Home, with the keys from the keymap: `/ search · n new · M map …`.

@@ -190,9 +190,14 @@ fn list_box(
     ];
     let top = selected.saturating_sub(page.saturating_sub(1));
     for (i, (text, note)) in rows.iter().enumerate().skip(top).take(page) {
-        let room = width.saturating_sub(note.chars().count() + 3);
+        // Marker, text, a space and the note fill the row exactly: `pad` adds at least one
+        // space, so the text is cut one column short of its room and the note is never cut.
+        let room = width.saturating_sub(note.width() + 3);
         let marker = if i == selected { "> " } else { "  " };
-        let text = format!("{marker}{}", pad(&ellipsize(text, room), room));
+        let text = format!(
+            "{marker}{}",
+            pad(&ellipsize(text, room.saturating_sub(1)), room)
+        );
         let style = if i == selected {
             state.theme.selected
         } else {

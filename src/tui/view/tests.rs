@@ -115,6 +115,9 @@ fn reader_links_pane_shows_links_both_ways() {
         "/container seal<Enter><Enter>2",
         |text, _| {
             assert!(text.contains("pallet-wrap-concealment"), "{text}");
+            // Links from the article are named by their articles' titles, not their ids.
+            assert!(text.contains("Reading X-ray images"), "{text}");
+            assert!(text.contains("→ Reading X-ray images"), "{text}");
         },
     );
 }
@@ -179,8 +182,12 @@ fn help_is_generated_from_the_keymap_of_the_screen() {
 
 #[test]
 fn the_palette_lists_actions_by_name() {
-    snap_all("palette", ":se", |text, _| {
+    snap_all("palette", ":se", |text, lang| {
         assert!(text.contains("search"), "{text}");
+        // The key column is whole, at 80 columns too.
+        if lang == UiLang::En {
+            assert!(text.contains(" F5 │") && text.contains(" Esc │"), "{text}");
+        }
     });
 }
 
@@ -191,6 +198,16 @@ fn thai_sara_am_takes_two_cells_as_in_the_terminal() {
     split_spaced_clusters(&mut buf);
     let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
     assert_eq!(cells, vec!["น", "ำ", "세", " ", "관", " "]);
+}
+
+#[test]
+fn a_thai_cluster_under_an_overlay_border_leaves_the_border_whole() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+    Line::from("จำนวน").render(buf.area, &mut buf);
+    buf[(1, 0)].set_symbol("│");
+    split_spaced_clusters(&mut buf);
+    let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    assert_eq!(cells[..2], ["จ", "│"]);
 }
 
 #[test]
@@ -388,4 +405,15 @@ fn a_bad_hs_code_is_refused_in_the_interface_language() {
     press(&mut replica, &ctx, &mut state, "<C-u>0111");
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains("ไม่มีในพิกัด HS 2022"), "{text}");
+}
+
+#[test]
+fn the_hs_prompt_shows_its_whole_hint() {
+    snap_all("search_hs_prompt", "/timber<A-h>", |text, lang| {
+        // The hint wraps inside the box; its last words are on screen.
+        match lang {
+            UiLang::En => assert!(text.contains("Esc: cancel"), "{text}"),
+            UiLang::Th => assert!(text.contains("Esc: ยกเลิก"), "{text}"),
+        }
+    });
 }
