@@ -1,5 +1,6 @@
 //! The overlays take the keys while they are up: help, the command palette, the category
-//! picker, the one-line prompt and the yes/no questions.
+//! picker, the HS lookup (a code from the built-in nomenclature at once, words through the HS
+//! index), the one-line prompt and the yes/no questions.
 
 use super::{Effect, back, editor, run, search, step};
 use crate::nomenclature::Nomenclature;

@@ -1,5 +1,5 @@
 //! Overlays drawn over the screen: help (from the keymap), the command palette, the category
-//! picker, the one-line prompt and questions.
+//! picker, the HS lookup, the one-line prompt and questions.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
