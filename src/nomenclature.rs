@@ -389,6 +389,32 @@ mod tests {
     }
 
     #[test]
+    fn an_outline_is_the_chain_then_the_level_below() {
+        let codes = |digits: &str| -> Vec<(usize, String)> {
+            hs().outline(digits)
+                .into_iter()
+                .map(|(d, e)| (d, e.code.clone()))
+                .collect()
+        };
+        let heading = codes("4403");
+        assert_eq!(heading[..2], [(0, "44".into()), (1, "4403".into())]);
+        assert!(
+            heading[2..]
+                .iter()
+                .all(|(d, c)| *d == 2 && c.starts_with("4403"))
+        );
+        assert!(heading.contains(&(2, "440349".into())));
+        // A national code shows its subheading's chain and nothing below.
+        assert_eq!(
+            codes("44034910"),
+            vec![(0, "44".into()), (1, "4403".into()), (2, "440349".into())]
+        );
+        // An unknown heading shows its chapter only; an unknown chapter shows nothing.
+        assert_eq!(codes("0111"), vec![(0, "01".into())]);
+        assert!(codes("77").is_empty());
+    }
+
+    #[test]
     fn the_embedded_data_parses_to_every_hs2022_code() {
         let count = |level| hs().entries().iter().filter(|e| e.level == level).count();
         // 6,940 data rows less the `TOTAL` root row.
