@@ -88,6 +88,28 @@ impl Nomenclature {
             .collect()
     }
 
+    /// What a lookup of `digits` shows, each entry with its depth: chapter → heading →
+    /// subheading, then the entries one level below the last (a heading's subheadings). An 8- or
+    /// 10-digit national code shows its subheading's chain; an unknown code, the chain of its
+    /// nearest existing ancestor (empty if even its chapter is unknown).
+    pub fn outline(&self, digits: &str) -> Vec<(usize, &HsEntry)> {
+        let chain = self.chain(digits);
+        let depth = chain.len();
+        let mut out: Vec<(usize, &HsEntry)> = chain.into_iter().enumerate().collect();
+        if let Some((_, last)) = out.last()
+            && last.code == digits
+        {
+            let code = last.code.clone();
+            out.extend(
+                self.entries
+                    .iter()
+                    .filter(|e| e.parent.as_deref() == Some(code.as_str()))
+                    .map(|e| (depth, e)),
+            );
+        }
+        out
+    }
+
     /// The name of a section (`IX` → "Wood and articles of wood; …").
     pub fn section_name(&self, section: &str) -> Option<&str> {
         self.sections.get(section).map(String::as_str)
@@ -364,6 +386,32 @@ mod tests {
             Err(Error::Invalid { reason: msg }) => msg,
             other => panic!("{s}: expected Error::Invalid, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_outline_is_the_chain_then_the_level_below() {
+        let codes = |digits: &str| -> Vec<(usize, String)> {
+            hs().outline(digits)
+                .into_iter()
+                .map(|(d, e)| (d, e.code.clone()))
+                .collect()
+        };
+        let heading = codes("4403");
+        assert_eq!(heading[..2], [(0, "44".into()), (1, "4403".into())]);
+        assert!(
+            heading[2..]
+                .iter()
+                .all(|(d, c)| *d == 2 && c.starts_with("4403"))
+        );
+        assert!(heading.contains(&(2, "440349".into())));
+        // A national code shows its subheading's chain and nothing below.
+        assert_eq!(
+            codes("44034910"),
+            vec![(0, "44".into()), (1, "4403".into()), (2, "440349".into())]
+        );
+        // An unknown heading shows its chapter only; an unknown chapter shows nothing.
+        assert_eq!(codes("0111"), vec![(0, "01".into())]);
+        assert!(codes("77").is_empty());
     }
 
     #[test]

@@ -252,7 +252,7 @@ impl World {
                 let user = admin(r);
                 // A post may not publish; publishing what is published is refused.
                 match r.set_status(&user, &article_id(article), Status::Published) {
-                    Ok(()) | Err(outpost::Error::Denied(_) | outpost::Error::Invalid(_)) => {}
+                    Ok(()) | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
                     Err(e) => panic!("publish: {e}"),
                 }
             }
@@ -324,7 +324,7 @@ impl World {
         };
         let user = admin(r);
         match r.edit_article(&user, &article_id(article), patch(&view.record)) {
-            Ok(_) | Err(outpost::Error::Invalid(_)) => {}
+            Ok(_) | Err(outpost::Error::Invalid { .. }) => {}
             Err(e) => panic!("edit: {e}"),
         }
     }

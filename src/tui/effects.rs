@@ -17,6 +17,10 @@ use crate::search::{Correction, SearchRequest};
 
 /// How many results a search shows: more than a screen, few enough to stay instant.
 pub const RESULT_LIMIT: usize = 50;
+/// How many of the best results get a snippet: more than a tall terminal shows at once.
+pub const SNIPPET_LIMIT: usize = 20;
+/// How many HS descriptions the lookup lists for words.
+const HS_LIMIT: usize = 30;
 /// How many recent articles and drafts Home lists.
 const HOME_LIMIT: usize = 12;
 
@@ -105,6 +109,9 @@ pub fn perform_job(
         Effect::SyncImport(path) => {
             sync_import(replica, &path, false, progress, cancel).map(Msg::SyncDone)
         }
+        Effect::HsWords(words) => {
+            hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
+        }
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
@@ -116,7 +123,14 @@ pub fn perform_job(
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    Ok(ArticleDoc::new(view, backlinks))
+    let mut doc = ArticleDoc::new(view, backlinks);
+    // The links pane names linked articles by title; one not held here keeps its id.
+    for target in crate::core::wiki_links(&doc.content.body) {
+        if let Ok(linked) = replica.article(&target) {
+            doc.link_titles.insert(target, linked.record.content.title);
+        }
+    }
+    Ok(doc)
 }
 
 /// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
@@ -294,8 +308,9 @@ fn search(
         limit: RESULT_LIMIT,
         viewer: ctx.viewer.clone(),
         typing: true,
-        // The result list shows titles and metadata; the preview shows the article itself.
-        snippets: Some(0),
+        // The result list shows a line of the text around the match under each title; the
+        // first screenfuls of results are enough (the preview shows the article itself).
+        snippets: Some(SNIPPET_LIMIT),
         ..Default::default()
     };
     let found = replica.find(&request)?;
@@ -351,4 +366,17 @@ pub fn settle(replica: &mut Replica, ctx: &Context, state: &mut State, msg: Msg)
         }
     }
     false
+}
+
+/// HS descriptions matching `words`, best first (what `outpost hs WORDS` lists).
+fn hs_words(replica: &Replica, words: &str) -> Result<Vec<crate::tui::state::search::HsLine>> {
+    let found = replica.hs_search()?.search(words, HS_LIMIT)?;
+    Ok(found
+        .iter()
+        .map(|m| crate::tui::state::search::HsLine {
+            code: m.dotted(),
+            description: m.description.clone(),
+            depth: 0,
+        })
+        .collect())
 }

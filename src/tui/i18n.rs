@@ -92,6 +92,15 @@ impl Catalog {
         text
     }
 
+    /// The text for a count: `KEY.one` when `n` is 1, else `KEY.other` (a language without
+    /// plurals gives both the same text), with `{n}` and the other placeholders filled in.
+    pub fn plural(&self, key: &str, n: u64, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let form = if n == 1 { "one" } else { "other" };
+        let mut all: Vec<(&str, &dyn std::fmt::Display)> = vec![("n", &n)];
+        all.extend_from_slice(args);
+        self.f(&format!("{key}.{form}"), &all)
+    }
+
     /// Every key of the catalogue (for tests).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.strings.keys().map(String::as_str)
@@ -171,6 +180,72 @@ mod tests {
                 assert!(en.contains_key(&key), "missing {key}");
             }
         }
+    }
+
+    /// Every message the interface shows comes from the catalogues: no text literal is handed
+    /// straight to the status line (`state.info("…")`, `state.error(format!("…"))`,
+    /// `Msg::Failed("…")`) in the state machine, the screens' data or the drawing.
+    #[test]
+    fn no_message_is_written_in_the_code() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+        let mut files = Vec::new();
+        let mut dirs = vec![
+            root.clone(),
+            root.join("update"),
+            root.join("state"),
+            root.join("view"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src/tui is readable") {
+                let path = entry.expect("entry").path();
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                let skip = name.starts_with("tests") || name == "fixtures.rs";
+                if path.extension().is_some_and(|e| e == "rs") && !skip {
+                    files.push(path);
+                }
+            }
+        }
+        // Effects speak through the core's errors, worded there: they are not scanned here.
+        files.retain(|p| !p.ends_with("effects.rs") && !p.ends_with("bench.rs"));
+        let calls = [
+            ".info(",
+            ".error(",
+            "Msg::Info(",
+            "Msg::Failed(",
+            "Message {",
+        ];
+        let mut found = Vec::new();
+        for path in &files {
+            let text = std::fs::read_to_string(path).expect("source is readable");
+            // A file's own unit tests may say what they like.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                for call in calls {
+                    if let Some(at) = line.find(call) {
+                        let rest = line[at + call.len()..].trim_start();
+                        if rest.starts_with('"') || rest.starts_with("format!(\"") {
+                            found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 10, "the scan found the sources: {files:?}");
+        assert!(found.is_empty(), "messages written in the code: {found:#?}");
+    }
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        let en = Catalog::new(UiLang::En);
+        let one = en.plural("home.outbox_local", 1, &[]);
+        let two = en.plural("home.outbox_local", 2, &[]);
+        assert!(one.starts_with("1 change recorded"), "{one}");
+        assert!(two.starts_with("2 changes recorded"), "{two}");
+        let th = Catalog::new(UiLang::Th);
+        assert!(th.plural("home.outbox_local", 1, &[]).contains('1'));
     }
 
     #[test]

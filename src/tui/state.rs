@@ -54,6 +54,13 @@ pub enum Overlay {
         error: Option<String>,
     },
     Confirm(Confirm),
+    /// The HS nomenclature: a code's chapter, heading and subheadings, or the descriptions
+    /// matching words; `Enter` filters the search by the chosen code.
+    HsLookup {
+        input: LineInput,
+        selected: usize,
+        rows: Vec<search::HsLine>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

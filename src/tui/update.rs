@@ -73,6 +73,11 @@ pub enum Msg {
     },
     SyncDone(Vec<String>),
     Info(String),
+    /// Descriptions matching the words typed in the HS lookup.
+    HsFound {
+        words: String,
+        rows: Vec<crate::tui::state::search::HsLine>,
+    },
     /// An effect failed; the text goes to the status line.
     Failed(String),
 }
@@ -123,6 +128,8 @@ pub enum Effect {
     SyncImport(String),
     /// Stop the worker's long work at its next safe point (`Esc` on the Sync screen).
     Cancel,
+    /// Look up HS descriptions matching these words.
+    HsWords(String),
     Quit,
 }
 
@@ -202,6 +209,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Cancelled => screens::cancelled(state),
         Msg::DryRun { path, report } => screens::dry_run(state, path, report),
         Msg::SyncDone(report) => screens::sync_done(state, report),
+        Msg::HsFound { words, rows } => overlay::hs_found(state, &words, rows),
         Msg::Info(text) => {
             state.info(text);
             vec![]
@@ -253,6 +261,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => overlay::open_palette(state),
+        Action::HsLookup => overlay::open_hs_lookup(state),
         Action::Search => {
             go(state, Screen::Search);
             state.search.focus = super::state::Focus::Input;

@@ -77,22 +77,30 @@ fn cursor_position(state: &State, area: Rect) -> Option<Position> {
     }
 }
 
-/// The top line: the screens with their keys (the current one marked), and who is working.
+/// The top line: the screens with the keys that reach them now (the current one marked), and
+/// who is working. The keys come from the keymap for what has the keys: while typing, `H` is
+/// text and the top bar shows `F2`; while an overlay is up no screen key works and none is shown.
 fn header(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &state.i18n;
     let theme = &state.theme;
     let mut spans = vec![Span::styled(" Outpost ", theme.title)];
-    for (screen, key, action) in [
-        (Screen::Home, "H", "screen.home"),
-        (Screen::Search, "/", "screen.search"),
-        (Screen::Map, "M", "screen.map"),
-        (Screen::Sync, "S", "screen.sync"),
+    for (screen, action, name) in [
+        (Screen::Home, Action::Home, "screen.home"),
+        (Screen::Search, Action::Search, "screen.search"),
+        (Screen::Map, Action::Map, "screen.map"),
+        (Screen::Sync, Action::Sync, "screen.sync"),
     ] {
-        let name = t.t(action);
+        let name = t.t(name);
+        let key = screen_key(state, action).map(|k| k.label());
         if state.screen == screen {
-            spans.push(Span::styled(format!("[{key} {name}]"), theme.selected));
+            let text = key.map_or_else(|| format!("[{name}]"), |k| format!("[{k} {name}]"));
+            spans.push(Span::styled(text, theme.selected));
         } else {
-            spans.push(Span::styled(format!(" {key} "), theme.key));
+            if let Some(key) = key {
+                spans.push(Span::styled(format!(" {key} "), theme.key));
+            } else {
+                spans.push(Span::raw(" "));
+            }
             spans.push(Span::raw(name.to_string()));
         }
         spans.push(Span::raw(" "));
@@ -119,6 +127,14 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             .right_aligned()
             .render(area, buf);
     }
+}
+
+/// The key that runs `action` at this moment, if one does: none while an overlay has the keys.
+pub fn screen_key(state: &State, action: Action) -> Option<super::keymap::Key> {
+    if state.overlay.is_some() {
+        return None;
+    }
+    state.keymap.key_for(state.scope(), action)
 }
 
 /// The actions hinted on the status line, per screen.
@@ -348,6 +364,17 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
             }
             let fits = usize::from(area.right() - x) >= columns.len();
             if columns.len() != symbol.width() || !fits {
+                continue;
+            }
+            // Something drawn over the cluster's trailing cell (an overlay's border) wins: the
+            // cluster keeps its first column, so the terminal does not push that over by one.
+            let covered = (1..columns.len()).any(|o| {
+                let o = u16::try_from(o).unwrap_or(u16::MAX);
+                !matches!(buf[(x.saturating_add(o), y)].symbol(), " " | "")
+            });
+            if covered {
+                let first = columns[0].clone();
+                buf[(x, y)].set_symbol(&first);
                 continue;
             }
             let template = buf[(x, y)].clone();

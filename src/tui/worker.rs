@@ -104,6 +104,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::ReloadArticle(_)
             | Effect::LoadDiff { .. }
             | Effect::EditArticle(_)
+            | Effect::HsWords(_)
     )
 }
 

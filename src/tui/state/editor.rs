@@ -59,6 +59,10 @@ pub struct HsNote {
     pub text: String,
 }
 
+/// An entry of the HS codes field that is not an HS code, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotHsCode(pub String);
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditorState {
     /// The article being edited; `None` for a new one.
@@ -115,9 +119,17 @@ impl EditorState {
         state
     }
 
-    /// The content as typed; an HS code that does not parse is an error for the status line.
-    pub fn content(&self) -> Result<ArticleContent, String> {
-        let hs_codes = HsCode::parse_list(self.hs.text()).map_err(|e| e.to_string())?;
+    /// The content as typed; an HS code that does not parse is refused, named as typed (the
+    /// interface words the refusal from its catalogue).
+    pub fn content(&self) -> Result<ArticleContent, NotHsCode> {
+        let typed = self.hs.text().split(',').map(str::trim);
+        if let Some(bad) = typed
+            .clone()
+            .find(|t| !t.is_empty() && HsCode::parse(t).is_err())
+        {
+            return Err(NotHsCode(bad.to_string()));
+        }
+        let hs_codes = typed.filter_map(|t| HsCode::parse(t).ok()).collect();
         let tags = self
             .tags
             .text()
@@ -169,10 +181,16 @@ impl EditorState {
                         ok: true,
                         text: nomenclature.describe(&code).unwrap_or_default(),
                     },
-                    Err(e) => HsNote {
+                    // The view words the refusal from the catalogue; the nearest code that
+                    // exists (data, not interface text) is kept to name it.
+                    Err(_) => HsNote {
                         code: code.to_string(),
                         ok: false,
-                        text: e.to_string(),
+                        text: nomenclature
+                            .chain(code.digits())
+                            .last()
+                            .map(|e| format!("{} {}", e.dotted(), e.description))
+                            .unwrap_or_default(),
                     },
                 },
             })

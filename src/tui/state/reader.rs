@@ -29,6 +29,9 @@ pub struct ArticleDoc {
     pub history: Vec<RevisionRow>,
     /// Articles that link here (empty in the preview, which does not look them up).
     pub backlinks: Vec<Backlink>,
+    /// Titles of the articles the body links to, by id (empty in the preview); a link to an
+    /// article this node does not hold keeps its id.
+    pub link_titles: std::collections::BTreeMap<String, String>,
 }
 
 impl ArticleDoc {
@@ -58,6 +61,7 @@ impl ArticleDoc {
                 })
                 .collect(),
             backlinks,
+            link_titles: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -290,7 +294,14 @@ impl ReaderState {
                 continue;
             }
             let title = match link {
-                Link::Wiki(id) | Link::Url(id) => id.clone(),
+                Link::Wiki(id) => self
+                    .laid
+                    .doc
+                    .link_titles
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| id.clone()),
+                Link::Url(url) => url.clone(),
             };
             out.push(LinkEntry {
                 target: link.clone(),

@@ -47,11 +47,29 @@ pub struct SearchState {
     pub list_offset: usize,
     /// The selected result's article, when loaded and the preview pane is shown.
     pub preview: Option<Laid>,
+    /// First line of the preview shown: the first line that holds a searched word.
+    pub preview_scroll: usize,
     /// Counts searches sent, so results of an older one can be told apart and dropped.
     pub generation: u64,
 }
 
 impl SearchState {
+    /// The words of the search the results are for, lower-cased, without `lang:`-style
+    /// filters and query punctuation: what the preview looks for.
+    pub fn searched_words(&self) -> Vec<String> {
+        let Some((text, _)) = &self.results_for else {
+            return Vec::new();
+        };
+        text.split_whitespace()
+            .filter(|w| !w.contains(':'))
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| w.chars().count() >= 2)
+            .collect()
+    }
+
     pub fn selected_row(&self) -> Option<&ResultRow> {
         self.results.get(self.selected)
     }
@@ -62,6 +80,14 @@ impl SearchState {
             .as_ref()
             .is_none_or(|(text, filters)| text.trim().is_empty() && filters.is_empty())
     }
+}
+
+/// One line of the HS lookup: a code, its description, and how deep it sits under the chapter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HsLine {
+    pub code: String,
+    pub description: String,
+    pub depth: usize,
 }
 
 /// One line of a result list.

@@ -130,8 +130,9 @@ pub fn save(state: &mut State, then: Option<Action>) -> Vec<Effect> {
     };
     let content = match editor.content() {
         Ok(content) => content,
-        Err(e) => {
-            state.error(e);
+        Err(bad) => {
+            let text = state.i18n.f("editor.not_hs_code", &[("code", &bad.0)]);
+            state.error(text);
             return vec![];
         }
     };

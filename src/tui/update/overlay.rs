@@ -1,10 +1,13 @@
 //! The overlays take the keys while they are up: help, the command palette, the category
-//! picker, the one-line prompt and the yes/no questions.
+//! picker, the HS lookup (a code from the built-in nomenclature at once, words through the HS
+//! index), the one-line prompt and the yes/no questions.
 
 use super::{Effect, back, editor, run, search, step};
+use crate::nomenclature::Nomenclature;
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{Action, Key, KeyCode, Scope};
 use crate::tui::state::lists::{palette_items, picker_items};
+use crate::tui::state::search::HsLine;
 use crate::tui::state::{Confirm, Overlay, PickerPurpose, PromptPurpose, Screen, State};
 
 pub fn open_palette(state: &mut State) -> Vec<Effect> {
@@ -12,6 +15,50 @@ pub fn open_palette(state: &mut State) -> Vec<Effect> {
         input: LineInput::default(),
         selected: 0,
     });
+    vec![]
+}
+
+pub fn open_hs_lookup(state: &mut State) -> Vec<Effect> {
+    state.overlay = Some(Overlay::HsLookup {
+        input: LineInput::default(),
+        selected: 0,
+        rows: Vec::new(),
+    });
+    vec![]
+}
+
+/// A code is looked up in the built-in nomenclature at once; words go to the HS index.
+fn hs_lookup(text: &str) -> (Vec<HsLine>, Option<Effect>) {
+    let text = text.trim();
+    if text.is_empty() {
+        return (Vec::new(), None);
+    }
+    if text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ' ')
+    {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let rows = Nomenclature::builtin()
+            .outline(&digits)
+            .into_iter()
+            .map(|(depth, e)| HsLine {
+                code: e.dotted(),
+                description: e.description.clone(),
+                depth,
+            })
+            .collect();
+        return (rows, None);
+    }
+    (Vec::new(), Some(Effect::HsWords(text.to_string())))
+}
+
+/// Descriptions found for words, kept only if the words are still those typed.
+pub fn hs_found(state: &mut State, words: &str, found: Vec<HsLine>) -> Vec<Effect> {
+    if let Some(Overlay::HsLookup { input, rows, .. }) = &mut state.overlay
+        && input.text().trim() == words
+    {
+        *rows = found;
+    }
     vec![]
 }
 
@@ -86,6 +133,45 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                         purpose,
                     });
                     vec![]
+                }
+            }
+        }
+        Overlay::HsLookup {
+            mut input,
+            mut selected,
+            mut rows,
+        } => {
+            let before = input.text().to_string();
+            match list_key(state, key, &mut input, &mut selected, rows.len()) {
+                ListKey::Chosen => match rows.get(selected) {
+                    Some(row) => {
+                        super::go(state, Screen::Search);
+                        state.search.focus = crate::tui::state::Focus::Input;
+                        search::filter_hs(state, LineInput::new(&row.code))
+                    }
+                    None => {
+                        state.overlay = Some(Overlay::HsLookup {
+                            input,
+                            selected,
+                            rows,
+                        });
+                        vec![]
+                    }
+                },
+                ListKey::Closed => vec![],
+                ListKey::Stay => {
+                    let mut effects = Vec::new();
+                    if input.text() != before {
+                        let (found, effect) = hs_lookup(input.text());
+                        rows = found;
+                        effects.extend(effect);
+                    }
+                    state.overlay = Some(Overlay::HsLookup {
+                        input,
+                        selected,
+                        rows,
+                    });
+                    effects
                 }
             }
         }

@@ -93,8 +93,34 @@ pub fn preview(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
             &state.categories,
             state.now_millis,
         ));
+        scroll_preview_to_match(state);
     }
     vec![]
+}
+
+/// Scrolls the preview so the first line holding a searched word (past the title) is in view,
+/// with a line of context above it; a match already on the first page leaves the top shown.
+fn scroll_preview_to_match(state: &mut State) {
+    let rows = view::search_layout(state.area())
+        .preview
+        .map_or(0, |p| usize::from(p.height.saturating_sub(2)));
+    let words = state.search.searched_words();
+    let s = &mut state.search;
+    s.preview_scroll = 0;
+    let Some(laid) = &s.preview else {
+        return;
+    };
+    let first = laid.rendered.lines.iter().position(|line| {
+        let is_title = line
+            .0
+            .iter()
+            .all(|(_, sty)| *sty == crate::tui::markdown::Sty::Title);
+        let text = line.text().to_lowercase();
+        !is_title && words.iter().any(|w| text.contains(w.as_str()))
+    });
+    if let Some(first) = first.filter(|&i| i >= rows) {
+        s.preview_scroll = first.saturating_sub(1);
+    }
 }
 
 pub fn type_char(state: &mut State, c: char) -> Vec<Effect> {
@@ -254,6 +280,7 @@ pub fn relayout(state: &mut State) -> Vec<Effect> {
             &state.categories,
             state.now_millis,
         );
+        scroll_preview_to_match(state);
     }
     preview_effect(state).into_iter().collect()
 }

@@ -421,6 +421,7 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         in_conflict: false,
         history: vec![row],
         backlinks: vec![],
+        link_titles: Default::default(),
     }
 }
 
@@ -439,4 +440,94 @@ fn end_scrolls_the_help_to_its_end_and_does_not_close_it() {
     );
     press(&mut state, "<Home>");
     assert_eq!(state.overlay, Some(Overlay::Help { scroll: 0 }));
+}
+
+#[test]
+fn capital_letters_typed_in_the_search_box_and_a_path_stay_text_and_f_keys_switch_screens() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    press(&mut state, "/timberHMS?");
+    assert_eq!(state.search.query.text(), "timberHMS?");
+    assert_eq!(state.screen, Screen::Search);
+    press(&mut state, "<F4>");
+    assert_eq!(state.screen, Screen::Sync);
+    press(&mut state, "bundleH??G");
+    assert_eq!(state.sync.export_path.text(), "bundleH??G");
+    assert_eq!(state.screen, Screen::Sync);
+    press(&mut state, "<F3>");
+    assert_eq!(state.screen, Screen::Map);
+    press(&mut state, "<F2>");
+    assert_eq!(state.screen, Screen::Home);
+}
+
+#[test]
+fn m_is_never_the_map_on_home_so_it_means_one_thing_mark_revision() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    press(&mut state, "m");
+    assert_eq!(state.screen, Screen::Home);
+    press(&mut state, "M");
+    assert_eq!(state.screen, Screen::Map);
+    let home = state.keymap.resolve(
+        crate::tui::keymap::Scope::Home,
+        Key::parse("m").expect("key"),
+    );
+    assert_eq!(home, None);
+}
+
+#[test]
+fn f5_looks_up_an_hs_code_and_enter_searches_by_it() {
+    let mut state = State::new(80, 24);
+    update(&mut state, Msg::Start);
+    let effects = press(&mut state, "<F5>4403");
+    assert!(
+        effects.is_empty(),
+        "a code is looked up without IO: {effects:?}"
+    );
+    let Some(Overlay::HsLookup { rows, .. }) = &state.overlay else {
+        panic!("the HS lookup is open: {:?}", state.overlay);
+    };
+    assert_eq!(rows[0].code, "44");
+    assert!(rows[1].code == "4403" && rows[1].description.to_lowercase().contains("wood"));
+    assert!(
+        rows.iter().any(|r| r.code == "4403.49" && r.depth == 2),
+        "{rows:?}"
+    );
+    let effects = press(&mut state, "<Down><Enter>");
+    assert_eq!(state.screen, Screen::Search);
+    assert_eq!(state.search.filters.hs.as_deref(), Some("4403"));
+    assert_eq!(
+        last_search(&effects).and_then(|s| s.hs.as_deref()),
+        Some("4403")
+    );
+}
+
+#[test]
+fn words_in_the_hs_lookup_ask_the_hs_index_and_a_late_answer_is_dropped() {
+    let mut state = State::new(80, 24);
+    let effects = press(&mut state, "<F5>coffee");
+    assert_eq!(effects.last(), Some(&Effect::HsWords("coffee".into())));
+    let line = |code: &str| crate::tui::state::search::HsLine {
+        code: code.into(),
+        description: "Coffee".into(),
+        depth: 0,
+    };
+    update(
+        &mut state,
+        Msg::HsFound {
+            words: "coffe".into(),
+            rows: vec![line("0902")],
+        },
+    );
+    update(
+        &mut state,
+        Msg::HsFound {
+            words: "coffee".into(),
+            rows: vec![line("0901")],
+        },
+    );
+    let Some(Overlay::HsLookup { rows, .. }) = &state.overlay else {
+        panic!("the HS lookup is open");
+    };
+    assert_eq!(rows, &vec![line("0901")]);
 }

@@ -283,7 +283,7 @@ fn the_knowledge_map_counts_articles_and_opens_a_filtered_search() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "m");
+    press(&mut replica, &ctx, &mut state, "M");
     assert_eq!(state.screen, Screen::Map);
     let counts = state.map.counts.clone().expect("counts loaded");
     assert!(counts.get("commodity").copied().unwrap_or(0) >= 5);
@@ -347,7 +347,7 @@ fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
         "{home:?}"
     );
     // Sync: an empty path is refused; a directory gets a bundle named after the office.
-    press(&mut post, &post_ctx, &mut state, "s<Enter>");
+    press(&mut post, &post_ctx, &mut state, "S<Enter>");
     assert!(state.message.as_ref().is_some_and(|m| m.error));
     press(
         &mut post,
@@ -419,7 +419,7 @@ fn hq_is_told_how_to_address_a_bundle() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "s/tmp<Enter>");
+    press(&mut replica, &ctx, &mut state, "S/tmp<Enter>");
     assert!(
         state
             .message

@@ -66,9 +66,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             style,
         )
     };
+    // The focused field scrolls to keep the cursor in view; the others show their start.
     let text_row = |field: EditorField, input: &crate::tui::input::LineInput| {
-        let (shown, _) = input.visible(value_width);
-        Line::from(vec![label(field), Span::raw(shown.to_string())])
+        let shown = if editor.field == field {
+            input.visible(value_width).0.to_string()
+        } else {
+            ellipsize(input.text(), value_width)
+        };
+        Line::from(vec![label(field), Span::raw(shown)])
     };
     let category = if editor.category.is_empty() {
         Span::styled(t.t("editor.choose_category").to_string(), theme.dim)
@@ -119,12 +124,16 @@ fn hs_line<'a>(state: &'a State, editor: &EditorState, width: usize) -> Line<'a>
             Span::styled(state.i18n.t("editor.hs_hint").to_string(), theme.dim),
         ]);
     }
-    // A refusal matters most: show the first one alone, with its reason.
+    // A refusal matters most: show the first one alone, with its reason. A code of the right
+    // form names the nearest code that exists, when one does.
     if let Some(bad) = editor.hs_notes.iter().find(|n| !n.ok) {
-        let reason = if bad.text.is_empty() {
-            state.i18n.t("editor.hs_form").to_string()
+        let t = &state.i18n;
+        let reason = if crate::model::HsCode::parse(&bad.code).is_err() {
+            t.t("editor.hs_form").to_string()
+        } else if bad.text.is_empty() {
+            t.t("editor.hs_unknown").to_string()
         } else {
-            bad.text.clone()
+            t.f("editor.hs_unknown_near", &[("nearest", &bad.text)])
         };
         let text = format!("✗ {}: {reason}", bad.code);
         return Line::from(vec![

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
 
 use super::{block, ellipsize};
+use crate::tui::keymap::{Action, Scope};
 use crate::tui::state::{ResultRow, State};
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
@@ -51,7 +52,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     needs.push(Line::from(outbox));
     needs.push(Line::default());
     needs.push(heading(state, t.t("home.start")));
-    needs.push(dim(state, t.t("home.start_keys")));
+    needs.push(dim(state, &start_keys(state)));
 
     let mut recent = vec![heading(state, t.t("home.recent"))];
     let offset = data.drafts.len();
@@ -139,18 +140,35 @@ fn item<'a>(state: &State, row: &ResultRow, selected: bool, width: usize) -> Lin
 pub fn outbox_text(state: &State, data: &crate::tui::state::HomeData) -> String {
     let t = &state.i18n;
     if !data.post {
-        return t.f("home.outbox_local", &[("n", &data.changes)]);
+        return t.plural("home.outbox_local", data.changes, &[]);
     }
     let when = match data.last_sent {
-        None => return t.f("home.outbox_never", &[("n", &data.changes)]),
+        None => return t.plural("home.outbox_never", data.changes, &[]),
         Some(sent) => match state.now_millis.saturating_sub(sent) / 86_400_000 {
             0 => t.t("home.today").to_string(),
             1 => t.t("home.yesterday").to_string(),
             n => t.f("home.days_ago", &[("n", &n)]),
         },
     };
-    t.f(
-        "home.outbox_waiting",
-        &[("n", &data.changes), ("when", &when)],
-    )
+    t.plural("home.outbox_waiting", data.changes, &[("when", &when)])
+}
+
+/// Where to go from Home, with the keys from the keymap: `/ search · n new · M map …`.
+fn start_keys(state: &State) -> String {
+    let t = &state.i18n;
+    [
+        Action::Search,
+        Action::NewArticle,
+        Action::Map,
+        Action::Sync,
+        Action::Help,
+    ]
+    .into_iter()
+    .filter_map(|action| {
+        let key = state.keymap.key_for(Scope::Home, action)?;
+        let what = t.t(&format!("action.{}.short", action.name()));
+        Some(format!("{} {what}", key.label()))
+    })
+    .collect::<Vec<_>>()
+    .join(" · ")
 }

@@ -1,5 +1,5 @@
 //! Overlays drawn over the screen: help (from the keymap), the command palette, the category
-//! picker, the one-line prompt and questions.
+//! picker, the HS lookup, the one-line prompt and questions.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
@@ -102,6 +102,20 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             };
             list_box(state, area, buf, title, input, &rows, *selected);
         }
+        Overlay::HsLookup {
+            input,
+            selected,
+            rows,
+        } => {
+            let lines: Vec<(String, String)> = rows
+                .iter()
+                .map(|r| {
+                    let code = format!("{}{}", "  ".repeat(r.depth), r.code);
+                    (format!("{code:<12} {}", r.description), String::new())
+                })
+                .collect();
+            list_box(state, area, buf, t.t("hs.title"), input, &lines, *selected);
+        }
         Overlay::Prompt { input, error, .. } => {
             let rect = frame(area, 60, 5);
             Clear.render(rect, buf);
@@ -176,9 +190,14 @@ fn list_box(
     ];
     let top = selected.saturating_sub(page.saturating_sub(1));
     for (i, (text, note)) in rows.iter().enumerate().skip(top).take(page) {
-        let room = width.saturating_sub(note.chars().count() + 3);
+        // Marker, text, a space and the note fill the row exactly: `pad` adds at least one
+        // space, so the text is cut one column short of its room and the note is never cut.
+        let room = width.saturating_sub(note.width() + 3);
         let marker = if i == selected { "> " } else { "  " };
-        let text = format!("{marker}{}", pad(&ellipsize(text, room), room));
+        let text = format!(
+            "{marker}{}",
+            pad(&ellipsize(text, room.saturating_sub(1)), room)
+        );
         let style = if i == selected {
             state.theme.selected
         } else {
@@ -248,9 +267,9 @@ pub fn help_max_scroll(state: &State, area: Rect) -> usize {
 
 pub fn cursor(state: &State, area: Rect) -> Option<Position> {
     let (input, rect) = match state.overlay.as_ref()? {
-        Overlay::Palette { input, .. } | Overlay::Picker { input, .. } => {
-            (input, frame(area, 80, 30))
-        }
+        Overlay::Palette { input, .. }
+        | Overlay::Picker { input, .. }
+        | Overlay::HsLookup { input, .. } => (input, frame(area, 80, 30)),
         Overlay::Prompt { input, .. } => (input, frame(area, 60, 5)),
         _ => return None,
     };
@@ -265,7 +284,7 @@ pub fn cursor(state: &State, area: Rect) -> Option<Position> {
 /// The palette and picker show `> ` before what is typed.
 fn prompt_offset(state: &State) -> u16 {
     match state.overlay {
-        Some(Overlay::Palette { .. } | Overlay::Picker { .. }) => 2,
+        Some(Overlay::Palette { .. } | Overlay::Picker { .. } | Overlay::HsLookup { .. }) => 2,
         _ => 0,
     }
 }

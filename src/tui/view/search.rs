@@ -15,8 +15,8 @@ use crate::tui::state::{Focus, ResultRow, State};
 
 /// Below this width the preview pane is hidden: the list needs the room.
 pub const PREVIEW_MIN_WIDTH: u16 = 100;
-/// Rows per result: the title, then category and HS codes.
-const ITEM_HEIGHT: u16 = 2;
+/// Rows per result: the title, the matching snippet, then category and HS codes.
+const ITEM_HEIGHT: u16 = 3;
 
 /// Where the search screen's parts go.
 pub struct SearchLayout {
@@ -92,7 +92,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                     .iter()
                     .map(|l| styled_line(l, &state.theme, None))
                     .collect();
-                Paragraph::new(lines).block(block).render(area, buf);
+                let scroll = u16::try_from(s.preview_scroll).unwrap_or(u16::MAX);
+                Paragraph::new(lines)
+                    .block(block)
+                    .scroll((scroll, 0))
+                    .render(area, buf);
             }
             None if s.results.is_empty() => block.render(area, buf),
             None => Paragraph::new(Span::styled(t.t("search.loading"), state.theme.dim))
@@ -157,6 +161,10 @@ fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
     if let Some(micros) = s.took_micros.filter(|_| !s.is_recent_list()) {
         title.push_str(&format!(" · {:.1} ms", micros as f64 / 1000.0));
     }
+    if let Some(described) = hs_description(s.results_for.as_ref().map(|(t, _)| t.as_str())) {
+        title.push_str(" · ");
+        title.push_str(&described);
+    }
     if let Some(corrected) = s.corrected.as_ref().filter(|_| !s.results.is_empty()) {
         title.push_str(" · ");
         title.push_str(&t.f("search.corrected", &[("query", corrected)]));
@@ -187,7 +195,24 @@ fn render_list(state: &State, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(list, area, buf, &mut list_state);
 }
 
-/// A result: its title, then where it is filed, its HS codes, status and language.
+/// `4403 Wood in the rough…` when the words searched are one HS code the nomenclature knows.
+fn hs_description(words: Option<&str>) -> Option<String> {
+    let words = words?.trim();
+    if words.is_empty() || !words.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let digits: String = words.chars().filter(char::is_ascii_digit).collect();
+    let probe = &digits[..digits.len().min(6)];
+    let entry = crate::nomenclature::Nomenclature::builtin()
+        .chain(probe)
+        .into_iter()
+        .last()
+        .filter(|e| e.code == probe)?;
+    Some(format!("{} {}", entry.dotted(), entry.description))
+}
+
+/// A result: its title, the text around the match (the summary in the recent list), then where
+/// it is filed, its HS codes, status and language.
 pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     let t = &state.i18n;
     let mut meta = vec![state.category_path(&row.category)];
@@ -200,11 +225,14 @@ pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     if !row.lang.is_empty() {
         meta.push(row.lang.clone());
     }
+    // One line: the snippet's line breaks and runs of spaces become single spaces.
+    let snippet = row.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
     ListItem::new(vec![
         Line::from(Span::styled(
             ellipsize(&row.title, width),
             state.theme.title,
         )),
+        Line::from(ellipsize(&snippet, width)),
         Line::from(Span::styled(
             ellipsize(&meta.join(" · "), width),
             state.theme.dim,

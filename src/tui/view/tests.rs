@@ -115,6 +115,9 @@ fn reader_links_pane_shows_links_both_ways() {
         "/container seal<Enter><Enter>2",
         |text, _| {
             assert!(text.contains("pallet-wrap-concealment"), "{text}");
+            // Links from the article are named by their articles' titles, not their ids.
+            assert!(text.contains("Reading X-ray images"), "{text}");
+            assert!(text.contains("→ Reading X-ray images"), "{text}");
         },
     );
 }
@@ -160,14 +163,14 @@ fn editor_shows_fields_the_hs_check_and_the_body() {
 
 #[test]
 fn knowledge_map_shows_the_tree_with_counts() {
-    snap_all("map", "mjjl", |text, _| {
+    snap_all("map", "Mjjl", |text, _| {
         assert!(text.contains("▾"), "{text}");
     });
 }
 
 #[test]
 fn sync_shows_the_paths_and_what_they_do() {
-    snap_all("sync", "s", |_, _| {});
+    snap_all("sync", "S", |_, _| {});
 }
 
 #[test]
@@ -179,8 +182,12 @@ fn help_is_generated_from_the_keymap_of_the_screen() {
 
 #[test]
 fn the_palette_lists_actions_by_name() {
-    snap_all("palette", ":se", |text, _| {
+    snap_all("palette", ":se", |text, lang| {
         assert!(text.contains("search"), "{text}");
+        // The key column is whole, at 80 columns too.
+        if lang == UiLang::En {
+            assert!(text.contains(" F5 │") && text.contains(" Esc │"), "{text}");
+        }
     });
 }
 
@@ -191,6 +198,16 @@ fn thai_sara_am_takes_two_cells_as_in_the_terminal() {
     split_spaced_clusters(&mut buf);
     let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
     assert_eq!(cells, vec!["น", "ำ", "세", " ", "관", " "]);
+}
+
+#[test]
+fn a_thai_cluster_under_an_overlay_border_leaves_the_border_whole() {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+    Line::from("จำนวน").render(buf.area, &mut buf);
+    buf[(1, 0)].set_symbol("│");
+    split_spaced_clusters(&mut buf);
+    let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    assert_eq!(cells[..2], ["จ", "│"]);
 }
 
 #[test]
@@ -253,4 +270,150 @@ fn clearing_the_words_does_not_leave_nothing_matches_on_screen() {
     }
     let text = rows(&render(&state)).join("\n");
     assert!(!text.contains("Nothing matches"), "{text}");
+}
+
+/// The top row of the screen reached by `keys`, in English at 80×24.
+fn top_bar(keys: &str) -> String {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, keys);
+    rows(&render(&state)).swap_remove(0)
+}
+
+#[test]
+fn the_top_bar_shows_the_keys_that_work_at_the_moment() {
+    let home = top_bar("");
+    assert!(
+        home.contains("[H Home]") && home.contains(" M Map"),
+        "{home}"
+    );
+    // Typing in the search box: H, M and S are text, so the bar offers keys that type nothing.
+    let typing = top_bar("/timber");
+    assert!(
+        typing.contains(" F2 Home") && typing.contains("[Ctrl-F Search]"),
+        "{typing}"
+    );
+    assert!(
+        typing.contains(" F3 Map") && typing.contains(" F4 Sync"),
+        "{typing}"
+    );
+    let results = top_bar("/timber<Enter>");
+    assert!(
+        results.contains(" H Home") && results.contains("[/ Search]"),
+        "{results}"
+    );
+    // The palette takes every key: no screen key works, none is shown.
+    let palette = top_bar(":");
+    assert!(
+        !palette.contains(" H ") && !palette.contains("F2"),
+        "{palette}"
+    );
+}
+
+#[test]
+fn results_at_80x24_show_the_matching_text_under_each_title() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/rewritten");
+    let text = rows(&render(&state)).join("\n");
+    // The word is deep in the body, in no title: only a snippet can show it.
+    assert!(text.contains("rewritten"), "{text}");
+    insta::assert_snapshot!("search_snippet_80x24_en", text);
+}
+
+#[test]
+fn the_preview_scrolls_to_the_first_match() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 120, 40, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/rewritten");
+    assert!(
+        state.search.preview_scroll > 0,
+        "the match is past the first page"
+    );
+    let screen = rows(&render(&state));
+    let preview: String = screen
+        .iter()
+        .map(|r| r.chars().skip(56).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(preview.contains("rewritten"), "{preview}");
+    insta::assert_snapshot!("search_preview_match_120x40_en", screen.join("\n"));
+}
+
+#[test]
+fn the_hs_lookup_shows_a_code_with_its_chapter_and_subheadings() {
+    snap_all("hs_lookup", "/timber<F5>4403", |text, _| {
+        assert!(text.contains("4403.49"), "{text}");
+    });
+}
+
+#[test]
+fn the_hs_lookup_finds_descriptions_by_words() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "<F5>coffee");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("0901"), "{text}");
+}
+
+#[test]
+fn searching_an_hs_code_names_it_over_the_results() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 120, 40, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/4403");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("4403 Wood in the rough"), "{text}");
+}
+
+#[test]
+fn a_long_field_that_is_not_focused_shows_its_start() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    let title =
+        "Check species and volume against the permit before the logs leave the yard at night";
+    press(&mut replica, &ctx, &mut state, &format!("<C-n>{title}"));
+    let focused = rows(&render(&state)).join("\n");
+    assert!(focused.contains("leave the yard at night"), "{focused}");
+    press(&mut replica, &ctx, &mut state, "<Tab>");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("Check species and volume"), "{text}");
+    assert!(!text.contains("yard at night"), "{text}");
+}
+
+#[test]
+fn a_bad_hs_code_is_refused_in_the_interface_language() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::Th);
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "<C-n><Tab><Tab><Tab>99ZZ<C-s>",
+    );
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("'99ZZ'") || text.contains("“99ZZ”"), "{text}");
+    assert!(text.contains("ไม่ใช่พิกัด HS"), "{text}");
+    assert!(!text.contains("is not an HS code"), "{text}");
+    // A code of the right form that does not exist names its nearest code, in Thai.
+    press(&mut replica, &ctx, &mut state, "<C-u>0111");
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("ไม่มีในพิกัด HS 2022"), "{text}");
+}
+
+#[test]
+fn the_hs_prompt_shows_its_whole_hint() {
+    snap_all("search_hs_prompt", "/timber<A-h>", |text, lang| {
+        // The hint wraps inside the box; its last words are on screen.
+        match lang {
+            UiLang::En => assert!(text.contains("Esc: cancel"), "{text}"),
+            UiLang::Th => assert!(text.contains("Esc: ยกเลิก"), "{text}"),
+        }
+    });
 }
