@@ -28,6 +28,7 @@ pub use articles::{ArticlePatch, NewArticle};
 pub(crate) use batch::Batch;
 pub use check::CheckReport;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use conflicts::{ConflictVersion, ConflictView};
 pub use data_dir::DataDir;
 pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_wait_notice};
