@@ -73,9 +73,10 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
                 scroll: 0,
             })
         }),
-        Effect::EditArticle(id) => replica
-            .article(&id)
-            .map(|view| Msg::EditLoaded(Box::new(ArticleDoc::new(view, Vec::new())))),
+        Effect::EditArticle(id) => replica.article(&id).and_then(|view| {
+            let doc = ArticleDoc::new(view, Vec::new()).with_conflict(replica.conflict(&id)?);
+            Ok(Msg::EditLoaded(Box::new(doc)))
+        }),
         Effect::Save { id, content, then } => {
             save(replica, ctx, id, *content).map(|(id, outcome)| Msg::Saved { id, then, outcome })
         }
@@ -96,7 +97,7 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    Ok(ArticleDoc::new(view, backlinks))
+    Ok(ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?))
 }
 
 /// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
@@ -222,8 +223,15 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
     let recent = recent(replica, ctx, HOME_LIMIT)?;
     let (changes, post, last_sent) =
         outbox(replica).or_else(|_| replica.log_len().map(|n| (n, false, None)))?;
+    let conflicts = replica
+        .conflicts()?
+        .into_iter()
+        .take(HOME_LIMIT)
+        .map(ResultRow::from)
+        .collect();
     Ok(HomeData {
         office: replica.node_info()?.office,
+        conflicts,
         drafts,
         recent,
         changes,

@@ -292,6 +292,7 @@ actions! {
     ExternalEditor = "external-editor";
     Expand = "expand";
     Collapse = "collapse";
+    ResolveConflict = "resolve-conflict";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

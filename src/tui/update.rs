@@ -180,12 +180,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Opened(doc) => reader::opened(state, *doc),
         Msg::Reloaded(doc) => reader::reloaded(state, *doc),
         Msg::Diff(diff) => reader::diff(state, diff),
-        Msg::EditLoaded(doc) => {
-            state.editor = Some(EditorState::edit(Some(doc.id), doc.content));
-            go(state, Screen::Editor);
-            editor::relayout(state);
-            vec![]
-        }
+        Msg::EditLoaded(doc) => editor::loaded(state, *doc),
         Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
         Msg::ChangedElsewhere => changed_elsewhere(state),
@@ -276,6 +271,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back if state.screen == Screen::Reader => reader::back(state),
         Action::Back if state.screen == Screen::Search => search::back(state),
         Action::Back => back(state),
+        Action::ResolveConflict => resolve_conflict(state),
         _ => match state.screen {
             Screen::Home => screens::home_action(state, action),
             Screen::Search => search::action(state, action),
@@ -284,6 +280,31 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
         },
+    }
+}
+
+/// Opens the editor on an article in conflict (the one read, else the first on Home), starting
+/// from its body merged with markers.
+fn resolve_conflict(state: &mut State) -> Vec<Effect> {
+    let reading = (state.screen == Screen::Reader)
+        .then(|| state.reader())
+        .flatten()
+        .filter(|r| r.laid.doc.in_conflict)
+        .map(|r| r.laid.doc.id.clone());
+    let first = || {
+        state
+            .home
+            .data
+            .as_ref()
+            .and_then(|d| d.conflicts.first())
+            .map(|r| r.id.clone())
+    };
+    match reading.or_else(first) {
+        Some(id) => vec![Effect::EditArticle(id)],
+        None => {
+            state.info(state.i18n.t("conflict.none").to_string());
+            vec![]
+        }
     }
 }
 

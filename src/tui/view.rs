@@ -348,3 +348,5 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_conflict;

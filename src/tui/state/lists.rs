@@ -10,6 +10,8 @@ use crate::tui::input::LineInput;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HomeData {
     pub office: String,
+    /// Articles whose concurrent edits could not be merged: someone must resolve them.
+    pub conflicts: Vec<ResultRow>,
     /// The acting user's drafts.
     pub drafts: Vec<ResultRow>,
     pub recent: Vec<ResultRow>,
@@ -29,11 +31,17 @@ pub struct HomeState {
 }
 
 impl HomeState {
-    /// The articles Home lists, drafts first.
+    /// The articles Home lists: conflicts, then drafts, then recent articles.
     pub fn items(&self) -> Vec<&ResultRow> {
         self.data
             .as_ref()
-            .map(|d| d.drafts.iter().chain(d.recent.iter()).collect())
+            .map(|d| {
+                d.conflicts
+                    .iter()
+                    .chain(d.drafts.iter())
+                    .chain(d.recent.iter())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
