@@ -26,10 +26,12 @@
 pub mod bundle;
 pub mod enrol;
 pub mod exchange;
+pub mod folder;
 pub mod read;
 pub mod status;
 pub mod transport;
 
 pub use bundle::BundleError;
 pub use exchange::{ExportOptions, ExportReport, ImportReport, PeerRecord};
+pub use folder::{ImportFiles, Skipped};
 pub use status::{NodeRow, PeerStatus, SyncStatus};

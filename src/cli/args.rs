@@ -255,7 +255,8 @@ pub enum SyncCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Verify, decrypt and apply bundle files (all parts of a split bundle together).
+    /// Verify, decrypt and apply bundle files (all parts of a split bundle together). A folder
+    /// gives every bundle and part in it; its other files are skipped and listed.
     Import {
         #[arg(required = true, num_args = 1..)]
         files: Vec<PathBuf>,

@@ -148,25 +148,14 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
 /// Imports the bundle at `path` (or every file in that directory), or with `dry_run` only says
 /// what would change.
 fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<String>> {
-    let dir = std::path::Path::new(path);
-    let files: Vec<PathBuf> = if dir.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(format!("cannot read {path}"), e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        files
-    } else {
-        vec![dir.to_path_buf()]
-    };
-    let r = replica.sync_import(&files, None, dry_run)?;
+    let taken = replica.import_files(&[PathBuf::from(path)])?;
+    let r = replica.sync_import(&taken.files, None, dry_run)?;
     let verb = if dry_run { "would bring" } else { "brought" };
     let mut lines = vec![
         format!(
             "{} bundle(s) from {}",
             r.bundles.len(),
-            r.senders.join(", ")
+            replica.offices_of(&r.senders)?.join(", ")
         ),
         format!(
             "{verb} {} new changes ({} already here, {} waiting for earlier ones)",
@@ -192,6 +181,12 @@ fn sync_import(replica: &mut Replica, path: &str, dry_run: bool) -> Result<Vec<S
     }
     lines.extend(r.forks.iter().cloned());
     lines.extend(r.held_reasons.iter().map(|why| format!("waiting: {why}")));
+    lines.extend(
+        taken
+            .skipped_lines()
+            .into_iter()
+            .map(|s| format!("skipped: {s}")),
+    );
     Ok(lines)
 }
 
