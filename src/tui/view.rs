@@ -21,7 +21,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub use self::editor::{EditorLayout, editor_layout};
 pub use self::map::{MapLayout, map_layout};
-pub use self::overlay::help_max_scroll;
+pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
 use super::keymap::{Action, Scope};
@@ -350,3 +350,5 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 mod tests;
 #[cfg(test)]
 mod tests_conflict;
+#[cfg(test)]
+mod tests_sync;

@@ -170,7 +170,8 @@ pub fn conflict_replica() -> Replica {
     let file = hq.enrol(&user, "Post A").expect("enrol");
     // A day after HQ's edit: the versions' order (by time, then random node id) stays fixed.
     let clock = Arc::new(FixedClock::new(T + 2 * 86_400_000));
-    let mut post = Replica::enrolled_in_memory(&file, "nok", clock).expect("post starts");
+    // The same name at both offices: the owner line (first author by node id) stays fixed.
+    let mut post = Replica::enrolled_in_memory(&file, "somchai", clock).expect("post starts");
     let id = "timber-inspection-land-border";
     let line = "- Phytosanitary certificate (original, not a copy).";
     for (node, text) in [

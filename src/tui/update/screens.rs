@@ -127,7 +127,13 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 pub fn dry_run(state: &mut State, path: String, report: Vec<String>) -> Vec<Effect> {
     state.busy = None;
-    state.overlay = Some(Overlay::Confirm(Confirm::Import { path, report }));
+    state.overlay = Some(Overlay::Confirm(Confirm::Import {
+        path,
+        report,
+        scroll: 0,
+    }));
+    let keys = state.i18n.t("import_confirm.status").to_string();
+    state.info(keys);
     vec![]
 }
 

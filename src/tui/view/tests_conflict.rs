@@ -45,7 +45,7 @@ fn home_lists_the_conflict_and_the_reader_shows_both_versions_by_office() {
                 "stamped at HQ",
                 "or a certified copy",
                 "Chiang Khong · somchai",
-                "Post A · nok",
+                "Post A · somchai",
                 "<<<<<<< ",
                 ">>>>>>> ",
             ] {
