@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::config::Direction;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, NewArticle, Replica};
@@ -81,11 +82,16 @@ pub fn perform(replica: &mut Replica, ctx: &Context, effect: Effect) -> Option<M
             save(replica, ctx, id, *content).map(|(id, outcome)| Msg::Saved { id, then, outcome })
         }
         Effect::SyncExport(path) => {
-            remember(ctx, &path);
-            sync_export(replica, &path).map(Msg::SyncDone)
+            remember(replica, ctx, Direction::Export, &path);
+            sync_export(replica, &path, None).map(Msg::SyncDone)
         }
+        Effect::SyncExportTo { path, to } => {
+            remember(replica, ctx, Direction::Export, &path);
+            sync_export(replica, &path, Some(to)).map(Msg::SyncDone)
+        }
+        Effect::LoadPeers => replica.export_peers().map(Msg::Peers),
         Effect::SyncDryRun(path) => {
-            remember(ctx, &path);
+            remember(replica, ctx, Direction::Import, &path);
             sync_import(replica, &path, true).map(|report| Msg::DryRun { path, report })
         }
         Effect::SyncImport(path) => sync_import(replica, &path, false).map(Msg::SyncDone),
@@ -100,36 +106,39 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     Ok(ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?))
 }
 
-/// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
-fn remember(ctx: &Context, path: &str) {
-    let _ = super::config::remember_sync_path(ctx.config_dir.as_deref(), path);
+/// The Sync screen's path, kept for next time for this node and direction (a failure to write
+/// it is not worth a message).
+fn remember(replica: &Replica, ctx: &Context, direction: Direction, path: &str) {
+    let node = replica.node_id().to_string();
+    let _ = super::config::remember_sync_path(ctx.config_dir.as_deref(), &node, direction, path);
 }
 
-/// Writes a bundle for HQ (from a post) into `path`: a directory (a USB stick's mount point)
-/// gets a file named after this office and the time, anything else is the file itself.
-fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
+/// Writes a bundle for `to` (else HQ, from a post) into `path`: a directory (a USB stick's
+/// mount point) gets a new file named after both offices and the date, anything else is the
+/// file itself (never replaced).
+fn sync_export(replica: &mut Replica, path: &str, to: Option<String>) -> Result<Vec<String>> {
+    let peers = replica.export_peers()?;
+    let peer = match &to {
+        Some(node) => peers.iter().find(|p| &p.node == node),
+        None => peers.first(),
+    };
+    let Some(peer) = peer.cloned() else {
+        return Err(Error::invalid(
+            "no post is enrolled yet, so there is no one to write a bundle for: \
+             `outpost node enrol --office NAME` admits one",
+        ));
+    };
     let mut out = PathBuf::from(path);
     if out.is_dir() {
-        let office: String = replica
-            .node_info()?
-            .office
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
         let millis = i64::try_from(replica.now_millis()).unwrap_or(0);
-        let stamp = jiff::Timestamp::from_millisecond(millis)
-            .map(|t| t.strftime("%Y%m%d-%H%M%S").to_string())
+        let date = jiff::Timestamp::from_millisecond(millis)
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        out = out.join(format!("outpost-{office}-{stamp}.bundle"));
+        let office = replica.node_info()?.office;
+        out = crate::sync::peers::bundle_path(&out, &office, &peer.office, &date);
     }
     let report = replica.sync_export(&crate::sync::ExportOptions {
-        to: None,
+        to: Some(peer.node.clone()),
         out,
         encrypt_to: Vec::new(),
         armor: false,
@@ -139,7 +148,7 @@ fn sync_export(replica: &mut Replica, path: &str) -> Result<Vec<String>> {
     })?;
     let mut lines = vec![format!(
         "Bundle for {}: {} changes to {} articles, {} bytes.",
-        report.peer, report.ops, report.articles, report.bytes
+        peer.office, report.ops, report.articles, report.bytes
     )];
     lines.extend(report.files.iter().map(|f| format!("  {}", f.display())));
     Ok(lines)

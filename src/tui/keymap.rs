@@ -293,6 +293,8 @@ actions! {
     Expand = "expand";
     Collapse = "collapse";
     ResolveConflict = "resolve-conflict";
+    NextPeer = "next-peer";
+    PrevPeer = "prev-peer";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

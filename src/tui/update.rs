@@ -55,6 +55,7 @@ pub enum Msg {
         outcome: SavedAs,
     },
     BodyEdited(String),
+    Peers(Vec<crate::sync::ExportPeer>),
     /// The node changed (another process wrote, or this one did): what is shown is read again.
     ChangedElsewhere,
     Progress {
@@ -117,6 +118,13 @@ pub enum Effect {
     SyncExport(String),
     SyncDryRun(String),
     SyncImport(String),
+    /// The nodes this one writes bundles for, with what each lacks (the Sync screen's list).
+    LoadPeers,
+    /// Write a bundle for the node `to` (picked on the Sync screen) into `path`.
+    SyncExportTo {
+        path: String,
+        to: String,
+    },
     Quit,
 }
 
@@ -183,6 +191,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::EditLoaded(doc) => editor::loaded(state, *doc),
         Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
+        Msg::Peers(peers) => screens::peers(state, peers),
         Msg::ChangedElsewhere => changed_elsewhere(state),
         Msg::Progress { label, done, total } => {
             state.busy = (done < total).then_some(super::state::Busy { label, done, total });
@@ -256,7 +265,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Sync => {
             go(state, Screen::Sync);
-            vec![]
+            vec![Effect::LoadPeers]
         }
         Action::NewArticle => {
             let lang = match state.i18n.lang {

@@ -119,6 +119,10 @@ pub struct SyncState {
     pub import_path: LineInput,
     pub field: SyncField,
     pub phase: SyncPhase,
+    /// The nodes this one writes bundles for (HQ on a post, the posts on HQ), once loaded.
+    pub peers: Vec<crate::sync::ExportPeer>,
+    /// The peer the next export is for.
+    pub peer: usize,
 }
 
 /// The actions the palette offers for `filter` (matched against names and descriptions).

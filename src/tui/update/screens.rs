@@ -108,7 +108,13 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.sync.phase = SyncPhase::Idle;
             working(state);
             return match state.sync.field {
-                SyncField::Export => vec![Effect::SyncExport(path)],
+                SyncField::Export => match state.sync.peers.get(state.sync.peer) {
+                    Some(peer) => vec![Effect::SyncExportTo {
+                        path,
+                        to: peer.node.clone(),
+                    }],
+                    None => vec![Effect::SyncExport(path)],
+                },
                 SyncField::Import => vec![Effect::SyncDryRun(path)],
             };
         }
@@ -120,8 +126,25 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteForward => field(state).delete_forward(),
         Action::DeleteWord => field(state).delete_word(),
         Action::ClearLine => field(state).clear(),
+        Action::NextPeer | Action::PrevPeer => {
+            let n = state.sync.peers.len();
+            if n > 0 {
+                let delta = if action == Action::NextPeer { 1 } else { n - 1 };
+                state.sync.peer = (state.sync.peer + delta) % n;
+            }
+        }
         _ => {}
     }
+    vec![]
+}
+
+/// The peers loaded: the one picked stays picked (by node) when it is still listed.
+pub fn peers(state: &mut State, peers: Vec<crate::sync::ExportPeer>) -> Vec<Effect> {
+    let picked = state.sync.peers.get(state.sync.peer).map(|p| p.node.clone());
+    state.sync.peer = picked
+        .and_then(|node| peers.iter().position(|p| p.node == node))
+        .unwrap_or(0);
+    state.sync.peers = peers;
     vec![]
 }
 
@@ -140,7 +163,7 @@ pub fn dry_run(state: &mut State, path: String, report: Vec<String>) -> Vec<Effe
 pub fn sync_done(state: &mut State, report: Vec<String>) -> Vec<Effect> {
     state.busy = None;
     state.sync.phase = SyncPhase::Done(report);
-    vec![Effect::LoadHome]
+    vec![Effect::LoadHome, Effect::LoadPeers]
 }
 
 /// Keeps the map's selection in view.

@@ -2,8 +2,9 @@
 //! Thai: the report of a dry run scrolls inside its box and the keys that answer stay in view.
 
 use super::tests::{LANGS, SIZES, render, rows};
+use crate::tui::i18n::UiLang;
 use crate::tui::keymap::Key;
-use crate::tui::state::fixtures::{context, demo_replica, started};
+use crate::tui::state::fixtures::{context, demo_replica, press, started};
 use crate::tui::state::{Overlay, State};
 use crate::tui::update::{Msg, update};
 
@@ -68,6 +69,76 @@ fn the_import_report_scrolls_and_its_keys_stay_on_screen() {
             assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
             keys(&mut state, "n");
             assert!(state.overlay.is_none());
+        }
+    }
+}
+
+/// HQ (the demo node) with two posts enrolled.
+fn hq_with_posts() -> crate::core::Replica {
+    let mut hq = demo_replica();
+    let admin = hq.resolve_user(None).expect("admin");
+    for office in ["Mae Sai", "Chiang Saen"] {
+        hq.enrol(&admin, office).expect("enrol");
+    }
+    hq
+}
+
+#[test]
+fn hq_picks_the_post_a_bundle_is_for_and_never_replaces_one_on_the_stick() {
+    let mut replica = hq_with_posts();
+    let ctx = context(&replica);
+    let usb = tempfile::tempdir().expect("stick");
+    let usb_path = usb.path().display().to_string();
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "s");
+    let offices: Vec<&str> = state.sync.peers.iter().map(|p| p.office.as_str()).collect();
+    assert_eq!(offices, ["Chiang Saen", "Mae Sai"]);
+    assert!(state.sync.peers.iter().all(|p| p.lacks > 0));
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("Sync with the posts"), "{text}");
+    assert!(text.contains("Chiang Saen · lacks") && text.contains("(1/2)"), "{text}");
+
+    // PgDn picks Mae Sai; a bundle for it goes into the folder under a new name, twice.
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        &format!("<PageDown><C-u>{usb_path}<Enter>"),
+    );
+    press(&mut replica, &ctx, &mut state, "<Enter>");
+    let mut names: Vec<String> = std::fs::read_dir(usb.path())
+        .expect("stick")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "chiang-khong-to-mae-sai-2026-11-02-1.bundle",
+            "chiang-khong-to-mae-sai-2026-11-02-2.bundle"
+        ],
+        "{:?}",
+        state.message
+    );
+    let bytes = std::fs::read(usb.path().join(&names[0])).expect("bundle");
+    let bundle = crate::sync::bundle::decode("b", &bytes).expect("a bundle");
+    let mae_sai = &state.sync.peers[1];
+    assert_eq!(bundle.header.recipient.to_string(), mae_sai.node);
+}
+
+#[test]
+fn the_sync_screen_on_hq_lists_the_posts() {
+    let mut replica = hq_with_posts();
+    let ctx = context(&replica);
+    for (width, height) in SIZES {
+        for (lang, code) in LANGS {
+            let mut state = started(&mut replica, &ctx, width, height, lang);
+            press(&mut replica, &ctx, &mut state, "s<PageDown>");
+            let terminal = render(&state);
+            insta::assert_snapshot!(
+                format!("sync_hq_{width}x{height}_{code}"),
+                terminal.backend()
+            );
         }
     }
 }
