@@ -32,7 +32,7 @@ pub use conflicts::{ConflictVersion, ConflictView};
 pub use data_dir::DataDir;
 pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_wait_notice};
-pub use interchange::ImportReport;
+pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub(crate) use parallel::map_on_all_cores;
 pub use queries::{ArticleFilter, ArticleView};

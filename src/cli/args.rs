@@ -150,6 +150,10 @@ pub struct InitArgs {
     /// Load the demo knowledge.
     #[arg(long)]
     pub demo: bool,
+    /// Replace the demo knowledge base that plain `outpost` made in this data directory,
+    /// without asking (its drafts are exported as Markdown first).
+    #[arg(long)]
+    pub replace_demo: bool,
 }
 
 /// Fields shared by `add` and `edit`.

@@ -101,9 +101,21 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
         }
         SyncCommand::Status { json } => {
             let status = replica.sync_status()?;
+            let demo = crate::demo::is_demo_replica(replica);
             if json {
-                output::json(&status)?;
+                let mut value = serde_json::to_value(&status)
+                    .map_err(|e| Error::invalid(format!("cannot write JSON: {e}")))?;
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("demo".into(), demo.into());
+                }
+                output::json(&value)?;
                 return Ok(0);
+            }
+            if demo {
+                say!(
+                    "This is the demo knowledge base: `outpost init --office NAME` or \
+                     `outpost init --from FILE` replaces it (drafts are exported as Markdown first)."
+                )?;
             }
             if status.hq == status.node {
                 say!("This node is HQ.")?;

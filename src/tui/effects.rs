@@ -241,6 +241,7 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         changes,
         post,
         last_sent,
+        demo: crate::demo::is_demo_replica(replica),
     })
 }
 

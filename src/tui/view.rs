@@ -108,12 +108,20 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
     let line = Line::from(spans);
     let left = line.width();
     line.render(area, buf);
+    let demo = state
+        .home
+        .data
+        .as_ref()
+        .filter(|h| h.demo)
+        .map(|_| format!("{} · ", state.i18n.t("demo.badge")))
+        .unwrap_or_default();
     let who = match (&state.user, state.home.data.as_ref()) {
         (Some(user), Some(home)) => format!("{user} · {} ", home.office),
         (Some(user), None) => format!("{user} "),
         (None, Some(home)) => format!("{} ", home.office),
         (None, None) => String::new(),
     };
+    let who = format!("{demo}{who}");
     if usize::from(area.width) > left + who.width() + 1 {
         Line::from(Span::styled(who, theme.dim))
             .right_aligned()

@@ -21,6 +21,8 @@ pub struct HomeData {
     pub post: bool,
     /// When the last bundle for HQ left (milliseconds since the epoch).
     pub last_sent: Option<u64>,
+    /// The demo knowledge base (plain `outpost` on an empty data directory), not a real node.
+    pub demo: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

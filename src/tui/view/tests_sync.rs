@@ -142,3 +142,24 @@ fn the_sync_screen_on_hq_lists_the_posts() {
         }
     }
 }
+
+#[test]
+fn the_demo_node_says_so_in_the_top_bar() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    for (lang, code) in LANGS {
+        let mut state = started(&mut replica, &ctx, 80, 24, lang);
+        let top = rows(&render(&state))[0].clone();
+        assert!(!top.contains(state.i18n.t("demo.badge")), "{top}");
+        if let Some(home) = state.home.data.as_mut() {
+            home.demo = true;
+        }
+        let terminal = render(&state);
+        let top = rows(&terminal)[0].clone();
+        assert!(
+            top.contains(&format!("{} · somchai", state.i18n.t("demo.badge"))),
+            "{top}"
+        );
+        insta::assert_snapshot!(format!("home_demo_80x24_{code}"), terminal.backend());
+    }
+}
