@@ -205,6 +205,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(text) => {
             state.busy = None;
+            // On the Sync screen the whole reason is shown, wrapped, where the report goes:
+            // the status line alone would cut a long one at the screen's edge.
+            if state.screen == Screen::Sync {
+                state.sync.phase = super::state::SyncPhase::Done(vec![text.clone()]);
+            }
             state.error(text);
             vec![]
         }

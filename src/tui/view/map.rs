@@ -134,7 +134,9 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
         )));
         lines.extend(report.iter().map(|l| Line::from(l.clone())));
     }
-    Paragraph::new(lines).render(inner, buf);
+    Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .render(inner, buf);
 }
 
 /// Whom the next export is for, with what it lacks; on HQ, how to pick another post.

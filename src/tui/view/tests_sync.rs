@@ -163,3 +163,20 @@ fn the_demo_node_says_so_in_the_top_bar() {
         insta::assert_snapshot!(format!("home_demo_80x24_{code}"), terminal.backend());
     }
 }
+
+#[test]
+fn a_failed_import_is_explained_in_full_on_the_sync_screen() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let usb = tempfile::tempdir().expect("stick");
+    std::fs::write(usb.path().join("photo.jpg"), b"\xff\xd8 not a bundle").expect("photo");
+    std::fs::write(usb.path().join("notes.txt"), b"call HQ on Monday").expect("notes");
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    let keys = format!("s<Tab>{}<Enter>", usb.path().display());
+    press(&mut replica, &ctx, &mut state, &keys);
+    let text = rows(&render(&state)).join("\n");
+    // The reason ends with the last skipped file, wrapped inside the panel.
+    assert!(text.contains("holds no bundle for this node"), "{text}");
+    assert!(text.contains("photo.jpg — not a"), "{text}");
+    assert!(text.contains("bundle): bundles are the files"), "{text}");
+}
