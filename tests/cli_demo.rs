@@ -64,7 +64,9 @@ fn the_demo_says_it_is_one_and_init_replaces_it_only_when_confirmed_keeping_its_
         .args(["init", "--office", "Mae Sai"])
         .assert()
         .failure()
-        .stderr(contains("holds the demo knowledge base: add --replace-demo"));
+        .stderr(contains(
+            "holds the demo knowledge base: add --replace-demo",
+        ));
     assert!(outpost::demo::is_demo(&DataDir::new(&dir)));
 
     // A real HQ elsewhere enrols the post; `init --from` replaces the demo in one step.

@@ -630,7 +630,9 @@ fn importing_a_folder_takes_every_bundle_and_part_and_lists_the_rest() {
     let mut x: u64 = 7;
     let long: String = (0..3000)
         .map(|_| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             format!("seal {x:x}\n")
         })
         .collect();
@@ -671,7 +673,9 @@ fn importing_a_folder_takes_every_bundle_and_part_and_lists_the_rest() {
     }
     let applied = out.lines().next().unwrap_or_default();
     assert!(
-        applied.starts_with("Applied") && applied.contains("Chiang Khong") && applied.contains("Mae Sai"),
+        applied.starts_with("Applied")
+            && applied.contains("Chiang Khong")
+            && applied.contains("Mae Sai"),
         "{out}"
     );
     assert!(out.contains("New articles (2)"), "{out}");

@@ -348,9 +348,16 @@ fn a_conflict_shows_both_versions_by_office_and_an_edit_with_markers_left_in_is_
         .conflict(id.as_str())
         .expect("conflict")
         .expect("in conflict");
-    let offices: Vec<&str> = conflict.versions.iter().map(|v| v.office.as_str()).collect();
+    let offices: Vec<&str> = conflict
+        .versions
+        .iter()
+        .map(|v| v.office.as_str())
+        .collect();
     assert_eq!(offices.len(), 2);
-    assert!(offices.contains(&"HQ") && offices.contains(&"Post A"), "{offices:?}");
+    assert!(
+        offices.contains(&"HQ") && offices.contains(&"Post A"),
+        "{offices:?}"
+    );
     let marked = &conflict.marked_body;
     assert!(marked.starts_with("one\ntwo\n"), "{marked}");
     assert!(marked.contains("three (HQ)\n") && marked.contains("three (post)\n"));
@@ -369,8 +376,12 @@ fn a_conflict_shows_both_versions_by_office_and_an_edit_with_markers_left_in_is_
     assert_eq!(a.article(id.as_str()).expect("article").record, before);
 
     // Finishing the text resolves the conflict with both lines kept.
-    a.edit_article(&ua, id.as_str(), edit("one\ntwo\nthree (HQ)\nthree (post)\n"))
-        .expect("resolved");
+    a.edit_article(
+        &ua,
+        id.as_str(),
+        edit("one\ntwo\nthree (HQ)\nthree (post)\n"),
+    )
+    .expect("resolved");
     assert!(a.conflict(id.as_str()).expect("read").is_none());
     assert_eq!(
         a.article(id.as_str()).expect("article").record.content.body,

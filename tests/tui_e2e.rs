@@ -311,7 +311,11 @@ fn hq_exports_beside_a_bundle_imports_a_folder_and_resolves_a_conflict_seeing_bo
     ok(&hq, &["init", "--office", "HQ", "--hq", "--demo"], "");
     let enrol = usb.join("mae-sai.enrol");
     let enrol_path = enrol.display().to_string();
-    ok(&hq, &["node", "enrol", "--office", "Mae Sai", "--out", &enrol_path], "");
+    ok(
+        &hq,
+        &["node", "enrol", "--office", "Mae Sai", "--out", &enrol_path],
+        "",
+    );
     ok(&post, &["init", "--from", &enrol_path], "");
 
     // The same line of one article edited at HQ and at the post.
@@ -328,7 +332,11 @@ fn hq_exports_beside_a_bundle_imports_a_folder_and_resolves_a_conflict_seeing_bo
     }
     // The post's bundle waits on the stick, beside the enrolment file.
     let from_post = usb.join("post.bundle");
-    ok(&post, &["sync", "export", "--out", &from_post.display().to_string()], "");
+    ok(
+        &post,
+        &["sync", "export", "--out", &from_post.display().to_string()],
+        "",
+    );
     let post_bundle = std::fs::read(&from_post).expect("bundle");
 
     // EDITOR keeps every line and drops the conflict markers.
@@ -359,7 +367,11 @@ fn hq_exports_beside_a_bundle_imports_a_folder_and_resolves_a_conflict_seeing_bo
     let written = std::fs::read_dir(&usb)
         .expect("usb")
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("hq-to-mae-sai-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("hq-to-mae-sai-")
+        })
         .count();
     assert_eq!(written, 1);
 

@@ -14,20 +14,22 @@ fn replace_demo(dir: &DataDir, confirmed: bool) -> Result<()> {
     if !crate::demo::is_demo(dir) {
         return Ok(());
     }
-    let confirmed = confirmed || {
-        use std::io::{BufRead, IsTerminal, Write};
-        let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        terminal && {
-            eprint!(
-                "{} holds the demo knowledge base. Replace the demo? Its drafts are exported as Markdown first. [y/N] ",
-                dir.path().display()
-            );
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            let _ = std::io::stdin().lock().read_line(&mut answer);
-            matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
-        }
-    };
+    let confirmed = confirmed
+        || {
+            use std::io::{BufRead, IsTerminal, Write};
+            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            terminal
+                && {
+                    eprint!(
+                        "{} holds the demo knowledge base. Replace the demo? Its drafts are exported as Markdown first. [y/N] ",
+                        dir.path().display()
+                    );
+                    let _ = std::io::stderr().flush();
+                    let mut answer = String::new();
+                    let _ = std::io::stdin().lock().read_line(&mut answer);
+                    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+                }
+        };
     if !confirmed {
         return Err(crate::Error::invalid(format!(
             "{} holds the demo knowledge base: add --replace-demo to replace it (drafts written in \

@@ -68,7 +68,9 @@ pub fn merge_heads(load: &LoadRevision, heads: &[Hash]) -> Result<MergeResult> {
 /// (`<<<<<<< HQ`, `=======`, `>>>>>>> Post A`). `heads` come oldest first with their labels.
 pub fn text_with_markers(load: &LoadRevision, heads: &[(Hash, String)]) -> Result<String> {
     let ids: Vec<Hash> = heads.iter().map(|(h, _)| *h).collect();
-    let base = common_ancestor(load, &ids)?.map(|c| c.body).unwrap_or_default();
+    let base = common_ancestor(load, &ids)?
+        .map(|c| c.body)
+        .unwrap_or_default();
     let mut text: Option<(String, String)> = None;
     for (head, label) in heads {
         let body = load(head)?

@@ -163,12 +163,18 @@ mod tests {
         remember_sync_path(d, "aa", Direction::Import, "/media/usb/from-hq").expect("write");
         remember_sync_path(d, "bb", Direction::Export, "/home/demo").expect("write");
         remember_sync_path(d, "aa", Direction::Export, "/media/stick").expect("write");
-        assert_eq!(sync_path(d, "aa", Direction::Export).as_deref(), Some("/media/stick"));
+        assert_eq!(
+            sync_path(d, "aa", Direction::Export).as_deref(),
+            Some("/media/stick")
+        );
         assert_eq!(
             sync_path(d, "aa", Direction::Import).as_deref(),
             Some("/media/usb/from-hq")
         );
-        assert_eq!(sync_path(d, "bb", Direction::Export).as_deref(), Some("/home/demo"));
+        assert_eq!(
+            sync_path(d, "bb", Direction::Export).as_deref(),
+            Some("/home/demo")
+        );
         assert_eq!(sync_path(d, "bb", Direction::Import), None);
     }
 }

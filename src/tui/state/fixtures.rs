@@ -175,8 +175,14 @@ pub fn conflict_replica() -> Replica {
     let id = "timber-inspection-land-border";
     let line = "- Phytosanitary certificate (original, not a copy).";
     for (node, text) in [
-        (&mut hq, "- Phytosanitary certificate (original, stamped at HQ)."),
-        (&mut post, "- Phytosanitary certificate (original or a certified copy)."),
+        (
+            &mut hq,
+            "- Phytosanitary certificate (original, stamped at HQ).",
+        ),
+        (
+            &mut post,
+            "- Phytosanitary certificate (original or a certified copy).",
+        ),
     ] {
         let who = node.resolve_user(None).expect("account");
         let body = node

@@ -212,7 +212,12 @@ fn conflict_lines(conflict: &ConflictView, width: usize, i18n: &Catalog) -> Vec<
             "{} · {} · {} · “{}”",
             v.office, v.author, v.time, v.content.title
         );
-        lines.extend(markdown::wrap_spans(&[(text, Sty::Plain)], width, "• ", "  "));
+        lines.extend(markdown::wrap_spans(
+            &[(text, Sty::Plain)],
+            width,
+            "• ",
+            "  ",
+        ));
     }
     lines.extend(markdown::wrap_spans(
         &[(i18n.t("conflict.how").to_string(), Sty::Dim)],
@@ -222,14 +227,12 @@ fn conflict_lines(conflict: &ConflictView, width: usize, i18n: &Catalog) -> Vec<
     ));
     lines.push(RLine::default());
     for line in conflict.marked_body.lines() {
-        let sty = if line.starts_with("<<<<<<< ")
-            || line.starts_with(">>>>>>> ")
-            || line == "======="
-        {
-            Sty::Strong
-        } else {
-            Sty::Code
-        };
+        let sty =
+            if line.starts_with("<<<<<<< ") || line.starts_with(">>>>>>> ") || line == "=======" {
+                Sty::Strong
+            } else {
+                Sty::Code
+            };
         lines.extend(markdown::wrap_spans(
             &[(line.to_string(), sty)],
             width,

@@ -140,7 +140,11 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// The peers loaded: the one picked stays picked (by node) when it is still listed.
 pub fn peers(state: &mut State, peers: Vec<crate::sync::ExportPeer>) -> Vec<Effect> {
-    let picked = state.sync.peers.get(state.sync.peer).map(|p| p.node.clone());
+    let picked = state
+        .sync
+        .peers
+        .get(state.sync.peer)
+        .map(|p| p.node.clone());
     state.sync.peer = picked
         .and_then(|node| peers.iter().position(|p| p.node == node))
         .unwrap_or(0);

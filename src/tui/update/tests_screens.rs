@@ -360,7 +360,9 @@ fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
         panic!("no report: {:?}", state.message);
     };
     assert!(
-        report.iter().any(|l| l.contains("mae-sai-to-chiang-khong-2026-11-")),
+        report
+            .iter()
+            .any(|l| l.contains("mae-sai-to-chiang-khong-2026-11-")),
         "{report:?}"
     );
     assert!(

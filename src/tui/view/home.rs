@@ -35,7 +35,12 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             if i == state.home.selected {
                 selected_line = Some(needs.len());
             }
-            needs.push(item(state, row, i == state.home.selected, inner_width(left)));
+            needs.push(item(
+                state,
+                row,
+                i == state.home.selected,
+                inner_width(left),
+            ));
         }
         needs.push(dim(state, t.t("conflict.home_hint")));
         needs.push(Line::default());

@@ -143,7 +143,10 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
 fn peer_line(state: &State, hq: bool) -> Line<'static> {
     let t = &state.i18n;
     let s = &state.sync;
-    let label = Span::styled(format!(" {}", pad(t.t("sync_peer.label"), 14)), state.theme.dim);
+    let label = Span::styled(
+        format!(" {}", pad(t.t("sync_peer.label"), 14)),
+        state.theme.dim,
+    );
     let Some(peer) = s.peers.get(s.peer) else {
         let none = if hq { t.t("sync_peer.none") } else { "" };
         return Line::from(vec![label, Span::styled(none.to_string(), state.theme.dim)]);

@@ -144,7 +144,11 @@ fn confirm_box(state: &State, confirm: &Confirm, area: Rect) -> ConfirmBox {
         Confirm::Import { path, report, .. } => {
             let mut lines = vec![t.f("confirm.import", &[("path", path)]), String::new()];
             lines.extend(report.iter().cloned());
-            (t.t("confirm.import_title"), lines, t.t("confirm.import_keys"))
+            (
+                t.t("confirm.import_title"),
+                lines,
+                t.t("confirm.import_keys"),
+            )
         }
     };
     let width = usize::from(frame(area, 100, u16::MAX).width.saturating_sub(4)).max(10);
@@ -193,7 +197,12 @@ fn render_confirm(state: &State, confirm: &Confirm, area: Rect, buf: &mut Buffer
         .map(|l| Line::from(l.clone()))
         .collect();
     Paragraph::new(shown).render(
-        Rect::new(inner.x, inner.y, inner.width, inner.height.saturating_sub(2)),
+        Rect::new(
+            inner.x,
+            inner.y,
+            inner.width,
+            inner.height.saturating_sub(2),
+        ),
         buf,
     );
     let mut keys = vec![Span::styled(b.keys.clone(), state.theme.key)];

@@ -71,7 +71,10 @@ fn resolving_starts_from_both_versions_and_refuses_markers_left_in() {
     assert_eq!(state.screen, Screen::Editor);
     let body = state.editor.as_ref().expect("editor").body.text();
     assert!(body.contains("stamped at HQ") && body.contains("or a certified copy"));
-    assert!(body.contains("<<<<<<< ") && body.contains(">>>>>>> "), "{body}");
+    assert!(
+        body.contains("<<<<<<< ") && body.contains(">>>>>>> "),
+        "{body}"
+    );
 
     press(&mut replica, &ctx, &mut state, "<C-s>");
     let message = state.message.clone().expect("a message");
@@ -105,5 +108,8 @@ fn resolve_in_the_palette_says_so_when_nothing_is_in_conflict() {
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
     press(&mut replica, &ctx, &mut state, ":resolve<Enter>");
     let message = state.message.clone().expect("a message");
-    assert!(message.text.contains("No article is in conflict"), "{message:?}");
+    assert!(
+        message.text.contains("No article is in conflict"),
+        "{message:?}"
+    );
 }

@@ -20,9 +20,7 @@ fn report() -> Vec<String> {
         ));
     }
     lines.push("updated articles: 3".to_string());
-    lines.push(
-        "in conflict (both versions kept): timber-inspection-land-border".to_string(),
-    );
+    lines.push("in conflict (both versions kept): timber-inspection-land-border".to_string());
     lines
 }
 
@@ -96,7 +94,10 @@ fn hq_picks_the_post_a_bundle_is_for_and_never_replaces_one_on_the_stick() {
     assert!(state.sync.peers.iter().all(|p| p.lacks > 0));
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains("Sync with the posts"), "{text}");
-    assert!(text.contains("Chiang Saen · lacks") && text.contains("(1/2)"), "{text}");
+    assert!(
+        text.contains("Chiang Saen · lacks") && text.contains("(1/2)"),
+        "{text}"
+    );
 
     // PgDn picks Mae Sai; a bundle for it goes into the folder under a new name, twice.
     press(
