@@ -26,6 +26,8 @@
 pub mod bundle;
 pub mod enrol;
 pub mod exchange;
+pub mod folder;
+pub mod peers;
 pub mod read;
 pub mod status;
 pub mod transport;
@@ -33,4 +35,6 @@ pub mod transport;
 pub use crate::core::PeerRecord;
 pub use crate::error::BundleError;
 pub use exchange::{ExportOptions, ExportReport, ImportReport};
+pub use folder::{ImportFiles, Skipped};
+pub use peers::ExportPeer;
 pub use status::{NodeRow, PeerStatus, SyncStatus};

@@ -66,8 +66,12 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
     let (mut state, problems) = initial_state(config_dir.as_deref(), lang);
     state.user = user.as_ref().map(|u| u.name.clone());
     state.now_millis = replica.now_millis();
-    if let Some(path) = config::last_sync_path(config_dir.as_deref()) {
+    let node = replica.node_id().to_string();
+    let remembered = |d| config::sync_path(config_dir.as_deref(), &node, d);
+    if let Some(path) = remembered(config::Direction::Export) {
         state.sync.export_path = input::LineInput::new(&path);
+    }
+    if let Some(path) = remembered(config::Direction::Import) {
         state.sync.import_path = input::LineInput::new(&path);
     }
     if let Some(problem) = problems {

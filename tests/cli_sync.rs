@@ -620,3 +620,63 @@ fn an_export_never_replaces_a_file_without_force() {
         .success();
     assert_ne!(std::fs::read(&stick).expect("replaced"), waiting);
 }
+
+#[test]
+fn importing_a_folder_takes_every_bundle_and_part_and_lists_the_rest() {
+    let n = setup();
+    // Post A's change leaves in parts, Post B's whole; HQ's bundle for Mae Sai and the
+    // enrolment files stay on the stick, with a photo.
+    // Numbers that do not compress, so the bundle needs several parts.
+    let mut x: u64 = 7;
+    let long: String = (0..3000)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            format!("seal {x:x}\n")
+        })
+        .collect();
+    outpost(&n.a)
+        .args(["add", "--title", "Seal log", "--category", "commodity"])
+        .write_stdin(long)
+        .assert()
+        .success();
+    outpost(&n.b)
+        .args(["add", "--title", "Mae Sai note", "--category", "commodity"])
+        .write_stdin("x")
+        .assert()
+        .success();
+    let parts = export(&n.a, "HQ", &n.usb, "a", &["--max-part-size", "8k"]);
+    assert!(parts.len() > 1, "{parts:?}");
+    export(&n.b, "HQ", &n.usb, "b", &[]);
+    export(&n.hq, "Mae Sai", &n.usb, "hq-to-mae-sai", &[]);
+    std::fs::write(n.usb.join("photo.jpg"), b"\xff\xd8\xff\xe0 jpeg").expect("photo");
+    std::fs::create_dir_all(n.usb.join("DCIM")).expect("folder");
+
+    let out = outpost(&n.hq)
+        .args(["sync", "import"])
+        .arg(&n.usb)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8_lossy(&out);
+    for said in [
+        "Skipped (not bundles for this node):",
+        "photo.jpg — not a bundle",
+        "Chiang Khong.enrol — an enrolment file",
+        "hq-to-mae-sai — a bundle for Mae Sai, not for this node",
+        "DCIM — a folder",
+    ] {
+        assert!(out.contains(said), "{said}: {out}");
+    }
+    let applied = out.lines().next().unwrap_or_default();
+    assert!(
+        applied.starts_with("Applied")
+            && applied.contains("Chiang Khong")
+            && applied.contains("Mae Sai"),
+        "{out}"
+    );
+    assert!(out.contains("New articles (2)"), "{out}");
+}

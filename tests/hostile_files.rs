@@ -121,14 +121,13 @@ fn an_endless_device_is_refused_after_its_first_bytes() {
 }
 
 #[test]
-fn a_folder_is_refused_with_a_hint() {
+fn a_folder_without_a_bundle_is_refused_with_a_hint() {
     let node = demo_node();
     let folder = node.tmp.path().join("usb");
     std::fs::create_dir_all(&folder).expect("folder");
-    node.import_refused(
-        &folder,
-        "is a folder, not a bundle file: give the bundle files in it",
-    );
+    node.import_refused(&folder, "holds no bundle for this node (it is empty)");
+    std::fs::write(folder.join("photo.jpg"), b"\xff\xd8\xff\xe0 not a bundle").expect("photo");
+    node.import_refused(&folder, "photo.jpg — not a bundle");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
 
 mod cli;
+mod cli_demo;
 mod cli_sync;
 mod common;
 mod core_articles;

@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use outpost::Replica;
-use outpost::core::{ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to};
+use outpost::core::{
+    ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
+};
 use outpost::model::{ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Status};
 use proptest::prelude::*;
 
@@ -252,7 +254,8 @@ impl World {
                 let user = admin(r);
                 // A post may not publish; publishing what is published is refused.
                 match r.set_status(&user, &article_id(article), Status::Published) {
-                    Ok(()) | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
+                    Ok(())
+                    | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
                     Err(e) => panic!("publish: {e}"),
                 }
             }

@@ -319,3 +319,72 @@ fn an_article_indexed_early_in_an_import_is_indexed_again_when_a_waiting_edit_ap
     assert!(found("alpha").is_empty(), "the early document is gone");
     assert_eq!(found("seal"), [id.to_string()]);
 }
+
+#[test]
+fn a_conflict_shows_both_versions_by_office_and_an_edit_with_markers_left_in_is_refused() {
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let (uh, ua) = (admin(&hq), admin(&a));
+    let id = hq
+        .add_article(
+            &uh,
+            new_article(
+                content("Teak", "commodity/timber-wood", "one\ntwo\nthree\n"),
+                false,
+            ),
+        )
+        .expect("add");
+    send(&hq, &mut a);
+    let edit = |body: &str| ArticlePatch {
+        body: Some(body.into()),
+        ..Default::default()
+    };
+    hq.edit_article(&uh, id.as_str(), edit("one\ntwo\nthree (HQ)\n"))
+        .expect("edit hq");
+    a.edit_article(&ua, id.as_str(), edit("one\ntwo\nthree (post)\n"))
+        .expect("edit a");
+    send(&hq, &mut a);
+    let conflict = a
+        .conflict(id.as_str())
+        .expect("conflict")
+        .expect("in conflict");
+    let offices: Vec<&str> = conflict
+        .versions
+        .iter()
+        .map(|v| v.office.as_str())
+        .collect();
+    assert_eq!(offices.len(), 2);
+    assert!(
+        offices.contains(&"HQ") && offices.contains(&"Post A"),
+        "{offices:?}"
+    );
+    let marked = &conflict.marked_body;
+    assert!(marked.starts_with("one\ntwo\n"), "{marked}");
+    assert!(marked.contains("three (HQ)\n") && marked.contains("three (post)\n"));
+    assert!(marked.contains("<<<<<<< ") && marked.contains("\n=======\n"));
+    assert!(
+        marked.contains("<<<<<<< HQ") || marked.contains("<<<<<<< Post A"),
+        "{marked}"
+    );
+
+    // Saving the markers unchanged is refused and changes nothing.
+    let before = a.article(id.as_str()).expect("article").record;
+    let err = a
+        .edit_article(&ua, id.as_str(), edit(marked))
+        .expect_err("markers left in");
+    assert!(err.to_string().contains("conflict markers"), "{err}");
+    assert_eq!(a.article(id.as_str()).expect("article").record, before);
+
+    // Finishing the text resolves the conflict with both lines kept.
+    a.edit_article(
+        &ua,
+        id.as_str(),
+        edit("one\ntwo\nthree (HQ)\nthree (post)\n"),
+    )
+    .expect("resolved");
+    assert!(a.conflict(id.as_str()).expect("read").is_none());
+    assert_eq!(
+        a.article(id.as_str()).expect("article").record.content.body,
+        "one\ntwo\nthree (HQ)\nthree (post)\n"
+    );
+}

@@ -26,9 +26,14 @@ fn tmux(args: &[&str]) -> std::io::Result<std::process::Output> {
 
 impl Session {
     fn start(data_dir: &Path, home: &Path, tag: &str) -> Session {
+        Self::start_with(data_dir, home, tag, "")
+    }
+
+    /// As `start`, with more `NAME=value` settings in the environment.
+    fn start_with(data_dir: &Path, home: &Path, tag: &str, env: &str) -> Session {
         let name = format!("outpost-e2e-{tag}-{}", std::process::id());
         let command = format!(
-            "env HOME={home} XDG_CONFIG_HOME={home}/config OUTPOST_LANG=en NO_COLOR=1 TERM=xterm-256color {BIN} --data-dir {data}",
+            "env HOME={home} XDG_CONFIG_HOME={home}/config OUTPOST_LANG=en NO_COLOR=1 TERM=xterm-256color {env} {BIN} --data-dir {data}",
             home = home.display(),
             data = data_dir.display()
         );
@@ -400,4 +405,152 @@ fn the_interface_moves_and_shows_progress_while_a_bundle_of_20_000_ops_imports()
 #[ignore = "slow on two cores: builds and imports a 100,000-op bundle"]
 fn the_interface_moves_and_shows_progress_while_a_bundle_of_100_000_ops_imports() {
     the_interface_moves_while_a_bundle_imports(100_000);
+}
+
+/// Runs `outpost` and insists it succeeds; returns its standard output.
+fn ok(data: &Path, args: &[&str], stdin: &str) -> String {
+    let out = outpost(data, args, stdin);
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn hq_exports_beside_a_bundle_imports_a_folder_and_resolves_a_conflict_seeing_both_versions() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed (`.ci/run` installs it; apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (hq, post, usb) = (
+        dir.path().join("hq"),
+        dir.path().join("post"),
+        dir.path().join("usb"),
+    );
+    std::fs::create_dir_all(&usb).expect("usb");
+    ok(&hq, &["init", "--office", "HQ", "--hq", "--demo"], "");
+    let enrol = usb.join("mae-sai.enrol");
+    let enrol_path = enrol.display().to_string();
+    ok(
+        &hq,
+        &["node", "enrol", "--office", "Mae Sai", "--out", &enrol_path],
+        "",
+    );
+    ok(&post, &["init", "--from", &enrol_path], "");
+
+    // The same line of one article edited at HQ and at the post.
+    let list: serde_json::Value =
+        serde_json::from_str(&ok(&hq, &["list", "--json"], "")).expect("JSON");
+    let id = list[0]["id"].as_str().expect("an id").to_string();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&hq, &["show", &id, "--json"], "")).expect("JSON");
+    let body = shown["body"].as_str().expect("a body").to_string();
+    let line = body.lines().find(|l| !l.trim().is_empty()).expect("a line");
+    for (node, mark) in [(&hq, "stamped at HQ"), (&post, "as the post does it")] {
+        let edited = body.replacen(line, &format!("{line} ({mark})"), 1);
+        ok(node, &["edit", &id, "--body-file", "-"], &edited);
+    }
+    // The post's bundle waits on the stick, beside the enrolment file.
+    let from_post = usb.join("post.bundle");
+    ok(
+        &post,
+        &["sync", "export", "--out", &from_post.display().to_string()],
+        "",
+    );
+    let post_bundle = std::fs::read(&from_post).expect("bundle");
+
+    // EDITOR keeps every line and drops the conflict markers.
+    let editor = dir.path().join("keep-both.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i -e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>>>>>> /d' \"$1\"\n",
+    )
+    .expect("editor script");
+    let chmod = Command::new("chmod").arg("+x").arg(&editor).status();
+    assert!(chmod.is_ok_and(|s| s.success()));
+    let session = Session::start_with(
+        &hq,
+        dir.path(),
+        "stick",
+        &format!("EDITOR={}", editor.display()),
+    );
+    session.wait_for("What needs me");
+
+    // Export to the stick's folder: HQ picks the post; the bundle already there stays.
+    session.keys(&["S"]);
+    let screen = session.wait_for("Mae Sai · lacks");
+    assert!(screen.contains("Sync with the posts"), "{screen}");
+    session.text(&usb.display().to_string());
+    session.keys(&["Enter"]);
+    session.wait_for("Bundle for Mae Sai");
+    assert_eq!(std::fs::read(&from_post).expect("bundle"), post_bundle);
+    let written = std::fs::read_dir(&usb)
+        .expect("usb")
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("hq-to-mae-sai-")
+        })
+        .count();
+    assert_eq!(written, 1);
+
+    // Import the whole folder: the report and its keys are on screen; `y` imports.
+    session.keys(&["Tab"]);
+    session.text(&usb.display().to_string());
+    session.keys(&["Enter"]);
+    let screen = session.wait_for("y import");
+    assert!(screen.contains("from Mae Sai"), "{screen}");
+    session.keys(&["y"]);
+    session.wait_for("in conflict");
+
+    // Home lists the conflict; the Reader shows both versions before any edit.
+    session.keys(&["Escape"]);
+    session.wait_for("In conflict (1)");
+    session.keys(&["Enter"]);
+    session.wait_for("In conflict: 2 versions");
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&session.screen());
+        if seen.contains("stamped at HQ") && seen.contains("as the post does it") {
+            break;
+        }
+        session.keys(&["PageDown"]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        seen.contains("stamped at HQ") && seen.contains("as the post does it"),
+        "{seen}"
+    );
+    assert!(seen.contains("<<<<<<< "), "{seen}");
+
+    // Saving the markers is refused; with them gone (both lines kept) it saves and resolves.
+    session.keys(&["R"]);
+    session.wait_for("unsaved changes");
+    session.keys(&["C-s"]);
+    session.wait_for("conflict markers");
+    session.keys(&["C-e"]);
+    // The editor hands the terminal back when it is done; until then a save is refused again
+    // (the markers are still in), so save until it is taken.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        session.keys(&["C-s"]);
+        std::thread::sleep(Duration::from_millis(300));
+        let screen = session.screen();
+        if screen.contains("Saved ") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not saved:\n{screen}");
+    }
+    session.keys(&["C-c"]);
+    session.wait_until_gone();
+    let conflicts = ok(&hq, &["conflicts", "--json"], "");
+    assert_eq!(conflicts.trim(), "[]", "{conflicts}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&hq, &["show", &id, "--json"], "")).expect("JSON");
+    let resolved = shown["body"].as_str().expect("body");
+    assert!(
+        resolved.contains("stamped at HQ") && resolved.contains("as the post does it"),
+        "{resolved}"
+    );
+    assert!(!resolved.contains("<<<<<<<"), "{resolved}");
 }

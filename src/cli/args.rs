@@ -169,6 +169,10 @@ pub struct InitArgs {
     /// Load the demo knowledge.
     #[arg(long)]
     pub demo: bool,
+    /// Replace the demo knowledge base that plain `outpost` made in this data directory,
+    /// without asking (its drafts are exported as Markdown first).
+    #[arg(long)]
+    pub replace_demo: bool,
 }
 
 /// Fields shared by `add` and `edit`.
@@ -274,7 +278,8 @@ pub enum SyncCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Verify, decrypt and apply bundle files (all parts of a split bundle together).
+    /// Verify, decrypt and apply bundle files (all parts of a split bundle together). A folder
+    /// gives every bundle and part in it; its other files are skipped and listed.
     Import {
         #[arg(required = true, num_args = 1..)]
         files: Vec<PathBuf>,

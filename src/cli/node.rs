@@ -8,8 +8,50 @@ use super::{articles, output};
 use crate::core::{DataDir, InitOptions, Replica};
 use crate::error::Result;
 
+/// Replaces the demo node in `dir`, once confirmed (`--replace-demo`, or `y` on a terminal),
+/// saying where its drafts went. Leaves any other directory to `Replica::create`'s checks.
+fn replace_demo(dir: &DataDir, confirmed: bool) -> Result<()> {
+    if !crate::demo::is_demo(dir) {
+        return Ok(());
+    }
+    let confirmed = confirmed
+        || {
+            use std::io::{BufRead, IsTerminal, Write};
+            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            terminal
+                && {
+                    eprint!(
+                        "{} holds the demo knowledge base. Replace the demo? Its drafts are exported as Markdown first. [y/N] ",
+                        dir.path().display()
+                    );
+                    let _ = std::io::stderr().flush();
+                    let mut answer = String::new();
+                    let _ = std::io::stdin().lock().read_line(&mut answer);
+                    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+                }
+        };
+    if !confirmed {
+        return Err(crate::Error::invalid(format!(
+            "{} holds the demo knowledge base: add --replace-demo to replace it (drafts written in \
+             it are exported as Markdown first), or pass another --data-dir; nothing was changed",
+            dir.path().display()
+        )));
+    }
+    let replaced = crate::demo::replace(dir)?;
+    match replaced.drafts {
+        Some((folder, n)) => say!(
+            "Replaced the demo. Its {n} draft(s) are in {} (`outpost import-md {}` brings them back).",
+            folder.display(),
+            folder.display()
+        )?,
+        None => say!("Replaced the demo (it held no drafts).")?,
+    }
+    Ok(())
+}
+
 pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
     let started = Instant::now();
+    replace_demo(dir, a.replace_demo)?;
     if let Some(file) = &a.from {
         let bytes = std::fs::read(file)
             .map_err(|e| crate::Error::io(format!("cannot read {}", file.display()), e))?;
@@ -54,11 +96,7 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
 
 /// The node plain `outpost` makes on an empty data directory: a demo HQ with the demo articles.
 pub fn create_demo(dir: &DataDir) -> Result<Replica> {
-    let options = crate::demo::demo_node_options();
-    let mut replica = Replica::create(dir, &options)?;
-    let user = replica.resolve_user(Some(&options.admin))?;
-    crate::demo::load(&mut replica, &user)?;
-    Ok(replica)
+    crate::demo::create(dir)
 }
 
 pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {

@@ -50,13 +50,18 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             dry_run,
             json,
         } => {
+            let taken = replica.import_files(&files)?;
             let report = replica.sync_import_with_progress(
-                &files,
+                &taken.files,
                 identity.as_deref(),
                 dry_run,
                 &mut super::progress_bar("applying the bundle", 5_000),
             )?;
             if json {
+                // The report's shape stays as scripts know it; what was skipped goes to stderr.
+                for line in taken.skipped_lines() {
+                    eprintln!("skipped: {}", output::field(&line));
+                }
                 output::json(&report)?;
                 return Ok(0);
             }
@@ -64,7 +69,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             say!(
                 "{verb} {} new ops from {} ({} already held)",
                 report.new_ops,
-                output::field(&report.senders.join(", ")),
+                output::field(&replica.offices_of(&report.senders)?.join(", ")),
                 report.duplicate_ops
             )?;
             id_list("New articles", &report.new_articles)?;
@@ -83,6 +88,12 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 lines(&report.held_reasons)?;
             }
             print_problems(&report)?;
+            if !taken.skipped.is_empty() {
+                say!("Skipped (not bundles for this node):")?;
+                for line in taken.skipped_lines() {
+                    say!("  {}", output::field(&line))?;
+                }
+            }
             if dry_run {
                 say!("Dry run: nothing was changed.")?;
             }
@@ -90,9 +101,21 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
         }
         SyncCommand::Status { json } => {
             let status = replica.sync_status()?;
+            let demo = crate::demo::is_demo_replica(replica);
             if json {
-                output::json(&status)?;
+                let mut value = serde_json::to_value(&status)
+                    .map_err(|e| Error::invalid(format!("cannot write JSON: {e}")))?;
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("demo".into(), demo.into());
+                }
+                output::json(&value)?;
                 return Ok(0);
+            }
+            if demo {
+                say!(
+                    "This is the demo knowledge base: `outpost init --office NAME` or \
+                     `outpost init --from FILE` replaces it (drafts are exported as Markdown first)."
+                )?;
             }
             if status.hq == status.node {
                 say!("This node is HQ.")?;

@@ -111,6 +111,12 @@ impl Replica {
         if &content == working && !record.in_conflict() {
             return Ok(None);
         }
+        if record.in_conflict() && super::merge::has_conflict_markers(&content.body) {
+            return Err(Error::invalid(
+                "the text still holds conflict markers (lines starting <<<<<<< or >>>>>>>): \
+                 keep the lines that are right, delete the markers, then save",
+            ));
+        }
         Ok(Some(Payload::RevisionAdded {
             article: id.clone(),
             revision: Revision::new(id.clone(), record.heads.clone(), content),

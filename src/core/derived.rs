@@ -117,8 +117,7 @@ impl<'t> Derived<'t> {
         };
         let value = encode(&from);
         for target in &facts.links {
-            self.links
-                .insert((target.as_str(), id), value.as_slice())?;
+            self.links.insert((target.as_str(), id), value.as_slice())?;
         }
         Ok(())
     }

@@ -67,6 +67,63 @@ pub fn merge_heads(load: &LoadRevision, heads: &[Hash]) -> Result<MergeResult> {
     }
 }
 
+/// The body of an article in conflict as one text for a person to finish: what merges is
+/// merged, and each overlap shows both versions between git-style markers naming their offices
+/// (`<<<<<<< HQ`, `=======`, `>>>>>>> Post A`). `heads` come oldest first with their labels.
+pub fn text_with_markers(load: &LoadRevision, heads: &[(Hash, String)]) -> Result<String> {
+    let ids: Vec<Hash> = heads.iter().map(|(h, _)| *h).collect();
+    let base = common_ancestor(load, &ids)?
+        .map(|c| c.body)
+        .unwrap_or_default();
+    let mut text: Option<(String, String)> = None;
+    for (head, label) in heads {
+        let body = load(head)?
+            .ok_or_else(|| Error::Corrupt {
+                what: format!("revision {} is missing", head.short()),
+            })?
+            .revision
+            .content
+            .body;
+        text = Some(match text {
+            None => (body, label.clone()),
+            Some((ours, ours_label)) => {
+                let mut options = diffy::MergeOptions::new();
+                options.set_conflict_style(diffy::ConflictStyle::Merge);
+                let merged = match options.merge(&base, &ours, &body) {
+                    Ok(clean) => clean,
+                    Err(marked) => relabel(&marked, &ours_label, label),
+                };
+                (merged, format!("{ours_label} + {label}"))
+            }
+        });
+    }
+    Ok(text.map(|(t, _)| t).unwrap_or(base))
+}
+
+/// diffy's markers say `ours` and `theirs`; an officer needs the offices.
+fn relabel(marked: &str, ours: &str, theirs: &str) -> String {
+    let mut out = String::with_capacity(marked.len());
+    for line in marked.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(t) => (t, "\n"),
+            None => (line, ""),
+        };
+        match text {
+            "<<<<<<< ours" => out.push_str(&format!("<<<<<<< {ours}{end}")),
+            ">>>>>>> theirs" => out.push_str(&format!(">>>>>>> {theirs}{end}")),
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Whether `text` still holds the markers `text_with_markers` writes: a line opening or closing
+/// a conflict (`=======` alone is a Markdown heading underline, so it does not count).
+pub fn has_conflict_markers(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.starts_with("<<<<<<< ") || l.starts_with(">>>>>>> "))
+}
+
 /// The latest revision (by hlc, node) that every head descends from, if any.
 fn common_ancestor(load: &LoadRevision, heads: &[Hash]) -> Result<Option<ArticleContent>> {
     let mut common: Option<BTreeSet<Hash>> = None;

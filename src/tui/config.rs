@@ -69,20 +69,55 @@ pub fn config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "outpost").map(|d| d.config_dir().to_path_buf())
 }
 
-const LAST_SYNC_PATH: &str = "last-sync-path";
+const SYNC_PATHS: &str = "sync-paths";
 
-/// The path last used on the Sync screen (a USB stick's mount point, usually).
-pub fn last_sync_path(dir: Option<&Path>) -> Option<String> {
-    let text = std::fs::read_to_string(dir?.join(LAST_SYNC_PATH)).ok()?;
-    let line = text.lines().next()?.trim();
-    (!line.is_empty()).then(|| line.to_string())
+/// Which of the Sync screen's paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Export,
+    Import,
 }
 
-/// Remembers `path` for the next run.
-pub fn remember_sync_path(dir: Option<&Path>, path: &str) -> std::io::Result<()> {
+impl Direction {
+    fn name(self) -> &'static str {
+        match self {
+            Direction::Export => "export",
+            Direction::Import => "import",
+        }
+    }
+}
+
+/// The path last used on the Sync screen by `node` in `direction` (a USB stick's mount point,
+/// usually). Kept per node, since one account may run several nodes, and per direction.
+pub fn sync_path(dir: Option<&Path>, node: &str, direction: Direction) -> Option<String> {
+    let text = std::fs::read_to_string(dir?.join(SYNC_PATHS)).ok()?;
+    text.lines().find_map(|line| {
+        let mut fields = line.splitn(3, ' ');
+        let (n, d, path) = (fields.next()?, fields.next()?, fields.next()?);
+        (n == node && d == direction.name() && !path.is_empty()).then(|| path.to_string())
+    })
+}
+
+/// Remembers `path` for `node` and `direction`, keeping every other node's and direction's.
+pub fn remember_sync_path(
+    dir: Option<&Path>,
+    node: &str,
+    direction: Direction,
+    path: &str,
+) -> std::io::Result<()> {
     let Some(dir) = dir else { return Ok(()) };
     std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(LAST_SYNC_PATH), format!("{path}\n"))
+    let file = dir.join(SYNC_PATHS);
+    let old = std::fs::read_to_string(&file).unwrap_or_default();
+    let key = format!("{node} {} ", direction.name());
+    let mut text: String = old
+        .lines()
+        .filter(|l| !l.starts_with(&key))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    // A path is one line: a line break in it would split the record.
+    text.push_str(&format!("{key}{}\n", path.replace(['\n', '\r'], " ")));
+    std::fs::write(file, text)
 }
 
 #[cfg(test)]
@@ -120,13 +155,26 @@ mod tests {
     }
 
     #[test]
-    fn the_last_sync_path_is_remembered() {
+    fn sync_paths_are_remembered_per_node_and_per_direction() {
         let dir = tempfile::tempdir().expect("temp dir");
-        assert_eq!(last_sync_path(Some(dir.path())), None);
-        remember_sync_path(Some(dir.path()), "/media/usb").expect("write");
+        let d = Some(dir.path());
+        assert_eq!(sync_path(d, "aa", Direction::Export), None);
+        remember_sync_path(d, "aa", Direction::Export, "/media/usb").expect("write");
+        remember_sync_path(d, "aa", Direction::Import, "/media/usb/from-hq").expect("write");
+        remember_sync_path(d, "bb", Direction::Export, "/home/demo").expect("write");
+        remember_sync_path(d, "aa", Direction::Export, "/media/stick").expect("write");
         assert_eq!(
-            last_sync_path(Some(dir.path())).as_deref(),
-            Some("/media/usb")
+            sync_path(d, "aa", Direction::Export).as_deref(),
+            Some("/media/stick")
         );
+        assert_eq!(
+            sync_path(d, "aa", Direction::Import).as_deref(),
+            Some("/media/usb/from-hq")
+        );
+        assert_eq!(
+            sync_path(d, "bb", Direction::Export).as_deref(),
+            Some("/home/demo")
+        );
+        assert_eq!(sync_path(d, "bb", Direction::Import), None);
     }
 }

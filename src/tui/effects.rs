@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::config::Direction;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
@@ -91,18 +92,24 @@ pub fn perform_job(
                 scroll: 0,
             })
         }),
-        Effect::EditArticle(id) => replica
-            .article(&id)
-            .map(|view| Msg::EditLoaded(Box::new(ArticleDoc::new(view, Vec::new())))),
+        Effect::EditArticle(id) => replica.article(&id).and_then(|view| {
+            let doc = ArticleDoc::new(view, Vec::new()).with_conflict(replica.conflict(&id)?);
+            Ok(Msg::EditLoaded(Box::new(doc)))
+        }),
         Effect::Save { id, content, then } => {
             save(replica, ctx, id, *content).map(|(id, outcome)| Msg::Saved { id, then, outcome })
         }
         Effect::SyncExport(path) => {
-            remember(ctx, &path);
-            sync_export(replica, &path, cancel).map(Msg::SyncDone)
+            remember(replica, ctx, Direction::Export, &path);
+            sync_export(replica, &path, None, cancel).map(Msg::SyncDone)
         }
+        Effect::SyncExportTo { path, to } => {
+            remember(replica, ctx, Direction::Export, &path);
+            sync_export(replica, &path, Some(to), cancel).map(Msg::SyncDone)
+        }
+        Effect::LoadPeers => replica.export_peers().map(Msg::Peers),
         Effect::SyncDryRun(path) => {
-            remember(ctx, &path);
+            remember(replica, ctx, Direction::Import, &path);
             sync_import(replica, &path, true, progress, cancel)
                 .map(|report| Msg::DryRun { path, report })
         }
@@ -123,7 +130,7 @@ pub fn perform_job(
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    let mut doc = ArticleDoc::new(view, backlinks);
+    let mut doc = ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -133,36 +140,44 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     Ok(doc)
 }
 
-/// The Sync screen's path, kept for next time (a failure to write it is not worth a message).
-fn remember(ctx: &Context, path: &str) {
-    let _ = super::config::remember_sync_path(ctx.config_dir.as_deref(), path);
+/// The Sync screen's path, kept for next time for this node and direction (a failure to write
+/// it is not worth a message).
+fn remember(replica: &Replica, ctx: &Context, direction: Direction, path: &str) {
+    let node = replica.node_id().to_string();
+    let _ = super::config::remember_sync_path(ctx.config_dir.as_deref(), &node, direction, path);
 }
 
-/// Writes a bundle for HQ (from a post) into `path`: a directory (a USB stick's mount point)
-/// gets a file named after this office and the time, anything else is the file itself.
-fn sync_export(replica: &mut Replica, path: &str, cancel: &Cancel) -> Result<Vec<String>> {
+/// Writes a bundle for `to` (else HQ, from a post) into `path`: a directory (a USB stick's
+/// mount point) gets a new file named after both offices and the date, anything else is the
+/// file itself (never replaced).
+fn sync_export(
+    replica: &mut Replica,
+    path: &str,
+    to: Option<String>,
+    cancel: &Cancel,
+) -> Result<Vec<String>> {
+    let peers = replica.export_peers()?;
+    let peer = match &to {
+        Some(node) => peers.iter().find(|p| &p.node == node),
+        None => peers.first(),
+    };
+    let Some(peer) = peer.cloned() else {
+        return Err(Error::invalid(
+            "no post is enrolled yet, so there is no one to write a bundle for: \
+             `outpost node enrol --office NAME` admits one",
+        ));
+    };
     let mut out = PathBuf::from(path);
     if out.is_dir() {
-        let office: String = replica
-            .node_info()?
-            .office
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
         let millis = i64::try_from(replica.now_millis()).unwrap_or(0);
-        let stamp = jiff::Timestamp::from_millisecond(millis)
-            .map(|t| t.strftime("%Y%m%d-%H%M%S").to_string())
+        let date = jiff::Timestamp::from_millisecond(millis)
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
             .unwrap_or_default();
-        out = out.join(format!("outpost-{office}-{stamp}.bundle"));
+        let office = replica.node_info()?.office;
+        out = crate::sync::peers::bundle_path(&out, &office, &peer.office, &date);
     }
     let options = crate::sync::ExportOptions {
-        to: None,
+        to: Some(peer.node.clone()),
         out,
         encrypt_to: Vec::new(),
         armor: false,
@@ -173,7 +188,7 @@ fn sync_export(replica: &mut Replica, path: &str, cancel: &Cancel) -> Result<Vec
     let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![format!(
         "Bundle for {}: {} changes to {} articles, {} bytes.",
-        report.peer, report.ops, report.articles, report.bytes
+        peer.office, report.ops, report.articles, report.bytes
     )];
     lines.extend(report.files.iter().map(|f| format!("  {}", f.display())));
     Ok(lines)
@@ -188,25 +203,14 @@ fn sync_import(
     progress: Progress,
     cancel: &Cancel,
 ) -> Result<Vec<String>> {
-    let dir = std::path::Path::new(path);
-    let files: Vec<PathBuf> = if dir.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(format!("cannot read {path}"), e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        files.sort();
-        files
-    } else {
-        vec![dir.to_path_buf()]
-    };
-    let r = replica.sync_import_cancellable(&files, None, dry_run, progress, cancel)?;
+    let taken = replica.import_files(&[PathBuf::from(path)])?;
+    let r = replica.sync_import_cancellable(&taken.files, None, dry_run, progress, cancel)?;
     let verb = if dry_run { "would bring" } else { "brought" };
     let mut lines = vec![
         format!(
             "{} bundle(s) from {}",
             r.bundles.len(),
-            r.senders.join(", ")
+            replica.offices_of(&r.senders)?.join(", ")
         ),
         format!(
             "{verb} {} new changes ({} already here, {} waiting for earlier ones)",
@@ -232,6 +236,12 @@ fn sync_import(
     }
     lines.extend(r.forks.iter().cloned());
     lines.extend(r.held_reasons.iter().map(|why| format!("waiting: {why}")));
+    lines.extend(
+        taken
+            .skipped_lines()
+            .into_iter()
+            .map(|s| format!("skipped: {s}")),
+    );
     Ok(lines)
 }
 
@@ -263,13 +273,21 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
     let recent = recent(replica, ctx, HOME_LIMIT)?;
     let (changes, post, last_sent) =
         outbox(replica).or_else(|_| replica.log_len().map(|n| (n, false, None)))?;
+    let conflicts = replica
+        .conflicts()?
+        .into_iter()
+        .take(HOME_LIMIT)
+        .map(ResultRow::from)
+        .collect();
     Ok(HomeData {
         office: replica.node_info()?.office,
+        conflicts,
         drafts,
         recent,
         changes,
         post,
         last_sent,
+        demo: crate::demo::is_demo_replica(replica),
     })
 }
 

@@ -293,6 +293,9 @@ actions! {
     Expand = "expand";
     Collapse = "collapse";
     HsLookup = "hs-lookup";
+    ResolveConflict = "resolve-conflict";
+    NextPeer = "next-peer";
+    PrevPeer = "prev-peer";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -80,7 +80,12 @@ pub enum Confirm {
     /// The editor has unsaved changes; `then` runs after saving or discarding.
     Unsaved { then: Action },
     /// The dry run of an import is shown; import for real?
-    Import { path: String, report: Vec<String> },
+    Import {
+        path: String,
+        report: Vec<String>,
+        /// The first report row shown (the report scrolls; the keys stay in view).
+        scroll: usize,
+    },
 }
 
 /// A line for the status bar.

@@ -55,6 +55,7 @@ pub enum Msg {
         outcome: SavedAs,
     },
     BodyEdited(String),
+    Peers(Vec<crate::sync::ExportPeer>),
     /// The node changed (another process wrote, or this one did): what is shown is read again.
     ChangedElsewhere,
     /// How far the worker's long work is: `done` of `total` (ops, for an import). A non-empty
@@ -130,6 +131,13 @@ pub enum Effect {
     Cancel,
     /// Look up HS descriptions matching these words.
     HsWords(String),
+    /// The nodes this one writes bundles for, with what each lacks (the Sync screen's list).
+    LoadPeers,
+    /// Write a bundle for the node `to` (picked on the Sync screen) into `path`.
+    SyncExportTo {
+        path: String,
+        to: String,
+    },
     Quit,
 }
 
@@ -196,14 +204,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Opened(doc) => reader::opened(state, *doc),
         Msg::Reloaded(doc) => reader::reloaded(state, *doc),
         Msg::Diff(diff) => reader::diff(state, diff),
-        Msg::EditLoaded(doc) => {
-            state.editor = Some(EditorState::edit(Some(doc.id), doc.content));
-            go(state, Screen::Editor);
-            editor::relayout(state);
-            vec![]
-        }
+        Msg::EditLoaded(doc) => editor::loaded(state, *doc),
         Msg::Saved { id, then, outcome } => editor::saved(state, id, then, outcome),
         Msg::BodyEdited(text) => editor::body_edited(state, text),
+        Msg::Peers(peers) => screens::peers(state, peers),
         Msg::ChangedElsewhere => changed_elsewhere(state),
         Msg::Progress { label, done, total } => screens::progress(state, label, done, total),
         Msg::Cancelled => screens::cancelled(state),
@@ -216,6 +220,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed(text) => {
             state.busy = None;
+            // On the Sync screen the whole reason is shown, wrapped, where the report goes:
+            // the status line alone would cut a long one at the screen's edge.
+            if state.screen == Screen::Sync {
+                state.sync.phase = super::state::SyncPhase::Done(vec![text.clone()]);
+            }
             state.error(text);
             vec![]
         }
@@ -277,7 +286,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Sync => {
             go(state, Screen::Sync);
-            vec![]
+            vec![Effect::LoadPeers]
         }
         Action::NewArticle => {
             let lang = match state.i18n.lang {
@@ -292,6 +301,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back if state.screen == Screen::Reader => reader::back(state),
         Action::Back if state.screen == Screen::Search => search::back(state),
         Action::Back => back(state),
+        Action::ResolveConflict => resolve_conflict(state),
         _ => match state.screen {
             Screen::Home => screens::home_action(state, action),
             Screen::Search => search::action(state, action),
@@ -300,6 +310,31 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
         },
+    }
+}
+
+/// Opens the editor on an article in conflict (the one read, else the first on Home), starting
+/// from its body merged with markers.
+fn resolve_conflict(state: &mut State) -> Vec<Effect> {
+    let reading = (state.screen == Screen::Reader)
+        .then(|| state.reader())
+        .flatten()
+        .filter(|r| r.laid.doc.in_conflict)
+        .map(|r| r.laid.doc.id.clone());
+    let first = || {
+        state
+            .home
+            .data
+            .as_ref()
+            .and_then(|d| d.conflicts.first())
+            .map(|r| r.id.clone())
+    };
+    match reading.or_else(first) {
+        Some(id) => vec![Effect::EditArticle(id)],
+        None => {
+            state.info(state.i18n.t("conflict.none").to_string());
+            vec![]
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub use self::editor::{EditorLayout, editor_layout};
 pub use self::map::{MapLayout, map_layout};
-pub use self::overlay::help_max_scroll;
+pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
 use super::keymap::{Action, Scope};
@@ -116,12 +116,20 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
     let line = Line::from(spans);
     let left = line.width();
     line.render(area, buf);
+    let demo = state
+        .home
+        .data
+        .as_ref()
+        .filter(|h| h.demo)
+        .map(|_| format!("{} · ", state.i18n.t("demo.badge")))
+        .unwrap_or_default();
     let who = match (&state.user, state.home.data.as_ref()) {
         (Some(user), Some(home)) => format!("{user} · {} ", home.office),
         (Some(user), None) => format!("{user} "),
         (None, Some(home)) => format!("{} ", home.office),
         (None, None) => String::new(),
     };
+    let who = format!("{demo}{who}");
     if usize::from(area.width) > left + who.width() + 1 {
         Line::from(Span::styled(who, theme.dim))
             .right_aligned()
@@ -389,3 +397,7 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_conflict;
+#[cfg(test)]
+mod tests_sync;

@@ -105,6 +105,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::LoadDiff { .. }
             | Effect::EditArticle(_)
             | Effect::HsWords(_)
+            | Effect::LoadPeers
     )
 }
 
@@ -112,7 +113,10 @@ pub fn on_the_worker(effect: &Effect) -> bool {
 fn cancellable(effect: &Effect) -> bool {
     matches!(
         effect,
-        Effect::SyncExport(_) | Effect::SyncDryRun(_) | Effect::SyncImport(_)
+        Effect::SyncExport(_)
+            | Effect::SyncExportTo { .. }
+            | Effect::SyncDryRun(_)
+            | Effect::SyncImport(_)
     )
 }
 

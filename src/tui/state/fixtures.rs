@@ -161,3 +161,47 @@ pub fn rows() -> Vec<ResultRow> {
         ),
     ]
 }
+
+/// The demo node after a post edited the same line of the timber article as HQ did and its
+/// bundle arrived: the article is in conflict, both versions kept.
+pub fn conflict_replica() -> Replica {
+    let mut hq = demo_replica();
+    let user = hq.resolve_user(None).expect("the only account");
+    let file = hq.enrol(&user, "Post A").expect("enrol");
+    // A day after HQ's edit: the versions' order (by time, then random node id) stays fixed.
+    let clock = Arc::new(FixedClock::new(T + 2 * 86_400_000));
+    // The same name at both offices: the owner line (first author by node id) stays fixed.
+    let mut post = Replica::enrolled_in_memory(&file, "somchai", clock).expect("post starts");
+    let id = "timber-inspection-land-border";
+    let line = "- Phytosanitary certificate (original, not a copy).";
+    for (node, text) in [
+        (
+            &mut hq,
+            "- Phytosanitary certificate (original, stamped at HQ).",
+        ),
+        (
+            &mut post,
+            "- Phytosanitary certificate (original or a certified copy).",
+        ),
+    ] {
+        let who = node.resolve_user(None).expect("account");
+        let body = node
+            .article(id)
+            .expect("article")
+            .record
+            .content
+            .body
+            .replacen(line, text, 1);
+        let patch = ArticlePatch {
+            body: Some(body),
+            ..Default::default()
+        };
+        node.edit_article(&who, id, patch).expect("edit");
+    }
+    let bundle = post.bundle_for(hq.node_id()).expect("bundle");
+    let report = hq
+        .import_bundle_bytes("post-a.bundle", &bundle, false)
+        .expect("import");
+    assert_eq!(report.conflicts, vec![id.to_string()]);
+    hq
+}

@@ -10,6 +10,8 @@ use crate::tui::input::LineInput;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HomeData {
     pub office: String,
+    /// Articles whose concurrent edits could not be merged: someone must resolve them.
+    pub conflicts: Vec<ResultRow>,
     /// The acting user's drafts.
     pub drafts: Vec<ResultRow>,
     pub recent: Vec<ResultRow>,
@@ -19,6 +21,8 @@ pub struct HomeData {
     pub post: bool,
     /// When the last bundle for HQ left (milliseconds since the epoch).
     pub last_sent: Option<u64>,
+    /// The demo knowledge base (plain `outpost` on an empty data directory), not a real node.
+    pub demo: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -29,11 +33,17 @@ pub struct HomeState {
 }
 
 impl HomeState {
-    /// The articles Home lists, drafts first.
+    /// The articles Home lists: conflicts, then drafts, then recent articles.
     pub fn items(&self) -> Vec<&ResultRow> {
         self.data
             .as_ref()
-            .map(|d| d.drafts.iter().chain(d.recent.iter()).collect())
+            .map(|d| {
+                d.conflicts
+                    .iter()
+                    .chain(d.drafts.iter())
+                    .chain(d.recent.iter())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -111,6 +121,10 @@ pub struct SyncState {
     pub import_path: LineInput,
     pub field: SyncField,
     pub phase: SyncPhase,
+    /// The nodes this one writes bundles for (HQ on a post, the posts on HQ), once loaded.
+    pub peers: Vec<crate::sync::ExportPeer>,
+    /// The peer the next export is for.
+    pub peer: usize,
 }
 
 /// The actions the palette offers for `filter` (matched against names and descriptions).

@@ -1,7 +1,7 @@
 //! An article as the reader and the preview show it, and the reader's own state: which pane
 //! (article, links, history), the scroll, the selected link, and a diff between two revisions.
 
-use crate::core::{ArticleView, Backlink, DiffLine};
+use crate::core::{ArticleView, Backlink, ConflictView, DiffLine};
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
@@ -26,6 +26,8 @@ pub struct ArticleDoc {
     /// The first author: the person to ask.
     pub owner: String,
     pub in_conflict: bool,
+    /// In conflict: every version and the body merged with markers, shown in place of the body.
+    pub conflict: Option<ConflictView>,
     pub history: Vec<RevisionRow>,
     /// Articles that link here (empty in the preview, which does not look them up).
     pub backlinks: Vec<Backlink>,
@@ -49,6 +51,7 @@ impl ArticleDoc {
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
             in_conflict,
+            conflict: None,
             content: r.content,
             history: view
                 .history
@@ -63,6 +66,14 @@ impl ArticleDoc {
             backlinks,
             link_titles: std::collections::BTreeMap::new(),
         }
+    }
+}
+
+impl ArticleDoc {
+    /// The document with what the reader shows of its conflict.
+    pub fn with_conflict(mut self, conflict: Option<ConflictView>) -> Self {
+        self.conflict = conflict;
+        self
     }
 }
 
@@ -169,6 +180,14 @@ fn lay_out(
         ));
         lines.push(RLine::default());
     }
+    if let Some(conflict) = &doc.conflict {
+        lines.extend(conflict_lines(conflict, width, i18n));
+        return Rendered {
+            lines,
+            links: Vec::new(),
+            link_lines: Vec::new(),
+        };
+    }
     let body = markdown::render(&c.body, width);
     let offset = lines.len();
     lines.extend(body.lines);
@@ -177,6 +196,55 @@ fn lay_out(
         links: body.links,
         link_lines: body.link_lines.into_iter().map(|l| l + offset).collect(),
     }
+}
+
+/// An article in conflict: who wrote each version, how to resolve, and the body merged with
+/// each overlap between markers naming the offices, shown verbatim (Markdown would turn the
+/// `=======` line into a heading).
+fn conflict_lines(conflict: &ConflictView, width: usize, i18n: &Catalog) -> Vec<RLine> {
+    let mut lines = markdown::wrap_spans(
+        &[(
+            i18n.f("conflict.versions", &[("n", &conflict.versions.len())]),
+            Sty::Heading,
+        )],
+        width,
+        "",
+        "",
+    );
+    for v in &conflict.versions {
+        let text = format!(
+            "{} · {} · {} · “{}”",
+            v.office, v.author, v.time, v.content.title
+        );
+        lines.extend(markdown::wrap_spans(
+            &[(text, Sty::Plain)],
+            width,
+            "• ",
+            "  ",
+        ));
+    }
+    lines.extend(markdown::wrap_spans(
+        &[(i18n.t("conflict.how").to_string(), Sty::Dim)],
+        width,
+        "",
+        "",
+    ));
+    lines.push(RLine::default());
+    for line in conflict.marked_body.lines() {
+        let sty =
+            if line.starts_with("<<<<<<< ") || line.starts_with(">>>>>>> ") || line == "=======" {
+                Sty::Strong
+            } else {
+                Sty::Code
+            };
+        lines.extend(markdown::wrap_spans(
+            &[(line.to_string(), sty)],
+            width,
+            "",
+            "",
+        ));
+    }
+    lines
 }
 
 /// `text` padded with spaces to `width` display columns.

@@ -198,6 +198,25 @@ pub fn body_edited(state: &mut State, text: String) -> Vec<Effect> {
 }
 
 /// Keeps the body's cursor in view.
+/// An article loaded for editing. In conflict, the editor starts from the body merged with
+/// markers, so no version is out of sight; saving with markers left in is refused by the core.
+pub fn loaded(state: &mut State, doc: crate::tui::state::ArticleDoc) -> Vec<Effect> {
+    let mut content = doc.content.clone();
+    if let Some(conflict) = &doc.conflict {
+        content.body = conflict.marked_body.clone();
+    }
+    let mut editor = EditorState::edit(Some(doc.id), content);
+    if doc.conflict.is_some() {
+        // Unchanged from the shown version until the markers are resolved: it counts as an edit.
+        editor.original = doc.content;
+        state.info(state.i18n.t("conflict.editing").to_string());
+    }
+    state.editor = Some(editor);
+    super::go(state, crate::tui::state::Screen::Editor);
+    relayout(state);
+    vec![]
+}
+
 pub fn relayout(state: &mut State) {
     let layout = view::editor_layout(state.area());
     if let Some(editor) = state.editor.as_mut() {

@@ -250,7 +250,29 @@ fn list_key(
 
 /// The answer to a question: letters as the question shows them (English and Thai keyboards
 /// both have the Latin letters on the same keys), `Esc` to cancel.
-fn answer(state: &mut State, confirm: Confirm, key: Key) -> Vec<Effect> {
+fn answer(state: &mut State, mut confirm: Confirm, key: Key) -> Vec<Effect> {
+    if let Confirm::Import { scroll, .. } = &confirm {
+        let last = crate::tui::view::confirm_max_scroll(state, &confirm, state.area());
+        let page = usize::from(state.height / 2).max(1);
+        let moved = match key.code {
+            KeyCode::Down => Some(scroll.saturating_add(1)),
+            KeyCode::Up => Some(scroll.saturating_sub(1)),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(page)),
+            KeyCode::PageUp => Some(scroll.saturating_sub(page)),
+            KeyCode::Home => Some(0),
+            KeyCode::End => Some(last),
+            _ => None,
+        };
+        if let Some(to) = moved {
+            if let Confirm::Import { scroll, .. } = &mut confirm {
+                *scroll = to.min(last);
+            }
+            state.overlay = Some(Overlay::Confirm(confirm));
+            let keys = state.i18n.t("import_confirm.status").to_string();
+            state.info(keys);
+            return vec![];
+        }
+    }
     let letter = match key.code {
         KeyCode::Char(c) if !key.ctrl && !key.alt => c.to_ascii_lowercase(),
         KeyCode::Enter => 'y',

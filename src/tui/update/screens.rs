@@ -108,7 +108,13 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
             state.sync.phase = SyncPhase::Idle;
             working(state);
             return match state.sync.field {
-                SyncField::Export => vec![Effect::SyncExport(path)],
+                SyncField::Export => match state.sync.peers.get(state.sync.peer) {
+                    Some(peer) => vec![Effect::SyncExportTo {
+                        path,
+                        to: peer.node.clone(),
+                    }],
+                    None => vec![Effect::SyncExport(path)],
+                },
                 SyncField::Import => vec![Effect::SyncDryRun(path)],
             };
         }
@@ -120,15 +126,42 @@ pub fn sync_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::DeleteForward => field(state).delete_forward(),
         Action::DeleteWord => field(state).delete_word(),
         Action::ClearLine => field(state).clear(),
+        Action::NextPeer | Action::PrevPeer => {
+            let n = state.sync.peers.len();
+            if n > 0 {
+                let delta = if action == Action::NextPeer { 1 } else { n - 1 };
+                state.sync.peer = (state.sync.peer + delta) % n;
+            }
+        }
         _ => {}
     }
+    vec![]
+}
+
+/// The peers loaded: the one picked stays picked (by node) when it is still listed.
+pub fn peers(state: &mut State, peers: Vec<crate::sync::ExportPeer>) -> Vec<Effect> {
+    let picked = state
+        .sync
+        .peers
+        .get(state.sync.peer)
+        .map(|p| p.node.clone());
+    state.sync.peer = picked
+        .and_then(|node| peers.iter().position(|p| p.node == node))
+        .unwrap_or(0);
+    state.sync.peers = peers;
     vec![]
 }
 
 pub fn dry_run(state: &mut State, path: String, report: Vec<String>) -> Vec<Effect> {
     too_late(state);
     state.busy = None;
-    state.overlay = Some(Overlay::Confirm(Confirm::Import { path, report }));
+    state.overlay = Some(Overlay::Confirm(Confirm::Import {
+        path,
+        report,
+        scroll: 0,
+    }));
+    let keys = state.i18n.t("import_confirm.status").to_string();
+    state.info(keys);
     vec![]
 }
 
@@ -136,7 +169,7 @@ pub fn sync_done(state: &mut State, report: Vec<String>) -> Vec<Effect> {
     too_late(state);
     state.busy = None;
     state.sync.phase = SyncPhase::Done(report);
-    vec![Effect::LoadHome]
+    vec![Effect::LoadHome, Effect::LoadPeers]
 }
 
 /// Keeps the map's selection in view.

@@ -419,6 +419,7 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         office: "Chiang Khong".into(),
         owner: "somchai".into(),
         in_conflict: false,
+        conflict: None,
         history: vec![row],
         backlinks: vec![],
         link_titles: Default::default(),

@@ -360,7 +360,9 @@ fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
         panic!("no report: {:?}", state.message);
     };
     assert!(
-        report.iter().any(|l| l.contains("outpost-mae-sai-")),
+        report
+            .iter()
+            .any(|l| l.contains("mae-sai-to-chiang-khong-2026-11-")),
         "{report:?}"
     );
     assert!(
@@ -415,7 +417,7 @@ fn a_post_exports_a_bundle_and_hq_imports_it_after_a_dry_run() {
 }
 
 #[test]
-fn hq_is_told_how_to_address_a_bundle() {
+fn hq_without_posts_is_told_to_enrol_one() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
@@ -424,7 +426,7 @@ fn hq_is_told_how_to_address_a_bundle() {
         state
             .message
             .as_ref()
-            .is_some_and(|m| m.error && m.text.contains("HQ")),
+            .is_some_and(|m| m.error && m.text.contains("no post is enrolled yet")),
         "{:?}",
         state.message
     );

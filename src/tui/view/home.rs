@@ -26,6 +26,27 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     };
     let inner_width = |r: Rect| usize::from(r.width.saturating_sub(4));
     let mut needs = Vec::new();
+    let mut selected_line = None;
+    if !data.conflicts.is_empty() {
+        needs.push(heading(
+            state,
+            &t.f("conflict.home", &[("n", &data.conflicts.len())]),
+        ));
+        for (i, row) in data.conflicts.iter().enumerate() {
+            if i == state.home.selected {
+                selected_line = Some(needs.len());
+            }
+            needs.push(item(
+                state,
+                row,
+                i == state.home.selected,
+                inner_width(left),
+            ));
+        }
+        needs.push(dim(state, t.t("conflict.home_hint")));
+        needs.push(Line::default());
+    }
+    let first_draft = data.conflicts.len();
     needs.push(heading(
         state,
         &t.f("home.drafts", &[("n", &data.drafts.len())]),
@@ -33,17 +54,12 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if data.drafts.is_empty() {
         needs.push(dim(state, t.t("home.no_drafts")));
     }
-    let mut selected_line = None;
     for (i, row) in data.drafts.iter().enumerate() {
-        if i == state.home.selected {
+        let selected = first_draft + i == state.home.selected;
+        if selected {
             selected_line = Some(needs.len());
         }
-        needs.push(item(
-            state,
-            row,
-            i == state.home.selected,
-            inner_width(left),
-        ));
+        needs.push(item(state, row, selected, inner_width(left)));
     }
     needs.push(dim(state, t.t("home.workflow_note")));
     needs.push(Line::default());
@@ -55,7 +71,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     needs.push(dim(state, &start_keys(state)));
 
     let mut recent = vec![heading(state, t.t("home.recent"))];
-    let offset = data.drafts.len();
+    let offset = first_draft + data.drafts.len();
     let recent_width = inner_width(right.unwrap_or(left));
     for (i, row) in data.recent.iter().enumerate() {
         let selected = offset + i == state.home.selected;

@@ -89,7 +89,14 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &state.i18n;
     let theme = &state.theme;
     let s = &state.sync;
-    let outer = block(t.t("sync.title"), true, theme).padding(Padding::horizontal(1));
+    // HQ writes for many posts; a post for HQ alone.
+    let hq = state.home.data.as_ref().is_some_and(|d| !d.post);
+    let title = if hq {
+        t.t("sync_peer.title_hq")
+    } else {
+        t.t("sync.title")
+    };
+    let outer = block(title, true, theme).padding(Padding::horizontal(1));
     let inner = outer.inner(area);
     outer.render(area, buf);
     let outbox = state
@@ -113,7 +120,7 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
         Line::from(outbox),
         Line::from(Span::styled(t.t("sync.explain").to_string(), theme.dim)),
         Line::default(),
-        Line::default(),
+        peer_line(state, hq),
         field(SyncField::Export, "sync.export", &s.export_path),
         field(SyncField::Import, "sync.import", &s.import_path),
         Line::default(),
@@ -127,7 +134,46 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
         )));
         lines.extend(report.iter().map(|l| Line::from(l.clone())));
     }
-    Paragraph::new(lines).render(inner, buf);
+    Paragraph::new(lines)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// Whom the next export is for, with what it lacks; on HQ, how to pick another post.
+fn peer_line(state: &State, hq: bool) -> Line<'static> {
+    let t = &state.i18n;
+    let s = &state.sync;
+    let label = Span::styled(
+        format!(" {}", pad(t.t("sync_peer.label"), 14)),
+        state.theme.dim,
+    );
+    let Some(peer) = s.peers.get(s.peer) else {
+        let none = if hq { t.t("sync_peer.none") } else { "" };
+        return Line::from(vec![label, Span::styled(none.to_string(), state.theme.dim)]);
+    };
+    let mut spans = vec![
+        label,
+        Span::styled(
+            t.f(
+                "sync_peer.lacks",
+                &[("office", &peer.office), ("n", &peer.lacks)],
+            ),
+            state.theme.heading,
+        ),
+    ];
+    if s.peers.len() > 1 {
+        spans.push(Span::styled(
+            format!(
+                "  {}",
+                t.f(
+                    "sync_peer.choose",
+                    &[("i", &(s.peer + 1)), ("n", &s.peers.len())]
+                )
+            ),
+            state.theme.dim,
+        ));
+    }
+    Line::from(spans)
 }
 
 pub fn sync_cursor(state: &State, area: Rect) -> Option<Position> {

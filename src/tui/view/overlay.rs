@@ -132,38 +132,109 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                 .block(block(t.t("prompt.hs"), true, &state.theme).padding(Padding::horizontal(1)))
                 .render(rect, buf);
         }
-        Overlay::Confirm(confirm) => {
-            let (title, mut lines, choices) = match confirm {
-                Confirm::Unsaved { .. } => (
-                    t.t("confirm.unsaved_title"),
-                    vec![t.t("confirm.unsaved").to_string()],
-                    t.t("confirm.unsaved_keys"),
-                ),
-                Confirm::Import { path, report } => {
-                    let mut lines = vec![t.f("confirm.import", &[("path", path)]), String::new()];
-                    lines.extend(report.iter().cloned());
-                    (
-                        t.t("confirm.import_title"),
-                        lines,
-                        t.t("confirm.import_keys"),
-                    )
-                }
-            };
-            lines.push(String::new());
-            let height = u16::try_from(lines.len() + 3).unwrap_or(20);
-            let rect = frame(area, 64, height);
-            Clear.render(rect, buf);
-            let mut text: Vec<Line> = lines.into_iter().map(Line::from).collect();
-            text.push(Line::from(Span::styled(
-                choices.to_string(),
-                state.theme.key,
-            )));
-            Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(block(title, true, &state.theme).padding(Padding::horizontal(1)))
-                .render(rect, buf);
-        }
+        Overlay::Confirm(confirm) => render_confirm(state, confirm, area, buf),
     }
+}
+
+/// A question's box: its text wrapped and scrolled, with the keys that answer it always on the
+/// box's last row, whatever the length of the text.
+struct ConfirmBox {
+    rect: Rect,
+    title: String,
+    lines: Vec<String>,
+    keys: String,
+    /// Rows of text shown at once.
+    rows: usize,
+}
+
+fn confirm_box(state: &State, confirm: &Confirm, area: Rect) -> ConfirmBox {
+    let t = &state.i18n;
+    let (title, text, keys) = match confirm {
+        Confirm::Unsaved { .. } => (
+            t.t("confirm.unsaved_title"),
+            vec![t.t("confirm.unsaved").to_string()],
+            t.t("confirm.unsaved_keys"),
+        ),
+        Confirm::Import { path, report, .. } => {
+            let mut lines = vec![t.f("confirm.import", &[("path", path)]), String::new()];
+            lines.extend(report.iter().cloned());
+            (
+                t.t("confirm.import_title"),
+                lines,
+                t.t("confirm.import_keys"),
+            )
+        }
+    };
+    let width = usize::from(frame(area, 100, u16::MAX).width.saturating_sub(4)).max(10);
+    let mut lines: Vec<String> = Vec::new();
+    for line in &text {
+        let wrapped = wrap_spans(&[(line.clone(), Sty::Plain)], width, "", "  ");
+        if wrapped.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(wrapped.iter().map(|r| r.text()));
+    }
+    // Borders, a blank row and the keys' row around the text.
+    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+    let rect = frame(area, 100, height);
+    let rows = usize::from(rect.height.saturating_sub(4)).max(1);
+    ConfirmBox {
+        rect,
+        title: title.to_string(),
+        lines,
+        keys: keys.to_string(),
+        rows,
+    }
+}
+
+/// How far a question's text scrolls: its last row at the bottom of its box.
+pub fn confirm_max_scroll(state: &State, confirm: &Confirm, area: Rect) -> usize {
+    let b = confirm_box(state, confirm, area);
+    b.lines.len().saturating_sub(b.rows)
+}
+
+fn render_confirm(state: &State, confirm: &Confirm, area: Rect, buf: &mut Buffer) {
+    let b = confirm_box(state, confirm, area);
+    let scroll = match confirm {
+        Confirm::Import { scroll, .. } => (*scroll).min(b.lines.len().saturating_sub(b.rows)),
+        Confirm::Unsaved { .. } => 0,
+    };
+    Clear.render(b.rect, buf);
+    let outer = block(&b.title, true, &state.theme).padding(Padding::horizontal(1));
+    let inner = outer.inner(b.rect);
+    outer.render(b.rect, buf);
+    let shown: Vec<Line> = b
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(b.rows)
+        .map(|l| Line::from(l.clone()))
+        .collect();
+    Paragraph::new(shown).render(
+        Rect::new(
+            inner.x,
+            inner.y,
+            inner.width,
+            inner.height.saturating_sub(2),
+        ),
+        buf,
+    );
+    let mut keys = vec![Span::styled(b.keys.clone(), state.theme.key)];
+    if b.lines.len() > b.rows {
+        let more = state.i18n.f(
+            "import_confirm.more",
+            &[
+                ("from", &(scroll + 1)),
+                ("to", &(scroll + b.rows).min(b.lines.len())),
+                ("of", &b.lines.len()),
+            ],
+        );
+        keys.push(Span::styled(format!(" · {more}"), state.theme.dim));
+    }
+    let last = inner.y + inner.height.saturating_sub(1);
+    Paragraph::new(Line::from(keys))
+        .wrap(Wrap { trim: false })
+        .render(Rect::new(inner.x, last, inner.width, 1), buf);
 }
 
 /// A filter line over a list of (text, right-hand note) rows, the selected one marked.

@@ -8,10 +8,10 @@ use super::*;
 use crate::tui::i18n::UiLang;
 use crate::tui::state::fixtures::{context, demo_replica, press, started};
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-const LANGS: [(UiLang, &str); 2] = [(UiLang::En, "en"), (UiLang::Th, "th")];
+pub(super) const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+pub(super) const LANGS: [(UiLang, &str); 2] = [(UiLang::En, "en"), (UiLang::Th, "th")];
 
-fn render(state: &State) -> Terminal<TestBackend> {
+pub(super) fn render(state: &State) -> Terminal<TestBackend> {
     let mut terminal =
         Terminal::new(TestBackend::new(state.width, state.height)).expect("test backend");
     terminal
@@ -21,7 +21,7 @@ fn render(state: &State) -> Terminal<TestBackend> {
 }
 
 /// The screen's rows as text. A wide cluster's trailing cell is skipped, as a terminal would.
-fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+pub(super) fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
     buffer
