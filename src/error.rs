@@ -84,7 +84,7 @@ pub enum Error {
     StoreDamaged { source: redb::Error },
 
     /// A write failed for want of space: nothing is damaged, and the write can be tried again.
-    #[error("{context}: the disk is full; free some space on it and try again")]
+    #[error("{context}: {source} (the disk is full: free some space on it and try again)")]
     DiskFull {
         context: String,
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -312,9 +312,11 @@ mod tests {
             io::Error::from(ErrorKind::StorageFull),
         );
         assert!(full.is_disk_full());
-        assert_eq!(
-            full.to_string(),
-            "cannot write b.bundle: the disk is full; free some space on it and try again"
+        let said = full.to_string();
+        assert!(said.starts_with("cannot write b.bundle: "), "{said}");
+        assert!(
+            said.ends_with("(the disk is full: free some space on it and try again)"),
+            "{said}"
         );
         let denied = Error::io(
             "cannot write b.bundle",

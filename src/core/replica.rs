@@ -59,7 +59,8 @@ impl NodeKeys {
     }
 }
 
-/// Fewer ops than this are signed on one thread: not worth spreading.
+/// Fewer ops than this are signed (or their signatures checked) on the calling thread: not
+/// worth handing to rayon's threads.
 pub(crate) const PARALLEL_FROM: usize = 64;
 
 /// Progress of long work (index rebuild): done, total.
@@ -550,10 +551,13 @@ impl Replica {
             ops.push((op, prev));
         }
         let key = &self.key;
-        ops.into_par_iter()
-            .with_min_len(PARALLEL_FROM)
-            .map(|(op, hash)| (op.sign_hash(hash, key), hash))
-            .collect()
+        let sign = |(op, hash): (Op, Hash)| (op.sign_hash(hash, key), hash);
+        // A few ops are signed here: handing them to rayon's threads would cost more.
+        if ops.len() < PARALLEL_FROM {
+            ops.into_iter().map(sign).collect()
+        } else {
+            ops.into_par_iter().map(sign).collect()
+        }
     }
 
     /// Runs `work` — typically many `commit`s of a benchmark's import — as one bulk: each commit

@@ -555,11 +555,11 @@ fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
             .flatten()
             .is_some_and(|key| op.verify(&key).is_ok())
     };
-    Ok(ops
-        .par_iter()
-        .with_min_len(PARALLEL_FROM)
-        .map(check)
-        .collect())
+    Ok(if ops.len() < PARALLEL_FROM {
+        ops.iter().map(check).collect()
+    } else {
+        ops.par_iter().map(check).collect()
+    })
 }
 
 /// Keeps an op that waits for predecessors in the pending table, its reason noted in `report`.
