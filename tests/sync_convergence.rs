@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use outpost::Replica;
-use outpost::core::{ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to};
+use outpost::core::{
+    ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
+};
 use outpost::model::{ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Status};
 use proptest::prelude::*;
 

@@ -117,8 +117,7 @@ impl<'t> Derived<'t> {
         };
         let value = encode(&from);
         for target in &facts.links {
-            self.links
-                .insert((target.as_str(), id), value.as_slice())?;
+            self.links.insert((target.as_str(), id), value.as_slice())?;
         }
         Ok(())
     }
@@ -197,7 +196,10 @@ mod tests {
         drop(node);
         let node = Replica::open(&dir).expect("open upgrades");
         assert_eq!(node.category_counts(Some(&viewer)).expect("counts"), counts);
-        assert_eq!(node.backlinks("seal-checks", Some(&viewer)).expect("links"), links);
+        assert_eq!(
+            node.backlinks("seal-checks", Some(&viewer)).expect("links"),
+            links
+        );
         assert_eq!(node.backlinks("seal-checks", None).expect("links").len(), 1);
     }
 }

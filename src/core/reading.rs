@@ -124,7 +124,9 @@ impl Replica {
         }
         let mut counts = BTreeMap::new();
         for (category, n) in own {
-            for_each_ancestor(&category, |c| *counts.entry(c.to_string()).or_insert(0) += n);
+            for_each_ancestor(&category, |c| {
+                *counts.entry(c.to_string()).or_insert(0) += n
+            });
         }
         Ok(counts)
     }

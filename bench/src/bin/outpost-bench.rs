@@ -145,7 +145,10 @@ fn main() -> Result<()> {
             dir,
             runs,
         } => {
-            let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-corpus"));
+            let root = PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../target/bench-corpus"
+            ));
             let dir = dir.unwrap_or_else(|| root.join(format!("map-reader-{articles}")));
             map_reader::run(&dir, articles, runs)
         }

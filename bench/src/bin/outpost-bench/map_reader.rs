@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use outpost::Replica;
-use outpost::core::{
-    ArticleFilter, DataDir, InitOptions, NewArticle, count_by_category, links_to,
-};
+use outpost::core::{ArticleFilter, DataDir, InitOptions, NewArticle, count_by_category, links_to};
 use outpost::model::{ArticleContent, ArticleId, Author};
 
 use crate::stats::Latency;
@@ -50,7 +48,10 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     let reader_scan = time(scans, || {
         let id = article_id(rng.below(articles));
         let all = replica.list_articles(&filter)?;
-        Ok(all.iter().filter(|r| links_to(&r.content.body, &id)).count())
+        Ok(all
+            .iter()
+            .filter(|r| links_to(&r.content.body, &id))
+            .count())
     })?;
     replica.refresh()?;
 
@@ -72,7 +73,10 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     );
     row("Map counts by full scan (before)", &map_scan, "");
     row("backlinks by full scan (before)", &reader_scan, "");
-    println!("\n{runs} runs each ({scans} for the scans); load {}", load());
+    println!(
+        "\n{runs} runs each ({scans} for the scans); load {}",
+        load()
+    );
     Ok(())
 }
 
@@ -83,10 +87,7 @@ fn open_reader(replica: &Replica, id: &str, viewer: &Author) -> outpost::Result<
     Ok(view.history.len() + links.len())
 }
 
-fn time(
-    runs: usize,
-    mut work: impl FnMut() -> outpost::Result<usize>,
-) -> Result<Vec<Duration>> {
+fn time(runs: usize, mut work: impl FnMut() -> outpost::Result<usize>) -> Result<Vec<Duration>> {
     let mut out = Vec::with_capacity(runs);
     let mut sink = 0usize;
     for _ in 0..runs {
