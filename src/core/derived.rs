@@ -146,3 +146,60 @@ impl<'t> Derived<'t> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{DataDir, InitOptions, NewArticle, Replica};
+    use crate::model::ArticleContent;
+
+    #[test]
+    fn a_schema_3_store_gets_its_counts_and_links_on_open() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = DataDir::new(tmp.path().join("node"));
+        let options = InitOptions {
+            hq: true,
+            ..InitOptions::new("Mae Sai")
+        };
+        let mut node = Replica::create(&dir, &options).expect("create");
+        let admin = node.resolve_user(None).expect("admin");
+        let viewer = node.author(&admin);
+        for (title, body, publish) in [
+            ("Seals", "Check the seal.", true),
+            ("Logs", "See [[seal-checks]] first.", true),
+            ("Draft", "Also [[seal-checks|seals]].", false),
+        ] {
+            let new = NewArticle {
+                id: None,
+                content: ArticleContent::new(title, "commodity/timber-wood", body),
+                publish,
+            };
+            node.add_article(&admin, new).expect("add");
+        }
+        let counts = node.category_counts(Some(&viewer)).expect("counts");
+        let links = node.backlinks("seal-checks", Some(&viewer)).expect("links");
+        assert_eq!(counts.get("commodity").copied(), Some(3));
+        assert_eq!(links.len(), 2);
+
+        // A store of schema 3 has no such tables.
+        {
+            let txn = node.db.begin_write().expect("write");
+            txn.delete_table(store::PUBLISHED_COUNTS).expect("drop");
+            txn.delete_table(store::DRAFTS).expect("drop");
+            txn.delete_table(store::LINKS).expect("drop");
+            txn.open_table(store::META)
+                .expect("meta")
+                .insert(store::meta_keys::SCHEMA, 3u64.to_le_bytes().as_slice())
+                .expect("schema");
+            txn.commit().expect("commit");
+        }
+        drop(node);
+        let node = Replica::open(&dir).expect("open upgrades");
+        assert_eq!(node.category_counts(Some(&viewer)).expect("counts"), counts);
+        assert_eq!(
+            node.backlinks("seal-checks", Some(&viewer)).expect("links"),
+            links
+        );
+        assert_eq!(node.backlinks("seal-checks", None).expect("links").len(), 1);
+    }
+}

@@ -589,12 +589,46 @@ mod tests {
         out
     }
 
+    /// The text pulldown-cmark reads from `markdown` (wiki links as their labels), white space
+    /// collapsed: the reader's reading, which the snippet's fast path must match.
+    fn text_as_pulldown_reads_it(markdown: &str) -> String {
+        use pulldown_cmark::{Event, Options, Parser};
+        let mut out = String::new();
+        for event in Parser::new_ext(markdown, Options::ENABLE_WIKILINKS) {
+            match event {
+                Event::Text(t) => out.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => out.push(' '),
+                _ => {}
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => "[a-z]{1,6}",
+            1 => "[a-z][a-z-]{0,8}".prop_map(|t| format!("[[{t}]]")),
+            1 => ("[a-z][a-z-]{0,8}", "[a-z][a-z ]{0,8}[a-z]")
+                .prop_map(|(t, l)| format!("[[{t}|{l}]]")),
+        ]
+    }
+
     proptest::proptest! {
         #[test]
         fn plain_text_matches_a_char_by_char_reading(
             text in "[a-z #>*`_|\\[\\]\n\t\r\u{0b}\u{0c}\u{85}\u{a0}\u{3000}ศุล세관é-]{0,60}|\\PC{0,40}|([a-z ]{0,30}[\n*|]?){0,4}"
         ) {
             proptest::prop_assert_eq!(plain_text(&text), plain_text_char_by_char(&text));
+        }
+
+        #[test]
+        fn wiki_links_show_the_labels_pulldown_cmark_reads(
+            lines in proptest::collection::vec(proptest::collection::vec(piece(), 1..8), 1..4)
+        ) {
+            let body: Vec<String> = lines.iter().map(|l| l.join(" ")).collect();
+            let body = body.join("\n");
+            proptest::prop_assert_eq!(plain_text(&body), text_as_pulldown_reads_it(&body));
         }
 
         #[test]
