@@ -195,7 +195,7 @@ pub fn working(state: &mut State) {
 /// The worker's progress moves the bar; at the total the work is past its last safe point.
 pub fn progress(state: &mut State, label: String, done: u64, total: u64) -> Vec<Effect> {
     let fallback = state.i18n.t("sync.working").to_string();
-    let busy = state.busy.get_or_insert_with(|| Busy {
+    let busy = state.busy.get_or_insert(Busy {
         label: fallback,
         done: 0,
         total: 1,
