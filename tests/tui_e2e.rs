@@ -354,7 +354,7 @@ fn the_interface_moves_while_a_bundle_imports(ops: usize) {
     session.wait_for("What needs me");
 
     // Check the bundle first (a dry run, on the worker too), then import it.
-    session.keys(&["s"]);
+    session.keys(&["S"]);
     session.wait_for("Import from");
     session.keys(&["Tab", "C-u"]);
     session.text(&file.display().to_string());

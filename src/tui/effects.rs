@@ -203,6 +203,10 @@ fn sync_import(
     progress: Progress,
     cancel: &Cancel,
 ) -> Result<Vec<String>> {
+    // Asked to stop before it started: nothing to look at.
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled);
+    }
     let taken = replica.import_files(&[PathBuf::from(path)])?;
     let r = replica.sync_import_cancellable(&taken.files, None, dry_run, progress, cancel)?;
     let verb = if dry_run { "would bring" } else { "brought" };

@@ -40,8 +40,11 @@ fn status_line(state: &State) -> String {
 fn checking_a_bundle() -> State {
     let mut state = State::new(80, 24);
     update(&mut state, Msg::Start);
-    let effects = press(&mut state, "s<Tab>bundle.obp<Enter>");
-    assert_eq!(effects, vec![Effect::SyncDryRun("bundle.obp".into())]);
+    let effects = press(&mut state, "S<Tab>bundle.obp<Enter>");
+    assert_eq!(
+        effects,
+        vec![Effect::LoadPeers, Effect::SyncDryRun("bundle.obp".into())]
+    );
     assert!(state.busy.is_some());
     state
 }

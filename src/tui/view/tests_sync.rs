@@ -88,7 +88,7 @@ fn hq_picks_the_post_a_bundle_is_for_and_never_replaces_one_on_the_stick() {
     let usb = tempfile::tempdir().expect("stick");
     let usb_path = usb.path().display().to_string();
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "s");
+    press(&mut replica, &ctx, &mut state, "S");
     let offices: Vec<&str> = state.sync.peers.iter().map(|p| p.office.as_str()).collect();
     assert_eq!(offices, ["Chiang Saen", "Mae Sai"]);
     assert!(state.sync.peers.iter().all(|p| p.lacks > 0));
@@ -134,7 +134,7 @@ fn the_sync_screen_on_hq_lists_the_posts() {
     for (width, height) in SIZES {
         for (lang, code) in LANGS {
             let mut state = started(&mut replica, &ctx, width, height, lang);
-            press(&mut replica, &ctx, &mut state, "s<PageDown>");
+            press(&mut replica, &ctx, &mut state, "S<PageDown>");
             let terminal = render(&state);
             insta::assert_snapshot!(
                 format!("sync_hq_{width}x{height}_{code}"),
@@ -173,7 +173,7 @@ fn a_failed_import_is_explained_in_full_on_the_sync_screen() {
     std::fs::write(usb.path().join("photo.jpg"), b"\xff\xd8 not a bundle").expect("photo");
     std::fs::write(usb.path().join("notes.txt"), b"call HQ on Monday").expect("notes");
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    let keys = format!("s<Tab>{}<Enter>", usb.path().display());
+    let keys = format!("S<Tab>{}<Enter>", usb.path().display());
     press(&mut replica, &ctx, &mut state, &keys);
     let text = rows(&render(&state)).join("\n");
     // The reason ends with the last skipped file, wrapped inside the panel.
