@@ -16,5 +16,6 @@ mod security_restore;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;
+mod sync_import_crash;
 mod sync_interop;
 mod tui_e2e;

@@ -6,12 +6,12 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzer::{self, STEM_ANALYZER, TEXT_ANALYZER};
 use crate::error::{Error, Result};
@@ -100,8 +100,13 @@ impl HsSearch {
                 .get_field(name)
                 .map_err(|e| Error::Index(e.to_string()))
         };
+        // The HS index never changes once built: a manual reader spawns no thread to watch it.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(HsSearch {
-            reader: index.reader()?,
+            reader,
             text: field("text")?,
             stem: field("stem")?,
             code: field("code")?,
@@ -168,17 +173,15 @@ impl HsSearch {
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
         }
-        let mut query = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-        if searcher.search(&query, &Count)? == 0 {
+        let best = TopDocs::with_limit(limit.max(1) * 3).order_by_score();
+        let every = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        let mut top = searcher.search(&every, &best)?;
+        if top.is_empty() {
             // No description has every word (`logs` in `teak logs`): take descriptions with any
             // of them; BM25 ranks those with more and rarer words first.
             let any = must.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
-            query = BooleanQuery::new(any);
+            top = searcher.search(&BooleanQuery::new(any), &best)?;
         }
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(limit.max(1) * 3).order_by_score(),
-        )?;
         let mut matches = Vec::new();
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;

@@ -18,6 +18,10 @@ pub struct ProcessQuery {
     pub label: String,
     pub outpost: Latency,
     pub sqlite3: Latency,
+    /// Mean CPU time (user + system) of one process, in ms: steadier than wall time on a
+    /// machine other work shares.
+    pub outpost_cpu_ms: f64,
+    pub sqlite3_cpu_ms: f64,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -54,6 +58,16 @@ fn sqlite_sql(fts5: &str) -> String {
          WHERE docs MATCH '{}' ORDER BY rank LIMIT 10;",
         fts5.replace('\'', "''")
     )
+}
+
+/// User + system CPU time of the children this process has waited for (10 ms ticks).
+fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    // cutime and cstime are fields 16 and 17 of the line.
+    Duration::from_millis(10 * (tick(13) + tick(14)))
 }
 
 /// Runs `cmd` to its end with its output read and thrown away; its wall time.
@@ -112,16 +126,24 @@ pub fn compare(node: &Path, fts5_db: &Path, runs: usize) -> Result<ProcessResult
             run(&mut sqlite(q.fts5))?;
         }
         let (mut o, mut s) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+        let (mut o_cpu, mut s_cpu) = (Duration::ZERO, Duration::ZERO);
         for _ in 0..runs {
+            let c = children_cpu();
             o.push(run(&mut outpost(q.outpost))?);
+            let m = children_cpu();
             s.push(run(&mut sqlite(q.fts5))?);
+            o_cpu += m.saturating_sub(c);
+            s_cpu += children_cpu().saturating_sub(m);
         }
+        let mean = |d: Duration| d.as_secs_f64() * 1e3 / runs.max(1) as f64;
         all_o.extend_from_slice(&o);
         all_s.extend_from_slice(&s);
         result.queries.push(ProcessQuery {
             label: q.outpost.to_string(),
             outpost: Latency::of(&o),
             sqlite3: Latency::of(&s),
+            outpost_cpu_ms: mean(o_cpu),
+            sqlite3_cpu_ms: mean(s_cpu),
         });
     }
     result.outpost_all = Latency::of(&all_o);
@@ -140,29 +162,36 @@ pub fn markdown(r: &ProcessResult, articles: usize, load: (&str, &str)) -> Strin
     let mut out = format!(
         "## Whole processes: `outpost search` vs `sqlite3` (FTS5), {articles} articles\n\n\
          {} runs of each per query, back to back; sqlite3 {}; load average {} at start, {} at end.\n\n\
-         | query | outpost p50 | p99 | sqlite3 p50 | p99 | outpost ÷ sqlite3 (p50) |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: |\n",
+         | query | outpost p50 | p99 | sqlite3 p50 | p99 | outpost ÷ sqlite3 (p50) | CPU: outpost / sqlite3 |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         r.runs, r.sqlite3_version, load.0, load.1
     );
     for q in &r.queries {
         out += &format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} / {} |\n",
             q.label,
             ms(q.outpost.p50),
             ms(q.outpost.p99),
             ms(q.sqlite3.p50),
             ms(q.sqlite3.p99),
-            ratio(q.outpost.p50, q.sqlite3.p50)
+            ratio(q.outpost.p50, q.sqlite3.p50),
+            ms(q.outpost_cpu_ms),
+            ms(q.sqlite3_cpu_ms),
         );
     }
+    let n = r.queries.len().max(1) as f64;
+    let cpu_o = r.queries.iter().map(|q| q.outpost_cpu_ms).sum::<f64>() / n;
+    let cpu_s = r.queries.iter().map(|q| q.sqlite3_cpu_ms).sum::<f64>() / n;
     out += &format!(
-        "| all queries | **{}** | {} | **{}** | {} | **{}** |\n\n\
+        "| all queries | **{}** | {} | **{}** | {} | **{}** | {} / {} |\n\n\
          `outpost --version` (process start alone): p50 {}, p99 {}.\n",
         ms(r.outpost_all.p50),
         ms(r.outpost_all.p99),
         ms(r.sqlite3_all.p50),
         ms(r.sqlite3_all.p99),
         ratio(r.outpost_all.p50, r.sqlite3_all.p50),
+        ms(cpu_o),
+        ms(cpu_s),
         ms(r.outpost_version.p50),
         ms(r.outpost_version.p99),
     );

@@ -87,10 +87,7 @@ fn dir_size(path: &Path) -> u64 {
         return meta.len();
     }
     std::fs::read_dir(path).map_or(0, |entries| {
-        entries
-            .flatten()
-            .map(|e| dir_size(&e.path()))
-            .sum::<u64>()
+        entries.flatten().map(|e| dir_size(&e.path())).sum::<u64>()
     })
 }
 
@@ -177,10 +174,14 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         let hq_dir = dir.join("hq");
         let mut hq = new_hq(&hq_dir)?;
         let file = hq.enrol(&hq.resolve_user(None)?, "Post")?;
-        let mut post = Replica::create_from_enrolment(&DataDir::new(dir.join("post")), &file, "admin")?;
+        let mut post =
+            Replica::create_from_enrolment(&DataDir::new(dir.join("post")), &file, "admin")?;
         let setup = Instant::now();
         make_ops(&mut post, &text, "post", n, batch, false)?;
-        eprintln!("imports: {n} ops made in {:.1} s", setup.elapsed().as_secs_f64());
+        eprintln!(
+            "imports: {n} ops made in {:.1} s",
+            setup.elapsed().as_secs_f64()
+        );
         let bundle = post.bundle_for(hq.node_id())?;
         drop(post);
         let path = dir.join("to-hq.outpost");
@@ -195,7 +196,11 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         let took = started.elapsed();
         let peak = peak_rss();
         let load_after = load();
-        ensure!(report.new_ops >= n as u64, "only {} ops applied", report.new_ops);
+        ensure!(
+            report.new_ops >= n as u64,
+            "only {} ops applied",
+            report.new_ops
+        );
         let checked = if check {
             let c = hq.check()?;
             ensure!(c.ok(), "check after the import: {:?}", c.problems);
@@ -205,7 +210,19 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         };
         let store = dir_size(&hq_dir.join("outpost.redb"));
         let index = dir_size(&hq_dir.join("index"));
-        rows.push((n, report.new_ops, bundle.len(), took, rss_before, peak, store, index, checked, load_before, load_after));
+        rows.push((
+            n,
+            report.new_ops,
+            bundle.len(),
+            took,
+            rss_before,
+            peak,
+            store,
+            index,
+            checked,
+            load_before,
+            load_after,
+        ));
         drop(hq);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -213,7 +230,9 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         "## HQ's `sync import` of one bundle, by size (store cache {} MiB)\n",
         outpost::core::store_cache_size() >> 20
     );
-    println!("| ops | ops applied | bundle | import | ops/s | time ÷ first | size ÷ first | RSS before / peak | store / index after | `check` | load before / after |");
+    println!(
+        "| ops | ops applied | bundle | import | ops/s | time ÷ first | size ÷ first | RSS before / peak | store / index after | `check` | load before / after |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     let first = rows.first().map(|r| (r.0, r.3));
     for (n, applied, bytes, took, before, peak, store, index, checked, lb, la) in &rows {
@@ -242,7 +261,10 @@ pub fn enrol(root: &Path, articles: usize, batch: usize) -> Result<()> {
     let setup = Instant::now();
     make_creations(&mut hq, &text, articles, batch)?;
     let setup = setup.elapsed();
-    eprintln!("enrol: HQ of {articles} articles made in {:.1} s", setup.as_secs_f64());
+    eprintln!(
+        "enrol: HQ of {articles} articles made in {:.1} s",
+        setup.as_secs_f64()
+    );
     let user = hq.resolve_user(None)?;
     let load_before = load();
     let started = Instant::now();
@@ -257,14 +279,26 @@ pub fn enrol(root: &Path, articles: usize, batch: usize) -> Result<()> {
     let peak = peak_rss();
     let load_after = load();
     let held = post.log_len()?;
-    ensure!(held >= articles as u64, "the post holds {held} ops, fewer than {articles}");
+    ensure!(
+        held >= articles as u64,
+        "the post holds {held} ops, fewer than {articles}"
+    );
     drop(post);
     println!("## Enrolling a post into an HQ of {articles} articles\n");
-    println!("Load average {load_before} before, {load_after} after. HQ made in {:.1} s (not timed below).\n", setup.as_secs_f64());
+    println!(
+        "Load average {load_before} before, {load_after} after. HQ made in {:.1} s (not timed below).\n",
+        setup.as_secs_f64()
+    );
     println!("| step | value |\n| --- | ---: |");
-    println!("| enrolment file (HQ's whole knowledge, one bundle) | {} |", mb(file.len() as u64));
+    println!(
+        "| enrolment file (HQ's whole knowledge, one bundle) | {} |",
+        mb(file.len() as u64)
+    );
     println!("| `enrol` at HQ (the op, the bundle) | {} s |", secs(at_hq));
-    println!("| `create_from_enrolment` at the post (import + index) | {} s |", secs(at_post));
+    println!(
+        "| `create_from_enrolment` at the post (import + index) | {} s |",
+        secs(at_post)
+    );
     println!("| **whole enrolment** | **{} s** |", secs(at_hq + at_post));
     println!("| peak RSS of the post's creation | {} |", mb(peak));
     println!(
@@ -358,13 +392,42 @@ pub fn posts(root: &Path, posts: usize, ops: usize, batch: usize) -> Result<()> 
         setup.as_secs_f64()
     );
     println!("| measure | value |\n| --- | ---: |");
-    println!("| bundles received at HQ | {posts}, {} in all |", mb(bundle_bytes as u64));
+    println!(
+        "| bundles received at HQ | {posts}, {} in all |",
+        mb(bundle_bytes as u64)
+    );
     println!("| ops merged at HQ | {merged} |");
-    println!("| **HQ imports them all, one by one** | **{} s** ({:.0} ops/s) |", secs(merge), merged as f64 / merge.as_secs_f64());
-    println!("| one bundle: p50 / p99 / max | {} / {} / {} s |", secs(pick(0.5)), secs(pick(0.99)), secs(pick(1.0)));
-    println!("| HQ's RSS before / peak during the merge | {} / {} |", mb(rss_before), mb(peak));
-    println!("| HQ's store / index after | {} / {} |", mb(dir_size(&hq_dir.join("outpost.redb"))), mb(dir_size(&hq_dir.join("index"))));
-    println!("| **what HQ sends back to one post** | **{}**, {} ops, made in {} s |", mb(back.len() as u64), back_report.new_ops, secs(back_made));
-    println!("| that post imports it | {} s ({:.0} ops/s) |", secs(back_import), back_report.new_ops as f64 / back_import.as_secs_f64());
+    println!(
+        "| **HQ imports them all, one by one** | **{} s** ({:.0} ops/s) |",
+        secs(merge),
+        merged as f64 / merge.as_secs_f64()
+    );
+    println!(
+        "| one bundle: p50 / p99 / max | {} / {} / {} s |",
+        secs(pick(0.5)),
+        secs(pick(0.99)),
+        secs(pick(1.0))
+    );
+    println!(
+        "| HQ's RSS before / peak during the merge | {} / {} |",
+        mb(rss_before),
+        mb(peak)
+    );
+    println!(
+        "| HQ's store / index after | {} / {} |",
+        mb(dir_size(&hq_dir.join("outpost.redb"))),
+        mb(dir_size(&hq_dir.join("index")))
+    );
+    println!(
+        "| **what HQ sends back to one post** | **{}**, {} ops, made in {} s |",
+        mb(back.len() as u64),
+        back_report.new_ops,
+        secs(back_made)
+    );
+    println!(
+        "| that post imports it | {} s ({:.0} ops/s) |",
+        secs(back_import),
+        back_report.new_ops as f64 / back_import.as_secs_f64()
+    );
     Ok(())
 }
