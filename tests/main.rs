@@ -21,5 +21,6 @@ mod sync_cancel;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;
+mod sync_import_crash;
 mod sync_interop;
 mod tui_e2e;

@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{Index, IndexReader, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::analyzer::{self, Analyzer};
 use crate::error::{Error, Result};
@@ -112,8 +112,13 @@ impl HsSearch {
                 what: e.to_string(),
             })
         };
+        // The HS index never changes once built: a manual reader spawns no thread to watch it.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(HsSearch {
-            reader: index.reader()?,
+            reader,
             text: field("text")?,
             stem: field("stem")?,
             code: field("code")?,
@@ -180,17 +185,15 @@ impl HsSearch {
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(should))));
         }
-        let mut query = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-        if searcher.search(&query, &Count)? == 0 {
+        let best = TopDocs::with_limit(limit.max(1) * 3).order_by_score();
+        let every = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        let mut top = searcher.search(&every, &best)?;
+        if top.is_empty() {
             // No description has every word (`logs` in `teak logs`): take descriptions with any
             // of them; BM25 ranks those with more and rarer words first.
             let any = must.into_iter().map(|(_, q)| (Occur::Should, q)).collect();
-            query = BooleanQuery::new(any);
+            top = searcher.search(&BooleanQuery::new(any), &best)?;
         }
-        let top = searcher.search(
-            &query,
-            &TopDocs::with_limit(limit.max(1) * 3).order_by_score(),
-        )?;
         let mut matches = Vec::new();
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;

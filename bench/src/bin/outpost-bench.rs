@@ -15,6 +15,8 @@ mod corpus;
 mod map_reader;
 #[path = "outpost-bench/outpost_side.rs"]
 mod outpost_side;
+#[path = "outpost-bench/process_side.rs"]
+mod process_side;
 #[path = "outpost-bench/queries.rs"]
 mod queries;
 #[path = "outpost-bench/report.rs"]
@@ -131,6 +133,13 @@ pub struct SearchArgs {
     /// Skip SQLite FTS5.
     #[arg(long)]
     pub no_fts5: bool,
+    /// Instead of timing searches inside one process, time whole processes: `outpost search Q`
+    /// against the `sqlite3` shell on an FTS5 table of the same articles, `--runs` of each.
+    #[arg(long)]
+    pub process: bool,
+    /// Runs of each command per query with `--process`.
+    #[arg(long, default_value_t = 100)]
+    pub runs: usize,
     /// Where the sources and caches live.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-corpus"))]
     pub root: PathBuf,
@@ -238,6 +247,24 @@ fn run(args: &SearchArgs) -> Result<()> {
         "--batch".into(),
         args.batch.to_string(),
     ])?;
+
+    if args.process {
+        let db = args.root.join(format!("fts5-{n}.sqlite"));
+        eprintln!("FTS5 database {}", db.display());
+        baselines::build_fts5(&src, &db, n)?;
+        eprintln!("timing whole processes ({} runs per query)", args.runs);
+        let load_before = report::load_average();
+        let compared = process_side::compare(&node_dir, &db, args.runs)?;
+        let load_after = report::load_average();
+        let json = args.root.join(format!("results-process-{n}.json"));
+        std::fs::write(&json, serde_json::to_string_pretty(&compared)?)?;
+        eprintln!("raw results in {}", json.display());
+        print!(
+            "{}",
+            process_side::markdown(&compared, n, (&load_before, &load_after))
+        );
+        return Ok(());
+    }
 
     let search_args = |iterations: usize| {
         vec![

@@ -20,9 +20,55 @@ use outpost::search::analyzer::{Analyzer, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
 use zstd::zstd_safe::CParameter;
 
-/// Sync benchmark: Outpost bundles vs git bundles.
+#[path = "outpost-sync-bench/scale.rs"]
+mod scale;
+
+/// Sync benchmark: Outpost bundles vs git bundles, and the scale runs.
 #[derive(Parser)]
-#[command(name = "outpost-sync-bench")]
+#[command(name = "outpost-sync-bench", args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Scale>,
+    #[command(flatten)]
+    args: Args,
+}
+
+/// The scale runs (see `scale.rs`); without one, the bundle benchmark against git.
+#[derive(clap::Subcommand)]
+enum Scale {
+    /// HQ's import of one post's bundle of each size, back to back.
+    Imports {
+        /// Bundle sizes in ops, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        sizes: Vec<usize>,
+        #[arg(long, default_value_t = 1_000)]
+        batch: usize,
+        /// Run `check` on HQ after each import (a full replay: minutes at 100,000 ops).
+        #[arg(long)]
+        check: bool,
+        /// The store's page cache in MiB (0: Outpost's default, a quarter of the memory).
+        #[arg(long, default_value_t = 0)]
+        cache_mb: usize,
+    },
+    /// An HQ of N published articles enrols a post.
+    Enrol {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 1_000)]
+        batch: usize,
+    },
+    /// P posts of N ops each merged at HQ, and what HQ sends back to one post.
+    Posts {
+        #[arg(long, default_value_t = 100)]
+        posts: usize,
+        #[arg(long, default_value_t = 1_000)]
+        ops: usize,
+        #[arg(long, default_value_t = 1_000)]
+        batch: usize,
+    },
+}
+
+#[derive(clap::Args)]
 struct Args {
     /// Ops the post makes.
     #[arg(long, default_value_t = 10_000)]
@@ -37,10 +83,23 @@ struct Args {
 }
 
 fn main() -> Result<()> {
-    let args = Args::parse();
+    let cli = Cli::parse();
     let root = std::env::temp_dir().join(format!("outpost-sync-{}", std::process::id()));
     std::fs::create_dir_all(&root)?;
-    let result = run(&args, &root);
+    let result = match cli.command {
+        None => run(&cli.args, &root),
+        Some(Scale::Imports {
+            sizes,
+            batch,
+            check,
+            cache_mb,
+        }) => {
+            outpost::core::set_store_cache_size(cache_mb << 20);
+            scale::imports(&root, &sizes, batch, check)
+        }
+        Some(Scale::Enrol { articles, batch }) => scale::enrol(&root, articles, batch),
+        Some(Scale::Posts { posts, ops, batch }) => scale::posts(&root, posts, ops, batch),
+    };
     let _ = std::fs::remove_dir_all(&root);
     result
 }

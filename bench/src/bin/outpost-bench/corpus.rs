@@ -387,7 +387,7 @@ impl<'a> Generator<'a> {
         let tags = picked
             .iter()
             .take(2)
-            .map(|d| d.package.to_lowercase())
+            .map(|d| truncate(&d.package.to_lowercase(), 64))
             .collect();
         Ok(content(truncate(&title, 200), summary, body, tags, lang))
     }
