@@ -213,3 +213,43 @@ fn a_word_finds_every_word_of_its_stem_whether_or_not_the_word_is_its_own_stem()
         .expect("search");
     assert_eq!(hits[0].id, "ccc");
 }
+
+/// Found by fuzzing the query language over the demo knowledge: every highlight of every hit
+/// lies inside its snippet on character boundaries, also for a one-letter word beside Thai text.
+#[test]
+fn highlights_fall_on_character_boundaries_of_the_snippet() {
+    let mut hq = replica("HQ", true);
+    let user = admin(&hq);
+    outpost::demo::load(&mut hq, &user).expect("the demo knowledge loads");
+    for text in [
+        "\"bolt seal\" OR e -tanker",
+        "e",
+        "ก",
+        "e ตรวจ",
+        "seal OR e",
+    ] {
+        for typing in [false, true] {
+            let request = SearchRequest {
+                text: text.to_string(),
+                limit: 10,
+                typing,
+                now_millis: crate::common::T0,
+                ..SearchRequest::default()
+            };
+            let found = hq.find(&request).expect("a search");
+            for hit in found.hits {
+                for (start, end) in hit.highlights {
+                    assert!(
+                        start <= end && end <= hit.snippet.len(),
+                        "{text}: {start}..{end}"
+                    );
+                    assert!(
+                        hit.snippet.is_char_boundary(start) && hit.snippet.is_char_boundary(end),
+                        "{text} (typing {typing}): {start}..{end} in {:?}",
+                        hit.snippet
+                    );
+                }
+            }
+        }
+    }
+}

@@ -133,7 +133,7 @@ impl Replica {
 }
 
 /// The wiki links (`[[id]]`, `[[id|label]]`) in a Markdown body, in order, without repeats, as
-/// pulldown-cmark reads them (the reader lays bodies out with the same parser): a `[[…]]` in
+/// pulldown-cmark reads them (backlinks and the snippet's labels agree with it): a `[[…]]` in
 /// code is not a link.
 pub fn wiki_links(body: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -427,8 +427,7 @@ pub fn make(text: &str, marker: &Marker, width: usize) -> Snippet {
         }
     }
     let start = snap_to_word(text, best.1);
-    let (fragment, offset, prefix_len) = cut(text, start, width);
-    let end = offset + fragment.len() - prefix_len;
+    let (fragment, offset, prefix_len, end) = cut(text, start, width);
     let highlights = ranges
         .iter()
         .filter(|r| r.start >= offset && r.end <= end.max(offset))
@@ -510,9 +509,9 @@ fn snap_to_word(text: &str, at: usize) -> usize {
 }
 
 /// About `width` characters from `start`, ending on a grapheme boundary (at a space when one is
-/// near), with `…` where text was cut. Returns the fragment, the byte offset of `start`, and how
-/// many bytes the leading `…` adds.
-fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
+/// near), with `…` where text was cut. Returns the fragment, the byte offset of `start`, how
+/// many bytes the leading `…` adds, and the byte offset in `text` where the kept text ends.
+fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize, usize) {
     let ahead = &text.as_bytes()[start..text.len().min(start.saturating_add(width + 1))];
     let mut end = if ahead.is_ascii() && !ahead.contains(&b'\r') {
         // ASCII without CR: every byte is a cluster of its own.
@@ -534,11 +533,13 @@ fn cut(text: &str, start: usize, width: usize) -> (String, usize, usize) {
         out.push('…');
         prefix_len = '…'.len_utf8();
     }
-    out.push_str(text[start..end].trim_end());
+    let kept = text[start..end].trim_end();
+    out.push_str(kept);
     if end < text.len() {
         out.push('…');
     }
-    (out, start, prefix_len)
+    // Where the kept text ends in `text`: a match past it (under the closing `…`) is not shown.
+    (out, start, prefix_len, start + kept.len())
 }
 
 #[cfg(test)]
@@ -688,7 +689,7 @@ mod tests {
         fn cut_keeps_whole_grapheme_clusters(
             text in "[a-z \r\n\u{0301}ศุล]{0,30}", width in 1usize..12
         ) {
-            let (fragment, _, prefix) = cut(&text, 0, width);
+            let (fragment, _, prefix, _) = cut(&text, 0, width);
             let body = fragment.trim_end_matches('…');
             let clusters: Vec<&str> = text.graphemes(true).collect();
             proptest::prop_assert!(prefix == 0);
