@@ -77,7 +77,7 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
     if let Some(problem) = problems {
         state.error(problem);
     }
-    let ctx = Context::new(replica, user, config_dir);
+    let ctx = Context::new(replica, user, config_dir).with_catalog(state.i18n.clone());
     let dir = replica.data_dir().map(|d| d.path().to_path_buf());
     // The loop's own handle for reads, beside the worker's; without one the worker reads too.
     let reader = replica

@@ -9,10 +9,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::config::Direction;
+use super::i18n::Catalog;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
-use crate::error::{Error, Result};
+use crate::error::{BundleError, Error, Result};
 use crate::model::{Author, Status, User};
 use crate::search::{Correction, SearchRequest};
 
@@ -31,6 +32,8 @@ pub struct Context {
     pub user: Option<User>,
     pub viewer: Option<Author>,
     pub config_dir: Option<PathBuf>,
+    /// The interface's catalogue: reports and failures are worded in its language.
+    pub i18n: Catalog,
 }
 
 impl Context {
@@ -40,7 +43,14 @@ impl Context {
             user,
             viewer,
             config_dir,
+            i18n: Catalog::new(super::i18n::UiLang::En),
         }
+    }
+
+    /// The same, wording reports and failures from `i18n`.
+    pub fn with_catalog(mut self, i18n: Catalog) -> Self {
+        self.i18n = i18n;
+        self
     }
 }
 
@@ -101,20 +111,20 @@ pub fn perform_job(
         }
         Effect::SyncExport(path) => {
             remember(replica, ctx, Direction::Export, &path);
-            sync_export(replica, &path, None, cancel).map(Msg::SyncDone)
+            sync_export(replica, &ctx.i18n, &path, None, cancel).map(Msg::SyncDone)
         }
         Effect::SyncExportTo { path, to } => {
             remember(replica, ctx, Direction::Export, &path);
-            sync_export(replica, &path, Some(to), cancel).map(Msg::SyncDone)
+            sync_export(replica, &ctx.i18n, &path, Some(to), cancel).map(Msg::SyncDone)
         }
         Effect::LoadPeers => replica.export_peers().map(Msg::Peers),
         Effect::SyncDryRun(path) => {
             remember(replica, ctx, Direction::Import, &path);
-            sync_import(replica, &path, true, progress, cancel)
+            sync_import(replica, &ctx.i18n, &path, true, progress, cancel)
                 .map(|report| Msg::DryRun { path, report })
         }
         Effect::SyncImport(path) => {
-            sync_import(replica, &path, false, progress, cancel).map(Msg::SyncDone)
+            sync_import(replica, &ctx.i18n, &path, false, progress, cancel).map(Msg::SyncDone)
         }
         Effect::HsWords(words) => {
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
@@ -122,7 +132,7 @@ pub fn perform_job(
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
-        e => Msg::Failed(e.to_string()),
+        e => Msg::Failed(failure(&ctx.i18n, &e)),
     }))
 }
 
@@ -152,6 +162,7 @@ fn remember(replica: &Replica, ctx: &Context, direction: Direction, path: &str) 
 /// file itself (never replaced).
 fn sync_export(
     replica: &mut Replica,
+    t: &Catalog,
     path: &str,
     to: Option<String>,
     cancel: &Cancel,
@@ -162,10 +173,7 @@ fn sync_export(
         None => peers.first(),
     };
     let Some(peer) = peer.cloned() else {
-        return Err(Error::invalid(
-            "no post is enrolled yet, so there is no one to write a bundle for: \
-             `outpost node enrol --office NAME` admits one",
-        ));
+        return Err(Error::invalid(t.t("sync_report.no_post")));
     };
     let mut out = PathBuf::from(path);
     if out.is_dir() {
@@ -186,9 +194,14 @@ fn sync_export(
         overwrite: false,
     };
     let report = replica.sync_export_cancellable(&options, cancel)?;
-    let mut lines = vec![format!(
-        "Bundle for {}: {} changes to {} articles, {} bytes.",
-        peer.office, report.ops, report.articles, report.bytes
+    let mut lines = vec![t.f(
+        "sync_report.exported",
+        &[
+            ("office", &peer.office),
+            ("ops", &report.ops),
+            ("articles", &report.articles),
+            ("bytes", &report.bytes),
+        ],
     )];
     lines.extend(report.files.iter().map(|f| format!("  {}", f.display())));
     Ok(lines)
@@ -198,6 +211,7 @@ fn sync_export(
 /// what would change.
 fn sync_import(
     replica: &mut Replica,
+    t: &Catalog,
     path: &str,
     dry_run: bool,
     progress: Progress,
@@ -209,44 +223,96 @@ fn sync_import(
     }
     let taken = replica.import_files(&[PathBuf::from(path)])?;
     let r = replica.sync_import_cancellable(&taken.files, None, dry_run, progress, cancel)?;
-    let verb = if dry_run { "would bring" } else { "brought" };
+    let offices = replica.offices_of(&r.senders)?.join(", ");
+    let changes = if dry_run {
+        "sync_report.would_bring"
+    } else {
+        "sync_report.brought"
+    };
     let mut lines = vec![
-        format!(
-            "{} bundle(s) from {}",
-            r.bundles.len(),
-            replica.offices_of(&r.senders)?.join(", ")
+        t.plural(
+            "sync_report.bundles",
+            r.bundles.len() as u64,
+            &[("offices", &offices)],
         ),
-        format!(
-            "{verb} {} new changes ({} already here, {} waiting for earlier ones)",
-            r.new_ops, r.duplicate_ops, r.held_back
+        t.f(
+            changes,
+            &[
+                ("new", &r.new_ops),
+                ("duplicate", &r.duplicate_ops),
+                ("held", &r.held_back),
+            ],
         ),
-        format!("new articles: {}", r.new_articles.len()),
-        format!("updated articles: {}", r.updated_articles.len()),
+        t.f("sync_report.new_articles", &[("n", &r.new_articles.len())]),
+        t.f(
+            "sync_report.updated_articles",
+            &[("n", &r.updated_articles.len())],
+        ),
     ];
     if !r.conflicts.is_empty() {
-        lines.push(format!(
-            "in conflict (both versions kept): {}",
-            r.conflicts.join(", ")
-        ));
+        let ids = r.conflicts.join(", ");
+        lines.push(t.f("sync_report.conflicts", &[("ids", &ids)]));
     }
     for refused in r.refused.iter().take(5) {
-        lines.push(format!(
-            "refused (no effect): {} {} from {}: {}",
-            refused.kind, refused.seq, refused.node, refused.reason
+        lines.push(t.f(
+            "sync_report.refused",
+            &[
+                ("kind", &refused.kind),
+                ("seq", &refused.seq),
+                ("node", &refused.node),
+                ("reason", &refused.reason),
+            ],
         ));
     }
     if r.refused.len() > 5 {
-        lines.push(format!("… and {} more refused", r.refused.len() - 5));
+        let more = r.refused.len() - 5;
+        lines.push(t.f("sync_report.more_refused", &[("n", &more)]));
     }
     lines.extend(r.forks.iter().cloned());
-    lines.extend(r.held_reasons.iter().map(|why| format!("waiting: {why}")));
+    lines.extend(
+        r.held_reasons
+            .iter()
+            .map(|why| t.f("sync_report.waiting", &[("why", why)])),
+    );
     lines.extend(
         taken
             .skipped_lines()
             .into_iter()
-            .map(|s| format!("skipped: {s}")),
+            .map(|what| t.f("sync_report.skipped", &[("what", &what)])),
     );
     Ok(lines)
+}
+
+/// A failure as the status line says it, in the interface's language. Failures an officer meets
+/// in the course of the work are worded from the catalogue; the rest give the core's reason,
+/// framed by the catalogue.
+fn failure(t: &Catalog, e: &Error) -> String {
+    match e {
+        Error::DiskFull { .. } => t.t("failure.disk_full").to_string(),
+        Error::Locked { .. } => t.t("failure.locked").to_string(),
+        Error::NoArticle { id } => t.f("failure.no_article", &[("id", id)]),
+        Error::StoreDamaged { .. } | Error::Corrupt { .. } => {
+            t.t("failure.store_damaged").to_string()
+        }
+        Error::Bundle(bundle) => bundle_failure(t, bundle),
+        other => t.f("failure.other", &[("reason", other)]),
+    }
+}
+
+/// A bundle that cannot be taken, as the Sync screen says it.
+fn bundle_failure(t: &Catalog, e: &BundleError) -> String {
+    let (key, file) = match e {
+        BundleError::NotABundle { file } => ("failure.not_a_bundle", file),
+        BundleError::Damaged { file, .. } | BundleError::Truncated { file, .. } => {
+            ("failure.damaged", file)
+        }
+        BundleError::BadSignature { file, .. } => ("failure.bad_signature", file),
+        BundleError::UnknownSender { file, .. } => ("failure.unknown_sender", file),
+        BundleError::NotForThisNode { file, .. } => ("failure.not_for_this_node", file),
+        BundleError::WrongIdentity { file } => ("failure.wrong_identity", file),
+        other => return t.f("failure.other", &[("reason", other)]),
+    };
+    t.f(key, &[("file", file)])
 }
 
 /// The outbox: on a post, what HQ does not hold yet and when a bundle last left; on HQ, every

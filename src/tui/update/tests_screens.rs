@@ -426,7 +426,7 @@ fn hq_without_posts_is_told_to_enrol_one() {
         state
             .message
             .as_ref()
-            .is_some_and(|m| m.error && m.text.contains("no post is enrolled yet")),
+            .is_some_and(|m| m.error && m.text.contains("No post is enrolled yet")),
         "{:?}",
         state.message
     );

@@ -110,10 +110,15 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
         let focused = s.field == which;
         let mark = if focused { "▶" } else { " " };
         let style = if focused { theme.focus } else { theme.dim };
-        let (shown, _) = input.visible(value_width);
+        // The focused field scrolls to keep the cursor in view; the other shows its start.
+        let shown = if focused {
+            input.visible(value_width).0.to_string()
+        } else {
+            ellipsize(input.text(), value_width.saturating_sub(2))
+        };
         Line::from(vec![
             Span::styled(format!("{mark}{}", pad(t.t(key), 14)), style),
-            Span::raw(format!("[{}]", pad(shown, value_width.saturating_sub(2)))),
+            Span::raw(format!("[{}]", pad(&shown, value_width.saturating_sub(2)))),
         ])
     };
     let mut lines = vec![

@@ -10,7 +10,7 @@ use crate::tui::update::{Msg, update};
 
 fn report() -> Vec<String> {
     let mut lines = vec![
-        "1 bundle(s) from Post A".to_string(),
+        "1 bundle from Post A".to_string(),
         "would bring 42 new changes (0 already here, 0 waiting for earlier ones)".to_string(),
         "new articles: 7".to_string(),
     ];
@@ -180,4 +180,37 @@ fn a_failed_import_is_explained_in_full_on_the_sync_screen() {
     assert!(text.contains("holds no bundle for this node"), "{text}");
     assert!(text.contains("photo.jpg — not a"), "{text}");
     assert!(text.contains("bundle): bundles are the files"), "{text}");
+}
+
+#[test]
+fn a_report_and_a_failure_on_the_sync_screen_are_in_the_interface_language() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica).with_catalog(crate::tui::i18n::Catalog::new(UiLang::Th));
+    let usb = tempfile::tempdir().expect("stick");
+    let note = usb.path().join("notes.txt");
+    std::fs::write(&note, b"call HQ on Monday").expect("notes");
+    let mut state = started(&mut replica, &ctx, 200, 50, UiLang::Th);
+    let keys = format!("S<Tab>{}<Enter>", note.display());
+    press(&mut replica, &ctx, &mut state, &keys);
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("ไม่ใช่บันเดิลของ Outpost"), "{text}");
+    assert!(!text.contains("is not an Outpost bundle"), "{text}");
+    // HQ without a post: the export says so in Thai too.
+    let mut state = started(&mut replica, &ctx, 200, 50, UiLang::Th);
+    let keys = format!("S<C-u>{}<Enter>", usb.path().display());
+    press(&mut replica, &ctx, &mut state, &keys);
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("ยังไม่มีด่านที่ลงทะเบียน"), "{text}");
+}
+
+#[test]
+fn a_long_path_that_is_not_focused_shows_its_start() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    let long = "/media/officer/KINGSTON-USB-STICK/outpost/bundles/for-headquarters/2026/december";
+    let keys = format!("S<C-u>{long}<Tab>");
+    press(&mut replica, &ctx, &mut state, &keys);
+    let text = rows(&render(&state)).join("\n");
+    assert!(text.contains("[/media/officer/KINGSTON"), "{text}");
 }
