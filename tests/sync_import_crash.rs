@@ -53,7 +53,6 @@ fn import_crash_child() {
 }
 
 #[test]
-#[ignore = "known failure: `check` reports a problem after the bundle is imported again following the crash (under investigation); the crash itself leaves nothing and check passes"]
 fn an_import_killed_midway_leaves_nothing_and_imports_whole_afterwards() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let status = Command::new(std::env::current_exe().expect("test binary"))
