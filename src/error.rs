@@ -71,6 +71,12 @@ pub enum Error {
     )]
     OwnFork { seq: u64 },
 
+    /// An edit resolving a conflict still holds the merge's markers.
+    #[error(
+        "the text still holds conflict markers (lines starting <<<<<<< or >>>>>>>): keep the lines that are right, delete the markers, then save"
+    )]
+    ConflictMarkersLeft,
+
     /// Long work stopped because the person asked (`core::Cancel`) before anything was changed.
     #[error("cancelled: nothing was changed")]
     Cancelled,

@@ -112,10 +112,7 @@ impl Replica {
             return Ok(None);
         }
         if record.in_conflict() && super::merge::has_conflict_markers(&content.body) {
-            return Err(Error::invalid(
-                "the text still holds conflict markers (lines starting <<<<<<< or >>>>>>>): \
-                 keep the lines that are right, delete the markers, then save",
-            ));
+            return Err(Error::ConflictMarkersLeft);
         }
         Ok(Some(Payload::RevisionAdded {
             article: id.clone(),

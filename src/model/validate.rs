@@ -91,60 +91,161 @@ fn check_revision(article: &ArticleId, revision: &Revision) -> Result<()> {
     revision.content.check_fields()
 }
 
-/// The fields of an article's content (see `ArticleContent::check_fields`).
-pub(super) fn check_content(c: &ArticleContent) -> Result<()> {
+/// A field of an article's content, as problems name it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ContentField {
+    Title,
+    Summary,
+    Body,
+    Tag,
+}
+
+impl ContentField {
+    /// The catalogue key's last part, and the field's name in English messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ContentField::Title => "title",
+            ContentField::Summary => "summary",
+            ContentField::Body => "body",
+            ContentField::Tag => "tag",
+        }
+    }
+}
+
+/// What is wrong with an article's content, with the figures a message needs: the interface
+/// words it in its own language, `check_content` in English.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ContentProblem {
+    EmptyTitle,
+    TitleTooLong { max: usize },
+    SummaryTooLong { max: usize },
+    BodyTooLong { bytes: usize, max: usize },
+    TooManyTags { count: usize, max: usize },
+    BadTag { tag: String, max: usize },
+    TooManyHsCodes { count: usize, max: usize },
+    ControlCharacter { field: ContentField, code: u32 },
+}
+
+impl std::fmt::Display for ContentProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ContentProblem::EmptyTitle => write!(f, "the title is empty: give the article a title"),
+            ContentProblem::TitleTooLong { max } => {
+                write!(f, "the title is longer than {max} characters: shorten it")
+            }
+            ContentProblem::SummaryTooLong { max } => write!(
+                f,
+                "the summary is longer than {max} characters: shorten it (the body holds the detail)"
+            ),
+            ContentProblem::BodyTooLong { bytes, max } => write!(
+                f,
+                "the body is {bytes} bytes, more than the {max} an article may hold: split it into several articles"
+            ),
+            ContentProblem::TooManyTags { count, max } => {
+                write!(f, "{count} tags is more than the {max} an article may have")
+            }
+            ContentProblem::BadTag { tag, max } => {
+                write!(f, "the tag `{}` must be 1-{max} characters", escape(tag))
+            }
+            ContentProblem::TooManyHsCodes { count, max } => {
+                write!(
+                    f,
+                    "{count} HS codes is more than the {max} an article may name"
+                )
+            }
+            ContentProblem::ControlCharacter { field, code } => {
+                let what = match field {
+                    ContentField::Tag => "a tag".to_string(),
+                    other => format!("the {}", other.name()),
+                };
+                write!(
+                    f,
+                    "{what} holds the control character U+{code:04X}: remove it"
+                )
+            }
+        }
+    }
+}
+
+/// The first problem of an article's written fields (title, summary, body, tags, HS codes),
+/// if any; the category and the review date are checked apart (`check_content`).
+pub fn content_problem(c: &ArticleContent) -> Option<ContentProblem> {
+    let line_control = |field, s: &str| {
+        s.chars()
+            .find(|&c| c.is_control() || is_bidi_control(c))
+            .map(|c| ContentProblem::ControlCharacter {
+                field,
+                code: u32::from(c),
+            })
+    };
+    let text_control = |field, s: &str| {
+        s.chars()
+            .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            .map(|c| ContentProblem::ControlCharacter {
+                field,
+                code: u32::from(c),
+            })
+    };
     if c.title.trim().is_empty() {
-        return Err(Error::invalid(
-            "the title is empty: give the article a title",
-        ));
+        return Some(ContentProblem::EmptyTitle);
     }
     if c.title.chars().count() > limits::TITLE_CHARS {
-        return Err(Error::invalid(format!(
-            "the title is longer than {} characters: shorten it",
-            limits::TITLE_CHARS
-        )));
+        return Some(ContentProblem::TitleTooLong {
+            max: limits::TITLE_CHARS,
+        });
     }
-    check_line("the title", &c.title)?;
+    if let Some(p) = line_control(ContentField::Title, &c.title) {
+        return Some(p);
+    }
     if c.summary.chars().count() > limits::SUMMARY_CHARS {
-        return Err(Error::invalid(format!(
-            "the summary is longer than {} characters: shorten it (the body holds the detail)",
-            limits::SUMMARY_CHARS
-        )));
+        return Some(ContentProblem::SummaryTooLong {
+            max: limits::SUMMARY_CHARS,
+        });
     }
-    check_text("the summary", &c.summary)?;
+    if let Some(p) = text_control(ContentField::Summary, &c.summary) {
+        return Some(p);
+    }
     if c.body.len() > limits::BODY_BYTES {
-        return Err(Error::invalid(format!(
-            "the body is {} bytes, more than the {} an article may hold: split it into several articles",
-            c.body.len(),
-            limits::BODY_BYTES
-        )));
+        return Some(ContentProblem::BodyTooLong {
+            bytes: c.body.len(),
+            max: limits::BODY_BYTES,
+        });
     }
-    check_text("the body", &c.body)?;
-    check_category_id(&c.category)?;
+    if let Some(p) = text_control(ContentField::Body, &c.body) {
+        return Some(p);
+    }
     if c.tags.len() > limits::TAGS {
-        return Err(Error::invalid(format!(
-            "{} tags is more than the {} an article may have",
-            c.tags.len(),
-            limits::TAGS
-        )));
+        return Some(ContentProblem::TooManyTags {
+            count: c.tags.len(),
+            max: limits::TAGS,
+        });
     }
     for tag in &c.tags {
         if tag.is_empty() || tag.chars().count() > limits::TAG_CHARS {
-            return Err(Error::invalid(format!(
-                "the tag `{}` must be 1-{} characters",
-                escape(tag),
-                limits::TAG_CHARS
-            )));
+            return Some(ContentProblem::BadTag {
+                tag: tag.clone(),
+                max: limits::TAG_CHARS,
+            });
         }
-        check_line("a tag", tag)?;
+        if let Some(p) = line_control(ContentField::Tag, tag) {
+            return Some(p);
+        }
     }
     if c.hs_codes.len() > limits::HS_CODES {
-        return Err(Error::invalid(format!(
-            "{} HS codes is more than the {} an article may name",
-            c.hs_codes.len(),
-            limits::HS_CODES
-        )));
+        return Some(ContentProblem::TooManyHsCodes {
+            count: c.hs_codes.len(),
+            max: limits::HS_CODES,
+        });
     }
+    None
+}
+
+/// The fields of an article's content (see `ArticleContent::check_fields`).
+pub(super) fn check_content(c: &ArticleContent) -> Result<()> {
+    if let Some(problem) = content_problem(c) {
+        return Err(Error::invalid(problem.to_string()));
+    }
+    check_category_id(&c.category)?;
     if let Some(date) = &c.review_by {
         super::article::parse_date(date)?;
     }

@@ -294,6 +294,7 @@ fn failure(t: &Catalog, e: &Error) -> String {
         Error::StoreDamaged { .. } | Error::Corrupt { .. } => {
             t.t("failure.store_damaged").to_string()
         }
+        Error::ConflictMarkersLeft => t.t("failure.conflict_markers").to_string(),
         Error::Bundle(bundle) => bundle_failure(t, bundle),
         other => t.f("failure.other", &[("reason", other)]),
     }

@@ -3,6 +3,7 @@
 //! (see `run` in `update.rs`); errors from the core come back to the status line.
 
 use super::{Effect, run};
+use crate::model::validate::ContentProblem;
 use crate::model::{Kind, Lang};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Action;
@@ -141,11 +142,54 @@ pub fn save(state: &mut State, then: Option<Action>) -> Vec<Effect> {
         state.error(text);
         return vec![];
     }
+    // The core refuses the same content; said here in the interface's language.
+    if let Some(problem) = crate::model::validate::content_problem(&content) {
+        let text = problem_text(&state.i18n, &problem);
+        state.error(text);
+        return vec![];
+    }
     vec![Effect::Save {
         id: editor.id.clone(),
         content: Box::new(content),
         then,
     }]
+}
+
+/// A content problem worded from the catalogue.
+fn problem_text(t: &crate::tui::i18n::Catalog, problem: &ContentProblem) -> String {
+    match problem {
+        ContentProblem::EmptyTitle => t.t("content_problem.empty_title").to_string(),
+        ContentProblem::TitleTooLong { max } => {
+            t.f("content_problem.title_too_long", &[("max", max)])
+        }
+        ContentProblem::SummaryTooLong { max } => {
+            t.f("content_problem.summary_too_long", &[("max", max)])
+        }
+        ContentProblem::BodyTooLong { bytes, max } => t.f(
+            "content_problem.body_too_long",
+            &[("bytes", bytes), ("max", max)],
+        ),
+        ContentProblem::TooManyTags { count, max } => t.f(
+            "content_problem.too_many_tags",
+            &[("count", count), ("max", max)],
+        ),
+        ContentProblem::BadTag { tag, max } => {
+            let tag = crate::model::validate::escape(tag);
+            t.f("content_problem.bad_tag", &[("tag", &tag), ("max", max)])
+        }
+        ContentProblem::TooManyHsCodes { count, max } => t.f(
+            "content_problem.too_many_hs",
+            &[("count", count), ("max", max)],
+        ),
+        ContentProblem::ControlCharacter { field, code } => {
+            let field = t.t(&format!("content_problem.field.{}", field.name()));
+            let code = format!("U+{code:04X}");
+            t.f(
+                "content_problem.control",
+                &[("field", &field), ("code", &code)],
+            )
+        }
+    }
 }
 
 pub fn saved(
@@ -231,5 +275,83 @@ pub fn set_category(state: &mut State, id: String) {
     if let Some(editor) = state.editor.as_mut() {
         editor.category = id;
         editor.field = EditorField::Tags;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::validate::ContentField;
+    use crate::tui::i18n::{Catalog, UiLang};
+
+    fn every_problem() -> Vec<ContentProblem> {
+        let mut all = vec![
+            ContentProblem::EmptyTitle,
+            ContentProblem::TitleTooLong { max: 200 },
+            ContentProblem::SummaryTooLong { max: 2000 },
+            ContentProblem::BodyTooLong {
+                bytes: 2_000_000,
+                max: 1_048_576,
+            },
+            ContentProblem::TooManyTags { count: 70, max: 64 },
+            ContentProblem::BadTag {
+                tag: String::new(),
+                max: 40,
+            },
+            ContentProblem::TooManyHsCodes { count: 70, max: 64 },
+        ];
+        for field in [
+            ContentField::Title,
+            ContentField::Summary,
+            ContentField::Body,
+            ContentField::Tag,
+        ] {
+            all.push(ContentProblem::ControlCharacter { field, code: 0x1b });
+        }
+        all
+    }
+
+    #[test]
+    fn every_content_problem_is_worded_in_each_language_from_its_catalogue() {
+        let (en, th) = (Catalog::new(UiLang::En), Catalog::new(UiLang::Th));
+        for problem in every_problem() {
+            let (english, thai) = (problem_text(&en, &problem), problem_text(&th, &problem));
+            for text in [&english, &thai] {
+                assert!(
+                    !text.contains(crate::tui::i18n::MISSING),
+                    "{problem:?}: {text}"
+                );
+                assert!(!text.contains('{'), "a placeholder left in: {text}");
+            }
+            assert_ne!(english, thai, "{problem:?}");
+            // The Thai words carry no English words but the codes and figures they quote.
+            let latin = thai
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() > 2)
+                .collect::<Vec<_>>();
+            assert!(latin.iter().all(|w| *w == "HS"), "{thai}");
+        }
+    }
+
+    #[test]
+    fn a_title_too_long_is_refused_in_thai_before_anything_is_saved() {
+        let mut state = State::with(
+            80,
+            24,
+            Catalog::new(UiLang::Th),
+            crate::tui::keymap::Keymap::default(),
+            crate::tui::theme::Theme::default(),
+        );
+        let mut editor = EditorState::blank(Lang::Th, Some("commodity".into()));
+        editor.title = LineInput::new(&"ก".repeat(201));
+        state.editor = Some(editor);
+        assert!(save(&mut state, None).is_empty(), "nothing is saved");
+        let message = state.message.as_ref().expect("a message");
+        assert!(message.error);
+        assert!(
+            message.text.contains("ชื่อเรื่องยาวเกิน 200"),
+            "{}",
+            message.text
+        );
     }
 }
