@@ -20,6 +20,7 @@ pub(crate) mod peers;
 mod queries;
 mod reading;
 mod rematerialize;
+mod remote;
 mod replica;
 mod revisions;
 mod staging;
@@ -45,3 +46,4 @@ pub use reading::{
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub(crate) use staging::Staging;
+pub use remote::{Envelope, RefusedOp, RemoteReport};

@@ -129,6 +129,11 @@ impl<'t> Batch<'t> {
         Ok(self.records.get(id).map(|(record, _)| record))
     }
 
+    /// Whether the article `id` exists as the batch has it so far (its record is not decoded).
+    pub fn has_article(&self, id: &ArticleId) -> Result<bool> {
+        Ok(self.records.contains_key(id) || self.articles.get(id.as_str())?.is_some())
+    }
+
     /// The article `id`, taken out of the batch to be changed and put back with `put_article`
     /// (no copy of its text is made).
     pub fn take_article(&mut self, id: &ArticleId) -> Result<Option<ArticleRecord>> {

@@ -1,24 +1,22 @@
 //! Export and import of bundles through the Replica: what a peer lacks goes out; what comes in
-//! is verified and applied in one redb transaction through the same `apply_op` as local edits.
+//! is read, decrypted and decoded here, and handed to the core's `Replica::apply_remote`, which
+//! verifies and applies it in one redb transaction through the same `apply_op` as local edits.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
-use rayon::prelude::*;
-use redb::{ReadableTable, WriteTransaction};
 use serde::Serialize;
 
 use super::bundle::{self, Bundle, BundleError, BundleHeader};
 use super::transport;
 use crate::Replica;
-use crate::core::{Applied, Batch, PARALLEL_FROM, Staging, apply_op, read_u64};
-use crate::core::{Cancel, Progress, peers};
+use crate::core::{Cancel, Envelope, Progress};
 use crate::error::{Error, Result};
-use crate::model::{
-    ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
-};
-use crate::store::{self, get, meta_keys};
+use crate::model::{Hash, NodeId, Payload, SignedOp};
+
+/// What `sync import` did: the core's report of the received ops it applied.
+pub use crate::core::{RefusedOp, RemoteReport as ImportReport};
 
 #[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
@@ -41,45 +39,6 @@ pub struct ExportReport {
     pub bytes: u64,
     pub files: Vec<PathBuf>,
 }
-
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct ImportReport {
-    pub bundles: Vec<String>,
-    pub senders: Vec<String>,
-    pub new_ops: u64,
-    pub duplicate_ops: u64,
-    pub new_articles: Vec<String>,
-    pub updated_articles: Vec<String>,
-    pub conflicts: Vec<String>,
-    /// Ops waiting for predecessors that have not arrived.
-    pub held_back: u64,
-    /// Why ops wait (distinct reasons, the first few).
-    pub held_reasons: Vec<String>,
-    /// Ops refused by the rules: kept in the log (their node's later ops follow them), with no
-    /// effect, at every node alike.
-    pub refused: Vec<RefusedOp>,
-    /// Nodes found holding two different ops at one place, and what was done.
-    pub forks: Vec<String>,
-    /// Ops skipped because their node's history forked before them.
-    pub fork_skipped: u64,
-    /// Set when peers hold ops of this node that it lacks: (held, seen).
-    pub own_ops_missing: Option<(u64, u64)>,
-    pub dry_run: bool,
-}
-
-/// An op refused on import: who, what and why.
-#[derive(Clone, Debug, Serialize)]
-pub struct RefusedOp {
-    pub node: String,
-    pub seq: u64,
-    pub user: String,
-    pub kind: String,
-    pub article: Option<String>,
-    pub reason: String,
-}
-
-/// At most this many held-back reasons are listed.
-const HELD_REASONS: usize = 10;
 
 impl Replica {
     /// Signs a bundle of `ops` for `recipient`.
@@ -272,366 +231,67 @@ impl Replica {
         progress: Progress,
         cancel: &Cancel,
     ) -> Result<ImportReport> {
-        let total: u64 = bundles.iter().map(|(_, b)| b.ops.len() as u64).sum();
-        let mut report = ImportReport {
-            dry_run,
-            ..Default::default()
-        };
-        let before = self.article_ids()?;
-        let txn = self.begin_write()?;
-        let log_before = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
-        let mut staging = if dry_run {
-            Staging::inactive()
-        } else {
-            let ops = bundles.iter().flat_map(|(_, b)| &b.ops);
-            self.staging(log_before, ops.map(|op| op.op.payload.article()))?
-        };
-        let mut touched = BTreeSet::new();
-        let applied = Batch::open(&txn).and_then(|mut batch| {
-            self.apply_in(
-                &txn,
-                &mut batch,
-                &bundles,
-                &mut report,
-                &mut touched,
-                &mut staging,
-                &mut |done| {
-                    if done.is_multiple_of(1000) {
-                        progress(done, total);
-                        cancel.check()?;
-                    }
-                    Ok(())
-                },
-            )?;
-            batch.finish()?;
-            // The last safe point: past it the import commits whatever is asked.
-            cancel.check()
-        });
-        if let Err(e) = applied {
-            return Err(self.unstage(&staging, e));
-        }
-        progress(total, total);
-        report.held_back = peers::pending_in(&txn)?;
-        {
-            let articles = txn.open_table(store::ARTICLES)?;
-            for id in &touched {
-                let record: Option<ArticleRecord> = get(&articles, id.as_str())?;
-                if record.as_ref().is_some_and(ArticleRecord::in_conflict) {
-                    report.conflicts.push(id.to_string());
-                }
-                if before.contains(id.as_str()) {
-                    report.updated_articles.push(id.to_string());
-                } else {
-                    report.new_articles.push(id.to_string());
-                }
-            }
-        }
-        if dry_run {
-            txn.abort()?;
-            return Ok(report);
-        }
-        self.commit_indexed(txn, &touched, staging)?;
-        Ok(report)
+        let envelopes: Vec<Received> = bundles
+            .into_iter()
+            .map(|(name, bundle)| Received { name, bundle })
+            .collect();
+        self.apply_remote(&envelopes, dry_run, progress, cancel)
+    }
+}
+
+/// A decoded bundle, as the core's import takes it.
+struct Received {
+    name: String,
+    bundle: Bundle,
+}
+
+impl Envelope for Received {
+    fn name(&self) -> &str {
+        &self.name
     }
 
-    /// Applies every op of `bundles` in `txn`, op by op and then the ops that waited, noting what
-    /// happened in `report` and the articles `touched`. `done` hears the count of ops seen.
-    #[allow(clippy::too_many_arguments)]
-    fn apply_in(
-        &mut self,
-        txn: &WriteTransaction,
-        batch: &mut Batch,
-        bundles: &[(String, Bundle)],
-        report: &mut ImportReport,
-        touched: &mut BTreeSet<ArticleId>,
-        staging: &mut Staging,
-        done: &mut dyn FnMut(u64) -> Result<()>,
-    ) -> Result<()> {
-        let mut at = 0;
-        batch.set_wall_clock(self.now_millis());
-        for (name, bundle) in bundles {
-            self.check_bundle(batch, name, bundle)?;
-            report.bundles.push(name.clone());
-            report.senders.push(bundle.header.sender.short());
-            let verified = verify_known_signers(batch, &bundle.ops)?;
-            // Nodes whose history forked in this bundle: the fork's seq.
-            let mut forked: BTreeMap<NodeId, u64> = BTreeMap::new();
-            for (op, verified) in bundle.ops.iter().zip(verified) {
-                at += 1;
-                done(at as u64)?;
-                if forked.contains_key(&op.op.node) {
-                    report.fork_skipped += 1;
-                    continue;
-                }
-                let applied =
-                    apply_op(batch, op, !verified, None).map_err(|e| unauthorized(name, e))?;
-                match applied {
-                    Applied::New => {
-                        report.new_ops += 1;
-                        let article = op.op.payload.article();
-                        touched.extend(article.cloned());
-                        self.stage_applied(staging, batch, at - 1, article)?;
-                    }
-                    Applied::Refused(r) => {
-                        report.new_ops += 1;
-                        report.refused.push(refused_op(batch, op, r)?);
-                    }
-                    Applied::Duplicate => report.duplicate_ops += 1,
-                    Applied::Waits { reason } => hold(txn, op, report, reason)?,
-                    Applied::Forked { node, seq } => {
-                        forked.insert(node, seq);
-                        self.note_fork(batch, report, node, seq)?;
-                    }
-                }
-            }
-            let (applied, ids) =
-                drain_pending(txn, batch, report).map_err(|e| unauthorized(name, e))?;
-            report.new_ops += applied;
-            for id in &ids {
-                staging.touched_late(id);
-            }
-            touched.extend(ids);
-            peers::record_ack(
-                txn,
-                bundle.header.sender,
-                &bundle.header.version_vector,
-                self.now_millis(),
-                &forked,
-            )?;
-            self.note_own_ops_seen(batch, &bundle.header, report)?;
-        }
-        Ok(())
+    fn sender(&self) -> NodeId {
+        self.bundle.header.sender
     }
 
-    /// A node's history forked at `seq`: reported, and, when it is this node's own, recorded so
-    /// that nothing more is written here.
-    fn note_fork(
-        &self,
-        batch: &mut Batch,
-        report: &mut ImportReport,
-        node: NodeId,
-        seq: u64,
-    ) -> Result<()> {
-        if node == self.node_id() {
-            batch.set_meta_u64(meta_keys::OWN_FORK, seq)?;
-            report.forks.push(Error::OwnFork { seq }.to_string());
-        } else {
-            report.forks.push(format!(
-                "{}; its ops from {seq} on are refused here, and the node is told which ops this node holds",
-                Error::Fork { node, seq }
-            ));
-        }
-        Ok(())
+    fn version_vector(&self) -> &[(NodeId, u64)] {
+        &self.bundle.header.version_vector
     }
 
-    /// The sender holds ops of this node beyond this node's own tip: they were lost here (a
-    /// restore from an older copy). Writing stops until they are back (`Replica::commit`).
-    fn note_own_ops_seen(
-        &self,
-        batch: &mut Batch,
-        header: &BundleHeader,
-        report: &mut ImportReport,
-    ) -> Result<()> {
-        let Some(seen) = header
-            .version_vector
-            .iter()
-            .find(|(node, _)| *node == self.node_id())
-            .map(|(_, seq)| *seq)
-        else {
-            return Ok(());
-        };
-        let held = batch
-            .chains
-            .get(self.node_id().0)?
-            .map_or(0, |v| v.value().0);
-        let before = batch.meta_u64(meta_keys::OWN_SEQ_SEEN)?;
-        if seen > before {
-            batch.set_meta_u64(meta_keys::OWN_SEQ_SEEN, seen)?;
-        }
-        let seen = seen.max(before);
-        if seen > held {
-            report.own_ops_missing = Some((held, seen));
-        }
-        Ok(())
+    fn ops(&self) -> &[SignedOp] {
+        &self.bundle.ops
     }
 
     /// The bundle is for this node and signed by a node this node trusts.
-    fn check_bundle(&self, batch: &Batch, name: &str, bundle: &Bundle) -> Result<()> {
-        let h = &bundle.header;
-        if h.recipient != self.node_id() {
+    fn authenticate(&self, this_node: NodeId, sender_key: Option<&[u8; 32]>) -> Result<()> {
+        let h = &self.bundle.header;
+        if h.recipient != this_node {
             return Err(BundleError::NotForThisNode {
-                file: name.into(),
+                file: self.name.clone(),
                 recipient: h.recipient.short(),
-                this_node: self.node_id().short(),
+                this_node: this_node.short(),
             }
             .into());
         }
-        let key = sender_key(batch, bundle)?.ok_or_else(|| BundleError::UnknownSender {
-            file: name.into(),
+        let key = sender_key.ok_or_else(|| BundleError::UnknownSender {
+            file: self.name.clone(),
             sender: h.sender.short(),
         })?;
-        bundle.verify(name, &key)?;
+        self.bundle.verify(&self.name, key)?;
         Ok(())
     }
-}
 
-fn unauthorized(name: &str, e: Error) -> Error {
-    match e {
-        Error::Denied { reason: why }
-        | Error::Invalid { reason: why }
-        | Error::Corrupt { what: why } => BundleError::Unauthorized {
-            file: name.to_string(),
-            why,
-        }
-        .into(),
-        other => other,
-    }
-}
-
-/// The sender's public key: known here, enrolled here, or enrolled by the trust root in an op
-/// carried by this very bundle (a post relaying for a post this node has not heard of).
-fn sender_key(batch: &Batch, bundle: &Bundle) -> Result<Option<[u8; 32]>> {
-    let sender = bundle.header.sender;
-    let node: Option<NodeInfo> = get(&batch.nodes, sender.0)?;
-    if let Some(node) = node {
-        return Ok(Some(node.public_key));
-    }
-    let enrolled: Option<Enrolment> = get(&batch.enrolments, sender.0)?;
-    if let Some(e) = enrolled {
-        return Ok(Some(e.public_key));
-    }
-    let root = batch.trust_root()?;
-    let root_node: Option<NodeInfo> = get(&batch.nodes, root.0)?;
-    let root_key = match root_node {
-        Some(n) => Some(n.public_key),
-        // A post starting from its enrolment: HQ's key arrives in HQ's own first op.
-        None => bundle.ops.iter().find_map(|o| match &o.op.payload {
-            Payload::NodeCreated { public_key, .. } if o.op.node == root && o.op.seq == 1 => {
-                Some(*public_key)
+    /// An op the rules refuse outright stops the import as an unauthorized bundle.
+    fn rejected(&self, error: Error) -> Error {
+        match error {
+            Error::Denied { reason: why }
+            | Error::Invalid { reason: why }
+            | Error::Corrupt { what: why } => BundleError::Unauthorized {
+                file: self.name.clone(),
+                why,
             }
-            _ => None,
-        }),
-    };
-    let Some(root_key) = root_key else {
-        return Ok(None);
-    };
-    if sender == root {
-        return Ok(Some(root_key));
-    }
-    for o in &bundle.ops {
-        if let Payload::NodeEnrolled {
-            node, public_key, ..
-        } = &o.op.payload
-            && *node == sender
-            && o.op.node == root
-            && o.verify(&root_key).is_ok()
-        {
-            return Ok(Some(*public_key));
-        }
-    }
-    Ok(None)
-}
-
-/// Which of `ops` carry a valid signature of a node this node already knows or has enrolled,
-/// checked on every core before applying (signatures are a sixth of an import). A node's key
-/// never changes, and an enrolled node must sign with the key HQ enrolled, so `apply_op` would
-/// check against the same key. The others — a bad signature, or a signer introduced by this
-/// very bundle — are checked one by one as they apply.
-fn verify_known_signers(batch: &Batch, ops: &[SignedOp]) -> Result<Vec<bool>> {
-    let (nodes, enrolments) = (&batch.nodes, &batch.enrolments);
-    let mut keys: BTreeMap<NodeId, Option<[u8; 32]>> = BTreeMap::new();
-    for op in ops {
-        if let std::collections::btree_map::Entry::Vacant(slot) = keys.entry(op.op.node) {
-            let node: Option<NodeInfo> = get(nodes, op.op.node.0)?;
-            slot.insert(match node {
-                Some(n) => Some(n.public_key),
-                None => get::<_, Enrolment>(enrolments, op.op.node.0)?.map(|e| e.public_key),
-            });
-        }
-    }
-    let check = |op: &SignedOp| {
-        keys.get(&op.op.node)
-            .copied()
-            .flatten()
-            .is_some_and(|key| op.verify(&key).is_ok())
-    };
-    Ok(if ops.len() < PARALLEL_FROM {
-        ops.iter().map(check).collect()
-    } else {
-        ops.par_iter().map(check).collect()
-    })
-}
-
-/// Keeps an op that waits for predecessors in the pending table, its reason noted in `report`.
-fn hold(
-    txn: &WriteTransaction,
-    op: &SignedOp,
-    report: &mut ImportReport,
-    why: String,
-) -> Result<()> {
-    peers::hold_pending(txn, op)?;
-    note_held(report, why);
-    Ok(())
-}
-
-fn note_held(report: &mut ImportReport, why: String) {
-    if report.held_reasons.len() < HELD_REASONS && !report.held_reasons.contains(&why) {
-        report.held_reasons.push(why);
-    }
-}
-
-/// The report's line for an op refused by the rules.
-fn refused_op(batch: &Batch, op: &SignedOp, r: crate::core::Refusal) -> Result<RefusedOp> {
-    let office: Option<NodeInfo> = get(&batch.nodes, op.op.node.0)?;
-    Ok(RefusedOp {
-        node: office.map_or_else(|| op.op.node.short(), |n| n.office),
-        seq: op.op.seq,
-        user: r.user,
-        kind: r.kind,
-        article: r.article,
-        reason: r.reason,
-    })
-}
-
-/// Retries pending ops until none can apply. Returns how many applied and the articles touched.
-fn drain_pending(
-    txn: &WriteTransaction,
-    batch: &mut Batch,
-    report: &mut ImportReport,
-) -> Result<(u64, BTreeSet<ArticleId>)> {
-    let mut applied = 0;
-    let mut touched = BTreeSet::new();
-    loop {
-        let waiting = peers::pending_ops(txn)?;
-        let mut progress = false;
-        for (key, op) in waiting {
-            let result = apply_op(batch, &op, true, None)?;
-            if matches!(result, Applied::Waits { .. }) {
-                continue;
-            }
-            peers::release_pending(txn, key)?;
-            match result {
-                Applied::New => {
-                    applied += 1;
-                    touched.extend(op.op.payload.article().cloned());
-                    progress = true;
-                }
-                Applied::Refused(r) => {
-                    applied += 1;
-                    report.refused.push(refused_op(batch, &op, r)?);
-                    progress = true;
-                }
-                Applied::Duplicate => progress = true,
-                // A held op that turns out to fork its node's history is dropped: the op at its
-                // place stands.
-                Applied::Forked { node, seq } => {
-                    report.forks.push(Error::Fork { node, seq }.to_string());
-                }
-                Applied::Waits { .. } => {}
-            }
-        }
-        if !progress {
-            return Ok((applied, touched));
+            .into(),
+            other => other,
         }
     }
 }
