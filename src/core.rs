@@ -43,7 +43,7 @@ pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
     Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
 };
+pub use remote::{Envelope, RefusedOp, RemoteReport};
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub(crate) use staging::Staging;
-pub use remote::{Envelope, RefusedOp, RemoteReport};

@@ -85,8 +85,12 @@ impl Db {
         builder
     }
 
+    /// A reader dirties no pages, so redb's default cache serves it, and a search process
+    /// does not read the machine's memory size (`/proc/meminfo`) for a cache it would not use.
     pub fn open_read_only(path: &Path) -> std::result::Result<Self, redb::DatabaseError> {
-        Self::builder().open_read_only(path).map(Db::ReadOnly)
+        let mut builder = Database::builder();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        builder.open_read_only(path).map(Db::ReadOnly)
     }
 
     pub fn begin_read(&self) -> std::result::Result<ReadTransaction, TransactionError> {
