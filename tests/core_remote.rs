@@ -129,7 +129,8 @@ fn an_envelope_that_does_not_authenticate_changes_nothing() {
     .expect("add");
     let before = hq.state_hash().expect("hash");
 
-    let refused = apply(&mut hq, &Ops::from(&post, &hq, false));
+    let ops = Ops::from(&post, &hq, false);
+    let refused = apply(&mut hq, &ops);
 
     assert!(refused.is_err(), "{refused:?}");
     assert_eq!(hq.state_hash().expect("hash"), before);
