@@ -170,7 +170,7 @@ impl HsSearch {
         }
         let term = Term::from_field_text(self.text, word);
         let near = if letters >= 9 {
-            self.two_typos_away(searcher, word)?
+            None
         } else {
             super::typo::one_edit_away(word)
         };
@@ -194,38 +194,6 @@ impl HsSearch {
                 1.0,
             )) as Box<dyn Query>
         }))
-    }
-
-    /// The HS index's words within two typos of `word` (Damerau–Levenshtein with adjacent
-    /// swaps, as tantivy's fuzzy query counts them), found by walking its term dictionary, which
-    /// holds a few thousand words: cheaper than building a two-edit automaton. `None` for a
-    /// word that is not plain ASCII, left to the fuzzy query.
-    fn two_typos_away(
-        &self,
-        searcher: &Searcher,
-        word: &str,
-    ) -> Result<Option<std::collections::BTreeSet<String>>> {
-        if !word.is_ascii() {
-            return Ok(None);
-        }
-        let mut near = std::collections::BTreeSet::new();
-        for segment in searcher.segment_readers() {
-            let terms = segment.inverted_index(self.text)?;
-            let mut stream = terms
-                .terms()
-                .stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let key = stream.key();
-                if key.len().abs_diff(word.len()) <= 2
-                    && let Ok(candidate) = std::str::from_utf8(key)
-                    && swaps_distance(word.as_bytes(), key) <= 2
-                {
-                    near.insert(candidate.to_string());
-                }
-            }
-        }
-        Ok(Some(near))
     }
 
     /// Entries whose descriptions hold every word of `words` (as typed, by stem, or within one
@@ -299,30 +267,6 @@ impl HsSearch {
         matches.truncate(limit);
         Ok(matches)
     }
-}
-
-/// Edits from `a` to `b`, an adjacent swap counting as one (optimal string alignment), over
-/// bytes: both are ASCII where it is used.
-fn swaps_distance(a: &[u8], b: &[u8]) -> usize {
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        d[i * width] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -412,30 +356,6 @@ mod typo_tests {
             } else {
                 assert_eq!(got, expected, "{word}");
             }
-        }
-    }
-
-    /// Two typos away, the dictionary walk finds what tantivy's two-typo fuzzy query finds.
-    #[test]
-    fn two_typo_corrections_match_what_the_fuzzy_query_finds() {
-        let s = HsSearch::for_dir(None).expect("hs");
-        let searcher = s.reader.searcher();
-        for word in [
-            "refrigeratr",
-            "mahcinery",
-            "electirical",
-            "instrumnets",
-            "monitoring",
-            "vegetabels",
-            "zzzzzzzzzq",
-        ] {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(s.text, word), 2, true);
-            let got = s
-                .typo_query(&searcher, word)
-                .expect("typo query")
-                .map(|q| matched(&s, q.as_ref()))
-                .unwrap_or_default();
-            assert_eq!(got, matched(&s, &fuzzy), "{word}");
         }
     }
 
