@@ -6,6 +6,7 @@ mod args;
 mod articles;
 mod node;
 mod output;
+mod people;
 mod reference;
 mod sync;
 

@@ -17,6 +17,7 @@ mod interchange;
 mod key;
 mod merge;
 pub(crate) mod peers;
+mod people;
 mod queries;
 mod reading;
 mod rematerialize;
@@ -38,6 +39,7 @@ pub use db::{WaitNotice, set_store_cache_size, set_wait_notice, store_cache_size
 pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
+pub use people::GrantView;
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
     Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,

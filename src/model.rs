@@ -20,4 +20,4 @@ pub use hs::HsCode;
 pub use ids::{ArticleId, Hash, NodeId};
 pub use node::{CategoryRecord, Enrolment, NodeInfo};
 pub use op::{Op, Payload, SignatureBytes, SignedOp};
-pub use user::{Role, User};
+pub use user::{Grant, NodeRevocation, Role, User, UserChange};

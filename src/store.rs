@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -31,6 +31,10 @@ pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("re
 pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
 /// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.
 pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trusted");
+/// Category roles per person: (node, user name) → encoded `Vec<model::Grant>`.
+pub const GRANTS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new("grants");
+/// Nodes whose key HQ revoked → `model::NodeRevocation`.
+pub const REVOKED_NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("revoked_nodes");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.
@@ -57,6 +61,9 @@ pub mod meta_keys {
     pub const LOG_LEN: &str = "log_len";
     /// The node whose enrolments this node trusts: HQ (itself on HQ and on standalone nodes).
     pub const TRUST_ROOT: &str = "trust_root";
+    /// Set (1) when a revocation arrived after ops it refuses: the materialized tables are
+    /// replayed from the log once the transaction is committed (`core/rematerialize.rs`).
+    pub const REPLAY_NEEDED: &str = "replay_needed";
     /// The highest seq of this node's own ops that a peer is known to hold: above the local
     /// tip, this node lost ops of its own (restored from an older copy) and must get them back
     /// before it writes again.

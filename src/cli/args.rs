@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::{Classification, Kind, Lang, Status};
+use crate::model::{Classification, Kind, Lang, Role, Status};
 
 /// The model's word enums as clap values: the flag takes their words (any case), and `--help`
 /// and a wrong value list them.
@@ -21,7 +21,7 @@ macro_rules! value_enums {
         }
     )*};
 }
-value_enums!(Lang, Kind, Classification, Status);
+value_enums!(Lang, Kind, Classification, Status, Role);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -108,6 +108,12 @@ pub enum Command {
     /// Nodes: enrol a post (HQ), list and show the nodes this one knows.
     #[command(subcommand)]
     Node(NodeCommand),
+    /// Accounts of this node: add, list, disable, enable.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Evaluator and expert rights over categories, granted by HQ to people anywhere.
+    #[command(subcommand)]
+    Role(RoleCommand),
     /// List articles whose concurrent edits could not be merged.
     Conflicts {
         #[arg(long)]
@@ -148,6 +154,8 @@ impl Command {
                 | Command::Check { .. }
                 | Command::Sync(SyncCommand::Status { .. })
                 | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
+                | Command::User(UserCommand::List { .. })
+                | Command::Role(RoleCommand::List { .. })
         )
     }
 }
@@ -311,6 +319,9 @@ pub enum NodeCommand {
     /// Authorize a node's administrators to sign privileged ops: publish, change the Knowledge
     /// Map, enrol posts (HQ only; e.g. a regional office).
     Trust { node: String },
+    /// Revoke a node's key (HQ; a lost laptop): its ops after those HQ holds are refused
+    /// everywhere. Enrol the post again under a new key to go on.
+    Revoke { node: String },
     /// The nodes this node knows.
     List {
         #[arg(long)]
@@ -319,6 +330,63 @@ pub enum NodeCommand {
     /// One node: its keys and what it is known to hold.
     Show {
         node: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account on this node (an administrator).
+    Add {
+        name: String,
+        #[arg(long, ignore_case = true, default_value = "officer")]
+        role: Role,
+        /// The most classified content the account may see (default: restricted for an
+        /// administrator, customs-only for everyone else).
+        #[arg(long, ignore_case = true)]
+        clearance: Option<Classification>,
+    },
+    /// The accounts of this node.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop an account from signing in or acting; its history stays.
+    Disable { name: String },
+    /// Let a disabled account sign in again.
+    Enable { name: String },
+    /// Set an account's clearance.
+    Clear {
+        name: String,
+        #[arg(ignore_case = true)]
+        clearance: Classification,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Grant evaluator or expert rights over a category subtree (HQ or a trusted node).
+    Grant {
+        /// The person, as NAME@OFFICE.
+        person: String,
+        #[arg(ignore_case = true)]
+        role: Role,
+        /// The category whose subtree the rights cover (default: the whole Knowledge Map).
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Withdraw a grant: the holder's ops from now on no longer carry it.
+    Revoke {
+        /// The person, as NAME@OFFICE.
+        person: String,
+        #[arg(ignore_case = true)]
+        role: Role,
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Every grant this node knows.
+    List {
         #[arg(long)]
         json: bool,
     },

@@ -130,6 +130,8 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Check { json } => check(replica, json),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
+        Command::User(c) => super::people::user(replica, user, c),
+        Command::Role(c) => super::people::role(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

@@ -292,6 +292,15 @@ pub fn node(replica: &mut Replica, user: Option<&str>, command: NodeCommand) -> 
             )?;
             Ok(0)
         }
+        NodeCommand::Revoke { node } => {
+            let user = replica.resolve_user(user)?;
+            let (id, after) = replica.revoke_node(&user, &node)?;
+            say!(
+                "Revoked the key of {node} ({}): its ops after op {after} are refused at every node this reaches. Enrol the post again (`outpost node enrol`) to give it a new key.",
+                id.short()
+            )?;
+            Ok(0)
+        }
         NodeCommand::List { json } => {
             let nodes = replica.nodes()?;
             if json {

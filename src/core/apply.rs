@@ -13,7 +13,8 @@ use super::apply_article::{add_revision, publish_revision, set_status};
 use super::batch::Batch;
 use crate::error::{Error, Result};
 use crate::model::{
-    CategoryRecord, Enrolment, Hash, Hlc, NodeId, NodeInfo, Payload, Role, SignedOp, Status, User,
+    Author, CategoryRecord, Classification, Enrolment, Grant, Hash, Hlc, NodeId, NodeInfo,
+    NodeRevocation, Payload, Role, SignedOp, Status, User, UserChange,
 };
 use crate::store::{encode, get};
 
@@ -268,6 +269,38 @@ fn user_of(b: &Batch, node: NodeId, name: &str) -> Result<Option<User>> {
     get(&b.users, (node.0, name))
 }
 
+/// The seq after which HQ revoked `node`'s key, if it did (here, or in a log replayed after a
+/// late revocation).
+fn node_cut(b: &Batch, node: NodeId) -> Result<Option<u64>> {
+    let held: Option<NodeRevocation> = get(&b.revoked_nodes, node.0)?;
+    Ok(
+        match (held.map(|r| r.after_seq), b.foreseen.node_cut(node)) {
+            (Some(a), Some(f)) => Some(a.min(f)),
+            (a, f) => a.or(f),
+        },
+    )
+}
+
+/// The grants a person holds, as this batch knows them.
+pub(crate) fn grants_of(b: &Batch, user: &Author) -> Result<Vec<Grant>> {
+    Ok(get(&b.grants, (user.node.0, user.name.as_str()))?.unwrap_or_default())
+}
+
+#[allow(dead_code, reason = "the evaluation and Q&A rules ask it")]
+/// Whether `user` held `role` over `category` for their node's op numbered `seq`: a grant that
+/// covers the category and was not revoked before that op. Evaluation and Q&A rules ask this.
+pub(crate) fn holds_role(
+    b: &Batch,
+    user: &Author,
+    role: Role,
+    category: &str,
+    seq: u64,
+) -> Result<bool> {
+    Ok(grants_of(b, user)?
+        .iter()
+        .any(|g| g.covers(role, category, seq) && !b.foreseen.role_revoked(user, g, seq)))
+}
+
 /// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
 /// enrolment, publication) are valid only from an administrator on the trust root (HQ) or on a
 /// node HQ trusts. Returns whether the op speaks for HQ (its status decisions are HQ's).
@@ -286,6 +319,18 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             reason: why.to_string(),
         }))
     };
+    if let Some(cut) = node_cut(b, o.node)?
+        && o.seq > cut
+    {
+        return denied(&format!(
+            "HQ revoked the key of node {} ({}) after its op {cut}: its later ops are refused",
+            o.node.short(),
+            node.office
+        ));
+    }
+    if user.as_ref().is_some_and(|u| u.disabled) {
+        return denied(&format!("the account `{}` is disabled", o.user));
+    }
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
             denied("a node can only be created by its first op")
@@ -299,6 +344,46 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         )),
         Payload::NodeTrusted { .. } if !(is_admin && on_root) => {
             denied("only an administrator at HQ may trust a node")
+        }
+        Payload::NodeRevoked { .. } if !(is_admin && on_root) => {
+            denied("only an administrator at HQ may revoke a node's key")
+        }
+        Payload::NodeRevoked { node: revoked, .. } if *revoked == b.trust_root()? => {
+            denied("HQ's own key cannot be revoked")
+        }
+        Payload::RoleGranted { .. } | Payload::RoleRevoked { .. } if !(is_admin && authorized) => {
+            denied(
+                "evaluator and expert rights are granted by an administrator at HQ (or at a node HQ trusts)",
+            )
+        }
+        Payload::UserChanged { .. } if !is_admin => denied(&format!(
+            "`{}` is not an administrator on this node: only an administrator changes accounts",
+            o.user
+        )),
+        Payload::UserChanged { name, change } => {
+            let Some(target) = user_of(b, o.node, name)? else {
+                return denied(&format!("there is no account `{name}` on this node"));
+            };
+            let actor_clearance = user
+                .as_ref()
+                .map_or(Classification::Public, |u| u.clearance);
+            match change {
+                UserChange::Clearance(c) if *c > actor_clearance => denied(&format!(
+                    "an administrator cleared for {} cannot clear `{name}` for {}",
+                    actor_clearance.as_str(),
+                    c.as_str()
+                )),
+                UserChange::Disabled | UserChange::Role(_)
+                    if target.role == Role::Admin
+                        && !matches!(change, UserChange::Role(Role::Admin))
+                        && last_admin(b, o.node, name)? =>
+                {
+                    denied(&format!(
+                        "`{name}` is this node's last administrator: make another administrator first"
+                    ))
+                }
+                _ => Ok(by_hq),
+            }
         }
         Payload::KnowledgeMapSet { .. } | Payload::NodeEnrolled { .. }
             if !(is_admin && authorized) =>
@@ -344,6 +429,71 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
     }
 }
 
+/// Whether `name` is the only enabled administrator of `node`.
+fn last_admin(b: &Batch, node: NodeId, name: &str) -> Result<bool> {
+    let mut others = 0;
+    for entry in b.users.range((node.0, "")..)? {
+        let (k, v) = entry?;
+        if k.value().0 != node.0 {
+            break;
+        }
+        let u: User = crate::store::decode(v.value())?;
+        if u.role == Role::Admin && !u.disabled && u.name != name {
+            others += 1;
+        }
+    }
+    Ok(others == 0)
+}
+
+/// Records a grant (`revoked_after` None) or a revocation of one role over one category: the
+/// later op of the two, by `(hlc, node)`, stands.
+fn set_grant(
+    b: &mut Batch,
+    op: &SignedOp,
+    user: &Author,
+    role: Role,
+    category: &Option<String>,
+    revoked_after: Option<u64>,
+) -> Step<()> {
+    let o = &op.op;
+    let mut grants = grants_of(b, user)?;
+    let new = Grant {
+        role,
+        category: category.clone(),
+        hlc: o.hlc,
+        by: o.node,
+        revoked_after,
+    };
+    match grants
+        .iter_mut()
+        .find(|g| g.role == role && g.category == *category)
+    {
+        Some(g) if (g.hlc, g.by) >= (o.hlc, o.node) => return Ok(()),
+        Some(g) => *g = new,
+        None => grants.push(new),
+    }
+    grants.sort_by(|a, b| (a.role, &a.category).cmp(&(b.role, &b.category)));
+    b.grants.insert(
+        (user.node.0, user.name.as_str()),
+        encode(&grants).as_slice(),
+    )?;
+    if let Some(cut) = revoked_after {
+        replay_if_held_beyond(b, user.node, cut)?;
+    }
+    Ok(())
+}
+
+/// A revocation that arrives after ops of its node numbered beyond its cut may have let some of
+/// them apply: the tables are replayed from the log, with every revocation known, once this
+/// transaction commits — so this node reaches the verdicts of a node that heard first.
+fn replay_if_held_beyond(b: &mut Batch, node: NodeId, cut: u64) -> Step<()> {
+    let tip = b.chains.get(node.0)?.map_or(0, |v| v.value().0);
+    if tip > cut && !b.foreseen.is_active() {
+        b.set_meta_u64(crate::store::meta_keys::REPLAY_NEEDED, 1)?;
+    }
+    Ok(())
+}
+
 /// Who may set an article's status: publishing is an administrator's on HQ (or on a node HQ
 /// trusts); a draft or retirement, its authors' or an administrator's.
 fn may_set_status(status: Status, is_admin: bool, is_author: bool, hq: bool) -> Result<()> {
@@ -371,6 +521,8 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 node: o.node,
                 name: name.clone(),
                 role: *role,
+                clearance: User::default_clearance(*role),
+                disabled: false,
             };
             b.users
                 .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
@@ -423,6 +575,49 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         Payload::StatusSet { article, status } => set_status(b, op, article, *status, by_hq)?,
         Payload::RevisionPublished { article, revision } => {
             publish_revision(b, op, article, *revision, None)?;
+        }
+        Payload::UserChanged { name, change } => {
+            let Some(mut user) = user_of(b, o.node, name)? else {
+                return Err(Halt::Failed(Error::invalid(format!(
+                    "there is no account `{name}` on this node"
+                ))));
+            };
+            match change {
+                UserChange::Clearance(c) => user.clearance = *c,
+                UserChange::Disabled => user.disabled = true,
+                UserChange::Enabled => user.disabled = false,
+                UserChange::Role(r) => user.role = *r,
+            }
+            b.users
+                .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
+        }
+        Payload::RoleGranted {
+            user,
+            role,
+            category,
+        } => set_grant(b, op, user, *role, category, None)?,
+        Payload::RoleRevoked {
+            user,
+            role,
+            category,
+            after_seq,
+        } => set_grant(b, op, user, *role, category, Some(*after_seq))?,
+        Payload::NodeRevoked {
+            node: revoked,
+            after_seq,
+        } => {
+            let held: Option<NodeRevocation> = get(&b.revoked_nodes, revoked.0)?;
+            // Revoked twice: the earlier cut stands, whatever the delivery order.
+            if held.as_ref().is_none_or(|h| *after_seq < h.after_seq) {
+                let record = NodeRevocation {
+                    after_seq: *after_seq,
+                    hlc: o.hlc,
+                    by: o.node,
+                };
+                b.revoked_nodes
+                    .insert(revoked.0, encode(&record).as_slice())?;
+                replay_if_held_beyond(b, *revoked, *after_seq)?;
+            }
         }
         Payload::ArticleCreated {
             article,

@@ -274,6 +274,8 @@ fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
     digest(&mut hasher, &txn, store::REVISIONS)?;
     digest(&mut hasher, &txn, store::ENROLMENTS)?;
     digest(&mut hasher, &txn, store::TRUSTED)?;
+    digest(&mut hasher, &txn, store::GRANTS)?;
+    digest(&mut hasher, &txn, store::REVOKED_NODES)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -116,6 +116,14 @@ impl Db {
     pub fn is_read_only(&self) -> bool {
         matches!(self, Db::ReadOnly(_))
     }
+
+    /// The database for writing, or `None` when opened read-only.
+    pub fn writable_database(&self) -> Option<&Database> {
+        match self {
+            Db::Writable(db) => Some(db),
+            Db::ReadOnly(_) => None,
+        }
+    }
 }
 
 /// Retries `attempt` while it fails with a lock another process holds (the search index's

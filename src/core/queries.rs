@@ -36,7 +36,7 @@ pub struct ArticleView {
 }
 
 impl Replica {
-    fn read(&self) -> Result<redb::ReadTransaction> {
+    pub(crate) fn read(&self) -> Result<redb::ReadTransaction> {
         Ok(self.db.begin_read()?)
     }
 

@@ -258,7 +258,13 @@ impl Replica {
             bulk: false,
             seen_log_len: 0,
         };
-        if fresh || upgraded {
+        let replay = read_u64(
+            &replica.db.begin_read()?.open_table(store::META)?,
+            meta_keys::REPLAY_NEEDED,
+        )? != 0;
+        if replay {
+            replica.replay_after_revocation()?;
+        } else if fresh || upgraded {
             replica.rebuild_index(progress)?;
         } else {
             replica.catch_up_index(progress)?;
@@ -501,7 +507,10 @@ impl Replica {
                 source: Box::new(e),
             });
         }
-        let log_len = read_u64(&txn.open_table(store::META)?, meta_keys::LOG_LEN)?;
+        let meta = txn.open_table(store::META)?;
+        let log_len = read_u64(&meta, meta_keys::LOG_LEN)?;
+        let replay = read_u64(&meta, meta_keys::REPLAY_NEEDED)? != 0;
+        drop(meta);
         if let Err(e) = txn.commit() {
             if staged {
                 let _ = self.index.rollback();
@@ -519,7 +528,26 @@ impl Replica {
         indexed.map_err(|e| Error::IndexBehind {
             saved: "the change",
             source: Box::new(e),
-        })
+        })?;
+        if replay {
+            self.replay_after_revocation()?;
+        }
+        Ok(())
+    }
+
+    /// Replays the materialized tables from the log with every revocation known (see
+    /// `core/rematerialize.rs`) and rebuilds the index: a revocation arrived after ops it
+    /// refuses. Runs after the commit that brought it, or on the next open after a crash.
+    pub(crate) fn replay_after_revocation(&mut self) -> Result<()> {
+        let Some(db) = self.db.writable_database() else {
+            return Ok(());
+        };
+        let txn = db.begin_write()?;
+        super::rematerialize::rematerialize(db, &txn)?;
+        txn.open_table(store::META)?
+            .remove(meta_keys::REPLAY_NEEDED)?;
+        txn.commit()?;
+        self.rebuild_index(&mut |_, _| {})
     }
 
     /// The ops of `payloads`, chained after (`seq`, `prev`) and signed. A bulk commit signs on
@@ -683,6 +711,8 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::REVISIONS)?;
     txn.open_table(store::ENROLMENTS)?;
     txn.open_table(store::TRUSTED)?;
+    txn.open_table(store::GRANTS)?;
+    txn.open_table(store::REVOKED_NODES)?;
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;

@@ -4,7 +4,9 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::{ArticleId, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
+use super::{
+    ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange,
+};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the encoding of `Op` changes; old versions must stay decodable.
@@ -65,6 +67,31 @@ pub enum Payload {
         article: ArticleId,
         revision: Hash,
     },
+    /// An administrator changes an account of their own node: clearance, disabled, role.
+    UserChanged {
+        name: String,
+        change: UserChange,
+    },
+    /// Gives a person an evaluator's or expert's rights over a category subtree (`None`: the
+    /// whole map). Privileged: HQ or a node HQ trusts.
+    RoleGranted {
+        user: Author,
+        role: Role,
+        category: Option<String>,
+    },
+    /// Withdraws a grant. The holder's node's ops numbered after `after_seq` (what the revoking
+    /// node held of it) no longer carry the role, so every node reaches the same verdict.
+    RoleRevoked {
+        user: Author,
+        role: Role,
+        category: Option<String>,
+        after_seq: u64,
+    },
+    /// HQ revokes a node's key (a lost laptop): its ops after `after_seq` are refused.
+    NodeRevoked {
+        node: NodeId,
+        after_seq: u64,
+    },
 }
 
 impl Payload {
@@ -101,6 +128,10 @@ impl Payload {
             Payload::NodeTrusted { .. } => "trust",
             Payload::ArticleCreated { .. } => "article",
             Payload::RevisionPublished { .. } => "publication",
+            Payload::UserChanged { .. } => "user-change",
+            Payload::RoleGranted { .. } => "role-grant",
+            Payload::RoleRevoked { .. } => "role-revocation",
+            Payload::NodeRevoked { .. } => "node-revocation",
         }
     }
 }

@@ -68,7 +68,31 @@ impl Payload {
             } => check_revision(article, revision),
             Payload::StatusSet { article, .. } => check_article_id(article),
             Payload::RevisionPublished { article, .. } => check_article_id(article),
-            Payload::NodeTrusted { .. } => Ok(()),
+            Payload::NodeTrusted { .. } | Payload::NodeRevoked { .. } => Ok(()),
+            Payload::UserChanged { name, .. } => crate::model::user::check_user_name(name),
+            Payload::RoleGranted {
+                user,
+                role,
+                category,
+            }
+            | Payload::RoleRevoked {
+                user,
+                role,
+                category,
+                ..
+            } => {
+                crate::model::user::check_user_name(&user.name)?;
+                if !role.is_granted() {
+                    return Err(Error::invalid(format!(
+                        "`{}` is an account's own role, not one granted over categories",
+                        role.as_str()
+                    )));
+                }
+                match category {
+                    Some(c) => check_category_id(c),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
