@@ -8,6 +8,7 @@ mod node;
 mod output;
 mod people;
 mod reference;
+mod signin;
 mod sync;
 
 use std::io::IsTerminal;
@@ -91,12 +92,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
             // store, which opening the node then does (with a progress bar on a terminal).
             let started = std::time::Instant::now();
             Replica::discard_index(&dir)?;
-            open(&dir)?;
+            signin::sign_in(&dir, open(&dir)?, cli.user.as_deref())?;
             say!("Reindexed in {:.2} s", started.elapsed().as_secs_f64())?;
             Ok(0)
         }
         other => {
-            let mut replica = if other.reads_only() {
+            let replica = if other.reads_only() {
                 Replica::open_read_only_with_progress(
                     &dir,
                     &mut progress_bar("rebuilding the search index", 1_000),
@@ -104,7 +105,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
             } else {
                 open(&dir)?
             };
-            node::run(&mut replica, cli.user.as_deref(), other)
+            let (mut replica, user) = signin::sign_in(&dir, replica, cli.user.as_deref())?;
+            node::run(&mut replica, user.as_deref(), other)
         }
     }
 }
@@ -151,7 +153,8 @@ fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32
         ));
         node::create_demo(dir)?
     };
-    // Without an account (several, and none named) the interface still reads; saving says why not.
+    // Without an account (several, and none named) the interface still reads; saving says why
+    // not. A node that asks for sign-in opens on the sign-in screen.
     let user = replica.resolve_user(user).ok();
     crate::tui::run(&mut replica, user, lang)?;
     Ok(0)

@@ -154,7 +154,7 @@ impl Command {
                 | Command::Check { .. }
                 | Command::Sync(SyncCommand::Status { .. })
                 | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
-                | Command::User(UserCommand::List { .. })
+                | Command::User(UserCommand::List { .. } | UserCommand::Failures { .. })
                 | Command::Role(RoleCommand::List { .. })
         )
     }
@@ -181,6 +181,10 @@ pub struct InitArgs {
     /// without asking (its drafts are exported as Markdown first).
     #[arg(long)]
     pub replace_demo: bool,
+    /// Read the administrator's password from the first line of standard input (without it,
+    /// it is asked on a terminal; with neither, the node has no password).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// Fields shared by `add` and `edit`.
@@ -346,9 +350,26 @@ pub enum UserCommand {
         /// administrator, customs-only for everyone else).
         #[arg(long, ignore_case = true)]
         clearance: Option<Classification>,
+        /// Read the new account's password from the first line of standard input (without
+        /// it, it is asked on a terminal).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set an account's password (your own, or any of this node's as an administrator).
+    Passwd {
+        name: String,
+        /// Read the new password from the first line of standard input (without it, it is
+        /// asked twice on a terminal).
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// The accounts of this node.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Failed sign-ins per name tried (unknown names included): how many, and when.
+    Failures {
         #[arg(long)]
         json: bool,
     },

@@ -49,13 +49,30 @@ fn replace_demo(dir: &DataDir, confirmed: bool) -> Result<()> {
     Ok(())
 }
 
+/// Gives the new node's administrator `password`, or says that the node has none.
+fn set_admin_password(replica: &mut Replica, admin: &str, password: Option<&str>) -> Result<()> {
+    match password {
+        Some(p) => {
+            replica.store_password(admin, p)?;
+            say!("Administrator password set (Argon2id; it never leaves this node).")?;
+        }
+        None => say!(
+            "No password: this is a single-user node that anyone at this computer can use. Set one with `outpost user passwd {admin}` (every account needs one once there are several)."
+        )?,
+    }
+    Ok(())
+}
+
 pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
     let started = Instant::now();
+    crate::model::user::check_user_name(&a.admin)?;
+    // Asked before anything is made, so that a refused password changes nothing.
+    let password = super::signin::new_password(&a.admin, a.password_stdin, true)?;
     replace_demo(dir, a.replace_demo)?;
     if let Some(file) = &a.from {
         let bytes = std::fs::read(file)
             .map_err(|e| crate::Error::io(format!("cannot read {}", file.display()), e))?;
-        let replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
+        let mut replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
         let info = replica.node_info()?;
         let hq = replica.node(&replica.hq_node()?)?;
         say!(
@@ -67,6 +84,7 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
             hq.id.short()
         )?;
         say!("Administrator account: {}", a.admin)?;
+        set_admin_password(&mut replica, &a.admin, password.as_deref())?;
         say!("Done in {:.2} s", started.elapsed().as_secs_f64())?;
         return Ok(0);
     }
@@ -85,6 +103,7 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
         dir.path().display()
     )?;
     say!("Administrator account: {}", options.admin)?;
+    set_admin_password(&mut replica, &options.admin, password.as_deref())?;
     if a.demo {
         let user = replica.resolve_user(Some(&options.admin))?;
         let report = crate::demo::load(&mut replica, &user)?;

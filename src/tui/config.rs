@@ -20,6 +20,9 @@ use super::theme::StyleSpec;
 /// The example shipped beside the keymap, checked by a test like every shipped config.
 pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
+/// Minutes without a key before the screen locks, unless the config file says otherwise.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -27,11 +30,23 @@ pub struct Config {
     pub keymap: BTreeMap<String, Vec<BindingEntry>>,
     #[serde(default)]
     pub theme: BTreeMap<String, StyleSpec>,
+    /// Minutes without a key before the screen locks behind sign-in (0: never; default 15).
+    /// Only a node that asks for sign-in locks.
+    #[serde(default)]
+    pub idle_lock_minutes: Option<u32>,
 }
 
 impl Config {
     pub fn parse(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| format!("config.toml: {e}"))
+    }
+
+    /// How long without a key before the screen locks; `None`: never.
+    pub fn idle_lock(&self) -> Option<std::time::Duration> {
+        match self.idle_lock_minutes.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES) {
+            0 => None,
+            m => Some(std::time::Duration::from_secs(u64::from(m) * 60)),
+        }
     }
 
     /// The user's bindings as a keymap file.

@@ -70,7 +70,26 @@ pub fn perform_job(
     cancel: &Cancel,
 ) -> Option<Msg> {
     let result = match effect {
-        Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel => return None,
+        Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel | Effect::Lock => return None,
+        Effect::SignIn { name, password } => {
+            return Some(super::update::signin_result(
+                &ctx.i18n,
+                replica.sign_in(Some(&name), Some(&password)).map(|u| u.name),
+            ));
+        }
+        Effect::SetPassword { password } => {
+            let set = match ctx.user.as_ref() {
+                Some(user) => replica.set_password(user, &user.name, &password),
+                None => Err(Error::SignInRefused),
+            };
+            return Some(match set {
+                Ok(()) => Msg::PasswordSet,
+                Err(Error::SignInRefused) => {
+                    Msg::SignInRefused(ctx.i18n.t("signin.no_account").to_string())
+                }
+                Err(e) => Msg::SignInRefused(e.to_string()),
+            });
+        }
         Effect::LoadHome => home(replica, ctx).map(Msg::Home),
         Effect::LoadCategories => replica.categories().map(Msg::Categories),
         Effect::LoadCounts => replica

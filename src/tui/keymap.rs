@@ -296,6 +296,8 @@ actions! {
     ResolveConflict = "resolve-conflict";
     NextPeer = "next-peer";
     PrevPeer = "prev-peer";
+    SwitchUser = "switch-user";
+    SetPassword = "set-password";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

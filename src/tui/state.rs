@@ -6,6 +6,7 @@ pub mod editor;
 pub mod lists;
 pub mod reader;
 pub mod search;
+pub mod signin;
 
 use ratatui::layout::Rect;
 
@@ -13,6 +14,7 @@ pub use self::editor::{EditorField, EditorState};
 pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
 pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
 pub use self::search::{Filters, Focus, ResultRow, SearchState};
+pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
 use super::i18n::{Catalog, UiLang};
 use super::input::LineInput;
 use super::keymap::{Action, Keymap, Scope};
@@ -143,6 +145,12 @@ pub struct State {
     pub now_millis: u64,
     pub width: u16,
     pub height: u16,
+    /// The sign-in (or set-password) screen, when up: it hides and locks everything else.
+    pub signin: Option<SignInState>,
+    /// Unsaved work of people who are not signed in now, kept for their return.
+    pub set_aside: Vec<SetAside>,
+    /// The node has a single account and no password: the top bar offers to set one.
+    pub no_password: bool,
 }
 
 impl State {
@@ -177,6 +185,9 @@ impl State {
             now_millis: 0,
             width,
             height,
+            signin: None,
+            set_aside: Vec::new(),
+            no_password: false,
         }
     }
 

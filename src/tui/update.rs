@@ -9,6 +9,7 @@ mod overlay;
 mod reader;
 mod screens;
 mod search;
+pub(crate) mod signin;
 
 use std::collections::BTreeMap;
 
@@ -81,6 +82,14 @@ pub enum Msg {
     },
     /// An effect failed; the text goes to the status line.
     Failed(String),
+    /// The sign-in screen's person signed in.
+    SignedIn(String),
+    /// The sign-in (or the new password) was refused: why, to show on the sign-in screen.
+    SignInRefused(String),
+    /// The new password is saved.
+    PasswordSet,
+    /// No key for the idle time: the screen locks.
+    Idle,
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -139,6 +148,25 @@ pub enum Effect {
         to: String,
     },
     Quit,
+    /// The sign-in screen came up: the event loop ends the signed-in session and asks who is
+    /// next (the state, unsaved edits included, stays in memory).
+    Lock,
+    /// Check `name`'s password (the sign-in screen).
+    SignIn { name: String, password: String },
+    /// Give the signed-in account this password.
+    SetPassword { password: String },
+}
+
+/// The answer to a sign-in, worded for the sign-in screen: one message for every refusal.
+pub fn signin_result(t: &super::i18n::Catalog, result: crate::Result<String>) -> Msg {
+    match result {
+        Ok(name) => Msg::SignedIn(name),
+        Err(crate::Error::SignInRefused) => Msg::SignInRefused(t.t("signin.refused").to_string()),
+        Err(crate::Error::SignInDelayed { seconds, .. }) => {
+            Msg::SignInRefused(t.f("signin.wait", &[("seconds", &seconds)]))
+        }
+        Err(e) => Msg::SignInRefused(e.to_string()),
+    }
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -148,6 +176,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             effects.push(search::search(state));
             effects
         }
+        Msg::Key(key) if state.signin.is_some() => signin::on_key(state, key),
+        Msg::Paste(text) if state.signin.is_some() => text
+            .chars()
+            .filter(|c| !c.is_control())
+            .flat_map(|c| {
+                signin::on_key(state, Key::new(super::keymap::KeyCode::Char(c)))
+            })
+            .collect(),
+        Msg::SignedIn(name) => signin::signed_in(state, name),
+        Msg::SignInRefused(text) => signin::refused(state, text),
+        Msg::PasswordSet => signin::password_set(state),
+        Msg::Idle => signin::lock(state, true),
         Msg::Key(key) => {
             if state.busy.is_none() {
                 state.message = None;
@@ -270,6 +310,8 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => overlay::open_palette(state),
+        Action::SwitchUser => signin::lock(state, false),
+        Action::SetPassword => signin::set_password(state),
         Action::HsLookup => overlay::open_hs_lookup(state),
         Action::Search => {
             go(state, Screen::Search);

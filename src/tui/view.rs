@@ -10,6 +10,7 @@ mod map;
 mod overlay;
 mod reader;
 mod search;
+mod signin;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -50,6 +51,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 impl Widget for &State {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Some(s) = &self.signin {
+            signin::render(self, s, area, buf);
+            return;
+        }
         let [top, body, status] = frame_areas(area);
         header(self, top, buf);
         match self.screen {
@@ -66,6 +71,9 @@ impl Widget for &State {
 }
 
 fn cursor_position(state: &State, area: Rect) -> Option<Position> {
+    if let Some(s) = &state.signin {
+        return signin::cursor(state, s, area);
+    }
     if state.overlay.is_some() {
         return overlay::cursor(state, area);
     }
@@ -129,7 +137,11 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
         (None, Some(home)) => format!("{} ", home.office),
         (None, None) => String::new(),
     };
-    let who = format!("{demo}{who}");
+    let who = if state.no_password {
+        format!("{demo}{who}· {} ", state.i18n.t("signin.no_password"))
+    } else {
+        format!("{demo}{who}")
+    };
     if usize::from(area.width) > left + who.width() + 1 {
         Line::from(Span::styled(who, theme.dim))
             .right_aligned()
@@ -399,5 +411,7 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 mod tests;
 #[cfg(test)]
 mod tests_conflict;
+#[cfg(test)]
+mod tests_signin;
 #[cfg(test)]
 mod tests_sync;
