@@ -9,7 +9,7 @@ use ratatui::DefaultTerminal;
 
 use super::effects::{self, Context};
 use super::state::{SignInState, State};
-use super::update::{Effect, Msg, update};
+use super::update::{Effect, update};
 use super::{spawn_input, stop_input, view};
 use crate::core::Replica;
 use crate::error::{Error, Result};

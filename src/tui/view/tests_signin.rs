@@ -2,7 +2,6 @@
 //! Thai, and driven by keys through `update` and the effects against an in-memory node.
 
 use super::tests::{LANGS, render, rows};
-use super::*;
 use crate::core::Replica;
 use crate::model::Role;
 use crate::tui::effects::{Context, settle};
