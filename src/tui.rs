@@ -96,7 +96,14 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
                 Err(e) => break Err(e),
             }
         }
-        match session(&mut terminal, replica, user.clone(), &config_dir, &mut state, idle) {
+        match session(
+            &mut terminal,
+            replica,
+            user.clone(),
+            &config_dir,
+            &mut state,
+            idle,
+        ) {
             Ok(true) => continue,
             Ok(false) => break Ok(()),
             Err(e) => break Err(e),
@@ -165,7 +172,11 @@ fn initial_state(
     });
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let idle = config.idle_lock();
-    (State::with(width, height, i18n, keymap, theme), problem, idle)
+    (
+        State::with(width, height, i18n, keymap, theme),
+        problem,
+        idle,
+    )
 }
 
 type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);
@@ -204,10 +215,8 @@ impl Face<'_, '_> {
             {
                 last_key = Instant::now();
             }
-            let mut effects: Vec<Effect> = msgs
-                .drain(..)
-                .flat_map(|msg| update(state, msg))
-                .collect();
+            let mut effects: Vec<Effect> =
+                msgs.drain(..).flat_map(|msg| update(state, msg)).collect();
             let mut quit = false;
             let mut locked = false;
             // Reads lead to more (results → load the first preview); settle them all.

@@ -65,7 +65,10 @@ fn node_with_accounts() -> tempfile::TempDir {
 fn state(dir: &Path) -> (String, Value) {
     let check = json(as_user(dir, "malee", MALEE_PW).args(["check", "--json"]));
     let list = json(as_user(dir, "malee", MALEE_PW).args(["list", "--json"]));
-    (check["state_hash"].as_str().expect("hash").to_string(), list)
+    (
+        check["state_hash"].as_str().expect("hash").to_string(),
+        list,
+    )
 }
 
 #[test]
@@ -140,7 +143,8 @@ fn wrong_password_unknown_user_and_disabled_user_get_one_message_and_change_noth
     assert_eq!(messages[1], messages[2]);
     assert_eq!(state(dir.path()), before);
     // Each failure is recorded under the name tried, unknown names included.
-    let failures = json(as_user(dir.path(), "malee", MALEE_PW).args(["user", "failures", "--json"]));
+    let failures =
+        json(as_user(dir.path(), "malee", MALEE_PW).args(["user", "failures", "--json"]));
     let names: Vec<&str> = failures
         .as_array()
         .expect("array")
@@ -180,7 +184,14 @@ fn an_officer_cannot_create_accounts() {
     let before = json(as_user(dir.path(), "admin", ADMIN_PW).args(["user", "list", "--json"]));
     let e = stderr(
         as_user(dir.path(), "malee", MALEE_PW)
-            .args(["user", "add", "mallory", "--role", "admin", "--password-stdin"])
+            .args([
+                "user",
+                "add",
+                "mallory",
+                "--role",
+                "admin",
+                "--password-stdin",
+            ])
             .write_stdin("mallory-secret\n"),
     );
     assert!(e.contains("not allowed"), "{e}");
@@ -223,13 +234,7 @@ fn a_second_account_needs_passwords_for_both() {
 #[test]
 fn key_files_are_private_and_made_private_again_on_open() {
     use std::os::unix::fs::PermissionsExt;
-    let mode = |p: &Path| {
-        std::fs::metadata(p)
-            .expect("stat")
-            .permissions()
-            .mode()
-            & 0o777
-    };
+    let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("node");
     outpost(&data)

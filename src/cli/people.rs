@@ -37,8 +37,7 @@ pub fn user(replica: &mut Replica, acting: Option<&str>, command: UserCommand) -
         } => {
             let actor = replica.resolve_user(acting)?;
             let password = super::signin::new_password(&name, password_stdin, false)?;
-            let user =
-                replica.add_account(&actor, &name, role, clearance, password.as_deref())?;
+            let user = replica.add_account(&actor, &name, role, clearance, password.as_deref())?;
             say!(
                 "Created {} ({}, cleared for {})",
                 output::field(&replica.person_name(&user.author())),

@@ -83,11 +83,7 @@ pub fn new_password(name: &str, from_stdin: bool, optional: bool) -> Result<Opti
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let hint = if optional {
-        " (Enter alone: none)"
-    } else {
-        ""
-    };
+    let hint = if optional { " (Enter alone: none)" } else { "" };
     let first = prompt(&format!("New password for {name}{hint}: "))?;
     if first.is_empty() && optional {
         return Ok(None);

@@ -63,7 +63,8 @@ impl DataDir {
         }
         std::fs::create_dir_all(&self.0)
             .map_err(|e| unusable(format!("cannot create it ({e})")))?;
-        set_mode(&self.0, DIR_MODE).map_err(|e| unusable(format!("cannot make it private ({e})")))?;
+        set_mode(&self.0, DIR_MODE)
+            .map_err(|e| unusable(format!("cannot make it private ({e})")))?;
         let probe = self.0.join(".outpost-write-test");
         std::fs::write(&probe, b"")
             .and_then(|()| std::fs::remove_file(&probe))

@@ -74,7 +74,9 @@ pub fn perform_job(
         Effect::SignIn { name, password } => {
             return Some(super::update::signin_result(
                 &ctx.i18n,
-                replica.sign_in(Some(&name), Some(&password)).map(|u| u.name),
+                replica
+                    .sign_in(Some(&name), Some(&password))
+                    .map(|u| u.name),
             ));
         }
         Effect::SetPassword { password } => {

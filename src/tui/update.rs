@@ -152,9 +152,14 @@ pub enum Effect {
     /// next (the state, unsaved edits included, stays in memory).
     Lock,
     /// Check `name`'s password (the sign-in screen).
-    SignIn { name: String, password: String },
+    SignIn {
+        name: String,
+        password: String,
+    },
     /// Give the signed-in account this password.
-    SetPassword { password: String },
+    SetPassword {
+        password: String,
+    },
 }
 
 /// The answer to a sign-in, worded for the sign-in screen: one message for every refusal.
@@ -180,9 +185,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) if state.signin.is_some() => text
             .chars()
             .filter(|c| !c.is_control())
-            .flat_map(|c| {
-                signin::on_key(state, Key::new(super::keymap::KeyCode::Char(c)))
-            })
+            .flat_map(|c| signin::on_key(state, Key::new(super::keymap::KeyCode::Char(c))))
             .collect(),
         Msg::SignedIn(name) => signin::signed_in(state, name),
         Msg::SignInRefused(text) => signin::refused(state, text),

@@ -8,8 +8,8 @@ const T0: u64 = 1_800_000_000_000;
 
 fn node() -> (Replica, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(T0));
-    let r = Replica::create_in_memory(&InitOptions::new("Chiang Khong"), clock.clone())
-        .expect("node");
+    let r =
+        Replica::create_in_memory(&InitOptions::new("Chiang Khong"), clock.clone()).expect("node");
     (r, clock)
 }
 
@@ -17,9 +17,16 @@ fn node() -> (Replica, Arc<FixedClock>) {
 fn two_accounts() -> (Replica, Arc<FixedClock>) {
     let (mut r, clock) = node();
     let admin = r.sign_in(None, None).expect("no password yet");
-    r.set_password(&admin, "admin", "admin-secret").expect("passwd");
-    r.add_account(&admin, "somchai", Role::Officer, None, Some("somchai-secret"))
-        .expect("add");
+    r.set_password(&admin, "admin", "admin-secret")
+        .expect("passwd");
+    r.add_account(
+        &admin,
+        "somchai",
+        Role::Officer,
+        None,
+        Some("somchai-secret"),
+    )
+    .expect("add");
     (r, clock)
 }
 
@@ -53,10 +60,7 @@ fn a_node_without_passwords_signs_in_by_name_alone() {
 fn the_hash_is_an_argon2id_phc_string_with_the_documented_parameters() {
     let (r, _) = two_accounts();
     let phc = r.password_of("admin").expect("read").expect("set");
-    assert!(
-        phc.starts_with("$argon2id$v=19$m=65536,t=6,p=1$"),
-        "{phc}"
-    );
+    assert!(phc.starts_with("$argon2id$v=19$m=65536,t=6,p=1$"), "{phc}");
     assert!(!phc.contains("admin-secret"));
 }
 
@@ -83,7 +87,11 @@ fn right_password_signs_in_and_wrong_unknown_disabled_are_refused_alike() {
         clock.advance(120_000);
     }
     assert!(matches!(messages.as_slice(), [a, b, c] if a == b && b == c));
-    assert!(messages[0].starts_with("sign-in refused"), "{}", messages[0]);
+    assert!(
+        messages[0].starts_with("sign-in refused"),
+        "{}",
+        messages[0]
+    );
 }
 
 #[test]
@@ -117,17 +125,30 @@ fn a_second_account_needs_a_password_for_itself_and_the_first() {
     let (mut r, _) = node();
     let admin = r.sign_in(None, None).expect("admin");
     let e = r
-        .add_account(&admin, "somchai", Role::Officer, None, Some("somchai-secret"))
+        .add_account(
+            &admin,
+            "somchai",
+            Role::Officer,
+            None,
+            Some("somchai-secret"),
+        )
         .expect_err("admin has no password");
     assert!(e.to_string().contains("outpost user passwd admin"), "{e}");
-    r.set_password(&admin, "admin", "admin-secret").expect("passwd");
+    r.set_password(&admin, "admin", "admin-secret")
+        .expect("passwd");
     let e = r
         .add_account(&admin, "somchai", Role::Officer, None, None)
         .expect_err("no password for somchai");
     assert!(e.to_string().contains("--password-stdin"), "{e}");
     assert_eq!(r.users().expect("users").len(), 1, "nothing was changed");
-    r.add_account(&admin, "somchai", Role::Officer, None, Some("somchai-secret"))
-        .expect("add");
+    r.add_account(
+        &admin,
+        "somchai",
+        Role::Officer,
+        None,
+        Some("somchai-secret"),
+    )
+    .expect("add");
     assert!(r.sign_in_needed().expect("needed"));
 }
 
@@ -141,8 +162,10 @@ fn an_officer_cannot_set_anothers_password_but_can_set_their_own() {
     ));
     r.sign_in(Some("admin"), Some("admin-secret"))
         .expect("admin's password unchanged");
-    r.set_password(&somchai, "somchai", "new-secret-1").expect("own");
-    r.sign_in(Some("somchai"), Some("new-secret-1")).expect("new");
+    r.set_password(&somchai, "somchai", "new-secret-1")
+        .expect("own");
+    r.sign_in(Some("somchai"), Some("new-secret-1"))
+        .expect("new");
 }
 
 #[test]

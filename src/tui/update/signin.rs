@@ -135,7 +135,9 @@ pub fn refused(state: &mut State, text: String) -> Vec<Effect> {
 pub fn signed_in(state: &mut State, name: String) -> Vec<Effect> {
     let previous = state.signin.take().and_then(|s| s.locked_by);
     if previous.as_deref() != Some(name.as_str()) {
-        if let Some(user) = previous {
+        // Work of nobody in particular (no one was signed in) is set aside for no one.
+        let user = previous.unwrap_or_default();
+        {
             state.set_aside.retain(|a| a.user != user);
             state.set_aside.push(SetAside {
                 user,
