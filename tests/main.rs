@@ -11,6 +11,7 @@ mod faults;
 mod faults_storage;
 mod hostile_cli;
 mod hostile_files;
+mod people;
 mod read_only;
 mod schema_fixtures;
 mod search_language;

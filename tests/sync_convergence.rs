@@ -4,7 +4,10 @@
 //! mid-run, and they exchange bundles at random — posts relaying for each other, bundles lost,
 //! duplicated and delivered late. After a final full exchange every node holds every op and
 //! reports the same `state_hash`. All along, the counts and links every node keeps for the
-//! Knowledge Map and the reader agree with a full scan of its articles.
+//! Knowledge Map and the reader agree with a full scan of its articles. HQ also grants and
+//! revokes evaluator rights and revokes posts' keys (a lost laptop): a revoked post goes on
+//! writing until it hears of it, and its ops beyond the cut are refused at every node — also
+//! at nodes that applied them before the revocation arrived.
 
 use std::sync::Arc;
 
@@ -12,7 +15,9 @@ use outpost::Replica;
 use outpost::core::{
     ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
 };
-use outpost::model::{ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Status};
+use outpost::model::{
+    ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
+};
 use proptest::prelude::*;
 
 use crate::common::{T0, admin, content, replica};
@@ -90,6 +95,15 @@ enum Action {
     DeliverLate {
         which: usize,
     },
+    /// HQ grants (or revokes) evaluator rights over `commodity` to a node's administrator.
+    Grant {
+        target: usize,
+        revoke: bool,
+    },
+    /// HQ revokes a post's key after the ops of it HQ holds.
+    RevokeNode {
+        target: usize,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -108,9 +122,20 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Publish { node, article }),
         1 => (0..2usize).prop_map(|variant| Action::MapChange { variant }),
         1 => Just(Action::Enrol),
-        3 => (n.clone(), n, 0..4u8).prop_map(|(from, to, fate)| Action::Exchange { from, to, fate }),
+        3 => (n.clone(), n.clone(), 0..4u8).prop_map(|(from, to, fate)| Action::Exchange { from, to, fate }),
         1 => (0..8usize).prop_map(|which| Action::DeliverLate { which }),
+        1 => (n, any::<bool>()).prop_map(|(target, revoke)| Action::Grant { target, revoke }),
+        1 => (1..NODES + LATE_POSTS).prop_map(|target| Action::RevokeNode { target }),
     ]
+}
+
+/// A node's administrator as a person; a revoked post's account may be refused everywhere,
+/// itself included, so it is named rather than looked up.
+fn admin_of(r: &Replica) -> Author {
+    Author {
+        node: r.node_id(),
+        name: "admin".into(),
+    }
 }
 
 fn article_id(k: usize) -> String {
@@ -148,6 +173,12 @@ impl World {
     fn apply(&mut self, action: &Action) {
         // Node numbers beyond the posts enrolled so far wrap round.
         let action = action.on(self.nodes.len());
+        // A revoked post writes until it hears of its revocation; then it cannot.
+        if let Some(node) = action.writer()
+            && self.knows_itself_revoked(node)
+        {
+            return;
+        }
         match action {
             Action::Create {
                 node,
@@ -310,7 +341,39 @@ impl World {
                     self.deliver(to, &bytes);
                 }
             }
+            Action::Grant { target, revoke } => {
+                let holder = admin_of(&self.nodes[target]);
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                let done = if revoke {
+                    hq.revoke_role(&user, &holder, Role::Evaluator, Some("commodity"))
+                } else {
+                    hq.grant_role(&user, &holder, Role::Evaluator, Some("commodity"))
+                };
+                // Revoking what is not held is refused, nothing written.
+                match done {
+                    Ok(()) | Err(outpost::Error::Invalid { .. }) => {}
+                    Err(e) => panic!("grant: {e}"),
+                }
+            }
+            Action::RevokeNode { target } => {
+                if target == 0 {
+                    return;
+                }
+                let office = self.nodes[target].node_info().expect("info").office;
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                hq.revoke_node(&user, &office).expect("revoke");
+            }
         }
+    }
+
+    fn knows_itself_revoked(&self, node: usize) -> bool {
+        let r = &self.nodes[node];
+        r.revoked_nodes()
+            .expect("revoked")
+            .iter()
+            .any(|(id, _)| *id == r.node_id())
     }
 
     /// Edits an article the node holds, if the edit is allowed here (a category HQ has not
@@ -368,9 +431,25 @@ impl Action {
                 *from %= nodes;
                 *to %= nodes;
             }
+            Action::Grant { target, .. } | Action::RevokeNode { target } => *target %= nodes,
             Action::MapChange { .. } | Action::Enrol | Action::DeliverLate { .. } => {}
         }
         a
+    }
+
+    /// The node whose account writes an op, for actions a node takes on its own.
+    fn writer(&self) -> Option<usize> {
+        match self {
+            Action::Create { node, .. }
+            | Action::Edit { node, .. }
+            | Action::Retitle { node, .. }
+            | Action::Retire { node, .. }
+            | Action::Link { node, .. }
+            | Action::Move { node, .. }
+            | Action::Classify { node, .. }
+            | Action::Publish { node, .. } => Some(*node),
+            _ => None,
+        }
     }
 }
 
@@ -378,7 +457,7 @@ impl Action {
 /// for an anonymous reader and for every node's administrator (who sees their own drafts).
 fn kept_agree_with_a_scan(n: &Replica, world: &World) -> Result<(), TestCaseError> {
     let mut viewers: Vec<Option<Author>> = vec![None];
-    viewers.extend(world.nodes.iter().map(|r| Some(r.author(&admin(r)))));
+    viewers.extend(world.nodes.iter().map(|r| Some(admin_of(r))));
     for viewer in &viewers {
         let filter = ArticleFilter {
             viewer: viewer.clone(),

@@ -319,8 +319,10 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             reason: why.to_string(),
         }))
     };
+    // A revoked node's first op stays: it introduces the key its other ops are checked with.
     if let Some(cut) = node_cut(b, o.node)?
         && o.seq > cut
+        && !matches!(o.payload, Payload::NodeCreated { .. })
     {
         return denied(&format!(
             "HQ revoked the key of node {} ({}) after its op {cut}: its later ops are refused",

@@ -122,6 +122,8 @@ impl Replica {
                     .insert(meta_keys::TRUST_ROOT, root.value())?;
             }
             let mut batch = Batch::open(&w)?;
+            // Revocations are judged as the stored tables know them (see `rematerialize`).
+            batch.foreseen = super::rematerialize::Foreseen::read(&txn)?;
             for entry in log.iter()? {
                 let (position, key) = entry?;
                 let Some(bytes) = ops_table.get(key.value())? else {

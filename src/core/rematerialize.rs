@@ -103,7 +103,7 @@ pub(crate) struct Foreseen {
 }
 
 impl Foreseen {
-    fn read(txn: &redb::ReadTransaction) -> Result<Self> {
+    pub fn read(txn: &redb::ReadTransaction) -> Result<Self> {
         let mut foreseen = Foreseen::default();
         for entry in txn.open_table(store::REVOKED_NODES)?.iter()? {
             let (k, v) = entry?;
