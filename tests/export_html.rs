@@ -237,14 +237,14 @@ fn a_category_export_is_a_handbook_of_every_published_article_of_the_subtree() {
     );
 
     let handbook = parse(&dir.join("handbook.html"));
-    // Knowledge Map order: inspection-xray comes before container-seals; then by title.
-    let order = ["seal-xray", "seal-basics", "seal-restricted"];
+    // By category (its id: a parent before its sub-groups), then by title.
+    let order = ["seal-basics", "seal-restricted", "seal-xray"];
     assert_eq!(ids_of(&handbook, "article"), order);
     let toc: Vec<&str> = select(&handbook, "nav.toc a")
         .iter()
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert_eq!(toc, ["#seal-xray", "#seal-basics", "#seal-restricted"]);
+    assert_eq!(toc, ["#seal-basics", "#seal-restricted", "#seal-xray"]);
     let cover = select(&handbook, "section.cover");
     assert_eq!(cover.len(), 1);
     let cover_text = text(&cover[0]);
@@ -254,9 +254,9 @@ fn a_category_export_is_a_handbook_of_every_published_article_of_the_subtree() {
     assert!(!cover_text.contains("seal-draft"));
     // Each article is marked with its own classification, and in its language.
     for (id, marking, lang) in [
-        ("seal-xray", "FOR CUSTOMS ONLY", "th"),
         ("seal-basics", "PUBLIC", "en"),
         ("seal-restricted", "RESTRICTED", "ko"),
+        ("seal-xray", "FOR CUSTOMS ONLY", "th"),
     ] {
         let article = select(&handbook, &format!("article#{id}"));
         let element = article.first().expect("article");
@@ -309,9 +309,9 @@ fn a_category_export_is_a_handbook_of_every_published_article_of_the_subtree() {
     assert_eq!(
         listed,
         [
-            "articles/seal-xray.html",
             "articles/seal-basics.html",
-            "articles/seal-restricted.html"
+            "articles/seal-restricted.html",
+            "articles/seal-xray.html",
         ]
     );
     print_to_pdf(&dir.join("handbook.html"));

@@ -197,6 +197,7 @@ impl Replica {
                         "no published article in `{category}` or its sub-groups; nothing was written (`outpost list --category {category}` shows its drafts)"
                     )));
                 }
+                // The Knowledge Map's order: by category id, a parent before its sub-groups.
                 let order: BTreeMap<String, usize> = self
                     .categories()?
                     .into_iter()
