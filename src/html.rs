@@ -56,8 +56,7 @@ pub fn data_uri(bytes: &[u8]) -> Option<String> {
 
 /// Standard base64 with padding (RFC 4648 §4).
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -102,7 +101,10 @@ mod tests {
         assert_eq!(image_mime(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         assert_eq!(image_mime(b"GIF89a.."), Some("image/gif"));
         assert_eq!(image_mime(b"RIFF\0\0\0\0WEBPVP8 "), Some("image/webp"));
-        assert_eq!(image_mime(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), None);
+        assert_eq!(
+            image_mime(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            None
+        );
         assert_eq!(image_mime(b"%PDF-1.7"), None);
         assert!(data_uri(b"GIF89a").is_some_and(|u| u.starts_with("data:image/gif;base64,")));
     }

@@ -30,7 +30,10 @@ pub fn run(replica: &Replica, user: Option<&str>, a: ExportHtmlArgs) -> Result<i
         report.index.display()
     )?;
     if let Some(handbook) = &report.handbook {
-        say!("The handbook, to print in one piece: {}", handbook.display())?;
+        say!(
+            "The handbook, to print in one piece: {}",
+            handbook.display()
+        )?;
     }
     Ok(0)
 }

@@ -80,9 +80,8 @@ impl Replica {
                 dir.display()
             )));
         }
-        let (ids, files) = self.html_files(request, &|article, name| {
-            self.image_bytes(article, name)
-        })?;
+        let (ids, files) =
+            self.html_files(request, &|article, name| self.image_bytes(article, name))?;
         write_all(dir, &files)?;
         Ok(HtmlReport {
             articles: ids,
@@ -153,8 +152,10 @@ impl Replica {
                 html: page::handbook_page(&cover, &sections, &stamp),
             });
         }
-        let index_entries: Vec<(String, &ArticleDoc)> =
-            entries.iter().map(|(href, doc)| (href.clone(), doc)).collect();
+        let index_entries: Vec<(String, &ArticleDoc)> = entries
+            .iter()
+            .map(|(href, doc)| (href.clone(), doc))
+            .collect();
         files.push(HtmlFile {
             path: PathBuf::from(INDEX),
             html: page::index_page(
@@ -364,7 +365,8 @@ fn write_each(
         missing.push(f);
     }
     for f in missing.into_iter().rev() {
-        std::fs::create_dir(&f).map_err(|e| Error::io(format!("cannot create {}", f.display()), e))?;
+        std::fs::create_dir(&f)
+            .map_err(|e| Error::io(format!("cannot create {}", f.display()), e))?;
         made.push(f);
     }
     for file in files {

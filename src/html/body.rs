@@ -343,13 +343,22 @@ mod tests {
             html.contains(r#"<a href="seal-checks.html">Container seal checks</a>"#),
             "{html}"
         );
-        assert!(html.contains(r#"<a href="seal-checks.html">the seals</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="seal-checks.html">the seals</a>"#),
+            "{html}"
+        );
         assert!(
             html.contains(r#"<span class="not-exported">Another article</span>"#),
             "{html}"
         );
-        assert!(html.contains(r#"<span class="not-exported">gone-one</span>"#), "{html}");
-        assert!(html.contains(r#"<span class="not-exported">that note</span>"#), "{html}");
+        assert!(
+            html.contains(r#"<span class="not-exported">gone-one</span>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<span class="not-exported">that note</span>"#),
+            "{html}"
+        );
         assert_eq!(html.matches("<a ").count(), 2, "{html}");
     }
 
@@ -368,9 +377,18 @@ mod tests {
             html.contains(r#"<h3 id="timber.steps-to-follow-2">"#),
             "{html}"
         );
-        assert!(html.contains(r#"<a href="https://law.example/act">law</a>"#), "{html}");
-        assert!(html.contains(r#"<a href="mailto:hq@example.org">mail</a>"#), "{html}");
-        assert!(html.contains(r##"<a href="#timber.steps-to-follow">up</a>"##), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://law.example/act">law</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="mailto:hq@example.org">mail</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r##"<a href="#timber.steps-to-follow">up</a>"##),
+            "{html}"
+        );
         assert!(html.contains("nowhere (#missing)"), "{html}");
         assert!(html.contains("form (forms/f1.pdf)"), "{html}");
         assert!(!html.contains("javascript:alert(1)\""), "{html}");
@@ -392,7 +410,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"<img src="data:image/png;base64,iVBORw0KGgo=" alt="inline">"#));
-        assert!(html.contains("[image not available here: X-ray (xray.jpg)]"), "{html}");
+        assert!(
+            html.contains("[image not available here: X-ray (xray.jpg)]"),
+            "{html}"
+        );
         assert!(html.contains("[image not available here: remote (https://example.org/a.png)]"));
         assert!(html.contains("[image not available here: svg]"), "{html}");
         assert_eq!(html.matches("<img ").count(), 2, "{html}");
@@ -406,7 +427,10 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;script src="), "{html}");
-        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
     }
 
     #[test]

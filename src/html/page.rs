@@ -258,10 +258,7 @@ pub fn handbook_page(cover: &Cover, sections: &[Section], stamp: &Stamp) -> Stri
         class.as_str()
     ));
     for section in sections {
-        body.push_str(&format!(
-            "<li>{}\n<ol>\n",
-            escape(&section.category.1)
-        ));
+        body.push_str(&format!("<li>{}\n<ol>\n", escape(&section.category.1)));
         for doc in &section.articles {
             body.push_str(&format!(
                 "<li lang=\"{}\"><a href=\"#{}\">{}</a></li>\n",
