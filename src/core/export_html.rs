@@ -102,57 +102,35 @@ impl Replica {
         images: &dyn Fn(&ArticleId, &str) -> Option<Vec<u8>>,
     ) -> Result<(Vec<String>, Vec<HtmlFile>)> {
         let (title, records) = self.html_selection(request)?;
-        let categories: BTreeMap<String, Category> = self
-            .categories()?
-            .into_iter()
-            .map(|c| (c.id.clone(), c))
-            .collect();
-        let exported: BTreeMap<&str, &str> = records
-            .iter()
-            .map(|r| (r.id.as_str(), r.content.title.as_str()))
-            .collect();
-        let stamp = Stamp {
-            office: self.node_info()?.office,
-            date: jiff::Timestamp::from_millisecond(
-                i64::try_from(self.now_millis()).unwrap_or(i64::MAX),
-            )
-            .map(|t| t.strftime("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        let pages = Pages {
+            replica: self,
+            categories: self
+                .categories()?
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
+                .collect(),
+            exported: records
+                .iter()
+                .map(|r| (r.id.as_str(), r.content.title.as_str()))
+                .collect(),
+            images,
+            stamp: Stamp {
+                office: self.node_info()?.office,
+                date: jiff::Timestamp::from_millisecond(
+                    i64::try_from(self.now_millis()).unwrap_or(i64::MAX),
+                )
+                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            },
         };
-        let mut files = Vec::new();
-        let mut entries = Vec::new();
-        for record in &records {
-            let path = super::export_path(Path::new(ARTICLES_DIR), record.id.as_str())?
-                .with_extension("html");
-            let doc = self.html_doc(record, &categories, &exported, images, |id| {
-                format!("{id}.html")
-            });
-            files.push(HtmlFile {
-                path: path.clone(),
-                html: page::article_page(&doc, &stamp, &format!("../{INDEX}")),
-            });
-            entries.push((path.to_string_lossy().replace('\\', "/"), doc));
-        }
+        let (mut files, entries) = pages.article_files(&records)?;
         let mut handbook = None;
         if let HtmlSelection::Category(id) = &request.selection {
-            let sections = self.html_sections(&records, &categories, &exported, images);
-            let cover = categories
-                .get(id)
-                .map(|c| Cover {
-                    id: c.id.clone(),
-                    en: c.en.clone(),
-                    th: c.th.clone(),
-                    ko: c.ko.clone(),
-                    description: c.description.clone(),
-                })
-                .ok_or_else(|| unknown_category(id))?;
-            handbook = Some(format!("Handbook: {}", cover.en));
-            files.push(HtmlFile {
-                path: PathBuf::from(HANDBOOK),
-                html: page::handbook_page(&cover, &sections, &stamp),
-            });
+            let (name, file) = pages.handbook(id, &records)?;
+            handbook = Some(name);
+            files.push(file);
         }
-        let index_entries: Vec<(String, &ArticleDoc)> = entries
+        let entries: Vec<(String, &ArticleDoc)> = entries
             .iter()
             .map(|(href, doc)| (href.clone(), doc))
             .collect();
@@ -160,9 +138,9 @@ impl Replica {
             path: PathBuf::from(INDEX),
             html: page::index_page(
                 &title,
-                &index_entries,
+                &entries,
                 handbook.as_deref().map(|name| (HANDBOOK, name)),
-                &stamp,
+                &pages.stamp,
             ),
         });
         let ids = records.iter().map(|r| r.id.to_string()).collect();
@@ -233,27 +211,89 @@ impl Replica {
             }
         }
     }
+}
+
+/// An article on the index: the address of its page, and the article.
+type IndexEntry = (String, ArticleDoc);
+
+/// What the pages of one export share while they are rendered.
+struct Pages<'a> {
+    replica: &'a Replica,
+    categories: BTreeMap<String, Category>,
+    /// The ids exported, with their titles.
+    exported: BTreeMap<&'a str, &'a str>,
+    images: &'a dyn Fn(&ArticleId, &str) -> Option<Vec<u8>>,
+    stamp: Stamp,
+}
+
+impl Pages<'_> {
+    /// A page per article, and the index's entries (the page's address and the article).
+    fn article_files(&self, records: &[ArticleRecord]) -> Result<(Vec<HtmlFile>, Vec<IndexEntry>)> {
+        let mut files = Vec::new();
+        let mut entries = Vec::new();
+        for record in records {
+            let path = super::export_path(Path::new(ARTICLES_DIR), record.id.as_str())?
+                .with_extension("html");
+            // Article pages sit side by side: a wiki link goes to the other page.
+            let doc = self.doc(record, |id| format!("{id}.html"));
+            files.push(HtmlFile {
+                path: path.clone(),
+                html: page::article_page(&doc, &self.stamp, &format!("../{INDEX}")),
+            });
+            entries.push((path.to_string_lossy().replace('\\', "/"), doc));
+        }
+        Ok((files, entries))
+    }
+
+    /// The handbook of category `id`: its title and its file.
+    fn handbook(&self, id: &str, records: &[ArticleRecord]) -> Result<(String, HtmlFile)> {
+        let cover = self
+            .categories
+            .get(id)
+            .map(|c| Cover {
+                id: c.id.clone(),
+                en: c.en.clone(),
+                th: c.th.clone(),
+                ko: c.ko.clone(),
+                description: c.description.clone(),
+            })
+            .ok_or_else(|| unknown_category(id))?;
+        let mut sections: Vec<Section> = Vec::new();
+        for record in records {
+            // In one document, a wiki link to another article of it goes to that article.
+            let doc = self.doc(record, |id| format!("#{id}"));
+            match sections.last_mut() {
+                Some(s) if s.category.0 == doc.category.0 => s.articles.push(doc),
+                _ => sections.push(Section {
+                    category: doc.category.clone(),
+                    articles: vec![doc],
+                }),
+            }
+        }
+        let file = HtmlFile {
+            path: PathBuf::from(HANDBOOK),
+            html: page::handbook_page(&cover, &sections, &self.stamp),
+        };
+        Ok((format!("Handbook: {}", cover.en), file))
+    }
 
     /// An article as a page shows it; wiki links to exported articles go to `href(id)`.
-    fn html_doc(
-        &self,
-        record: &ArticleRecord,
-        categories: &BTreeMap<String, Category>,
-        exported: &BTreeMap<&str, &str>,
-        images: &dyn Fn(&ArticleId, &str) -> Option<Vec<u8>>,
-        href: impl Fn(&str) -> String,
-    ) -> ArticleDoc {
+    fn doc(&self, record: &ArticleRecord, href: impl Fn(&str) -> String) -> ArticleDoc {
         let c = &record.content;
-        let wiki = |id: &str| match exported.get(id) {
+        let wiki = |id: &str| match self.exported.get(id) {
             Some(title) => WikiTarget::Exported {
                 href: href(id),
                 title: (*title).to_string(),
             },
             None => WikiTarget::Elsewhere {
-                title: self.article(id).ok().map(|v| v.record.content.title),
+                title: self
+                    .replica
+                    .article(id)
+                    .ok()
+                    .map(|v| v.record.content.title),
             },
         };
-        let image = |name: &str| images(&record.id, name);
+        let image = |name: &str| (self.images)(&record.id, name);
         let body = body::render(
             &c.body,
             &body::Context {
@@ -263,31 +303,27 @@ impl Replica {
             },
         );
         let nomenclature = crate::nomenclature::Nomenclature::builtin();
+        let describe = |code: &crate::model::HsCode| {
+            (
+                code.to_string(),
+                nomenclature.describe(code).unwrap_or_default(),
+            )
+        };
+        let category_name = self
+            .categories
+            .get(&c.category)
+            .map_or_else(|| c.category.clone(), |cat| cat.en.clone());
         ArticleDoc {
             id: record.id.to_string(),
             title: c.title.clone(),
             summary: c.summary.clone(),
-            category: (
-                c.category.clone(),
-                categories
-                    .get(&c.category)
-                    .map_or_else(|| c.category.clone(), |cat| cat.en.clone()),
-            ),
+            category: (c.category.clone(), category_name),
             lang: c.lang,
             kind: c.kind,
             classification: c.classification,
             status: record.status,
             in_conflict: record.in_conflict(),
-            hs: c
-                .hs_codes
-                .iter()
-                .map(|code| {
-                    (
-                        code.to_string(),
-                        nomenclature.describe(code).unwrap_or_default(),
-                    )
-                })
-                .collect(),
+            hs: c.hs_codes.iter().map(describe).collect(),
             tags: c.tags.clone(),
             office: record.origin_office.clone(),
             updated: record.updated.date(),
@@ -295,29 +331,6 @@ impl Replica {
             review_by: c.review_by.clone(),
             body,
         }
-    }
-
-    /// A handbook's articles grouped by category, in the order `records` already has.
-    fn html_sections(
-        &self,
-        records: &[ArticleRecord],
-        categories: &BTreeMap<String, Category>,
-        exported: &BTreeMap<&str, &str>,
-        images: &dyn Fn(&ArticleId, &str) -> Option<Vec<u8>>,
-    ) -> Vec<Section> {
-        let mut sections: Vec<Section> = Vec::new();
-        for record in records {
-            // In one document, a wiki link to another article of it goes to that article.
-            let doc = self.html_doc(record, categories, exported, images, |id| format!("#{id}"));
-            match sections.last_mut() {
-                Some(s) if s.category.0 == doc.category.0 => s.articles.push(doc),
-                _ => sections.push(Section {
-                    category: doc.category.clone(),
-                    articles: vec![doc],
-                }),
-            }
-        }
-        sections
     }
 }
 
