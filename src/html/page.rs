@@ -275,3 +275,103 @@ pub fn handbook_page(cover: &Cover, sections: &[Section], stamp: &Stamp) -> Stri
     }
     document("en", &title, class, &body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, title: &str, lang: Lang, classification: Classification) -> ArticleDoc {
+        ArticleDoc {
+            id: id.into(),
+            title: title.into(),
+            summary: "What to look at first.".into(),
+            category: (
+                "clearance/container-seals".into(),
+                "Containers & seals".into(),
+            ),
+            lang,
+            kind: Kind::Procedure,
+            classification,
+            status: Status::Published,
+            in_conflict: false,
+            hs: vec![("8309.90".into(), "Other".into())],
+            tags: vec!["seals".into(), "transit".into()],
+            office: "Chiang Khong".into(),
+            updated: "2026-11-01".into(),
+            revision: "93db8a512fce".into(),
+            review_by: Some("2027-06-30".into()),
+            body: "<p>Check the seal.</p>\n".into(),
+        }
+    }
+
+    fn stamp() -> Stamp {
+        Stamp {
+            office: "Central HQ".into(),
+            date: "2026-12-05".into(),
+        }
+    }
+
+    /// The part of a document after its inline stylesheet.
+    fn body(html: &str) -> &str {
+        html.find("<body").map_or(html, |at| &html[at..])
+    }
+
+    #[test]
+    fn an_article_page_shows_its_marking_notices_metadata_and_body() {
+        let mut draft = doc(
+            "seal-xray",
+            "การตรวจตราผนึก <ด้วยเอกซเรย์>",
+            Lang::Th,
+            Classification::CustomsOnly,
+        );
+        draft.status = Status::Draft;
+        let html = article_page(&draft, &stamp(), "../index.html");
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"th\">"));
+        assert!(html.contains("<title>การตรวจตราผนึก &lt;ด้วยเอกซเรย์&gt;</title>"));
+        insta::assert_snapshot!("article_page_customs_only_draft_th", body(&html));
+    }
+
+    #[test]
+    fn a_handbook_has_a_cover_contents_and_every_article_under_the_highest_marking() {
+        let sections = vec![
+            Section {
+                category: (
+                    "clearance/container-seals".into(),
+                    "Containers & seals".into(),
+                ),
+                articles: vec![
+                    doc(
+                        "seal-basics",
+                        "Seal basics",
+                        Lang::En,
+                        Classification::Public,
+                    ),
+                    doc(
+                        "seal-ring",
+                        "봉인 첩보",
+                        Lang::Ko,
+                        Classification::Restricted,
+                    ),
+                ],
+            },
+            Section {
+                category: ("clearance/inspection-xray".into(), "X-ray".into()),
+                articles: vec![doc(
+                    "seal-xray",
+                    "ตราผนึก",
+                    Lang::Th,
+                    Classification::CustomsOnly,
+                )],
+            },
+        ];
+        let cover = Cover {
+            id: "clearance".into(),
+            en: "Clearance support".into(),
+            th: "การสนับสนุนงานพิธีการศุลกากร".into(),
+            ko: "통관지원".into(),
+            description: "Practical guidance.".into(),
+        };
+        let html = handbook_page(&cover, &sections, &stamp());
+        insta::assert_snapshot!("handbook_three_articles", body(&html));
+    }
+}
