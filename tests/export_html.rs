@@ -485,6 +485,48 @@ fn bad_input_gets_a_clear_error_and_writes_nothing() {
 }
 
 #[test]
+fn an_export_that_cannot_be_written_leaves_the_earlier_one_as_it_was() {
+    let node = node();
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("handbook");
+    outpost(node.path())
+        .args(["export-html", "seal-basics", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let before: Vec<(String, String)> = files(&dir)
+        .into_iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).expect("read");
+            (name, text)
+        })
+        .collect();
+    // A folder where the next export puts a page: found before anything moves.
+    let blocker = dir.join("articles/seal-xray.html");
+    std::fs::create_dir(&blocker).expect("mkdir");
+    std::fs::write(blocker.join("note.txt"), "mine").expect("write");
+    outpost(node.path())
+        .args(["export-html", "--category", "clearance", "--out"])
+        .arg(&dir)
+        .assert()
+        .failure()
+        .stderr(contains("is a folder, where a page of the export goes"))
+        .stderr(contains("nothing was written"));
+    let after: Vec<(String, String)> = files(&dir)
+        .into_iter()
+        .filter(|name| name != "articles/seal-xray.html/note.txt")
+        .map(|name| {
+            let text = std::fs::read_to_string(dir.join(&name)).expect("read");
+            (name, text)
+        })
+        .collect();
+    assert_eq!(
+        after, before,
+        "the earlier export is untouched, no staging folder left"
+    );
+}
+
+#[test]
 fn images_the_node_holds_are_embedded_through_the_image_hook() {
     use outpost::core::{HtmlExport, HtmlSelection};
     let mut replica = common::replica("HQ", true);

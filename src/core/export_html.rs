@@ -72,7 +72,7 @@ impl Replica {
     }
 
     /// Writes the export into `dir` (made when missing): every file, or — when any cannot be
-    /// written — none, with the files already written removed again.
+    /// written — none, an earlier export in `dir` left as it was.
     pub fn export_html(&self, dir: &Path, request: &HtmlExport) -> Result<HtmlReport> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::invalid(format!(
@@ -340,16 +340,14 @@ fn unknown_category(id: &str) -> Error {
     ))
 }
 
-/// Writes every file under `dir`, each through a temporary name; on the first failure removes
-/// what it wrote and the folders it made, and says nothing was written.
+/// Writes every file under `dir`: first into a staging folder inside it, each file synced, then
+/// moved into place, so a failure while writing (a full disk, a folder that cannot be written)
+/// leaves an earlier export in `dir` as it was. On failure the staging folder and the folders
+/// this made are removed, and the error says nothing was written.
 fn write_all(dir: &Path, files: &[HtmlFile]) -> Result<()> {
     let mut made: Vec<PathBuf> = Vec::new();
-    let mut written: Vec<PathBuf> = Vec::new();
-    let outcome = write_each(dir, files, &mut made, &mut written);
+    let outcome = write_staged(dir, files, &mut made);
     if let Err(e) = outcome {
-        for path in written.iter().rev() {
-            let _ = std::fs::remove_file(path);
-        }
         // Innermost first; a folder something else put a file in stays.
         for folder in made.iter().rev() {
             let _ = std::fs::remove_dir(folder);
@@ -362,30 +360,53 @@ fn write_all(dir: &Path, files: &[HtmlFile]) -> Result<()> {
     Ok(())
 }
 
-fn write_each(
-    dir: &Path,
-    files: &[HtmlFile],
-    made: &mut Vec<PathBuf>,
-    written: &mut Vec<PathBuf>,
-) -> Result<()> {
+fn write_staged(dir: &Path, files: &[HtmlFile], made: &mut Vec<PathBuf>) -> Result<()> {
+    make_folders(&dir.join(ARTICLES_DIR), made)?;
+    // Removed, with what it holds, when dropped.
+    let staging = tempfile::Builder::new()
+        .prefix(".outpost-html-")
+        .tempdir_in(dir)
+        .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
+    std::fs::create_dir(staging.path().join(ARTICLES_DIR))
+        .map_err(|e| Error::io(format!("cannot write in {}", dir.display()), e))?;
+    for file in files {
+        let path = staging.path().join(&file.path);
+        crate::sync::exchange::write_atomically(&path, file.html.as_bytes(), true)?;
+    }
+    // What would stop a move, looked for before the first one moves.
+    if let Some(folder) = files
+        .iter()
+        .map(|f| dir.join(&f.path))
+        .find(|target| target.is_dir())
+    {
+        return Err(Error::invalid(format!(
+            "{} is a folder, where a page of the export goes: move it away",
+            folder.display()
+        )));
+    }
+    for file in files {
+        let target = dir.join(&file.path);
+        std::fs::rename(staging.path().join(&file.path), &target)
+            .map_err(|e| Error::io(format!("cannot write {}", target.display()), e))?;
+    }
+    Ok(())
+}
+
+/// Makes `folder` and its missing parents, recording each one made, outermost first.
+fn make_folders(folder: &Path, made: &mut Vec<PathBuf>) -> Result<()> {
     let mut missing = Vec::new();
-    let mut folder = Some(dir.join(ARTICLES_DIR));
-    while let Some(f) = folder {
+    let mut next = Some(folder.to_path_buf());
+    while let Some(f) = next {
         if f.as_os_str().is_empty() || f.exists() {
             break;
         }
-        folder = f.parent().map(Path::to_path_buf);
+        next = f.parent().map(Path::to_path_buf);
         missing.push(f);
     }
     for f in missing.into_iter().rev() {
         std::fs::create_dir(&f)
             .map_err(|e| Error::io(format!("cannot create {}", f.display()), e))?;
         made.push(f);
-    }
-    for file in files {
-        let path = dir.join(&file.path);
-        crate::sync::exchange::write_atomically(&path, file.html.as_bytes(), true)?;
-        written.push(path);
     }
     Ok(())
 }
