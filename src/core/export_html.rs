@@ -65,7 +65,9 @@ pub struct HtmlReport {
 
 impl Replica {
     /// The bytes of an image an article's body names (`![caption](name)`), when this node holds
-    /// them; the export embeds them as `data:` URIs. Attachments are where they come from.
+    /// them; the export embeds them as `data:` URIs. This is the one place an export looks for
+    /// image bytes, where the article's attachments plug in; with none reachable from here,
+    /// every name gives `None` and the page says the image is not available.
     pub fn image_bytes(&self, article: &ArticleId, name: &str) -> Option<Vec<u8>> {
         let _ = (article, name);
         None
