@@ -36,7 +36,7 @@ pub use conflicts::{ConflictVersion, ConflictView};
 pub use data_dir::DataDir;
 pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_store_cache_size, set_wait_notice, store_cache_size};
-pub use export_html::{HtmlExport, HtmlFile, HtmlReport, HtmlSelection};
+pub use export_html::{HtmlExport, HtmlFile, HtmlReport, HtmlSelection, MAX_HTML_ARTICLES};
 pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};

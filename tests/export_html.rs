@@ -542,10 +542,7 @@ fn images_the_node_holds_are_embedded_through_the_image_hook() {
         )
         .expect("add");
     let png = b"\x89PNG\r\n\x1a\nnot-really-the-rest".to_vec();
-    let request = HtmlExport {
-        selection: HtmlSelection::Ids(vec![id.to_string()]),
-        viewer: None,
-    };
+    let request = HtmlExport::new(HtmlSelection::Ids(vec![id.to_string()]), None);
     let images = |article: &outpost::model::ArticleId, name: &str| {
         (article == &id && name == "seal.png").then(|| png.clone())
     };
@@ -573,6 +570,39 @@ fn images_the_node_holds_are_embedded_through_the_image_hook() {
     );
     // The node's own hook holds no image yet: the export says so instead of fetching anything.
     assert_eq!(replica.image_bytes(&id, "seal.png"), None);
+}
+
+#[test]
+fn an_export_of_more_articles_than_it_may_hold_is_refused() {
+    use outpost::core::{HtmlExport, HtmlSelection, MAX_HTML_ARTICLES};
+    let mut replica = common::replica("HQ", true);
+    let admin = common::admin(&replica);
+    for title in ["Seal one", "Seal two", "Seal three"] {
+        replica
+            .add_article(
+                &admin,
+                common::new_article(
+                    common::content(title, "clearance/container-seals", "Seals.\n"),
+                    true,
+                ),
+            )
+            .expect("add");
+    }
+    let mut request = HtmlExport::new(HtmlSelection::Category("clearance".into()), None);
+    assert_eq!(request.max_articles, MAX_HTML_ARTICLES);
+    let (ids, _) = replica
+        .html_files(&request, &|_, _| None)
+        .expect("three fit");
+    assert_eq!(ids.len(), 3);
+    request.max_articles = 2;
+    let refused = replica
+        .html_files(&request, &|_, _| None)
+        .expect_err("three is too many")
+        .to_string();
+    assert!(
+        refused.contains("3 articles would be exported, more than the 2 one export holds"),
+        "{refused}"
+    );
 }
 
 /// Prints `page` to PDF with a headless Chromium, when one is installed, and checks that every

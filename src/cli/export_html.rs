@@ -14,10 +14,8 @@ pub fn run(replica: &Replica, user: Option<&str>, a: ExportHtmlArgs) -> Result<i
         },
         (None, None) => HtmlSelection::Ids(a.ids),
     };
-    let request = HtmlExport {
-        selection,
-        viewer: replica.resolve_user(user).ok().map(|u| replica.author(&u)),
-    };
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let request = HtmlExport::new(selection, viewer);
     let report = replica.export_html(&a.out, &request)?;
     if a.json {
         output::json(&report)?;

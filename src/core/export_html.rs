@@ -25,6 +25,11 @@ pub const INDEX: &str = "index.html";
 /// A category's handbook, inside the export folder.
 pub const HANDBOOK: &str = "handbook.html";
 
+/// The most articles one export holds: every page is rendered in memory before the first is
+/// written (2,000 pages are about 20 MB), and a handbook of more would be thousands of
+/// printed pages. A larger category is exported a sub-group at a time.
+pub const MAX_HTML_ARTICLES: usize = 2_000;
+
 /// Which articles an HTML export holds.
 #[derive(Clone, Debug)]
 pub enum HtmlSelection {
@@ -43,6 +48,19 @@ pub struct HtmlExport {
     pub selection: HtmlSelection,
     /// Who reads: the search runs on their behalf.
     pub viewer: Option<Author>,
+    /// At most this many articles, else the export is refused ([`MAX_HTML_ARTICLES`] from
+    /// [`HtmlExport::new`]).
+    pub max_articles: usize,
+}
+
+impl HtmlExport {
+    pub fn new(selection: HtmlSelection, viewer: Option<Author>) -> Self {
+        HtmlExport {
+            selection,
+            viewer,
+            max_articles: MAX_HTML_ARTICLES,
+        }
+    }
 }
 
 /// One file of an export, its path relative to the export folder.
@@ -104,6 +122,15 @@ impl Replica {
         images: &dyn Fn(&ArticleId, &str) -> Option<Vec<u8>>,
     ) -> Result<(Vec<String>, Vec<HtmlFile>)> {
         let (title, records) = self.html_selection(request)?;
+        if records.len() > request.max_articles {
+            return Err(Error::invalid(format!(
+                "{} articles would be exported, more than the {} one export holds; nothing was \
+                 written: export a sub-group at a time (`outpost categories` lists them) or narrow \
+                 the query",
+                records.len(),
+                request.max_articles
+            )));
+        }
         let pages = Pages {
             replica: self,
             categories: self
