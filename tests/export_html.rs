@@ -85,7 +85,13 @@ fn node() -> tempfile::TempDir {
             "ko",
             "restricted",
             "봉인 위조 첩보",
-            "## 절차\n\n세관에서 봉인 위조 조직에 관한 첩보를 확인합니다.\n",
+            // Long enough to run over several printed pages.
+            &format!(
+                "## 절차\n\n세관에서 봉인 위조 조직에 관한 첩보를 확인합니다.\n\n{}",
+                (1..=120)
+                    .map(|n| format!("{n}. 첩보 문단 {n}번을 확인합니다.\n"))
+                    .collect::<String>()
+            ),
         ),
     );
     write(
@@ -654,16 +660,21 @@ fn print_to_pdf(page: &Path) {
     // A cover, the contents, three articles.
     assert!(count >= 5, "{count} pages:\n{all}");
     let markings = ["PUBLIC", "FOR CUSTOMS ONLY", "RESTRICTED"];
+    let mut restricted_pages = 0;
     for n in 1..=count {
         let text = pages(n, n);
         assert!(
             markings.iter().any(|m| text.contains(m)),
             "page {n} has no marking:\n{text}"
         );
-        if text.contains("봉인 위조 첩보") && !text.contains("Contents") {
-            assert!(text.contains("RESTRICTED"), "page {n}:\n{text}");
+        // The restricted article's pages, its continuation pages too (which only the page
+        // margins mark), say so at their top and foot.
+        if text.contains("첩보 문단") {
+            restricted_pages += 1;
+            assert!(text.matches("RESTRICTED").count() >= 2, "page {n}:\n{text}");
         }
     }
+    assert!(restricted_pages >= 2, "{restricted_pages} pages:\n{all}");
     assert!(
         pages(1, 1).contains("RESTRICTED"),
         "the cover bears the highest marking"
