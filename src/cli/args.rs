@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Classification, Kind, Lang, Role, Status};
 
@@ -102,6 +102,10 @@ pub enum Command {
     /// Export every article — drafts, published and retired — as a Markdown file with YAML
     /// front matter that includes its status.
     ExportMd { dir: PathBuf },
+    /// Export articles as self-contained HTML pages to read in a browser or print (A4, the
+    /// classification marked on every page): the articles named, a category's handbook, or the
+    /// published articles a search finds.
+    ExportHtml(ExportHtmlArgs),
     /// Exchange knowledge with HQ and other posts as bundle files.
     #[command(subcommand)]
     Sync(SyncCommand),
@@ -150,6 +154,7 @@ impl Command {
                 | Command::Hs { .. }
                 | Command::Categories { .. }
                 | Command::ExportMd { .. }
+                | Command::ExportHtml(_)
                 | Command::Conflicts { .. }
                 | Command::Check { .. }
                 | Command::Sync(SyncCommand::Status { .. })
@@ -260,6 +265,30 @@ pub struct SearchArgs {
     /// With --json: print `{"hits": [...], "hs_suggestions": [...]}` instead of the hits array.
     #[arg(long)]
     pub hs_suggestions: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["ids", "category", "query"])))]
+pub struct ExportHtmlArgs {
+    /// The folder to write into (made when missing): index.html, articles/ID.html and, for a
+    /// category, handbook.html.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Articles to export, one page each.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// A handbook of every published article of this category and its sub-groups.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The published articles these words find, best first.
+    #[arg(long, value_name = "WORDS")]
+    pub query: Option<String>,
+    /// With --query: at most this many articles.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -403,6 +432,24 @@ mod tests {
             Some(Command::Add(a)) => Ok(a.fields),
             other => panic!("not an add: {other:?}"),
         }
+    }
+
+    #[test]
+    fn export_html_takes_ids_or_a_category_or_a_query_and_not_two_of_them() {
+        let parse = |extra: &[&str]| {
+            let mut args = vec!["outpost", "export-html", "--out", "x"];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args).map(|cli| cli.command)
+        };
+        assert!(matches!(
+            parse(&["a-b", "c-d"]),
+            Ok(Some(Command::ExportHtml(ExportHtmlArgs { ref ids, .. }))) if ids.len() == 2
+        ));
+        assert!(parse(&["--category", "commodity"]).is_ok());
+        assert!(parse(&["--query", "seal"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["a-b", "--category", "commodity"]).is_err());
+        assert!(parse(&["--query", "seal", "--category", "commodity"]).is_err());
     }
 
     #[test]

@@ -121,6 +121,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             say!("Exported {count} articles to {}", dir.display())?;
             Ok(0)
         }
+        Command::ExportHtml(a) => super::export_html::run(replica, user, a),
         Command::Reindex => {
             let started = Instant::now();
             replica.rebuild_index(&mut |_, _| {})?;
