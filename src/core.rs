@@ -5,6 +5,8 @@
 mod apply;
 mod apply_article;
 mod articles;
+mod audit;
+mod backup;
 mod batch;
 mod cancel;
 mod check;
@@ -21,12 +23,15 @@ mod queries;
 mod reading;
 mod rematerialize;
 mod replica;
+mod restore;
 mod revisions;
 mod staging;
 
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
+pub use audit::{AuditEntry, AuditFilter, key_fingerprint, parse_since};
+pub use backup::{BackupHeader, BackupReport};
 pub(crate) use batch::Batch;
 pub use cancel::Cancel;
 pub use check::CheckReport;
@@ -44,4 +49,5 @@ pub use reading::{
 };
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
+pub use restore::RestoreReport;
 pub(crate) use staging::Staging;
