@@ -56,6 +56,9 @@ pub struct BackupHeader {
     pub raw_len: u64,
 }
 
+/// An op's place: (node, seq).
+type OpKey = ([u8; 16], u64);
+
 /// Everything a node cannot rebuild.
 #[derive(Serialize, Deserialize)]
 pub(super) struct BackupBody {
@@ -66,7 +69,7 @@ pub(super) struct BackupBody {
     /// The op log, in the node's apply order.
     pub ops: Vec<SignedOp>,
     /// Ops held back for want of what they build on: (node, seq) → encoded op.
-    pub pending: Vec<(([u8; 16], u64), Vec<u8>)>,
+    pub pending: Vec<(OpKey, Vec<u8>)>,
     /// What each peer is known to hold: node → encoded `PeerRecord`.
     pub peers: Vec<([u8; 16], Vec<u8>)>,
 }
