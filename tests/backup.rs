@@ -332,3 +332,34 @@ fn another_nodes_backup_is_refused_unless_kept_as_a_new_node() {
     let mine = json(outpost(&fresh).args(["audit", "--json", "--article", "new-note"]));
     assert_eq!(mine[0]["node"], new_id.as_str(), "{mine}");
 }
+
+#[test]
+fn an_older_backup_is_not_restored_over_changes_made_since() {
+    let s = site();
+    let file = s.path("hq.backup");
+    outpost(&s.hq).arg("backup").arg(&file).assert().success();
+    outpost(&s.hq)
+        .args([
+            "add",
+            "--id",
+            "later",
+            "--title",
+            "Later",
+            "--category",
+            "commodity",
+        ])
+        .write_stdin("Written after the backup.")
+        .assert()
+        .success();
+    let before = files(&s.hq);
+    outpost(&s.hq)
+        .arg("restore")
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(contains("made after"))
+        .stderr(contains("outpost backup FILE"))
+        .stderr(contains("nothing was changed"));
+    assert_eq!(files(&s.hq), before);
+    outpost(&s.hq).args(["show", "later"]).assert().success();
+}
