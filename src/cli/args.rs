@@ -147,7 +147,9 @@ pub enum Command {
         json: bool,
     },
     /// Who did what, when, from which node and under which key, from the signed log.
-    /// `--user NAME` or `--user NAME@OFFICE` on its command line lists only that person's ops.
+    ///
+    /// `--user NAME` (on any node) or `--user NAME@OFFICE` typed on the command line lists only
+    /// that person's ops; OUTPOST_USER does not filter.
     Audit {
         /// Only ops touching this article.
         #[arg(long, value_name = "ID")]
