@@ -311,15 +311,15 @@ pub(super) fn read_backup(name: &str, bytes: &[u8]) -> Result<Backup> {
         .ok()
         .and_then(|n| n.checked_add(header_end))
         .ok_or_else(|| damaged(name, "its body length is impossible"))?;
+    let end = body_end
+        .checked_add(TRAILER)
+        .ok_or_else(|| damaged(name, "its body length is impossible"))?;
     let body = at(header_end..body_end, "the end of its body")?;
-    let trailer = at(body_end..body_end + TRAILER, "its checksum and signature")?;
-    if bytes.len() > body_end + TRAILER {
+    let trailer = at(body_end..end, "its checksum and signature")?;
+    if bytes.len() > end {
         return Err(damaged(
             name,
-            format!(
-                "{} bytes follow its signature",
-                bytes.len() - body_end - TRAILER
-            ),
+            format!("{} bytes follow its signature", bytes.len() - end),
         ));
     }
     let (sum, signature) = trailer.split_at(32);
@@ -460,5 +460,84 @@ pub(super) fn replay(db: &Database, name: &str, backup: &Backup) -> Result<NodeI
             name,
             "its log does not introduce the node with the key it is signed with",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::core::{FixedClock, InitOptions};
+
+    /// A backup of a fresh node, and where its header ends.
+    fn backup() -> (Vec<u8>, BackupHeader, usize) {
+        let replica =
+            Replica::create_in_memory(&InitOptions::new("Mae Sai"), Arc::new(FixedClock::new(7)))
+                .expect("node");
+        let (bytes, header) = replica.backup_bytes().expect("backup");
+        let len = u32::from_le_bytes([bytes[10], bytes[11], bytes[12], bytes[13]]) as usize;
+        (bytes, header, 14 + len)
+    }
+
+    /// The backup with its header replaced by `header` (its checksum no longer matches).
+    fn with_header(bytes: &[u8], end: usize, header: &BackupHeader) -> Vec<u8> {
+        let encoded = postcard::to_stdvec(header).expect("header");
+        let mut out = bytes[..10].to_vec();
+        out.extend_from_slice(&(encoded.len() as u32).to_le_bytes());
+        out.extend_from_slice(&encoded);
+        out.extend_from_slice(&bytes[end..]);
+        out
+    }
+
+    fn refusal(bytes: &[u8]) -> String {
+        match read_backup("b", bytes) {
+            Ok(_) => panic!("a forged backup was read"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_backup_reads_back_and_replays_to_its_state() {
+        let (bytes, header, _) = backup();
+        let read = read_backup("b", &bytes).expect("reads");
+        assert_eq!(read.header, header);
+        let scratch = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .expect("scratch");
+        let node = replay(&scratch, "b", &read).expect("replays");
+        assert_eq!(node.office, "Mae Sai");
+    }
+
+    #[test]
+    fn impossible_lengths_are_refused_without_a_panic() {
+        let (bytes, header, end) = backup();
+        // A body ending where its trailer would end past the last address (every length near
+        // u64::MAX encodes in as many bytes, so the header's length is known beforehand).
+        let near = BackupHeader {
+            body_len: u64::MAX,
+            ..header.clone()
+        };
+        let header_end = 14 + postcard::to_stdvec(&near).expect("header").len() as u64;
+        let trailer_past_the_end = u64::MAX - header_end - 50;
+        // Past the last address; the trailer past it; one byte more than the file holds.
+        for body_len in [u64::MAX, trailer_past_the_end, header.body_len + 1] {
+            let forged = with_header(
+                &bytes,
+                end,
+                &BackupHeader {
+                    body_len,
+                    ..header.clone()
+                },
+            );
+            let e = refusal(&forged);
+            assert!(e.contains("nothing was changed"), "{e}");
+        }
+        let huge = BackupHeader {
+            raw_len: u64::MAX,
+            ..header.clone()
+        };
+        let e = refusal(&with_header(&bytes, end, &huge));
+        assert!(e.contains("is damaged"), "{e}");
     }
 }
