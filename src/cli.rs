@@ -4,6 +4,8 @@
 
 mod args;
 mod articles;
+mod audit;
+mod backup;
 mod export_html;
 mod node;
 mod output;
@@ -12,8 +14,6 @@ mod reference;
 mod sync;
 
 use std::io::IsTerminal;
-
-use clap::Parser;
 
 pub use args::{Cli, Command};
 
@@ -24,7 +24,7 @@ use output::say;
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
+    let cli = Cli::parse_noting_user();
     // A write that waits for another Outpost process (the interface, another command) says so.
     crate::core::set_wait_notice(complain);
     let outcome = without_panics(|| dispatch(cli).and_then(|code| output::flush().map(|()| code)));
@@ -87,6 +87,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
+        // Restore runs on a node that may be damaged, or not there yet: it opens nothing first.
+        Command::Restore {
+            file,
+            as_new_node,
+            json,
+        } => backup::restore(&dir, &file, as_new_node, json),
         Command::Reindex => {
             // A damaged index may not even open: it is thrown away and built anew from the
             // store, which opening the node then does (with a progress bar on a terminal).
@@ -105,6 +111,15 @@ fn dispatch(cli: Cli) -> Result<i32> {
             } else {
                 open(&dir)?
             };
+            if let Command::Audit {
+                article,
+                since,
+                json,
+            } = other
+            {
+                let by = cli.user.filter(|_| cli.user_typed);
+                return audit::audit(&replica, article, by, since.as_deref(), json);
+            }
             node::run(&mut replica, cli.user.as_deref(), other)
         }
     }

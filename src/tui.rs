@@ -134,7 +134,12 @@ fn initial_state(
         Theme::new(&Default::default(), no_color).unwrap_or_default()
     });
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
-    (State::with(width, height, i18n, keymap, theme), problem)
+    let mut state = State::with(width, height, i18n, keymap, theme);
+    state.sync.auto_backup = config
+        .backup
+        .dir
+        .map(|dir| (dir.display().to_string(), config.backup.keep));
+    (state, problem)
 }
 
 type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);

@@ -1,5 +1,7 @@
 //! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
 
+mod audit;
+mod backup;
 mod cli;
 mod cli_demo;
 mod cli_sync;
@@ -25,4 +27,5 @@ mod sync_flow;
 mod sync_golden;
 mod sync_import_crash;
 mod sync_interop;
+mod tamper;
 mod tui_e2e;

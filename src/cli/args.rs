@@ -45,6 +45,22 @@ pub struct Cli {
     pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Whether `--user` was typed on the command line (not taken from OUTPOST_USER): `audit`
+    /// then lists only that person's ops.
+    #[arg(skip)]
+    pub user_typed: bool,
+}
+
+impl Cli {
+    /// Parses the process's arguments, noting whether `--user` came from the command line.
+    pub fn parse_noting_user() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.user_typed =
+            matches.value_source("user") == Some(clap::parser::ValueSource::CommandLine);
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +156,39 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Who did what, when, from which node and under which key, from the signed log.
+    ///
+    /// `--user NAME` (on any node) or `--user NAME@OFFICE` typed on the command line lists only
+    /// that person's ops; OUTPOST_USER does not filter.
+    Audit {
+        /// Only ops touching this article.
+        #[arg(long, value_name = "ID")]
+        article: Option<String>,
+        /// Only ops made since this date (YYYY-MM-DD, UTC) or time (2026-12-01T08:30:00Z).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a verified backup of this node (keys, log, local tables) while it may be in use.
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a backup, then restore its node into the data directory (rebuilding the tables
+    /// and the search index from its log).
+    Restore {
+        file: PathBuf,
+        /// Keep a backup of another node as a new node with new keys (empty data directory).
+        #[arg(long)]
+        as_new_node: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Command {
@@ -157,6 +206,8 @@ impl Command {
                 | Command::ExportHtml(_)
                 | Command::Conflicts { .. }
                 | Command::Check { .. }
+                | Command::Audit { .. }
+                | Command::Backup { .. }
                 | Command::Sync(SyncCommand::Status { .. })
                 | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
                 | Command::User(UserCommand::List { .. })

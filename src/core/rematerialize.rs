@@ -46,6 +46,23 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     Ok(())
 }
 
+/// Replays `db`'s tables if a revocation arrived after ops it refuses (`REPLAY_NEEDED`), in a
+/// write transaction of its own; says whether it did.
+pub(super) fn replay_if_needed(db: &Database) -> Result<bool> {
+    let needed = super::read_u64(
+        &db.begin_read()?.open_table(store::META)?,
+        meta_keys::REPLAY_NEEDED,
+    )? != 0;
+    if needed {
+        let txn = db.begin_write()?;
+        rematerialize(db, &txn)?;
+        txn.open_table(store::META)?
+            .remove(meta_keys::REPLAY_NEEDED)?;
+        txn.commit()?;
+    }
+    Ok(needed)
+}
+
 /// Applies every op of `from`'s log, in its order, to the empty database `to`.
 fn replay_into(from: &Database, to: &Database, foreseen: Foreseen) -> Result<()> {
     let source = from.begin_read()?;

@@ -542,11 +542,7 @@ impl Replica {
         let Some(db) = self.db.writable_database() else {
             return Ok(());
         };
-        let txn = db.begin_write()?;
-        super::rematerialize::rematerialize(db, &txn)?;
-        txn.open_table(store::META)?
-            .remove(meta_keys::REPLAY_NEEDED)?;
-        txn.commit()?;
+        super::rematerialize::replay_if_needed(db)?;
         self.rebuild_index(&mut |_, _| {})
     }
 

@@ -129,11 +129,36 @@ pub fn perform_job(
         Effect::HsWords(words) => {
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
         }
+        Effect::AutoBackup { dir, keep } => Ok(auto_backup(replica, &ctx.i18n, &dir, keep)),
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
         e => Msg::Failed(failure(&ctx.i18n, &e)),
     }))
+}
+
+/// The daily backup, and the Sync screen's line on it.
+fn auto_backup(replica: &Replica, i18n: &crate::tui::i18n::Catalog, dir: &str, keep: usize) -> Msg {
+    match replica.daily_backup(std::path::Path::new(dir), keep) {
+        Ok(done) => {
+            let line = match done.latest {
+                Some((path, millis)) => {
+                    let time = crate::model::Hlc { millis, counter: 0 }.display();
+                    let shown = path.display().to_string();
+                    i18n.f("sync.backup_last", &[("time", &time), ("file", &shown)])
+                }
+                None => i18n.f("sync.backup_none", &[("dir", &dir)]),
+            };
+            Msg::BackedUp {
+                line,
+                failed: false,
+            }
+        }
+        Err(e) => Msg::BackedUp {
+            line: i18n.f("sync.backup_failed", &[("why", &failure(i18n, &e))]),
+            failed: true,
+        },
+    }
 }
 
 /// An article with the articles that link to it, as the reader shows it.

@@ -81,6 +81,12 @@ pub enum Msg {
     },
     /// An effect failed; the text goes to the status line.
     Failed(String),
+    /// The daily backup looked: the Sync screen's line on the last backup, and whether it
+    /// failed (then the line says why, and so does the status line).
+    BackedUp {
+        line: String,
+        failed: bool,
+    },
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -139,6 +145,11 @@ pub enum Effect {
         to: String,
     },
     Quit,
+    /// Back the node up into `dir` if its newest backup there is a day old, keeping `keep`.
+    AutoBackup {
+        dir: String,
+        keep: usize,
+    },
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -146,6 +157,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Start => {
             let mut effects = vec![Effect::LoadCategories, Effect::LoadHome];
             effects.push(search::search(state));
+            if let Some((dir, keep)) = state.sync.auto_backup.clone() {
+                effects.push(Effect::AutoBackup { dir, keep });
+            }
             effects
         }
         Msg::Key(key) => {
@@ -216,6 +230,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::HsFound { words, rows } => overlay::hs_found(state, &words, rows),
         Msg::Info(text) => {
             state.info(text);
+            vec![]
+        }
+        Msg::BackedUp { line, failed } => {
+            if failed {
+                state.error(line.clone());
+            }
+            state.sync.last_backup = Some(line);
             vec![]
         }
         Msg::Failed(text) => {
