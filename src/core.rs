@@ -40,7 +40,8 @@ pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
-    Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
+    Backlink, BacklinkPage, DiffLine, Field, count_by_category, field_diff, line_diff, links_to,
+    wiki_links,
 };
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};

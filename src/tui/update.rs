@@ -81,6 +81,12 @@ pub enum Msg {
     },
     /// An effect failed; the text goes to the status line.
     Failed(String),
+    /// A further page of an article's backlinks, from `offset`.
+    Backlinks {
+        id: String,
+        offset: usize,
+        page: crate::core::BacklinkPage,
+    },
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -139,6 +145,11 @@ pub enum Effect {
         to: String,
     },
     Quit,
+    /// The next page of the backlinks of article `id`, from `offset` (the links pane).
+    LoadBacklinks {
+        id: String,
+        offset: usize,
+    },
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -218,6 +229,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.info(text);
             vec![]
         }
+        Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -424,6 +436,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backlinks;
 #[cfg(test)]
 mod tests_progress;
 #[cfg(test)]
