@@ -71,6 +71,17 @@ fn pages_of_backlinks_put_together_are_every_backlink_in_id_order() {
     }
     assert_eq!(pages, [(100, true), (100, true), (30, false)]);
     assert_eq!(joined, all);
+    // Page by page from where the last ended: the same pages.
+    let mut keyset = r.backlinks_page(TARGET, None, 0, 100).expect("page").links;
+    loop {
+        let last = keyset.last().map(|b| b.id.clone()).expect("a page");
+        let page = r.backlinks_after(TARGET, None, &last, 100).expect("page");
+        keyset.extend(page.links);
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(keyset, all);
     // A page that ends exactly at the last link has nothing more.
     let last = r.backlinks_page(TARGET, None, 130, 100).expect("page");
     assert_eq!((last.links.len(), last.more), (100, false));
@@ -95,6 +106,10 @@ fn a_page_counts_only_the_backlinks_its_reader_may_see() {
     let second = r.backlinks_page(TARGET, None, 3, 3).expect("page");
     assert_eq!(second.links, anyone.links[3..]);
     assert!(!second.more);
+    let after = r
+        .backlinks_after(TARGET, None, &anyone.links[2].id, 3)
+        .expect("page");
+    assert_eq!(after, second);
     assert!(
         r.backlinks_page("unrelated", None, 0, 10)
             .expect("page")

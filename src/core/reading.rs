@@ -72,7 +72,8 @@ impl Replica {
     /// `offset`, ordered by the linking article's id. Read from the links `apply` keeps
     /// (`core/derived.rs`), whose key order this is, so a page costs its `offset + limit`
     /// entries (the first page its own size) whatever the number of links; sorting by title
-    /// would mean reading every link for any page.
+    /// would mean reading every link for any page. The next page from where one ended costs
+    /// only its own size by [`backlinks_after`](Self::backlinks_after).
     pub fn backlinks_page(
         &self,
         id: &str,
@@ -80,17 +81,42 @@ impl Replica {
         offset: usize,
         limit: usize,
     ) -> Result<BacklinkPage> {
+        self.backlinks_from(id, viewer, "", offset, limit)
+    }
+
+    /// The page of backlinks that follows the one ending with the linking article `after`: up
+    /// to `limit` articles visible to `viewer` linking to `id` whose ids come after `after`.
+    pub fn backlinks_after(
+        &self,
+        id: &str,
+        viewer: Option<&Author>,
+        after: &str,
+        limit: usize,
+    ) -> Result<BacklinkPage> {
+        self.backlinks_from(id, viewer, after, 0, limit)
+    }
+
+    /// Backlinks of `id` from the linking article ids past `after` (all for ""), `offset`
+    /// visible ones skipped, at most `limit`.
+    fn backlinks_from(
+        &self,
+        id: &str,
+        viewer: Option<&Author>,
+        after: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<BacklinkPage> {
         let txn = self.db.begin_read()?;
         let links = txn.open_table(store::LINKS)?;
         let mut page = BacklinkPage::default();
         let mut skipped = 0;
-        for entry in links.range((id, "")..)? {
+        for entry in links.range((id, after)..)? {
             let (key, value) = entry?;
             let (target, source) = key.value();
             if target != id {
                 break;
             }
-            if source == id {
+            if source == id || source == after {
                 continue;
             }
             let from: LinkFrom = store::decode(value.value())?;

@@ -128,8 +128,8 @@ pub fn perform_job(
         Effect::SyncImport(path) => {
             sync_import(replica, &ctx.i18n, &path, false, progress, cancel).map(Msg::SyncDone)
         }
-        Effect::LoadBacklinks { id, offset } => replica
-            .backlinks_page(&id, ctx.viewer.as_ref(), offset, BACKLINKS_PAGE)
+        Effect::LoadBacklinks { id, after, offset } => replica
+            .backlinks_after(&id, ctx.viewer.as_ref(), &after, BACKLINKS_PAGE)
             .map(|page| Msg::Backlinks { id, offset, page }),
         Effect::HsWords(words) => {
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })

@@ -145,9 +145,11 @@ pub enum Effect {
         to: String,
     },
     Quit,
-    /// The next page of the backlinks of article `id`, from `offset` (the links pane).
+    /// The next page of the backlinks of article `id`: those after the linking article `after`,
+    /// the `offset`-th on (the links pane).
     LoadBacklinks {
         id: String,
+        after: String,
         offset: usize,
     },
 }

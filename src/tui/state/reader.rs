@@ -366,13 +366,15 @@ impl ReaderState {
         }
     }
 
-    /// Where the next page of backlinks starts, when the links pane's selection is within `page`
-    /// entries of the end of what is loaded, more are there and none are on their way.
-    pub fn next_backlinks(&self, page: usize) -> Option<usize> {
+    /// Where the next page of backlinks starts (how many are loaded, and the last one's id),
+    /// when the links pane's selection is within `page` entries of the end of what is loaded,
+    /// more are there and none are on their way.
+    pub fn next_backlinks(&self, page: usize) -> Option<(usize, String)> {
         let doc = &self.laid.doc;
         let loaded = self.link_entries().len();
+        let last = doc.backlinks.last()?;
         (doc.more_backlinks && !self.loading_backlinks && self.links_selected + page >= loaded)
-            .then_some(doc.backlinks.len())
+            .then(|| (doc.backlinks.len(), last.id.clone()))
     }
 
     /// A page of backlinks arrived: kept if it follows what is loaded (an article read again

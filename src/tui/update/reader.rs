@@ -170,10 +170,11 @@ fn links_action(state: &mut State, action: Action, page: usize) -> Vec<Effect> {
         _ => {
             reader.links_selected = selected(reader.links_selected, action, page, entries.len());
             match reader.next_backlinks(page) {
-                Some(offset) => {
+                Some((offset, after)) => {
                     reader.loading_backlinks = true;
                     vec![Effect::LoadBacklinks {
                         id: reader.laid.doc.id.clone(),
+                        after,
                         offset,
                     }]
                 }

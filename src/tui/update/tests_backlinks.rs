@@ -58,6 +58,7 @@ fn the_links_pane_loads_the_next_page_of_backlinks_as_the_selection_nears_its_en
         effects,
         vec![Effect::LoadBacklinks {
             id: id.clone(),
+            after: format!("case-{:04}", BACKLINKS_PAGE - 1),
             offset: BACKLINKS_PAGE
         }]
     );

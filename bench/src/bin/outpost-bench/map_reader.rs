@@ -49,6 +49,17 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
         let page = replica.backlinks_page(HUB, Some(&viewer), middle, BACKLINKS_PAGE)?;
         Ok(page.links.len())
     })?;
+    // The same page as the links pane asks for it: after the last one it holds.
+    let before_middle = replica.backlinks_page(HUB, Some(&viewer), middle.saturating_sub(1), 1)?;
+    let after = before_middle
+        .links
+        .first()
+        .map(|b| b.id.clone())
+        .unwrap_or_default();
+    let hub_after = time(runs, || {
+        let page = replica.backlinks_after(HUB, Some(&viewer), &after, BACKLINKS_PAGE)?;
+        Ok(page.links.len())
+    })?;
     // The scans, as the Map and the reader did them: a few runs are enough to see the scale.
     let scans = runs.clamp(1, 5);
     let filter = ArticleFilter {
@@ -85,9 +96,14 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
         "< 16 ms",
     );
     row(
-        &format!("its backlinks from {middle}, one page"),
+        &format!("its backlinks from {middle}, one page by offset"),
         &hub_middle,
         "",
+    );
+    row(
+        &format!("the same page after the {middle}th (the links pane's next page)"),
+        &hub_after,
+        "< 16 ms",
     );
     row(
         &format!("all {hub_links} of its backlinks at once (unpaged)"),
