@@ -20,6 +20,7 @@ pub use args::{Cli, Command};
 use crate::core::{DataDir, Replica};
 use crate::error::{Error, Result};
 use crate::markdown;
+use crate::tui::i18n::UiLang;
 use output::say;
 
 /// Runs the command line; returns the process exit code.
@@ -83,7 +84,7 @@ fn complain(message: &str) {
 fn dispatch(cli: Cli) -> Result<i32> {
     let dir = DataDir::resolve(cli.data_dir.clone())?;
     let Some(command) = cli.command else {
-        return open_tui(&dir, cli.user.as_deref(), cli.lang.as_deref());
+        return open_tui(&dir, cli.user.as_deref(), cli.lang);
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
@@ -150,7 +151,7 @@ pub(crate) fn progress_bar(message: &'static str, min: u64) -> impl FnMut(u64, u
     }
 }
 
-fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {
+fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<UiLang>) -> Result<i32> {
     if !std::io::stdout().is_terminal() {
         complain(
             "outpost: no terminal here, so the interactive interface cannot start.\n\

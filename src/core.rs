@@ -51,7 +51,8 @@ pub use peers::{OwnHistory, PeerRecord};
 pub use people::GrantView;
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
-    Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
+    Backlink, BacklinkPage, DiffLine, Field, count_by_category, field_diff, line_diff, links_to,
+    wiki_links,
 };
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};

@@ -4,7 +4,6 @@
 pub mod analyzer;
 pub mod hs_search;
 mod index;
-mod max_score;
 mod query;
 pub mod query_language;
 mod schema;

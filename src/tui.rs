@@ -61,7 +61,7 @@ const WATCH: Duration = Duration::from_millis(500);
 
 /// Runs the interface until the user quits. `user` writes and sees their drafts; `lang` is the
 /// `--lang` flag (else `OUTPOST_LANG`, else the locale).
-pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Result<()> {
+pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<UiLang>) -> Result<()> {
     let config_dir = config::config_dir();
     let (mut state, problems) = initial_state(config_dir.as_deref(), lang);
     state.user = user.as_ref().map(|u| u.name.clone());
@@ -115,7 +115,7 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
 /// The state at start-up; a broken config file is reported, and the defaults used.
 fn initial_state(
     config_dir: Option<&std::path::Path>,
-    lang: Option<&str>,
+    lang: Option<UiLang>,
 ) -> (State, Option<String>) {
     let env = |name: &str| std::env::var(name).ok();
     let i18n = Catalog::new(UiLang::choose(lang, &env));

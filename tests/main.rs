@@ -7,6 +7,7 @@ mod cli_demo;
 mod cli_sync;
 mod common;
 mod core_articles;
+mod core_backlinks;
 mod core_bulk;
 mod core_markdown;
 mod export_html;

@@ -6,6 +6,7 @@ use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Classification, Kind, Lang, Role, Status};
+use crate::tui::i18n::UiLang;
 
 /// The model's word enums as clap values: the flag takes their words (any case), and `--help`
 /// and a wrong value list them.
@@ -23,6 +24,16 @@ macro_rules! value_enums {
 }
 value_enums!(Lang, Kind, Classification, Status, Role);
 
+/// The interface's languages as the flag's values, by their codes (`en`, `th`, any case).
+impl ValueEnum for UiLang {
+    fn value_variants<'a>() -> &'a [Self] {
+        UiLang::ALL
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.code()))
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "outpost",
@@ -39,10 +50,11 @@ pub struct Cli {
     /// The acting account (default: OUTPOST_USER, else the only account on the node).
     #[arg(long, global = true, env = "OUTPOST_USER", value_name = "NAME")]
     pub user: Option<String>,
-    /// Language of the interactive interface: en or th (default: OUTPOST_LANG, else the
-    /// locale). Not global: `add`/`edit` have their own `--lang`, the article's language.
-    #[arg(long, env = "OUTPOST_LANG", value_name = "LANG")]
-    pub lang: Option<String>,
+    /// Language of the interactive interface (default: OUTPOST_LANG, else the locale). Not
+    /// global: `add`/`edit` have their own `--lang`, the article's language. OUTPOST_LANG is read
+    /// by the interface, not by clap, so a locale such as `th_TH.UTF-8` there is understood.
+    #[arg(long, value_name = "LANG", ignore_case = true)]
+    pub lang: Option<UiLang>,
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Whether `--user` was typed on the command line (not taken from OUTPOST_USER): `audit`
@@ -529,5 +541,23 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn the_interface_language_is_one_of_its_codes() {
+        let lang = |args: &[&str]| Cli::try_parse_from(args).map(|c| c.lang);
+        assert_eq!(
+            lang(&["outpost", "--lang", "th"]).ok(),
+            Some(Some(UiLang::Th))
+        );
+        assert_eq!(
+            lang(&["outpost", "--lang", "EN"]).ok(),
+            Some(Some(UiLang::En))
+        );
+        assert_eq!(lang(&["outpost"]).ok(), Some(None));
+        let wrong = lang(&["outpost", "--lang", "de"])
+            .expect_err("refused")
+            .to_string();
+        assert!(wrong.contains("en") && wrong.contains("th"), "{wrong}");
     }
 }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use super::config::Direction;
 use super::i18n::Catalog;
+use super::state::reader::BACKLINKS_PAGE;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
@@ -87,7 +88,7 @@ pub fn perform_job(
         }
         Effect::LoadPreview(id) => replica
             .article(&id)
-            .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Vec::new())))),
+            .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Default::default())))),
         Effect::OpenArticle(id) => {
             article_doc(replica, ctx, &id).map(|doc| Msg::Opened(Box::new(doc)))
         }
@@ -103,7 +104,8 @@ pub fn perform_job(
             })
         }),
         Effect::EditArticle(id) => replica.article(&id).and_then(|view| {
-            let doc = ArticleDoc::new(view, Vec::new()).with_conflict(replica.conflict(&id)?);
+            let doc =
+                ArticleDoc::new(view, Default::default()).with_conflict(replica.conflict(&id)?);
             Ok(Msg::EditLoaded(Box::new(doc)))
         }),
         Effect::Save { id, content, then } => {
@@ -126,6 +128,9 @@ pub fn perform_job(
         Effect::SyncImport(path) => {
             sync_import(replica, &ctx.i18n, &path, false, progress, cancel).map(Msg::SyncDone)
         }
+        Effect::LoadBacklinks { id, after, offset } => replica
+            .backlinks_after(&id, ctx.viewer.as_ref(), &after, BACKLINKS_PAGE)
+            .map(|page| Msg::Backlinks { id, offset, page }),
         Effect::HsWords(words) => {
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
         }
@@ -161,10 +166,10 @@ fn auto_backup(replica: &Replica, i18n: &crate::tui::i18n::Catalog, dir: &str, k
     }
 }
 
-/// An article with the articles that link to it, as the reader shows it.
+/// An article with the first page of the articles that link to it, as the reader shows it.
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
-    let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
+    let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
     let mut doc = ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {

@@ -87,6 +87,12 @@ pub enum Msg {
         line: String,
         failed: bool,
     },
+    /// A further page of an article's backlinks, from `offset`.
+    Backlinks {
+        id: String,
+        offset: usize,
+        page: crate::core::BacklinkPage,
+    },
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -149,6 +155,13 @@ pub enum Effect {
     AutoBackup {
         dir: String,
         keep: usize,
+    },
+    /// The next page of the backlinks of article `id`: those after the linking article `after`,
+    /// the `offset`-th on (the links pane).
+    LoadBacklinks {
+        id: String,
+        after: String,
+        offset: usize,
     },
 }
 
@@ -239,6 +252,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.sync.last_backup = Some(line);
             vec![]
         }
+        Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -445,6 +459,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backlinks;
 #[cfg(test)]
 mod tests_progress;
 #[cfg(test)]

@@ -106,6 +106,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::EditArticle(_)
             | Effect::HsWords(_)
             | Effect::LoadPeers
+            | Effect::LoadBacklinks { .. }
     )
 }
 

@@ -1,7 +1,7 @@
 //! An article as the reader and the preview show it, and the reader's own state: which pane
 //! (article, links, history), the scroll, the selected link, and a diff between two revisions.
 
-use crate::core::{ArticleView, Backlink, ConflictView, DiffLine};
+use crate::core::{ArticleView, Backlink, BacklinkPage, ConflictView, DiffLine};
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
@@ -29,15 +29,19 @@ pub struct ArticleDoc {
     /// In conflict: every version and the body merged with markers, shown in place of the body.
     pub conflict: Option<ConflictView>,
     pub history: Vec<RevisionRow>,
-    /// Articles that link here (empty in the preview, which does not look them up).
+    /// Articles that link here, as many pages as the links pane has loaded (empty in the
+    /// preview, which does not look them up).
     pub backlinks: Vec<Backlink>,
+    /// More articles link here than `backlinks` holds: the links pane loads the next page when
+    /// its selection comes near the end.
+    pub more_backlinks: bool,
     /// Titles of the articles the body links to, by id (empty in the preview); a link to an
     /// article this node does not hold keeps its id.
     pub link_titles: std::collections::BTreeMap<String, String>,
 }
 
 impl ArticleDoc {
-    pub fn new(view: ArticleView, backlinks: Vec<Backlink>) -> Self {
+    pub fn new(view: ArticleView, backlinks: BacklinkPage) -> Self {
         let r = view.record;
         let in_conflict = r.in_conflict();
         ArticleDoc {
@@ -63,7 +67,8 @@ impl ArticleDoc {
                     title: h.revision.content.title.clone(),
                 })
                 .collect(),
-            backlinks,
+            backlinks: backlinks.links,
+            more_backlinks: backlinks.more,
             link_titles: std::collections::BTreeMap::new(),
         }
     }
@@ -337,7 +342,13 @@ pub struct ReaderState {
     /// The revision marked as the base of a diff (`m`).
     pub mark: Option<usize>,
     pub diff: Option<DiffView>,
+    /// A next page of backlinks has been asked for and not come yet.
+    pub loading_backlinks: bool,
 }
+
+/// Backlinks loaded at a time: the first page when an article opens, the next one when the
+/// links pane's selection comes within a screen of the end of what is loaded.
+pub const BACKLINKS_PAGE: usize = 100;
 
 impl ReaderState {
     pub fn new(laid: Laid) -> Self {
@@ -351,6 +362,29 @@ impl ReaderState {
             history_selected,
             mark: None,
             diff: None,
+            loading_backlinks: false,
+        }
+    }
+
+    /// Where the next page of backlinks starts (how many are loaded, and the last one's id),
+    /// when the links pane's selection is within `page` entries of the end of what is loaded,
+    /// more are there and none are on their way.
+    pub fn next_backlinks(&self, page: usize) -> Option<(usize, String)> {
+        let doc = &self.laid.doc;
+        let loaded = self.link_entries().len();
+        let last = doc.backlinks.last()?;
+        (doc.more_backlinks && !self.loading_backlinks && self.links_selected + page >= loaded)
+            .then(|| (doc.backlinks.len(), last.id.clone()))
+    }
+
+    /// A page of backlinks arrived: kept if it follows what is loaded (an article read again
+    /// in the meantime starts over from its first page).
+    pub fn add_backlinks(&mut self, offset: usize, page: BacklinkPage) {
+        let doc = &mut self.laid.doc;
+        if offset == doc.backlinks.len() && doc.more_backlinks {
+            doc.backlinks.extend(page.links);
+            doc.more_backlinks = page.more;
+            self.loading_backlinks = false;
         }
     }
 
