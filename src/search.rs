@@ -9,6 +9,7 @@ mod query;
 pub mod query_language;
 mod schema;
 pub mod snippet;
+pub mod thai_fold;
 mod top;
 mod typo;
 

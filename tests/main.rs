@@ -23,4 +23,5 @@ mod sync_flow;
 mod sync_golden;
 mod sync_import_crash;
 mod sync_interop;
+mod thai_variants;
 mod tui_e2e;

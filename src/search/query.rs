@@ -9,13 +9,15 @@
 //!                 English stem 0.5 (× those of the word fields when the stem is a word itself);
 //!                 a typo corrected to an indexed word: half the weights above;
 //!                 prefix-while-typing 0.3 (constant score);
-//!                 Thai/Korean sub-word bigram phrase 0.1
+//!                 Thai/Korean sub-word bigram phrase 0.1;
+//!                 Thai spelling variant (folded bigram phrase, `thai_fold`) 0.05
 //! freshness   = 0.5 ^ (days since last update / 180)        in (0, 1]
 //! helpfulness = share of readers who found it helpful        in [0, 1] (0 until feedback exists)
 //! ```
 //! Hits come in two tiers: first every match of the whole words (and their stems), ranked as
 //! above; then, when those are fewer than asked for, the further matches that only the Thai and
-//! Korean sub-word phrases, a typo's corrections or the prefix being typed find, ranked the same
+//! Korean sub-word phrases, Thai spelling variants, a typo's corrections or the prefix being
+//! typed find, ranked the same
 //! way among themselves. So a whole-word hit always ranks above a sub-word hit, and an exact word
 //! above a corrected typo or a completion. `top` collects each tier.
 
@@ -35,6 +37,7 @@ use super::SearchIndex;
 use super::analyzer::{self, Analyzer};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
+use super::thai_fold;
 use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
@@ -352,10 +355,18 @@ impl SearchIndex {
         if analyzer::needs_grams(text) && !all {
             *extra = true;
         } else if analyzer::needs_grams(text)
-            && let Some(q) = grams_query(f.grams, text)
+            && let Some(q) = grams_query(Analyzer::Grams, f.grams, text)
         {
             *extra = true;
             should.push(boosted(q, 0.1));
+            // Thai spelling variants: the folded form as a part of folded text, below the
+            // sub-word matches of the spelling typed.
+            let folded = thai_fold::fold(text);
+            if folded.chars().filter(|c| *c != ' ').count() >= thai_fold::MIN_FOLDED_CHARS
+                && let Some(q) = grams_query(Analyzer::ThaiFolded, f.thai_folded, text)
+            {
+                should.push(boosted(q, 0.05));
+            }
         }
         if let Some(digits) = hs_digits(text) {
             should.push(boosted(term_query(f.hs, &digits), 2.0));
@@ -555,11 +566,11 @@ fn stem_clauses(
     }
 }
 
-/// The bigrams of `text` as one phrase: where `text` occurs as a substring. Within a run only
+/// The bigrams of `text` (by `grams_of`, `Grams` or `ThaiFolded`) as one phrase: where `text` occurs as a substring. Within a run only
 /// every other bigram and the last are needed (see `analyzer::RUN_GAP`); runs keep their gaps.
-fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
+fn grams_query(grams_of: Analyzer, field: Field, text: &str) -> Option<Box<dyn Query>> {
     let mut grams: Vec<(String, usize)> = Vec::new();
-    analyzer::for_each_token(Analyzer::Grams, text, |gram, _, position| {
+    analyzer::for_each_token(grams_of, text, |gram, _, position| {
         grams.push((gram.to_string(), position));
     });
     let first = grams.first()?.1;
