@@ -9,6 +9,7 @@ pub mod contain;
 pub mod core;
 pub mod demo;
 pub mod error;
+pub mod glossary;
 pub mod markdown;
 pub mod model;
 pub mod nomenclature;

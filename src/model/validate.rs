@@ -329,7 +329,7 @@ fn check_age_recipient(recipient: &str) -> Result<()> {
 
 /// Text shown on one line (a title, a tag, a name): no control characters at all, and none of
 /// the bidirectional overrides that make a line display other than it reads.
-fn check_line(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_line(what: &str, s: &str) -> Result<()> {
     match s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
         Some(c) => Err(Error::invalid(format!(
             "{what} holds the control character U+{:04X}: remove it",
