@@ -2,6 +2,7 @@
 //! log, and running queries. The index is a cache derived from redb; it can always be rebuilt.
 
 pub mod analyzer;
+mod expand;
 pub mod hs_search;
 mod index;
 mod max_score;

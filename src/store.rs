@@ -31,6 +31,9 @@ pub const REVISIONS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("re
 pub const ENROLMENTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("enrolments");
 /// Nodes HQ authorized to sign privileged ops → the earliest trust op's HLC.
 pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trusted");
+/// Glossary entries HQ set (`GlossarySet`), by id → `model::glossary::GlossaryRecord`; laid
+/// over the shipped glossary.
+pub const GLOSSARY: TableDefinition<&str, &[u8]> = TableDefinition::new("glossary");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

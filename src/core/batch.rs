@@ -33,6 +33,7 @@ pub(crate) struct Batch<'t> {
     pub revisions: Table<'t, [u8; 32], &'static [u8]>,
     pub enrolments: Table<'t, [u8; 16], &'static [u8]>,
     pub trusted: Table<'t, [u8; 16], &'static [u8]>,
+    pub glossary: Table<'t, &'static str, &'static [u8]>,
     pub refused: Table<'t, ([u8; 16], u64), &'static [u8]>,
     articles: Table<'t, &'static str, &'static [u8]>,
     /// Counts and links kept from the articles table as its records are written.
@@ -74,6 +75,7 @@ impl<'t> Batch<'t> {
             revisions: txn.open_table(store::REVISIONS)?,
             enrolments: txn.open_table(store::ENROLMENTS)?,
             trusted: txn.open_table(store::TRUSTED)?,
+            glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,
             articles: txn.open_table(store::ARTICLES)?,
             derived: Derived::open(txn)?,

@@ -274,6 +274,7 @@ fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
     digest(&mut hasher, &txn, store::REVISIONS)?;
     digest(&mut hasher, &txn, store::ENROLMENTS)?;
     digest(&mut hasher, &txn, store::TRUSTED)?;
+    digest(&mut hasher, &txn, store::GLOSSARY)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

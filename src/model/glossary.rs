@@ -17,6 +17,14 @@ pub struct GlossaryEntry {
     pub ko: Vec<String>,
 }
 
+/// An entry as the store keeps it: the op that set it last, by `(hlc, node)`.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct GlossaryRecord {
+    pub entry: GlossaryEntry,
+    pub hlc: super::Hlc,
+    pub node: super::NodeId,
+}
+
 /// Limits on what an entry may hold (checked on every `GlossarySet`, local or received).
 pub mod limits {
     pub const ID_BYTES: usize = 64;

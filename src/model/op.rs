@@ -4,7 +4,7 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::{ArticleId, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
+use super::{ArticleId, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the encoding of `Op` changes; old versions must stay decodable.
@@ -65,6 +65,11 @@ pub enum Payload {
         article: ArticleId,
         revision: Hash,
     },
+    /// Adds a glossary entry or replaces the one of its id, shipped or not (privileged: an
+    /// administrator at HQ or on a node HQ trusts). The latest by `(hlc, node)` stands.
+    GlossarySet {
+        entry: GlossaryEntry,
+    },
 }
 
 impl Payload {
@@ -101,6 +106,7 @@ impl Payload {
             Payload::NodeTrusted { .. } => "trust",
             Payload::ArticleCreated { .. } => "article",
             Payload::RevisionPublished { .. } => "publication",
+            Payload::GlossarySet { .. } => "glossary",
         }
     }
 }

@@ -69,6 +69,7 @@ impl Payload {
             Payload::StatusSet { article, .. } => check_article_id(article),
             Payload::RevisionPublished { article, .. } => check_article_id(article),
             Payload::NodeTrusted { .. } => Ok(()),
+            Payload::GlossarySet { entry } => entry.check(),
         }
     }
 }

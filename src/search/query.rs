@@ -21,7 +21,7 @@
 //! way among themselves. So a whole-word hit always ranks above a sub-word hit, and an exact word
 //! above a corrected typo or a completion. `top` collects each tier.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -41,6 +41,7 @@ use super::thai_fold;
 use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
+use crate::glossary::Glossary;
 use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
 
 /// How many indexed words the last word typed may stand for while typing, per field.
@@ -66,6 +67,8 @@ pub struct SearchRequest {
     /// How many of the hits get a snippet, best first; `None` for all. A list that shows no
     /// snippets (the interface's results) saves their cost.
     pub snippets: Option<usize>,
+    /// Leave the glossary out: no hits in other languages through it (`--no-glossary`).
+    pub no_glossary: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -81,6 +84,10 @@ pub struct SearchHit {
     pub lang: String,
     pub kind: String,
     pub hs_codes: Vec<String>,
+    /// The glossary term this hit was found through, when the query's own words did not find
+    /// it (a Thai query's English article: `transshipment`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A query word the knowledge base does not hold, and the indexed word closest to it that was
@@ -100,9 +107,9 @@ pub struct Found {
 }
 
 /// A query at one tier, ready to run, with what it marks in snippets.
-struct Planned {
-    plan: Plan,
-    marker: Marker,
+pub(super) struct Planned {
+    pub(super) plan: Plan,
+    pub(super) marker: Marker,
     /// See [`SearchIndex::plan`].
     extra: bool,
     corrections: Vec<Correction>,
@@ -136,6 +143,19 @@ impl SearchIndex {
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Found> {
+        self.find_with(request, None, load)
+    }
+
+    /// [`find`](Self::find) with a glossary: when the query's own words (all tiers) find fewer
+    /// than `limit` hits, a last tier also searches the glossary's terms for them in the other
+    /// languages, and its new hits follow, each saying which term found it
+    /// ([`SearchHit::via`]).
+    pub fn find_with(
+        &self,
+        request: &SearchRequest,
+        glossary: Option<&Glossary>,
+        load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> Result<Found> {
         let parsed = query_language::parse(&request.text);
         let searcher = self.reader.searcher();
         let limit = request.limit.max(1);
@@ -160,6 +180,32 @@ impl SearchIndex {
                     .filter(|(_, a)| !seen.contains(a))
                     .take(room),
             );
+        }
+        let mut via: HashMap<DocAddress, String> = HashMap::new();
+        if top.len() < limit
+            && !request.no_glossary
+            && let Some(glossary) = glossary
+            && let Some(expanded) = self.expanded_plan(&parsed, request, glossary)?
+        {
+            let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+            let rest = top::collect(
+                &searcher,
+                &expanded.planned.plan,
+                limit + top.len(),
+                &ranking,
+            )?;
+            let room = limit - top.len();
+            for (score, address) in rest
+                .into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .take(room)
+            {
+                if let Some(term) = expanded.term_of(&searcher, address)? {
+                    via.insert(address, term);
+                }
+                top.push((score, address));
+            }
+            marker = expanded.planned.marker;
         }
 
         let mut hits = Vec::with_capacity(top.len());
@@ -191,6 +237,7 @@ impl SearchIndex {
                 lang: c.lang.to_string(),
                 kind: c.kind.to_string(),
                 hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
+                via: via.remove(&address),
             });
         }
         Ok(Found { hits, corrections })
@@ -199,7 +246,6 @@ impl SearchIndex {
     /// The plan of a parsed request at one tier, what its snippets should mark, and whether
     /// [`Tier::All`] may add clauses to a [`Tier::Words`] plan (at [`Tier::All`]: whether it did).
     fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest, tier: Tier) -> Result<Planned> {
-        let f = self.fields;
         let mut marker = Marker::default();
         let mut extra = false;
         let mut corrections = Vec::new();
@@ -220,6 +266,20 @@ impl SearchIndex {
                 groups.push(clauses);
             }
         }
+        self.finish_plan(parsed, request, groups, marker, extra, corrections)
+    }
+
+    /// A plan of `groups`, with the request's filters, exclusions and visibility added.
+    pub(super) fn finish_plan(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        mut groups: Vec<Vec<Box<dyn Query>>>,
+        marker: Marker,
+        extra: bool,
+        corrections: Vec<Correction>,
+    ) -> Result<Planned> {
+        let f = self.fields;
         let mut required: Vec<Vec<Box<dyn Query>>> = Vec::new();
         let filters = self.filters(parsed, request)?;
         if groups.is_empty() {
@@ -271,7 +331,7 @@ impl SearchIndex {
     /// ([`Tier::All`] only; `extra` is set when they apply, at [`Tier::Words`] when they may);
     /// HS codes. Empty when it has nothing searchable. A corrected typo is noted in
     /// `corrections` with its closest correction.
-    fn term_clauses(
+    pub(super) fn term_clauses(
         &self,
         term: &QueryTerm,
         open: bool,
@@ -606,13 +666,13 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+pub(super) fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::union(clauses))
 }
 
 /// Which clauses a plan holds: whole words (and stems) alone, or everything.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tier {
+pub(super) enum Tier {
     Words,
     All,
 }
