@@ -4,6 +4,7 @@
 
 mod args;
 mod articles;
+mod glossary;
 mod node;
 mod output;
 mod reference;

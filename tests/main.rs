@@ -9,6 +9,7 @@ mod core_bulk;
 mod core_markdown;
 mod faults;
 mod faults_storage;
+mod glossary;
 mod hostile_cli;
 mod hostile_files;
 mod read_only;

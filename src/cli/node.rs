@@ -128,6 +128,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
+        Command::Glossary(a) => super::glossary::run(replica, user, a),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),

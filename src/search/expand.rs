@@ -39,7 +39,10 @@ impl Expanded {
         for (term, query) in &self.probes {
             let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
             let mut scorer = weight.scorer(reader, 1.0)?;
-            if scorer.seek(address.doc_id) == address.doc_id {
+            // A new scorer stands on its first document; `seek` only moves forward.
+            let at = scorer.doc();
+            let target = address.doc_id;
+            if at == target || (at < target && scorer.seek(target) == target) {
                 return Ok(Some(term.clone()));
             }
         }
