@@ -181,7 +181,9 @@ impl SearchIndex {
                     .take(room),
             );
         }
-        let mut via: HashMap<DocAddress, String> = HashMap::new();
+        let mut via_of: HashMap<DocAddress, String> = HashMap::new();
+        // The hits found through the glossary mark its terms; the others, the words typed.
+        let mut via_marker = None;
         if top.len() < limit
             && !request.no_glossary
             && let Some(glossary) = glossary
@@ -201,11 +203,11 @@ impl SearchIndex {
                 .take(room)
             {
                 if let Some(term) = expanded.term_of(&searcher, address)? {
-                    via.insert(address, term);
+                    via_of.insert(address, term);
                 }
                 top.push((score, address));
             }
-            marker = expanded.planned.marker;
+            via_marker = Some(expanded.planned.marker);
         }
 
         let mut hits = Vec::with_capacity(top.len());
@@ -219,12 +221,17 @@ impl SearchIndex {
                 continue;
             };
             let c = record.content;
+            let via = via_of.remove(&address);
+            let marker = match (&via, &via_marker) {
+                (Some(_), Some(glossary)) => glossary,
+                _ => &marker,
+            };
             let snippet = if request.snippets.is_some_and(|n| hits.len() >= n) {
                 snippet::Snippet::default()
             } else if parsed.is_empty() && !c.summary.is_empty() {
-                snippet::make(&c.summary, &marker, SNIPPET_CHARS)
+                snippet::make(&c.summary, marker, SNIPPET_CHARS)
             } else {
-                snippet::make_markdown(&c.body, &marker, SNIPPET_CHARS)
+                snippet::make_markdown(&c.body, marker, SNIPPET_CHARS)
             };
             hits.push(SearchHit {
                 id: id.to_string(),
@@ -237,7 +244,7 @@ impl SearchIndex {
                 lang: c.lang.to_string(),
                 kind: c.kind.to_string(),
                 hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
-                via: via.remove(&address),
+                via,
             });
         }
         Ok(Found { hits, corrections })
