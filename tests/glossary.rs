@@ -249,3 +249,167 @@ fn through_the_binary_a_thai_glossary_query_finds_an_english_article() {
     let found = json(outpost(dir.path()).args(["glossary", "refrigerated", "--json"]));
     assert_eq!(found[0]["th"][0], "ตู้คอนเทนเนอร์ห้องเย็น");
 }
+
+/// What the cross-language measure found: over the search fixtures of the three languages on one
+/// node, every glossary entry's preferred term in each language searched (limit 50).
+#[derive(Debug, Default)]
+pub struct CrossLanguage {
+    /// Queries whose entry some article of another language names.
+    pub queries: usize,
+    /// Articles of the other languages that name the entry (in their own language), and of
+    /// those, how many the query found.
+    pub expected: usize,
+    pub found: usize,
+    /// Hits in other languages, and of those, how many name the entry.
+    pub returned: usize,
+    /// Same-language hits naming the entry (by the query, or by another of its terms, as a Thai
+    /// article writing `CIF` does), of all same-language hits: glossary on, then off.
+    pub same_on: (usize, usize),
+    pub same_off: (usize, usize),
+}
+
+#[derive(serde::Deserialize)]
+struct Fixture {
+    doc: Vec<FixtureDoc>,
+}
+
+#[derive(serde::Deserialize)]
+struct FixtureDoc {
+    id: String,
+    title: String,
+    body: String,
+}
+
+fn stems(text: &str) -> std::collections::BTreeSet<String> {
+    outpost::search::analyzer::tokens(outpost::search::analyzer::Analyzer::Stem, text)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Whether `text` (in `lang`) holds `term`: as a substring in Thai and Korean, every word's
+/// stem in English.
+fn holds(lang: &str, text: &str, term: &str) -> bool {
+    match lang {
+        "en" => stems(text).is_superset(&stems(term)),
+        _ => text.contains(term),
+    }
+}
+
+pub fn cross_language() -> CrossLanguage {
+    let mut node = replica("HQ", true);
+    let user = admin(&node);
+    let mut docs: Vec<(String, &'static str, String)> = Vec::new();
+    for lang in ["en", "th", "ko"] {
+        let path = format!(
+            "{}/tests/fixtures/search/{lang}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).expect("fixture readable");
+        let fixture: Fixture = toml::from_str(&text).expect("fixture parses");
+        for d in fixture.doc {
+            let mut c = content(&d.title, "commodity", &d.body);
+            c.lang = lang.parse::<Lang>().expect("lang");
+            let mut article = new_article(c, true);
+            article.id = Some(outpost::model::ArticleId::parse(&d.id).expect("id"));
+            node.add_article(&user, article).expect("add");
+            docs.push((d.id, lang, format!("{}\n{}", d.title, d.body)));
+        }
+    }
+    let glossary = node.glossary().expect("glossary");
+    let mut m = CrossLanguage::default();
+    for entry in glossary.entries() {
+        for lang in ["en", "th", "ko"] {
+            let Some(query) = entry.terms(lang).first() else {
+                continue;
+            };
+            let names = |doc_lang: &str, text: &str| {
+                entry
+                    .terms(doc_lang)
+                    .iter()
+                    .any(|t| holds(doc_lang, text, t))
+            };
+            let expected: Vec<&str> = docs
+                .iter()
+                .filter(|(_, l, text)| *l != lang && names(l, text))
+                .map(|(id, _, _)| id.as_str())
+                .collect();
+            let lang_of = |id: &str| docs.iter().find(|d| d.0 == id).map(|d| (d.1, d.2.as_str()));
+            for no_glossary in [false, true] {
+                let hits = search_limit(&node, query, no_glossary, 50);
+                let mut same = (0, 0);
+                for h in &hits {
+                    let Some((l, text)) = lang_of(&h.id) else {
+                        continue;
+                    };
+                    if l == lang {
+                        same.1 += 1;
+                        // A Thai or Korean article may name the concept by its English term
+                        // (`CIF`, `LPG`): that is a right hit too.
+                        let right = holds(lang, text, query)
+                            || entry.all_terms().any(|(l, t)| holds(l, text, t));
+                        same.0 += usize::from(right);
+                    } else if !no_glossary {
+                        m.returned += 1;
+                    }
+                }
+                let slot = if no_glossary {
+                    &mut m.same_off
+                } else {
+                    &mut m.same_on
+                };
+                slot.0 += same.0;
+                slot.1 += same.1;
+                if !no_glossary && !expected.is_empty() {
+                    m.queries += 1;
+                    m.expected += expected.len();
+                    m.found += expected
+                        .iter()
+                        .filter(|id| hits.iter().any(|h| h.id == **id))
+                        .count();
+                }
+            }
+        }
+    }
+    m
+}
+
+fn search_limit(
+    node: &outpost::Replica,
+    text: &str,
+    no_glossary: bool,
+    limit: usize,
+) -> Vec<outpost::search::SearchHit> {
+    node.search(&SearchRequest {
+        text: text.into(),
+        limit,
+        no_glossary,
+        ..Default::default()
+    })
+    .expect("search")
+}
+
+#[test]
+fn across_the_three_fixture_sets_the_glossary_finds_other_languages_and_keeps_same_language_precision()
+ {
+    let m = cross_language();
+    let ratio = |(a, b): (usize, usize)| a as f64 / b.max(1) as f64;
+    let recall = ratio((m.found, m.expected));
+    eprintln!(
+        "cross-language: {} queries, recall {}/{} = {recall:.3}, {} other-language hits; \
+         same-language precision on {:.3} ({}/{}), off {:.3} ({}/{})",
+        m.queries,
+        m.found,
+        m.expected,
+        m.returned,
+        ratio(m.same_on),
+        m.same_on.0,
+        m.same_on.1,
+        ratio(m.same_off),
+        m.same_off.0,
+        m.same_off.1
+    );
+    assert!(m.queries >= 30, "{m:?}");
+    assert!(recall >= 0.6, "{m:?}");
+    assert!(ratio(m.same_on) >= ratio(m.same_off) - 1e-9, "{m:?}");
+}
