@@ -381,7 +381,7 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         }
         Payload::GlossarySet { entry } => {
             let existing: Option<GlossaryRecord> = get(&b.glossary, entry.id.as_str())?;
-            if !existing.is_some_and(|e| (e.hlc, e.node) >= (o.hlc, o.node)) {
+            if existing.is_none_or(|e| (e.hlc, e.node) < (o.hlc, o.node)) {
                 let record = GlossaryRecord {
                     entry: entry.clone(),
                     hlc: o.hlc,

@@ -15,7 +15,8 @@ pub struct GlossaryState {
 }
 
 impl GlossaryState {
-    pub fn len(&self) -> usize {
+    /// How many entries are shown (none while loading).
+    pub fn shown(&self) -> usize {
         self.entries.as_ref().map_or(0, Vec::len)
     }
 

@@ -34,7 +34,7 @@ pub fn loaded(state: &mut State, query: String, entries: Vec<GlossaryEntry>) -> 
 
 pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
     let page = view::glossary_layout(state.area()).visible_rows() as isize;
-    let len = state.glossary.len();
+    let len = state.glossary.shown();
     let g = &mut state.glossary;
     match action {
         Action::Down => g.selected = step(g.selected, 1, len),

@@ -31,7 +31,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let layout = glossary_layout(area);
     let t = &state.i18n;
     let g = &state.glossary;
-    let count = g.len();
+    let count = g.shown();
     let title = if g.query.trim().is_empty() {
         t.f("glossary.title", &[("count", &count)])
     } else {
