@@ -78,7 +78,10 @@ impl SearchIndex {
             };
             let mut clauses = Vec::new();
             for term in &terms {
-                clauses.extend(self.clauses(term, &mut marker)?);
+                // The words typed as a phrase: everything the earlier tiers searched but the typo
+                // corrections, which they already found (a two-edit walk costs milliseconds).
+                let own = QueryTerm::Phrase(term.text().to_string());
+                clauses.extend(self.clauses(&own, &mut marker)?);
                 for expansion in glossary.expansions(term.text()) {
                     let found = self.clauses(&QueryTerm::Phrase(expansion.clone()), &mut marker)?;
                     if found.is_empty() {
@@ -101,7 +104,7 @@ impl SearchIndex {
         Ok(Some(Expanded { planned, probes }))
     }
 
-    /// Every clause of `term` (the widest tier), without typo corrections' bookkeeping.
+    /// Every clause of `term` at the widest tier (a phrase gets no typo corrections).
     fn clauses(&self, term: &QueryTerm, marker: &mut Marker) -> Result<Vec<Box<dyn Query>>> {
         self.term_clauses(term, false, Tier::All, marker, &mut false, &mut Vec::new())
     }
