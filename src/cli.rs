@@ -7,6 +7,7 @@ mod articles;
 mod audit;
 mod backup;
 mod export_html;
+mod glossary;
 mod node;
 mod output;
 mod people;

@@ -9,6 +9,7 @@ pub mod contain;
 pub mod core;
 pub mod demo;
 pub mod error;
+pub mod glossary;
 pub mod html;
 pub mod markdown;
 pub mod model;

@@ -35,6 +35,9 @@ pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trus
 pub const GRANTS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new("grants");
 /// Nodes whose key HQ revoked → `model::NodeRevocation`.
 pub const REVOKED_NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("revoked_nodes");
+/// Glossary entries HQ set (`GlossarySet`), by id → `model::glossary::GlossaryRecord`; laid
+/// over the shipped glossary.
+pub const GLOSSARY: TableDefinition<&str, &[u8]> = TableDefinition::new("glossary");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

@@ -161,6 +161,9 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         body_file: Option<String>,
     },
+    /// The customs glossary in English, Thai and Korean: look a term up, or (an administrator
+    /// at HQ or on a node HQ trusts) add and edit entries.
+    Glossary(GlossaryArgs),
     /// Rebuild the search index from the store.
     Reindex,
     /// Verify signatures, hash chains, the materialized tables and the index.
@@ -224,6 +227,7 @@ impl Command {
                 | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
                 | Command::User(UserCommand::List { .. })
                 | Command::Role(RoleCommand::List { .. })
+                | Command::Glossary(GlossaryArgs { change: None, .. })
         )
     }
 }
@@ -328,6 +332,47 @@ pub struct SearchArgs {
     /// With --json: print `{"hits": [...], "hs_suggestions": [...]}` instead of the hits array.
     #[arg(long)]
     pub hs_suggestions: bool,
+    /// Search the query's own words only, not their glossary terms in other languages.
+    #[arg(long)]
+    pub no_glossary: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct GlossaryArgs {
+    #[command(subcommand)]
+    pub change: Option<GlossaryCommand>,
+    /// A term in English, Thai or Korean, an entry id or a category; without it, every entry.
+    #[arg(num_args = 0..)]
+    pub term: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GlossaryCommand {
+    /// Add an entry (privileged).
+    Add(GlossaryEntryArgs),
+    /// Replace the fields given of an entry, shipped or added (privileged).
+    Edit(GlossaryEntryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GlossaryEntryArgs {
+    /// The entry's id: lower-case letters, digits and `-` (`bonded-warehouse`).
+    pub id: String,
+    /// Its Knowledge Map category (`clearance/transit`); required to add.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// English terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub en: Option<String>,
+    /// Thai terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub th: Option<String>,
+    /// Korean terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub ko: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -343,6 +343,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         status: a.status,
         limit: a.limit,
         viewer,
+        no_glossary: a.no_glossary,
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -371,6 +372,9 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             hit.score
         )?;
         say!("    {}", output::mark(&hit.snippet, &hit.highlights))?;
+        if let Some(term) = &hit.via {
+            say!("    via glossary: {}", output::field(term))?;
+        }
     }
     let suggestions = super::reference::suggestions(replica, &request.text, 3)?;
     if !suggestions.is_empty() {

@@ -130,6 +130,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         }
         Command::Check { json } => check(replica, json),
         Command::Backup { file, force, json } => super::backup::backup(replica, &file, force, json),
+        Command::Glossary(a) => super::glossary::run(replica, user, a),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),

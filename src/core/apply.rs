@@ -12,6 +12,7 @@ use redb::ReadableTable;
 use super::apply_article::{add_revision, publish_revision, set_status};
 use super::batch::Batch;
 use crate::error::{Error, Result};
+use crate::model::glossary::GlossaryRecord;
 use crate::model::{
     Author, CategoryRecord, Classification, Enrolment, Grant, Hash, Hlc, NodeId, NodeInfo,
     NodeRevocation, Payload, Role, SignedOp, Status, User, UserChange,
@@ -394,6 +395,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
                 "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
             )
         }
+        Payload::GlossarySet { .. } if !(is_admin && authorized) => {
+            denied("only an administrator at HQ (or a node HQ trusts) may change the glossary")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
@@ -528,6 +532,18 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
             };
             b.users
                 .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
+        }
+        Payload::GlossarySet { entry } => {
+            let existing: Option<GlossaryRecord> = get(&b.glossary, entry.id.as_str())?;
+            if existing.is_none_or(|e| (e.hlc, e.node) < (o.hlc, o.node)) {
+                let record = GlossaryRecord {
+                    entry: entry.clone(),
+                    hlc: o.hlc,
+                    node: o.node,
+                };
+                b.glossary
+                    .insert(entry.id.as_str(), encode(&record).as_slice())?;
+            }
         }
         Payload::KnowledgeMapSet { map } => {
             let table = &mut b.categories;

@@ -38,6 +38,7 @@ pub(crate) struct Batch<'t> {
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
+    pub glossary: Table<'t, &'static str, &'static [u8]>,
     pub refused: Table<'t, ([u8; 16], u64), &'static [u8]>,
     articles: Table<'t, &'static str, &'static [u8]>,
     /// Counts and links kept from the articles table as its records are written.
@@ -82,6 +83,7 @@ impl<'t> Batch<'t> {
             grants: txn.open_table(store::GRANTS)?,
             revoked_nodes: txn.open_table(store::REVOKED_NODES)?,
             foreseen: Default::default(),
+            glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,
             articles: txn.open_table(store::ARTICLES)?,
             derived: Derived::open(txn)?,

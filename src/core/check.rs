@@ -282,6 +282,7 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::TRUSTED)?;
     digest(&mut hasher, txn, store::GRANTS)?;
     digest(&mut hasher, txn, store::REVOKED_NODES)?;
+    digest(&mut hasher, txn, store::GLOSSARY)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -39,6 +39,7 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::TRUSTED)?;
     copy(&replayed, txn, store::GRANTS)?;
     copy(&replayed, txn, store::REVOKED_NODES)?;
+    copy(&replayed, txn, store::GLOSSARY)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;

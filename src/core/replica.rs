@@ -709,6 +709,7 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::TRUSTED)?;
     txn.open_table(store::GRANTS)?;
     txn.open_table(store::REVOKED_NODES)?;
+    txn.open_table(store::GLOSSARY)?;
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;

@@ -5,7 +5,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange,
+    ArticleId, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status,
+    UserChange,
 };
 use crate::error::{Error, Result};
 
@@ -92,6 +93,11 @@ pub enum Payload {
         node: NodeId,
         after_seq: u64,
     },
+    /// Adds a glossary entry or replaces the one of its id, shipped or not (privileged: an
+    /// administrator at HQ or on a node HQ trusts). The latest by `(hlc, node)` stands.
+    GlossarySet {
+        entry: GlossaryEntry,
+    },
 }
 
 impl Payload {
@@ -132,6 +138,7 @@ impl Payload {
             Payload::RoleGranted { .. } => "role-grant",
             Payload::RoleRevoked { .. } => "role-revocation",
             Payload::NodeRevoked { .. } => "node-revocation",
+            Payload::GlossarySet { .. } => "glossary",
         }
     }
 }

@@ -70,6 +70,7 @@ impl Payload {
             Payload::RevisionPublished { article, .. } => check_article_id(article),
             Payload::NodeTrusted { .. } | Payload::NodeRevoked { .. } => Ok(()),
             Payload::UserChanged { name, .. } => crate::model::user::check_user_name(name),
+            Payload::GlossarySet { entry } => entry.check(),
             Payload::RoleGranted {
                 user,
                 role,
@@ -353,7 +354,7 @@ fn check_age_recipient(recipient: &str) -> Result<()> {
 
 /// Text shown on one line (a title, a tag, a name): no control characters at all, and none of
 /// the bidirectional overrides that make a line display other than it reads.
-fn check_line(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_line(what: &str, s: &str) -> Result<()> {
     match s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
         Some(c) => Err(Error::invalid(format!(
             "{what} holds the control character U+{:04X}: remove it",

@@ -422,6 +422,7 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     doc.add_text(f.text, &c.body);
     for text in [&c.title, &c.summary, &tags, &c.body] {
         doc.add_text(f.grams, text);
+        doc.add_text(f.thai_folded, text);
     }
     for tag in &c.tags {
         doc.add_text(f.tag, tag);

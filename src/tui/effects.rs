@@ -77,6 +77,10 @@ pub fn perform_job(
         Effect::LoadCounts => replica
             .category_counts(ctx.viewer.as_ref())
             .map(Msg::Counts),
+        Effect::LoadGlossary(query) => replica.glossary().map(|g| {
+            let entries = g.find(&query).into_iter().cloned().collect();
+            Msg::Glossary(query, entries)
+        }),
         Effect::Search { generation, spec } => {
             let started = Instant::now();
             search(replica, ctx, &spec).map(|(rows, corrections)| Msg::Results {
@@ -408,9 +412,14 @@ fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRo
     Ok(rows)
 }
 
-/// Hits best first, equal scores by id: the same list every time for the same knowledge.
+/// Hits best first, equal scores by id: the same list every time for the same knowledge. Hits
+/// found through the glossary stay after those the words typed found, as the search ranks them.
 fn stable(mut hits: Vec<crate::search::SearchHit>) -> Vec<ResultRow> {
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.sort_by(|a, b| {
+        (a.via.is_some().cmp(&b.via.is_some()))
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     hits.into_iter().map(ResultRow::from).collect()
 }
 
@@ -424,6 +433,7 @@ fn search(
         text: spec.text.clone(),
         category: spec.category.clone(),
         hs: spec.hs.clone(),
+        no_glossary: spec.no_glossary,
         limit: RESULT_LIMIT,
         viewer: ctx.viewer.clone(),
         typing: true,

@@ -3,6 +3,7 @@
 //! no terminal. Each screen's data lives in its own submodule.
 
 pub mod editor;
+pub mod glossary;
 pub mod lists;
 pub mod reader;
 pub mod search;
@@ -28,6 +29,7 @@ pub enum Screen {
     Editor,
     Map,
     Sync,
+    Glossary,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -134,6 +136,7 @@ pub struct State {
     pub readers: Vec<ReaderState>,
     pub editor: Option<EditorState>,
     pub map: MapState,
+    pub glossary: glossary::GlossaryState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -170,6 +173,7 @@ impl State {
             readers: Vec::new(),
             editor: None,
             map: MapState::default(),
+            glossary: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -208,6 +212,7 @@ impl State {
             Screen::Editor => Scope::Editor,
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
+            Screen::Glossary => Scope::Glossary,
         }
     }
 

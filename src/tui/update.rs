@@ -5,6 +5,7 @@
 //! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
 mod editor;
+mod glossary;
 mod overlay;
 mod reader;
 mod screens;
@@ -36,6 +37,8 @@ pub enum Msg {
     Home(HomeData),
     Categories(Vec<Category>),
     Counts(BTreeMap<String, usize>),
+    /// The glossary entries for a lookup (the words it was for, and the entries).
+    Glossary(String, Vec<crate::glossary::GlossaryEntry>),
     Results {
         generation: u64,
         rows: Vec<ResultRow>,
@@ -102,6 +105,8 @@ pub struct SearchSpec {
     pub text: String,
     pub category: Option<String>,
     pub hs: Option<String>,
+    /// Leave the glossary out (the filter chip).
+    pub no_glossary: bool,
 }
 
 /// Work for the event loop.
@@ -110,6 +115,8 @@ pub enum Effect {
     LoadHome,
     LoadCategories,
     LoadCounts,
+    /// Look the glossary up for these words (every entry when empty).
+    LoadGlossary(String),
     /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
@@ -221,6 +228,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.map.counts = Some(counts);
             vec![]
         }
+        Msg::Glossary(query, entries) => glossary::loaded(state, query, entries),
         Msg::Results {
             generation,
             rows,
@@ -323,6 +331,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             go(state, Screen::Sync);
             vec![Effect::LoadPeers]
         }
+        Action::Glossary => glossary::open(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -344,6 +353,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Editor => editor::action(state, action),
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
+            Screen::Glossary => glossary::action(state, action),
         },
     }
 }
@@ -383,6 +393,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Home
             | Action::Map
             | Action::Sync
+            | Action::Glossary
             | Action::NewArticle
     )
 }
