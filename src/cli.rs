@@ -4,6 +4,7 @@
 
 mod args;
 mod articles;
+mod attach;
 mod node;
 mod output;
 mod reference;

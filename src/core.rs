@@ -5,6 +5,7 @@
 mod apply;
 mod apply_article;
 mod articles;
+pub(crate) mod attachments;
 mod batch;
 mod cancel;
 mod check;
@@ -27,6 +28,7 @@ mod staging;
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
+pub use attachments::{AttachmentInfo, Policy};
 pub(crate) use batch::Batch;
 pub use cancel::Cancel;
 pub use check::CheckReport;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -49,6 +49,18 @@ pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::ne
 pub const PENDING: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("pending");
 /// Per peer node: what it is known to hold and when bundles last went each way.
 pub const PEERS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("peers");
+
+/// Attachments' bytes, content-addressed: BLAKE3 → the file. Node-local: a blob arrives with
+/// or after the op that names it (`core/attachments.rs`).
+pub const BLOBS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("blobs");
+/// BLAKE3 → the blob's length: which blobs are held, read without reading them.
+pub const BLOB_SIZES: TableDefinition<[u8; 32], u64> = TableDefinition::new("blob_sizes");
+/// Blobs named by attachments received whose bytes have not arrived: asked for in the next
+/// bundle to each peer.
+pub const BLOBS_TO_COME: TableDefinition<[u8; 32], ()> = TableDefinition::new("blobs_to_come");
+/// (peer, blob) → (): blobs a peer is known to hold (sent to it, or received from it), which
+/// no bundle for it carries again.
+pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> = TableDefinition::new("blob_peers");
 
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";

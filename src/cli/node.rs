@@ -128,6 +128,10 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
+        Command::Attach { id, files, caption } => super::attach::attach(replica, user, &id, &files, &caption),
+        Command::Detach { id, name } => super::attach::detach(replica, user, &id, &name),
+        Command::Attachments { id, json } => super::attach::list(replica, &id, json),
+        Command::Open { id, name, out } => super::attach::open(replica, &id, &name, out.as_deref()),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),

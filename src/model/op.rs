@@ -4,7 +4,7 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::{ArticleId, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
+use super::{ArticleId, Attachment, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the encoding of `Op` changes; old versions must stay decodable.
@@ -65,6 +65,17 @@ pub enum Payload {
         article: ArticleId,
         revision: Hash,
     },
+    /// Attaches a file to an article, or replaces the attachment of that name (the article's
+    /// authors or an administrator). The file's bytes travel apart, as a blob.
+    AttachmentAdded {
+        article: ArticleId,
+        attachment: Attachment,
+    },
+    /// Removes the attachment `name` from an article (its authors or an administrator).
+    AttachmentRemoved {
+        article: ArticleId,
+        name: String,
+    },
 }
 
 impl Payload {
@@ -74,7 +85,9 @@ impl Payload {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
             | Payload::ArticleCreated { article, .. }
-            | Payload::RevisionPublished { article, .. } => Some(article),
+            | Payload::RevisionPublished { article, .. }
+            | Payload::AttachmentAdded { article, .. }
+            | Payload::AttachmentRemoved { article, .. } => Some(article),
             _ => None,
         }
     }
@@ -101,6 +114,8 @@ impl Payload {
             Payload::NodeTrusted { .. } => "trust",
             Payload::ArticleCreated { .. } => "article",
             Payload::RevisionPublished { .. } => "publication",
+            Payload::AttachmentAdded { .. } => "attachment",
+            Payload::AttachmentRemoved { .. } => "detachment",
         }
     }
 }

@@ -69,6 +69,14 @@ impl Payload {
             Payload::StatusSet { article, .. } => check_article_id(article),
             Payload::RevisionPublished { article, .. } => check_article_id(article),
             Payload::NodeTrusted { .. } => Ok(()),
+            Payload::AttachmentAdded {
+                article,
+                attachment,
+            } => super::attachment::check(article, attachment),
+            Payload::AttachmentRemoved { article, name } => {
+                check_article_id(article)?;
+                super::attachment::check_name(name)
+            }
         }
     }
 }
@@ -329,7 +337,7 @@ fn check_age_recipient(recipient: &str) -> Result<()> {
 
 /// Text shown on one line (a title, a tag, a name): no control characters at all, and none of
 /// the bidirectional overrides that make a line display other than it reads.
-fn check_line(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_line(what: &str, s: &str) -> Result<()> {
     match s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
         Some(c) => Err(Error::invalid(format!(
             "{what} holds the control character U+{:04X}: remove it",
@@ -341,7 +349,7 @@ fn check_line(what: &str, s: &str) -> Result<()> {
 
 /// Text of several lines (a body, a summary): line breaks and tabs, and no other control
 /// character (a NUL, or an escape sequence that would drive the reader's terminal).
-fn check_text(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_text(what: &str, s: &str) -> Result<()> {
     match s
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))

@@ -192,6 +192,7 @@ fn sync_export(
         max_part_size: None,
         // The interface never replaces a file: a bundle on the stick may still be undelivered.
         overwrite: false,
+        no_attachments: false,
     };
     let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![t.f(

@@ -300,6 +300,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         armor: false,
         max_part_size: None,
         overwrite: false,
+        no_attachments: false,
     };
     let report = timed!(EXPORT, post.sync_export(&options(&plain, &[]))?);
     let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, &["HQ"]))?);
