@@ -5,6 +5,8 @@
 mod apply;
 mod apply_article;
 mod articles;
+#[doc(hidden)]
+pub mod attachment_samples;
 pub(crate) mod attachments;
 mod batch;
 mod cancel;

@@ -323,3 +323,117 @@ fn no_attachment(id: &str, name: &str) -> Error {
     ))
 }
 
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::core::attachment_samples;
+    use crate::core::{FixedClock, InitOptions};
+    use crate::search::SearchRequest;
+
+    fn demo() -> (Replica, User) {
+        let options = InitOptions {
+            office: "Test HQ".into(),
+            hq: true,
+            admin: "admin".into(),
+        };
+        let mut replica = Replica::create_in_memory(&options, Arc::new(FixedClock::new(1_000)))
+            .expect("in-memory node");
+        let admin = replica.resolve_user(None).expect("admin");
+        crate::demo::load(&mut replica, &admin).expect("demo loads");
+        (replica, admin)
+    }
+
+    const ARTICLE: &str = "timber-inspection-land-border";
+
+    fn hits(replica: &Replica, words: &str) -> Vec<String> {
+        let request = SearchRequest {
+            text: words.into(),
+            limit: 10,
+            ..Default::default()
+        };
+        let found = replica.search(&request).expect("search");
+        found.into_iter().map(|h| h.id.to_string()).collect()
+    }
+
+    #[test]
+    fn a_pdfs_words_are_read_once_and_found_by_search() {
+        let (mut replica, admin) = demo();
+        assert!(hits(&replica, "zygomorphic").is_empty());
+        let pdf = attachment_samples::pdf(&["Zygomorphic seal register", "page one"]);
+        let a = replica
+            .attach(&admin, ARTICLE, "register.pdf", &pdf, "Seal register")
+            .expect("attached");
+        assert_eq!(a.mime, "application/pdf");
+        assert_eq!(a.text_status, TextStatus::Extracted);
+        assert!(a.text.contains("Zygomorphic"), "{:?}", a.text);
+        assert_eq!(hits(&replica, "zygomorphic"), vec![ARTICLE.to_string()]);
+        replica.detach(&admin, ARTICLE, "register.pdf").expect("detached");
+        assert!(hits(&replica, "zygomorphic").is_empty());
+        assert!(replica.attachments(ARTICLE).expect("list").is_empty());
+    }
+
+    #[test]
+    fn a_pdf_that_cannot_be_read_is_attached_and_says_so() {
+        let (mut replica, admin) = demo();
+        let mut broken = b"%PDF-1.5\n".to_vec();
+        broken.extend_from_slice(&[0xAB; 300]);
+        let a = replica
+            .attach(&admin, ARTICLE, "scan.pdf", &broken, "")
+            .expect("attached all the same");
+        assert_eq!(a.text_status, TextStatus::Unreadable);
+        let listed = replica.attachments(ARTICLE).expect("list");
+        assert_eq!(listed[0].text, TextStatus::Unreadable);
+        assert!(listed[0].present);
+    }
+
+    #[test]
+    fn one_file_on_two_articles_is_stored_once() {
+        let (mut replica, admin) = demo();
+        let photo = attachment_samples::png(1, 10_000);
+        replica
+            .attach(&admin, ARTICLE, "seal.png", &photo, "")
+            .expect("first");
+        replica
+            .attach(&admin, "container-seal-checks", "seal.png", &photo, "")
+            .expect("second");
+        assert_eq!(replica.blob_bytes().expect("bytes"), 10_000);
+        let (a, bytes) = replica
+            .attachment_bytes("container-seal-checks", "seal.png")
+            .expect("opened");
+        assert_eq!(a.mime, "image/png");
+        assert_eq!(bytes, photo);
+    }
+
+    #[test]
+    fn files_over_the_limit_or_of_other_types_are_refused_and_change_nothing() {
+        let (mut replica, admin) = demo();
+        let before = replica.article(ARTICLE).expect("article").record;
+        let text = b"just some words, not an image".to_vec();
+        let err = replica
+            .attach(&admin, ARTICLE, "notes.png", &text, "")
+            .expect_err("a text file named .png is not an image");
+        assert!(err.to_string().contains("extra_types"), "{err}");
+        let big = attachment_samples::png(2, 25_000_001);
+        let err = replica
+            .attach(&admin, ARTICLE, "huge.png", &big, "")
+            .expect_err("over 25 MB");
+        assert!(err.to_string().contains("max_file_mb"), "{err}");
+        assert_eq!(replica.article(ARTICLE).expect("article").record, before);
+        assert_eq!(replica.blob_bytes().expect("bytes"), 0);
+    }
+
+    #[test]
+    fn a_policy_adds_types_and_changes_limits() {
+        let policy = Policy::parse("max_file_mb = 5\nextra_types = [\"application/zip\"]\n")
+            .expect("parses");
+        assert!(policy.allows("application/zip") && policy.allows("image/jpeg"));
+        assert!(!policy.allows("application/x-executable"));
+        assert_eq!(policy.max_file_bytes(), 5_000_000);
+        assert_eq!(policy.max_node_mb, 2_000);
+        assert!(Policy::parse("max_file = 5").is_err(), "unknown keys are refused");
+        assert!(Policy::parse("max_file_mb = 999999").is_err());
+    }
+}
