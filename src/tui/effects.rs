@@ -140,7 +140,9 @@ pub fn perform_job(
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    let mut doc = ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?);
+    let mut doc = ArticleDoc::new(view, backlinks)
+        .with_conflict(replica.conflict(id)?)
+        .with_attachments(replica.attachments(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {

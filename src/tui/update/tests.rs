@@ -423,6 +423,7 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         history: vec![row],
         backlinks: vec![],
         link_titles: Default::default(),
+        attachments: vec![],
     }
 }
 
