@@ -237,3 +237,60 @@ fn attach_refuses_what_the_policy_does_not_accept_and_changes_nothing() {
         .success()
         .stdout(contains("no attachments"));
 }
+
+/// A bundle that carried a blob is lost: the next carries only what HQ lacks besides it, HQ marks
+/// the file "to come" and asks for it, and the post's bundle after that carries it again.
+#[test]
+fn a_lost_blob_is_asked_for_and_sent_again() {
+    use outpost::sync::ExportOptions;
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut hq = crate::common::replica("HQ", true);
+    let mut post = crate::sync_flow::enrolled(&mut hq, "Chiang Khong");
+    let user = crate::common::admin(&post);
+    let id = post
+        .add_article(
+            &user,
+            crate::common::new_article(
+                crate::common::content("Seal", "clearance/container-seals", "b"),
+                false,
+            ),
+        )
+        .expect("add");
+    let photo = attachment_samples::png(9, 50_000);
+    post.attach(&user, id.as_str(), "seal.png", &photo, "")
+        .expect("attach");
+    let export = |from: &mut outpost::Replica, to: &str, name: &str| {
+        let out = tmp.path().join(name);
+        let options = ExportOptions {
+            to: Some(to.into()),
+            out: out.clone(),
+            ..Default::default()
+        };
+        (from.sync_export(&options).expect("export"), out)
+    };
+    let (lost, _) = export(&mut post, "HQ", "lost");
+    assert_eq!(lost.blobs, 1);
+    let (second, file) = export(&mut post, "HQ", "second");
+    assert_eq!(second.blobs, 0, "recorded as sent: not sent twice");
+    let report = hq.sync_import(&[file], None, false).expect("import");
+    assert_eq!(report.blobs_to_come, 1);
+    assert_eq!(hq.blobs_to_come().expect("to come").len(), 1);
+
+    let (back, file) = export(&mut hq, "Chiang Khong", "back");
+    assert_eq!(back.blobs, 0, "HQ has nothing to send but the request");
+    post.sync_import(&[file], None, false).expect("post imports");
+    let (third, file) = export(&mut post, "HQ", "third");
+    assert_eq!(third.blobs, 1, "asked for, so sent again");
+    let report = hq.sync_import(&[file], None, false).expect("import");
+    assert_eq!(report.blobs_received, 1);
+    assert!(hq.blobs_to_come().expect("to come").is_empty());
+    let (_, held) = hq
+        .attachment_bytes(id.as_str(), "seal.png")
+        .expect("opened at HQ");
+    assert_eq!(held, photo);
+    assert_eq!(
+        hq.state_hash().expect("hash"),
+        post.state_hash().expect("hash")
+    );
+}

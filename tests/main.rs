@@ -22,6 +22,7 @@ mod sync_cancel;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;
+mod sync_golden_v2;
 mod sync_import_crash;
 mod sync_interop;
 mod tui_e2e;
