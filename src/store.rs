@@ -60,7 +60,8 @@ pub const BLOB_SIZES: TableDefinition<[u8; 32], u64> = TableDefinition::new("blo
 pub const BLOBS_TO_COME: TableDefinition<[u8; 32], ()> = TableDefinition::new("blobs_to_come");
 /// (peer, blob) → (): blobs a peer is known to hold (sent to it, or received from it), which
 /// no bundle for it carries again.
-pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> = TableDefinition::new("blob_peers");
+pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> =
+    TableDefinition::new("blob_peers");
 
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";

@@ -279,7 +279,8 @@ fn a_lost_blob_is_asked_for_and_sent_again() {
 
     let (back, file) = export(&mut hq, "Chiang Khong", "back");
     assert_eq!(back.blobs, 0, "HQ has nothing to send but the request");
-    post.sync_import(&[file], None, false).expect("post imports");
+    post.sync_import(&[file], None, false)
+        .expect("post imports");
     let (third, file) = export(&mut post, "HQ", "third");
     assert_eq!(third.blobs, 1, "asked for, so sent again");
     let report = hq.sync_import(&[file], None, false).expect("import");
@@ -293,4 +294,46 @@ fn a_lost_blob_is_asked_for_and_sent_again() {
         hq.state_hash().expect("hash"),
         post.state_hash().expect("hash")
     );
+}
+
+#[test]
+fn a_blob_that_does_not_match_its_hash_refuses_the_whole_bundle() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut hq = crate::common::replica("HQ", true);
+    let mut post = crate::sync_flow::enrolled(&mut hq, "Chiang Khong");
+    let user = crate::common::admin(&post);
+    let id = post
+        .add_article(
+            &user,
+            crate::common::new_article(
+                crate::common::content("Seal", "clearance/container-seals", "b"),
+                false,
+            ),
+        )
+        .expect("add");
+    post.attach(
+        &user,
+        id.as_str(),
+        "seal.png",
+        &attachment_samples::png(4, 20_000),
+        "",
+    )
+    .expect("attach");
+    let out = tmp.path().join("bundle");
+    post.sync_export(&outpost::sync::ExportOptions {
+        to: Some("HQ".into()),
+        out: out.clone(),
+        ..Default::default()
+    })
+    .expect("export");
+    let mut bytes = std::fs::read(&out).expect("bundle");
+    // The blob is the last thing before the 64-byte signature.
+    let at = bytes.len() - 64 - 5_000;
+    bytes[at] ^= 0x55;
+    let err = hq
+        .import_bundle_bytes("bundle", &bytes, false)
+        .expect_err("refused");
+    assert!(err.to_string().contains("does not match its hash"), "{err}");
+    assert!(hq.article(id.as_str()).is_err(), "nothing applied");
+    assert_eq!(hq.blob_bytes().expect("bytes"), 0);
 }

@@ -48,7 +48,10 @@ fn the_version_2_golden_bundle_still_decodes_verifies_and_applies_with_its_blob(
     let (a, held) = node
         .attachment_bytes("golden-seal-photo", "seal.png")
         .expect("attachment");
-    assert_eq!((a.mime.as_str(), a.caption.as_str()), ("image/png", "Golden seal"));
+    assert_eq!(
+        (a.mime.as_str(), a.caption.as_str()),
+        ("image/png", "Golden seal")
+    );
     assert_eq!(held, photo);
 }
 
@@ -62,7 +65,11 @@ fn write_golden_bundle_v2() {
     let id = ArticleId::parse("golden-seal-photo").expect("id");
     let new = NewArticle {
         id: Some(id.clone()),
-        content: content("Golden seal photo", "clearance/container-seals", "A seal.\n"),
+        content: content(
+            "Golden seal photo",
+            "clearance/container-seals",
+            "A seal.\n",
+        ),
         publish: true,
     };
     hq.add_article(&user, new).expect("add");

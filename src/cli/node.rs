@@ -128,7 +128,9 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
-        Command::Attach { id, files, caption } => super::attach::attach(replica, user, &id, &files, &caption),
+        Command::Attach { id, files, caption } => {
+            super::attach::attach(replica, user, &id, &files, &caption)
+        }
         Command::Detach { id, name } => super::attach::detach(replica, user, &id, &name),
         Command::Attachments { id, json } => super::attach::list(replica, &id, json),
         Command::Open { id, name, out } => super::attach::open(replica, &id, &name, out.as_deref()),

@@ -323,7 +323,6 @@ fn no_attachment(id: &str, name: &str) -> Error {
     ))
 }
 
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -370,7 +369,9 @@ mod tests {
         assert_eq!(a.text_status, TextStatus::Extracted);
         assert!(a.text.contains("Zygomorphic"), "{:?}", a.text);
         assert_eq!(hits(&replica, "zygomorphic"), vec![ARTICLE.to_string()]);
-        replica.detach(&admin, ARTICLE, "register.pdf").expect("detached");
+        replica
+            .detach(&admin, ARTICLE, "register.pdf")
+            .expect("detached");
         assert!(hits(&replica, "zygomorphic").is_empty());
         assert!(replica.attachments(ARTICLE).expect("list").is_empty());
     }
@@ -433,7 +434,10 @@ mod tests {
         assert!(!policy.allows("application/x-executable"));
         assert_eq!(policy.max_file_bytes(), 5_000_000);
         assert_eq!(policy.max_node_mb, 2_000);
-        assert!(Policy::parse("max_file = 5").is_err(), "unknown keys are refused");
+        assert!(
+            Policy::parse("max_file = 5").is_err(),
+            "unknown keys are refused"
+        );
         assert!(Policy::parse("max_file_mb = 999999").is_err());
     }
 }

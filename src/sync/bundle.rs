@@ -207,10 +207,11 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
         });
     }
     let header_bytes = take(14, header_len as usize, "header")?;
-    let (header, index) = split_header(version, header_bytes).map_err(|e| BundleError::Damaged {
-        file: n(),
-        why: format!("the header does not decode ({e})"),
-    })?;
+    let (header, index) =
+        split_header(version, header_bytes).map_err(|e| BundleError::Damaged {
+            file: n(),
+            why: format!("the header does not decode ({e})"),
+        })?;
     check_index(&index).map_err(|why| BundleError::Limit { file: n(), why })?;
     if header.op_count > MAX_OPS {
         return Err(BundleError::Limit {

@@ -31,7 +31,12 @@ fn reader_lists_attachments_under_the_metadata() {
     for (width, height) in SIZES {
         for (lang, code) in LANGS {
             let mut state = started(&mut replica, &ctx, width, height, lang);
-            press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>");
+            press(
+                &mut replica,
+                &ctx,
+                &mut state,
+                "/timber inspection<Enter><Enter>",
+            );
             let terminal = render(&state);
             let text = rows(&terminal);
             assert!(
@@ -41,7 +46,11 @@ fn reader_lists_attachments_under_the_metadata() {
             let text = text.join("\n");
             assert!(text.contains("seal-0412.png · image/png · 48 KB"), "{text}");
             assert!(text.contains("permit-scan.pdf"), "{text}");
-            let label = if lang == UiLang::En { "Files" } else { "ไฟล์แนบ" };
+            let label = if lang == UiLang::En {
+                "Files"
+            } else {
+                "ไฟล์แนบ"
+            };
             assert!(text.contains(label), "{text}");
             insta::assert_snapshot!(
                 format!("reader_attachments_{width}x{height}_{code}"),

@@ -29,9 +29,16 @@ pub fn run(root: &Path, photo_mb: usize) -> Result<()> {
         ("photo", true, false),
         ("photo, first bundle --no-attachments", true, true),
     ] {
-        rows.push(pair(&root.join(case.replace([' ', ',', '-'], "_")), case, with_photo.then_some(&photo[..]), text_first)?);
+        rows.push(pair(
+            &root.join(case.replace([' ', ',', '-'], "_")),
+            case,
+            with_photo.then_some(&photo[..]),
+            text_first,
+        )?);
     }
-    println!("| case | 1st export: bytes (blobs) | 2nd export: bytes (blobs) | attach | HQ import of 1st |");
+    println!(
+        "| case | 1st export: bytes (blobs) | 2nd export: bytes (blobs) | attach | HQ import of 1st |"
+    );
     println!("|---|---|---|---|---|");
     for r in rows {
         println!(
@@ -54,7 +61,14 @@ fn pair(dir: &Path, case: &'static str, photo: Option<&[u8]>, text_first: bool) 
         "clearance/border-trade",
         "The seal's number did not match the manifest.\n",
     );
-    let id = post.add_article(&user, NewArticle { id: None, content, publish: false })?;
+    let id = post.add_article(
+        &user,
+        NewArticle {
+            id: None,
+            content,
+            publish: false,
+        },
+    )?;
     let started = Instant::now();
     if let Some(bytes) = photo {
         post.attach(&user, id.as_str(), "seal.jpg", bytes, "Seal 0412")?;
@@ -79,5 +93,11 @@ fn pair(dir: &Path, case: &'static str, photo: Option<&[u8]>, text_first: bool) 
     };
     post.edit_article(&user, id.as_str(), patch)?;
     let second = export(&mut post, "second.outpost", false)?;
-    Ok(Row { case, first, second, attach_ms, import_ms })
+    Ok(Row {
+        case,
+        first,
+        second,
+        attach_ms,
+        import_ms,
+    })
 }
