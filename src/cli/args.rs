@@ -165,6 +165,7 @@ impl Command {
             self,
             Command::Show { .. }
                 | Command::Attachments { .. }
+                | Command::Open { .. }
                 | Command::List { .. }
                 | Command::Search(_)
                 | Command::Hs { .. }
