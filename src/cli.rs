@@ -4,6 +4,7 @@
 
 mod args;
 mod articles;
+mod attach;
 mod audit;
 mod backup;
 mod export_html;

@@ -5,6 +5,9 @@
 mod apply;
 mod apply_article;
 mod articles;
+#[doc(hidden)]
+pub mod attachment_samples;
+pub(crate) mod attachments;
 mod audit;
 mod backup;
 mod batch;
@@ -34,6 +37,7 @@ mod staging;
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
+pub use attachments::{AttachmentInfo, Policy};
 pub use audit::{AuditEntry, AuditFilter, key_fingerprint, parse_since};
 pub use backup::{BackupHeader, BackupReport};
 pub(crate) use batch::Batch;

@@ -1,6 +1,7 @@
 //! Plain domain data: articles, revisions, operations, categories, users. No IO here.
 
 pub mod article;
+pub mod attachment;
 pub mod category;
 pub mod glossary;
 pub mod hlc;
@@ -15,6 +16,7 @@ pub use article::{
     ArticleContent, ArticleRecord, Author, Classification, Kind, Lang, Proposal, Revision,
     RevisionRecord, Stamped, Status, StatusStamp,
 };
+pub use attachment::{Attachment, AttachmentSlot, TextStatus};
 pub use category::{Category, KnowledgeMap};
 pub use glossary::GlossaryEntry;
 pub use hlc::Hlc;

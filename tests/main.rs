@@ -1,5 +1,6 @@
 //! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
 
+mod attachments;
 mod audit;
 mod backup;
 mod cli;
@@ -27,6 +28,7 @@ mod sync_cancel;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;
+mod sync_golden_v2;
 mod sync_import_crash;
 mod sync_interop;
 mod tamper;

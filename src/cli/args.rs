@@ -83,6 +83,31 @@ pub enum Command {
     Add(AddArgs),
     /// Record a new revision of an article.
     Edit(EditArgs),
+    /// Attach files (images, PDFs) to an article; a PDF's text becomes searchable.
+    Attach {
+        id: String,
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// A caption for the files attached.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        caption: String,
+    },
+    /// Remove an attachment from an article.
+    Detach { id: String, name: String },
+    /// List an article's attachments.
+    Attachments {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an attachment to a file and hand it to the system's viewer (with --out, only write
+    /// it there).
+    Open {
+        id: String,
+        name: String,
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
     /// Show an article with its metadata and revision history.
     Show {
         id: String,
@@ -213,6 +238,8 @@ impl Command {
         matches!(
             self,
             Command::Show { .. }
+                | Command::Attachments { .. }
+                | Command::Open { .. }
                 | Command::List { .. }
                 | Command::Search(_)
                 | Command::Hs { .. }
@@ -420,6 +447,10 @@ pub enum SyncCommand {
         /// Replace an existing file at --out (it may be a bundle not delivered yet).
         #[arg(long)]
         force: bool,
+        /// Leave attachments' files out (a text-only bundle for email); the next export to the
+        /// same peer carries them.
+        #[arg(long)]
+        no_attachments: bool,
         #[arg(long)]
         json: bool,
     },

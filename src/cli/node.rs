@@ -131,6 +131,12 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Check { json } => check(replica, json),
         Command::Backup { file, force, json } => super::backup::backup(replica, &file, force, json),
         Command::Glossary(a) => super::glossary::run(replica, user, a),
+        Command::Attach { id, files, caption } => {
+            super::attach::attach(replica, user, &id, &files, &caption)
+        }
+        Command::Detach { id, name } => super::attach::detach(replica, user, &id, &name),
+        Command::Attachments { id, json } => super::attach::list(replica, &id, json),
+        Command::Open { id, name, out } => super::attach::open(replica, &id, &name, out.as_deref()),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),

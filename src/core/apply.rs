@@ -406,6 +406,23 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         {
             denied(&format!("there is no account `{}`", o.user))
         }
+        Payload::AttachmentAdded { .. } | Payload::AttachmentRemoved { .. } if user.is_none() => {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::AttachmentAdded { article, .. } | Payload::AttachmentRemoved { article, .. } => {
+            let Some(record) = b.article(article)? else {
+                return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+            };
+            let is_author = record
+                .authors
+                .iter()
+                .any(|a| a.node == o.node && a.name == o.user);
+            if is_author || is_admin {
+                Ok(by_hq)
+            } else {
+                denied("only the article's authors or an administrator may attach or remove files")
+            }
+        }
         Payload::RevisionPublished { .. } if !by_hq => denied(
             "only an administrator on the HQ node (or a node HQ trusts) may publish (review comes later)",
         ),
@@ -654,6 +671,38 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 set_status(b, op, article, *status, by_hq)?;
             }
         }
+        Payload::AttachmentAdded {
+            article,
+            attachment,
+        } => set_attachment(b, op, article, &attachment.name, Some(attachment))?,
+        Payload::AttachmentRemoved { article, name } => {
+            set_attachment(b, op, article, name, None)?;
+        }
     }
+    Ok(())
+}
+
+/// Sets (or, with `None`, removes) an article's attachment `name`, the latest op winning.
+fn set_attachment(
+    b: &mut Batch,
+    op: &SignedOp,
+    article: &crate::model::ArticleId,
+    name: &str,
+    attachment: Option<&crate::model::Attachment>,
+) -> Step<()> {
+    let o = &op.op;
+    let Some(mut record) = b.take_article(article)? else {
+        return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+    };
+    if crate::model::attachment::set_slot(
+        &mut record.attachments,
+        name,
+        o.hlc,
+        o.node,
+        attachment.cloned(),
+    ) {
+        record.updated = record.updated.max(o.hlc);
+    }
+    b.put_article(record)?;
     Ok(())
 }

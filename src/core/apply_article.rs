@@ -96,6 +96,7 @@ pub fn add_revision(
         hq_status: None,
         published: None,
         proposal: None,
+        attachments: vec![],
         created: o.hlc,
         updated: o.hlc,
         origin_node: o.node,

@@ -213,6 +213,8 @@ pub struct ArticleRecord {
     /// The authors' text when it differs from the published one: a proposed revision, which
     /// readers do not see until HQ publishes it. `current` and `content` stay the published.
     pub proposal: Option<Proposal>,
+    /// Attachments by name, removals kept (`model::attachment::set_slot`).
+    pub attachments: Vec<super::AttachmentSlot>,
 }
 
 /// A value set by an op, ordered by the op's (clock, node): the latest wins everywhere.
@@ -254,6 +256,11 @@ impl Author {
 }
 
 impl ArticleRecord {
+    /// The attachments in force, by name.
+    pub fn live_attachments(&self) -> impl Iterator<Item = &super::Attachment> {
+        super::attachment::live(&self.attachments)
+    }
+
     pub fn in_conflict(&self) -> bool {
         self.conflicted
     }

@@ -5,8 +5,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status,
-    UserChange,
+    ArticleId, Attachment, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
+    Status, UserChange,
 };
 use crate::error::{Error, Result};
 
@@ -98,6 +98,17 @@ pub enum Payload {
     GlossarySet {
         entry: GlossaryEntry,
     },
+    /// Attaches a file to an article, or replaces the attachment of that name (the article's
+    /// authors or an administrator). The file's bytes travel apart, as a blob.
+    AttachmentAdded {
+        article: ArticleId,
+        attachment: Attachment,
+    },
+    /// Removes the attachment `name` from an article (its authors or an administrator).
+    AttachmentRemoved {
+        article: ArticleId,
+        name: String,
+    },
 }
 
 impl Payload {
@@ -107,7 +118,9 @@ impl Payload {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
             | Payload::ArticleCreated { article, .. }
-            | Payload::RevisionPublished { article, .. } => Some(article),
+            | Payload::RevisionPublished { article, .. }
+            | Payload::AttachmentAdded { article, .. }
+            | Payload::AttachmentRemoved { article, .. } => Some(article),
             _ => None,
         }
     }
@@ -139,6 +152,8 @@ impl Payload {
             Payload::RoleRevoked { .. } => "role-revocation",
             Payload::NodeRevoked { .. } => "node-revocation",
             Payload::GlossarySet { .. } => "glossary",
+            Payload::AttachmentAdded { .. } => "attachment",
+            Payload::AttachmentRemoved { .. } => "detachment",
         }
     }
 }

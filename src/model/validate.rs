@@ -71,6 +71,14 @@ impl Payload {
             Payload::NodeTrusted { .. } | Payload::NodeRevoked { .. } => Ok(()),
             Payload::UserChanged { name, .. } => crate::model::user::check_user_name(name),
             Payload::GlossarySet { entry } => entry.check(),
+            Payload::AttachmentAdded {
+                article,
+                attachment,
+            } => super::attachment::check(article, attachment),
+            Payload::AttachmentRemoved { article, name } => {
+                check_article_id(article)?;
+                super::attachment::check_name(name)
+            }
             Payload::RoleGranted {
                 user,
                 role,
@@ -366,7 +374,7 @@ pub(crate) fn check_line(what: &str, s: &str) -> Result<()> {
 
 /// Text of several lines (a body, a summary): line breaks and tabs, and no other control
 /// character (a NUL, or an escape sequence that would drive the reader's terminal).
-fn check_text(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_text(what: &str, s: &str) -> Result<()> {
     match s
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))

@@ -805,6 +805,7 @@ mod tests {
             hq_status: None,
             published: None,
             proposal: None,
+            attachments: vec![],
         }
     }
 

@@ -174,7 +174,9 @@ fn auto_backup(replica: &Replica, i18n: &crate::tui::i18n::Catalog, dir: &str, k
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
     let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
-    let mut doc = ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?);
+    let mut doc = ArticleDoc::new(view, backlinks)
+        .with_conflict(replica.conflict(id)?)
+        .with_attachments(replica.attachments(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -226,6 +228,7 @@ fn sync_export(
         max_part_size: None,
         // The interface never replaces a file: a bundle on the stick may still be undelivered.
         overwrite: false,
+        no_attachments: false,
     };
     let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![t.f(

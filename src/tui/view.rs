@@ -405,6 +405,8 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_attachments;
+#[cfg(test)]
 mod tests_backup;
 #[cfg(test)]
 mod tests_conflict;

@@ -1,7 +1,7 @@
 //! An article as the reader and the preview show it, and the reader's own state: which pane
 //! (article, links, history), the scroll, the selected link, and a diff between two revisions.
 
-use crate::core::{ArticleView, Backlink, BacklinkPage, ConflictView, DiffLine};
+use crate::core::{ArticleView, AttachmentInfo, Backlink, BacklinkPage, ConflictView, DiffLine};
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
@@ -38,6 +38,8 @@ pub struct ArticleDoc {
     /// Titles of the articles the body links to, by id (empty in the preview); a link to an
     /// article this node does not hold keeps its id.
     pub link_titles: std::collections::BTreeMap<String, String>,
+    /// The article's attachments (empty in the preview, which does not look them up).
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 impl ArticleDoc {
@@ -70,6 +72,7 @@ impl ArticleDoc {
             backlinks: backlinks.links,
             more_backlinks: backlinks.more,
             link_titles: std::collections::BTreeMap::new(),
+            attachments: Vec::new(),
         }
     }
 }
@@ -78,6 +81,12 @@ impl ArticleDoc {
     /// The document with what the reader shows of its conflict.
     pub fn with_conflict(mut self, conflict: Option<ConflictView>) -> Self {
         self.conflict = conflict;
+        self
+    }
+
+    /// The document with its attachments listed under its metadata.
+    pub fn with_attachments(mut self, attachments: Vec<AttachmentInfo>) -> Self {
+        self.attachments = attachments;
         self
     }
 }
@@ -108,6 +117,26 @@ impl Laid {
             rendered,
         }
     }
+}
+
+/// One attachment as the reader lists it: name, type, size, caption, and what is missing.
+fn attachment_line(a: &AttachmentInfo, i18n: &Catalog) -> String {
+    let size = if a.size >= 1_000_000 {
+        format!("{:.1} MB", a.size as f64 / 1e6)
+    } else {
+        format!("{} KB", a.size.div_ceil(1_000))
+    };
+    let mut line = format!("{} · {} · {size}", a.name, a.mime);
+    if !a.caption.is_empty() {
+        line.push_str(&format!(" · {}", a.caption));
+    }
+    if a.text == crate::model::TextStatus::Unreadable {
+        line.push_str(&format!(" ({})", i18n.t("reader.attachment_unreadable")));
+    }
+    if !a.present {
+        line.push_str(&format!(" ({})", i18n.t("reader.attachment_to_come")));
+    }
+    line
 }
 
 fn lay_out(
@@ -162,9 +191,15 @@ fn lay_out(
             },
         ),
     ];
-    for (key, value) in fields {
+    // The label once, on the first attachment's line.
+    let files = doc.attachments.iter().enumerate().map(|(at, a)| {
+        let key = if at == 0 { "reader.attachments" } else { "" };
+        (key, attachment_line(a, i18n))
+    });
+    for (key, value) in fields.into_iter().chain(files) {
         // The label on the first line; continuation lines indented under the value.
-        let mut label = Some(pad(i18n.t(key), LABEL_WIDTH));
+        let text = if key.is_empty() { "" } else { i18n.t(key) };
+        let mut label = Some(pad(text, LABEL_WIDTH));
         let value_width = width.saturating_sub(LABEL_WIDTH).max(10);
         for line in markdown::wrap_spans(&[(value, Sty::Plain)], value_width, "", "") {
             let prefix = label

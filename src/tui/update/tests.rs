@@ -424,6 +424,7 @@ pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
         backlinks: vec![],
         more_backlinks: false,
         link_titles: Default::default(),
+        attachments: vec![],
     }
 }
 
