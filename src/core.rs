@@ -13,6 +13,7 @@ mod conflicts;
 mod data_dir;
 mod db;
 mod derived;
+mod evaluation;
 mod export_html;
 mod interchange;
 mod key;
@@ -23,6 +24,7 @@ mod queries;
 mod reading;
 mod rematerialize;
 mod replica;
+mod review;
 mod revisions;
 mod staging;
 
@@ -48,4 +50,5 @@ pub use reading::{
 };
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
+pub use review::{EvaluationView, QueueItem, VoteView};
 pub(crate) use staging::Staging;

@@ -2,6 +2,7 @@
 
 pub mod article;
 pub mod category;
+pub mod evaluation;
 pub mod hlc;
 pub mod hs;
 pub mod ids;
@@ -15,6 +16,7 @@ pub use article::{
     RevisionRecord, Stamped, Status, StatusStamp,
 };
 pub use category::{Category, KnowledgeMap};
+pub use evaluation::{EvalAction, EvalEntry, EvalState, EvaluationRecord, Verdict};
 pub use hlc::Hlc;
 pub use hs::HsCode;
 pub use ids::{ArticleId, Hash, NodeId};

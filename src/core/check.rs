@@ -278,6 +278,8 @@ fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
     digest(&mut hasher, &txn, store::TRUSTED)?;
     digest(&mut hasher, &txn, store::GRANTS)?;
     digest(&mut hasher, &txn, store::REVOKED_NODES)?;
+    digest(&mut hasher, &txn, store::EVALUATIONS)?;
+    digest(&mut hasher, &txn, store::POLICIES)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange,
+    Verdict,
 };
 use crate::error::{Error, Result};
 
@@ -92,6 +93,26 @@ pub enum Payload {
         node: NodeId,
         after_seq: u64,
     },
+    /// An author submits `revision` of their article for evaluation (`core/evaluation.rs`).
+    Submitted {
+        article: ArticleId,
+        revision: Hash,
+        note: String,
+    },
+    /// An evaluator's vote on a submitted revision, in step 1 or step 2.
+    Evaluated {
+        article: ArticleId,
+        revision: Hash,
+        step: u8,
+        verdict: Verdict,
+    },
+    /// HQ sets an evaluation policy number (`model::evaluation::policy`), over the whole map
+    /// (`category` None) or a category subtree. Privileged: HQ or a node HQ trusts.
+    PolicySet {
+        key: String,
+        value: u32,
+        category: Option<String>,
+    },
 }
 
 impl Payload {
@@ -101,7 +122,9 @@ impl Payload {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
             | Payload::ArticleCreated { article, .. }
-            | Payload::RevisionPublished { article, .. } => Some(article),
+            | Payload::RevisionPublished { article, .. }
+            | Payload::Submitted { article, .. }
+            | Payload::Evaluated { article, .. } => Some(article),
             _ => None,
         }
     }
@@ -132,6 +155,9 @@ impl Payload {
             Payload::RoleGranted { .. } => "role-grant",
             Payload::RoleRevoked { .. } => "role-revocation",
             Payload::NodeRevoked { .. } => "node-revocation",
+            Payload::Submitted { .. } => "submission",
+            Payload::Evaluated { .. } => "vote",
+            Payload::PolicySet { .. } => "policy",
         }
     }
 }

@@ -93,7 +93,84 @@ impl Payload {
                     None => Ok(()),
                 }
             }
+            Payload::Submitted { article, note, .. } => {
+                check_article_id(article)?;
+                check_comment("the submission's note", note, false)
+            }
+            Payload::Evaluated {
+                article,
+                step,
+                verdict,
+                ..
+            } => {
+                check_article_id(article)?;
+                check_verdict(*step, verdict)
+            }
+            Payload::PolicySet {
+                key,
+                value,
+                category,
+            } => {
+                use super::evaluation::policy;
+                if policy::default_of(key).is_none() {
+                    let keys: Vec<&str> = policy::KEYS.iter().map(|(k, _)| *k).collect();
+                    return Err(Error::invalid(format!(
+                        "`{}` is not a policy Outpost knows: use one of {}",
+                        escape(key),
+                        keys.join(", ")
+                    )));
+                }
+                if !(1..=policy::MAX_APPROVALS).contains(value) {
+                    return Err(Error::invalid(format!(
+                        "{key} must be between 1 and {} (not {value})",
+                        policy::MAX_APPROVALS
+                    )));
+                }
+                match category {
+                    Some(c) => check_category_id(c),
+                    None => Ok(()),
+                }
+            }
         }
+    }
+}
+
+/// The longest comment, note or reason an evaluation op carries.
+pub const COMMENT_CHARS: usize = 4_000;
+
+fn check_comment(what: &str, text: &str, required: bool) -> Result<()> {
+    if required && text.trim().is_empty() {
+        return Err(Error::invalid(format!("{what} is empty: say why")));
+    }
+    if text.chars().count() > COMMENT_CHARS {
+        return Err(Error::invalid(format!(
+            "{what} is longer than {COMMENT_CHARS} characters: shorten it"
+        )));
+    }
+    check_text(what, text)
+}
+
+fn check_verdict(step: u8, verdict: &super::Verdict) -> Result<()> {
+    use super::Verdict;
+    if !(1..=2).contains(&step) {
+        return Err(Error::invalid(format!(
+            "evaluation has steps 1 and 2, not {step}"
+        )));
+    }
+    match verdict {
+        Verdict::Approve { category, comment } => {
+            if let Some(c) = category {
+                if step != 1 {
+                    return Err(Error::invalid(
+                        "only a step-1 approval places the article in a category",
+                    ));
+                }
+                check_category_id(c)?;
+            }
+            check_comment("the approval's comment", comment, false)
+        }
+        Verdict::Return { comment } => check_comment("the return's comment", comment, true),
+        Verdict::Reject { reason } => check_comment("the rejection's reason", reason, true),
     }
 }
 

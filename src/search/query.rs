@@ -727,6 +727,7 @@ mod tests {
             hq_status: None,
             published: None,
             proposal: None,
+            evaluated: None,
         }
     }
 
