@@ -7,6 +7,7 @@ mod common;
 mod core_articles;
 mod core_bulk;
 mod core_markdown;
+mod evaluation;
 mod export_html;
 mod faults;
 mod faults_storage;
