@@ -4,6 +4,7 @@
 
 mod args;
 mod articles;
+mod evaluation;
 mod export_html;
 mod node;
 mod output;

@@ -70,7 +70,11 @@ fn network() -> Net {
         .add_article(
             &lek,
             new_article(
-                content("Container seal checks", "clearance", "Check the seal number."),
+                content(
+                    "Container seal checks",
+                    "clearance",
+                    "Check the seal number.",
+                ),
                 false,
             ),
         )
@@ -113,7 +117,10 @@ fn a_submission_from_a_post_is_evaluated_at_three_nodes_returned_revised_and_pub
     let s1 = user(&hq, "s1");
     let queue = hq.review_queue(&s1).expect("queue");
     assert_eq!(queue.len(), 1, "{queue:?}");
-    assert_eq!((queue[0].step, queue[0].submitted_by.as_str()), (1, "lek@Post A"));
+    assert_eq!(
+        (queue[0].step, queue[0].submitted_by.as_str()),
+        (1, "lek@Post A")
+    );
     hq.review_approve(&s1, &id, None, "right place")
         .expect("step 1");
     assert!(hq.review_queue(&s1).expect("queue").is_empty());
@@ -146,7 +153,10 @@ fn a_submission_from_a_post_is_evaluated_at_three_nodes_returned_revised_and_pub
     .expect("revised");
     a.submit(&lek, &id, "seal types named").expect("resubmits");
     let view = a.evaluation(&id).expect("view");
-    assert_eq!((view.state.as_str(), view.approvals, view.required), ("step-2", 0, 3));
+    assert_eq!(
+        (view.state.as_str(), view.approvals, view.required),
+        ("step-2", 0, 3)
+    );
     send(&a, &mut hq);
     send(&a, &mut b);
 
@@ -235,7 +245,9 @@ fn own_work_a_second_vote_another_category_and_the_step_1_evaluator_in_step_2_ar
     assert!(err.contains("already voted"), "{err}");
 
     let root = admin(&net.hq);
-    let err = refused(&mut net.hq, |r| r.review_approve(&root, &id, None, "outside"));
+    let err = refused(&mut net.hq, |r| {
+        r.review_approve(&root, &id, None, "outside")
+    });
     assert!(err.contains("not an evaluator of category"), "{err}");
 
     let view = net.hq.evaluation(&id).expect("view");

@@ -2,6 +2,7 @@
 
 mod cli;
 mod cli_demo;
+mod cli_evaluation;
 mod cli_sync;
 mod common;
 mod core_articles;

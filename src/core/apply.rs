@@ -393,9 +393,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
                 "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
             )
         }
-        Payload::PolicySet { .. } if !(is_admin && authorized) => denied(
-            "evaluation policy is set by an administrator at HQ (or at a node HQ trusts)",
-        ),
+        Payload::PolicySet { .. } if !(is_admin && authorized) => {
+            denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }

@@ -16,12 +16,12 @@ use super::apply_article::set_evaluated;
 use super::batch::Batch;
 use super::revisions;
 use crate::error::{Error, Result};
+use crate::model::Payload;
 use crate::model::evaluation::policy;
 use crate::model::{
     ArticleId, Author, EvalAction, EvalEntry, EvalState, EvaluationRecord, Hash, Role, SignedOp,
     Stamped, Verdict,
 };
-use crate::model::Payload;
 use crate::store::{encode, get};
 
 fn denied<T>(reason: String) -> Step<T> {
@@ -83,7 +83,9 @@ pub(crate) fn authorize(b: &mut Batch, op: &SignedOp) -> Step<()> {
             o.user
         ));
     }
-    let entries = record_of(b, article)?.map(|r| r.entries).unwrap_or_default();
+    let entries = record_of(b, article)?
+        .map(|r| r.entries)
+        .unwrap_or_default();
     let mine = entries.iter().filter(|e| e.author() == me);
     for e in mine {
         if let EvalAction::Evaluated { step: s, .. } = e.action {
@@ -107,7 +109,10 @@ pub(crate) fn authorize(b: &mut Batch, op: &SignedOp) -> Step<()> {
         for e in &entries {
             if let EvalAction::Evaluated {
                 step: 1,
-                verdict: Verdict::Approve { category: moved, .. },
+                verdict:
+                    Verdict::Approve {
+                        category: moved, ..
+                    },
             } = &e.action
                 && e.revision == *revision
                 && let Some(c) = moved
@@ -323,7 +328,9 @@ fn fold(b: &Batch, record: &mut EvaluationRecord) -> Result<()> {
                     step1_evaluators.push(who);
                 }
                 match verdict {
-                    Verdict::Approve { category: moved, .. } => {
+                    Verdict::Approve {
+                        category: moved, ..
+                    } => {
                         approvals += 1;
                         let key = if *step == 1 {
                             policy::STEP1_APPROVALS

@@ -277,19 +277,24 @@ impl Replica {
                 .entries
                 .iter()
                 .rev()
-                .find(|e| e.revision == revision && matches!(e.action, EvalAction::Submitted { .. }))
+                .find(|e| {
+                    e.revision == revision && matches!(e.action, EvalAction::Submitted { .. })
+                })
                 .map(|e| self.person_name(&e.author()))
                 .unwrap_or_default();
-            items.push((record.since, QueueItem {
-                article: k.value().to_string(),
-                title: article.record.content.title,
-                step,
-                category: record.category.clone(),
-                revision: revision.short(),
-                submitted_by: submitter,
-                waiting_since: record.since.display(),
-                waited_minutes: now.saturating_sub(record.since.millis) / 60_000,
-            }));
+            items.push((
+                record.since,
+                QueueItem {
+                    article: k.value().to_string(),
+                    title: article.record.content.title,
+                    step,
+                    category: record.category.clone(),
+                    revision: revision.short(),
+                    submitted_by: submitter,
+                    waiting_since: record.since.display(),
+                    waited_minutes: now.saturating_sub(record.since.millis) / 60_000,
+                },
+            ));
         }
         items.sort_by(|a, b| (a.0, &a.1.article).cmp(&(b.0, &b.1.article)));
         Ok(items.into_iter().map(|(_, item)| item).collect())
@@ -309,8 +314,9 @@ impl Replica {
         };
         if !self.may_publish(user)? {
             return Err(Error::Denied {
-                reason: "evaluation policy is set by an administrator at HQ (or at a node HQ trusts)"
-                    .into(),
+                reason:
+                    "evaluation policy is set by an administrator at HQ (or at a node HQ trusts)"
+                        .into(),
             });
         }
         self.commit(

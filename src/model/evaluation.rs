@@ -15,8 +15,12 @@ pub enum Verdict {
         comment: String,
     },
     /// Back to the author, with a comment on what to change.
-    Return { comment: String },
-    Reject { reason: String },
+    Return {
+        comment: String,
+    },
+    Reject {
+        reason: String,
+    },
 }
 
 impl Verdict {
@@ -77,8 +81,14 @@ impl EvalEntry {
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub enum EvalAction {
     /// `category`: the submitted revision's category, where a new evaluation starts.
-    Submitted { note: String, category: String },
-    Evaluated { step: u8, verdict: Verdict },
+    Submitted {
+        note: String,
+        category: String,
+    },
+    Evaluated {
+        step: u8,
+        verdict: Verdict,
+    },
 }
 
 /// Where an evaluation stands.

@@ -5,8 +5,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange,
-    Verdict,
+    ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
