@@ -195,7 +195,7 @@ fn a_submission_from_a_post_is_evaluated_at_three_nodes_returned_revised_and_pub
             step2_approvals, 4,
             "the first round's approval is kept in history; only the second round's publish"
         );
-        assert_eq!(published_titles(node, "seal"), [id.clone()]);
+        assert_eq!(published_titles(node, "seal"), [id.as_str()]);
     }
     assert_eq!(hash(&hq), hash(&a));
     assert_eq!(hash(&hq), hash(&b));
@@ -329,7 +329,7 @@ fn hqs_policy_per_category_sets_how_many_approvals_publish_even_when_it_arrives_
             node.article(&net.id).expect("article").record.status,
             Status::Published
         );
-        assert_eq!(published_titles(node, "seal"), [net.id.clone()]);
+        assert_eq!(published_titles(node, "seal"), [net.id.as_str()]);
     }
     assert_eq!(hash(&net.hq), hash(&net.b));
 }

@@ -182,10 +182,7 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
         ),
         _ => return Ok(()),
     };
-    let mut record = match record_of(b, article)? {
-        Some(r) => r,
-        None => EvaluationRecord::new(),
-    };
+    let mut record: EvaluationRecord = record_of(b, article)?.unwrap_or_default();
     let entry = EvalEntry {
         hlc: o.hlc,
         node: o.node,
