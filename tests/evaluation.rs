@@ -3,11 +3,13 @@
 //! everywhere; and every rule refused alike wherever the op is judged.
 
 use outpost::Replica;
-use outpost::core::ArticlePatch;
+use std::sync::Arc;
+
+use outpost::core::{ArticlePatch, FixedClock};
 use outpost::model::{Author, Payload, Role, Status, User, Verdict};
 use outpost::search::SearchRequest;
 
-use crate::common::{admin, content, new_article, replica};
+use crate::common::{T0, admin, content, new_article, replica};
 use crate::sync_flow::{enrolled, send};
 
 const STEP2: &str = "evaluation.step2-approvals";
@@ -331,5 +333,92 @@ fn hqs_policy_per_category_sets_how_many_approvals_publish_even_when_it_arrives_
         );
         assert_eq!(published_titles(node, "seal"), [net.id.as_str()]);
     }
+    assert_eq!(hash(&net.hq), hash(&net.b));
+}
+
+#[test]
+fn two_posts_casting_the_last_vote_at_once_publish_once_and_a_return_cast_first_wins_anywhere() {
+    let mut net = network();
+    let root = admin(&net.hq);
+    net.hq
+        .set_policy(&root, STEP2, 1, None)
+        .expect("one step-2 approval publishes");
+    in_step2(&mut net);
+    send(&net.hq, &mut net.a);
+    send(&net.hq, &mut net.b);
+    net.a
+        .review_approve(&user(&net.a, "nok"), &net.id, None, "yes")
+        .expect("vote");
+    net.b
+        .review_approve(&user(&net.b, "dao"), &net.id, None, "yes too")
+        .expect("vote");
+    send(&net.a, &mut net.hq);
+    send(&net.b, &mut net.hq);
+    send(&net.hq, &mut net.a);
+    send(&net.hq, &mut net.b);
+    for node in [&net.hq, &net.a, &net.b] {
+        let view = node.evaluation(&net.id).expect("view");
+        assert_eq!(view.state, "published");
+        let counted: Vec<bool> = view
+            .votes
+            .iter()
+            .filter(|v| v.step == 2)
+            .map(|v| v.counted)
+            .collect();
+        assert_eq!(counted, [true, false], "the second is kept, not counted");
+    }
+    assert_eq!(hash(&net.hq), hash(&net.a));
+    assert_eq!(hash(&net.hq), hash(&net.b));
+
+    // A new revision: `e1` at HQ returns it while post A's approval is in transit; the return
+    // is stamped first, so A's approval does not count at any node, A's own included.
+    let lek = user(&net.a, "lek");
+    net.a
+        .edit_article(
+            &lek,
+            &net.id,
+            ArticlePatch {
+                body: Some("A second version.".into()),
+                ..Default::default()
+            },
+        )
+        .expect("edit");
+    net.a.submit(&lek, &net.id, "v2").expect("submit");
+    send(&net.a, &mut net.hq);
+    assert_eq!(
+        net.hq.evaluation(&net.id).expect("view").state,
+        "step-1",
+        "after publication a new submission is a new evaluation"
+    );
+    net.hq
+        .review_approve(&user(&net.hq, "s1"), &net.id, None, "")
+        .expect("step 1");
+    send(&net.hq, &mut net.b);
+    net.hq
+        .review_return(&user(&net.hq, "e1"), &net.id, "not yet")
+        .expect("return");
+    // B's clock is a minute ahead: its approval sorts after HQ's return.
+    net.b.set_clock(Arc::new(FixedClock::new(T0 + 60_000)));
+    net.b
+        .review_approve(&user(&net.b, "dao"), &net.id, None, "fine")
+        .expect("vote");
+    assert_eq!(
+        net.b.article(&net.id).expect("a").record.content.body,
+        "A second version.\n",
+        "B alone publishes the second version"
+    );
+    send(&net.hq, &mut net.b);
+    send(&net.b, &mut net.hq);
+    send(&net.hq, &mut net.a);
+    for node in [&net.hq, &net.a, &net.b] {
+        let view = node.evaluation(&net.id).expect("view");
+        assert_eq!(view.state, "returned", "{view:?}");
+        let record = node.article(&net.id).expect("a").record;
+        assert!(
+            record.content.body.contains("Check the seal number"),
+            "readers keep the first published version"
+        );
+    }
+    assert_eq!(hash(&net.hq), hash(&net.a));
     assert_eq!(hash(&net.hq), hash(&net.b));
 }
