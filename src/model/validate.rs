@@ -504,6 +504,63 @@ mod tests {
     }
 
     #[test]
+    fn evaluation_ops_are_checked_for_step_verdict_text_and_policy() {
+        let article = ArticleId::parse("seal-checks").expect("id");
+        let vote = |step: u8, verdict: crate::model::Verdict| {
+            op(Payload::Evaluated {
+                article: article.clone(),
+                revision: Hash::ZERO,
+                step,
+                verdict,
+            })
+            .validate()
+        };
+        use crate::model::Verdict;
+        let approve = |category: Option<&str>| Verdict::Approve {
+            category: category.map(String::from),
+            comment: "ok".into(),
+        };
+        assert!(vote(1, approve(Some("clearance"))).is_ok());
+        assert!(vote(2, approve(None)).is_ok());
+        assert!(vote(3, approve(None)).is_err(), "two steps only");
+        assert!(
+            vote(2, approve(Some("clearance"))).is_err(),
+            "step 2 moves nothing"
+        );
+        assert!(vote(1, approve(Some("../x"))).is_err());
+        let empty = Verdict::Return {
+            comment: "  ".into(),
+        };
+        assert!(vote(2, empty).is_err(), "a return says why");
+        let control = Verdict::Reject {
+            reason: "no\u{1b}[2J".into(),
+        };
+        assert!(vote(2, control).is_err());
+        let long = Payload::Submitted {
+            article: article.clone(),
+            revision: Hash::ZERO,
+            note: "x".repeat(COMMENT_CHARS + 1),
+        };
+        assert!(op(long).validate().is_err());
+        let policy = |key: &str, value: u32| {
+            op(Payload::PolicySet {
+                key: key.into(),
+                value,
+                category: None,
+            })
+            .validate()
+        };
+        assert!(policy("evaluation.step2-approvals", 3).is_ok());
+        assert!(policy("evaluation.step2-approvals", 0).is_err());
+        assert!(policy("evaluation.step2-approvals", 21).is_err());
+        let err = policy("evaluation.quorum", 3).expect_err("unknown key");
+        assert!(
+            err.to_string().contains("evaluation.step1-approvals"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_well_formed_op_passes() {
         assert!(op(revision("timber-1", content())).validate().is_ok());
         let user = Payload::UserCreated {
