@@ -7,6 +7,7 @@ mod articles;
 mod attach;
 mod audit;
 mod backup;
+mod evaluation;
 mod export_html;
 mod glossary;
 mod node;

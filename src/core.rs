@@ -19,6 +19,7 @@ mod daily_backup;
 mod data_dir;
 mod db;
 mod derived;
+mod evaluation;
 mod export_html;
 mod glossary;
 mod interchange;
@@ -31,6 +32,7 @@ mod reading;
 mod rematerialize;
 mod replica;
 mod restore;
+mod review;
 mod revisions;
 mod staging;
 
@@ -63,4 +65,5 @@ pub use reading::{
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
+pub use review::{EvaluationView, QueueItem, VoteView};
 pub(crate) use staging::Staging;

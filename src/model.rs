@@ -3,6 +3,7 @@
 pub mod article;
 pub mod attachment;
 pub mod category;
+pub mod evaluation;
 pub mod glossary;
 pub mod hlc;
 pub mod hs;
@@ -18,6 +19,7 @@ pub use article::{
 };
 pub use attachment::{Attachment, AttachmentSlot, TextStatus};
 pub use category::{Category, KnowledgeMap};
+pub use evaluation::{EvalAction, EvalEntry, EvalState, EvaluationRecord, Verdict};
 pub use glossary::GlossaryEntry;
 pub use hlc::Hlc;
 pub use hs::HsCode;

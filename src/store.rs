@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 5;
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -38,6 +38,12 @@ pub const REVOKED_NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new
 /// Glossary entries HQ set (`GlossarySet`), by id → `model::glossary::GlossaryRecord`; laid
 /// over the shipped glossary.
 pub const GLOSSARY: TableDefinition<&str, &[u8]> = TableDefinition::new("glossary");
+/// Two-step evaluation per article: article id → `model::EvaluationRecord` (every submission
+/// and vote, and the state their fold reaches).
+pub const EVALUATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("evaluations");
+/// HQ's policy numbers: (key, category id or "" for the whole map) → `Stamped<u32>`, the latest
+/// op by `(hlc, node)` standing.
+pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("policies");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

@@ -171,6 +171,19 @@ pub enum Command {
     /// Evaluator and expert rights over categories, granted by HQ to people anywhere.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Submit an article you wrote for two-step evaluation.
+    Submit {
+        id: String,
+        /// A note for the evaluators.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Evaluate submissions: approve, return, reject, and what waits for you.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// HQ's policy numbers, e.g. `outpost policy set evaluation.step2-approvals 3`.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// List articles whose concurrent edits could not be merged.
     Conflicts {
         #[arg(long)]
@@ -255,6 +268,7 @@ impl Command {
                 | Command::User(UserCommand::List { .. })
                 | Command::Role(RoleCommand::List { .. })
                 | Command::Glossary(GlossaryArgs { change: None, .. })
+                | Command::Review(ReviewCommand::Queue { .. })
         )
     }
 }
@@ -557,6 +571,47 @@ pub enum RoleCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Approve the submission in its current step; in step 1, `--category` moves it.
+    Approve {
+        id: String,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Send the submission back to its author, saying what to change.
+    Return {
+        id: String,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Reject the submission, saying why.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// What waits for you: in your categories and your step, oldest first.
+    Queue {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Set a policy number over the whole Knowledge Map or a category subtree (HQ).
+    Set {
+        /// evaluation.step1-approvals or evaluation.step2-approvals.
+        key: String,
+        value: u32,
+        #[arg(long)]
+        category: Option<String>,
     },
 }
 

@@ -193,6 +193,7 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             })),
             "versions": versions,
             "history": history,
+            "evaluation": replica.evaluation(id)?,
         }))?;
         return Ok(0);
     }

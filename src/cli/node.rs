@@ -141,6 +141,9 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),
         Command::Role(c) => super::people::role(replica, user, c),
+        Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
+        Command::Review(c) => super::evaluation::review(replica, user, c),
+        Command::Policy(c) => super::evaluation::policy(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

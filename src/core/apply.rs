@@ -287,7 +287,6 @@ pub(crate) fn grants_of(b: &Batch, user: &Author) -> Result<Vec<Grant>> {
     Ok(get(&b.grants, (user.node.0, user.name.as_str()))?.unwrap_or_default())
 }
 
-#[allow(dead_code, reason = "the evaluation and Q&A rules ask it")]
 /// Whether `user` held `role` over `category` for their node's op numbered `seq`: a grant that
 /// covers the category and was not revoked before that op. Evaluation and Q&A rules ask this.
 pub(crate) fn holds_role(
@@ -398,10 +397,15 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::GlossarySet { .. } if !(is_admin && authorized) => {
             denied("only an administrator at HQ (or a node HQ trusts) may change the glossary")
         }
+        Payload::PolicySet { .. } if !(is_admin && authorized) => {
+            denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
         | Payload::RevisionPublished { .. }
+        | Payload::Submitted { .. }
+        | Payload::Evaluated { .. }
             if user.is_none() =>
         {
             denied(&format!("there is no account `{}`", o.user))
@@ -441,6 +445,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             may_set_status(*status, is_admin, is_author, may_publish)
                 .map(|()| by_hq)
                 .map_err(Halt::from)
+        }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::authorize(b, op).map(|()| false)
         }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
@@ -652,6 +659,22 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 b.revoked_nodes
                     .insert(revoked.0, encode(&record).as_slice())?;
                 replay_if_held_beyond(b, *revoked, *after_seq)?;
+            }
+        }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::materialize(b, op)?;
+        }
+        Payload::PolicySet {
+            key,
+            value,
+            category,
+        } => {
+            // A publication changed by a late policy touches articles the op does not name:
+            // the index is rebuilt after the commit (as after a late revocation).
+            if super::evaluation::set_policy(b, op, key, *value, category.as_deref())?
+                && !b.foreseen.is_active()
+            {
+                b.set_meta_u64(crate::store::meta_keys::REPLAY_NEEDED, 1)?;
             }
         }
         Payload::ArticleCreated {

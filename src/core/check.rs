@@ -283,6 +283,8 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::GRANTS)?;
     digest(&mut hasher, txn, store::REVOKED_NODES)?;
     digest(&mut hasher, txn, store::GLOSSARY)?;
+    digest(&mut hasher, txn, store::EVALUATIONS)?;
+    digest(&mut hasher, txn, store::POLICIES)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -40,6 +40,8 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::GRANTS)?;
     copy(&replayed, txn, store::REVOKED_NODES)?;
     copy(&replayed, txn, store::GLOSSARY)?;
+    copy(&replayed, txn, store::EVALUATIONS)?;
+    copy(&replayed, txn, store::POLICIES)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;
@@ -152,10 +154,6 @@ impl Foreseen {
         self.nodes.get(&node).copied()
     }
 
-    #[allow(
-        dead_code,
-        reason = "the evaluation and Q&A rules ask it through holds_role"
-    )]
     /// Whether `grant` of `holder` is revoked, in the whole log, before their op `seq`.
     pub fn role_revoked(&self, holder: &Author, grant: &Grant, seq: u64) -> bool {
         self.roles.iter().any(|(h, g)| {

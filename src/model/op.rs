@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ArticleId, Attachment, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
-    Status, UserChange,
+    Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
@@ -109,6 +109,26 @@ pub enum Payload {
         article: ArticleId,
         name: String,
     },
+    /// An author submits `revision` of their article for evaluation (`core/evaluation.rs`).
+    Submitted {
+        article: ArticleId,
+        revision: Hash,
+        note: String,
+    },
+    /// An evaluator's vote on a submitted revision, in step 1 or step 2.
+    Evaluated {
+        article: ArticleId,
+        revision: Hash,
+        step: u8,
+        verdict: Verdict,
+    },
+    /// HQ sets an evaluation policy number (`model::evaluation::policy`), over the whole map
+    /// (`category` None) or a category subtree. Privileged: HQ or a node HQ trusts.
+    PolicySet {
+        key: String,
+        value: u32,
+        category: Option<String>,
+    },
 }
 
 impl Payload {
@@ -121,6 +141,9 @@ impl Payload {
             | Payload::RevisionPublished { article, .. }
             | Payload::AttachmentAdded { article, .. }
             | Payload::AttachmentRemoved { article, .. } => Some(article),
+            Payload::Submitted { article, .. } | Payload::Evaluated { article, .. } => {
+                Some(article)
+            }
             _ => None,
         }
     }
@@ -154,6 +177,9 @@ impl Payload {
             Payload::GlossarySet { .. } => "glossary",
             Payload::AttachmentAdded { .. } => "attachment",
             Payload::AttachmentRemoved { .. } => "detachment",
+            Payload::Submitted { .. } => "submission",
+            Payload::Evaluated { .. } => "vote",
+            Payload::PolicySet { .. } => "policy",
         }
     }
 }

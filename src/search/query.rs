@@ -806,6 +806,7 @@ mod tests {
             published: None,
             proposal: None,
             attachments: vec![],
+            evaluated: None,
         }
     }
 
