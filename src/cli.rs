@@ -4,6 +4,12 @@
 
 mod args;
 mod articles;
+mod attach;
+mod audit;
+mod backup;
+mod evaluation;
+mod export_html;
+mod glossary;
 mod node;
 mod output;
 mod people;
@@ -13,18 +19,17 @@ mod sync;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
-
 pub use args::{Cli, Command};
 
 use crate::core::{DataDir, Replica};
 use crate::error::{Error, Result};
 use crate::markdown;
+use crate::tui::i18n::UiLang;
 use output::say;
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
+    let cli = Cli::parse_noting_user();
     // A write that waits for another Outpost process (the interface, another command) says so.
     crate::core::set_wait_notice(complain);
     let outcome = without_panics(|| dispatch(cli).and_then(|code| output::flush().map(|()| code)));
@@ -83,10 +88,16 @@ fn complain(message: &str) {
 fn dispatch(cli: Cli) -> Result<i32> {
     let dir = DataDir::resolve(cli.data_dir.clone())?;
     let Some(command) = cli.command else {
-        return open_tui(&dir, cli.user.as_deref(), cli.lang.as_deref());
+        return open_tui(&dir, cli.user.as_deref(), cli.lang);
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
+        // Restore runs on a node that may be damaged, or not there yet: it opens nothing first.
+        Command::Restore {
+            file,
+            as_new_node,
+            json,
+        } => backup::restore(&dir, &file, as_new_node, json),
         Command::Reindex => {
             // A damaged index may not even open: it is thrown away and built anew from the
             // store, which opening the node then does (with a progress bar on a terminal).
@@ -106,6 +117,15 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 open(&dir)?
             };
             let (mut replica, user) = signin::sign_in(&dir, replica, cli.user.as_deref())?;
+            if let Command::Audit {
+                article,
+                since,
+                json,
+            } = other
+            {
+                let by = cli.user.filter(|_| cli.user_typed);
+                return audit::audit(&replica, article, by, since.as_deref(), json);
+            }
             node::run(&mut replica, user.as_deref(), other)
         }
     }
@@ -136,7 +156,7 @@ pub(crate) fn progress_bar(message: &'static str, min: u64) -> impl FnMut(u64, u
     }
 }
 
-fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {
+fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<UiLang>) -> Result<i32> {
     if !std::io::stdout().is_terminal() {
         complain(
             "outpost: no terminal here, so the interactive interface cannot start.\n\

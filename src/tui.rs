@@ -62,7 +62,7 @@ const WATCH: Duration = Duration::from_millis(500);
 
 /// Runs the interface until the user quits. `user` writes and sees their drafts; `lang` is the
 /// `--lang` flag (else `OUTPOST_LANG`, else the locale).
-pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Result<()> {
+pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<UiLang>) -> Result<()> {
     let config_dir = config::config_dir();
     let (mut state, problems, idle) = initial_state(config_dir.as_deref(), lang);
     state.user = user.as_ref().map(|u| u.name.clone());
@@ -152,7 +152,7 @@ fn session(
 /// The state at start-up; a broken config file is reported, and the defaults used.
 fn initial_state(
     config_dir: Option<&std::path::Path>,
-    lang: Option<&str>,
+    lang: Option<UiLang>,
 ) -> (State, Option<String>, Option<Duration>) {
     let env = |name: &str| std::env::var(name).ok();
     let i18n = Catalog::new(UiLang::choose(lang, &env));
@@ -172,11 +172,12 @@ fn initial_state(
     });
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
     let idle = config.idle_lock();
-    (
-        State::with(width, height, i18n, keymap, theme),
-        problem,
-        idle,
-    )
+    let mut state = State::with(width, height, i18n, keymap, theme);
+    state.sync.auto_backup = config
+        .backup
+        .dir
+        .map(|dir| (dir.display().to_string(), config.backup.keep));
+    (state, problem, idle)
 }
 
 type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);

@@ -140,6 +140,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             say!("Exported {count} articles to {}", dir.display())?;
             Ok(0)
         }
+        Command::ExportHtml(a) => super::export_html::run(replica, user, a),
         Command::Reindex => {
             let started = Instant::now();
             replica.rebuild_index(&mut |_, _| {})?;
@@ -147,10 +148,21 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
+        Command::Backup { file, force, json } => super::backup::backup(replica, &file, force, json),
+        Command::Glossary(a) => super::glossary::run(replica, user, a),
+        Command::Attach { id, files, caption } => {
+            super::attach::attach(replica, user, &id, &files, &caption)
+        }
+        Command::Detach { id, name } => super::attach::detach(replica, user, &id, &name),
+        Command::Attachments { id, json } => super::attach::list(replica, &id, json),
+        Command::Open { id, name, out } => super::attach::open(replica, &id, &name, out.as_deref()),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),
         Command::Role(c) => super::people::role(replica, user, c),
+        Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
+        Command::Review(c) => super::evaluation::review(replica, user, c),
+        Command::Policy(c) => super::evaluation::policy(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

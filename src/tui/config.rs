@@ -34,6 +34,34 @@ pub struct Config {
     /// Only a node that asks for sign-in locks.
     #[serde(default)]
     pub idle_lock_minutes: Option<u32>,
+    #[serde(default)]
+    pub backup: BackupConfig,
+}
+
+/// The daily automatic backup (`[backup]`): off until `dir` is set. When the interface starts
+/// and the newest backup in `dir` is a day old or more, it writes one there, keeping the newest
+/// `keep` (docs/backup.md).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    pub dir: Option<PathBuf>,
+    #[serde(default = "BackupConfig::default_keep")]
+    pub keep: usize,
+}
+
+impl BackupConfig {
+    fn default_keep() -> usize {
+        7
+    }
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            dir: None,
+            keep: Self::default_keep(),
+        }
+    }
 }
 
 impl Config {
@@ -148,6 +176,17 @@ mod tests {
         Theme::new(&example.theme, false).expect("its theme applies");
         Keymap::load(&KeymapFile::default()).expect("assets/keymap.toml parses");
         assert!(Config::parse("").expect("empty config") == Config::default());
+    }
+
+    #[test]
+    fn the_daily_backup_is_off_until_a_directory_is_set() {
+        assert_eq!(Config::default().backup.dir, None);
+        let on = Config::parse("[backup]\ndir = \"/media/usb/outpost\"\n").expect("parses");
+        assert_eq!(on.backup.dir, Some(PathBuf::from("/media/usb/outpost")));
+        assert_eq!(on.backup.keep, 7);
+        let kept = Config::parse("[backup]\ndir = \"b\"\nkeep = 3\n").expect("parses");
+        assert_eq!(kept.backup.keep, 3);
+        assert!(Config::parse("[backup]\nevery = \"day\"\n").is_err());
     }
 
     #[test]

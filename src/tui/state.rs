@@ -3,6 +3,7 @@
 //! no terminal. Each screen's data lives in its own submodule.
 
 pub mod editor;
+pub mod glossary;
 pub mod lists;
 pub mod reader;
 pub mod search;
@@ -30,6 +31,7 @@ pub enum Screen {
     Editor,
     Map,
     Sync,
+    Glossary,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -136,6 +138,7 @@ pub struct State {
     pub readers: Vec<ReaderState>,
     pub editor: Option<EditorState>,
     pub map: MapState,
+    pub glossary: glossary::GlossaryState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -178,6 +181,7 @@ impl State {
             readers: Vec::new(),
             editor: None,
             map: MapState::default(),
+            glossary: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -219,6 +223,7 @@ impl State {
             Screen::Editor => Scope::Editor,
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
+            Screen::Glossary => Scope::Glossary,
         }
     }
 
