@@ -574,8 +574,15 @@ fn images_the_node_holds_are_embedded_through_the_image_hook() {
         select(&doc, ".missing-image").first().map(text).as_deref(),
         Some("[image not available here: gone (gone.png)]")
     );
-    // The node's own hook holds no image yet: the export says so instead of fetching anything.
+    // The node's own hook gives the article's attachment of that name, and nothing else.
     assert_eq!(replica.image_bytes(&id, "seal.png"), None);
+    let photo = outpost::core::attachment_samples::png(7, 64);
+    replica
+        .attach(&admin, id.as_str(), "seal.png", &photo, "The seal")
+        .expect("attach");
+    assert_eq!(replica.image_bytes(&id, "seal.png"), Some(photo.clone()));
+    assert_eq!(replica.image_bytes(&id, "./seal.png"), Some(photo));
+    assert_eq!(replica.image_bytes(&id, "gone.png"), None);
 }
 
 #[test]

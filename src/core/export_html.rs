@@ -84,11 +84,13 @@ pub struct HtmlReport {
 impl Replica {
     /// The bytes of an image an article's body names (`![caption](name)`), when this node holds
     /// them; the export embeds them as `data:` URIs. This is the one place an export looks for
-    /// image bytes, where the article's attachments plug in; with none reachable from here,
-    /// every name gives `None` and the page says the image is not available.
+    /// image bytes: the article's attachment of that name (`![seal](seal.png)`), when its file
+    /// is here; otherwise `None` and the page says the image is not available.
     pub fn image_bytes(&self, article: &ArticleId, name: &str) -> Option<Vec<u8>> {
-        let _ = (article, name);
-        None
+        let name = name.strip_prefix("./").unwrap_or(name);
+        self.attachment_bytes(article.as_str(), name)
+            .ok()
+            .map(|(_, bytes)| bytes)
     }
 
     /// Writes the export into `dir` (made when missing): every file, or — when any cannot be
