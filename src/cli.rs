@@ -116,7 +116,13 @@ fn dispatch(cli: Cli) -> Result<i32> {
             } else {
                 open(&dir)?
             };
-            let (mut replica, user) = signin::sign_in(&dir, replica, cli.user.as_deref())?;
+            // `audit --user` names whose ops to list: who runs it is OUTPOST_USER.
+            let login = if cli.user_typed && matches!(other, Command::Audit { .. }) {
+                std::env::var("OUTPOST_USER").ok()
+            } else {
+                cli.user.clone()
+            };
+            let (mut replica, user) = signin::sign_in(&dir, replica, login.as_deref())?;
             if let Command::Audit {
                 article,
                 since,

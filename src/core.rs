@@ -5,11 +5,11 @@
 mod apply;
 mod apply_article;
 mod articles;
-pub mod auth;
 #[doc(hidden)]
 pub mod attachment_samples;
 pub(crate) mod attachments;
 mod audit;
+pub mod auth;
 mod backup;
 mod batch;
 mod cancel;
@@ -40,9 +40,9 @@ mod staging;
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
-pub use auth::{Failures, SignIn};
 pub use attachments::{AttachmentInfo, Policy};
 pub use audit::{AuditEntry, AuditFilter, key_fingerprint, parse_since};
+pub use auth::{Failures, SignIn};
 pub use backup::{BackupHeader, BackupReport};
 pub(crate) use batch::Batch;
 pub use cancel::Cancel;

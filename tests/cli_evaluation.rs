@@ -7,10 +7,14 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
+/// Every account of the test's node has this password: a node of several accounts needs one.
+const PASSWORD: &str = "seal-check-2026";
+
 fn outpost(dir: &Path, user: &str) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
     cmd.env_remove("OUTPOST_HOME")
         .env_remove("OUTPOST_USER")
+        .env("OUTPOST_PASSWORD", PASSWORD)
         .arg("--data-dir")
         .arg(dir)
         .args(["--user", user]);
@@ -31,16 +35,26 @@ fn an_article_is_submitted_queued_refused_to_its_author_evaluated_and_published(
         .env_remove("OUTPOST_USER")
         .arg("--data-dir")
         .arg(d)
-        .args(["init", "--office", "HQ", "--hq"])
+        .args(["init", "--office", "HQ", "--hq", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
         .assert()
         .success();
     outpost(d, "admin")
-        .args(["user", "add", "lek"])
+        .args(["user", "add", "lek", "--password-stdin"])
+        .write_stdin(format!("{PASSWORD}\n"))
         .assert()
         .success();
     for evaluator in ["s1", "e1"] {
         outpost(d, "admin")
-            .args(["user", "add", evaluator, "--role", "evaluator"])
+            .args([
+                "user",
+                "add",
+                evaluator,
+                "--role",
+                "evaluator",
+                "--password-stdin",
+            ])
+            .write_stdin(format!("{PASSWORD}\n"))
             .assert()
             .success();
     }
