@@ -123,6 +123,10 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
         .map_err(Halt::from)
         .and_then(|()| authorize(b, op, &node))
         .and_then(|by_hq| materialize(b, op, &node, by_hq));
+    let verdict = match verdict {
+        Err(Halt::Waits(reason)) => builds_on_refused(b, op, reason)?,
+        other => other,
+    };
     let applied = match verdict {
         Ok(()) => Applied::New,
         // Rules are checked before anything is written, so a refused op changed nothing.
@@ -143,6 +147,35 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
     b.append_to_log(key)?;
     b.observe(o.hlc);
     Ok(applied)
+}
+
+/// An op that waits for an article (or a revision of it) whose ops were refused — a revoked
+/// node's article, say — would wait forever, and hold up every later op of its node: it is
+/// refused too. In a replay with revocations foreseen nothing is still to come, so an op that
+/// cannot apply where it stands built on something a revocation refused.
+fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>> {
+    let refused_article = match op.op.payload.article() {
+        Some(article) => {
+            let mut found = false;
+            for entry in b.refused.iter()? {
+                let (_, v) = entry?;
+                let refusal: Refusal = crate::store::decode(v.value())?;
+                if refusal.article.as_deref() == Some(article.as_str()) {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        }
+        None => false,
+    };
+    Ok(if refused_article || b.foreseen.is_active() {
+        Err(Halt::Failed(Error::Denied {
+            reason: format!("it builds on ops that were refused ({reason})"),
+        }))
+    } else {
+        Err(Halt::Waits(reason))
+    })
 }
 
 /// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
