@@ -152,6 +152,33 @@ fn list(replica: &Replica, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `role grant` (`grant` true) or `role revoke`, and what was done, in words.
+fn grant_or_revoke(
+    replica: &mut Replica,
+    acting: Option<&str>,
+    person: &str,
+    role: crate::model::Role,
+    category: Option<&str>,
+    grant: bool,
+) -> Result<()> {
+    let actor = replica.resolve_user(acting)?;
+    let person = replica.find_person(person)?;
+    let (done, to) = if grant {
+        replica.grant_role(&actor, &person, role, category)?;
+        ("Granted", "to")
+    } else {
+        replica.revoke_role(&actor, &person, role, category)?;
+        ("Revoked", "from")
+    };
+    say!(
+        "{done} {} rights over {} {to} {}.",
+        role.as_str(),
+        category.unwrap_or("the whole Knowledge Map"),
+        output::field(&replica.person_name(&person))
+    )?;
+    Ok(())
+}
+
 fn change(replica: &mut Replica, acting: Option<&str>, name: &str, c: UserChange) -> Result<()> {
     let actor = replica.resolve_user(acting)?;
     replica.change_user(&actor, name, c)
@@ -163,32 +190,12 @@ pub fn role(replica: &mut Replica, acting: Option<&str>, command: RoleCommand) -
             person,
             role,
             category,
-        } => {
-            let actor = replica.resolve_user(acting)?;
-            let person = replica.find_person(&person)?;
-            replica.grant_role(&actor, &person, role, category.as_deref())?;
-            say!(
-                "Granted {} rights over {} to {}.",
-                role.as_str(),
-                category.as_deref().unwrap_or("the whole Knowledge Map"),
-                output::field(&replica.person_name(&person))
-            )?;
-        }
+        } => grant_or_revoke(replica, acting, &person, role, category.as_deref(), true)?,
         RoleCommand::Revoke {
             person,
             role,
             category,
-        } => {
-            let actor = replica.resolve_user(acting)?;
-            let person = replica.find_person(&person)?;
-            replica.revoke_role(&actor, &person, role, category.as_deref())?;
-            say!(
-                "Revoked {} rights over {} from {}.",
-                role.as_str(),
-                category.as_deref().unwrap_or("the whole Knowledge Map"),
-                output::field(&replica.person_name(&person))
-            )?;
-        }
+        } => grant_or_revoke(replica, acting, &person, role, category.as_deref(), false)?,
         RoleCommand::List { json } => {
             let grants = replica.grants()?;
             if json {
