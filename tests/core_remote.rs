@@ -6,7 +6,7 @@ use std::cell::Cell;
 use outpost::Replica;
 use outpost::core::{ArticlePatch, Cancel, Envelope};
 use outpost::error::{Error, Result};
-use outpost::model::{NodeId, SignedOp};
+use outpost::model::{Hash, NodeId, SignedOp};
 
 use crate::common::{admin, content, new_article, replica};
 use crate::sync_flow::{enrolled, send};
@@ -16,6 +16,7 @@ struct Ops {
     sender: NodeId,
     vector: Vec<(NodeId, u64)>,
     ops: Vec<SignedOp>,
+    blobs: Vec<(Hash, Vec<u8>)>,
     accept: bool,
     /// The key the core gave `authenticate`.
     key_seen: Cell<Option<[u8; 32]>>,
@@ -29,6 +30,7 @@ impl Ops {
             sender: bundle.header.sender,
             vector: bundle.header.version_vector,
             ops: bundle.ops,
+            blobs: Vec::new(),
             accept,
             key_seen: Cell::new(None),
         }
@@ -50,6 +52,10 @@ impl Envelope for Ops {
 
     fn ops(&self) -> &[SignedOp] {
         &self.ops
+    }
+
+    fn blobs(&self) -> &[(Hash, Vec<u8>)] {
+        &self.blobs
     }
 
     fn authenticate(&self, _this_node: NodeId, sender_key: Option<&[u8; 32]>) -> Result<()> {
@@ -137,4 +143,66 @@ fn an_envelope_that_does_not_authenticate_changes_nothing() {
     // Sync's own envelope still brings the same ops in afterwards.
     let report = send(&post, &mut hq);
     assert_eq!(report.new_articles.len(), 1);
+}
+
+/// A post with one article and a photo attached to it: the photo's bytes.
+fn post_with_photo(hq: &mut Replica) -> (Replica, String, Vec<u8>) {
+    let mut post = enrolled(hq, "Chiang Khong");
+    let user = admin(&post);
+    let id = post
+        .add_article(
+            &user,
+            new_article(content("Seal", "clearance/container-seals", "b"), false),
+        )
+        .expect("add");
+    let photo = outpost::core::attachment_samples::png(3, 20_000);
+    post.attach(&user, id.as_str(), "seal.png", &photo, "")
+        .expect("attach");
+    (post, id.to_string(), photo)
+}
+
+#[test]
+fn blobs_an_envelope_carries_are_kept_with_its_ops_and_ops_without_theirs_leave_them_to_come() {
+    let mut hq = replica("HQ", true);
+    let (post, id, photo) = post_with_photo(&mut hq);
+    let hash = Hash::of(&photo);
+
+    let without = Ops::from(&post, &hq, true);
+    let report = apply(&mut hq, &without).expect("apply");
+    assert_eq!((report.blobs_received, report.blobs_to_come), (0, 1));
+    assert_eq!(hq.blobs_to_come().expect("to come"), vec![hash]);
+
+    let mut with = Ops::from(&post, &hq, true);
+    with.blobs = vec![(hash, photo.clone())];
+    let report = apply(&mut hq, &with).expect("apply");
+    assert_eq!((report.blobs_received, report.blobs_to_come), (1, 0));
+    let (_, held) = hq.attachment_bytes(&id, "seal.png").expect("held");
+    assert_eq!(held, photo);
+    assert!(
+        hq.blobs_lacking_at(post.node_id())
+            .expect("lacking")
+            .is_empty(),
+        "the sender holds what it sent: nothing to send back"
+    );
+}
+
+#[test]
+fn a_blob_whose_bytes_do_not_match_its_hash_refuses_the_envelope_and_changes_nothing() {
+    let mut hq = replica("HQ", true);
+    let (post, id, photo) = post_with_photo(&mut hq);
+    let before = hq.state_hash().expect("hash");
+
+    let mut ops = Ops::from(&post, &hq, true);
+    let mut damaged = photo.clone();
+    damaged[100] ^= 0x55;
+    ops.blobs = vec![(Hash::of(&photo), damaged)];
+    let refused = apply(&mut hq, &ops).expect_err("refused");
+
+    assert!(
+        refused.to_string().contains("does not match its hash"),
+        "{refused}"
+    );
+    assert_eq!(hq.state_hash().expect("hash"), before);
+    assert!(hq.article(&id).is_err(), "no op applied");
+    assert_eq!(hq.blob_bytes().expect("bytes"), 0);
 }

@@ -193,6 +193,7 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             })),
             "versions": versions,
             "history": history,
+            "evaluation": replica.evaluation(id)?,
         }))?;
         return Ok(0);
     }
@@ -343,6 +344,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         status: a.status,
         limit: a.limit,
         viewer,
+        no_glossary: a.no_glossary,
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -371,6 +373,9 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             hit.score
         )?;
         say!("    {}", output::mark(&hit.snippet, &hit.highlights))?;
+        if let Some(term) = &hit.via {
+            say!("    via glossary: {}", output::field(term))?;
+        }
     }
     let suggestions = super::reference::suggestions(replica, &request.text, 3)?;
     if !suggestions.is_empty() {

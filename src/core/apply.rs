@@ -12,8 +12,10 @@ use redb::ReadableTable;
 use super::apply_article::{add_revision, publish_revision, set_status};
 use super::batch::Batch;
 use crate::error::{Error, Result};
+use crate::model::glossary::GlossaryRecord;
 use crate::model::{
-    CategoryRecord, Enrolment, Hash, Hlc, NodeId, NodeInfo, Payload, Role, SignedOp, Status, User,
+    Author, CategoryRecord, Classification, Enrolment, Grant, Hash, Hlc, NodeId, NodeInfo,
+    NodeRevocation, Payload, Role, SignedOp, Status, User, UserChange,
 };
 use crate::store::{encode, get};
 
@@ -121,6 +123,10 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
         .map_err(Halt::from)
         .and_then(|()| authorize(b, op, &node))
         .and_then(|by_hq| materialize(b, op, &node, by_hq));
+    let verdict = match verdict {
+        Err(Halt::Waits(reason)) => builds_on_refused(b, op, reason)?,
+        other => other,
+    };
     let applied = match verdict {
         Ok(()) => Applied::New,
         // Rules are checked before anything is written, so a refused op changed nothing.
@@ -141,6 +147,35 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
     b.append_to_log(key)?;
     b.observe(o.hlc);
     Ok(applied)
+}
+
+/// An op that waits for an article (or a revision of it) whose ops were refused — a revoked
+/// node's article, say — would wait forever, and hold up every later op of its node: it is
+/// refused too. In a replay with revocations foreseen nothing is still to come, so an op that
+/// cannot apply where it stands built on something a revocation refused.
+fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>> {
+    let refused_article = match op.op.payload.article() {
+        Some(article) => {
+            let mut found = false;
+            for entry in b.refused.iter()? {
+                let (_, v) = entry?;
+                let refusal: Refusal = crate::store::decode(v.value())?;
+                if refusal.article.as_deref() == Some(article.as_str()) {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        }
+        None => false,
+    };
+    Ok(if refused_article || b.foreseen.is_active() {
+        Err(Halt::Failed(Error::Denied {
+            reason: format!("it builds on ops that were refused ({reason})"),
+        }))
+    } else {
+        Err(Halt::Waits(reason))
+    })
 }
 
 /// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
@@ -268,6 +303,37 @@ fn user_of(b: &Batch, node: NodeId, name: &str) -> Result<Option<User>> {
     get(&b.users, (node.0, name))
 }
 
+/// The seq after which HQ revoked `node`'s key, if it did (here, or in a log replayed after a
+/// late revocation).
+fn node_cut(b: &Batch, node: NodeId) -> Result<Option<u64>> {
+    let held: Option<NodeRevocation> = get(&b.revoked_nodes, node.0)?;
+    Ok(
+        match (held.map(|r| r.after_seq), b.foreseen.node_cut(node)) {
+            (Some(a), Some(f)) => Some(a.min(f)),
+            (a, f) => a.or(f),
+        },
+    )
+}
+
+/// The grants a person holds, as this batch knows them.
+pub(crate) fn grants_of(b: &Batch, user: &Author) -> Result<Vec<Grant>> {
+    Ok(get(&b.grants, (user.node.0, user.name.as_str()))?.unwrap_or_default())
+}
+
+/// Whether `user` held `role` over `category` for their node's op numbered `seq`: a grant that
+/// covers the category and was not revoked before that op. Evaluation and Q&A rules ask this.
+pub(crate) fn holds_role(
+    b: &Batch,
+    user: &Author,
+    role: Role,
+    category: &str,
+    seq: u64,
+) -> Result<bool> {
+    Ok(grants_of(b, user)?
+        .iter()
+        .any(|g| g.covers(role, category, seq) && !b.foreseen.role_revoked(user, g, seq)))
+}
+
 /// The rules every node enforces on every op, wherever it was made. Privileged ops (taxonomy,
 /// enrolment, publication) are valid only from an administrator on the trust root (HQ) or on a
 /// node HQ trusts. Returns whether the op speaks for HQ (its status decisions are HQ's).
@@ -286,6 +352,20 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             reason: why.to_string(),
         }))
     };
+    // A revoked node's first op stays: it introduces the key its other ops are checked with.
+    if let Some(cut) = node_cut(b, o.node)?
+        && o.seq > cut
+        && !matches!(o.payload, Payload::NodeCreated { .. })
+    {
+        return denied(&format!(
+            "HQ revoked the key of node {} ({}) after its op {cut}: its later ops are refused",
+            o.node.short(),
+            node.office
+        ));
+    }
+    if user.as_ref().is_some_and(|u| u.disabled) {
+        return denied(&format!("the account `{}` is disabled", o.user));
+    }
     match &o.payload {
         Payload::NodeCreated { .. } if o.seq != 1 => {
             denied("a node can only be created by its first op")
@@ -300,6 +380,46 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::NodeTrusted { .. } if !(is_admin && on_root) => {
             denied("only an administrator at HQ may trust a node")
         }
+        Payload::NodeRevoked { .. } if !(is_admin && on_root) => {
+            denied("only an administrator at HQ may revoke a node's key")
+        }
+        Payload::NodeRevoked { node: revoked, .. } if *revoked == b.trust_root()? => {
+            denied("HQ's own key cannot be revoked")
+        }
+        Payload::RoleGranted { .. } | Payload::RoleRevoked { .. } if !(is_admin && authorized) => {
+            denied(
+                "evaluator and expert rights are granted by an administrator at HQ (or at a node HQ trusts)",
+            )
+        }
+        Payload::UserChanged { .. } if !is_admin => denied(&format!(
+            "`{}` is not an administrator on this node: only an administrator changes accounts",
+            o.user
+        )),
+        Payload::UserChanged { name, change } => {
+            let Some(target) = user_of(b, o.node, name)? else {
+                return denied(&format!("there is no account `{name}` on this node"));
+            };
+            let actor_clearance = user
+                .as_ref()
+                .map_or(Classification::Public, |u| u.clearance);
+            match change {
+                UserChange::Clearance(c) if *c > actor_clearance => denied(&format!(
+                    "an administrator cleared for {} cannot clear `{name}` for {}",
+                    actor_clearance.as_str(),
+                    c.as_str()
+                )),
+                UserChange::Disabled | UserChange::Role(_)
+                    if target.role == Role::Admin
+                        && !matches!(change, UserChange::Role(Role::Admin))
+                        && last_admin(b, o.node, name)? =>
+                {
+                    denied(&format!(
+                        "`{name}` is this node's last administrator: make another administrator first"
+                    ))
+                }
+                _ => Ok(by_hq),
+            }
+        }
         Payload::KnowledgeMapSet { .. } | Payload::NodeEnrolled { .. }
             if !(is_admin && authorized) =>
         {
@@ -307,13 +427,38 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
                 "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
             )
         }
+        Payload::GlossarySet { .. } if !(is_admin && authorized) => {
+            denied("only an administrator at HQ (or a node HQ trusts) may change the glossary")
+        }
+        Payload::PolicySet { .. } if !(is_admin && authorized) => {
+            denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
         | Payload::RevisionPublished { .. }
+        | Payload::Submitted { .. }
+        | Payload::Evaluated { .. }
             if user.is_none() =>
         {
             denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::AttachmentAdded { .. } | Payload::AttachmentRemoved { .. } if user.is_none() => {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::AttachmentAdded { article, .. } | Payload::AttachmentRemoved { article, .. } => {
+            let Some(record) = b.article(article)? else {
+                return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+            };
+            let is_author = record
+                .authors
+                .iter()
+                .any(|a| a.node == o.node && a.name == o.user);
+            if is_author || is_admin {
+                Ok(by_hq)
+            } else {
+                denied("only the article's authors or an administrator may attach or remove files")
+            }
         }
         Payload::RevisionPublished { .. } if !by_hq => denied(
             "only an administrator on the HQ node (or a node HQ trusts) may publish (review comes later)",
@@ -334,6 +479,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
                 .map(|()| by_hq)
                 .map_err(Halt::from)
         }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::authorize(b, op).map(|()| false)
+        }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
             may_set_status(*status, is_admin, true, may_publish)
@@ -342,6 +490,71 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         }
         _ => Ok(by_hq),
     }
+}
+
+/// Whether `name` is the only enabled administrator of `node`.
+fn last_admin(b: &Batch, node: NodeId, name: &str) -> Result<bool> {
+    let mut others = 0;
+    for entry in b.users.range((node.0, "")..)? {
+        let (k, v) = entry?;
+        if k.value().0 != node.0 {
+            break;
+        }
+        let u: User = crate::store::decode(v.value())?;
+        if u.role == Role::Admin && !u.disabled && u.name != name {
+            others += 1;
+        }
+    }
+    Ok(others == 0)
+}
+
+/// Records a grant (`revoked_after` None) or a revocation of one role over one category: the
+/// later op of the two, by `(hlc, node)`, stands.
+fn set_grant(
+    b: &mut Batch,
+    op: &SignedOp,
+    user: &Author,
+    role: Role,
+    category: &Option<String>,
+    revoked_after: Option<u64>,
+) -> Step<()> {
+    let o = &op.op;
+    let mut grants = grants_of(b, user)?;
+    let new = Grant {
+        role,
+        category: category.clone(),
+        hlc: o.hlc,
+        by: o.node,
+        revoked_after,
+    };
+    match grants
+        .iter_mut()
+        .find(|g| g.role == role && g.category == *category)
+    {
+        Some(g) if (g.hlc, g.by) >= (o.hlc, o.node) => return Ok(()),
+        Some(g) => *g = new,
+        None => grants.push(new),
+    }
+    grants.sort_by(|a, b| (a.role, &a.category).cmp(&(b.role, &b.category)));
+    b.grants.insert(
+        (user.node.0, user.name.as_str()),
+        encode(&grants).as_slice(),
+    )?;
+    if let Some(cut) = revoked_after {
+        replay_if_held_beyond(b, user.node, cut)?;
+    }
+    Ok(())
+}
+
+/// A revocation that arrives after ops of its node numbered beyond its cut may have let some of
+/// them apply: the tables are replayed from the log, with every revocation known, once this
+/// transaction commits — so this node reaches the verdicts of a node that heard first.
+fn replay_if_held_beyond(b: &mut Batch, node: NodeId, cut: u64) -> Step<()> {
+    let tip = b.chains.get(node.0)?.map_or(0, |v| v.value().0);
+    if tip > cut && !b.foreseen.is_active() {
+        b.set_meta_u64(crate::store::meta_keys::REPLAY_NEEDED, 1)?;
+    }
+    Ok(())
 }
 
 /// Who may set an article's status: publishing is an administrator's on HQ (or on a node HQ
@@ -371,9 +584,23 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 node: o.node,
                 name: name.clone(),
                 role: *role,
+                clearance: User::default_clearance(*role),
+                disabled: false,
             };
             b.users
                 .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
+        }
+        Payload::GlossarySet { entry } => {
+            let existing: Option<GlossaryRecord> = get(&b.glossary, entry.id.as_str())?;
+            if existing.is_none_or(|e| (e.hlc, e.node) < (o.hlc, o.node)) {
+                let record = GlossaryRecord {
+                    entry: entry.clone(),
+                    hlc: o.hlc,
+                    node: o.node,
+                };
+                b.glossary
+                    .insert(entry.id.as_str(), encode(&record).as_slice())?;
+            }
         }
         Payload::KnowledgeMapSet { map } => {
             let table = &mut b.categories;
@@ -424,6 +651,65 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         Payload::RevisionPublished { article, revision } => {
             publish_revision(b, op, article, *revision, None)?;
         }
+        Payload::UserChanged { name, change } => {
+            let Some(mut user) = user_of(b, o.node, name)? else {
+                return Err(Halt::Failed(Error::invalid(format!(
+                    "there is no account `{name}` on this node"
+                ))));
+            };
+            match change {
+                UserChange::Clearance(c) => user.clearance = *c,
+                UserChange::Disabled => user.disabled = true,
+                UserChange::Enabled => user.disabled = false,
+                UserChange::Role(r) => user.role = *r,
+            }
+            b.users
+                .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
+        }
+        Payload::RoleGranted {
+            user,
+            role,
+            category,
+        } => set_grant(b, op, user, *role, category, None)?,
+        Payload::RoleRevoked {
+            user,
+            role,
+            category,
+            after_seq,
+        } => set_grant(b, op, user, *role, category, Some(*after_seq))?,
+        Payload::NodeRevoked {
+            node: revoked,
+            after_seq,
+        } => {
+            let held: Option<NodeRevocation> = get(&b.revoked_nodes, revoked.0)?;
+            // Revoked twice: the earlier cut stands, whatever the delivery order.
+            if held.as_ref().is_none_or(|h| *after_seq < h.after_seq) {
+                let record = NodeRevocation {
+                    after_seq: *after_seq,
+                    hlc: o.hlc,
+                    by: o.node,
+                };
+                b.revoked_nodes
+                    .insert(revoked.0, encode(&record).as_slice())?;
+                replay_if_held_beyond(b, *revoked, *after_seq)?;
+            }
+        }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::materialize(b, op)?;
+        }
+        Payload::PolicySet {
+            key,
+            value,
+            category,
+        } => {
+            // A publication changed by a late policy touches articles the op does not name:
+            // the index is rebuilt after the commit (as after a late revocation).
+            if super::evaluation::set_policy(b, op, key, *value, category.as_deref())?
+                && !b.foreseen.is_active()
+            {
+                b.set_meta_u64(crate::store::meta_keys::REPLAY_NEEDED, 1)?;
+            }
+        }
         Payload::ArticleCreated {
             article,
             revision,
@@ -441,6 +727,38 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 set_status(b, op, article, *status, by_hq)?;
             }
         }
+        Payload::AttachmentAdded {
+            article,
+            attachment,
+        } => set_attachment(b, op, article, &attachment.name, Some(attachment))?,
+        Payload::AttachmentRemoved { article, name } => {
+            set_attachment(b, op, article, name, None)?;
+        }
     }
+    Ok(())
+}
+
+/// Sets (or, with `None`, removes) an article's attachment `name`, the latest op winning.
+fn set_attachment(
+    b: &mut Batch,
+    op: &SignedOp,
+    article: &crate::model::ArticleId,
+    name: &str,
+    attachment: Option<&crate::model::Attachment>,
+) -> Step<()> {
+    let o = &op.op;
+    let Some(mut record) = b.take_article(article)? else {
+        return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+    };
+    if crate::model::attachment::set_slot(
+        &mut record.attachments,
+        name,
+        o.hlc,
+        o.node,
+        attachment.cloned(),
+    ) {
+        record.updated = record.updated.max(o.hlc);
+    }
+    b.put_article(record)?;
     Ok(())
 }

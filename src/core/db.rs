@@ -25,7 +25,7 @@ pub fn set_wait_notice(notice: WaitNotice) {
     let _ = WAIT_NOTICE.set(notice);
 }
 
-fn notify_wait(what: &str) {
+pub(crate) fn notify_wait(what: &str) {
     if let Some(notice) = WAIT_NOTICE.get() {
         notice(what);
     }
@@ -119,6 +119,14 @@ impl Db {
 
     pub fn is_read_only(&self) -> bool {
         matches!(self, Db::ReadOnly(_))
+    }
+
+    /// The database for writing, or `None` when opened read-only.
+    pub fn writable_database(&self) -> Option<&Database> {
+        match self {
+            Db::Writable(db) => Some(db),
+            Db::ReadOnly(_) => None,
+        }
     }
 }
 

@@ -36,7 +36,7 @@ pub struct ArticleView {
 }
 
 impl Replica {
-    fn read(&self) -> Result<redb::ReadTransaction> {
+    pub(crate) fn read(&self) -> Result<redb::ReadTransaction> {
         Ok(self.db.begin_read()?)
     }
 
@@ -115,9 +115,14 @@ impl Replica {
             request.now_millis = self.now_millis();
         }
         let txn = self.read()?;
+        let glossary = match request.no_glossary {
+            true => None,
+            false => Some(super::glossary::glossary_in(&txn)?),
+        };
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index
-            .find(&request, &|id| store::get(&articles, id.as_str()))
+        self.index.find_with(&request, glossary.as_deref(), &|id| {
+            store::get(&articles, id.as_str())
+        })
     }
 
     /// The Knowledge Map, parents before children.

@@ -1,9 +1,10 @@
 //! Applying ops received from other nodes: the import algorithm. Sync reads, decrypts and
 //! decodes bundles, and hands each one to [`Replica::apply_remote`] as an [`Envelope`]; the
 //! core verifies the ops, applies them through the same `apply_op` as local edits, holds back
-//! those whose predecessors have not arrived, notes forks and refusals, records the sender's
-//! acknowledgement and brings the search index along — every envelope of one call in one write
-//! transaction, all or nothing.
+//! those whose predecessors have not arrived, notes forks and refusals, keeps the attachments'
+//! blobs an envelope carries (`remote_blobs`), records the sender's acknowledgement and brings
+//! the search index along — every envelope of one call in one write transaction, all or
+//! nothing.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -14,7 +15,9 @@ use serde::Serialize;
 use super::{Applied, Batch, Cancel, PARALLEL_FROM, Progress, Refusal, apply_op, peers};
 use crate::Replica;
 use crate::error::{Error, Result};
-use crate::model::{ArticleId, ArticleRecord, Enrolment, NodeId, NodeInfo, Payload, SignedOp};
+use crate::model::{
+    ArticleId, ArticleRecord, Enrolment, Hash, NodeId, NodeInfo, Payload, SignedOp,
+};
 use crate::store::{self, get, meta_keys};
 
 /// Ops as another node sent them, with what the core needs to trust them: who sent them, what
@@ -26,6 +29,15 @@ pub trait Envelope {
     /// What the sender holds (node → highest contiguous seq): its acknowledgement.
     fn version_vector(&self) -> &[(NodeId, u64)];
     fn ops(&self) -> &[SignedOp];
+    /// Attachments' blobs the envelope carries, by BLAKE3 hash: kept with its ops when every one
+    /// matches its hash.
+    fn blobs(&self) -> &[(Hash, Vec<u8>)] {
+        &[]
+    }
+    /// Blobs the sender lacks though it holds ops naming them: it asks for them again.
+    fn wanted(&self) -> &[Hash] {
+        &[]
+    }
     /// Checks the envelope is meant for `this_node` and sealed by its sender, whose public key
     /// this node knows as `sender_key` (`None`: a sender it does not know).
     fn authenticate(&self, this_node: NodeId, sender_key: Option<&[u8; 32]>) -> Result<()>;
@@ -58,6 +70,10 @@ pub struct RemoteReport {
     pub fork_skipped: u64,
     /// Set when peers hold ops of this node that it lacks: (held, seen).
     pub own_ops_missing: Option<(u64, u64)>,
+    /// Attachments' blobs received that were new here.
+    pub blobs_received: u64,
+    /// Attachments whose blob has not arrived yet: asked for in the next bundle to the sender.
+    pub blobs_to_come: u64,
     pub dry_run: bool,
 }
 
@@ -130,6 +146,7 @@ impl Replica {
         }
         progress(total, total);
         report.held_back = peers::pending_in(&txn)?;
+        report.blobs_to_come = super::remote_blobs::note_to_come(&txn, envelopes)?;
         touched.report(&txn, &mut report)?;
         if dry_run {
             txn.abort()?;
@@ -159,6 +176,8 @@ impl Replica {
             envelope.authenticate(self.node_id(), key.as_ref())?;
             report.bundles.push(envelope.name().to_string());
             report.senders.push(envelope.sender().short());
+            // The blobs first: an op that names one finds it held.
+            report.blobs_received += super::remote_blobs::receive(txn, envelope)?;
             let ops = envelope.ops();
             let verified = verify_known_signers(batch, ops)?;
             // Nodes whose history forked in this envelope: the fork's seq.

@@ -4,7 +4,10 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::{ArticleId, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status};
+use super::{
+    ArticleId, Attachment, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
+    Status, UserChange, Verdict,
+};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the encoding of `Op` changes; old versions must stay decodable.
@@ -65,6 +68,67 @@ pub enum Payload {
         article: ArticleId,
         revision: Hash,
     },
+    /// An administrator changes an account of their own node: clearance, disabled, role.
+    UserChanged {
+        name: String,
+        change: UserChange,
+    },
+    /// Gives a person an evaluator's or expert's rights over a category subtree (`None`: the
+    /// whole map). Privileged: HQ or a node HQ trusts.
+    RoleGranted {
+        user: Author,
+        role: Role,
+        category: Option<String>,
+    },
+    /// Withdraws a grant. The holder's node's ops numbered after `after_seq` (what the revoking
+    /// node held of it) no longer carry the role, so every node reaches the same verdict.
+    RoleRevoked {
+        user: Author,
+        role: Role,
+        category: Option<String>,
+        after_seq: u64,
+    },
+    /// HQ revokes a node's key (a lost laptop): its ops after `after_seq` are refused.
+    NodeRevoked {
+        node: NodeId,
+        after_seq: u64,
+    },
+    /// Adds a glossary entry or replaces the one of its id, shipped or not (privileged: an
+    /// administrator at HQ or on a node HQ trusts). The latest by `(hlc, node)` stands.
+    GlossarySet {
+        entry: GlossaryEntry,
+    },
+    /// Attaches a file to an article, or replaces the attachment of that name (the article's
+    /// authors or an administrator). The file's bytes travel apart, as a blob.
+    AttachmentAdded {
+        article: ArticleId,
+        attachment: Attachment,
+    },
+    /// Removes the attachment `name` from an article (its authors or an administrator).
+    AttachmentRemoved {
+        article: ArticleId,
+        name: String,
+    },
+    /// An author submits `revision` of their article for evaluation (`core/evaluation.rs`).
+    Submitted {
+        article: ArticleId,
+        revision: Hash,
+        note: String,
+    },
+    /// An evaluator's vote on a submitted revision, in step 1 or step 2.
+    Evaluated {
+        article: ArticleId,
+        revision: Hash,
+        step: u8,
+        verdict: Verdict,
+    },
+    /// HQ sets an evaluation policy number (`model::evaluation::policy`), over the whole map
+    /// (`category` None) or a category subtree. Privileged: HQ or a node HQ trusts.
+    PolicySet {
+        key: String,
+        value: u32,
+        category: Option<String>,
+    },
 }
 
 impl Payload {
@@ -74,7 +138,12 @@ impl Payload {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
             | Payload::ArticleCreated { article, .. }
-            | Payload::RevisionPublished { article, .. } => Some(article),
+            | Payload::RevisionPublished { article, .. }
+            | Payload::AttachmentAdded { article, .. }
+            | Payload::AttachmentRemoved { article, .. } => Some(article),
+            Payload::Submitted { article, .. } | Payload::Evaluated { article, .. } => {
+                Some(article)
+            }
             _ => None,
         }
     }
@@ -101,6 +170,16 @@ impl Payload {
             Payload::NodeTrusted { .. } => "trust",
             Payload::ArticleCreated { .. } => "article",
             Payload::RevisionPublished { .. } => "publication",
+            Payload::UserChanged { .. } => "user-change",
+            Payload::RoleGranted { .. } => "role-grant",
+            Payload::RoleRevoked { .. } => "role-revocation",
+            Payload::NodeRevoked { .. } => "node-revocation",
+            Payload::GlossarySet { .. } => "glossary",
+            Payload::AttachmentAdded { .. } => "attachment",
+            Payload::AttachmentRemoved { .. } => "detachment",
+            Payload::Submitted { .. } => "submission",
+            Payload::Evaluated { .. } => "vote",
+            Payload::PolicySet { .. } => "policy",
         }
     }
 }

@@ -1,8 +1,9 @@
-//! Accounts. Passwords and clearances come with the accounts issue; roles are kept now.
+//! Accounts, their clearance, and the category roles HQ grants. Accounts and grants are ops, so
+//! every node knows who is an evaluator or an expert of what; passwords stay on their node.
 
 use serde::{Deserialize, Serialize};
 
-use super::NodeId;
+use super::{Author, Classification, Hlc, NodeId};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -14,6 +15,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: &'static [Role] = &[Role::Officer, Role::Evaluator, Role::Expert, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Officer => "officer",
@@ -21,6 +24,12 @@ impl Role {
             Role::Expert => "expert",
             Role::Admin => "admin",
         }
+    }
+
+    /// Evaluator and expert rights hold over a subtree of the Knowledge Map and are granted by
+    /// HQ (`RoleGranted`); officer and administrator are an account's own role on its node.
+    pub fn is_granted(self) -> bool {
+        matches!(self, Role::Evaluator | Role::Expert)
     }
 }
 
@@ -31,6 +40,79 @@ pub struct User {
     pub node: NodeId,
     pub name: String,
     pub role: Role,
+    /// The most classified content this account may see.
+    pub clearance: Classification,
+    /// A disabled account cannot sign in or act; its history stays.
+    pub disabled: bool,
+}
+
+impl User {
+    /// The clearance an account has until its administrator sets one: an administrator sees
+    /// everything on their node, everyone else what is for customs eyes.
+    pub fn default_clearance(role: Role) -> Classification {
+        match role {
+            Role::Admin => Classification::Restricted,
+            _ => Classification::CustomsOnly,
+        }
+    }
+
+    pub fn author(&self) -> Author {
+        Author {
+            node: self.node,
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// A change to an account, made by an administrator of its node (`Payload::UserChanged`).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum UserChange {
+    Clearance(Classification),
+    Disabled,
+    Enabled,
+    Role(Role),
+}
+
+/// One category role granted to a person: `category` None is the whole Knowledge Map, else the
+/// subtree under that category id.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub category: Option<String>,
+    /// The grant's latest op, `(hlc, node)`: the later of a grant and a revocation of the
+    /// same role and category stands, whatever the delivery order.
+    pub hlc: Hlc,
+    pub by: NodeId,
+    /// `Some(seq)` once revoked: the holder's node's ops after `seq` (what HQ held of that node
+    /// when it revoked) no longer carry the role, at every node alike.
+    pub revoked_after: Option<u64>,
+}
+
+impl Grant {
+    /// Whether the grant covers `category` for an op numbered `seq` of the holder's node.
+    pub fn covers(&self, role: Role, category: &str, seq: u64) -> bool {
+        self.role == role
+            && self.revoked_after.is_none_or(|cut| seq <= cut)
+            && self.category.as_deref().is_none_or(|root| {
+                category == root
+                    || category
+                        .strip_prefix(root)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+    }
+
+    /// In force for new work: granted and not revoked.
+    pub fn in_force(&self) -> bool {
+        self.revoked_after.is_none()
+    }
+}
+
+/// A node HQ revoked (a lost laptop): its ops after `after_seq` are refused everywhere.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct NodeRevocation {
+    pub after_seq: u64,
+    pub hlc: Hlc,
+    pub by: NodeId,
 }
 
 /// Checks a user name: 1–32 characters, letters, digits, `.`, `_`, `-`.

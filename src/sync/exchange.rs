@@ -29,6 +29,9 @@ pub struct ExportOptions {
     pub max_part_size: Option<u64>,
     /// Replace files that exist at `out` (or its parts' names); without it they are refused.
     pub overwrite: bool,
+    /// Leave the attachments' blobs out (a text-only bundle for email): they go with the next
+    /// bundle for the same peer that does not leave them out.
+    pub no_attachments: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -38,11 +41,27 @@ pub struct ExportReport {
     pub articles: u64,
     pub bytes: u64,
     pub files: Vec<PathBuf>,
+    /// Attachments' blobs carried, and their bytes.
+    pub blobs: u64,
+    pub blob_bytes: u64,
+    /// Blobs the peer lacks that were left out (`--no-attachments`, or past one bundle's limits).
+    pub blobs_left: u64,
 }
 
 impl Replica {
     /// Signs a bundle of `ops` for `recipient`.
     pub fn write_bundle(&self, recipient: NodeId, ops: &[SignedOp]) -> Result<Vec<u8>> {
+        self.write_bundle_with_blobs(recipient, ops, &[], &[])
+    }
+
+    /// Signs a bundle of `ops` carrying `blobs` and asking for `wanted`, for `recipient`.
+    pub fn write_bundle_with_blobs(
+        &self,
+        recipient: NodeId,
+        ops: &[SignedOp],
+        blobs: &[(Hash, &[u8])],
+        wanted: &[Hash],
+    ) -> Result<Vec<u8>> {
         let mut bundle_id = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut bundle_id);
         let header = BundleHeader {
@@ -56,7 +75,7 @@ impl Replica {
             body_hash: Hash::ZERO,
             version_vector: self.version_vector()?.into_iter().collect(),
         };
-        bundle::encode(header, ops, self.signing_key())
+        bundle::encode_with_blobs(header, ops, blobs, wanted, self.signing_key())
             .map_err(|e| Error::io("cannot encode the bundle", e))
     }
 
@@ -108,7 +127,16 @@ impl Replica {
         }
         let ops = self.ops_missing_at(peer.id)?;
         let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
-        let mut bytes = self.write_bundle(peer.id, &ops)?;
+        let lacking = self.blobs_lacking_at(peer.id)?;
+        let chosen = if options.no_attachments {
+            Vec::new()
+        } else {
+            super::blobs::choose(&lacking)
+        };
+        let blobs = self.load_blobs(&chosen)?;
+        let blob_refs: Vec<(Hash, &[u8])> = blobs.iter().map(|(h, b)| (*h, b.as_slice())).collect();
+        let wanted = super::blobs::wanted(self)?;
+        let mut bytes = self.write_bundle_with_blobs(peer.id, &ops, &blob_refs, &wanted)?;
         let bundle_id: [u8; 16] = bytes_id(&bytes);
         if !options.encrypt_to.is_empty() {
             let recipients = options
@@ -138,12 +166,16 @@ impl Replica {
             return Err(Error::Cancelled);
         }
         self.record_sent(peer.id)?;
+        self.record_blobs_sent(peer.id, &chosen)?;
         Ok(ExportReport {
             peer: format!("{} ({})", peer.office, peer.id.short()),
             ops: ops.len() as u64,
             articles: articles.len() as u64,
             bytes: bytes.len() as u64,
             files,
+            blobs: chosen.len() as u64,
+            blob_bytes: chosen.iter().map(|(_, len)| len).sum(),
+            blobs_left: (lacking.len() - chosen.len()) as u64,
         })
     }
 
@@ -260,6 +292,14 @@ impl Envelope for Received {
 
     fn ops(&self) -> &[SignedOp] {
         &self.bundle.ops
+    }
+
+    fn blobs(&self) -> &[(Hash, Vec<u8>)] {
+        &self.bundle.blobs
+    }
+
+    fn wanted(&self) -> &[Hash] {
+        &self.bundle.wanted
     }
 
     /// The bundle is for this node and signed by a node this node trusts.
