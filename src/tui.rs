@@ -78,11 +78,18 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
         state.error(problem);
     }
     let ctx = Context::new(replica, user, config_dir).with_catalog(state.i18n.clone());
+    // Both handles read as the person at the keyboard (`effects::perform_job` sets it again
+    // before every effect, so a change of user reaches them).
+    replica.set_clearance(ctx.clearance());
     let dir = replica.data_dir().map(|d| d.path().to_path_buf());
     // The loop's own handle for reads, beside the worker's; without one the worker reads too.
     let reader = replica
         .data_dir()
-        .and_then(|dir| Replica::open_read_only(dir).ok());
+        .and_then(|dir| Replica::open_read_only(dir).ok())
+        .map(|mut reader| {
+            reader.set_clearance(ctx.clearance());
+            reader
+        });
     // `try_init` also installs the panic hook that restores the terminal: the one place for it.
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,

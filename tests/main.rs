@@ -1,5 +1,6 @@
 //! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
 
+mod clearance;
 mod cli;
 mod cli_demo;
 mod cli_sync;

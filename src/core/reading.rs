@@ -53,8 +53,8 @@ pub enum Field {
 }
 
 impl Replica {
-    /// Articles visible to `viewer` whose body links to `id` with `[[id]]` (or `[[id|label]]`),
-    /// sorted by title: read from the links `apply` keeps (`core/derived.rs`), so the cost is
+    /// Articles visible to `viewer` within the reader's clearance whose body links to `id` with
+    /// `[[id]]` (or `[[id|label]]`), sorted by title: read from the links `apply` keeps (`core/derived.rs`), so the cost is
     /// that of the links found, whatever the size of the knowledge base.
     pub fn backlinks(&self, id: &str, viewer: Option<&Author>) -> Result<Vec<Backlink>> {
         let txn = self.db.begin_read()?;
@@ -70,7 +70,7 @@ impl Replica {
                 continue;
             }
             let from: LinkFrom = store::decode(value.value())?;
-            if from.visible_to(viewer) {
+            if from.visible_to(viewer, self.clearance) {
                 out.push(Backlink {
                     id: source.to_string(),
                     title: from.title,
@@ -98,28 +98,35 @@ impl Replica {
         Ok(lines)
     }
 
-    /// Articles visible to `viewer` per category id, each counted in its category and in every
-    /// category above it (so `commodity` includes `commodity/timber-wood`). Read from the
-    /// counts `apply` keeps (`core/derived.rs`): published articles per category, and the
-    /// viewer's own drafts.
+    /// Articles visible to `viewer` within the reader's clearance per category id, each counted
+    /// in its category and in every category above it (so `commodity` includes
+    /// `commodity/timber-wood`). Read from the counts `apply` keeps (`core/derived.rs`):
+    /// published articles per category and classification, and the viewer's own drafts.
     pub fn category_counts(&self, viewer: Option<&Author>) -> Result<BTreeMap<String, usize>> {
         let txn = self.db.begin_read()?;
         let mut own: BTreeMap<String, usize> = BTreeMap::new();
         for entry in txn.open_table(store::PUBLISHED_COUNTS)?.iter()? {
-            let (category, n) = entry?;
+            let (key, n) = entry?;
+            let (category, classification) = key.value();
+            if !self.may_see_word(classification) {
+                continue;
+            }
             let n = usize::try_from(n.value()).unwrap_or(usize::MAX);
-            own.insert(category.value().to_string(), n);
+            *own.entry(category.to_string()).or_insert(0) += n;
         }
         if let Some(viewer) = viewer {
             let drafts = txn.open_table(store::DRAFTS)?;
             let key = (viewer.node.0, viewer.name.as_str(), "");
             for entry in drafts.range(key..)? {
-                let (key, category) = entry?;
+                let (key, value) = entry?;
                 let (node, name, _) = key.value();
                 if node != viewer.node.0 || name != viewer.name {
                     break;
                 }
-                *own.entry(category.value().to_string()).or_insert(0) += 1;
+                let (category, classification) = value.value();
+                if self.may_see_word(classification) {
+                    *own.entry(category.to_string()).or_insert(0) += 1;
+                }
             }
         }
         let mut counts = BTreeMap::new();

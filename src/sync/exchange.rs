@@ -148,6 +148,9 @@ impl Replica {
             ));
         }
         let ops = self.ops_missing_at(peer.id)?;
+        if options.encrypt_to.is_empty() {
+            self.refuse_plain_restricted(&ops, &peer.office)?;
+        }
         let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
         let mut bytes = self.write_bundle(peer.id, &ops)?;
         let bundle_id: [u8; 16] = bytes_id(&bytes);
