@@ -398,6 +398,8 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_clearance;
+#[cfg(test)]
 mod tests_conflict;
 #[cfg(test)]
 mod tests_sync;
