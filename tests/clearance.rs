@@ -277,7 +277,7 @@ fn show_of_an_article_above_clearance_says_what_it_says_of_a_missing_id() {
                 if *a == "informant-route" {
                     "informant-routf"
                 } else {
-                    a
+                    *a
                 }
             })
             .collect();
