@@ -47,7 +47,7 @@ impl Replica {
         let id = ArticleId::parse(id).map_err(|_| not_found(id))?;
         let txn = self.read()?;
         let mut record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
-            .filter(|r| self.may_see(r.content.classification))
+            .filter(|r: &ArticleRecord| self.may_see(r.content.classification))
             .ok_or_else(|| not_found(id.as_str()))?;
         if record
             .proposal
