@@ -4,26 +4,32 @@
 
 mod args;
 mod articles;
+mod attach;
+mod audit;
+mod backup;
+mod evaluation;
+mod export_html;
+mod glossary;
 mod node;
 mod output;
 mod people;
 mod reference;
+mod signin;
 mod sync;
 
 use std::io::IsTerminal;
-
-use clap::Parser;
 
 pub use args::{Cli, Command};
 
 use crate::core::{DataDir, Replica};
 use crate::error::{Error, Result};
 use crate::markdown;
+use crate::tui::i18n::UiLang;
 use output::say;
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
+    let cli = Cli::parse_noting_user();
     // A write that waits for another Outpost process (the interface, another command) says so.
     crate::core::set_wait_notice(complain);
     let outcome = without_panics(|| dispatch(cli).and_then(|code| output::flush().map(|()| code)));
@@ -82,21 +88,27 @@ fn complain(message: &str) {
 fn dispatch(cli: Cli) -> Result<i32> {
     let dir = DataDir::resolve(cli.data_dir.clone())?;
     let Some(command) = cli.command else {
-        return open_tui(&dir, cli.user.as_deref(), cli.lang.as_deref());
+        return open_tui(&dir, cli.user.as_deref(), cli.lang);
     };
     match command {
         Command::Init(a) => node::init(&dir, a),
+        // Restore runs on a node that may be damaged, or not there yet: it opens nothing first.
+        Command::Restore {
+            file,
+            as_new_node,
+            json,
+        } => backup::restore(&dir, &file, as_new_node, json),
         Command::Reindex => {
             // A damaged index may not even open: it is thrown away and built anew from the
             // store, which opening the node then does (with a progress bar on a terminal).
             let started = std::time::Instant::now();
             Replica::discard_index(&dir)?;
-            open(&dir)?;
+            signin::sign_in(&dir, open(&dir)?, cli.user.as_deref())?;
             say!("Reindexed in {:.2} s", started.elapsed().as_secs_f64())?;
             Ok(0)
         }
         other => {
-            let mut replica = if other.reads_only() {
+            let replica = if other.reads_only() {
                 Replica::open_read_only_with_progress(
                     &dir,
                     &mut progress_bar("rebuilding the search index", 1_000),
@@ -104,7 +116,23 @@ fn dispatch(cli: Cli) -> Result<i32> {
             } else {
                 open(&dir)?
             };
-            node::run(&mut replica, cli.user.as_deref(), other)
+            // `audit --user` names whose ops to list: who runs it is OUTPOST_USER.
+            let login = if cli.user_typed && matches!(other, Command::Audit { .. }) {
+                std::env::var("OUTPOST_USER").ok()
+            } else {
+                cli.user.clone()
+            };
+            let (mut replica, user) = signin::sign_in(&dir, replica, login.as_deref())?;
+            if let Command::Audit {
+                article,
+                since,
+                json,
+            } = other
+            {
+                let by = cli.user.filter(|_| cli.user_typed);
+                return audit::audit(&replica, article, by, since.as_deref(), json);
+            }
+            node::run(&mut replica, user.as_deref(), other)
         }
     }
 }
@@ -134,7 +162,7 @@ pub(crate) fn progress_bar(message: &'static str, min: u64) -> impl FnMut(u64, u
     }
 }
 
-fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32> {
+fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<UiLang>) -> Result<i32> {
     if !std::io::stdout().is_terminal() {
         complain(
             "outpost: no terminal here, so the interactive interface cannot start.\n\
@@ -151,7 +179,8 @@ fn open_tui(dir: &DataDir, user: Option<&str>, lang: Option<&str>) -> Result<i32
         ));
         node::create_demo(dir)?
     };
-    // Without an account (several, and none named) the interface still reads; saving says why not.
+    // Without an account (several, and none named) the interface still reads; saving says why
+    // not. A node that asks for sign-in opens on the sign-in screen.
     let user = replica.resolve_user(user).ok();
     crate::tui::run(&mut replica, user, lang)?;
     Ok(0)

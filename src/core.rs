@@ -5,15 +5,25 @@
 mod apply;
 mod apply_article;
 mod articles;
+#[doc(hidden)]
+pub mod attachment_samples;
+pub(crate) mod attachments;
+mod audit;
+pub mod auth;
+mod backup;
 mod batch;
 mod cancel;
 mod check;
 mod clearance;
 mod clock;
 mod conflicts;
+mod daily_backup;
 mod data_dir;
 mod db;
 mod derived;
+mod evaluation;
+mod export_html;
+mod glossary;
 mod interchange;
 mod key;
 mod merge;
@@ -23,29 +33,41 @@ mod queries;
 mod reading;
 mod rematerialize;
 mod replica;
+mod restore;
+mod review;
 mod revisions;
 mod staging;
 
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
+pub use attachments::{AttachmentInfo, Policy};
+pub use audit::{AuditEntry, AuditFilter, key_fingerprint, parse_since};
+pub use auth::{Failures, SignIn};
+pub use backup::{BackupHeader, BackupReport};
 pub(crate) use batch::Batch;
 pub use cancel::Cancel;
 pub use check::CheckReport;
 pub use clearance::clearance_of;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conflicts::{ConflictVersion, ConflictView};
+pub use daily_backup::DailyBackup;
 pub use data_dir::DataDir;
 pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_store_cache_size, set_wait_notice, store_cache_size};
+pub use export_html::{HtmlExport, HtmlFile, HtmlReport, HtmlSelection, MAX_HTML_ARTICLES};
+pub use glossary::GlossaryChange;
 pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
 pub use people::GrantView;
 pub use queries::{ArticleFilter, ArticleView};
 pub use reading::{
-    Backlink, DiffLine, Field, count_by_category, field_diff, line_diff, links_to, wiki_links,
+    Backlink, BacklinkPage, DiffLine, Field, count_by_category, field_diff, line_diff, links_to,
+    wiki_links,
 };
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
+pub use restore::RestoreReport;
+pub use review::{EvaluationView, QueueItem, VoteView};
 pub(crate) use staging::Staging;

@@ -131,6 +131,15 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+
+    /// One message for a wrong password, an unknown name and a disabled account alike.
+    #[error(
+        "sign-in refused: the name or the password is wrong, or the account cannot sign in. Check both and try again; an administrator can set a new password with `outpost user passwd NAME`"
+    )]
+    SignInRefused,
+    /// Too soon after failed sign-ins under this name.
+    #[error("too many failed sign-ins as `{name}`: wait {seconds} s and try again")]
+    SignInDelayed { name: String, seconds: u64 },
 }
 
 /// Why a sync bundle (or an enrolment file) was refused. `file` names it as the user gave it.

@@ -9,6 +9,8 @@ pub mod contain;
 pub mod core;
 pub mod demo;
 pub mod error;
+pub mod glossary;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod nomenclature;

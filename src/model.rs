@@ -1,7 +1,10 @@
 //! Plain domain data: articles, revisions, operations, categories, users. No IO here.
 
 pub mod article;
+pub mod attachment;
 pub mod category;
+pub mod evaluation;
+pub mod glossary;
 pub mod hlc;
 pub mod hs;
 pub mod ids;
@@ -14,7 +17,10 @@ pub use article::{
     ArticleContent, ArticleRecord, Author, Classification, Kind, Lang, Proposal, Revision,
     RevisionRecord, Stamped, Status, StatusStamp,
 };
+pub use attachment::{Attachment, AttachmentSlot, TextStatus};
 pub use category::{Category, KnowledgeMap};
+pub use evaluation::{EvalAction, EvalEntry, EvalState, EvaluationRecord, Verdict};
+pub use glossary::GlossaryEntry;
 pub use hlc::Hlc;
 pub use hs::HsCode;
 pub use ids::{ArticleId, Hash, NodeId};

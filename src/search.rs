@@ -2,13 +2,14 @@
 //! log, and running queries. The index is a cache derived from redb; it can always be rebuilt.
 
 pub mod analyzer;
+mod expand;
 pub mod hs_search;
 mod index;
-mod max_score;
 mod query;
 pub mod query_language;
 mod schema;
 pub mod snippet;
+pub mod thai_fold;
 mod top;
 mod typo;
 

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -35,6 +35,15 @@ pub const TRUSTED: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("trus
 pub const GRANTS: TableDefinition<([u8; 16], &str), &[u8]> = TableDefinition::new("grants");
 /// Nodes whose key HQ revoked → `model::NodeRevocation`.
 pub const REVOKED_NODES: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("revoked_nodes");
+/// Glossary entries HQ set (`GlossarySet`), by id → `model::glossary::GlossaryRecord`; laid
+/// over the shipped glossary.
+pub const GLOSSARY: TableDefinition<&str, &[u8]> = TableDefinition::new("glossary");
+/// Two-step evaluation per article: article id → `model::EvaluationRecord` (every submission
+/// and vote, and the state their fold reaches).
+pub const EVALUATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("evaluations");
+/// HQ's policy numbers: (key, category id or "" for the whole map) → `Stamped<u32>`, the latest
+/// op by `(hlc, node)` standing.
+pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("policies");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.
@@ -57,6 +66,19 @@ pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::ne
 pub const PENDING: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("pending");
 /// Per peer node: what it is known to hold and when bundles last went each way.
 pub const PEERS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("peers");
+
+/// Attachments' bytes, content-addressed: BLAKE3 → the file. Node-local: a blob arrives with
+/// or after the op that names it (`core/attachments.rs`).
+pub const BLOBS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("blobs");
+/// BLAKE3 → the blob's length: which blobs are held, read without reading them.
+pub const BLOB_SIZES: TableDefinition<[u8; 32], u64> = TableDefinition::new("blob_sizes");
+/// Blobs named by attachments received whose bytes have not arrived: asked for in the next
+/// bundle to each peer.
+pub const BLOBS_TO_COME: TableDefinition<[u8; 32], ()> = TableDefinition::new("blobs_to_come");
+/// (peer, blob) → (): blobs a peer is known to hold (sent to it, or received from it), which
+/// no bundle for it carries again.
+pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> =
+    TableDefinition::new("blob_peers");
 
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";

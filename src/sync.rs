@@ -23,6 +23,7 @@
 //! The byte layout is in `bundle` and docs/bundle-format.md; encryption and parts in `transport`; how
 //! import reads files without trusting their size in `read`.
 
+pub mod blobs;
 pub mod bundle;
 pub mod enrol;
 pub mod exchange;

@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod input;
 pub mod keymap;
 pub mod markdown;
+mod signin_loop;
 pub mod state;
 pub mod textarea;
 pub mod theme;
@@ -61,9 +62,9 @@ const WATCH: Duration = Duration::from_millis(500);
 
 /// Runs the interface until the user quits. `user` writes and sees their drafts; `lang` is the
 /// `--lang` flag (else `OUTPOST_LANG`, else the locale).
-pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Result<()> {
+pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<UiLang>) -> Result<()> {
     let config_dir = config::config_dir();
-    let (mut state, problems) = initial_state(config_dir.as_deref(), lang);
+    let (mut state, problems, idle) = initial_state(config_dir.as_deref(), lang);
     state.user = user.as_ref().map(|u| u.name.clone());
     state.now_millis = replica.now_millis();
     let node = replica.node_id().to_string();
@@ -77,7 +78,52 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
     if let Some(problem) = problems {
         state.error(problem);
     }
-    let ctx = Context::new(replica, user, config_dir).with_catalog(state.i18n.clone());
+    let (mut user, idle) = signin_loop::prepare(replica, &mut state, user, idle)?;
+    // `try_init` also installs the panic hook that restores the terminal: the one place for it.
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            ratatui::restore(); // raw mode may be on even though the alternate screen failed
+            return Err(Error::io("terminal", e));
+        }
+    };
+    // Sign-in, a session, and back to sign-in when the screen locks, until the user quits.
+    let result = loop {
+        if state.signin.is_some() {
+            match signin_loop::sign_in(&mut terminal, replica, &mut state, user.clone()) {
+                Ok(Some(signed)) => user = Some(signed),
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        }
+        match session(
+            &mut terminal,
+            replica,
+            user.clone(),
+            &config_dir,
+            &mut state,
+            idle,
+        ) {
+            Ok(true) => continue,
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
+    result.and(restored)
+}
+
+/// One signed-in session: the worker, the loop's reader and the event loop. `Ok(true)` when
+/// the screen locked (switch user, idle), `Ok(false)` when the user quit.
+fn session(
+    terminal: &mut DefaultTerminal,
+    replica: &mut Replica,
+    user: Option<User>,
+    config_dir: &Option<PathBuf>,
+    state: &mut State,
+    idle: Option<Duration>,
+) -> Result<bool> {
+    let ctx = Context::new(replica, user, config_dir.clone()).with_catalog(state.i18n.clone());
     // Both handles read as the person at the keyboard (`effects::perform_job` sets it again
     // before every effect, so a change of user reaches them).
     replica.set_clearance(ctx.clearance());
@@ -90,40 +136,31 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<&str>) -> Res
             reader.set_clearance(ctx.clearance());
             reader
         });
-    // `try_init` also installs the panic hook that restores the terminal: the one place for it.
-    let mut terminal = match ratatui::try_init() {
-        Ok(terminal) => terminal,
-        Err(e) => {
-            ratatui::restore(); // raw mode may be on even though the alternate screen failed
-            return Err(Error::io("terminal", e));
-        }
-    };
-    let result = thread::scope(|scope| {
+    thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
         let mut worker = Worker::spawn(scope, replica, &ctx, tx.clone())
             .map_err(|e| Error::io("cannot start the interface's worker", e))?;
         let mut face = Face {
-            terminal: &mut terminal,
+            terminal,
             reader,
             worker: &mut worker,
             ctx: &ctx,
             dir,
             changed: false,
+            idle,
         };
         let result = face.event_loop(state, &tx, &rx);
         // A save handed over is finished; long work stops at its next safe point.
         worker.stop();
         result
-    });
-    let restored = ratatui::try_restore().map_err(|e| Error::io("terminal", e));
-    result.and(restored)
+    })
 }
 
 /// The state at start-up; a broken config file is reported, and the defaults used.
 fn initial_state(
     config_dir: Option<&std::path::Path>,
-    lang: Option<&str>,
-) -> (State, Option<String>) {
+    lang: Option<UiLang>,
+) -> (State, Option<String>, Option<Duration>) {
     let env = |name: &str| std::env::var(name).ok();
     let i18n = Catalog::new(UiLang::choose(lang, &env));
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -141,7 +178,13 @@ fn initial_state(
         Theme::new(&Default::default(), no_color).unwrap_or_default()
     });
     let (width, height) = crossterm::terminal::size().unwrap_or((80, 24));
-    (State::with(width, height, i18n, keymap, theme), problem)
+    let idle = config.idle_lock();
+    let mut state = State::with(width, height, i18n, keymap, theme);
+    state.sync.auto_backup = config
+        .backup
+        .dir
+        .map(|dir| (dir.display().to_string(), config.backup.keep));
+    (state, problem, idle)
 }
 
 type Input = (Arc<AtomicBool>, thread::JoinHandle<()>);
@@ -157,31 +200,40 @@ struct Face<'a, 'scope> {
     dir: Option<PathBuf>,
     /// The reader picked up a change the screen has not been read again for.
     changed: bool,
+    /// Without a key for this long, the screen locks (`None`: never).
+    idle: Option<Duration>,
 }
 
 impl Face<'_, '_> {
     fn event_loop(
         &mut self,
-        mut state: State,
+        state: &mut State,
         tx: &mpsc::Sender<io::Result<Msg>>,
         rx: &mpsc::Receiver<io::Result<Msg>>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let mut input = spawn_input(tx.clone());
         let mut msgs = vec![Msg::Start];
         let mut waiting: Option<(Effect, Instant)> = None;
         let mut next_watch = Instant::now() + WATCH;
+        let mut last_key = Instant::now();
         let result = loop {
-            let mut effects: Vec<Effect> = msgs
-                .drain(..)
-                .flat_map(|msg| update(&mut state, msg))
-                .collect();
+            if msgs
+                .iter()
+                .any(|m| matches!(m, Msg::Key(_) | Msg::Paste(_) | Msg::Wheel(_)))
+            {
+                last_key = Instant::now();
+            }
+            let mut effects: Vec<Effect> =
+                msgs.drain(..).flat_map(|msg| update(state, msg)).collect();
             let mut quit = false;
+            let mut locked = false;
             // Reads lead to more (results → load the first preview); settle them all.
             while !effects.is_empty() {
                 let mut next = Vec::new();
                 for effect in coalesce(effects) {
                     match effect {
                         Effect::Quit => quit = true,
+                        Effect::Lock => locked = true,
                         Effect::Cancel => self.worker.cancel(),
                         Effect::Search { .. } => {
                             waiting = Some((effect, Instant::now() + DEBOUNCE));
@@ -190,29 +242,31 @@ impl Face<'_, '_> {
                             stop_input(input);
                             let msg = external_editor(self.terminal, self.dir.as_deref(), &text);
                             input = spawn_input(tx.clone());
-                            next.extend(update(&mut state, msg));
+                            next.extend(update(state, msg));
                         }
                         other => {
                             if let Some(msg) = self.perform(other) {
-                                next.extend(update(&mut state, msg));
+                                next.extend(update(state, msg));
                             }
                         }
                     }
                 }
                 effects = next;
             }
-            if quit {
-                break Ok(());
+            if quit || locked {
+                break Ok(locked);
             }
-            if let Err(e) = self.terminal.draw(|frame| view::draw(frame, &state)) {
+            if let Err(e) = self.terminal.draw(|frame| view::draw(frame, state)) {
                 break Err(Error::io("terminal", e));
             }
             // Wait for input or the worker; a waiting search runs when the typing pauses, and
             // every `WATCH` the node is looked at for changes made by other processes.
+            let lock_at = self.idle.map(|idle| last_key + idle);
             let wake = match &waiting {
                 Some((_, at)) => (*at).min(next_watch),
                 None => next_watch,
             };
+            let wake = lock_at.map_or(wake, |at| at.min(wake));
             let received = rx.recv_timeout(wake.saturating_duration_since(Instant::now()));
             match received {
                 Ok(Ok(msg)) => msgs.push(msg),
@@ -228,6 +282,11 @@ impl Face<'_, '_> {
                     if next_watch <= Instant::now() {
                         next_watch = Instant::now() + WATCH;
                         msgs.extend(self.watch());
+                    }
+                    if lock_at.is_some_and(|at| at <= Instant::now()) {
+                        // Busy work (an import) is not interrupted: the lock waits for it.
+                        last_key = Instant::now();
+                        msgs.push(Msg::Idle);
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -277,7 +336,7 @@ impl Face<'_, '_> {
 
 /// Stops the input thread before the terminal is restored, so it cannot swallow a key typed
 /// into the shell afterwards.
-fn finish(input: Input, result: Result<()>) -> Result<()> {
+fn finish<T>(input: Input, result: Result<T>) -> Result<T> {
     stop_input(input);
     result
 }

@@ -1,17 +1,27 @@
 //! Integration tests: through the library (`core_*`) and through the binary (`cli_*`).
 
+mod accounts;
+mod attachments;
+mod audit;
+mod backup;
 mod clearance;
 mod cli;
 mod cli_demo;
+mod cli_evaluation;
 mod cli_sync;
 mod common;
 mod core_articles;
+mod core_backlinks;
 mod core_bulk;
 mod core_markdown;
+mod evaluation;
+mod export_html;
 mod faults;
 mod faults_storage;
+mod glossary;
 mod hostile_cli;
 mod hostile_files;
+mod people;
 mod read_only;
 mod schema_fixtures;
 mod search_language;
@@ -22,6 +32,9 @@ mod sync_cancel;
 mod sync_convergence;
 mod sync_flow;
 mod sync_golden;
+mod sync_golden_v2;
 mod sync_import_crash;
 mod sync_interop;
+mod tamper;
+mod thai_variants;
 mod tui_e2e;

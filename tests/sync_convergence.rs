@@ -4,7 +4,12 @@
 //! mid-run, and they exchange bundles at random — posts relaying for each other, bundles lost,
 //! duplicated and delivered late. After a final full exchange every node holds every op and
 //! reports the same `state_hash`. All along, the counts and links every node keeps for the
-//! Knowledge Map and the reader agree with a full scan of its articles.
+//! Knowledge Map and the reader agree with a full scan of its articles. HQ also grants and
+//! revokes evaluator rights and revokes posts' keys (a lost laptop): a revoked post goes on
+//! writing until it hears of it, and its ops beyond the cut are refused at every node — also
+//! at nodes that applied them before the revocation arrived. Authors submit articles for
+//! two-step evaluation, each node's evaluator `eva` approves, returns or rejects, and HQ changes
+//! how many step-2 approvals publish: the evaluations and what they publish converge too.
 
 use std::sync::Arc;
 
@@ -12,7 +17,9 @@ use outpost::Replica;
 use outpost::core::{
     ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
 };
-use outpost::model::{ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Status};
+use outpost::model::{
+    ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
+};
 use proptest::prelude::*;
 
 use crate::common::{T0, admin, content, replica};
@@ -90,6 +97,31 @@ enum Action {
     DeliverLate {
         which: usize,
     },
+    /// HQ grants (or revokes) evaluator rights over `commodity` to a node's administrator.
+    Grant {
+        target: usize,
+        revoke: bool,
+    },
+    /// HQ revokes a post's key after the ops of it HQ holds.
+    RevokeNode {
+        target: usize,
+    },
+    /// The node's administrator submits an article for evaluation (refused unless an author).
+    Submit {
+        node: usize,
+        article: usize,
+    },
+    /// The node's evaluator `eva` votes in the submission's current step: approve (0, 1),
+    /// return (2) or reject (3); refused where the rules say so, nothing written.
+    Vote {
+        node: usize,
+        article: usize,
+        verdict: u8,
+    },
+    /// HQ sets how many step-2 approvals publish.
+    Policy {
+        value: u32,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -108,9 +140,36 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Publish { node, article }),
         1 => (0..2usize).prop_map(|variant| Action::MapChange { variant }),
         1 => Just(Action::Enrol),
-        3 => (n.clone(), n, 0..4u8).prop_map(|(from, to, fate)| Action::Exchange { from, to, fate }),
+        3 => (n.clone(), n.clone(), 0..4u8).prop_map(|(from, to, fate)| Action::Exchange { from, to, fate }),
         1 => (0..8usize).prop_map(|which| Action::DeliverLate { which }),
+        1 => (n.clone(), any::<bool>()).prop_map(|(target, revoke)| Action::Grant { target, revoke }),
+        1 => (1..NODES + LATE_POSTS).prop_map(|target| Action::RevokeNode { target }),
+        1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Submit { node, article }),
+        2 => (n, a, 0..4u8).prop_map(|(node, article, verdict)| Action::Vote { node, article, verdict }),
+        1 => (1..4u32).prop_map(|value| Action::Policy { value }),
     ]
+}
+
+/// A node's administrator as a person; a revoked post's account may be refused everywhere,
+/// itself included, so it is named rather than looked up.
+fn admin_of(r: &Replica) -> Author {
+    Author {
+        node: r.node_id(),
+        name: "admin".into(),
+    }
+}
+
+/// A node's evaluator (an officer until HQ grants it rights): not the author of anything.
+fn eva_of(r: &Replica) -> Author {
+    Author {
+        node: r.node_id(),
+        name: "eva".into(),
+    }
+}
+
+fn add_eva(r: &mut Replica) {
+    let user = admin(r);
+    r.add_user(&user, "eva", Role::Officer, None).expect("eva");
 }
 
 fn article_id(k: usize) -> String {
@@ -132,6 +191,7 @@ impl World {
         nodes.extend(posts);
         for (i, n) in nodes.iter_mut().enumerate() {
             n.set_clock(Arc::new(FixedClock::new(T0 + i as u64)));
+            add_eva(n);
         }
         World {
             nodes,
@@ -148,6 +208,12 @@ impl World {
     fn apply(&mut self, action: &Action) {
         // Node numbers beyond the posts enrolled so far wrap round.
         let action = action.on(self.nodes.len());
+        // A revoked post writes until it hears of its revocation; then it cannot.
+        if let Some(node) = action.writer()
+            && self.knows_itself_revoked(node)
+        {
+            return;
+        }
         match action {
             Action::Create {
                 node,
@@ -284,6 +350,7 @@ impl World {
                     let i = self.nodes.len();
                     let mut post = enrolled(&mut self.nodes[0], &format!("Post {i}"));
                     post.set_clock(Arc::new(FixedClock::new(T0 + i as u64)));
+                    add_eva(&mut post);
                     self.nodes.push(post);
                 }
             }
@@ -310,7 +377,82 @@ impl World {
                     self.deliver(to, &bytes);
                 }
             }
+            Action::Grant { target, revoke } => {
+                for holder in [admin_of(&self.nodes[target]), eva_of(&self.nodes[target])] {
+                    let hq = &mut self.nodes[0];
+                    let user = admin(hq);
+                    let done = if revoke {
+                        hq.revoke_role(&user, &holder, Role::Evaluator, Some("commodity"))
+                    } else {
+                        hq.grant_role(&user, &holder, Role::Evaluator, Some("commodity"))
+                    };
+                    // Revoking what is not held is refused, nothing written.
+                    match done {
+                        Ok(()) | Err(outpost::Error::Invalid { .. }) => {}
+                        Err(e) => panic!("grant: {e}"),
+                    }
+                }
+            }
+            Action::Submit { node, article } => {
+                let r = &mut self.nodes[node];
+                if r.article(&article_id(article)).is_err() {
+                    return;
+                }
+                let user = admin(r);
+                match r.submit(&user, &article_id(article), "") {
+                    Ok(())
+                    | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
+                    Err(e) => panic!("submit: {e}"),
+                }
+            }
+            Action::Vote {
+                node,
+                article,
+                verdict,
+            } => {
+                let r = &mut self.nodes[node];
+                if r.article(&article_id(article)).is_err() {
+                    return;
+                }
+                let Ok(user) = r.resolve_user(Some("eva")) else {
+                    return;
+                };
+                let id = article_id(article);
+                let done = match verdict {
+                    0 | 1 => r.review_approve(&user, &id, None, "ok"),
+                    2 => r.review_return(&user, &id, "more"),
+                    _ => r.review_reject(&user, &id, "no"),
+                };
+                match done {
+                    Ok(())
+                    | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
+                    Err(e) => panic!("vote: {e}"),
+                }
+            }
+            Action::Policy { value } => {
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                hq.set_policy(&user, "evaluation.step2-approvals", value, None)
+                    .expect("policy");
+            }
+            Action::RevokeNode { target } => {
+                if target == 0 {
+                    return;
+                }
+                let office = self.nodes[target].node_info().expect("info").office;
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                hq.revoke_node(&user, &office).expect("revoke");
+            }
         }
+    }
+
+    fn knows_itself_revoked(&self, node: usize) -> bool {
+        let r = &self.nodes[node];
+        r.revoked_nodes()
+            .expect("revoked")
+            .iter()
+            .any(|(id, _)| *id == r.node_id())
     }
 
     /// Edits an article the node holds, if the edit is allowed here (a category HQ has not
@@ -363,14 +505,37 @@ impl Action {
             | Action::Link { node, .. }
             | Action::Move { node, .. }
             | Action::Classify { node, .. }
-            | Action::Publish { node, .. } => *node %= nodes,
+            | Action::Publish { node, .. }
+            | Action::Submit { node, .. }
+            | Action::Vote { node, .. } => *node %= nodes,
             Action::Exchange { from, to, .. } => {
                 *from %= nodes;
                 *to %= nodes;
             }
-            Action::MapChange { .. } | Action::Enrol | Action::DeliverLate { .. } => {}
+            Action::Grant { target, .. } | Action::RevokeNode { target } => *target %= nodes,
+            Action::MapChange { .. }
+            | Action::Enrol
+            | Action::DeliverLate { .. }
+            | Action::Policy { .. } => {}
         }
         a
+    }
+
+    /// The node whose account writes an op, for actions a node takes on its own.
+    fn writer(&self) -> Option<usize> {
+        match self {
+            Action::Create { node, .. }
+            | Action::Edit { node, .. }
+            | Action::Retitle { node, .. }
+            | Action::Retire { node, .. }
+            | Action::Link { node, .. }
+            | Action::Move { node, .. }
+            | Action::Classify { node, .. }
+            | Action::Publish { node, .. }
+            | Action::Submit { node, .. }
+            | Action::Vote { node, .. } => Some(*node),
+            _ => None,
+        }
     }
 }
 
@@ -378,7 +543,7 @@ impl Action {
 /// for an anonymous reader and for every node's administrator (who sees their own drafts).
 fn kept_agree_with_a_scan(n: &Replica, world: &World) -> Result<(), TestCaseError> {
     let mut viewers: Vec<Option<Author>> = vec![None];
-    viewers.extend(world.nodes.iter().map(|r| Some(r.author(&admin(r)))));
+    viewers.extend(world.nodes.iter().map(|r| Some(admin_of(r))));
     for viewer in &viewers {
         let filter = ArticleFilter {
             viewer: viewer.clone(),

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Classification, Kind, Lang, Role, Status};
+use crate::tui::i18n::UiLang;
 
 /// The model's word enums as clap values: the flag takes their words (any case), and `--help`
 /// and a wrong value list them.
@@ -23,6 +24,16 @@ macro_rules! value_enums {
 }
 value_enums!(Lang, Kind, Classification, Status, Role);
 
+/// The interface's languages as the flag's values, by their codes (`en`, `th`, any case).
+impl ValueEnum for UiLang {
+    fn value_variants<'a>() -> &'a [Self] {
+        UiLang::ALL
+    }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.code()))
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "outpost",
@@ -39,12 +50,29 @@ pub struct Cli {
     /// The acting account (default: OUTPOST_USER, else the only account on the node).
     #[arg(long, global = true, env = "OUTPOST_USER", value_name = "NAME")]
     pub user: Option<String>,
-    /// Language of the interactive interface: en or th (default: OUTPOST_LANG, else the
-    /// locale). Not global: `add`/`edit` have their own `--lang`, the article's language.
-    #[arg(long, env = "OUTPOST_LANG", value_name = "LANG")]
-    pub lang: Option<String>,
+    /// Language of the interactive interface (default: OUTPOST_LANG, else the locale). Not
+    /// global: `add`/`edit` have their own `--lang`, the article's language. OUTPOST_LANG is read
+    /// by the interface, not by clap, so a locale such as `th_TH.UTF-8` there is understood.
+    #[arg(long, value_name = "LANG", ignore_case = true)]
+    pub lang: Option<UiLang>,
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Whether `--user` was typed on the command line (not taken from OUTPOST_USER): `audit`
+    /// then lists only that person's ops.
+    #[arg(skip)]
+    pub user_typed: bool,
+}
+
+impl Cli {
+    /// Parses the process's arguments, noting whether `--user` came from the command line.
+    pub fn parse_noting_user() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().get_matches();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.user_typed =
+            matches.value_source("user") == Some(clap::parser::ValueSource::CommandLine);
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +83,31 @@ pub enum Command {
     Add(AddArgs),
     /// Record a new revision of an article.
     Edit(EditArgs),
+    /// Attach files (images, PDFs) to an article; a PDF's text becomes searchable.
+    Attach {
+        id: String,
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
+        /// A caption for the files attached.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        caption: String,
+    },
+    /// Remove an attachment from an article.
+    Detach { id: String, name: String },
+    /// List an article's attachments.
+    Attachments {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an attachment to a file and hand it to the system's viewer (with --out, only write
+    /// it there).
+    Open {
+        id: String,
+        name: String,
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
     /// Show an article with its metadata and revision history.
     Show {
         id: String,
@@ -102,6 +155,10 @@ pub enum Command {
     /// Export every article — drafts, published and retired — as a Markdown file with YAML
     /// front matter that includes its status.
     ExportMd { dir: PathBuf },
+    /// Export articles as self-contained HTML pages to read in a browser or print (A4, the
+    /// classification marked on every page): the articles named, a category's handbook, or the
+    /// published articles a search finds.
+    ExportHtml(ExportHtmlArgs),
     /// Exchange knowledge with HQ and other posts as bundle files.
     #[command(subcommand)]
     Sync(SyncCommand),
@@ -114,6 +171,19 @@ pub enum Command {
     /// Evaluator and expert rights over categories, granted by HQ to people anywhere.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Submit an article you wrote for two-step evaluation.
+    Submit {
+        id: String,
+        /// A note for the evaluators.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Evaluate submissions: approve, return, reject, and what waits for you.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// HQ's policy numbers, e.g. `outpost policy set evaluation.step2-approvals 3`.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// List articles whose concurrent edits could not be merged.
     Conflicts {
         #[arg(long)]
@@ -129,10 +199,46 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         body_file: Option<String>,
     },
+    /// The customs glossary in English, Thai and Korean: look a term up, or (an administrator
+    /// at HQ or on a node HQ trusts) add and edit entries.
+    Glossary(GlossaryArgs),
     /// Rebuild the search index from the store.
     Reindex,
     /// Verify signatures, hash chains, the materialized tables and the index.
     Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who did what, when, from which node and under which key, from the signed log.
+    ///
+    /// `--user NAME` (on any node) or `--user NAME@OFFICE` typed on the command line lists only
+    /// that person's ops; OUTPOST_USER does not filter.
+    Audit {
+        /// Only ops touching this article.
+        #[arg(long, value_name = "ID")]
+        article: Option<String>,
+        /// Only ops made since this date (YYYY-MM-DD, UTC) or time (2026-12-01T08:30:00Z).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a verified backup of this node (keys, log, local tables) while it may be in use.
+    Backup {
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a backup, then restore its node into the data directory (rebuilding the tables
+    /// and the search index from its log).
+    Restore {
+        file: PathBuf,
+        /// Keep a backup of another node as a new node with new keys (empty data directory).
+        #[arg(long)]
+        as_new_node: bool,
         #[arg(long)]
         json: bool,
     },
@@ -145,17 +251,24 @@ impl Command {
         matches!(
             self,
             Command::Show { .. }
+                | Command::Attachments { .. }
+                | Command::Open { .. }
                 | Command::List { .. }
                 | Command::Search(_)
                 | Command::Hs { .. }
                 | Command::Categories { .. }
                 | Command::ExportMd { .. }
+                | Command::ExportHtml(_)
                 | Command::Conflicts { .. }
                 | Command::Check { .. }
+                | Command::Audit { .. }
+                | Command::Backup { .. }
                 | Command::Sync(SyncCommand::Status { .. })
                 | Command::Node(NodeCommand::List { .. } | NodeCommand::Show { .. })
-                | Command::User(UserCommand::List { .. })
+                | Command::User(UserCommand::List { .. } | UserCommand::Failures { .. })
                 | Command::Role(RoleCommand::List { .. })
+                | Command::Glossary(GlossaryArgs { change: None, .. })
+                | Command::Review(ReviewCommand::Queue { .. })
         )
     }
 }
@@ -181,6 +294,10 @@ pub struct InitArgs {
     /// without asking (its drafts are exported as Markdown first).
     #[arg(long)]
     pub replace_demo: bool,
+    /// Read the administrator's password from the first line of standard input (without it,
+    /// it is asked on a terminal; with neither, the node has no password).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 /// Fields shared by `add` and `edit`.
@@ -260,6 +377,71 @@ pub struct SearchArgs {
     /// With --json: print `{"hits": [...], "hs_suggestions": [...]}` instead of the hits array.
     #[arg(long)]
     pub hs_suggestions: bool,
+    /// Search the query's own words only, not their glossary terms in other languages.
+    #[arg(long)]
+    pub no_glossary: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct GlossaryArgs {
+    #[command(subcommand)]
+    pub change: Option<GlossaryCommand>,
+    /// A term in English, Thai or Korean, an entry id or a category; without it, every entry.
+    #[arg(num_args = 0..)]
+    pub term: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GlossaryCommand {
+    /// Add an entry (privileged).
+    Add(GlossaryEntryArgs),
+    /// Replace the fields given of an entry, shipped or added (privileged).
+    Edit(GlossaryEntryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GlossaryEntryArgs {
+    /// The entry's id: lower-case letters, digits and `-` (`bonded-warehouse`).
+    pub id: String,
+    /// Its Knowledge Map category (`clearance/transit`); required to add.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// English terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub en: Option<String>,
+    /// Thai terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub th: Option<String>,
+    /// Korean terms, separated by `;`, the preferred first.
+    #[arg(long)]
+    pub ko: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["ids", "category", "query"])))]
+pub struct ExportHtmlArgs {
+    /// The folder to write into (made when missing): index.html, articles/ID.html and, for a
+    /// category, handbook.html.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Articles to export, one page each.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// A handbook of every published article of this category and its sub-groups.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// The published articles these words find, best first.
+    #[arg(long, value_name = "WORDS")]
+    pub query: Option<String>,
+    /// With --query: at most this many articles.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +465,10 @@ pub enum SyncCommand {
         /// Replace an existing file at --out (it may be a bundle not delivered yet).
         #[arg(long)]
         force: bool,
+        /// Leave attachments' files out (a text-only bundle for email); the next export to the
+        /// same peer carries them.
+        #[arg(long)]
+        no_attachments: bool,
         #[arg(long)]
         json: bool,
     },
@@ -346,9 +532,26 @@ pub enum UserCommand {
         /// administrator, customs-only for everyone else).
         #[arg(long, ignore_case = true)]
         clearance: Option<Classification>,
+        /// Read the new account's password from the first line of standard input (without
+        /// it, it is asked on a terminal).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set an account's password (your own, or any of this node's as an administrator).
+    Passwd {
+        name: String,
+        /// Read the new password from the first line of standard input (without it, it is
+        /// asked twice on a terminal).
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// The accounts of this node.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Failed sign-ins per name tried (unknown names included): how many, and when.
+    Failures {
         #[arg(long)]
         json: bool,
     },
@@ -392,6 +595,47 @@ pub enum RoleCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Approve the submission in its current step; in step 1, `--category` moves it.
+    Approve {
+        id: String,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Send the submission back to its author, saying what to change.
+    Return {
+        id: String,
+        #[arg(long)]
+        comment: String,
+    },
+    /// Reject the submission, saying why.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// What waits for you: in your categories and your step, oldest first.
+    Queue {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Set a policy number over the whole Knowledge Map or a category subtree (HQ).
+    Set {
+        /// evaluation.step1-approvals or evaluation.step2-approvals.
+        key: String,
+        value: u32,
+        #[arg(long)]
+        category: Option<String>,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +647,24 @@ mod tests {
             Some(Command::Add(a)) => Ok(a.fields),
             other => panic!("not an add: {other:?}"),
         }
+    }
+
+    #[test]
+    fn export_html_takes_ids_or_a_category_or_a_query_and_not_two_of_them() {
+        let parse = |extra: &[&str]| {
+            let mut args = vec!["outpost", "export-html", "--out", "x"];
+            args.extend_from_slice(extra);
+            Cli::try_parse_from(args).map(|cli| cli.command)
+        };
+        assert!(matches!(
+            parse(&["a-b", "c-d"]),
+            Ok(Some(Command::ExportHtml(ExportHtmlArgs { ref ids, .. }))) if ids.len() == 2
+        ));
+        assert!(parse(&["--category", "commodity"]).is_ok());
+        assert!(parse(&["--query", "seal"]).is_ok());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["a-b", "--category", "commodity"]).is_err());
+        assert!(parse(&["--query", "seal", "--category", "commodity"]).is_err());
     }
 
     #[test]
@@ -431,5 +693,23 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn the_interface_language_is_one_of_its_codes() {
+        let lang = |args: &[&str]| Cli::try_parse_from(args).map(|c| c.lang);
+        assert_eq!(
+            lang(&["outpost", "--lang", "th"]).ok(),
+            Some(Some(UiLang::Th))
+        );
+        assert_eq!(
+            lang(&["outpost", "--lang", "EN"]).ok(),
+            Some(Some(UiLang::En))
+        );
+        assert_eq!(lang(&["outpost"]).ok(), Some(None));
+        let wrong = lang(&["outpost", "--lang", "de"])
+            .expect_err("refused")
+            .to_string();
+        assert!(wrong.contains("en") && wrong.contains("th"), "{wrong}");
     }
 }

@@ -199,6 +199,7 @@ fn show(replica: &Replica, user: Option<&str>, id: &str, json: bool) -> Result<i
                 "id": b.id,
                 "title": b.title,
             })).collect::<Vec<_>>(),
+            "evaluation": replica.evaluation(id)?,
         }))?;
         return Ok(0);
     }
@@ -355,6 +356,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         status: a.status,
         limit: a.limit,
         viewer,
+        no_glossary: a.no_glossary,
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -383,6 +385,9 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             hit.score
         )?;
         say!("    {}", output::mark(&hit.snippet, &hit.highlights))?;
+        if let Some(term) = &hit.via {
+            say!("    via glossary: {}", output::field(term))?;
+        }
     }
     let suggestions = super::reference::suggestions(replica, &request.text, 3)?;
     if !suggestions.is_empty() {

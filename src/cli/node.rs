@@ -49,13 +49,30 @@ fn replace_demo(dir: &DataDir, confirmed: bool) -> Result<()> {
     Ok(())
 }
 
+/// Gives the new node's administrator `password`, or says that the node has none.
+fn set_admin_password(replica: &mut Replica, admin: &str, password: Option<&str>) -> Result<()> {
+    match password {
+        Some(p) => {
+            replica.store_password(admin, p)?;
+            say!("Administrator password set (Argon2id; it never leaves this node).")?;
+        }
+        None => say!(
+            "No password: this is a single-user node that anyone at this computer can use. Set one with `outpost user passwd {admin}` (every account needs one once there are several)."
+        )?,
+    }
+    Ok(())
+}
+
 pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
     let started = Instant::now();
+    crate::model::user::check_user_name(&a.admin)?;
+    // Asked before anything is made, so that a refused password changes nothing.
+    let password = super::signin::new_password(&a.admin, a.password_stdin, true)?;
     replace_demo(dir, a.replace_demo)?;
     if let Some(file) = &a.from {
         let bytes = std::fs::read(file)
             .map_err(|e| crate::Error::io(format!("cannot read {}", file.display()), e))?;
-        let replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
+        let mut replica = Replica::create_from_enrolment(dir, &bytes, &a.admin)?;
         let info = replica.node_info()?;
         let hq = replica.node(&replica.hq_node()?)?;
         say!(
@@ -67,6 +84,7 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
             hq.id.short()
         )?;
         say!("Administrator account: {}", a.admin)?;
+        set_admin_password(&mut replica, &a.admin, password.as_deref())?;
         say!("Done in {:.2} s", started.elapsed().as_secs_f64())?;
         return Ok(0);
     }
@@ -85,6 +103,7 @@ pub fn init(dir: &DataDir, a: InitArgs) -> Result<i32> {
         dir.path().display()
     )?;
     say!("Administrator account: {}", options.admin)?;
+    set_admin_password(&mut replica, &options.admin, password.as_deref())?;
     if a.demo {
         let user = replica.resolve_user(Some(&options.admin))?;
         let report = crate::demo::load(&mut replica, &user)?;
@@ -125,6 +144,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             say!("Exported {count} articles to {}", dir.display())?;
             Ok(0)
         }
+        Command::ExportHtml(a) => super::export_html::run(replica, user, a),
         Command::Reindex => {
             let started = Instant::now();
             replica.rebuild_index(&mut |_, _| {})?;
@@ -132,10 +152,21 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             Ok(0)
         }
         Command::Check { json } => check(replica, json),
+        Command::Backup { file, force, json } => super::backup::backup(replica, &file, force, json),
+        Command::Glossary(a) => super::glossary::run(replica, user, a),
+        Command::Attach { id, files, caption } => {
+            super::attach::attach(replica, user, &id, &files, &caption)
+        }
+        Command::Detach { id, name } => super::attach::detach(replica, user, &id, &name),
+        Command::Attachments { id, json } => super::attach::list(replica, &id, json),
+        Command::Open { id, name, out } => super::attach::open(replica, &id, &name, out.as_deref()),
         Command::Sync(c) => super::sync::run(replica, c),
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),
         Command::Role(c) => super::people::role(replica, user, c),
+        Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
+        Command::Review(c) => super::evaluation::review(replica, user, c),
+        Command::Policy(c) => super::evaluation::policy(replica, user, c),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

@@ -17,6 +17,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             armor,
             max_part_size,
             force,
+            no_attachments,
             json,
         } => {
             let options = ExportOptions {
@@ -26,6 +27,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 armor,
                 max_part_size: max_part_size.as_deref().map(parse_size).transpose()?,
                 overwrite: force,
+                no_attachments,
             };
             let report = replica.sync_export(&options)?;
             if json {
@@ -38,6 +40,19 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                     report.peer,
                     report.bytes
                 )?;
+                if report.blobs > 0 {
+                    say!(
+                        "  with {} attached files ({} bytes)",
+                        report.blobs,
+                        report.blob_bytes
+                    )?;
+                }
+                if report.blobs_left > 0 {
+                    say!(
+                        "  {} attached files left for the next bundle",
+                        report.blobs_left
+                    )?;
+                }
                 for f in &report.files {
                     say!("  {}", f.display())?;
                 }
@@ -86,6 +101,15 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 };
                 say!("Held back: {} ops wait{why}", report.held_back)?;
                 lines(&report.held_reasons)?;
+            }
+            if report.blobs_received > 0 {
+                say!("Received {} attached files", report.blobs_received)?;
+            }
+            if report.blobs_to_come > 0 {
+                say!(
+                    "{} attached files have not arrived yet: the next bundle to their sender asks for them",
+                    report.blobs_to_come
+                )?;
             }
             print_problems(&report)?;
             if !taken.skipped.is_empty() {

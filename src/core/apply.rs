@@ -12,6 +12,7 @@ use redb::ReadableTable;
 use super::apply_article::{add_revision, publish_revision, set_status};
 use super::batch::Batch;
 use crate::error::{Error, Result};
+use crate::model::glossary::GlossaryRecord;
 use crate::model::{
     Author, CategoryRecord, Classification, Enrolment, Grant, Hash, Hlc, NodeId, NodeInfo,
     NodeRevocation, Payload, Role, SignedOp, Status, User, UserChange,
@@ -122,6 +123,10 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
         .map_err(Halt::from)
         .and_then(|()| authorize(b, op, &node))
         .and_then(|by_hq| materialize(b, op, &node, by_hq));
+    let verdict = match verdict {
+        Err(Halt::Waits(reason)) => builds_on_refused(b, op, reason)?,
+        other => other,
+    };
     let applied = match verdict {
         Ok(()) => Applied::New,
         // Rules are checked before anything is written, so a refused op changed nothing.
@@ -142,6 +147,35 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
     b.append_to_log(key)?;
     b.observe(o.hlc);
     Ok(applied)
+}
+
+/// An op that waits for an article (or a revision of it) whose ops were refused — a revoked
+/// node's article, say — would wait forever, and hold up every later op of its node: it is
+/// refused too. In a replay with revocations foreseen nothing is still to come, so an op that
+/// cannot apply where it stands built on something a revocation refused.
+fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>> {
+    let refused_article = match op.op.payload.article() {
+        Some(article) => {
+            let mut found = false;
+            for entry in b.refused.iter()? {
+                let (_, v) = entry?;
+                let refusal: Refusal = crate::store::decode(v.value())?;
+                if refusal.article.as_deref() == Some(article.as_str()) {
+                    found = true;
+                    break;
+                }
+            }
+            found
+        }
+        None => false,
+    };
+    Ok(if refused_article || b.foreseen.is_active() {
+        Err(Halt::Failed(Error::Denied {
+            reason: format!("it builds on ops that were refused ({reason})"),
+        }))
+    } else {
+        Err(Halt::Waits(reason))
+    })
 }
 
 /// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
@@ -286,7 +320,6 @@ pub(crate) fn grants_of(b: &Batch, user: &Author) -> Result<Vec<Grant>> {
     Ok(get(&b.grants, (user.node.0, user.name.as_str()))?.unwrap_or_default())
 }
 
-#[allow(dead_code, reason = "the evaluation and Q&A rules ask it")]
 /// Whether `user` held `role` over `category` for their node's op numbered `seq`: a grant that
 /// covers the category and was not revoked before that op. Evaluation and Q&A rules ask this.
 pub(crate) fn holds_role(
@@ -319,8 +352,10 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             reason: why.to_string(),
         }))
     };
+    // A revoked node's first op stays: it introduces the key its other ops are checked with.
     if let Some(cut) = node_cut(b, o.node)?
         && o.seq > cut
+        && !matches!(o.payload, Payload::NodeCreated { .. })
     {
         return denied(&format!(
             "HQ revoked the key of node {} ({}) after its op {cut}: its later ops are refused",
@@ -392,13 +427,38 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
                 "only an administrator at HQ (or a node HQ trusts) may change the Knowledge Map or enrol nodes",
             )
         }
+        Payload::GlossarySet { .. } if !(is_admin && authorized) => {
+            denied("only an administrator at HQ (or a node HQ trusts) may change the glossary")
+        }
+        Payload::PolicySet { .. } if !(is_admin && authorized) => {
+            denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
         | Payload::RevisionPublished { .. }
+        | Payload::Submitted { .. }
+        | Payload::Evaluated { .. }
             if user.is_none() =>
         {
             denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::AttachmentAdded { .. } | Payload::AttachmentRemoved { .. } if user.is_none() => {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::AttachmentAdded { article, .. } | Payload::AttachmentRemoved { article, .. } => {
+            let Some(record) = b.article(article)? else {
+                return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+            };
+            let is_author = record
+                .authors
+                .iter()
+                .any(|a| a.node == o.node && a.name == o.user);
+            if is_author || is_admin {
+                Ok(by_hq)
+            } else {
+                denied("only the article's authors or an administrator may attach or remove files")
+            }
         }
         Payload::RevisionPublished { .. } if !by_hq => denied(
             "only an administrator on the HQ node (or a node HQ trusts) may publish (review comes later)",
@@ -418,6 +478,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
             may_set_status(*status, is_admin, is_author, may_publish)
                 .map(|()| by_hq)
                 .map_err(Halt::from)
+        }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::authorize(b, op).map(|()| false)
         }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
@@ -527,6 +590,18 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
             b.users
                 .insert((o.node.0, name.as_str()), encode(&user).as_slice())?;
         }
+        Payload::GlossarySet { entry } => {
+            let existing: Option<GlossaryRecord> = get(&b.glossary, entry.id.as_str())?;
+            if existing.is_none_or(|e| (e.hlc, e.node) < (o.hlc, o.node)) {
+                let record = GlossaryRecord {
+                    entry: entry.clone(),
+                    hlc: o.hlc,
+                    node: o.node,
+                };
+                b.glossary
+                    .insert(entry.id.as_str(), encode(&record).as_slice())?;
+            }
+        }
         Payload::KnowledgeMapSet { map } => {
             let table = &mut b.categories;
             for category in &map.categories {
@@ -619,6 +694,22 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 replay_if_held_beyond(b, *revoked, *after_seq)?;
             }
         }
+        Payload::Submitted { .. } | Payload::Evaluated { .. } => {
+            super::evaluation::materialize(b, op)?;
+        }
+        Payload::PolicySet {
+            key,
+            value,
+            category,
+        } => {
+            // A publication changed by a late policy touches articles the op does not name:
+            // the index is rebuilt after the commit (as after a late revocation).
+            if super::evaluation::set_policy(b, op, key, *value, category.as_deref())?
+                && !b.foreseen.is_active()
+            {
+                b.set_meta_u64(crate::store::meta_keys::REPLAY_NEEDED, 1)?;
+            }
+        }
         Payload::ArticleCreated {
             article,
             revision,
@@ -636,6 +727,38 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
                 set_status(b, op, article, *status, by_hq)?;
             }
         }
+        Payload::AttachmentAdded {
+            article,
+            attachment,
+        } => set_attachment(b, op, article, &attachment.name, Some(attachment))?,
+        Payload::AttachmentRemoved { article, name } => {
+            set_attachment(b, op, article, name, None)?;
+        }
     }
+    Ok(())
+}
+
+/// Sets (or, with `None`, removes) an article's attachment `name`, the latest op winning.
+fn set_attachment(
+    b: &mut Batch,
+    op: &SignedOp,
+    article: &crate::model::ArticleId,
+    name: &str,
+    attachment: Option<&crate::model::Attachment>,
+) -> Step<()> {
+    let o = &op.op;
+    let Some(mut record) = b.take_article(article)? else {
+        return Err(Halt::Waits(format!("article `{article}` is not here yet")));
+    };
+    if crate::model::attachment::set_slot(
+        &mut record.attachments,
+        name,
+        o.hlc,
+        o.node,
+        attachment.cloned(),
+    ) {
+        record.updated = record.updated.max(o.hlc);
+    }
+    b.put_article(record)?;
     Ok(())
 }

@@ -96,6 +96,8 @@ pub fn add_revision(
         hq_status: None,
         published: None,
         proposal: None,
+        attachments: vec![],
+        evaluated: None,
         created: o.hlc,
         updated: o.hlc,
         origin_node: o.node,
@@ -236,6 +238,26 @@ pub fn publish_revision(
     Ok(b.put_article(record)?)
 }
 
+/// Sets the revision two-step evaluation published (`None`: none), as the fold of the
+/// article's evaluation decides (`core/evaluation.rs`).
+pub fn set_evaluated(
+    b: &mut Batch,
+    article: &ArticleId,
+    evaluated: Option<Stamped<Hash>>,
+) -> Step<()> {
+    let mut record: ArticleRecord = b
+        .take_article(article)?
+        .ok_or_else(|| Halt::Waits(format!("article `{article}` is not here yet")))?;
+    // `updated` is left alone: a later vote may undo the publication, and the record must
+    // not keep a trace of it.
+    record.evaluated = evaluated;
+    let (id, content) = unsettle(&mut record);
+    record.current = id;
+    record.content = content;
+    settle(b, &mut record, None)?;
+    Ok(b.put_article(record)?)
+}
+
 /// The authors' text (the proposal, or what is shown when there is none), taken out of the
 /// record so that `settle` can place it again.
 fn unsettle(record: &mut ArticleRecord) -> (Hash, ArticleContent) {
@@ -258,7 +280,7 @@ fn empty() -> ArticleContent {
 /// in the log yet). Also derives the status in force.
 fn settle(b: &Batch, record: &mut ArticleRecord, fresh: Option<(Hash, &Revision)>) -> Result<()> {
     record.status = record.effective_status();
-    let Some(published) = record.published.map(|p| p.value) else {
+    let Some(published) = record.publication().map(|p| p.value) else {
         return Ok(());
     };
     if record.status != Status::Published || published == record.current {

@@ -175,7 +175,7 @@ impl Replica {
         let record = self
             .load_cleared_article(&id)?
             .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
-        if record.hq_status.is_some() && !self.may_publish(user)? {
+        if (record.hq_status.is_some() || record.evaluated.is_some()) && !self.may_publish(user)? {
             return Err(Error::Denied {
                 reason: format!("HQ has decided the status of `{id}`: only HQ may change it"),
             });

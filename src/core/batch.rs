@@ -35,9 +35,12 @@ pub(crate) struct Batch<'t> {
     pub trusted: Table<'t, [u8; 16], &'static [u8]>,
     pub grants: Table<'t, ([u8; 16], &'static str), &'static [u8]>,
     pub revoked_nodes: Table<'t, [u8; 16], &'static [u8]>,
+    pub evaluations: Table<'t, &'static str, &'static [u8]>,
+    pub policies: Table<'t, (&'static str, &'static str), &'static [u8]>,
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
+    pub glossary: Table<'t, &'static str, &'static [u8]>,
     pub refused: Table<'t, ([u8; 16], u64), &'static [u8]>,
     articles: Table<'t, &'static str, &'static [u8]>,
     /// Counts and links kept from the articles table as its records are written.
@@ -81,7 +84,10 @@ impl<'t> Batch<'t> {
             trusted: txn.open_table(store::TRUSTED)?,
             grants: txn.open_table(store::GRANTS)?,
             revoked_nodes: txn.open_table(store::REVOKED_NODES)?,
+            evaluations: txn.open_table(store::EVALUATIONS)?,
+            policies: txn.open_table(store::POLICIES)?,
             foreseen: Default::default(),
+            glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,
             articles: txn.open_table(store::ARTICLES)?,
             derived: Derived::open(txn)?,

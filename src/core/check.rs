@@ -122,6 +122,8 @@ impl Replica {
                     .insert(meta_keys::TRUST_ROOT, root.value())?;
             }
             let mut batch = Batch::open(&w)?;
+            // Revocations are judged as the stored tables know them (see `rematerialize`).
+            batch.foreseen = super::rematerialize::Foreseen::read(&txn)?;
             for entry in log.iter()? {
                 let (position, key) = entry?;
                 let Some(bytes) = ops_table.get(key.value())? else {
@@ -243,8 +245,12 @@ impl Replica {
     }
 }
 
-fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
-    let txn = db.read_txn()?;
+pub(super) fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
+    state_hash_in(&db.read_txn()?)
+}
+
+/// `state_hash` of what one read transaction sees (a backup digests its own snapshot).
+pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"outpost-state-v1");
     fn digest<K: redb::Key + serde::Serialize + 'static>(
@@ -267,15 +273,18 @@ fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
         }
         Ok(())
     }
-    digest(&mut hasher, &txn, store::NODES)?;
-    digest(&mut hasher, &txn, store::USERS)?;
-    digest(&mut hasher, &txn, store::CATEGORIES)?;
-    digest(&mut hasher, &txn, store::ARTICLES)?;
-    digest(&mut hasher, &txn, store::REVISIONS)?;
-    digest(&mut hasher, &txn, store::ENROLMENTS)?;
-    digest(&mut hasher, &txn, store::TRUSTED)?;
-    digest(&mut hasher, &txn, store::GRANTS)?;
-    digest(&mut hasher, &txn, store::REVOKED_NODES)?;
+    digest(&mut hasher, txn, store::NODES)?;
+    digest(&mut hasher, txn, store::USERS)?;
+    digest(&mut hasher, txn, store::CATEGORIES)?;
+    digest(&mut hasher, txn, store::ARTICLES)?;
+    digest(&mut hasher, txn, store::REVISIONS)?;
+    digest(&mut hasher, txn, store::ENROLMENTS)?;
+    digest(&mut hasher, txn, store::TRUSTED)?;
+    digest(&mut hasher, txn, store::GRANTS)?;
+    digest(&mut hasher, txn, store::REVOKED_NODES)?;
+    digest(&mut hasher, txn, store::GLOSSARY)?;
+    digest(&mut hasher, txn, store::EVALUATIONS)?;
+    digest(&mut hasher, txn, store::POLICIES)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -60,8 +60,8 @@ impl Replica {
     }
 }
 
-/// The clearance of whoever acts: their account's, or public when no account is known (several
-/// accounts and none named) or the account is disabled.
+/// The clearance of whoever acts: their account's, or public when no account is known (the
+/// interface before sign-in) or the account is disabled.
 pub fn clearance_of(user: Option<&User>) -> Classification {
     match user {
         Some(u) if !u.disabled => u.clearance,

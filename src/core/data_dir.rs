@@ -63,6 +63,8 @@ impl DataDir {
         }
         std::fs::create_dir_all(&self.0)
             .map_err(|e| unusable(format!("cannot create it ({e})")))?;
+        set_mode(&self.0, DIR_MODE)
+            .map_err(|e| unusable(format!("cannot make it private ({e})")))?;
         let probe = self.0.join(".outpost-write-test");
         std::fs::write(&probe, b"")
             .and_then(|()| std::fs::remove_file(&probe))
@@ -82,6 +84,68 @@ impl DataDir {
                 path: self.0.clone(),
             });
         }
+        for warning in self.secure() {
+            super::db::notify_wait(&warning);
+        }
         Ok(())
     }
+
+    /// Makes the directory (0700) and the key files (0600) private to their owner again where
+    /// they are not, and says what it changed (or could not change).
+    pub fn secure(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        for (path, mode) in [
+            (self.0.clone(), DIR_MODE),
+            (self.key(), KEY_MODE),
+            (self.age_key(), KEY_MODE),
+        ] {
+            let Some(found) = mode_of(&path) else {
+                continue;
+            };
+            if found & 0o777 == mode {
+                continue;
+            }
+            said.push(match set_mode(&path, mode) {
+                Ok(()) => format!(
+                    "warning: {} was readable by others (mode {:o}); it is now {mode:o}, its owner's only",
+                    path.display(),
+                    found & 0o777
+                ),
+                Err(e) => format!(
+                    "warning: {} is readable by others (mode {:o}) and could not be made private ({e}): run `chmod {mode:o} {}`",
+                    path.display(),
+                    found & 0o777,
+                    path.display()
+                ),
+            });
+        }
+        said
+    }
+}
+
+/// The data directory's mode: its owner only.
+const DIR_MODE: u32 = 0o700;
+/// The signing and age key files' mode: readable and writable by their owner only.
+const KEY_MODE: u32 = 0o600;
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).ok().map(|m| m.permissions().mode())
+}
+
+#[cfg(not(unix))]
+fn mode_of(_: &Path) -> Option<u32> {
+    None
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) -> std::io::Result<()> {
+    Ok(())
 }

@@ -25,7 +25,7 @@ pub fn set_wait_notice(notice: WaitNotice) {
     let _ = WAIT_NOTICE.set(notice);
 }
 
-fn notify_wait(what: &str) {
+pub(crate) fn notify_wait(what: &str) {
     if let Some(notice) = WAIT_NOTICE.get() {
         notice(what);
     }

@@ -133,9 +133,14 @@ impl Replica {
                 .map_or(self.clearance, |c| c.min(self.clearance)),
         );
         let txn = self.read()?;
+        let glossary = match request.no_glossary {
+            true => None,
+            false => Some(super::glossary::glossary_in(&txn)?),
+        };
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index
-            .find(&request, &|id| store::get(&articles, id.as_str()))
+        self.index.find_with(&request, glossary.as_deref(), &|id| {
+            store::get(&articles, id.as_str())
+        })
     }
 
     /// The Knowledge Map, parents before children.

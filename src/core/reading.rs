@@ -52,33 +52,90 @@ pub enum Field {
     ReviewBy,
 }
 
+/// One page of the articles that link to another: at most the `limit` asked for, and whether
+/// more follow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BacklinkPage {
+    pub links: Vec<Backlink>,
+    pub more: bool,
+}
+
 impl Replica {
-    /// Articles visible to `viewer` within the reader's clearance whose body links to `id` with
-    /// `[[id]]` (or `[[id|label]]`), sorted by title: read from the links `apply` keeps (`core/derived.rs`), so the cost is
-    /// that of the links found, whatever the size of the knowledge base.
+    /// Articles visible to `viewer` within the reader's clearance whose body links to `id` with `[[id]]` (or `[[id|label]]`),
+    /// all of them, in the order of [`backlinks_page`](Self::backlinks_page). An article linked
+    /// from many others costs what they are: the reader takes a page at a time instead.
     pub fn backlinks(&self, id: &str, viewer: Option<&Author>) -> Result<Vec<Backlink>> {
+        Ok(self.backlinks_page(id, viewer, 0, usize::MAX)?.links)
+    }
+
+    /// Up to `limit` of the articles visible to `viewer` that link to `id`, skipping the first
+    /// `offset`, ordered by the linking article's id. Read from the links `apply` keeps
+    /// (`core/derived.rs`), whose key order this is, so a page costs its `offset + limit`
+    /// entries (the first page its own size) whatever the number of links; sorting by title
+    /// would mean reading every link for any page. The next page from where one ended costs
+    /// only its own size by [`backlinks_after`](Self::backlinks_after).
+    pub fn backlinks_page(
+        &self,
+        id: &str,
+        viewer: Option<&Author>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<BacklinkPage> {
+        self.backlinks_from(id, viewer, "", offset, limit)
+    }
+
+    /// The page of backlinks that follows the one ending with the linking article `after`: up
+    /// to `limit` articles visible to `viewer` linking to `id` whose ids come after `after`.
+    pub fn backlinks_after(
+        &self,
+        id: &str,
+        viewer: Option<&Author>,
+        after: &str,
+        limit: usize,
+    ) -> Result<BacklinkPage> {
+        self.backlinks_from(id, viewer, after, 0, limit)
+    }
+
+    /// Backlinks of `id` from the linking article ids past `after` (all for ""), `offset`
+    /// visible ones skipped, at most `limit`.
+    fn backlinks_from(
+        &self,
+        id: &str,
+        viewer: Option<&Author>,
+        after: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<BacklinkPage> {
         let txn = self.db.begin_read()?;
         let links = txn.open_table(store::LINKS)?;
-        let mut out = Vec::new();
-        for entry in links.range((id, "")..)? {
+        let mut page = BacklinkPage::default();
+        let mut skipped = 0;
+        for entry in links.range((id, after)..)? {
             let (key, value) = entry?;
             let (target, source) = key.value();
             if target != id {
                 break;
             }
-            if source == id {
+            if source == id || source == after {
                 continue;
             }
             let from: LinkFrom = store::decode(value.value())?;
-            if from.visible_to(viewer, self.clearance) {
-                out.push(Backlink {
+            if !from.visible_to(viewer, self.clearance) {
+                continue;
+            }
+            if skipped < offset {
+                skipped += 1;
+            } else if page.links.len() < limit {
+                page.links.push(Backlink {
                     id: source.to_string(),
                     title: from.title,
                 });
+            } else {
+                page.more = true;
+                break;
             }
         }
-        out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
-        Ok(out)
+        Ok(page)
     }
 
     /// What changed in an article between two of its revisions (`from` → `to`): each changed

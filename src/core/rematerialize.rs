@@ -39,6 +39,9 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::TRUSTED)?;
     copy(&replayed, txn, store::GRANTS)?;
     copy(&replayed, txn, store::REVOKED_NODES)?;
+    copy(&replayed, txn, store::GLOSSARY)?;
+    copy(&replayed, txn, store::EVALUATIONS)?;
+    copy(&replayed, txn, store::POLICIES)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;
@@ -49,6 +52,23 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
         "drafts",
     ))?;
     Ok(())
+}
+
+/// Replays `db`'s tables if a revocation arrived after ops it refuses (`REPLAY_NEEDED`), in a
+/// write transaction of its own; says whether it did.
+pub(super) fn replay_if_needed(db: &Database) -> Result<bool> {
+    let needed = super::read_u64(
+        &db.begin_read()?.open_table(store::META)?,
+        meta_keys::REPLAY_NEEDED,
+    )? != 0;
+    if needed {
+        let txn = db.begin_write()?;
+        rematerialize(db, &txn)?;
+        txn.open_table(store::META)?
+            .remove(meta_keys::REPLAY_NEEDED)?;
+        txn.commit()?;
+    }
+    Ok(needed)
 }
 
 /// Applies every op of `from`'s log, in its order, to the empty database `to`.
@@ -108,7 +128,7 @@ pub(crate) struct Foreseen {
 }
 
 impl Foreseen {
-    fn read(txn: &redb::ReadTransaction) -> Result<Self> {
+    pub fn read(txn: &redb::ReadTransaction) -> Result<Self> {
         let mut foreseen = Foreseen::default();
         for entry in txn.open_table(store::REVOKED_NODES)?.iter()? {
             let (k, v) = entry?;
@@ -139,10 +159,6 @@ impl Foreseen {
         self.nodes.get(&node).copied()
     }
 
-    #[allow(
-        dead_code,
-        reason = "the evaluation and Q&A rules ask it through holds_role"
-    )]
     /// Whether `grant` of `holder` is revoked, in the whole log, before their op `seq`.
     pub fn role_revoked(&self, holder: &Author, grant: &Grant, seq: u64) -> bool {
         self.roles.iter().any(|(h, g)| {

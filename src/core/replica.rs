@@ -399,7 +399,19 @@ impl Replica {
     /// before the store's commit (the fsync), so indexing and the commit overlap; the index is
     /// committed only once the store is, and rolled back when the store fails.
     pub fn commit(&mut self, user: &str, payloads: Vec<Payload>) -> Result<Vec<Hash>> {
+        self.commit_with_blobs(user, payloads, &[])
+    }
+
+    /// As `commit`, storing `blobs` (attachments' bytes, by their hash) in the same
+    /// transaction: the op naming a blob and the blob are saved together or not at all.
+    pub(crate) fn commit_with_blobs(
+        &mut self,
+        user: &str,
+        payloads: Vec<Payload>,
+        blobs: &[(Hash, &[u8])],
+    ) -> Result<Vec<Hash>> {
         let txn = self.begin_write()?;
+        super::attachments::store_blobs(&txn, blobs)?;
         let (lost, fork) = {
             let meta = txn.open_table(store::META)?;
             let seen = read_u64(&meta, meta_keys::OWN_SEQ_SEEN)?;
@@ -548,11 +560,7 @@ impl Replica {
         let Some(db) = self.db.writable_database() else {
             return Ok(());
         };
-        let txn = db.begin_write()?;
-        super::rematerialize::rematerialize(db, &txn)?;
-        txn.open_table(store::META)?
-            .remove(meta_keys::REPLAY_NEEDED)?;
-        txn.commit()?;
+        super::rematerialize::replay_if_needed(db)?;
         self.rebuild_index(&mut |_, _| {})
     }
 
@@ -719,12 +727,19 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::TRUSTED)?;
     txn.open_table(store::GRANTS)?;
     txn.open_table(store::REVOKED_NODES)?;
+    txn.open_table(store::GLOSSARY)?;
+    txn.open_table(store::EVALUATIONS)?;
+    txn.open_table(store::POLICIES)?;
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
     txn.open_table(store::PUBLISHED_COUNTS)?;
     txn.open_table(store::DRAFTS)?;
     txn.open_table(store::LINKS)?;
+    txn.open_table(store::BLOBS)?;
+    txn.open_table(store::BLOB_PEERS)?;
+    txn.open_table(store::BLOB_SIZES)?;
+    txn.open_table(store::BLOBS_TO_COME)?;
     Ok(())
 }
 
@@ -758,7 +773,8 @@ fn upgrade_schema(db: &Database, from: u64) -> Result<()> {
     create_tables(&txn)?;
     // Schema 3 laid articles out anew (HQ's status, the published revision, proposals) and
     // refuses ops that break the rules instead of failing their bundle; schema 4 keeps counts
-    // and links beside the articles (`core/derived.rs`): the tables are replayed from the log.
+    // and links beside the articles (`core/derived.rs`); schema 5 keeps each article's attachments in its record; schema 6 keeps evaluations and policies
+    // and the revision an evaluation published: the tables are replayed from the log.
     super::rematerialize::rematerialize(db, &txn)?;
     txn.open_table(store::META)?
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;

@@ -213,6 +213,11 @@ pub struct ArticleRecord {
     /// The authors' text when it differs from the published one: a proposed revision, which
     /// readers do not see until HQ publishes it. `current` and `content` stay the published.
     pub proposal: Option<Proposal>,
+    /// Attachments by name, removals kept (`model::attachment::set_slot`).
+    pub attachments: Vec<super::AttachmentSlot>,
+    /// The revision two-step evaluation published, stamped by its deciding vote
+    /// (`core/evaluation.rs`). Of it and `published`/`hq_status`, the later stands.
+    pub evaluated: Option<Stamped<Hash>>,
 }
 
 /// A value set by an op, ordered by the op's (clock, node): the latest wins everywhere.
@@ -254,13 +259,32 @@ impl Author {
 }
 
 impl ArticleRecord {
+    /// The attachments in force, by name.
+    pub fn live_attachments(&self) -> impl Iterator<Item = &super::Attachment> {
+        super::attachment::live(&self.attachments)
+    }
+
     pub fn in_conflict(&self) -> bool {
         self.conflicted
     }
 
     /// The status in force: HQ's decision when there is one, else the authors'.
     pub fn effective_status(&self) -> Status {
-        self.hq_status.map_or(self.authors_status, |s| s.value)
+        match (self.hq_status, self.evaluated) {
+            (Some(hq), Some(ev)) if hq.is_before(ev.hlc, ev.node) => Status::Published,
+            (None, Some(_)) => Status::Published,
+            (Some(hq), _) => hq.value,
+            (None, None) => self.authors_status,
+        }
+    }
+
+    /// The revision published, by HQ or by evaluation: the later of the two.
+    pub fn publication(&self) -> Option<Stamped<Hash>> {
+        match (self.published, self.evaluated) {
+            (Some(hq), Some(ev)) if hq.is_before(ev.hlc, ev.node) => Some(ev),
+            (Some(hq), _) => Some(hq),
+            (None, ev) => ev,
+        }
     }
 
     /// The text the authors work on (the revision an edit builds on): the proposal when there

@@ -5,7 +5,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Author, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role, Status, UserChange,
+    ArticleId, Attachment, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
+    Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
@@ -92,6 +93,42 @@ pub enum Payload {
         node: NodeId,
         after_seq: u64,
     },
+    /// Adds a glossary entry or replaces the one of its id, shipped or not (privileged: an
+    /// administrator at HQ or on a node HQ trusts). The latest by `(hlc, node)` stands.
+    GlossarySet {
+        entry: GlossaryEntry,
+    },
+    /// Attaches a file to an article, or replaces the attachment of that name (the article's
+    /// authors or an administrator). The file's bytes travel apart, as a blob.
+    AttachmentAdded {
+        article: ArticleId,
+        attachment: Attachment,
+    },
+    /// Removes the attachment `name` from an article (its authors or an administrator).
+    AttachmentRemoved {
+        article: ArticleId,
+        name: String,
+    },
+    /// An author submits `revision` of their article for evaluation (`core/evaluation.rs`).
+    Submitted {
+        article: ArticleId,
+        revision: Hash,
+        note: String,
+    },
+    /// An evaluator's vote on a submitted revision, in step 1 or step 2.
+    Evaluated {
+        article: ArticleId,
+        revision: Hash,
+        step: u8,
+        verdict: Verdict,
+    },
+    /// HQ sets an evaluation policy number (`model::evaluation::policy`), over the whole map
+    /// (`category` None) or a category subtree. Privileged: HQ or a node HQ trusts.
+    PolicySet {
+        key: String,
+        value: u32,
+        category: Option<String>,
+    },
 }
 
 impl Payload {
@@ -101,7 +138,12 @@ impl Payload {
             Payload::RevisionAdded { article, .. }
             | Payload::StatusSet { article, .. }
             | Payload::ArticleCreated { article, .. }
-            | Payload::RevisionPublished { article, .. } => Some(article),
+            | Payload::RevisionPublished { article, .. }
+            | Payload::AttachmentAdded { article, .. }
+            | Payload::AttachmentRemoved { article, .. } => Some(article),
+            Payload::Submitted { article, .. } | Payload::Evaluated { article, .. } => {
+                Some(article)
+            }
             _ => None,
         }
     }
@@ -132,6 +174,12 @@ impl Payload {
             Payload::RoleGranted { .. } => "role-grant",
             Payload::RoleRevoked { .. } => "role-revocation",
             Payload::NodeRevoked { .. } => "node-revocation",
+            Payload::GlossarySet { .. } => "glossary",
+            Payload::AttachmentAdded { .. } => "attachment",
+            Payload::AttachmentRemoved { .. } => "detachment",
+            Payload::Submitted { .. } => "submission",
+            Payload::Evaluated { .. } => "vote",
+            Payload::PolicySet { .. } => "policy",
         }
     }
 }

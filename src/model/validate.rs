@@ -70,6 +70,15 @@ impl Payload {
             Payload::RevisionPublished { article, .. } => check_article_id(article),
             Payload::NodeTrusted { .. } | Payload::NodeRevoked { .. } => Ok(()),
             Payload::UserChanged { name, .. } => crate::model::user::check_user_name(name),
+            Payload::GlossarySet { entry } => entry.check(),
+            Payload::AttachmentAdded {
+                article,
+                attachment,
+            } => super::attachment::check(article, attachment),
+            Payload::AttachmentRemoved { article, name } => {
+                check_article_id(article)?;
+                super::attachment::check_name(name)
+            }
             Payload::RoleGranted {
                 user,
                 role,
@@ -93,7 +102,84 @@ impl Payload {
                     None => Ok(()),
                 }
             }
+            Payload::Submitted { article, note, .. } => {
+                check_article_id(article)?;
+                check_comment("the submission's note", note, false)
+            }
+            Payload::Evaluated {
+                article,
+                step,
+                verdict,
+                ..
+            } => {
+                check_article_id(article)?;
+                check_verdict(*step, verdict)
+            }
+            Payload::PolicySet {
+                key,
+                value,
+                category,
+            } => {
+                use super::evaluation::policy;
+                if policy::default_of(key).is_none() {
+                    let keys: Vec<&str> = policy::KEYS.iter().map(|(k, _)| *k).collect();
+                    return Err(Error::invalid(format!(
+                        "`{}` is not a policy Outpost knows: use one of {}",
+                        escape(key),
+                        keys.join(", ")
+                    )));
+                }
+                if !(1..=policy::MAX_APPROVALS).contains(value) {
+                    return Err(Error::invalid(format!(
+                        "{key} must be between 1 and {} (not {value})",
+                        policy::MAX_APPROVALS
+                    )));
+                }
+                match category {
+                    Some(c) => check_category_id(c),
+                    None => Ok(()),
+                }
+            }
         }
+    }
+}
+
+/// The longest comment, note or reason an evaluation op carries.
+pub const COMMENT_CHARS: usize = 4_000;
+
+fn check_comment(what: &str, text: &str, required: bool) -> Result<()> {
+    if required && text.trim().is_empty() {
+        return Err(Error::invalid(format!("{what} is empty: say why")));
+    }
+    if text.chars().count() > COMMENT_CHARS {
+        return Err(Error::invalid(format!(
+            "{what} is longer than {COMMENT_CHARS} characters: shorten it"
+        )));
+    }
+    check_text(what, text)
+}
+
+fn check_verdict(step: u8, verdict: &super::Verdict) -> Result<()> {
+    use super::Verdict;
+    if !(1..=2).contains(&step) {
+        return Err(Error::invalid(format!(
+            "evaluation has steps 1 and 2, not {step}"
+        )));
+    }
+    match verdict {
+        Verdict::Approve { category, comment } => {
+            if let Some(c) = category {
+                if step != 1 {
+                    return Err(Error::invalid(
+                        "only a step-1 approval places the article in a category",
+                    ));
+                }
+                check_category_id(c)?;
+            }
+            check_comment("the approval's comment", comment, false)
+        }
+        Verdict::Return { comment } => check_comment("the return's comment", comment, true),
+        Verdict::Reject { reason } => check_comment("the rejection's reason", reason, true),
     }
 }
 
@@ -353,7 +439,7 @@ fn check_age_recipient(recipient: &str) -> Result<()> {
 
 /// Text shown on one line (a title, a tag, a name): no control characters at all, and none of
 /// the bidirectional overrides that make a line display other than it reads.
-fn check_line(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_line(what: &str, s: &str) -> Result<()> {
     match s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
         Some(c) => Err(Error::invalid(format!(
             "{what} holds the control character U+{:04X}: remove it",
@@ -365,7 +451,7 @@ fn check_line(what: &str, s: &str) -> Result<()> {
 
 /// Text of several lines (a body, a summary): line breaks and tabs, and no other control
 /// character (a NUL, or an escape sequence that would drive the reader's terminal).
-fn check_text(what: &str, s: &str) -> Result<()> {
+pub(crate) fn check_text(what: &str, s: &str) -> Result<()> {
     match s
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
@@ -424,6 +510,63 @@ mod tests {
 
     fn content() -> ArticleContent {
         ArticleContent::new("Timber", "commodity/timber-wood", "Body\n")
+    }
+
+    #[test]
+    fn evaluation_ops_are_checked_for_step_verdict_text_and_policy() {
+        let article = ArticleId::parse("seal-checks").expect("id");
+        let vote = |step: u8, verdict: crate::model::Verdict| {
+            op(Payload::Evaluated {
+                article: article.clone(),
+                revision: Hash::ZERO,
+                step,
+                verdict,
+            })
+            .validate()
+        };
+        use crate::model::Verdict;
+        let approve = |category: Option<&str>| Verdict::Approve {
+            category: category.map(String::from),
+            comment: "ok".into(),
+        };
+        assert!(vote(1, approve(Some("clearance"))).is_ok());
+        assert!(vote(2, approve(None)).is_ok());
+        assert!(vote(3, approve(None)).is_err(), "two steps only");
+        assert!(
+            vote(2, approve(Some("clearance"))).is_err(),
+            "step 2 moves nothing"
+        );
+        assert!(vote(1, approve(Some("../x"))).is_err());
+        let empty = Verdict::Return {
+            comment: "  ".into(),
+        };
+        assert!(vote(2, empty).is_err(), "a return says why");
+        let control = Verdict::Reject {
+            reason: "no\u{1b}[2J".into(),
+        };
+        assert!(vote(2, control).is_err());
+        let long = Payload::Submitted {
+            article: article.clone(),
+            revision: Hash::ZERO,
+            note: "x".repeat(COMMENT_CHARS + 1),
+        };
+        assert!(op(long).validate().is_err());
+        let policy = |key: &str, value: u32| {
+            op(Payload::PolicySet {
+                key: key.into(),
+                value,
+                category: None,
+            })
+            .validate()
+        };
+        assert!(policy("evaluation.step2-approvals", 3).is_ok());
+        assert!(policy("evaluation.step2-approvals", 0).is_err());
+        assert!(policy("evaluation.step2-approvals", 21).is_err());
+        let err = policy("evaluation.quorum", 3).expect_err("unknown key");
+        assert!(
+            err.to_string().contains("evaluation.step1-approvals"),
+            "{err}"
+        );
     }
 
     #[test]

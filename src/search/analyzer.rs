@@ -53,14 +53,18 @@ pub enum Analyzer {
     IndexedText,
     /// Character bigrams of Thai-family and Hangul text; Latin text yields nothing.
     Grams,
+    /// Character bigrams of Thai text folded to one spelling of its variants
+    /// (`super::thai_fold`); other text yields nothing.
+    ThaiFolded,
 }
 
 impl Analyzer {
-    pub const ALL: [Analyzer; 4] = [
+    pub const ALL: [Analyzer; 5] = [
         Analyzer::Text,
         Analyzer::Stem,
         Analyzer::IndexedText,
         Analyzer::Grams,
+        Analyzer::ThaiFolded,
     ];
 
     /// The name tantivy knows it by (recorded in the index's schema).
@@ -70,6 +74,7 @@ impl Analyzer {
             Analyzer::Stem => "outpost_stem",
             Analyzer::IndexedText => "outpost_text_stems",
             Analyzer::Grams => "outpost_grams",
+            Analyzer::ThaiFolded => "outpost_thai_folded",
         }
     }
 
@@ -79,6 +84,9 @@ impl Analyzer {
             Analyzer::Stem => stem_analyzer(),
             Analyzer::IndexedText => indexed_text_analyzer(),
             Analyzer::Grams => gram_analyzer(),
+            Analyzer::ThaiFolded => {
+                TextAnalyzer::builder(super::thai_fold::FoldedGrams::default()).build()
+            }
         }
     }
 }
@@ -114,7 +122,7 @@ pub fn for_each_token(
     // Building an analyzer (and its ICU segmenter) costs more than analyzing a word, and
     // snippets analyze many words per query: keep one of each per thread.
     thread_local! {
-        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; 4] =
+        static ANALYZERS: [std::cell::RefCell<TextAnalyzer>; Analyzer::ALL.len()] =
             Analyzer::ALL.map(|a| std::cell::RefCell::new(a.build()));
     }
     // `ALL` lists the analyzers in their declaration order.
@@ -652,7 +660,8 @@ mod tests {
                 "outpost_text",
                 "outpost_stem",
                 "outpost_text_stems",
-                "outpost_grams"
+                "outpost_grams",
+                "outpost_thai_folded"
             ]
         );
         for (slot, analyzer) in Analyzer::ALL.into_iter().enumerate() {

@@ -422,6 +422,17 @@ fn document(f: &Fields, record: &ArticleRecord) -> TantivyDocument {
     doc.add_text(f.text, &c.body);
     for text in [&c.title, &c.summary, &tags, &c.body] {
         doc.add_text(f.grams, text);
+        doc.add_text(f.thai_folded, text);
+    }
+    // Attachments are found by their names, captions and the text read from them (a PDF's),
+    // as words of the article's text.
+    for a in record.live_attachments() {
+        for text in [&a.name, &a.caption, &a.text] {
+            if !text.is_empty() {
+                doc.add_text(f.text, text);
+                doc.add_text(f.grams, text);
+            }
+        }
     }
     for tag in &c.tags {
         doc.add_text(f.tag, tag);

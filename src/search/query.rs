@@ -9,17 +9,19 @@
 //!                 English stem 0.5 (× those of the word fields when the stem is a word itself);
 //!                 a typo corrected to an indexed word: half the weights above;
 //!                 prefix-while-typing 0.3 (constant score);
-//!                 Thai/Korean sub-word bigram phrase 0.1
+//!                 Thai/Korean sub-word bigram phrase 0.1;
+//!                 Thai spelling variant (folded bigram phrase, `thai_fold`) 0.05
 //! freshness   = 0.5 ^ (days since last update / 180)        in (0, 1]
 //! helpfulness = share of readers who found it helpful        in [0, 1] (0 until feedback exists)
 //! ```
 //! Hits come in two tiers: first every match of the whole words (and their stems), ranked as
 //! above; then, when those are fewer than asked for, the further matches that only the Thai and
-//! Korean sub-word phrases, a typo's corrections or the prefix being typed find, ranked the same
+//! Korean sub-word phrases, Thai spelling variants, a typo's corrections or the prefix being
+//! typed find, ranked the same
 //! way among themselves. So a whole-word hit always ranks above a sub-word hit, and an exact word
 //! above a corrected typo or a completion. `top` collects each tier.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -35,9 +37,11 @@ use super::SearchIndex;
 use super::analyzer::{self, Analyzer};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
 use super::snippet::{self, Marker};
+use super::thai_fold;
 use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
+use crate::glossary::Glossary;
 use crate::model::{ArticleId, ArticleRecord, Author, Classification, Kind, Lang, Status};
 
 /// How many indexed words the last word typed may stand for while typing, per field.
@@ -66,6 +70,8 @@ pub struct SearchRequest {
     /// How many of the hits get a snippet, best first; `None` for all. A list that shows no
     /// snippets (the interface's results) saves their cost.
     pub snippets: Option<usize>,
+    /// Leave the glossary out: no hits in other languages through it (`--no-glossary`).
+    pub no_glossary: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -81,6 +87,10 @@ pub struct SearchHit {
     pub lang: String,
     pub kind: String,
     pub hs_codes: Vec<String>,
+    /// The glossary term this hit was found through, when the query's own words did not find
+    /// it (a Thai query's English article: `transshipment`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A query word the knowledge base does not hold, and the indexed word closest to it that was
@@ -100,9 +110,9 @@ pub struct Found {
 }
 
 /// A query at one tier, ready to run, with what it marks in snippets.
-struct Planned {
-    plan: Plan,
-    marker: Marker,
+pub(super) struct Planned {
+    pub(super) plan: Plan,
+    pub(super) marker: Marker,
     /// See [`SearchIndex::plan`].
     extra: bool,
     corrections: Vec<Correction>,
@@ -136,6 +146,19 @@ impl SearchIndex {
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Found> {
+        self.find_with(request, None, load)
+    }
+
+    /// [`find`](Self::find) with a glossary: when the query's own words (all tiers) find fewer
+    /// than `limit` hits, a last tier also searches the glossary's terms for them in the other
+    /// languages, and its new hits follow, each saying which term found it
+    /// ([`SearchHit::via`]).
+    pub fn find_with(
+        &self,
+        request: &SearchRequest,
+        glossary: Option<&Glossary>,
+        load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+    ) -> Result<Found> {
         let parsed = query_language::parse(&request.text);
         let searcher = self.reader.searcher();
         let limit = request.limit.max(1);
@@ -161,6 +184,34 @@ impl SearchIndex {
                     .take(room),
             );
         }
+        let mut via_of: HashMap<DocAddress, String> = HashMap::new();
+        // The hits found through the glossary mark its terms; the others, the words typed.
+        let mut via_marker = None;
+        if top.len() < limit
+            && !request.no_glossary
+            && let Some(glossary) = glossary
+            && let Some(expanded) = self.expanded_plan(&parsed, request, glossary)?
+        {
+            let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+            let rest = top::collect(
+                &searcher,
+                &expanded.planned.plan,
+                limit + top.len(),
+                &ranking,
+            )?;
+            let room = limit - top.len();
+            for (score, address) in rest
+                .into_iter()
+                .filter(|(_, a)| !seen.contains(a))
+                .take(room)
+            {
+                if let Some(term) = expanded.term_of(&searcher, address)? {
+                    via_of.insert(address, term);
+                }
+                top.push((score, address));
+            }
+            via_marker = Some(expanded.planned.marker);
+        }
 
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -173,12 +224,17 @@ impl SearchIndex {
                 continue;
             };
             let c = record.content;
+            let via = via_of.remove(&address);
+            let marker = match (&via, &via_marker) {
+                (Some(_), Some(glossary)) => glossary,
+                _ => &marker,
+            };
             let snippet = if request.snippets.is_some_and(|n| hits.len() >= n) {
                 snippet::Snippet::default()
             } else if parsed.is_empty() && !c.summary.is_empty() {
-                snippet::make(&c.summary, &marker, SNIPPET_CHARS)
+                snippet::make(&c.summary, marker, SNIPPET_CHARS)
             } else {
-                snippet::make_markdown(&c.body, &marker, SNIPPET_CHARS)
+                snippet::make_markdown(&c.body, marker, SNIPPET_CHARS)
             };
             hits.push(SearchHit {
                 id: id.to_string(),
@@ -191,6 +247,7 @@ impl SearchIndex {
                 lang: c.lang.to_string(),
                 kind: c.kind.to_string(),
                 hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
+                via,
             });
         }
         Ok(Found { hits, corrections })
@@ -199,7 +256,6 @@ impl SearchIndex {
     /// The plan of a parsed request at one tier, what its snippets should mark, and whether
     /// [`Tier::All`] may add clauses to a [`Tier::Words`] plan (at [`Tier::All`]: whether it did).
     fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest, tier: Tier) -> Result<Planned> {
-        let f = self.fields;
         let mut marker = Marker::default();
         let mut extra = false;
         let mut corrections = Vec::new();
@@ -220,6 +276,20 @@ impl SearchIndex {
                 groups.push(clauses);
             }
         }
+        self.finish_plan(parsed, request, groups, marker, extra, corrections)
+    }
+
+    /// A plan of `groups`, with the request's filters, exclusions and visibility added.
+    pub(super) fn finish_plan(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        mut groups: Vec<Vec<Box<dyn Query>>>,
+        marker: Marker,
+        extra: bool,
+        corrections: Vec<Correction>,
+    ) -> Result<Planned> {
+        let f = self.fields;
         let mut required: Vec<Vec<Box<dyn Query>>> = Vec::new();
         let filters = self.filters(parsed, request)?;
         if groups.is_empty() {
@@ -278,7 +348,7 @@ impl SearchIndex {
     /// ([`Tier::All`] only; `extra` is set when they apply, at [`Tier::Words`] when they may);
     /// HS codes. Empty when it has nothing searchable. A corrected typo is noted in
     /// `corrections` with its closest correction.
-    fn term_clauses(
+    pub(super) fn term_clauses(
         &self,
         term: &QueryTerm,
         open: bool,
@@ -362,10 +432,18 @@ impl SearchIndex {
         if analyzer::needs_grams(text) && !all {
             *extra = true;
         } else if analyzer::needs_grams(text)
-            && let Some(q) = grams_query(f.grams, text)
+            && let Some(q) = grams_query(Analyzer::Grams, f.grams, text)
         {
             *extra = true;
             should.push(boosted(q, 0.1));
+            // Thai spelling variants: the folded form as a part of folded text, below the
+            // sub-word matches of the spelling typed.
+            let folded = thai_fold::fold(text);
+            if folded.chars().filter(|c| *c != ' ').count() >= thai_fold::MIN_FOLDED_CHARS
+                && let Some(q) = grams_query(Analyzer::ThaiFolded, f.thai_folded, text)
+            {
+                should.push(boosted(q, 0.05));
+            }
         }
         if let Some(digits) = hs_digits(text) {
             should.push(boosted(term_query(f.hs, &digits), 2.0));
@@ -565,11 +643,11 @@ fn stem_clauses(
     }
 }
 
-/// The bigrams of `text` as one phrase: where `text` occurs as a substring. Within a run only
+/// The bigrams of `text` (by `grams_of`, `Grams` or `ThaiFolded`) as one phrase: where `text` occurs as a substring. Within a run only
 /// every other bigram and the last are needed (see `analyzer::RUN_GAP`); runs keep their gaps.
-fn grams_query(field: Field, text: &str) -> Option<Box<dyn Query>> {
+fn grams_query(grams_of: Analyzer, field: Field, text: &str) -> Option<Box<dyn Query>> {
     let mut grams: Vec<(String, usize)> = Vec::new();
-    analyzer::for_each_token(Analyzer::Grams, text, |gram, _, position| {
+    analyzer::for_each_token(grams_of, text, |gram, _, position| {
         grams.push((gram.to_string(), position));
     });
     let first = grams.first()?.1;
@@ -605,13 +683,13 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+pub(super) fn union(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::union(clauses))
 }
 
 /// Which clauses a plan holds: whole words (and stems) alone, or everything.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tier {
+pub(super) enum Tier {
     Words,
     All,
 }
@@ -737,6 +815,8 @@ mod tests {
             hq_status: None,
             published: None,
             proposal: None,
+            attachments: vec![],
+            evaluated: None,
         }
     }
 

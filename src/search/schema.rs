@@ -9,7 +9,7 @@ use tantivy::schema::{
 use super::analyzer::Analyzer;
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 5;
+pub const INDEX_VERSION: u32 = 6;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
@@ -20,6 +20,8 @@ pub struct Fields {
     pub text: Field,
     /// Title, summary, tags and body as Thai/Korean character bigrams (sub-word search).
     pub grams: Field,
+    /// Thai text folded to one spelling of its variants, as bigrams (`thai_fold`).
+    pub thai_folded: Field,
     pub category: Field,
     pub hs: Field,
     pub status: Field,
@@ -56,6 +58,13 @@ pub fn build() -> (Schema, Fields) {
             "grams",
             analyzed(Analyzer::Grams, IndexRecordOption::WithFreqsAndPositions),
         ),
+        thai_folded: b.add_text_field(
+            "thai_folded",
+            analyzed(
+                Analyzer::ThaiFolded,
+                IndexRecordOption::WithFreqsAndPositions,
+            ),
+        ),
         category: b.add_facet_field("category", FacetOptions::default()),
         hs: b.add_text_field("hs", STRING),
         status: b.add_text_field("status", STRING),
@@ -79,6 +88,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         heading: f("heading")?,
         text: f("text")?,
         grams: f("grams")?,
+        thai_folded: f("thai_folded")?,
         category: f("category")?,
         hs: f("hs")?,
         status: f("status")?,

@@ -288,34 +288,51 @@ fn plain_text_until(markdown: &str, chars: usize) -> String {
     for line in markdown.lines() {
         // Whether a space is due before the next visible character: lines are apart.
         let mut space = true;
-        let line = line.trim_start_matches('#').trim_start_matches(['>', ' ']);
-        if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+        let Some(line) = text_line(line) else {
             continue;
-        }
-        let mut rest = line;
-        // (`[` is rare: a byte search before the pattern search.)
-        while rest.as_bytes().contains(&b'[')
-            && let Some(start) = rest.find("[[")
-        {
-            push(&rest[..start], &mut out, &mut space);
-            let after = &rest[start + 2..];
-            match after.find("]]") {
-                Some(end) => {
-                    let link = &after[..end];
-                    let text = link.split_once('|').map_or(link, |(_, text)| text);
-                    push(text, &mut out, &mut space);
-                    rest = &after[end + 2..];
-                }
-                None => rest = after,
-            }
-        }
-        push(rest, &mut out, &mut space);
+        };
+        line_pieces(line, |piece, _target| push(piece, &mut out, &mut space));
         // Bytes ≥ characters: count the characters only once there may be enough.
         if out.len() > chars && out.chars().count() > chars {
             break;
         }
     }
     out
+}
+
+/// A line of Markdown without its heading and quote marks; `None` for a table's rule line.
+fn text_line(line: &str) -> Option<&str> {
+    let line = line.trim_start_matches('#').trim_start_matches(['>', ' ']);
+    (!line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))).then_some(line)
+}
+
+/// The link path: `line` as pieces of text in order, a wiki link `[[id]]` or `[[id|text]]` as
+/// the text it shows with its target (`Some(id)`), any other piece with `None`. The proptests
+/// pin the links found here to those pulldown-cmark finds (the reader's and backlinks' parser).
+fn line_pieces<'a>(line: &'a str, mut visit: impl FnMut(&'a str, Option<&'a str>)) {
+    let mut rest = line;
+    // (`[` is rare: a byte search before the pattern search.)
+    while rest.as_bytes().contains(&b'[')
+        && let Some(start) = rest.find("[[")
+    {
+        let after = &rest[start + 2..];
+        match after.find("]]") {
+            Some(end) => {
+                // The link is the innermost one: from the last `[[` before its `]]`.
+                let open = after[..end].rfind("[[").map_or(start, |i| start + 2 + i);
+                visit(&rest[..open], None);
+                let link = &rest[open + 2..start + 2 + end];
+                let (target, text) = link.split_once('|').unwrap_or((link, link));
+                visit(text, Some(target));
+                rest = &after[end + 2..];
+            }
+            None => {
+                visit(&rest[..start], None);
+                rest = after;
+            }
+        }
+    }
+    visit(rest, None);
 }
 
 /// Whether `piece` is ASCII that `plain_text` keeps as it is, but for single spaces between
@@ -573,16 +590,20 @@ mod tests {
             }
             let mut rest = line;
             while let Some(start) = rest.find("[[") {
-                push(&rest[..start], &mut out, &mut space);
                 let after = &rest[start + 2..];
                 match after.find("]]") {
                     Some(end) => {
-                        let link = &after[..end];
+                        let open = after[..end].rfind("[[").map_or(start, |i| start + 2 + i);
+                        push(&rest[..open], &mut out, &mut space);
+                        let link = &rest[open + 2..start + 2 + end];
                         let text = link.split_once('|').map_or(link, |(_, text)| text);
                         push(text, &mut out, &mut space);
                         rest = &after[end + 2..];
                     }
-                    None => rest = after,
+                    None => {
+                        push(&rest[..start], &mut out, &mut space);
+                        rest = after;
+                    }
                 }
             }
             push(rest, &mut out, &mut space);
@@ -603,6 +624,67 @@ mod tests {
             }
         }
         out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The wiki links the snippet's link path finds in `markdown`: (target, text shown).
+    fn links_by_snippet(markdown: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for line in markdown.lines().filter_map(text_line) {
+            line_pieces(line, |text, target| {
+                if let Some(target) = target {
+                    out.push((target.to_string(), text.to_string()));
+                }
+            });
+        }
+        out
+    }
+
+    /// The wiki links pulldown-cmark finds in `markdown`, as the reader and backlinks read them.
+    fn links_by_pulldown(markdown: &str) -> Vec<(String, String)> {
+        use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+        let mut out = Vec::new();
+        let mut open: Option<(String, String)> = None;
+        for event in Parser::new_ext(markdown, Options::ENABLE_WIKILINKS) {
+            match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::WikiLink { .. },
+                    dest_url,
+                    ..
+                }) => open = Some((dest_url.to_string(), String::new())),
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, text)) = &mut open {
+                        text.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Link) => out.extend(open.take()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// A line as officers write them: a block mark, then words, marked words and links.
+    fn line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let mark = prop_oneof![
+            Just(""),
+            Just("# "),
+            Just("## "),
+            Just("> "),
+            Just("- "),
+            Just("1. "),
+            Just("  ")
+        ];
+        let piece = prop_oneof![
+            4 => piece(),
+            1 => "[a-z]{1,6}".prop_map(|w| format!("*{w}*")),
+            1 => "[a-z]{1,6}".prop_map(|w| format!("**{w}**")),
+            1 => "[a-z][a-z-]{0,8}".prop_map(|t| format!("*[[{t}]]*")),
+            1 => "[a-z]{1,6}".prop_map(|w| format!("[{w}](https://x.test/{w})")),
+            1 => "[a-z]{1,6}".prop_map(|w| format!("[[{w}")),
+        ];
+        (mark, proptest::collection::vec(piece, 1..8))
+            .prop_map(|(mark, pieces)| format!("{mark}{}", pieces.join(" ")))
     }
 
     fn piece() -> impl proptest::strategy::Strategy<Value = String> {
@@ -630,6 +712,14 @@ mod tests {
             let body: Vec<String> = lines.iter().map(|l| l.join(" ")).collect();
             let body = body.join("\n");
             proptest::prop_assert_eq!(plain_text(&body), text_as_pulldown_reads_it(&body));
+        }
+
+        #[test]
+        fn the_link_path_finds_the_wiki_links_pulldown_cmark_finds(
+            lines in proptest::collection::vec(line(), 1..6)
+        ) {
+            let body = lines.join("\n");
+            proptest::prop_assert_eq!(links_by_snippet(&body), links_by_pulldown(&body));
         }
 
         #[test]

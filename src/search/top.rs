@@ -17,6 +17,15 @@
 //!   candidate to the next document it holds), and the score is summed from each clause
 //!   positioned on the candidate. Pruning would score thousands of high-scoring documents that
 //!   fail the filter before ten pass it.
+//!
+//! Both are [`Collector::Fast`]. [`Collector::Plain`] is the named fallback (`plain`): the plan
+//! as one boolean query under tantivy's `TopDocs`, which scores every match. It is what the
+//! proptests pin every fast path to (same hits, same order), on small corpora and on postings
+//! of several blocks; and a search whose ranking factor has no usable bound in some segment
+//! (not a number: pruning against it would skip everything) is collected by it.
+
+mod max_score;
+mod plain;
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -29,7 +38,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED, Term};
 
-use super::max_score::{self, Hits, TermClause};
+use self::max_score::{Hits, TermClause};
 use crate::error::Result;
 
 /// A query split for collection (see the module docs).
@@ -63,7 +72,7 @@ impl Query for WeightedTerm {
 
 /// A segment's ranking factor per document, and its upper bound in the segment (so a pruning
 /// threshold on BM25 alone never skips a document the factor would lift into the top).
-pub(super) trait Multiplier {
+pub(super) trait Multiplier: Send + Sync {
     fn of(&self, doc: DocId) -> Score;
     fn bound(&self) -> Score;
 }
@@ -74,15 +83,41 @@ pub(super) type Ranking<'a> = &'a dyn Fn(&SegmentReader) -> Box<dyn Multiplier>;
 /// A requirement at most this share of what the groups match drives the collection.
 const DRIVE_BELOW: u64 = 4;
 
-/// The `limit` best documents for `plan`, best first: (score, address).
+/// How a plan's hits are collected (see the module docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Collector {
+    /// Pruned or driven over the postings: what searches use.
+    #[default]
+    Fast,
+    /// tantivy's `TopDocs` over the plan as one boolean query: the reference and fallback.
+    Plain,
+}
+
+/// The `limit` best documents for `plan`, best first: (score, address), by the fast path.
 pub(super) fn collect(
     searcher: &Searcher,
     plan: &Plan,
     limit: usize,
     ranking: Ranking,
 ) -> Result<Vec<(Score, DocAddress)>> {
-    let driver = driver(searcher, plan)?;
-    collect_with(searcher, plan, limit, ranking, driver)
+    collect_by(Collector::Fast, searcher, plan, limit, ranking)
+}
+
+/// The `limit` best documents for `plan`, best first, collected by `collector`.
+pub(super) fn collect_by(
+    collector: Collector,
+    searcher: &Searcher,
+    plan: &Plan,
+    limit: usize,
+    ranking: Ranking,
+) -> Result<Vec<(Score, DocAddress)>> {
+    match collector {
+        Collector::Fast => {
+            let driver = driver(searcher, plan)?;
+            collect_with(searcher, plan, limit, ranking, driver)
+        }
+        Collector::Plain => plain::collect(searcher, plan, limit, ranking),
+    }
 }
 
 /// As `collect`, driven by requirement `driver` (`None`: pruned).
@@ -134,6 +169,9 @@ fn collect_with(
             continue;
         };
         let factor = ranking(reader);
+        if factor.bound().is_nan() {
+            return collect_by(Collector::Plain, searcher, plan, limit, ranking);
+        }
         let mut hits = SegmentHits {
             segment: &mut segment,
             top: &mut top,
@@ -537,271 +575,4 @@ impl TopK {
 }
 
 #[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery, TermQuery};
-    use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TEXT};
-    use tantivy::{Index, Term, doc};
-
-    use super::*;
-
-    #[test]
-    fn the_heap_keeps_the_best_and_breaks_ties_by_address() {
-        let mut top = TopK::new(3);
-        assert_eq!(top.threshold(), Score::MIN);
-        for (score, doc) in [(1.0, 5), (3.0, 1), (2.0, 7), (2.0, 2), (0.5, 9), (3.0, 0)] {
-            top.push(score, DocAddress::new(0, doc));
-        }
-        let docs: Vec<(Score, u32)> = top
-            .into_sorted()
-            .into_iter()
-            .map(|(s, a)| (s, a.doc_id))
-            .collect();
-        assert_eq!(docs, [(3.0, 0), (3.0, 1), (2.0, 2)]);
-    }
-
-    /// A factor from a fast field, so pruning has to respect the per-segment bound.
-    struct Boost {
-        values: Arc<dyn tantivy::columnar::ColumnValues<u64>>,
-    }
-
-    impl Multiplier for Boost {
-        fn of(&self, doc: DocId) -> Score {
-            1.0 + self.values.get_val(doc) as Score / 4.0
-        }
-        fn bound(&self) -> Score {
-            1.0 + self.values.max_value() as Score / 4.0
-        }
-    }
-
-    struct Fixture {
-        index: Index,
-        title: Field,
-        body: Field,
-        tag: Field,
-    }
-
-    const WORDS: [&str; 6] = ["seal", "bolt", "truck", "timber", "log", "wrap"];
-
-    /// Documents of random words in two fields, a tag, a boost; a few deleted.
-    fn fixture(docs: &[(Vec<usize>, Vec<usize>, usize, u64)], deleted: &[usize]) -> Fixture {
-        let mut builder = Schema::builder();
-        let id = builder.add_u64_field("id", tantivy::schema::INDEXED);
-        let title = builder.add_text_field("title", TEXT);
-        let body = builder.add_text_field("body", TEXT);
-        let tag = builder.add_text_field("tag", STRING);
-        let boost = builder.add_u64_field("boost", FAST);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
-        let text = |words: &Vec<usize>| {
-            words
-                .iter()
-                .map(|&w| WORDS[w % WORDS.len()])
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        for (i, (t, b, g, f)) in docs.iter().enumerate() {
-            let tag_text = if g % 3 == 0 { "commodity" } else { "other" };
-            writer
-                .add_document(doc!(id => i as u64, title => text(t), body => text(b), tag => tag_text, boost => *f % 3))
-                .expect("add");
-            // Two segments, so the threshold carries from one to the next.
-            if i == docs.len() / 2 {
-                writer.commit().expect("commit");
-            }
-        }
-        for d in deleted {
-            writer.delete_term(Term::from_field_u64(id, *d as u64));
-        }
-        writer.commit().expect("commit");
-        Fixture {
-            index,
-            title,
-            body,
-            tag,
-        }
-    }
-
-    /// A clause as the search builds it (`weighted`: walked by `max_score` when there are
-    /// several groups), or as an opaque boosted query (always left to tantivy).
-    fn term(field: Field, word: &str, boost: f32, weighted: bool) -> Box<dyn Query> {
-        let term = Term::from_field_text(field, word);
-        if weighted {
-            return Box::new(WeightedTerm { term, boost });
-        }
-        let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-        Box::new(BoostQuery::new(Box::new(q), boost))
-    }
-
-    /// What the plan means, as one boolean query for tantivy's own collector: every group and
-    /// requirement must match (requirements adding nothing to the score), no exclusion may.
-    fn reference(plan: &Plan) -> BooleanQuery {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for group in &plan.groups {
-            let union = BooleanQuery::union(group.iter().map(|q| q.box_clone()).collect());
-            clauses.push((Occur::Must, Box::new(union)));
-        }
-        for any in &plan.required {
-            let union = BooleanQuery::union(any.iter().map(|q| q.box_clone()).collect());
-            clauses.push((Occur::Must, Box::new(BoostQuery::new(Box::new(union), 0.0))));
-        }
-        for q in &plan.excluded {
-            clauses.push((Occur::MustNot, q.box_clone()));
-        }
-        BooleanQuery::new(clauses)
-    }
-
-    /// A plan's groups of clauses: (word, in the title, boost).
-    type Groups = [Vec<(usize, bool, u8)>];
-
-    /// Collects a plan of `groups` every way (pruned, `max_score` when `weighted`, driven by
-    /// the tag filter when `filter`) and compares with tantivy's own collector.
-    fn check(
-        f: &Fixture,
-        groups: &Groups,
-        filter: bool,
-        exclude: Option<usize>,
-        limit: usize,
-        weighted: bool,
-    ) -> std::result::Result<(), String> {
-        let searcher = f.index.reader().expect("reader").searcher();
-        let plan = || Plan {
-            groups: groups
-                .iter()
-                .map(|g| {
-                    g.iter()
-                        .map(|&(w, in_title, b)| {
-                            let field = if in_title { f.title } else { f.body };
-                            term(field, WORDS[w], f32::from(b), weighted)
-                        })
-                        .collect()
-                })
-                .collect(),
-            required: if filter {
-                vec![vec![term(f.tag, "commodity", 1.0, false)]]
-            } else {
-                vec![]
-            },
-            excluded: exclude
-                .iter()
-                .map(|&w| term(f.body, WORDS[w], 1.0, false))
-                .collect(),
-        };
-        let ranking = |segment: &SegmentReader| -> Box<dyn Multiplier> {
-            let column = segment.fast_fields().u64("boost").expect("boost column");
-            Box::new(Boost {
-                values: column.first_or_default_col(0),
-            })
-        };
-        let expected: Vec<(Score, DocAddress)> = {
-            let top = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
-                let column = segment.fast_fields().u64("boost").expect("boost column");
-                let values = column.first_or_default_col(0);
-                move |doc: DocId, score: Score| score * (1.0 + values.get_val(doc) as Score / 4.0)
-            });
-            searcher
-                .search(&reference(&plan()), &top)
-                .expect("reference")
-        };
-        let plan = plan();
-        let drivers: Vec<Option<usize>> = if filter {
-            vec![None, Some(0)]
-        } else {
-            vec![None]
-        };
-        for driver in drivers {
-            let got = collect_with(&searcher, &plan, limit, &ranking, driver).expect("collect");
-            let auto = collect(&searcher, &plan, limit, &ranking).expect("collect");
-            for hits in [&got, &auto] {
-                if hits.len() != expected.len() {
-                    return Err(format!("driver {driver:?}: {hits:?} vs {expected:?}"));
-                }
-                for (a, b) in hits.iter().zip(&expected) {
-                    // Scores agree (sums in another order may differ in the last bits);
-                    // documents with equal scores may come in either order.
-                    if (a.0 - b.0).abs() > 1e-4 * b.0.abs().max(1.0) {
-                        return Err(format!("driver {driver:?}: {a:?} vs {b:?}"));
-                    }
-                }
-                // Above the last score no tie can reorder: the same documents.
-                let last = expected.last().map_or(0.0, |h| h.0) + 1e-3;
-                let above = |h: &[(Score, DocAddress)]| {
-                    let mut a: Vec<DocAddress> =
-                        h.iter().filter(|x| x.0 > last).map(|x| x.1).collect();
-                    a.sort();
-                    a
-                };
-                if above(hits) != above(&expected) {
-                    return Err(format!("driver {driver:?}: {hits:?} vs {expected:?}"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Postings of many blocks in two segments, with deletions, skewed words (so the clauses'
-    /// bests differ, and pruning skips) and many plans.
-    #[test]
-    fn long_postings_rank_as_tantivy_does() {
-        // xorshift: the same corpus every run.
-        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        let skewed = |next: &mut dyn FnMut(usize) -> usize| next(6).min(next(6));
-        let mut docs = Vec::new();
-        for _ in 0..3_000 {
-            let title: Vec<usize> = (0..next(3)).map(|_| 5 - skewed(&mut next)).collect();
-            let body: Vec<usize> = (0..next(12)).map(|_| skewed(&mut next)).collect();
-            docs.push((title, body, next(3), next(3) as u64));
-        }
-        let deleted: Vec<usize> = (0..150).map(|_| next(3_000)).collect();
-        let f = fixture(&docs, &deleted);
-        for round in 0..60 {
-            let groups: Vec<Vec<(usize, bool, u8)>> = (0..2 + next(3))
-                .map(|_| {
-                    (0..1 + next(4))
-                        .map(|_| (next(6), next(2) == 0, 1 + next(3) as u8))
-                        .collect()
-                })
-                .collect();
-            let filter = round % 3 == 0;
-            let exclude = (round % 4 == 0).then(|| next(6));
-            let limit = 1 + next(20);
-            if let Err(e) = check(&f, &groups, filter, exclude, limit, true) {
-                panic!("plan {groups:?}, filter {filter}, exclude {exclude:?}: {e}");
-            }
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
-
-        #[test]
-        fn both_ways_of_collecting_rank_as_tantivy_does(
-            docs in proptest::collection::vec(
-                (proptest::collection::vec(0..6usize, 0..3),
-                 proptest::collection::vec(0..6usize, 0..6),
-                 0..3usize,
-                 0..3u64),
-                1..60),
-            deleted in proptest::collection::vec(0..60usize, 0..6),
-            groups in proptest::collection::vec(proptest::collection::vec((0..6usize, any::<bool>(), 1..4u8), 1..4), 1..4),
-            filter in any::<bool>(),
-            exclude in proptest::option::of(0..6usize),
-            limit in 1..12usize,
-            weighted in any::<bool>(),
-        ) {
-            let f = fixture(&docs, &deleted);
-            if let Err(e) = check(&f, &groups, filter, exclude, limit, weighted) {
-                prop_assert!(false, "{}", e);
-            }
-        }
-    }
-}
+mod tests;

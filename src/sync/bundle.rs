@@ -1,11 +1,12 @@
-//! The bundle file format, version 1 (specified in docs/bundle-format.md):
+//! The bundle file format, version 2 (specified in docs/bundle-format.md):
 //!
 //! ```text
 //! magic       8 bytes   "OUTPOSTB"
-//! version     u16 LE    1
+//! version     u16 LE    2 (1 is still read: no blob index, no blobs)
 //! header_len  u32 LE    at most 1 MiB
-//! header      postcard  BundleHeader
+//! header      postcard  BundleHeader, then (version 2) postcard BlobIndex
 //! body        body_len bytes: zstd(postcard(Vec<SignedOp>))
+//! blobs       (version 2) the blobs the index lists, back to back, as they are
 //! signature   64 bytes  Ed25519 by the sender over BLAKE3("outpost-bundle\0" ‖ all bytes before it)
 //! ```
 //! Every length and count is checked against limits before anything is allocated or inflated.
@@ -16,7 +17,11 @@ pub use crate::error::BundleError;
 use crate::model::{Hash, NodeId, SignedOp};
 
 pub const MAGIC: &[u8; 8] = b"OUTPOSTB";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
+/// Blobs in one bundle, and blobs one bundle asks for (the rest go in the next).
+pub const MAX_BLOBS: usize = 10_000;
+/// All blobs of one bundle together.
+pub const MAX_BLOB_SECTION: u64 = 8 << 30;
 pub const MAX_HEADER: u32 = 1 << 20;
 /// At most this many ops in one bundle.
 pub const MAX_OPS: u64 = 10_000_000;
@@ -43,11 +48,34 @@ pub struct BundleHeader {
     pub version_vector: Vec<(NodeId, u64)>,
 }
 
+/// Version 2: the attachments' blobs a bundle carries, and those its sender still lacks. Encoded
+/// after `BundleHeader`, inside the header's bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobIndex {
+    /// Each blob's BLAKE3 and length, in the order the blob section holds them.
+    pub blobs: Vec<(Hash, u64)>,
+    /// Blobs named by attachments the sender holds but whose bytes it has not received: the
+    /// receiver sends them again even if it sent them before (a lost bundle).
+    pub wanted: Vec<Hash>,
+}
+
+impl BlobIndex {
+    /// Bytes of the blob section.
+    pub fn section_len(&self) -> u64 {
+        self.blobs
+            .iter()
+            .fold(0u64, |sum, (_, len)| sum.saturating_add(*len))
+    }
+}
+
 /// A decoded bundle whose signature is still to be checked against the sender's key.
 #[derive(Debug)]
 pub struct Bundle {
     pub header: BundleHeader,
     pub ops: Vec<SignedOp>,
+    /// The blobs carried (checked against their hashes), and those the sender lacks.
+    pub blobs: Vec<(Hash, Vec<u8>)>,
+    pub wanted: Vec<Hash>,
     signed: Hash,
     signature: [u8; 64],
 }
@@ -61,8 +89,19 @@ fn digest(bytes: &[u8]) -> Hash {
 
 /// Writes a bundle of `ops`, signed with `key`.
 pub fn encode(
+    header: BundleHeader,
+    ops: &[SignedOp],
+    key: &ed25519_dalek::SigningKey,
+) -> std::io::Result<Vec<u8>> {
+    encode_with_blobs(header, ops, &[], &[], key)
+}
+
+/// Writes a bundle of `ops` carrying `blobs` and asking for `wanted`, signed with `key`.
+pub fn encode_with_blobs(
     mut header: BundleHeader,
     ops: &[SignedOp],
+    blobs: &[(Hash, &[u8])],
+    wanted: &[Hash],
     key: &ed25519_dalek::SigningKey,
 ) -> std::io::Result<Vec<u8>> {
     let raw = postcard::to_stdvec(ops).map_err(std::io::Error::other)?;
@@ -71,7 +110,11 @@ pub fn encode(
     header.body_len = body.len() as u64;
     header.raw_len = raw.len() as u64;
     header.body_hash = Hash::of(&body);
-    seal(&header, &body, key)
+    let index = BlobIndex {
+        blobs: blobs.iter().map(|(h, b)| (*h, b.len() as u64)).collect(),
+        wanted: wanted.to_vec(),
+    };
+    seal_with_blobs(&header, &body, &index, blobs, key)
 }
 
 /// The bytes of a bundle file: `header` and the compressed `body` framed and signed with `key`.
@@ -82,14 +125,30 @@ pub fn seal(
     body: &[u8],
     key: &ed25519_dalek::SigningKey,
 ) -> std::io::Result<Vec<u8>> {
+    seal_with_blobs(header, body, &BlobIndex::default(), &[], key)
+}
+
+/// As `seal`, with a blob index and its blobs (in the index's order).
+pub fn seal_with_blobs(
+    header: &BundleHeader,
+    body: &[u8],
+    index: &BlobIndex,
+    blobs: &[(Hash, &[u8])],
+    key: &ed25519_dalek::SigningKey,
+) -> std::io::Result<Vec<u8>> {
     use ed25519_dalek::Signer;
-    let header_bytes = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
-    let mut out = Vec::with_capacity(body.len() + header_bytes.len() + 80);
+    let mut header_bytes = postcard::to_stdvec(header).map_err(std::io::Error::other)?;
+    header_bytes.extend(postcard::to_stdvec(index).map_err(std::io::Error::other)?);
+    let section = index.section_len() as usize;
+    let mut out = Vec::with_capacity(body.len() + section + header_bytes.len() + 80);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(header_bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(&header_bytes);
     out.extend_from_slice(body);
+    for (_, blob) in blobs {
+        out.extend_from_slice(blob);
+    }
     let signature = key.sign(&digest(&out).0);
     out.extend_from_slice(&signature.to_bytes());
     Ok(out)
@@ -148,11 +207,12 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
         });
     }
     let header_bytes = take(14, header_len as usize, "header")?;
-    let header: BundleHeader =
-        postcard::from_bytes(header_bytes).map_err(|e| BundleError::Damaged {
+    let (header, index) =
+        split_header(version, header_bytes).map_err(|e| BundleError::Damaged {
             file: n(),
             why: format!("the header does not decode ({e})"),
         })?;
+    check_index(&index).map_err(|why| BundleError::Limit { file: n(), why })?;
     if header.op_count > MAX_OPS {
         return Err(BundleError::Limit {
             file: n(),
@@ -176,7 +236,24 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
         why: "its body is too large".into(),
     })?;
     let body = take(body_at, body_len, "body")?;
-    let signed_len = body_at + body_len;
+    let mut blobs = Vec::with_capacity(index.blobs.len());
+    let mut at = body_at + body_len;
+    for (hash, len) in &index.blobs {
+        let len = usize::try_from(*len).map_err(|_| BundleError::Limit {
+            file: n(),
+            why: "a blob is too large".into(),
+        })?;
+        let blob = take(at, len, "a blob")?;
+        if Hash::of(blob) != *hash {
+            return Err(BundleError::Damaged {
+                file: n(),
+                why: format!("the blob {} does not match its hash", hash.short()),
+            });
+        }
+        blobs.push((*hash, blob.to_vec()));
+        at += len;
+    }
+    let signed_len = at;
     let signature: [u8; 64] =
         take(signed_len, 64, "signature")?
             .try_into()
@@ -227,9 +304,53 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Bundle, BundleError> {
     Ok(Bundle {
         header,
         ops,
+        blobs,
+        wanted: index.wanted,
         signed: digest(&bytes[..signed_len]),
         signature,
     })
+}
+
+/// The header's bytes as `BundleHeader` and, from version 2 on, the `BlobIndex` after it
+/// (version 1 readers ignored what followed the header, and so does this one for version 1).
+pub fn split_header(
+    version: u16,
+    bytes: &[u8],
+) -> Result<(BundleHeader, BlobIndex), postcard::Error> {
+    let (header, rest) = postcard::take_from_bytes::<BundleHeader>(bytes)?;
+    if version < 2 {
+        return Ok((header, BlobIndex::default()));
+    }
+    let (index, rest) = postcard::take_from_bytes::<BlobIndex>(rest)?;
+    if !rest.is_empty() {
+        return Err(postcard::Error::DeserializeBadEncoding);
+    }
+    Ok((header, index))
+}
+
+/// The blob index within the limits: counts, each blob, the section.
+pub fn check_index(index: &BlobIndex) -> Result<(), String> {
+    if index.blobs.len() > MAX_BLOBS || index.wanted.len() > MAX_BLOBS {
+        return Err(format!(
+            "it lists {} blobs and asks for {} (at most {MAX_BLOBS} each)",
+            index.blobs.len(),
+            index.wanted.len()
+        ));
+    }
+    let limit = crate::model::attachment::limits::BLOB_BYTES;
+    if let Some((hash, len)) = index.blobs.iter().find(|(_, len)| *len > limit) {
+        return Err(format!(
+            "its blob {} claims {len} bytes (at most {limit})",
+            hash.short()
+        ));
+    }
+    if index.section_len() > MAX_BLOB_SECTION {
+        return Err(format!(
+            "its blobs claim {} bytes (at most {MAX_BLOB_SECTION})",
+            index.section_len()
+        ));
+    }
+    Ok(())
 }
 
 impl Bundle {

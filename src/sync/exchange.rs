@@ -31,6 +31,9 @@ pub struct ExportOptions {
     pub max_part_size: Option<u64>,
     /// Replace files that exist at `out` (or its parts' names); without it they are refused.
     pub overwrite: bool,
+    /// Leave the attachments' blobs out (a text-only bundle for email): they go with the next
+    /// bundle for the same peer that does not leave them out.
+    pub no_attachments: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -40,6 +43,11 @@ pub struct ExportReport {
     pub articles: u64,
     pub bytes: u64,
     pub files: Vec<PathBuf>,
+    /// Attachments' blobs carried, and their bytes.
+    pub blobs: u64,
+    pub blob_bytes: u64,
+    /// Blobs the peer lacks that were left out (`--no-attachments`, or past one bundle's limits).
+    pub blobs_left: u64,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -64,6 +72,10 @@ pub struct ImportReport {
     pub fork_skipped: u64,
     /// Set when peers hold ops of this node that it lacks: (held, seen).
     pub own_ops_missing: Option<(u64, u64)>,
+    /// Attachments' blobs received that were new here.
+    pub blobs_received: u64,
+    /// Attachments whose blob has not arrived yet: asked for in the next bundle to the sender.
+    pub blobs_to_come: u64,
     pub dry_run: bool,
 }
 
@@ -84,6 +96,17 @@ const HELD_REASONS: usize = 10;
 impl Replica {
     /// Signs a bundle of `ops` for `recipient`.
     pub fn write_bundle(&self, recipient: NodeId, ops: &[SignedOp]) -> Result<Vec<u8>> {
+        self.write_bundle_with_blobs(recipient, ops, &[], &[])
+    }
+
+    /// Signs a bundle of `ops` carrying `blobs` and asking for `wanted`, for `recipient`.
+    pub fn write_bundle_with_blobs(
+        &self,
+        recipient: NodeId,
+        ops: &[SignedOp],
+        blobs: &[(Hash, &[u8])],
+        wanted: &[Hash],
+    ) -> Result<Vec<u8>> {
         let mut bundle_id = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut bundle_id);
         let header = BundleHeader {
@@ -97,7 +120,7 @@ impl Replica {
             body_hash: Hash::ZERO,
             version_vector: self.version_vector()?.into_iter().collect(),
         };
-        bundle::encode(header, ops, self.signing_key())
+        bundle::encode_with_blobs(header, ops, blobs, wanted, self.signing_key())
             .map_err(|e| Error::io("cannot encode the bundle", e))
     }
 
@@ -152,7 +175,16 @@ impl Replica {
             self.refuse_plain_restricted(&ops, &peer.office)?;
         }
         let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
-        let mut bytes = self.write_bundle(peer.id, &ops)?;
+        let lacking = self.blobs_lacking_at(peer.id)?;
+        let chosen = if options.no_attachments {
+            Vec::new()
+        } else {
+            super::blobs::choose(&lacking)
+        };
+        let blobs = self.load_blobs(&chosen)?;
+        let blob_refs: Vec<(Hash, &[u8])> = blobs.iter().map(|(h, b)| (*h, b.as_slice())).collect();
+        let wanted = self.blobs_wanted()?;
+        let mut bytes = self.write_bundle_with_blobs(peer.id, &ops, &blob_refs, &wanted)?;
         let bundle_id: [u8; 16] = bytes_id(&bytes);
         if !options.encrypt_to.is_empty() {
             let recipients = options
@@ -182,12 +214,16 @@ impl Replica {
             return Err(Error::Cancelled);
         }
         self.record_sent(peer.id)?;
+        self.record_blobs_sent(peer.id, &chosen)?;
         Ok(ExportReport {
             peer: format!("{} ({})", peer.office, peer.id.short()),
             ops: ops.len() as u64,
             articles: articles.len() as u64,
             bytes: bytes.len() as u64,
             files,
+            blobs: chosen.len() as u64,
+            blob_bytes: chosen.iter().map(|(_, len)| len).sum(),
+            blobs_left: (lacking.len() - chosen.len()) as u64,
         })
     }
 
@@ -315,6 +351,7 @@ impl Replica {
         }
         progress(total, total);
         report.held_back = peers::pending_in(&txn)?;
+        report.blobs_to_come = super::blobs::note_to_come(&txn, &bundles)?;
         {
             let articles = txn.open_table(store::ARTICLES)?;
             for id in &touched {
@@ -402,6 +439,7 @@ impl Replica {
                 &forked,
             )?;
             self.note_own_ops_seen(batch, &bundle.header, report)?;
+            report.blobs_received += super::blobs::receive(txn, bundle)?;
         }
         Ok(())
     }

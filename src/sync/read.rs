@@ -10,15 +10,17 @@
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::bundle::{self, BundleError, BundleHeader, MAGIC, MAX_HEADER, MAX_RAW};
+use super::bundle::{self, BundleError, MAGIC, MAX_BLOB_SECTION, MAX_HEADER, MAX_RAW};
 use super::transport;
 use crate::error::{Error, Result};
 
 /// The largest compressed body of a bundle: zstd grows incompressible data by at most 1/256
 /// and a few bytes, so a body of `MAX_RAW` inflated bytes is never longer than this.
 pub const MAX_BODY: u64 = MAX_RAW + MAX_RAW / 128;
-/// The largest bundle file accepted: fixed fields, the largest header and body, the signature.
-pub const MAX_BUNDLE_FILE: u64 = FIXED + MAX_HEADER as u64 + MAX_BODY + SIGNATURE;
+/// The largest bundle file accepted: fixed fields, the largest header, body and blob section,
+/// the signature.
+pub const MAX_BUNDLE_FILE: u64 =
+    FIXED + MAX_HEADER as u64 + MAX_BODY + MAX_BLOB_SECTION + SIGNATURE;
 /// The largest encrypted (age) file accepted: the largest bundle, grown by ASCII armour (4/3,
 /// plus a line break every 64 characters: ×1.36 in all) and age's 16 bytes per 64 KiB chunk,
 /// with 1 MiB for age's header.
@@ -152,9 +154,17 @@ fn bundle_length<E: From<BundleError>>(
     let Some(header_bytes) = bytes.get(FIXED as usize..(FIXED + header_len) as usize) else {
         return Ok(None);
     };
-    let Ok(header) = postcard::from_bytes::<BundleHeader>(header_bytes) else {
+    let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+    let Ok((header, index)) = bundle::split_header(version, header_bytes) else {
         return Ok(None);
     };
+    if let Err(why) = bundle::check_index(&index) {
+        return Err(BundleError::Limit {
+            file: name.to_string(),
+            why,
+        }
+        .into());
+    }
     if header.body_len > MAX_BODY {
         return Err(BundleError::Limit {
             file: name.to_string(),
@@ -165,7 +175,9 @@ fn bundle_length<E: From<BundleError>>(
         }
         .into());
     }
-    Ok(Some(FIXED + header_len + header.body_len + SIGNATURE))
+    Ok(Some(
+        FIXED + header_len + header.body_len + index.section_len() + SIGNATURE,
+    ))
 }
 
 fn not_a_bundle(name: &str, prefix: &[u8]) -> BundleError {
@@ -210,6 +222,7 @@ fn too_long(name: &str, kind: Kind, extra: Option<u64>) -> BundleError {
 mod tests {
     use super::*;
     use crate::model::{Hash, NodeId};
+    use crate::sync::bundle::BundleHeader;
 
     fn forged(body_len: u64, body: &[u8]) -> Vec<u8> {
         let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);

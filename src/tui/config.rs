@@ -20,6 +20,9 @@ use super::theme::StyleSpec;
 /// The example shipped beside the keymap, checked by a test like every shipped config.
 pub const EXAMPLE: &str = include_str!("../../assets/config.example.toml");
 
+/// Minutes without a key before the screen locks, unless the config file says otherwise.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -27,11 +30,51 @@ pub struct Config {
     pub keymap: BTreeMap<String, Vec<BindingEntry>>,
     #[serde(default)]
     pub theme: BTreeMap<String, StyleSpec>,
+    /// Minutes without a key before the screen locks behind sign-in (0: never; default 15).
+    /// Only a node that asks for sign-in locks.
+    #[serde(default)]
+    pub idle_lock_minutes: Option<u32>,
+    #[serde(default)]
+    pub backup: BackupConfig,
+}
+
+/// The daily automatic backup (`[backup]`): off until `dir` is set. When the interface starts
+/// and the newest backup in `dir` is a day old or more, it writes one there, keeping the newest
+/// `keep` (docs/backup.md).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    pub dir: Option<PathBuf>,
+    #[serde(default = "BackupConfig::default_keep")]
+    pub keep: usize,
+}
+
+impl BackupConfig {
+    fn default_keep() -> usize {
+        7
+    }
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            dir: None,
+            keep: Self::default_keep(),
+        }
+    }
 }
 
 impl Config {
     pub fn parse(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| format!("config.toml: {e}"))
+    }
+
+    /// How long without a key before the screen locks; `None`: never.
+    pub fn idle_lock(&self) -> Option<std::time::Duration> {
+        match self.idle_lock_minutes.unwrap_or(DEFAULT_IDLE_LOCK_MINUTES) {
+            0 => None,
+            m => Some(std::time::Duration::from_secs(u64::from(m) * 60)),
+        }
     }
 
     /// The user's bindings as a keymap file.
@@ -133,6 +176,17 @@ mod tests {
         Theme::new(&example.theme, false).expect("its theme applies");
         Keymap::load(&KeymapFile::default()).expect("assets/keymap.toml parses");
         assert!(Config::parse("").expect("empty config") == Config::default());
+    }
+
+    #[test]
+    fn the_daily_backup_is_off_until_a_directory_is_set() {
+        assert_eq!(Config::default().backup.dir, None);
+        let on = Config::parse("[backup]\ndir = \"/media/usb/outpost\"\n").expect("parses");
+        assert_eq!(on.backup.dir, Some(PathBuf::from("/media/usb/outpost")));
+        assert_eq!(on.backup.keep, 7);
+        let kept = Config::parse("[backup]\ndir = \"b\"\nkeep = 3\n").expect("parses");
+        assert_eq!(kept.backup.keep, 3);
+        assert!(Config::parse("[backup]\nevery = \"day\"\n").is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use super::config::Direction;
 use super::i18n::Catalog;
+use super::state::reader::BACKLINKS_PAGE;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
@@ -77,12 +78,37 @@ pub fn perform_job(
     // Whichever handle performs it (the loop's or the worker's), it reads as this person.
     replica.set_clearance(ctx.clearance());
     let result = match effect {
-        Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel => return None,
+        Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel | Effect::Lock => return None,
+        Effect::SignIn { name, password } => {
+            return Some(super::update::signin_result(
+                &ctx.i18n,
+                replica
+                    .sign_in(Some(&name), Some(&password))
+                    .map(|u| u.name),
+            ));
+        }
+        Effect::SetPassword { password } => {
+            let set = match ctx.user.as_ref() {
+                Some(user) => replica.set_password(user, &user.name, &password),
+                None => Err(Error::SignInRefused),
+            };
+            return Some(match set {
+                Ok(()) => Msg::PasswordSet,
+                Err(Error::SignInRefused) => {
+                    Msg::SignInRefused(ctx.i18n.t("signin.no_account").to_string())
+                }
+                Err(e) => Msg::SignInRefused(e.to_string()),
+            });
+        }
         Effect::LoadHome => home(replica, ctx).map(Msg::Home),
         Effect::LoadCategories => replica.categories().map(Msg::Categories),
         Effect::LoadCounts => replica
             .category_counts(ctx.viewer.as_ref())
             .map(Msg::Counts),
+        Effect::LoadGlossary(query) => replica.glossary().map(|g| {
+            let entries = g.find(&query).into_iter().cloned().collect();
+            Msg::Glossary(query, entries)
+        }),
         Effect::Search { generation, spec } => {
             let started = Instant::now();
             search(replica, ctx, &spec).map(|(rows, corrections)| Msg::Results {
@@ -94,7 +120,7 @@ pub fn perform_job(
         }
         Effect::LoadPreview(id) => replica
             .article(&id)
-            .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Vec::new())))),
+            .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Default::default())))),
         Effect::OpenArticle(id) => {
             article_doc(replica, ctx, &id).map(|doc| Msg::Opened(Box::new(doc)))
         }
@@ -110,7 +136,8 @@ pub fn perform_job(
             })
         }),
         Effect::EditArticle(id) => replica.article(&id).and_then(|view| {
-            let doc = ArticleDoc::new(view, Vec::new()).with_conflict(replica.conflict(&id)?);
+            let doc =
+                ArticleDoc::new(view, Default::default()).with_conflict(replica.conflict(&id)?);
             Ok(Msg::EditLoaded(Box::new(doc)))
         }),
         Effect::Save { id, content, then } => {
@@ -133,9 +160,13 @@ pub fn perform_job(
         Effect::SyncImport(path) => {
             sync_import(replica, &ctx.i18n, &path, false, progress, cancel).map(Msg::SyncDone)
         }
+        Effect::LoadBacklinks { id, after, offset } => replica
+            .backlinks_after(&id, ctx.viewer.as_ref(), &after, BACKLINKS_PAGE)
+            .map(|page| Msg::Backlinks { id, offset, page }),
         Effect::HsWords(words) => {
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
         }
+        Effect::AutoBackup { dir, keep } => Ok(auto_backup(replica, &ctx.i18n, &dir, keep)),
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
@@ -143,11 +174,37 @@ pub fn perform_job(
     }))
 }
 
-/// An article with the articles that link to it, as the reader shows it.
+/// The daily backup, and the Sync screen's line on it.
+fn auto_backup(replica: &Replica, i18n: &crate::tui::i18n::Catalog, dir: &str, keep: usize) -> Msg {
+    match replica.daily_backup(std::path::Path::new(dir), keep) {
+        Ok(done) => {
+            let line = match done.latest {
+                Some((path, millis)) => {
+                    let time = crate::model::Hlc { millis, counter: 0 }.display();
+                    let shown = path.display().to_string();
+                    i18n.f("sync.backup_last", &[("time", &time), ("file", &shown)])
+                }
+                None => i18n.f("sync.backup_none", &[("dir", &dir)]),
+            };
+            Msg::BackedUp {
+                line,
+                failed: false,
+            }
+        }
+        Err(e) => Msg::BackedUp {
+            line: i18n.f("sync.backup_failed", &[("why", &failure(i18n, &e))]),
+            failed: true,
+        },
+    }
+}
+
+/// An article with the first page of the articles that link to it, as the reader shows it.
 fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
     let view = replica.article(id)?;
-    let backlinks = replica.backlinks(id, ctx.viewer.as_ref())?;
-    let mut doc = ArticleDoc::new(view, backlinks).with_conflict(replica.conflict(id)?);
+    let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
+    let mut doc = ArticleDoc::new(view, backlinks)
+        .with_conflict(replica.conflict(id)?)
+        .with_attachments(replica.attachments(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -199,6 +256,7 @@ fn sync_export(
         max_part_size: None,
         // The interface never replaces a file: a bundle on the stick may still be undelivered.
         overwrite: false,
+        no_attachments: false,
     };
     let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![t.f(
@@ -385,9 +443,14 @@ fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRo
     Ok(rows)
 }
 
-/// Hits best first, equal scores by id: the same list every time for the same knowledge.
+/// Hits best first, equal scores by id: the same list every time for the same knowledge. Hits
+/// found through the glossary stay after those the words typed found, as the search ranks them.
 fn stable(mut hits: Vec<crate::search::SearchHit>) -> Vec<ResultRow> {
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    hits.sort_by(|a, b| {
+        (a.via.is_some().cmp(&b.via.is_some()))
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     hits.into_iter().map(ResultRow::from).collect()
 }
 
@@ -401,6 +464,7 @@ fn search(
         text: spec.text.clone(),
         category: spec.category.clone(),
         hs: spec.hs.clone(),
+        no_glossary: spec.no_glossary,
         limit: RESULT_LIMIT,
         viewer: ctx.viewer.clone(),
         typing: true,

@@ -20,6 +20,8 @@ pub enum UiLang {
 }
 
 impl UiLang {
+    pub const ALL: &'static [UiLang] = &[UiLang::En, UiLang::Th];
+
     /// Parses `en`, `th`, `th_TH.UTF-8`, `en-GB` …; anything else is `None`.
     pub fn parse(s: &str) -> Option<UiLang> {
         let lower = s.trim().to_ascii_lowercase();
@@ -33,8 +35,8 @@ impl UiLang {
 
     /// `--lang` (passed in), else `OUTPOST_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`,
     /// `LANG`), else English. `env` reads a variable (the process environment in the binary).
-    pub fn choose(flag: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> UiLang {
-        if let Some(lang) = flag.and_then(UiLang::parse) {
+    pub fn choose(flag: Option<UiLang>, env: &dyn Fn(&str) -> Option<String>) -> UiLang {
+        if let Some(lang) = flag {
             return lang;
         }
         for var in ["OUTPOST_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
@@ -258,7 +260,10 @@ mod tests {
                     .map(|(_, v)| v.to_string())
             }
         };
-        assert_eq!(UiLang::choose(Some("th"), &env(&[])), UiLang::Th);
+        assert_eq!(
+            UiLang::choose(Some(UiLang::Th), &env(&[("LANG", "en_GB.UTF-8")])),
+            UiLang::Th
+        );
         assert_eq!(
             UiLang::choose(None, &env(&[("LANG", "th_TH.UTF-8")])),
             UiLang::Th

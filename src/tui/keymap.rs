@@ -222,6 +222,7 @@ scopes! {
     Editor = "editor", true;
     Map = "map", false;
     Sync = "sync", true;
+    Glossary = "glossary", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -296,6 +297,10 @@ actions! {
     ResolveConflict = "resolve-conflict";
     NextPeer = "next-peer";
     PrevPeer = "prev-peer";
+    SwitchUser = "switch-user";
+    SetPassword = "set-password";
+    Glossary = "glossary";
+    ToggleGlossary = "toggle-glossary";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -2,12 +2,21 @@
 //! emphasis, inline code, links and `[[wiki links]]`, wrapped by display width. Done in `update`
 //! (on open and on resize), so the reader scrolls over exactly what is drawn.
 //!
+//! The text is read by pulldown-cmark with wiki links on, the parser the backlinks and the
+//! snippet's links agree with, so the reader, the links pane and the links `apply` keeps find
+//! the same `[[links]]` (none inside code). A blank line in the source between two blocks is one
+//! blank line on screen, and a heading always has one above it. What the terminal cannot show
+//! (HTML, footnotes) is shown as its text.
+//!
 //! The output is plain data — lines of (text, `Sty`) spans plus the links found, in order — which
-//! the view turns into styles from the theme. This is a small renderer for what officers write,
-//! not a full CommonMark implementation: what it does not know is shown as text.
+//! the view turns into styles from the theme.
 
+mod table;
 mod wrap;
 
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use unicode_width::UnicodeWidthStr;
 
 use self::wrap::hard_wrap;
@@ -63,53 +72,27 @@ pub struct Rendered {
 
 /// Lays `markdown` out `width` columns wide.
 pub fn render(markdown: &str, width: usize) -> Rendered {
-    let width = width.max(10);
     let mut r = Renderer {
         out: Rendered::default(),
-        width,
+        width: width.max(10),
+        spans: Vec::new(),
+        strong: 0,
+        emphasis: 0,
+        link: None,
+        heading: false,
+        quote: 0,
+        lists: Vec::new(),
+        item_marker: None,
+        items: Vec::new(),
+        code: None,
+        table: None,
+        last_end: 0,
     };
-    let lines: Vec<&str> = markdown.lines().collect();
-    let mut i = 0;
-    let mut paragraph: Vec<&str> = Vec::new();
-    while i < lines.len() {
-        let line = lines[i];
-        let trimmed = line.trim_start();
-        let block_start = trimmed.starts_with("```")
-            || trimmed.starts_with('#')
-            || trimmed.starts_with('|')
-            || trimmed.starts_with('>')
-            || list_marker(trimmed).is_some()
-            || is_rule(trimmed)
-            || trimmed.is_empty();
-        if !block_start {
-            paragraph.push(trimmed);
-            i += 1;
-            continue;
-        }
-        r.flush(&mut paragraph);
-        if trimmed.is_empty() {
-            r.blank();
-            i += 1;
-        } else if let Some(fence) = trimmed.strip_prefix("```") {
-            let _lang = fence;
-            i += 1;
-            while i < lines.len() && !lines[i].trim_start().starts_with("```") {
-                r.code(lines[i]);
-                i += 1;
-            }
-            i += 1;
-        } else if trimmed.starts_with('|') {
-            let start = i;
-            while i < lines.len() && lines[i].trim_start().starts_with('|') {
-                i += 1;
-            }
-            r.table(&lines[start..i]);
-        } else {
-            r.block_line(line);
-            i += 1;
-        }
+    let options = Options::ENABLE_WIKILINKS | Options::ENABLE_TABLES;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        r.event(markdown, event, range);
     }
-    r.flush(&mut paragraph);
+    r.flush();
     while r.out.lines.last().is_some_and(|l| l.text().is_empty()) {
         r.out.lines.pop();
     }
@@ -119,267 +102,280 @@ pub fn render(markdown: &str, width: usize) -> Rendered {
 struct Renderer {
     out: Rendered,
     width: usize,
+    /// The inline text of the block being read.
+    spans: Vec<Span>,
+    strong: usize,
+    emphasis: usize,
+    /// The link being read, by number.
+    link: Option<usize>,
+    heading: bool,
+    /// Block quotes open.
+    quote: usize,
+    /// Open lists: the next number of an ordered one, `None` for bullets.
+    lists: Vec<Option<u64>>,
+    /// An item's marker, until its first line is out.
+    item_marker: Option<String>,
+    /// The open items' hanging indents: where their text starts.
+    items: Vec<String>,
+    /// The code block being read.
+    code: Option<String>,
+    table: Option<table::Table>,
+    /// Where the last block ended in the source.
+    last_end: usize,
 }
 
 impl Renderer {
+    fn event(&mut self, source: &str, event: Event<'_>, range: Range<usize>) {
+        if !matches!(event, Event::Start(_) | Event::End(_)) {
+            if matches!(event, Event::Rule) {
+                self.block_gap(source, &range);
+            }
+            self.last_end = self.last_end.max(range.end);
+        }
+        match event {
+            Event::Start(tag) => self.start(source, tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(text) => match &mut self.code {
+                Some(code) => code.push_str(&text),
+                None => self.text(&text, None),
+            },
+            Event::Code(text) => self.text(&text, Some(Sty::Code)),
+            Event::Html(text) => {
+                // A line of an HTML block: shown as it is written, one line each.
+                self.text(text.trim_end_matches(['\n', '\r']), None);
+                self.flush();
+            }
+            Event::InlineHtml(text) => self.text(&text, None),
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text, None),
+            Event::FootnoteReference(label) => self.text(&format!("[^{label}]"), None),
+            Event::SoftBreak => self.text(" ", None),
+            Event::HardBreak => self.flush(),
+            Event::Rule => {
+                self.flush();
+                self.push_line(RLine::plain("─".repeat(self.width), Sty::Dim));
+            }
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }, None),
+        }
+    }
+
+    fn start(&mut self, source: &str, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph | Tag::HtmlBlock | Tag::BlockQuote(_) | Tag::Table(_) => {
+                self.block_gap(source, &range);
+                self.flush();
+                match tag {
+                    Tag::BlockQuote(_) => self.quote += 1,
+                    Tag::Table(_) => self.table = Some(table::Table::default()),
+                    _ => {}
+                }
+            }
+            Tag::Heading { .. } => {
+                self.flush();
+                self.blank();
+                self.heading = true;
+            }
+            Tag::CodeBlock(_) => {
+                self.block_gap(source, &range);
+                self.flush();
+                self.code = Some(String::new());
+            }
+            Tag::List(first) => {
+                if self.lists.is_empty() {
+                    self.block_gap(source, &range);
+                }
+                self.flush();
+                self.lists.push(first);
+            }
+            Tag::Item => {
+                self.block_gap(source, &range);
+                self.flush();
+                let marker = match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}.", *n - 1)
+                    }
+                    _ => "•".to_string(),
+                };
+                // A nested list's marker goes under its parent item's text.
+                let pad = self.items.last().map_or("", String::as_str);
+                let marker = format!("{pad}{marker} ");
+                self.items.push(" ".repeat(marker.width()));
+                self.item_marker = Some(marker);
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.rows.push(Vec::new());
+                    t.head = matches!(tag, Tag::TableHead);
+                }
+            }
+            Tag::TableCell => self.spans.clear(),
+            Tag::Emphasis => self.emphasis += 1,
+            Tag::Strong => self.strong += 1,
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let link = match link_type {
+                    LinkType::WikiLink { .. } => Link::Wiki(dest_url.trim().to_string()),
+                    _ => Link::Url(dest_url.to_string()),
+                };
+                self.link = Some(self.number(link));
+            }
+            Tag::Image { dest_url, .. } => {
+                self.link = Some(self.number(Link::Url(dest_url.to_string())));
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::HtmlBlock => self.flush(),
+            TagEnd::Item => {
+                self.flush();
+                self.items.pop();
+            }
+            TagEnd::Heading(_) => {
+                self.flush();
+                self.heading = false;
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.quote = self.quote.saturating_sub(1);
+            }
+            TagEnd::CodeBlock => {
+                let code = self.code.take().unwrap_or_default();
+                for line in code.lines() {
+                    self.code_line(line);
+                }
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.spans);
+                if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.head = false;
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    t.lay_out(self);
+                }
+            }
+            TagEnd::Emphasis => self.emphasis = self.emphasis.saturating_sub(1),
+            TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+            TagEnd::Link | TagEnd::Image => self.link = None,
+            _ => {}
+        }
+        if matches!(
+            tag,
+            TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::Table
+        ) {
+            self.last_end = self.last_end.max(range.end);
+        }
+    }
+
+    /// One blank line where the source has one between this block and the text before it
+    /// (`last_end`, the end of the last text read or block closed): two line ends between them.
+    fn block_gap(&mut self, source: &str, range: &Range<usize>) {
+        let before = source.get(..self.last_end).unwrap_or_default();
+        let end = before.trim_end_matches(['\n', '\r']).len();
+        let gap = source.get(end..range.start).unwrap_or_default();
+        if gap.matches('\n').count() >= 2 {
+            self.flush();
+            self.blank();
+        }
+    }
+
     fn blank(&mut self) {
         if self.out.lines.last().is_some_and(|l| !l.0.is_empty()) {
             self.out.lines.push(RLine::default());
         }
     }
 
-    fn flush(&mut self, paragraph: &mut Vec<&str>) {
-        if !paragraph.is_empty() {
-            let text = paragraph.join(" ");
-            let spans = self.inline(&text, Sty::Plain);
-            self.push_wrapped(spans, "", "");
-            paragraph.clear();
+    /// Inline text in the style of where it is: `sty` (inline code) or the link, the heading,
+    /// the quote, a table's header, bold or italic.
+    fn text(&mut self, text: &str, sty: Option<Sty>) {
+        let header = self.table.as_ref().is_some_and(table::Table::in_header);
+        let sty = match (sty, self.link) {
+            (Some(sty), _) => sty,
+            (None, Some(n)) => Sty::Link(n),
+            (None, None) if self.heading => Sty::Heading,
+            (None, None) if header => Sty::Strong,
+            (None, None) if self.quote > 0 => Sty::Emphasis,
+            (None, None) if self.strong > 0 => Sty::Strong,
+            (None, None) if self.emphasis > 0 => Sty::Emphasis,
+            (None, None) => Sty::Plain,
+        };
+        match self.spans.last_mut() {
+            Some((t, s)) if *s == sty => t.push_str(text),
+            _ => self.spans.push((text.to_string(), sty)),
         }
     }
 
-    fn block_line(&mut self, line: &str) {
-        let trimmed = line.trim_start();
-        let indent = (line.len() - trimmed.len()) / 2;
-        if let Some(rest) = heading(trimmed) {
-            self.blank();
-            let spans = self.inline(rest, Sty::Heading);
-            self.push_wrapped(spans, "", "");
-        } else if is_rule(trimmed) {
-            self.out
-                .lines
-                .push(RLine::plain("─".repeat(self.width), Sty::Dim));
-        } else if let Some(rest) = trimmed.strip_prefix('>') {
-            let spans = self.inline(rest.trim_start(), Sty::Emphasis);
-            self.push_wrapped(spans, "│ ", "│ ");
-        } else if let Some((marker, rest)) = list_marker(trimmed) {
-            let pad = "  ".repeat(indent.min(4));
-            let first = format!("{pad}{marker} ");
-            let hang = " ".repeat(first.width());
-            let spans = self.inline(rest, Sty::Plain);
-            self.push_wrapped(spans, &first, &hang);
-        } else {
-            let spans = self.inline(trimmed, Sty::Plain);
-            self.push_wrapped(spans, "", "");
+    /// The inline text read so far as wrapped lines, under the list item's marker or the
+    /// quote's bar.
+    fn flush(&mut self) {
+        if self.spans.is_empty() || self.table.is_some() {
+            return;
         }
+        let mut spans = std::mem::take(&mut self.spans);
+        if let Some((first, _)) = spans.first_mut() {
+            let trimmed = first.trim_start().len();
+            first.replace_range(..first.len() - trimmed, "");
+        }
+        let bar = "│ ".repeat(self.quote);
+        let hang = self.items.last().map_or("", String::as_str);
+        let first = match self.item_marker.take() {
+            Some(marker) => format!("{bar}{marker}"),
+            None => format!("{bar}{hang}"),
+        };
+        let rest = format!("{bar}{hang}");
+        self.push_wrapped(spans, &first, &rest);
     }
 
-    fn code(&mut self, line: &str) {
+    fn code_line(&mut self, line: &str) {
         let line = line.replace('\t', "    ");
         for piece in hard_wrap(&line, self.width.saturating_sub(2)) {
-            self.out
-                .lines
-                .push(RLine(vec![("  ".into(), Sty::Plain), (piece, Sty::Code)]));
+            self.push_line(RLine(vec![("  ".into(), Sty::Plain), (piece, Sty::Code)]));
         }
     }
 
-    /// A table fits as a grid, or else is shown one row at a time as `header: value` lines.
-    fn table(&mut self, rows: &[&str]) {
-        let cells = |row: &str| -> Vec<String> {
-            let row = row.trim().trim_start_matches('|').trim_end_matches('|');
-            row.split('|').map(|c| c.trim().to_string()).collect()
-        };
-        let mut parsed: Vec<Vec<String>> = rows
-            .iter()
-            .filter(|r| !r.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
-            .map(|r| cells(r))
-            .collect();
-        if parsed.is_empty() {
-            return;
-        }
-        let columns = parsed.iter().map(Vec::len).max().unwrap_or(0);
-        for row in &mut parsed {
-            row.resize(columns, String::new());
-        }
-        let widths: Vec<usize> = (0..columns)
-            .map(|c| {
-                parsed
-                    .iter()
-                    .map(|r| plain(&r[c]).width())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let total = widths.iter().sum::<usize>() + 3 * columns.saturating_sub(1);
-        if total <= self.width {
-            for (n, row) in parsed.iter().enumerate() {
-                let mut spans = Vec::new();
-                for (c, cell) in row.iter().enumerate() {
-                    if c > 0 {
-                        spans.push((" │ ".to_string(), Sty::Dim));
-                    }
-                    let sty = if n == 0 { Sty::Strong } else { Sty::Plain };
-                    let text = plain(cell);
-                    let pad = widths[c].saturating_sub(text.width());
-                    spans.extend(self.inline(cell, sty));
-                    if c + 1 < columns {
-                        spans.push((" ".repeat(pad), Sty::Plain));
-                    }
-                }
-                self.out.lines.push(RLine(spans));
-                if n == 0 {
-                    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-                    self.out
-                        .lines
-                        .push(RLine::plain(rule.join("─┼─"), Sty::Dim));
-                }
-            }
-            return;
-        }
-        let header = parsed[0].clone();
-        for row in &parsed[1..] {
-            for (c, cell) in row.iter().enumerate() {
-                let label = format!("{}: ", plain(&header[c]));
-                let mut spans = vec![(label, Sty::Strong)];
-                spans.extend(self.inline(cell, Sty::Plain));
-                self.push_wrapped(spans, "", "  ");
-            }
-            self.out.lines.push(RLine::default());
-        }
-    }
-
-    /// Inline Markdown to spans; links are numbered as they are met.
-    fn inline(&mut self, text: &str, base: Sty) -> Vec<Span> {
-        let mut spans: Vec<Span> = Vec::new();
-        let mut strong = false;
-        let mut emphasis = false;
-        let mut buf = String::new();
-        let style = |strong: bool, emphasis: bool| match (base, strong, emphasis) {
-            (Sty::Plain, true, _) => Sty::Strong,
-            (Sty::Plain, false, true) => Sty::Emphasis,
-            (other, ..) => other,
-        };
-        let mut rest = text;
-        while let Some(c) = rest.chars().next() {
-            let flush = |buf: &mut String, spans: &mut Vec<Span>, sty| {
-                if !buf.is_empty() {
-                    spans.push((std::mem::take(buf), sty));
-                }
-            };
-            if rest.starts_with("**") || rest.starts_with("__") {
-                flush(&mut buf, &mut spans, style(strong, emphasis));
-                strong = !strong;
-                rest = &rest[2..];
-            } else if (c == '*' || c == '_') && emphasis_toggle(&buf, rest, emphasis) {
-                flush(&mut buf, &mut spans, style(strong, emphasis));
-                emphasis = !emphasis;
-                rest = &rest[1..];
-            } else if c == '`'
-                && let Some(end) = rest[1..].find('`')
-            {
-                flush(&mut buf, &mut spans, style(strong, emphasis));
-                spans.push((rest[1..1 + end].to_string(), Sty::Code));
-                rest = &rest[end + 2..];
-            } else if rest.starts_with("[[")
-                && let Some(end) = rest.find("]]")
-            {
-                flush(&mut buf, &mut spans, style(strong, emphasis));
-                let inner = &rest[2..end];
-                let (target, label) = inner.split_once('|').unwrap_or((inner, inner));
-                spans.push((
-                    label.trim().to_string(),
-                    Sty::Link(self.link(Link::Wiki(target.trim().into()))),
-                ));
-                rest = &rest[end + 2..];
-            } else if c == '['
-                && let Some(close) = rest.find("](")
-                && let Some(end) = rest[close..].find(')')
-            {
-                flush(&mut buf, &mut spans, style(strong, emphasis));
-                let label = &rest[1..close];
-                let url = &rest[close + 2..close + end];
-                spans.push((
-                    label.to_string(),
-                    Sty::Link(self.link(Link::Url(url.into()))),
-                ));
-                rest = &rest[close + end + 1..];
-            } else {
-                buf.push(c);
-                rest = &rest[c.len_utf8()..];
-            }
-        }
-        if !buf.is_empty() {
-            spans.push((buf, style(strong, emphasis)));
-        }
-        spans
-    }
-
-    fn link(&mut self, link: Link) -> usize {
+    /// Numbers a link in the order met; its line is known once it is laid out.
+    fn number(&mut self, link: Link) -> usize {
         self.out.links.push(link);
-        self.out.link_lines.push(self.out.lines.len());
+        self.out.link_lines.push(usize::MAX);
         self.out.links.len() - 1
     }
 
     /// Wraps spans into lines, `first` before the first line and `rest` before the others.
     fn push_wrapped(&mut self, spans: Vec<Span>, first: &str, rest: &str) {
-        let start = self.out.lines.len();
         for line in wrap_spans(&spans, self.width, first, rest) {
-            self.out.lines.push(line);
+            self.push_line(line);
         }
-        // Links were numbered at the paragraph's first line; move each to the line it is on.
-        for (n, line) in self.out.lines[start..].iter().enumerate() {
-            for (_, sty) in &line.0 {
-                if let Sty::Link(i) = sty
-                    && self.out.link_lines.get(*i) == Some(&start)
-                {
-                    self.out.link_lines[*i] = start + n;
-                }
+    }
+
+    /// Adds a line; each link first seen on it has this line as its own.
+    fn push_line(&mut self, line: RLine) {
+        let at = self.out.lines.len();
+        for (_, sty) in &line.0 {
+            if let Sty::Link(i) = sty
+                && let Some(l) = self.out.link_lines.get_mut(*i)
+                && *l == usize::MAX
+            {
+                *l = at;
             }
         }
+        self.out.lines.push(line);
     }
-}
-
-fn heading(line: &str) -> Option<&str> {
-    let hashes = line.chars().take_while(|c| *c == '#').count();
-    (1..=6)
-        .contains(&hashes)
-        .then(|| line[hashes..].trim())
-        .filter(|_| line[hashes..].starts_with(' ') || line.len() == hashes)
-}
-
-fn is_rule(line: &str) -> bool {
-    let t = line.trim();
-    t.len() >= 3 && (t.chars().all(|c| c == '-') || t.chars().all(|c| c == '*'))
-}
-
-/// A list item's marker as shown (`•` or `3.`) and its text.
-fn list_marker(line: &str) -> Option<(String, &str)> {
-    for bullet in ["- ", "* ", "+ "] {
-        if let Some(rest) = line.strip_prefix(bullet) {
-            return Some(("•".to_string(), rest));
-        }
-    }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && digits < 4 {
-        let rest = &line[digits..];
-        if let Some(text) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
-            return Some((format!("{}.", &line[..digits]), text));
-        }
-    }
-    None
-}
-
-/// `*` or `_` toggles emphasis when it opens before a word or closes after one (so `2 * 3` and
-/// `snake_case` stay text).
-fn emphasis_toggle(before: &str, rest: &str, open: bool) -> bool {
-    let next = rest[1..].chars().next();
-    let prev = before.chars().next_back();
-    if open {
-        prev.is_some_and(|c| !c.is_whitespace())
-    } else {
-        next.is_some_and(|c| !c.is_whitespace()) && prev.is_none_or(|c| !c.is_alphanumeric())
-    }
-}
-
-/// A cell's text without Markdown marks, to measure it.
-fn plain(cell: &str) -> String {
-    let mut r = Renderer {
-        out: Rendered::default(),
-        width: usize::MAX / 2,
-    };
-    r.inline(cell, Sty::Plain)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect()
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! no terminal. Each screen's data lives in its own submodule.
 
 pub mod editor;
+pub mod glossary;
 pub mod lists;
 pub mod reader;
 pub mod search;
+pub mod signin;
 
 use ratatui::layout::Rect;
 
@@ -13,6 +15,7 @@ pub use self::editor::{EditorField, EditorState};
 pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
 pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
 pub use self::search::{Filters, Focus, ResultRow, SearchState};
+pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
 use super::i18n::{Catalog, UiLang};
 use super::input::LineInput;
 use super::keymap::{Action, Keymap, Scope};
@@ -28,6 +31,7 @@ pub enum Screen {
     Editor,
     Map,
     Sync,
+    Glossary,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -134,6 +138,7 @@ pub struct State {
     pub readers: Vec<ReaderState>,
     pub editor: Option<EditorState>,
     pub map: MapState,
+    pub glossary: glossary::GlossaryState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -143,6 +148,12 @@ pub struct State {
     pub now_millis: u64,
     pub width: u16,
     pub height: u16,
+    /// The sign-in (or set-password) screen, when up: it hides and locks everything else.
+    pub signin: Option<SignInState>,
+    /// Unsaved work of people who are not signed in now, kept for their return.
+    pub set_aside: Vec<SetAside>,
+    /// The node has a single account and no password: the top bar offers to set one.
+    pub no_password: bool,
 }
 
 impl State {
@@ -170,6 +181,7 @@ impl State {
             readers: Vec::new(),
             editor: None,
             map: MapState::default(),
+            glossary: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -177,6 +189,9 @@ impl State {
             now_millis: 0,
             width,
             height,
+            signin: None,
+            set_aside: Vec::new(),
+            no_password: false,
         }
     }
 
@@ -208,6 +223,7 @@ impl State {
             Screen::Editor => Scope::Editor,
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
+            Screen::Glossary => Scope::Glossary,
         }
     }
 

@@ -5,10 +5,12 @@
 //! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
 mod editor;
+mod glossary;
 mod overlay;
 mod reader;
 mod screens;
 mod search;
+pub(crate) mod signin;
 
 use std::collections::BTreeMap;
 
@@ -36,6 +38,8 @@ pub enum Msg {
     Home(HomeData),
     Categories(Vec<Category>),
     Counts(BTreeMap<String, usize>),
+    /// The glossary entries for a lookup (the words it was for, and the entries).
+    Glossary(String, Vec<crate::glossary::GlossaryEntry>),
     Results {
         generation: u64,
         rows: Vec<ResultRow>,
@@ -81,6 +85,26 @@ pub enum Msg {
     },
     /// An effect failed; the text goes to the status line.
     Failed(String),
+    /// The sign-in screen's person signed in.
+    SignedIn(String),
+    /// The sign-in (or the new password) was refused: why, to show on the sign-in screen.
+    SignInRefused(String),
+    /// The new password is saved.
+    PasswordSet,
+    /// No key for the idle time: the screen locks.
+    Idle,
+    /// The daily backup looked: the Sync screen's line on the last backup, and whether it
+    /// failed (then the line says why, and so does the status line).
+    BackedUp {
+        line: String,
+        failed: bool,
+    },
+    /// A further page of an article's backlinks, from `offset`.
+    Backlinks {
+        id: String,
+        offset: usize,
+        page: crate::core::BacklinkPage,
+    },
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -90,6 +114,8 @@ pub struct SearchSpec {
     pub text: String,
     pub category: Option<String>,
     pub hs: Option<String>,
+    /// Leave the glossary out (the filter chip).
+    pub no_glossary: bool,
 }
 
 /// Work for the event loop.
@@ -98,6 +124,8 @@ pub enum Effect {
     LoadHome,
     LoadCategories,
     LoadCounts,
+    /// Look the glossary up for these words (every entry when empty).
+    LoadGlossary(String),
     /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
@@ -139,6 +167,42 @@ pub enum Effect {
         to: String,
     },
     Quit,
+    /// Back the node up into `dir` if its newest backup there is a day old, keeping `keep`.
+    AutoBackup {
+        dir: String,
+        keep: usize,
+    },
+    /// The next page of the backlinks of article `id`: those after the linking article `after`,
+    /// the `offset`-th on (the links pane).
+    LoadBacklinks {
+        id: String,
+        after: String,
+        offset: usize,
+    },
+    /// The sign-in screen came up: the event loop ends the signed-in session and asks who is
+    /// next (the state, unsaved edits included, stays in memory).
+    Lock,
+    /// Check `name`'s password (the sign-in screen).
+    SignIn {
+        name: String,
+        password: String,
+    },
+    /// Give the signed-in account this password.
+    SetPassword {
+        password: String,
+    },
+}
+
+/// The answer to a sign-in, worded for the sign-in screen: one message for every refusal.
+pub fn signin_result(t: &super::i18n::Catalog, result: crate::Result<String>) -> Msg {
+    match result {
+        Ok(name) => Msg::SignedIn(name),
+        Err(crate::Error::SignInRefused) => Msg::SignInRefused(t.t("signin.refused").to_string()),
+        Err(crate::Error::SignInDelayed { seconds, .. }) => {
+            Msg::SignInRefused(t.f("signin.wait", &[("seconds", &seconds)]))
+        }
+        Err(e) => Msg::SignInRefused(e.to_string()),
+    }
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -146,8 +210,21 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Start => {
             let mut effects = vec![Effect::LoadCategories, Effect::LoadHome];
             effects.push(search::search(state));
+            if let Some((dir, keep)) = state.sync.auto_backup.clone() {
+                effects.push(Effect::AutoBackup { dir, keep });
+            }
             effects
         }
+        Msg::Key(key) if state.signin.is_some() => signin::on_key(state, key),
+        Msg::Paste(text) if state.signin.is_some() => text
+            .chars()
+            .filter(|c| !c.is_control())
+            .flat_map(|c| signin::on_key(state, Key::new(super::keymap::KeyCode::Char(c))))
+            .collect(),
+        Msg::SignedIn(name) => signin::signed_in(state, name),
+        Msg::SignInRefused(text) => signin::refused(state, text),
+        Msg::PasswordSet => signin::password_set(state),
+        Msg::Idle => signin::lock(state, true),
         Msg::Key(key) => {
             if state.busy.is_none() {
                 state.message = None;
@@ -194,6 +271,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.map.counts = Some(counts);
             vec![]
         }
+        Msg::Glossary(query, entries) => glossary::loaded(state, query, entries),
         Msg::Results {
             generation,
             rows,
@@ -218,6 +296,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.info(text);
             vec![]
         }
+        Msg::BackedUp { line, failed } => {
+            if failed {
+                state.error(line.clone());
+            }
+            state.sync.last_backup = Some(line);
+            vec![]
+        }
+        Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -270,6 +356,8 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Palette => overlay::open_palette(state),
+        Action::SwitchUser => signin::lock(state, false),
+        Action::SetPassword => signin::set_password(state),
         Action::HsLookup => overlay::open_hs_lookup(state),
         Action::Search => {
             go(state, Screen::Search);
@@ -288,6 +376,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             go(state, Screen::Sync);
             vec![Effect::LoadPeers]
         }
+        Action::Glossary => glossary::open(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -309,6 +398,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Editor => editor::action(state, action),
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
+            Screen::Glossary => glossary::action(state, action),
         },
     }
 }
@@ -348,6 +438,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Home
             | Action::Map
             | Action::Sync
+            | Action::Glossary
             | Action::NewArticle
     )
 }
@@ -424,6 +515,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backlinks;
 #[cfg(test)]
 mod tests_progress;
 #[cfg(test)]

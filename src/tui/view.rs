@@ -5,11 +5,13 @@
 //! built from the keymap).
 
 mod editor;
+mod glossary;
 pub mod home;
 mod map;
 mod overlay;
 mod reader;
 mod search;
+mod signin;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -20,6 +22,7 @@ use ratatui::widgets::{Block, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub use self::editor::{EditorLayout, editor_layout};
+pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
@@ -50,6 +53,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
 
 impl Widget for &State {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Some(s) = &self.signin {
+            signin::render(self, s, area, buf);
+            return;
+        }
         let [top, body, status] = frame_areas(area);
         header(self, top, buf);
         match self.screen {
@@ -59,6 +66,7 @@ impl Widget for &State {
             Screen::Editor => editor::render(self, area, buf),
             Screen::Map => map::render(self, area, buf),
             Screen::Sync => map::render_sync(self, body, buf),
+            Screen::Glossary => glossary::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -66,6 +74,9 @@ impl Widget for &State {
 }
 
 fn cursor_position(state: &State, area: Rect) -> Option<Position> {
+    if let Some(s) = &state.signin {
+        return signin::cursor(state, s, area);
+    }
     if state.overlay.is_some() {
         return overlay::cursor(state, area);
     }
@@ -105,11 +116,14 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
         }
         spans.push(Span::raw(" "));
     }
-    if matches!(state.screen, Screen::Reader | Screen::Editor) {
-        let name = if state.screen == Screen::Reader {
-            "screen.reader"
-        } else {
-            "screen.editor"
+    if matches!(
+        state.screen,
+        Screen::Reader | Screen::Editor | Screen::Glossary
+    ) {
+        let name = match state.screen {
+            Screen::Reader => "screen.reader",
+            Screen::Glossary => "screen.glossary",
+            _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
     }
@@ -129,7 +143,11 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
         (None, Some(home)) => format!("{} ", home.office),
         (None, None) => String::new(),
     };
-    let who = format!("{demo}{who}");
+    let who = if state.no_password {
+        format!("{demo}{who}· {} ", state.i18n.t("signin.no_password"))
+    } else {
+        format!("{demo}{who}")
+    };
     if usize::from(area.width) > left + who.width() + 1 {
         Line::from(Span::styled(who, theme.dim))
             .right_aligned()
@@ -202,6 +220,7 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Back,
             Action::Help,
         ],
+        Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }
@@ -398,8 +417,16 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_attachments;
+#[cfg(test)]
+mod tests_backup;
+#[cfg(test)]
 mod tests_clearance;
 #[cfg(test)]
 mod tests_conflict;
+#[cfg(test)]
+mod tests_glossary;
+#[cfg(test)]
+mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

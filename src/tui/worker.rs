@@ -98,6 +98,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
         Effect::LoadHome
             | Effect::LoadCategories
             | Effect::LoadCounts
+            | Effect::LoadGlossary(_)
             | Effect::Search { .. }
             | Effect::LoadPreview(_)
             | Effect::OpenArticle(_)
@@ -106,6 +107,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::EditArticle(_)
             | Effect::HsWords(_)
             | Effect::LoadPeers
+            | Effect::LoadBacklinks { .. }
     )
 }
 

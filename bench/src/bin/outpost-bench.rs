@@ -11,6 +11,8 @@
 mod baselines;
 #[path = "outpost-bench/corpus.rs"]
 mod corpus;
+#[path = "outpost-bench/glossary_side.rs"]
+mod glossary_side;
 #[path = "outpost-bench/map_reader.rs"]
 mod map_reader;
 #[path = "outpost-bench/outpost_side.rs"]
@@ -82,6 +84,18 @@ enum Cmd {
         /// than each in a loop of its own.
         #[arg(long)]
         rounds: bool,
+    },
+    /// Search with the glossary on and off on a node (e.g. target/bench-corpus/outpost-100000):
+    /// p50 and p99 of each query, interleaved, as a Markdown table.
+    GlossaryCost {
+        #[arg(long)]
+        dir: PathBuf,
+        /// Queries instead of the default set (glossary terms in the three languages).
+        #[arg(long)]
+        query: Vec<String>,
+        /// Timed runs of each query, each way.
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
     },
     /// (internal) Import the corpus into a new node; prints JSON.
     #[command(hide = true)]
@@ -167,6 +181,7 @@ fn main() -> Result<()> {
             seconds,
             rounds,
         } => outpost_side::profile(&dir, &query, seconds, rounds),
+        Cmd::GlossaryCost { dir, query, runs } => glossary_side::run(&dir, &query, runs),
         Cmd::ChildImport {
             sources,
             dir,

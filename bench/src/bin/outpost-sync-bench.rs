@@ -20,6 +20,8 @@ use outpost::search::analyzer::{Analyzer, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
 use zstd::zstd_safe::CParameter;
 
+#[path = "outpost-sync-bench/attachments.rs"]
+mod attachments;
 #[path = "outpost-sync-bench/scale.rs"]
 mod scale;
 
@@ -56,6 +58,12 @@ enum Scale {
         articles: usize,
         #[arg(long, default_value_t = 1_000)]
         batch: usize,
+    },
+    /// Bundle sizes with and without a photo attached, across two exports.
+    Attachments {
+        /// The photo's size in MB.
+        #[arg(long, default_value_t = 5)]
+        photo_mb: usize,
     },
     /// P posts of N ops each merged at HQ, and what HQ sends back to one post.
     Posts {
@@ -99,6 +107,7 @@ fn main() -> Result<()> {
         }
         Some(Scale::Enrol { articles, batch }) => scale::enrol(&root, articles, batch),
         Some(Scale::Posts { posts, ops, batch }) => scale::posts(&root, posts, ops, batch),
+        Some(Scale::Attachments { photo_mb }) => attachments::run(&root, photo_mb),
     };
     let _ = std::fs::remove_dir_all(&root);
     result
@@ -300,6 +309,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         armor: false,
         max_part_size: None,
         overwrite: false,
+        no_attachments: false,
     };
     let report = timed!(EXPORT, post.sync_export(&options(&plain, &[]))?);
     let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, &["HQ"]))?);

@@ -136,6 +136,7 @@ pub fn row(id: &str, title: &str, category: &str, hs: &[&str]) -> ResultRow {
         snippet: String::new(),
         lang: "en".into(),
         updated: String::new(),
+        via: None,
     }
 }
 

@@ -125,6 +125,10 @@ pub struct SyncState {
     pub peers: Vec<crate::sync::ExportPeer>,
     /// The peer the next export is for.
     pub peer: usize,
+    /// The daily backup's directory and how many backups it keeps (`[backup]` in the config).
+    pub auto_backup: Option<(String, usize)>,
+    /// When the last backup was made and where, once the daily backup has looked.
+    pub last_backup: Option<String>,
 }
 
 /// The actions the palette offers for `filter` (matched against names and descriptions).

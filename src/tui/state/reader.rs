@@ -1,7 +1,7 @@
 //! An article as the reader and the preview show it, and the reader's own state: which pane
 //! (article, links, history), the scroll, the selected link, and a diff between two revisions.
 
-use crate::core::{ArticleView, Backlink, ConflictView, DiffLine};
+use crate::core::{ArticleView, AttachmentInfo, Backlink, BacklinkPage, ConflictView, DiffLine};
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
@@ -29,15 +29,21 @@ pub struct ArticleDoc {
     /// In conflict: every version and the body merged with markers, shown in place of the body.
     pub conflict: Option<ConflictView>,
     pub history: Vec<RevisionRow>,
-    /// Articles that link here (empty in the preview, which does not look them up).
+    /// Articles that link here, as many pages as the links pane has loaded (empty in the
+    /// preview, which does not look them up).
     pub backlinks: Vec<Backlink>,
+    /// More articles link here than `backlinks` holds: the links pane loads the next page when
+    /// its selection comes near the end.
+    pub more_backlinks: bool,
     /// Titles of the articles the body links to, by id (empty in the preview); a link to an
     /// article this node does not hold keeps its id.
     pub link_titles: std::collections::BTreeMap<String, String>,
+    /// The article's attachments (empty in the preview, which does not look them up).
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 impl ArticleDoc {
-    pub fn new(view: ArticleView, backlinks: Vec<Backlink>) -> Self {
+    pub fn new(view: ArticleView, backlinks: BacklinkPage) -> Self {
         let r = view.record;
         let in_conflict = r.in_conflict();
         ArticleDoc {
@@ -63,8 +69,10 @@ impl ArticleDoc {
                     title: h.revision.content.title.clone(),
                 })
                 .collect(),
-            backlinks,
+            backlinks: backlinks.links,
+            more_backlinks: backlinks.more,
             link_titles: std::collections::BTreeMap::new(),
+            attachments: Vec::new(),
         }
     }
 }
@@ -73,6 +81,12 @@ impl ArticleDoc {
     /// The document with what the reader shows of its conflict.
     pub fn with_conflict(mut self, conflict: Option<ConflictView>) -> Self {
         self.conflict = conflict;
+        self
+    }
+
+    /// The document with its attachments listed under its metadata.
+    pub fn with_attachments(mut self, attachments: Vec<AttachmentInfo>) -> Self {
+        self.attachments = attachments;
         self
     }
 }
@@ -103,6 +117,26 @@ impl Laid {
             rendered,
         }
     }
+}
+
+/// One attachment as the reader lists it: name, type, size, caption, and what is missing.
+fn attachment_line(a: &AttachmentInfo, i18n: &Catalog) -> String {
+    let size = if a.size >= 1_000_000 {
+        format!("{:.1} MB", a.size as f64 / 1e6)
+    } else {
+        format!("{} KB", a.size.div_ceil(1_000))
+    };
+    let mut line = format!("{} · {} · {size}", a.name, a.mime);
+    if !a.caption.is_empty() {
+        line.push_str(&format!(" · {}", a.caption));
+    }
+    if a.text == crate::model::TextStatus::Unreadable {
+        line.push_str(&format!(" ({})", i18n.t("reader.attachment_unreadable")));
+    }
+    if !a.present {
+        line.push_str(&format!(" ({})", i18n.t("reader.attachment_to_come")));
+    }
+    line
 }
 
 fn lay_out(
@@ -157,9 +191,15 @@ fn lay_out(
             },
         ),
     ];
-    for (key, value) in fields {
+    // The label once, on the first attachment's line.
+    let files = doc.attachments.iter().enumerate().map(|(at, a)| {
+        let key = if at == 0 { "reader.attachments" } else { "" };
+        (key, attachment_line(a, i18n))
+    });
+    for (key, value) in fields.into_iter().chain(files) {
         // The label on the first line; continuation lines indented under the value.
-        let mut label = Some(pad(i18n.t(key), LABEL_WIDTH));
+        let text = if key.is_empty() { "" } else { i18n.t(key) };
+        let mut label = Some(pad(text, LABEL_WIDTH));
         let value_width = width.saturating_sub(LABEL_WIDTH).max(10);
         for line in markdown::wrap_spans(&[(value, Sty::Plain)], value_width, "", "") {
             let prefix = label
@@ -337,7 +377,13 @@ pub struct ReaderState {
     /// The revision marked as the base of a diff (`m`).
     pub mark: Option<usize>,
     pub diff: Option<DiffView>,
+    /// A next page of backlinks has been asked for and not come yet.
+    pub loading_backlinks: bool,
 }
+
+/// Backlinks loaded at a time: the first page when an article opens, the next one when the
+/// links pane's selection comes within a screen of the end of what is loaded.
+pub const BACKLINKS_PAGE: usize = 100;
 
 impl ReaderState {
     pub fn new(laid: Laid) -> Self {
@@ -351,6 +397,29 @@ impl ReaderState {
             history_selected,
             mark: None,
             diff: None,
+            loading_backlinks: false,
+        }
+    }
+
+    /// Where the next page of backlinks starts (how many are loaded, and the last one's id),
+    /// when the links pane's selection is within `page` entries of the end of what is loaded,
+    /// more are there and none are on their way.
+    pub fn next_backlinks(&self, page: usize) -> Option<(usize, String)> {
+        let doc = &self.laid.doc;
+        let loaded = self.link_entries().len();
+        let last = doc.backlinks.last()?;
+        (doc.more_backlinks && !self.loading_backlinks && self.links_selected + page >= loaded)
+            .then(|| (doc.backlinks.len(), last.id.clone()))
+    }
+
+    /// A page of backlinks arrived: kept if it follows what is loaded (an article read again
+    /// in the meantime starts over from its first page).
+    pub fn add_backlinks(&mut self, offset: usize, page: BacklinkPage) {
+        let doc = &mut self.laid.doc;
+        if offset == doc.backlinks.len() && doc.more_backlinks {
+            doc.backlinks.extend(page.links);
+            doc.more_backlinks = page.more;
+            self.loading_backlinks = false;
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Filters {
     pub hs: Option<String>,
     pub lang: Option<Lang>,
     pub kind: Option<Kind>,
+    /// Search the words typed only, not their glossary terms in other languages.
+    pub no_glossary: bool,
 }
 
 impl Filters {
@@ -101,6 +103,8 @@ pub struct ResultRow {
     pub snippet: String,
     pub lang: String,
     pub updated: String,
+    /// The glossary term the result was found through (`SearchHit::via`).
+    pub via: Option<String>,
 }
 
 impl From<SearchHit> for ResultRow {
@@ -114,6 +118,7 @@ impl From<SearchHit> for ResultRow {
             snippet: hit.snippet,
             lang: hit.lang,
             updated: String::new(),
+            via: hit.via,
         }
     }
 }
@@ -130,6 +135,7 @@ impl From<ArticleRecord> for ResultRow {
             snippet: c.summary,
             lang: c.lang.to_string(),
             updated: record.updated.date(),
+            via: None,
         }
     }
 }

@@ -169,9 +169,32 @@ fn links_action(state: &mut State, action: Action, page: usize) -> Vec<Effect> {
         },
         _ => {
             reader.links_selected = selected(reader.links_selected, action, page, entries.len());
-            vec![]
+            match reader.next_backlinks(page) {
+                Some((offset, after)) => {
+                    reader.loading_backlinks = true;
+                    vec![Effect::LoadBacklinks {
+                        id: reader.laid.doc.id.clone(),
+                        after,
+                        offset,
+                    }]
+                }
+                None => vec![],
+            }
         }
     }
+}
+
+/// A further page of backlinks, for every open copy of the article it belongs to.
+pub fn backlinks(
+    state: &mut State,
+    id: &str,
+    offset: usize,
+    page: crate::core::BacklinkPage,
+) -> Vec<Effect> {
+    for reader in state.readers.iter_mut().filter(|r| r.laid.doc.id == id) {
+        reader.add_backlinks(offset, page.clone());
+    }
+    vec![]
 }
 
 fn history_action(state: &mut State, action: Action, page: usize) -> Vec<Effect> {

@@ -28,6 +28,7 @@ pub fn search(state: &mut State) -> Effect {
             text,
             category: s.filters.category.clone(),
             hs: s.filters.hs.clone(),
+            no_glossary: s.filters.no_glossary,
         },
     }
 }
@@ -186,6 +187,10 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FilterKind => {
             let next = next_of(Kind::ALL, state.search.filters.kind);
             state.search.filters.kind = next;
+            vec![search(state)]
+        }
+        Action::ToggleGlossary => {
+            state.search.filters.no_glossary = !state.search.filters.no_glossary;
             vec![search(state)]
         }
         Action::ClearFilters => {

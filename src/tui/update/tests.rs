@@ -393,7 +393,7 @@ fn tab_selects_a_wiki_link_and_enter_follows_it() {
     );
 }
 
-fn reader_doc() -> crate::tui::state::ArticleDoc {
+pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
     let row = crate::tui::state::RevisionRow {
         id: crate::model::Hash([1; 32]),
         author: "somchai".into(),
@@ -422,7 +422,9 @@ fn reader_doc() -> crate::tui::state::ArticleDoc {
         conflict: None,
         history: vec![row],
         backlinks: vec![],
+        more_backlinks: false,
         link_titles: Default::default(),
+        attachments: vec![],
     }
 }
 

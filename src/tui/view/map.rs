@@ -132,6 +132,10 @@ pub fn render_sync(state: &State, area: Rect, buf: &mut Buffer) {
         Line::from(Span::styled(t.t("sync.keys").to_string(), theme.dim)),
         Line::default(),
     ];
+    if let Some(backup) = &s.last_backup {
+        lines.push(Line::from(Span::styled(backup.clone(), theme.dim)));
+        lines.push(Line::default());
+    }
     if let SyncPhase::Done(report) = &s.phase {
         lines.push(Line::from(Span::styled(
             t.t("sync.report").to_string(),

@@ -65,6 +65,12 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
 fn tabs(state: &State, reader: &ReaderState, area: Rect, buf: &mut Buffer) {
     let t = &state.i18n;
     let entries = reader.link_entries().len();
+    // Not every backlink is loaded yet: the count is at least this.
+    let more = if reader.laid.doc.more_backlinks {
+        "+"
+    } else {
+        ""
+    };
     let revisions = reader.laid.doc.history.len();
     let mut spans = vec![Span::raw(" ")];
     for (pane, key, name) in [
@@ -72,7 +78,7 @@ fn tabs(state: &State, reader: &ReaderState, area: Rect, buf: &mut Buffer) {
         (
             Pane::Links,
             "2",
-            format!("{} ({entries})", t.t("reader.tab_links")),
+            format!("{} ({entries}{more})", t.t("reader.tab_links")),
         ),
         (
             Pane::History,
@@ -139,6 +145,13 @@ fn links<'a>(state: &'a State, reader: &ReaderState, page: usize) -> (Vec<Line<'
             t.t("reader.no_links").to_string(),
             state.theme.dim,
         )));
+    }
+    if reader.laid.doc.more_backlinks {
+        // The next page comes as the selection nears the end: in sight below the last entry.
+        lines.push(Line::from(Span::styled("  …", state.theme.dim)));
+        if reader.links_selected + 1 >= entries.len() {
+            selected_line = lines.len() - 1;
+        }
     }
     window(lines, selected_line, page)
 }

@@ -131,6 +131,11 @@ fn chips(state: &State, area: Rect, buf: &mut Buffer) {
         ),
     ];
     let mut spans = vec![Span::raw(" ")];
+    // The glossary is on unless turned off: only "off" is shown as set.
+    let glossary = f.no_glossary.then(|| t.t("search.off").to_string());
+    let items = items
+        .into_iter()
+        .chain([("search.chip_glossary", glossary, "Alt-G")]);
     for (label, value, key) in items {
         match value {
             Some(v) => {
@@ -141,7 +146,12 @@ fn chips(state: &State, area: Rect, buf: &mut Buffer) {
                 spans.push(Span::raw(" "));
             }
             None => {
-                spans.push(Span::styled(format!("{}: {any} ", t.t(label)), theme.dim));
+                let unset = if label == "search.chip_glossary" {
+                    t.t("search.on")
+                } else {
+                    any
+                };
+                spans.push(Span::styled(format!("{}: {unset} ", t.t(label)), theme.dim));
                 spans.push(Span::styled(format!("{key}  "), theme.key));
             }
         }
@@ -224,6 +234,9 @@ pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     }
     if !row.lang.is_empty() {
         meta.push(row.lang.clone());
+    }
+    if let Some(term) = &row.via {
+        meta.push(t.f("search.via", &[("term", term)]));
     }
     // One line: the snippet's line breaks and runs of spaces become single spaces.
     let snippet = row.snippet.split_whitespace().collect::<Vec<_>>().join(" ");

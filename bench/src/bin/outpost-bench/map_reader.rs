@@ -1,8 +1,11 @@
 //! `outpost-bench map-reader --articles N`: opening the Knowledge Map (its counts) and opening
-//! an article in the reader (the article with its history and backlinks) on a node of N
-//! articles, against the full scans they replace (`count_by_category` over `list_articles`, and
-//! `links_to` over every article). The node is synthetic — the figures depend on the number of
-//! articles, categories and links, not on their words — and is kept for the next run.
+//! an article in the reader (the article with its history and the first page of its
+//! backlinks) on a node of N articles, against the full scans they replace (`count_by_category`
+//! over `list_articles`, and `links_to` over every article). The most-linked article (every
+//! article links to it) is also opened, its backlinks listed whole (as the reader did before
+//! it took them a page at a time) and paged deep into them. The node is synthetic — the figures
+//! depend on the number of articles, categories and links, not on their words — and is kept for
+//! the next run.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -11,6 +14,7 @@ use anyhow::{Context, Result};
 use outpost::Replica;
 use outpost::core::{ArticleFilter, DataDir, InitOptions, NewArticle, count_by_category, links_to};
 use outpost::model::{ArticleContent, ArticleId, Author};
+use outpost::tui::state::reader::BACKLINKS_PAGE;
 
 use crate::stats::Latency;
 
@@ -34,8 +38,28 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
         let id = article_id(rng.below(articles));
         open_reader(&replica, &id, &viewer)
     })?;
-    let hub = time(runs.min(50), || open_reader(&replica, HUB, &viewer))?;
+    let hub = time(runs, || open_reader(&replica, HUB, &viewer))?;
     let hub_links = replica.backlinks(HUB, Some(&viewer))?.len();
+    let hub_all = time(runs.min(50), || {
+        Ok(replica.backlinks(HUB, Some(&viewer))?.len())
+    })?;
+    // The page half-way through: what scrolling that far into the links pane costs.
+    let middle = hub_links / 2;
+    let hub_middle = time(runs.min(50), || {
+        let page = replica.backlinks_page(HUB, Some(&viewer), middle, BACKLINKS_PAGE)?;
+        Ok(page.links.len())
+    })?;
+    // The same page as the links pane asks for it: after the last one it holds.
+    let before_middle = replica.backlinks_page(HUB, Some(&viewer), middle.saturating_sub(1), 1)?;
+    let after = before_middle
+        .links
+        .first()
+        .map(|b| b.id.clone())
+        .unwrap_or_default();
+    let hub_after = time(runs, || {
+        let page = replica.backlinks_after(HUB, Some(&viewer), &after, BACKLINKS_PAGE)?;
+        Ok(page.links.len())
+    })?;
     // The scans, as the Map and the reader did them: a few runs are enough to see the scale.
     let scans = runs.clamp(1, 5);
     let filter = ArticleFilter {
@@ -67,24 +91,41 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     row("open the Knowledge Map (counts)", &map, "< 16 ms");
     row("open an article in the reader", &reader, "< 16 ms");
     row(
-        &format!("open the most-linked article ({hub_links} backlinks)"),
+        &format!("open the most-linked article ({hub_links} backlinks, first {BACKLINKS_PAGE})"),
         &hub,
         "< 16 ms",
+    );
+    row(
+        &format!("its backlinks from {middle}, one page by offset"),
+        &hub_middle,
+        "",
+    );
+    row(
+        &format!("the same page after the {middle}th (the links pane's next page)"),
+        &hub_after,
+        "< 16 ms",
+    );
+    row(
+        &format!("all {hub_links} of its backlinks at once (unpaged)"),
+        &hub_all,
+        "",
     );
     row("Map counts by full scan (before)", &map_scan, "");
     row("backlinks by full scan (before)", &reader_scan, "");
     println!(
-        "\n{runs} runs each ({scans} for the scans); load {}",
+        "\n{runs} runs each ({} for the unpaged and middle lists, {scans} for the scans); load {}",
+        runs.min(50),
         load()
     );
     Ok(())
 }
 
-/// What the reader loads on open: the article with its history, and its backlinks.
+/// What the reader loads on open: the article with its history, and the first page of its
+/// backlinks.
 fn open_reader(replica: &Replica, id: &str, viewer: &Author) -> outpost::Result<usize> {
     let view = replica.article(id)?;
-    let links = replica.backlinks(id, Some(viewer))?;
-    Ok(view.history.len() + links.len())
+    let links = replica.backlinks_page(id, Some(viewer), 0, BACKLINKS_PAGE)?;
+    Ok(view.history.len() + links.links.len())
 }
 
 fn time(runs: usize, mut work: impl FnMut() -> outpost::Result<usize>) -> Result<Vec<Duration>> {
