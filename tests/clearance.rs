@@ -9,9 +9,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 /// Every account of the test's node has this password: a node of several accounts needs one.
-const PASSWORD: &str = "timber-seal-2026";
+pub(crate) const PASSWORD: &str = "timber-seal-2026";
 
-fn outpost(dir: &Path) -> Command {
+pub(crate) fn outpost(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
     cmd.env_remove("OUTPOST_HOME")
         .env_remove("OUTPOST_USER")
@@ -23,7 +23,7 @@ fn outpost(dir: &Path) -> Command {
 
 /// Runs `outpost --user USER ARGS` (no `--user` for `None`) and returns (success, stdout,
 /// stderr).
-fn run(dir: &Path, user: Option<&str>, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn run(dir: &Path, user: Option<&str>, args: &[&str]) -> (bool, String, String) {
     let mut cmd = outpost(dir);
     if let Some(user) = user {
         cmd.args(["--user", user]);
@@ -36,14 +36,14 @@ fn run(dir: &Path, user: Option<&str>, args: &[&str]) -> (bool, String, String) 
     )
 }
 
-fn json(dir: &Path, user: Option<&str>, args: &[&str]) -> Value {
+pub(crate) fn json(dir: &Path, user: Option<&str>, args: &[&str]) -> Value {
     let (ok, out, err) = run(dir, user, args);
     assert!(ok, "{args:?} failed: {err}");
     serde_json::from_str(&out).expect("JSON")
 }
 
 /// What identifies the restricted article: none of these may reach an uncleared user.
-const SECRET: [&str; 4] = [
+pub(crate) const SECRET: [&str; 4] = [
     "informant-route",
     "Informant route",
     "zebraquartz",
@@ -52,24 +52,24 @@ const SECRET: [&str; 4] = [
 /// The same for the customs-only article, hidden from a public-cleared user.
 const CUSTOMS: [&str; 3] = ["seal-quokka", "Seal tampering", "quokkaseal"];
 
-fn assert_hidden(marks: &[&str], what: &str, out: &str, err: &str) {
+pub(crate) fn assert_hidden(marks: &[&str], what: &str, out: &str, err: &str) {
     for mark in marks {
         assert!(!out.contains(mark), "{what}: `{mark}` on stdout:\n{out}");
         assert!(!err.contains(mark), "{what}: `{mark}` on stderr:\n{err}");
     }
 }
 
-struct Node {
+pub(crate) struct Node {
     _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    root: PathBuf,
+    pub(crate) dir: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 /// An HQ with an administrator (restricted clearance), an officer (customs-only) and a guest
 /// (public), and three published timber articles: public, customs-only and restricted. The
 /// restricted one links to the public one; another article was restricted once (`Wombatix`)
 /// and is public now.
-fn node() -> Node {
+pub(crate) fn node() -> Node {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().to_path_buf();
     let dir = root.join("hq");
@@ -210,7 +210,7 @@ fn timber_count(dir: &Path, user: Option<&str>) -> u64 {
 }
 
 /// Every file under `dir`, with its text.
-fn files_in(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn files_in(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for entry in walk(dir) {
         let text = std::fs::read_to_string(&entry).unwrap_or_default();

@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod backup;
 mod clearance;
+mod clearance_elsewhere;
 mod cli;
 mod cli_demo;
 mod cli_evaluation;

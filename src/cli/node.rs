@@ -118,11 +118,15 @@ pub fn create_demo(dir: &DataDir) -> Result<Replica> {
     crate::demo::create(dir)
 }
 
-pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
-    // Every read below shows only what the acting user is cleared for; without a known user
-    // (several accounts, none named) only public articles.
+/// Makes every read of `replica` show only what the acting `user` is cleared for; without a
+/// known user, only public articles.
+pub fn read_as(replica: &mut Replica, user: Option<&str>) {
     let acting = replica.resolve_user(user).ok();
     replica.set_clearance(crate::core::clearance_of(acting.as_ref()));
+}
+
+pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
+    read_as(replica, user);
     match command {
         Command::Init(_) => Err(crate::Error::invalid("init runs before a node is opened")),
         Command::Categories { json } => categories(replica, user, json),

@@ -87,6 +87,17 @@ impl Replica {
             .filter(|r| self.may_see(r.content.classification)))
     }
 
+    /// Refuses an article above the reader's clearance with the very error a missing id gets;
+    /// a missing article passes (the caller says what is missing in its own words).
+    pub(crate) fn refuse_hidden(&self, id: &ArticleId) -> Result<()> {
+        match self.load_article(id)? {
+            Some(r) if !self.may_see(r.content.classification) => {
+                Err(Error::NoArticle { id: id.to_string() })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses content the writer could not read back: classified above their clearance.
     pub(crate) fn check_clearance(&self, classification: Classification) -> Result<()> {
         if self.may_see(classification) {
