@@ -129,6 +129,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 json,
             } = other
             {
+                node::read_as(&mut replica, user.as_deref());
                 let by = cli.user.filter(|_| cli.user_typed);
                 return audit::audit(&replica, article, by, since.as_deref(), json);
             }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -47,10 +47,14 @@ pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new(
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.
-/// Published articles per category id (its own category only, not those above it).
-pub const PUBLISHED_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("published_counts");
-/// Drafts per author: (author node, author name, article id) → the draft's category id.
-pub const DRAFTS: TableDefinition<([u8; 16], &str, &str), &str> = TableDefinition::new("drafts");
+/// Published articles per (category id, classification): its own category only, not those
+/// above it; by classification so that a count never includes what its reader may not see.
+pub const PUBLISHED_COUNTS: TableDefinition<(&str, &str), u64> =
+    TableDefinition::new("published_counts_by_classification");
+/// Drafts per author: (author node, author name, article id) → the draft's (category id,
+/// classification).
+pub const DRAFTS: TableDefinition<([u8; 16], &str, &str), (&str, &str)> =
+    TableDefinition::new("drafts_by_classification");
 /// Wiki links of live (not retired) articles: (target id, source id) → `core::derived::LinkFrom`.
 pub const LINKS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("links");
 

@@ -124,11 +124,18 @@ fn session(
     idle: Option<Duration>,
 ) -> Result<bool> {
     let ctx = Context::new(replica, user, config_dir.clone()).with_catalog(state.i18n.clone());
+    // Both handles read as the person at the keyboard (`effects::perform_job` sets it again
+    // before every effect, so a change of user reaches them).
+    replica.set_clearance(ctx.clearance());
     let dir = replica.data_dir().map(|d| d.path().to_path_buf());
     // The loop's own handle for reads, beside the worker's; without one the worker reads too.
     let reader = replica
         .data_dir()
-        .and_then(|dir| Replica::open_read_only(dir).ok());
+        .and_then(|dir| Replica::open_read_only(dir).ok())
+        .map(|mut reader| {
+            reader.set_clearance(ctx.clearance());
+            reader
+        });
     thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
         let mut worker = Worker::spawn(scope, replica, &ctx, tx.clone())

@@ -4,6 +4,8 @@ mod accounts;
 mod attachments;
 mod audit;
 mod backup;
+mod clearance;
+mod clearance_elsewhere;
 mod cli;
 mod cli_demo;
 mod cli_evaluation;

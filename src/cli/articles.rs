@@ -15,7 +15,7 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
     match command {
         Command::Add(a) => add(replica, user, a),
         Command::Edit(a) => edit(replica, user, a),
-        Command::Show { id, json } => show(replica, &id, json),
+        Command::Show { id, json } => show(replica, user, &id, json),
         Command::List {
             category,
             status,
@@ -123,8 +123,10 @@ fn edit(replica: &mut Replica, user: Option<&str>, a: EditArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
+fn show(replica: &Replica, user: Option<&str>, id: &str, json: bool) -> Result<i32> {
     let view = replica.article(id)?;
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let backlinks = replica.backlinks(id, viewer.as_ref())?;
     let r = &view.record;
     let c = &r.content;
     let authors: Vec<&str> = r.authors.iter().map(|a| a.name.as_str()).collect();
@@ -193,6 +195,10 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             })),
             "versions": versions,
             "history": history,
+            "backlinks": backlinks.iter().map(|b| serde_json::json!({
+                "id": b.id,
+                "title": b.title,
+            })).collect::<Vec<_>>(),
             "evaluation": replica.evaluation(id)?,
         }))?;
         return Ok(0);
@@ -278,6 +284,12 @@ fn show(replica: &Replica, id: &str, json: bool) -> Result<i32> {
             h.hlc.display(),
             output::field(&h.author)
         )?;
+    }
+    if !backlinks.is_empty() {
+        say!("\nLinked from ({}):", backlinks.len())?;
+        for b in &backlinks {
+            say!("  {}  {}", output::field(&b.id), output::field(&b.title))?;
+        }
     }
     Ok(0)
 }

@@ -118,10 +118,18 @@ pub fn create_demo(dir: &DataDir) -> Result<Replica> {
     crate::demo::create(dir)
 }
 
+/// Makes every read of `replica` show only what the acting `user` is cleared for; without a
+/// known user, only public articles.
+pub fn read_as(replica: &mut Replica, user: Option<&str>) {
+    let acting = replica.resolve_user(user).ok();
+    replica.set_clearance(crate::core::clearance_of(acting.as_ref()));
+}
+
 pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
+    read_as(replica, user);
     match command {
         Command::Init(_) => Err(crate::Error::invalid("init runs before a node is opened")),
-        Command::Categories { json } => categories(replica, json),
+        Command::Categories { json } => categories(replica, user, json),
         Command::Hs { query, limit, json } => super::reference::hs(replica, &query, limit, json),
         Command::ImportMd { dir, publish } => {
             let user = replica.resolve_user(user)?;
@@ -173,8 +181,12 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
     }
 }
 
-fn categories(replica: &Replica, json: bool) -> Result<i32> {
+fn categories(replica: &Replica, user: Option<&str>, json: bool) -> Result<i32> {
     let categories = replica.categories()?;
+    // Published articles the reader may see (and their own drafts), sub-groups included.
+    let viewer = replica.resolve_user(user).ok().map(|u| replica.author(&u));
+    let counts = replica.category_counts(viewer.as_ref())?;
+    let count = |id: &str| counts.get(id).copied().unwrap_or(0);
     if json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -183,6 +195,7 @@ fn categories(replica: &Replica, json: bool) -> Result<i32> {
             name_th: &'a str,
             name_ko: &'a str,
             parent: Option<&'a str>,
+            articles: usize,
         }
         let rows: Vec<Row> = categories
             .iter()
@@ -192,13 +205,14 @@ fn categories(replica: &Replica, json: bool) -> Result<i32> {
                 name_th: &c.th,
                 name_ko: &c.ko,
                 parent: c.parent(),
+                articles: count(&c.id),
             })
             .collect();
         output::json(&rows)?;
     } else {
         for c in &categories {
             let indent = if c.parent().is_some() { "  " } else { "" };
-            say!("{indent}{:<48} {}", c.id, c.en)?;
+            say!("{indent}{:<48} {:>5}  {}", c.id, count(&c.id), c.en)?;
         }
     }
     Ok(0)

@@ -102,7 +102,7 @@ impl Replica {
     /// every current head, so an edit of an article in conflict also resolves it.
     pub fn payload_for_edit(&self, id: &ArticleId, patch: ArticlePatch) -> Result<Option<Payload>> {
         let record = self
-            .load_article(id)?
+            .load_cleared_article(id)?
             .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
         // An edit builds on the authors' text: a pending proposal, if there is one.
         let (_, working) = record.working();
@@ -173,7 +173,7 @@ impl Replica {
     pub fn set_status(&mut self, user: &User, id: &str, status: Status) -> Result<()> {
         let id = ArticleId::parse(id).map_err(|_| Error::NoArticle { id: id.to_string() })?;
         let record = self
-            .load_article(&id)?
+            .load_cleared_article(&id)?
             .ok_or_else(|| Error::NoArticle { id: id.to_string() })?;
         if (record.hq_status.is_some() || record.evaluated.is_some()) && !self.may_publish(user)? {
             return Err(Error::Denied {
@@ -219,6 +219,7 @@ pub(crate) fn check_content(
     content: &crate::model::ArticleContent,
 ) -> Result<()> {
     content.check_fields()?;
+    replica.check_clearance(content.classification)?;
     replica.check_category(&content.category)?;
     for code in &content.hs_codes {
         crate::nomenclature::Nomenclature::builtin().check(code)?;

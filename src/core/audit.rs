@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::core::{Refusal, Replica};
 use crate::error::{Error, Result};
-use crate::model::{Enrolment, NodeId, NodeInfo, Payload, SignedOp};
+use crate::model::{ArticleId, Enrolment, NodeId, NodeInfo, Payload, SignedOp};
 use crate::store::{self, get};
 
 /// Which ops `outpost audit` lists; every filter given must match.
@@ -90,6 +90,7 @@ impl Replica {
             },
             None => (None, None),
         };
+        let mut hidden = BTreeMap::new();
         let mut entries = Vec::new();
         for row in log.iter()? {
             let (position, key) = row?;
@@ -117,6 +118,11 @@ impl Replica {
             if user_office.is_some_and(|wanted| wanted != office) {
                 continue;
             }
+            let seen = self.seen_of(&o.payload, &mut hidden)?;
+            if seen == Seen::Nothing && filter.article.is_some() {
+                // Asked for by id, a hidden article has no history, as a missing one has none.
+                continue;
+            }
             let refusal: Option<Refusal> = get(&refused, key_of(&op))?;
             entries.push(AuditEntry {
                 position: position.value(),
@@ -129,12 +135,62 @@ impl Replica {
                 seq: o.seq,
                 key: key.to_string(),
                 kind: o.payload.kind().to_string(),
-                what: describe(&o.payload, &signers),
-                article,
+                what: match seen {
+                    Seen::All => describe(&o.payload, &signers),
+                    Seen::NotTheRevision => format!(
+                        "{} a revision above your clearance",
+                        article.as_deref().unwrap_or_default()
+                    ),
+                    Seen::Nothing => "an article above your clearance".to_string(),
+                },
+                article: article.filter(|_| seen != Seen::Nothing),
                 refused: refusal.map(|r| r.reason),
             });
         }
         Ok(entries)
+    }
+}
+
+/// How much of an op the reader may see in the audit: the titles an op carries and the
+/// article it is about are kept from a reader not cleared for them, as every read keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seen {
+    All,
+    /// The article, but not the revision the op carries (classified above the clearance).
+    NotTheRevision,
+    /// Not even the article: it is classified above the clearance now.
+    Nothing,
+}
+
+impl Replica {
+    /// What the reader may see of `payload`; `hidden` remembers the articles already looked at.
+    fn seen_of(&self, payload: &Payload, hidden: &mut BTreeMap<ArticleId, bool>) -> Result<Seen> {
+        let Some(article) = payload.article() else {
+            return Ok(Seen::All);
+        };
+        let article_hidden = match hidden.get(article) {
+            Some(h) => *h,
+            None => {
+                let h = match self.refuse_hidden(article) {
+                    Ok(()) => false,
+                    Err(Error::NoArticle { .. }) => true,
+                    Err(e) => return Err(e),
+                };
+                hidden.insert(article.clone(), h);
+                h
+            }
+        };
+        if article_hidden {
+            return Ok(Seen::Nothing);
+        }
+        Ok(match payload {
+            Payload::ArticleCreated { revision, .. } | Payload::RevisionAdded { revision, .. }
+                if !self.may_see(revision.content.classification) =>
+            {
+                Seen::NotTheRevision
+            }
+            _ => Seen::All,
+        })
     }
 }
 

@@ -1,5 +1,7 @@
 //! What the interface reads on a keypress, kept by `apply` instead of scanned for: published
-//! articles per Knowledge Map category, drafts per author, and the wiki links between articles.
+//! articles per Knowledge Map category and classification, drafts per author, and the wiki
+//! links between articles (with the linking article's classification, so a reader is shown only
+//! the links they are cleared for).
 //! They change only when an article's record does: [`Batch`](super::Batch) hands every record it
 //! writes here together with the one it replaces, whatever op changed it (a local commit, an
 //! import, a merge or conflict, a retirement, a publication, a category move). So they are
@@ -11,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::reading::wiki_links;
 use crate::error::Result;
-use crate::model::{ArticleRecord, Author, Status};
+use crate::model::{ArticleRecord, Author, Classification, Status};
 use crate::store::{self, encode};
 
 /// Where a link comes from, as the links table keeps it: enough to list it without reading the
@@ -21,21 +23,24 @@ pub struct LinkFrom {
     pub title: String,
     /// The draft's authors (only they see it); `None` for a published article.
     pub drafted_by: Option<Vec<Author>>,
+    /// The linking article's classification: readers cleared below it do not see the link.
+    pub classification: Classification,
 }
 
 impl LinkFrom {
-    pub fn visible_to(&self, viewer: Option<&Author>) -> bool {
-        match &self.drafted_by {
+    pub fn visible_to(&self, viewer: Option<&Author>, clearance: Classification) -> bool {
+        let drafted = match &self.drafted_by {
             None => true,
             Some(authors) => viewer.is_some_and(|v| authors.contains(v)),
-        }
+        };
+        drafted && self.classification <= clearance
     }
 }
 
 /// The tables, open in a batch's write transaction.
 pub(crate) struct Derived<'t> {
-    counts: Table<'t, &'static str, u64>,
-    drafts: Table<'t, ([u8; 16], &'static str, &'static str), &'static str>,
+    counts: Table<'t, (&'static str, &'static str), u64>,
+    drafts: Table<'t, ([u8; 16], &'static str, &'static str), (&'static str, &'static str)>,
     links: Table<'t, (&'static str, &'static str), &'static [u8]>,
 }
 
@@ -44,6 +49,7 @@ pub(crate) struct Derived<'t> {
 struct Facts<'r> {
     status: Status,
     category: &'r str,
+    classification: Classification,
     title: &'r str,
     authors: &'r [Author],
     links: Vec<String>,
@@ -55,6 +61,7 @@ impl<'r> Facts<'r> {
         Facts {
             status: record.status,
             category: &record.content.category,
+            classification: record.content.classification,
             title: &record.content.title,
             authors: if record.status == Status::Draft {
                 &record.authors
@@ -97,21 +104,25 @@ impl<'t> Derived<'t> {
         let from = match facts.status {
             Status::Retired => return Ok(()),
             Status::Published => {
-                let n = self.counts.get(facts.category)?.map_or(0, |v| v.value());
-                self.counts.insert(facts.category, n + 1)?;
+                let key = (facts.category, facts.classification.as_str());
+                let n = self.counts.get(key)?.map_or(0, |v| v.value());
+                self.counts.insert(key, n + 1)?;
                 LinkFrom {
                     title: facts.title.to_string(),
                     drafted_by: None,
+                    classification: facts.classification,
                 }
             }
             Status::Draft => {
+                let value = (facts.category, facts.classification.as_str());
                 for author in facts.authors {
                     self.drafts
-                        .insert((author.node.0, author.name.as_str(), id), facts.category)?;
+                        .insert((author.node.0, author.name.as_str(), id), value)?;
                 }
                 LinkFrom {
                     title: facts.title.to_string(),
                     drafted_by: Some(facts.authors.to_vec()),
+                    classification: facts.classification,
                 }
             }
         };
@@ -126,11 +137,12 @@ impl<'t> Derived<'t> {
         match facts.status {
             Status::Retired => return Ok(()),
             Status::Published => {
-                let n = self.counts.get(facts.category)?.map_or(0, |v| v.value());
+                let key = (facts.category, facts.classification.as_str());
+                let n = self.counts.get(key)?.map_or(0, |v| v.value());
                 if n > 1 {
-                    self.counts.insert(facts.category, n - 1)?;
+                    self.counts.insert(key, n - 1)?;
                 } else {
-                    self.counts.remove(facts.category)?;
+                    self.counts.remove(key)?;
                 }
             }
             Status::Draft => {

@@ -40,12 +40,22 @@ impl Replica {
         Ok(self.db.begin_read()?)
     }
 
-    /// An article with its history. Retired articles are still shown (with their status).
+    /// An article with its history. Retired articles are still shown (with their status). An
+    /// article above the reader's clearance is missing, with the same error; so are the
+    /// revisions and a proposal above it.
     pub fn article(&self, id: &str) -> Result<ArticleView> {
         let id = ArticleId::parse(id).map_err(|_| not_found(id))?;
         let txn = self.read()?;
-        let record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
+        let mut record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
+            .filter(|r: &ArticleRecord| self.may_see(r.content.classification))
             .ok_or_else(|| not_found(id.as_str()))?;
+        if record
+            .proposal
+            .as_ref()
+            .is_some_and(|p| !self.may_see(p.content.classification))
+        {
+            record.proposal = None;
+        }
         let revisions = txn.open_table(store::REVISIONS)?;
         let ops = txn.open_table(store::OPS)?;
         // Walk the DAG back from the heads.
@@ -63,11 +73,12 @@ impl Replica {
             stack.extend(r.revision.parents.iter().copied());
             history.push(r);
         }
+        history.retain(|r| self.may_see(r.revision.content.classification));
         history.sort_by_key(|r| (r.hlc, r.node));
         Ok(ArticleView { record, history })
     }
 
-    /// Articles matching `filter`, most recently updated first.
+    /// Articles matching `filter` within the reader's clearance, most recently updated first.
     pub fn list_articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleRecord>> {
         if let Some(category) = &filter.category {
             self.check_category(category)?;
@@ -92,7 +103,8 @@ impl Replica {
                     .viewer
                     .as_ref()
                     .is_some_and(|v| record.authors.contains(v));
-            if status_ok && category_ok && visible {
+            let cleared = self.may_see(record.content.classification);
+            if status_ok && category_ok && visible && cleared {
                 out.push(record);
             }
         }
@@ -100,7 +112,8 @@ impl Replica {
         Ok(out)
     }
 
-    /// Searches the index on behalf of `request.viewer`.
+    /// Searches the index on behalf of `request.viewer`, within the reader's clearance (and
+    /// `request.clearance`, when lower).
     pub fn search(&self, request: &SearchRequest) -> Result<Vec<SearchHit>> {
         Ok(self.find(request)?.hits)
     }
@@ -114,6 +127,11 @@ impl Replica {
         if request.now_millis == 0 {
             request.now_millis = self.now_millis();
         }
+        request.clearance = Some(
+            request
+                .clearance
+                .map_or(self.clearance, |c| c.min(self.clearance)),
+        );
         let txn = self.read()?;
         let glossary = match request.no_glossary {
             true => None,

@@ -61,7 +61,7 @@ pub struct BacklinkPage {
 }
 
 impl Replica {
-    /// Articles visible to `viewer` whose body links to `id` with `[[id]]` (or `[[id|label]]`),
+    /// Articles visible to `viewer` within the reader's clearance whose body links to `id` with `[[id]]` (or `[[id|label]]`),
     /// all of them, in the order of [`backlinks_page`](Self::backlinks_page). An article linked
     /// from many others costs what they are: the reader takes a page at a time instead.
     pub fn backlinks(&self, id: &str, viewer: Option<&Author>) -> Result<Vec<Backlink>> {
@@ -120,7 +120,7 @@ impl Replica {
                 continue;
             }
             let from: LinkFrom = store::decode(value.value())?;
-            if !from.visible_to(viewer) {
+            if !from.visible_to(viewer, self.clearance) {
                 continue;
             }
             if skipped < offset {
@@ -155,28 +155,35 @@ impl Replica {
         Ok(lines)
     }
 
-    /// Articles visible to `viewer` per category id, each counted in its category and in every
-    /// category above it (so `commodity` includes `commodity/timber-wood`). Read from the
-    /// counts `apply` keeps (`core/derived.rs`): published articles per category, and the
-    /// viewer's own drafts.
+    /// Articles visible to `viewer` within the reader's clearance per category id, each counted
+    /// in its category and in every category above it (so `commodity` includes
+    /// `commodity/timber-wood`). Read from the counts `apply` keeps (`core/derived.rs`):
+    /// published articles per category and classification, and the viewer's own drafts.
     pub fn category_counts(&self, viewer: Option<&Author>) -> Result<BTreeMap<String, usize>> {
         let txn = self.db.begin_read()?;
         let mut own: BTreeMap<String, usize> = BTreeMap::new();
         for entry in txn.open_table(store::PUBLISHED_COUNTS)?.iter()? {
-            let (category, n) = entry?;
+            let (key, n) = entry?;
+            let (category, classification) = key.value();
+            if !self.may_see_word(classification) {
+                continue;
+            }
             let n = usize::try_from(n.value()).unwrap_or(usize::MAX);
-            own.insert(category.value().to_string(), n);
+            *own.entry(category.to_string()).or_insert(0) += n;
         }
         if let Some(viewer) = viewer {
             let drafts = txn.open_table(store::DRAFTS)?;
             let key = (viewer.node.0, viewer.name.as_str(), "");
             for entry in drafts.range(key..)? {
-                let (key, category) = entry?;
+                let (key, value) = entry?;
                 let (node, name, _) = key.value();
                 if node != viewer.node.0 || name != viewer.name {
                     break;
                 }
-                *own.entry(category.value().to_string()).or_insert(0) += 1;
+                let (category, classification) = value.value();
+                if self.may_see_word(classification) {
+                    *own.entry(category.to_string()).or_insert(0) += 1;
+                }
             }
         }
         let mut counts = BTreeMap::new();

@@ -46,6 +46,11 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;
     copy(&replayed, txn, store::LINKS)?;
+    // Schema 5 kept counts and drafts without their classification, under these names.
+    txn.delete_table(TableDefinition::<&str, u64>::new("published_counts"))?;
+    txn.delete_table(TableDefinition::<([u8; 16], &str, &str), &str>::new(
+        "drafts",
+    ))?;
     Ok(())
 }
 

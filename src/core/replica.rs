@@ -19,7 +19,8 @@ use super::staging::Staging;
 use crate::error::{Error, Result};
 use crate::model::op::OP_FORMAT;
 use crate::model::{
-    ArticleId, ArticleRecord, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role, SignedOp,
+    ArticleId, ArticleRecord, Classification, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role,
+    SignedOp,
 };
 use crate::search::{HsSearch, SearchIndex};
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
@@ -80,6 +81,8 @@ pub struct Replica {
     bulk: bool,
     /// The log length `refresh` last saw.
     seen_log_len: u64,
+    /// The most classified content the reads of this handle show (`core/clearance.rs`).
+    pub(super) clearance: Classification,
 }
 
 impl Replica {
@@ -187,6 +190,7 @@ impl Replica {
             index,
             bulk: false,
             seen_log_len: 0,
+            clearance: Classification::Restricted,
         })
     }
 
@@ -257,6 +261,7 @@ impl Replica {
             index,
             bulk: false,
             seen_log_len: 0,
+            clearance: Classification::Restricted,
         };
         let replay = read_u64(
             &replica.db.begin_read()?.open_table(store::META)?,
@@ -334,6 +339,7 @@ impl Replica {
             index,
             bulk: false,
             seen_log_len: 0,
+            clearance: Classification::Restricted,
         }))
     }
 

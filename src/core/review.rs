@@ -76,6 +76,16 @@ impl Replica {
         store::get(&txn.open_table(store::EVALUATIONS)?, id.as_str())
     }
 
+    /// The evaluation of an article the reader may see; none for one above their clearance,
+    /// so that it reads exactly as a missing article does.
+    fn cleared_evaluation_record(&self, id: &ArticleId) -> Result<Option<EvaluationRecord>> {
+        match self.refuse_hidden(id) {
+            Ok(()) => self.evaluation_record(id),
+            Err(Error::NoArticle { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The author `user` submits the article's current revision for evaluation.
     pub fn submit(&mut self, user: &User, id: &str, note: &str) -> Result<()> {
         let view = self.article(id)?;
@@ -161,7 +171,7 @@ impl Replica {
 
     fn vote(&mut self, user: &User, id: &str, verdict: Verdict) -> Result<()> {
         let article = ArticleId::parse(id).map_err(|_| Error::NoArticle { id: id.to_string() })?;
-        let record = self.evaluation_record(&article)?;
+        let record = self.cleared_evaluation_record(&article)?;
         let (Some(record), true) = (
             record.as_ref(),
             record.as_ref().is_some_and(|r| r.state.step().is_some()),
@@ -198,7 +208,10 @@ impl Replica {
     /// Where `id`'s evaluation stands.
     pub fn evaluation(&self, id: &str) -> Result<EvaluationView> {
         let article = ArticleId::parse(id).map_err(|_| Error::NoArticle { id: id.to_string() })?;
-        let record = self.evaluation_record(&article)?.unwrap_or_default();
+        // An article above the reader's clearance has no evaluation to them, as a missing one.
+        let record = self
+            .cleared_evaluation_record(&article)?
+            .unwrap_or_default();
         let mut votes = Vec::new();
         let mut comments = Vec::new();
         let mut published_by = Vec::new();
@@ -269,7 +282,12 @@ impl Replica {
                     && matches!(e.action, EvalAction::Evaluated { step: s, .. }
                         if (s == step && e.revision == revision) || (s == 1 && step == 2))
             });
-            let article = self.article(k.value())?;
+            // An article above the reader's clearance is not theirs to evaluate: not listed.
+            let article = match self.article(k.value()) {
+                Ok(article) => article,
+                Err(Error::NoArticle { .. }) => continue,
+                Err(e) => return Err(e),
+            };
             if voted || article.record.authors.contains(&me) {
                 continue;
             }

@@ -42,7 +42,7 @@ use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
-use crate::model::{ArticleId, ArticleRecord, Author, Kind, Lang, Status};
+use crate::model::{ArticleId, ArticleRecord, Author, Classification, Kind, Lang, Status};
 
 /// How many indexed words the last word typed may stand for while typing, per field.
 const PREFIX_EXPANSIONS: u32 = 64;
@@ -60,6 +60,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Drafts are shown only to their authors.
     pub viewer: Option<Author>,
+    /// The most classified articles the viewer may see; `None` for all. `Replica::find` sets it
+    /// from the reader's clearance.
+    pub clearance: Option<Classification>,
     /// Search-as-you-type: the last word, not yet followed by a space, also matches as a prefix.
     pub typing: bool,
     /// Now, for freshness (milliseconds since the epoch); 0 leaves freshness out.
@@ -320,6 +323,13 @@ impl SearchIndex {
             visible.push(term_query(f.authors, &viewer.key()));
         }
         required.push(visible);
+        // Clearance: what is classified above it is left out inside the query, so the top and
+        // its count hold only what the viewer may see.
+        if let Some(clearance) = request.clearance {
+            for &level in Classification::ALL.iter().filter(|&&c| c > clearance) {
+                excluded.push(term_query(f.classification, level.as_str()));
+            }
+        }
         let plan = Plan {
             groups,
             required,

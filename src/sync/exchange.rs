@@ -126,6 +126,9 @@ impl Replica {
             ));
         }
         let ops = self.ops_missing_at(peer.id)?;
+        if options.encrypt_to.is_empty() {
+            self.refuse_plain_restricted(&ops, &peer.office)?;
+        }
         let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
         let lacking = self.blobs_lacking_at(peer.id)?;
         let chosen = if options.no_attachments {

@@ -48,6 +48,11 @@ impl Context {
         }
     }
 
+    /// What the person at the keyboard may see: their account's clearance, public without one.
+    pub fn clearance(&self) -> crate::model::Classification {
+        crate::core::clearance_of(self.user.as_ref())
+    }
+
     /// The same, wording reports and failures from `i18n`.
     pub fn with_catalog(mut self, i18n: Catalog) -> Self {
         self.i18n = i18n;
@@ -70,6 +75,8 @@ pub fn perform_job(
     progress: Progress,
     cancel: &Cancel,
 ) -> Option<Msg> {
+    // Whichever handle performs it (the loop's or the worker's), it reads as this person.
+    replica.set_clearance(ctx.clearance());
     let result = match effect {
         Effect::Quit | Effect::ExternalEditor(_) | Effect::Cancel | Effect::Lock => return None,
         Effect::SignIn { name, password } => {

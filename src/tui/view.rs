@@ -421,6 +421,8 @@ mod tests_attachments;
 #[cfg(test)]
 mod tests_backup;
 #[cfg(test)]
+mod tests_clearance;
+#[cfg(test)]
 mod tests_conflict;
 #[cfg(test)]
 mod tests_glossary;
