@@ -8,6 +8,7 @@ mod attach;
 mod audit;
 mod backup;
 mod evaluation;
+mod freshness;
 mod export_html;
 mod glossary;
 mod node;
