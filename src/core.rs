@@ -2,6 +2,7 @@
 //! key and the search index, turns user intentions into signed ops, and applies ops — local or
 //! imported — through one path in one redb write transaction.
 
+mod acknowledge;
 mod apply;
 mod apply_article;
 mod articles;
@@ -20,12 +21,11 @@ mod daily_backup;
 mod data_dir;
 mod db;
 mod derived;
-mod acknowledge;
 mod evaluation;
-mod freshness;
-mod in_transit;
 mod export_html;
+mod freshness;
 mod glossary;
+mod in_transit;
 mod interchange;
 mod key;
 mod merge;
@@ -33,15 +33,16 @@ pub(crate) mod peers;
 mod people;
 mod queries;
 mod reading;
-mod required_reading;
 mod rematerialize;
 mod replica;
+mod required_reading;
 mod restore;
 mod review;
 mod revisions;
 mod staging;
 mod stale;
 
+pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
@@ -60,6 +61,7 @@ pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_store_cache_size, set_wait_notice, store_cache_size};
 pub use export_html::{HtmlExport, HtmlFile, HtmlReport, HtmlSelection, MAX_HTML_ARTICLES};
 pub use glossary::GlossaryChange;
+pub use in_transit::{InTransit, describe as describe_in_transit};
 pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
@@ -72,8 +74,6 @@ pub use reading::{
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
-pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
-pub use in_transit::{InTransit, describe as describe_in_transit};
 pub use review::{EvaluationView, QueueItem, VoteView};
-pub use stale::{DUE_SOON_DAYS, FlagView, FreshnessView, StaleItem};
 pub(crate) use staging::Staging;
+pub use stale::{DUE_SOON_DAYS, FlagView, FreshnessView, StaleItem};

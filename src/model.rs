@@ -22,7 +22,8 @@ pub use attachment::{Attachment, AttachmentSlot, TextStatus};
 pub use category::{Category, KnowledgeMap};
 pub use evaluation::{EvalAction, EvalEntry, EvalState, EvaluationRecord, Verdict};
 pub use freshness::{
-    Acknowledgement, Audience, Flag, FreshnessRecord, Mark, ReadingRecord, Requirement, Supersession,
+    Acknowledgement, Audience, Flag, FreshnessRecord, Mark, ReadingRecord, Requirement,
+    Supersession,
 };
 pub use glossary::GlossaryEntry;
 pub use hlc::Hlc;

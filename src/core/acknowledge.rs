@@ -97,8 +97,10 @@ impl Replica {
     fn addressed(&self, audience: &Audience, who: &Author) -> Result<bool> {
         let office = self.node(&who.node).map(|n| n.office).unwrap_or_default();
         let txn = self.read()?;
-        let user: Option<User> =
-            store::get(&txn.open_table(store::USERS)?, (who.node.0, who.name.as_str()))?;
+        let user: Option<User> = store::get(
+            &txn.open_table(store::USERS)?,
+            (who.node.0, who.name.as_str()),
+        )?;
         let grants = self.grants_of(who)?;
         let in_force: Vec<_> = grants.into_iter().filter(|g| g.in_force()).collect();
         Ok(addresses(audience, &office, user.as_ref(), &in_force, 0))

@@ -433,9 +433,9 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::PolicySet { .. } if !(is_admin && authorized) => {
             denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
         }
-        Payload::ReadingRequired { .. } if !(is_admin && authorized) => denied(
-            "required reading is set by an administrator at HQ (or at a node HQ trusts)",
-        ),
+        Payload::ReadingRequired { .. } if !(is_admin && authorized) => {
+            denied("required reading is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }

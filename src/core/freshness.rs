@@ -48,8 +48,16 @@ pub(crate) fn note_creator(
     node: NodeId,
 ) -> Result<()> {
     let mut record = record_of(b, article)?;
-    if record.owner.as_ref().is_none_or(|o| !o.is_before(hlc, node)) {
-        if record.owner.as_ref().is_some_and(|o| (o.hlc, o.node) == (hlc, node)) {
+    if record
+        .owner
+        .as_ref()
+        .is_none_or(|o| !o.is_before(hlc, node))
+    {
+        if record
+            .owner
+            .as_ref()
+            .is_some_and(|o| (o.hlc, o.node) == (hlc, node))
+        {
             return Ok(());
         }
         record.owner = Some(Stamped {

@@ -68,7 +68,9 @@ impl FreshnessRecord {
 
     /// Keeps a flag in `(hlc, node)` order.
     pub fn add_flag(&mut self, flag: Flag) {
-        let at = self.flags.partition_point(|f| f.mark.key() < flag.mark.key());
+        let at = self
+            .flags
+            .partition_point(|f| f.mark.key() < flag.mark.key());
         self.flags.insert(at, flag);
     }
 
@@ -149,10 +151,7 @@ impl ReadingRecord {
     /// Keeps a person's earliest acknowledgement.
     pub fn add_ack(&mut self, ack: Acknowledgement) {
         let who = ack.mark.author();
-        match self
-            .acks
-            .binary_search_by(|a| a.mark.author().cmp(&who))
-        {
+        match self.acks.binary_search_by(|a| a.mark.author().cmp(&who)) {
             Ok(i) if self.acks[i].mark.key() > ack.mark.key() => self.acks[i] = ack,
             Ok(_) => {}
             Err(i) => self.acks.insert(i, ack),

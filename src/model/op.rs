@@ -5,8 +5,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Attachment, Audience, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
-    Status, UserChange, Verdict,
+    ArticleId, Attachment, Audience, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId,
+    Revision, Role, Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
