@@ -74,7 +74,11 @@ pub(crate) fn authorize(b: &mut Batch, op: &SignedOp) -> Step<()> {
     let node: Option<NodeInfo> = get(&b.nodes, o.node.0)?;
     let office = node.map(|n| n.office).unwrap_or_default();
     let user: Option<User> = get(&b.users, (o.node.0, o.user.as_str()))?;
-    let grants = grants_of(b, &me)?;
+    // A revocation foreseen in a replay counts as held, as for every other role check.
+    let grants: Vec<_> = grants_of(b, &me)?
+        .into_iter()
+        .filter(|g| !b.foreseen.role_revoked(&me, g, o.seq))
+        .collect();
     let record = record_of(b, article)?;
     if record
         .requirements
