@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod evaluation;
 mod export_html;
+mod freshness;
 mod glossary;
 mod node;
 mod output;

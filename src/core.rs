@@ -2,6 +2,7 @@
 //! key and the search index, turns user intentions into signed ops, and applies ops — local or
 //! imported — through one path in one redb write transaction.
 
+mod acknowledge;
 mod apply;
 mod apply_article;
 mod articles;
@@ -23,7 +24,9 @@ mod db;
 mod derived;
 mod evaluation;
 mod export_html;
+mod freshness;
 mod glossary;
+mod in_transit;
 mod interchange;
 mod key;
 mod merge;
@@ -35,11 +38,14 @@ mod rematerialize;
 mod remote;
 mod remote_blobs;
 mod replica;
+mod required_reading;
 mod restore;
 mod review;
 mod revisions;
 mod staging;
+mod stale;
 
+pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};
@@ -59,6 +65,7 @@ pub(crate) use db::wait_for_lock as db_wait_for_lock;
 pub use db::{WaitNotice, set_store_cache_size, set_wait_notice, store_cache_size};
 pub use export_html::{HtmlExport, HtmlFile, HtmlReport, HtmlSelection, MAX_HTML_ARTICLES};
 pub use glossary::GlossaryChange;
+pub use in_transit::{InTransit, describe as describe_in_transit};
 pub use interchange::{ImportReport, export_path};
 pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
@@ -74,3 +81,4 @@ pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
 pub use review::{EvaluationView, QueueItem, VoteView};
 pub(crate) use staging::Staging;
+pub use stale::{DUE_SOON_DAYS, FlagView, FreshnessView, StaleItem};

@@ -4,6 +4,7 @@ pub mod article;
 pub mod attachment;
 pub mod category;
 pub mod evaluation;
+pub mod freshness;
 pub mod glossary;
 pub mod hlc;
 pub mod hs;
@@ -20,6 +21,10 @@ pub use article::{
 pub use attachment::{Attachment, AttachmentSlot, TextStatus};
 pub use category::{Category, KnowledgeMap};
 pub use evaluation::{EvalAction, EvalEntry, EvalState, EvaluationRecord, Verdict};
+pub use freshness::{
+    Acknowledgement, Audience, Flag, FreshnessRecord, Mark, ReadingRecord, Requirement,
+    Supersession,
+};
 pub use glossary::GlossaryEntry;
 pub use hlc::Hlc;
 pub use hs::HsCode;

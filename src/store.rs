@@ -44,6 +44,14 @@ pub const EVALUATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("eval
 /// HQ's policy numbers: (key, category id or "" for the whole map) → `Stamped<u32>`, the latest
 /// op by `(hlc, node)` standing.
 pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("policies");
+/// Freshness per article: article id → `model::FreshnessRecord` (owner, flags, confirmation).
+pub const FRESHNESS: TableDefinition<&str, &[u8]> = TableDefinition::new("freshness");
+/// Supersessions per superseded article: article id → `Vec<model::Supersession>`, each
+/// marked whether it counts (`core/freshness.rs` folds them all together).
+pub const SUPERSESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("supersessions");
+/// Required reading per article: article id → `model::ReadingRecord` (requirements and
+/// acknowledgements).
+pub const READING: TableDefinition<&str, &[u8]> = TableDefinition::new("reading");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

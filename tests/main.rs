@@ -20,6 +20,7 @@ mod evaluation;
 mod export_html;
 mod faults;
 mod faults_storage;
+mod freshness;
 mod glossary;
 mod hostile_cli;
 mod hostile_files;

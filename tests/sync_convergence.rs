@@ -10,6 +10,10 @@
 //! at nodes that applied them before the revocation arrived. Authors submit articles for
 //! two-step evaluation, each node's evaluator `eva` approves, returns or rejects, and HQ changes
 //! how many step-2 approvals publish: the evaluations and what they publish converge too.
+//! Officers flag articles, owners and evaluators confirm them, evaluators and HQ supersede
+//! one article by another (two posts may close a cycle without knowing), HQ requires articles
+//! of offices and roles, and officers acknowledge them: freshness and required reading
+//! converge as well.
 
 use std::sync::Arc;
 
@@ -18,7 +22,7 @@ use outpost::core::{
     ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
 };
 use outpost::model::{
-    ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
+    ArticleId, Audience, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
 };
 use proptest::prelude::*;
 
@@ -122,6 +126,36 @@ enum Action {
     Policy {
         value: u32,
     },
+    /// The node's administrator flags an article.
+    Flag {
+        node: usize,
+        article: usize,
+    },
+    /// The node's administrator (`eva` false) or evaluator confirms an article.
+    Confirm {
+        node: usize,
+        article: usize,
+        eva: bool,
+    },
+    /// The node's administrator or evaluator supersedes `article` by `by`.
+    Supersede {
+        node: usize,
+        article: usize,
+        by: usize,
+        eva: bool,
+    },
+    /// HQ requires an article of a node's office (`role` false) or of evaluators.
+    Require {
+        article: usize,
+        target: usize,
+        role: bool,
+    },
+    /// The node's administrator or evaluator acknowledges an article.
+    Ack {
+        node: usize,
+        article: usize,
+        eva: bool,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -145,8 +179,14 @@ fn action() -> impl Strategy<Value = Action> {
         1 => (n.clone(), any::<bool>()).prop_map(|(target, revoke)| Action::Grant { target, revoke }),
         1 => (1..NODES + LATE_POSTS).prop_map(|target| Action::RevokeNode { target }),
         1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Submit { node, article }),
-        2 => (n, a, 0..4u8).prop_map(|(node, article, verdict)| Action::Vote { node, article, verdict }),
+        2 => (n.clone(), a.clone(), 0..4u8).prop_map(|(node, article, verdict)| Action::Vote { node, article, verdict }),
         1 => (1..4u32).prop_map(|value| Action::Policy { value }),
+        1 => (n.clone(), a.clone()).prop_map(|(node, article)| Action::Flag { node, article }),
+        1 => (n.clone(), a.clone(), any::<bool>()).prop_map(|(node, article, eva)| Action::Confirm { node, article, eva }),
+        2 => (n.clone(), a.clone(), a.clone(), any::<bool>())
+            .prop_map(|(node, article, by, eva)| Action::Supersede { node, article, by, eva }),
+        1 => (a.clone(), n.clone(), any::<bool>()).prop_map(|(article, target, role)| Action::Require { article, target, role }),
+        1 => (n, a, any::<bool>()).prop_map(|(node, article, eva)| Action::Ack { node, article, eva }),
     ]
 }
 
@@ -435,6 +475,49 @@ impl World {
                 hq.set_policy(&user, "evaluation.step2-approvals", value, None)
                     .expect("policy");
             }
+            Action::Flag { node, article } => {
+                let user = admin(&self.nodes[node]);
+                self.freshness(node, article, |r, id| r.flag(&user, id, "outdated"));
+            }
+            Action::Confirm { node, article, eva } => {
+                self.freshness(node, article, |r, id| {
+                    let user = r.resolve_user(Some(if eva { "eva" } else { "admin" }))?;
+                    r.confirm(&user, id)
+                });
+            }
+            Action::Supersede {
+                node,
+                article,
+                by,
+                eva,
+            } => {
+                self.freshness(node, article, |r, id| {
+                    let user = r.resolve_user(Some(if eva { "eva" } else { "admin" }))?;
+                    r.supersede(&user, id, &article_id(by))
+                });
+            }
+            Action::Require {
+                article,
+                target,
+                role,
+            } => {
+                let office = self.nodes[target].node_info().expect("info").office;
+                let audience = if role {
+                    Audience::Role(Role::Evaluator)
+                } else {
+                    Audience::Office(office)
+                };
+                self.freshness(0, article, |r, id| {
+                    let user = admin(r);
+                    r.require(&user, id, audience, "2026-12-31")
+                });
+            }
+            Action::Ack { node, article, eva } => {
+                self.freshness(node, article, |r, id| {
+                    let user = r.resolve_user(Some(if eva { "eva" } else { "admin" }))?;
+                    r.ack(&user, id)
+                });
+            }
             Action::RevokeNode { target } => {
                 if target == 0 {
                     return;
@@ -444,6 +527,29 @@ impl World {
                 let user = admin(hq);
                 hq.revoke_node(&user, &office).expect("revoke");
             }
+        }
+    }
+
+    /// A freshness or reading change on an article the node holds; what the rules refuse
+    /// writes nothing.
+    fn freshness(
+        &mut self,
+        node: usize,
+        article: usize,
+        change: impl FnOnce(&mut Replica, &str) -> outpost::Result<()>,
+    ) {
+        let r = &mut self.nodes[node];
+        if r.article(&article_id(article)).is_err() {
+            return;
+        }
+        match change(r, &article_id(article)) {
+            Ok(())
+            | Err(
+                outpost::Error::Denied { .. }
+                | outpost::Error::Invalid { .. }
+                | outpost::Error::NoArticle { .. },
+            ) => {}
+            Err(e) => panic!("freshness: {e}"),
         }
     }
 
@@ -507,12 +613,18 @@ impl Action {
             | Action::Classify { node, .. }
             | Action::Publish { node, .. }
             | Action::Submit { node, .. }
-            | Action::Vote { node, .. } => *node %= nodes,
+            | Action::Vote { node, .. }
+            | Action::Flag { node, .. }
+            | Action::Confirm { node, .. }
+            | Action::Supersede { node, .. }
+            | Action::Ack { node, .. } => *node %= nodes,
             Action::Exchange { from, to, .. } => {
                 *from %= nodes;
                 *to %= nodes;
             }
-            Action::Grant { target, .. } | Action::RevokeNode { target } => *target %= nodes,
+            Action::Grant { target, .. }
+            | Action::RevokeNode { target }
+            | Action::Require { target, .. } => *target %= nodes,
             Action::MapChange { .. }
             | Action::Enrol
             | Action::DeliverLate { .. }
@@ -533,7 +645,11 @@ impl Action {
             | Action::Classify { node, .. }
             | Action::Publish { node, .. }
             | Action::Submit { node, .. }
-            | Action::Vote { node, .. } => Some(*node),
+            | Action::Vote { node, .. }
+            | Action::Flag { node, .. }
+            | Action::Confirm { node, .. }
+            | Action::Supersede { node, .. }
+            | Action::Ack { node, .. } => Some(*node),
             _ => None,
         }
     }

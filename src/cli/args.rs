@@ -184,6 +184,43 @@ pub enum Command {
     /// HQ's policy numbers, e.g. `outpost policy set evaluation.step2-approvals 3`.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Published articles past their review-by date, due within 30 days, or flagged.
+    Stale {
+        /// Only the articles you own.
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Flag an article for its owner's look (anyone): "outdated", "wrong", …
+    Flag {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say an article is still correct (its owner or an evaluator of its category): its
+    /// review-by date moves forward and its flags are cleared.
+    Confirm {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send readers of an article to its successor (an evaluator of its category, or HQ).
+    Supersede {
+        old: String,
+        /// The successor.
+        #[arg(long, value_name = "NEW")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an article required reading for an office or a role by a date (HQ).
+    Require(RequireArgs),
+    /// Acknowledge required reading (`outpost ack ID`); without an id, what you must read;
+    /// `outpost ack report` for compliance per office and person.
+    Ack(AckArgs),
     /// List articles whose concurrent edits could not be merged.
     Conflicts {
         #[arg(long)]
@@ -269,6 +306,16 @@ impl Command {
                 | Command::Role(RoleCommand::List { .. })
                 | Command::Glossary(GlossaryArgs { change: None, .. })
                 | Command::Review(ReviewCommand::Queue { .. })
+                | Command::Stale { .. }
+                | Command::Ack(AckArgs {
+                    command: Some(AckCommand::Report { .. }),
+                    ..
+                })
+                | Command::Ack(AckArgs {
+                    command: None,
+                    id: None,
+                    ..
+                })
         )
     }
 }
@@ -624,11 +671,51 @@ pub enum ReviewCommand {
     },
 }
 
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("audience").required(true).args(["office", "role"])))]
+pub struct RequireArgs {
+    pub id: String,
+    /// Everyone at this office.
+    #[arg(long)]
+    pub office: Option<String>,
+    /// Everyone with this role (their account's, or granted).
+    #[arg(long, ignore_case = true)]
+    pub role: Option<Role>,
+    /// The date to have read it by (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub by: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AckArgs {
+    #[command(subcommand)]
+    pub command: Option<AckCommand>,
+    /// The article you read.
+    pub id: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AckCommand {
+    /// Compliance per office and person, as known at this node.
+    Report {
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
     /// Set a policy number over the whole Knowledge Map or a category subtree (HQ).
     Set {
-        /// evaluation.step1-approvals or evaluation.step2-approvals.
+        /// evaluation.step1-approvals, evaluation.step2-approvals or
+        /// freshness.review-months.KIND (procedure, technique, case, lesson, regulation-note).
         key: String,
         value: u32,
         #[arg(long)]

@@ -200,6 +200,8 @@ fn show(replica: &Replica, user: Option<&str>, id: &str, json: bool) -> Result<i
                 "title": b.title,
             })).collect::<Vec<_>>(),
             "evaluation": replica.evaluation(id)?,
+            "freshness": replica.freshness(id)?,
+            "required_reading": replica.requirements(id)?,
         }))?;
         return Ok(0);
     }
@@ -212,6 +214,13 @@ fn show(replica: &Replica, user: Option<&str>, id: &str, json: bool) -> Result<i
         output::field(&c.title),
         "=".repeat(c.title.chars().count().min(78))
     )?;
+    let freshness = replica.freshness(id)?;
+    if let Some(successor) = &freshness.superseded_by {
+        say!(
+            "SUPERSEDED by {successor}: {} (read that instead)",
+            output::field(freshness.successor_title.as_deref().unwrap_or(""))
+        )?;
+    }
     say!(
         "id: {}   status: {}   {} · {} · {}",
         r.id,
@@ -241,9 +250,24 @@ fn show(replica: &Replica, user: Option<&str>, id: &str, json: bool) -> Result<i
         r.created.display(),
         r.updated.display()
     )?;
-    if let Some(date) = &c.review_by {
-        say!("review by: {date}")?;
+    say!(
+        "owner: {}   review by: {} ({})",
+        output::field(&freshness.owner),
+        freshness.review_by,
+        freshness.due
+    )?;
+    for f in &freshness.flags {
+        say!(
+            "flagged by {} at {}: {}",
+            output::field(&f.who),
+            f.when,
+            output::field(&f.reason)
+        )?;
     }
+    for r in replica.requirements(id)? {
+        say!("required reading: {}", output::field(&r))?;
+    }
+    super::evaluation::say_state(replica, id)?;
     if !c.summary.is_empty() {
         say!("\n{}", c.summary)?;
     }
@@ -368,7 +392,20 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         return Ok(0);
     }
     if a.json {
-        output::json(&hits)?;
+        // Each hit with the successor readers are sent to, where one supersedes it.
+        let mut rows = Vec::with_capacity(hits.len());
+        for hit in &hits {
+            let mut row = serde_json::to_value(hit)
+                .map_err(|e| crate::Error::invalid(format!("cannot encode a hit: {e}")))?;
+            if let serde_json::Value::Object(map) = &mut row {
+                map.insert(
+                    "superseded_by".into(),
+                    serde_json::json!(successor_of(replica, &hit.id)?),
+                );
+            }
+            rows.push(row);
+        }
+        output::json(&rows)?;
         return Ok(0);
     }
     for (i, hit) in hits.iter().enumerate() {
@@ -384,6 +421,9 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             hit.status,
             hit.score
         )?;
+        if let Some(successor) = successor_of(replica, &hit.id)? {
+            say!("    superseded by {successor}: read that instead")?;
+        }
         say!("    {}", output::mark(&hit.snippet, &hit.highlights))?;
         if let Some(term) = &hit.via {
             say!("    via glossary: {}", output::field(term))?;
@@ -402,4 +442,12 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         elapsed.as_secs_f64() * 1000.0
     )?;
     Ok(0)
+}
+
+/// The article that supersedes `id`, if one does.
+fn successor_of(replica: &Replica, id: &str) -> Result<Option<String>> {
+    match crate::model::ArticleId::parse(id) {
+        Ok(article) => Ok(replica.successor(&article)?.map(|s| s.to_string())),
+        Err(_) => Ok(None),
+    }
 }

@@ -23,7 +23,39 @@ fn state(replica: &Replica, id: &str) -> Result<i32> {
         )?,
         None => say!("{id} is {}", view.state)?,
     }
+    say_in_transit(&view)?;
     Ok(0)
+}
+
+/// "evaluation: approved by 2 of 3; 1 vote known to be in transit from Chiang Khong", for
+/// `show`; nothing for an article never submitted.
+pub fn say_state(replica: &Replica, id: &str) -> Result<()> {
+    let view = replica.evaluation(id)?;
+    if view.state == "draft" {
+        return Ok(());
+    }
+    let mut line = match view.step {
+        Some(step) => format!(
+            "evaluation: step {step}, approved by {} of {}",
+            view.approvals, view.required
+        ),
+        None => format!("evaluation: {}", view.state),
+    };
+    let transit = crate::core::describe_in_transit(&view.in_transit);
+    if !transit.is_empty() {
+        line.push_str("; ");
+        line.push_str(&transit);
+    }
+    say!("{line}")?;
+    Ok(())
+}
+
+fn say_in_transit(view: &crate::core::EvaluationView) -> Result<()> {
+    let transit = crate::core::describe_in_transit(&view.in_transit);
+    if !transit.is_empty() {
+        say!("{transit}")?;
+    }
+    Ok(())
 }
 
 pub fn review(replica: &mut Replica, acting: Option<&str>, command: ReviewCommand) -> Result<i32> {

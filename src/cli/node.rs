@@ -171,6 +171,16 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
         Command::Review(c) => super::evaluation::review(replica, user, c),
         Command::Policy(c) => super::evaluation::policy(replica, user, c),
+        Command::Stale { mine, json } => super::freshness::stale(replica, user, mine, json),
+        Command::Flag { id, reason, json } => {
+            super::freshness::flag(replica, user, &id, &reason, json)
+        }
+        Command::Confirm { id, json } => super::freshness::confirm(replica, user, &id, json),
+        Command::Supersede { old, by, json } => {
+            super::freshness::supersede(replica, user, &old, &by, json)
+        }
+        Command::Require(a) => super::freshness::require(replica, user, a),
+        Command::Ack(a) => super::freshness::ack(replica, user, a),
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

@@ -433,12 +433,19 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::PolicySet { .. } if !(is_admin && authorized) => {
             denied("evaluation policy is set by an administrator at HQ (or at a node HQ trusts)")
         }
+        Payload::ReadingRequired { .. } if !(is_admin && authorized) => {
+            denied("required reading is set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::StatusSet { .. }
         | Payload::RevisionAdded { .. }
         | Payload::ArticleCreated { .. }
         | Payload::RevisionPublished { .. }
         | Payload::Submitted { .. }
         | Payload::Evaluated { .. }
+        | Payload::Flagged { .. }
+        | Payload::Confirmed { .. }
+        | Payload::Superseded { .. }
+        | Payload::Acknowledged { .. }
             if user.is_none() =>
         {
             denied(&format!("there is no account `{}`", o.user))
@@ -481,6 +488,12 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         }
         Payload::Submitted { .. } | Payload::Evaluated { .. } => {
             super::evaluation::authorize(b, op).map(|()| false)
+        }
+        Payload::Flagged { .. } | Payload::Confirmed { .. } | Payload::Superseded { .. } => {
+            super::freshness::authorize(b, op, is_admin && authorized).map(|()| false)
+        }
+        Payload::ReadingRequired { .. } | Payload::Acknowledged { .. } => {
+            super::required_reading::authorize(b, op).map(|()| false)
         }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
@@ -696,6 +709,12 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         }
         Payload::Submitted { .. } | Payload::Evaluated { .. } => {
             super::evaluation::materialize(b, op)?;
+        }
+        Payload::Flagged { .. } | Payload::Confirmed { .. } | Payload::Superseded { .. } => {
+            super::freshness::materialize(b, op)?;
+        }
+        Payload::ReadingRequired { .. } | Payload::Acknowledged { .. } => {
+            super::required_reading::materialize(b, op)?;
         }
         Payload::PolicySet {
             key,

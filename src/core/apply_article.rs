@@ -113,6 +113,9 @@ pub fn add_revision(
         record.heads.sort();
         record.revision_count += 1;
     }
+    if revision.parents.is_empty() {
+        super::freshness::note_creator(b, article, &author, o.hlc, o.node)?;
+    }
     if revision.parents.is_empty() && (o.hlc, o.node) < (record.created, record.origin_node) {
         record.origin_node = o.node;
         record.origin_office = node.office.clone();

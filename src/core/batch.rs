@@ -37,6 +37,9 @@ pub(crate) struct Batch<'t> {
     pub revoked_nodes: Table<'t, [u8; 16], &'static [u8]>,
     pub evaluations: Table<'t, &'static str, &'static [u8]>,
     pub policies: Table<'t, (&'static str, &'static str), &'static [u8]>,
+    pub freshness: Table<'t, &'static str, &'static [u8]>,
+    pub reading: Table<'t, &'static str, &'static [u8]>,
+    pub supersessions: Table<'t, &'static str, &'static [u8]>,
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
@@ -86,6 +89,9 @@ impl<'t> Batch<'t> {
             revoked_nodes: txn.open_table(store::REVOKED_NODES)?,
             evaluations: txn.open_table(store::EVALUATIONS)?,
             policies: txn.open_table(store::POLICIES)?,
+            freshness: txn.open_table(store::FRESHNESS)?,
+            reading: txn.open_table(store::READING)?,
+            supersessions: txn.open_table(store::SUPERSESSIONS)?,
             foreseen: Default::default(),
             glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,

@@ -285,6 +285,9 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::GLOSSARY)?;
     digest(&mut hasher, txn, store::EVALUATIONS)?;
     digest(&mut hasher, txn, store::POLICIES)?;
+    digest(&mut hasher, txn, store::FRESHNESS)?;
+    digest(&mut hasher, txn, store::READING)?;
+    digest(&mut hasher, txn, store::SUPERSESSIONS)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

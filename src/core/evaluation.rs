@@ -235,6 +235,9 @@ pub(crate) fn set_policy(
         node: o.node,
     };
     b.policies.insert(at, encode(&stamped).as_slice())?;
+    if !policy::is_evaluation(key) {
+        return Ok(false);
+    }
     let mut all = Vec::new();
     for entry in b.evaluations.iter()? {
         let (k, v) = entry?;

@@ -42,6 +42,9 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::GLOSSARY)?;
     copy(&replayed, txn, store::EVALUATIONS)?;
     copy(&replayed, txn, store::POLICIES)?;
+    copy(&replayed, txn, store::FRESHNESS)?;
+    copy(&replayed, txn, store::READING)?;
+    copy(&replayed, txn, store::SUPERSESSIONS)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;

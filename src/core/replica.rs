@@ -730,6 +730,9 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::GLOSSARY)?;
     txn.open_table(store::EVALUATIONS)?;
     txn.open_table(store::POLICIES)?;
+    txn.open_table(store::FRESHNESS)?;
+    txn.open_table(store::READING)?;
+    txn.open_table(store::SUPERSESSIONS)?;
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;

@@ -53,6 +53,8 @@ pub struct EvaluationView {
     pub comments: Vec<String>,
     /// The votes that published it (`name@office`), when it is published.
     pub published_by: Vec<String>,
+    /// What is known to be on its way here from other offices (`core/in_transit.rs`).
+    pub in_transit: Vec<super::in_transit::InTransit>,
 }
 
 /// A submission that waits for an evaluator.
@@ -258,6 +260,7 @@ impl Replica {
             votes,
             comments,
             published_by,
+            in_transit: self.in_transit(&article)?,
         })
     }
 

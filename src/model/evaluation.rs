@@ -45,12 +45,44 @@ impl Verdict {
 pub mod policy {
     pub const STEP1_APPROVALS: &str = "evaluation.step1-approvals";
     pub const STEP2_APPROVALS: &str = "evaluation.step2-approvals";
-    pub const KEYS: &[(&str, u32)] = &[(STEP1_APPROVALS, 1), (STEP2_APPROVALS, 3)];
+    /// Months from an article's last revision or confirmation to its review-by date, per kind
+    /// (`freshness.review-months.KIND`).
+    pub const REVIEW_MONTHS_PREFIX: &str = "freshness.review-months.";
+    pub const KEYS: &[(&str, u32)] = &[
+        (STEP1_APPROVALS, 1),
+        (STEP2_APPROVALS, 3),
+        ("freshness.review-months.procedure", 12),
+        ("freshness.review-months.technique", 24),
+        ("freshness.review-months.case", 24),
+        ("freshness.review-months.lesson", 24),
+        ("freshness.review-months.regulation-note", 12),
+    ];
     /// The most approvals a policy may ask for: more evaluators than a service has is a typo.
     pub const MAX_APPROVALS: u32 = 20;
+    /// The longest review interval: ten years.
+    pub const MAX_REVIEW_MONTHS: u32 = 120;
 
     pub fn default_of(key: &str) -> Option<u32> {
         KEYS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    /// The largest value `key` may take.
+    pub fn max_of(key: &str) -> u32 {
+        if key.starts_with(REVIEW_MONTHS_PREFIX) {
+            MAX_REVIEW_MONTHS
+        } else {
+            MAX_APPROVALS
+        }
+    }
+
+    /// Whether a change of `key` can change an evaluation's outcome.
+    pub fn is_evaluation(key: &str) -> bool {
+        key.starts_with("evaluation.")
+    }
+
+    /// The review-interval key of an article kind.
+    pub fn review_months_key(kind: crate::model::Kind) -> String {
+        format!("{REVIEW_MONTHS_PREFIX}{}", kind.as_str())
     }
 }
 

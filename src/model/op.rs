@@ -5,8 +5,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Attachment, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId, Revision, Role,
-    Status, UserChange, Verdict,
+    ArticleId, Attachment, Audience, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId,
+    Revision, Role, Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
@@ -129,6 +129,33 @@ pub enum Payload {
         value: u32,
         category: Option<String>,
     },
+    /// A reader flags an article as needing its owner's look ("outdated", "wrong", …).
+    Flagged {
+        article: ArticleId,
+        reason: String,
+    },
+    /// The owner or an evaluator of its category says the article is still correct: its
+    /// review-by date moves forward and its flags are cleared.
+    Confirmed {
+        article: ArticleId,
+    },
+    /// `article` is superseded by `by`: readers are sent to the successor (an evaluator of
+    /// its category, or an administrator at HQ or a node HQ trusts).
+    Superseded {
+        article: ArticleId,
+        by: ArticleId,
+    },
+    /// HQ requires `audience` to read the article by `due` (`YYYY-MM-DD`). Privileged.
+    ReadingRequired {
+        article: ArticleId,
+        audience: Audience,
+        due: String,
+    },
+    /// An officer the article is required of acknowledges having read `revision` of it.
+    Acknowledged {
+        article: ArticleId,
+        revision: Hash,
+    },
 }
 
 impl Payload {
@@ -144,6 +171,11 @@ impl Payload {
             Payload::Submitted { article, .. } | Payload::Evaluated { article, .. } => {
                 Some(article)
             }
+            Payload::Flagged { article, .. }
+            | Payload::Confirmed { article }
+            | Payload::Superseded { article, .. }
+            | Payload::ReadingRequired { article, .. }
+            | Payload::Acknowledged { article, .. } => Some(article),
             _ => None,
         }
     }
@@ -180,6 +212,11 @@ impl Payload {
             Payload::Submitted { .. } => "submission",
             Payload::Evaluated { .. } => "vote",
             Payload::PolicySet { .. } => "policy",
+            Payload::Flagged { .. } => "flag",
+            Payload::Confirmed { .. } => "confirmation",
+            Payload::Superseded { .. } => "supersession",
+            Payload::ReadingRequired { .. } => "requirement",
+            Payload::Acknowledged { .. } => "acknowledgement",
         }
     }
 }

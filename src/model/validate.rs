@@ -129,15 +129,44 @@ impl Payload {
                         keys.join(", ")
                     )));
                 }
-                if !(1..=policy::MAX_APPROVALS).contains(value) {
+                if !(1..=policy::max_of(key)).contains(value) {
                     return Err(Error::invalid(format!(
                         "{key} must be between 1 and {} (not {value})",
-                        policy::MAX_APPROVALS
+                        policy::max_of(key)
                     )));
                 }
                 match category {
                     Some(c) => check_category_id(c),
                     None => Ok(()),
+                }
+            }
+            Payload::Flagged { article, reason } => {
+                check_article_id(article)?;
+                check_comment("the flag's reason", reason, true)
+            }
+            Payload::Confirmed { article } | Payload::Acknowledged { article, .. } => {
+                check_article_id(article)
+            }
+            Payload::Superseded { article, by } => {
+                check_article_id(article)?;
+                check_article_id(by)?;
+                if article == by {
+                    return Err(Error::invalid(format!(
+                        "`{article}` cannot supersede itself: name its successor"
+                    )));
+                }
+                Ok(())
+            }
+            Payload::ReadingRequired {
+                article,
+                audience,
+                due,
+            } => {
+                check_article_id(article)?;
+                super::article::parse_date(due)?;
+                match audience {
+                    super::Audience::Office(o) => check_office(o),
+                    super::Audience::Role(_) => Ok(()),
                 }
             }
         }
