@@ -25,10 +25,12 @@ mod export_html;
 mod glossary;
 mod interchange;
 mod key;
+mod market;
 mod merge;
 pub(crate) mod peers;
 mod people;
 mod queries;
+mod questions;
 mod reading;
 mod rematerialize;
 mod replica;
@@ -60,6 +62,9 @@ pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
 pub use people::GrantView;
 pub use queries::{ArticleFilter, ArticleView};
+pub use questions::{
+    AnswerView, CommentView, Journey, NewQuestion, QuestionFilter, QuestionSummary, QuestionView,
+};
 pub use reading::{
     Backlink, BacklinkPage, DiffLine, Field, count_by_category, field_diff, line_diff, links_to,
     wiki_links,

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -44,6 +44,15 @@ pub const EVALUATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("eval
 /// HQ's policy numbers: (key, category id or "" for the whole map) → `Stamped<u32>`, the latest
 /// op by `(hlc, node)` standing.
 pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("policies");
+/// Question id → `QuestionRecord` with its answers (`core/market.rs`).
+pub const QUESTIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("questions");
+/// Answer id → the id of the question it answers (postcard string).
+pub const ANSWERS: TableDefinition<&str, &[u8]> = TableDefinition::new("answers");
+/// (question or article id, comment id) → `CommentRecord`.
+pub const COMMENTS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("comments");
+/// (answer or article id, voter's node, voter's name) → `HelpfulVote`.
+pub const HELPFUL: TableDefinition<(&str, [u8; 16], &str), &[u8]> =
+    TableDefinition::new("helpful");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

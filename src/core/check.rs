@@ -285,6 +285,10 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::GLOSSARY)?;
     digest(&mut hasher, txn, store::EVALUATIONS)?;
     digest(&mut hasher, txn, store::POLICIES)?;
+    digest(&mut hasher, txn, store::QUESTIONS)?;
+    digest(&mut hasher, txn, store::ANSWERS)?;
+    digest(&mut hasher, txn, store::COMMENTS)?;
+    digest(&mut hasher, txn, store::HELPFUL)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -42,6 +42,10 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::GLOSSARY)?;
     copy(&replayed, txn, store::EVALUATIONS)?;
     copy(&replayed, txn, store::POLICIES)?;
+    copy(&replayed, txn, store::QUESTIONS)?;
+    copy(&replayed, txn, store::ANSWERS)?;
+    copy(&replayed, txn, store::COMMENTS)?;
+    copy(&replayed, txn, store::HELPFUL)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;

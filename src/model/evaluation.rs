@@ -45,7 +45,11 @@ impl Verdict {
 pub mod policy {
     pub const STEP1_APPROVALS: &str = "evaluation.step1-approvals";
     pub const STEP2_APPROVALS: &str = "evaluation.step2-approvals";
-    pub const KEYS: &[(&str, u32)] = &[(STEP1_APPROVALS, 1), (STEP2_APPROVALS, 3)];
+    pub const KEYS: &[(&str, u32)] = &[
+        (STEP1_APPROVALS, 1),
+        (STEP2_APPROVALS, 3),
+        (crate::model::market::ANSWER_REQUIRES_EXPERT, 0),
+    ];
     /// The most approvals a policy may ask for: more evaluators than a service has is a typo.
     pub const MAX_APPROVALS: u32 = 20;
 
