@@ -20,6 +20,7 @@ mod faults_storage;
 mod glossary;
 mod hostile_cli;
 mod hostile_files;
+mod market;
 mod people;
 mod read_only;
 mod schema_fixtures;

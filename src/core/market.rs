@@ -150,7 +150,8 @@ pub(crate) fn authorize(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 return invalid(format!("a comment `{comment}` already exists"));
             }
             if let Some(p) = parent {
-                let Some(held) = get::<_, CommentRecord>(&b.comments, (target.as_str(), p.as_str()))?
+                let Some(held) =
+                    get::<_, CommentRecord>(&b.comments, (target.as_str(), p.as_str()))?
                 else {
                     return Err(Halt::Waits(format!(
                         "comment `{p}` on `{target}` is not here yet"
@@ -175,9 +176,15 @@ pub(crate) fn authorize(b: &mut Batch, op: &SignedOp) -> Step<()> {
             let now = held.is_some_and(|v| v.helpful);
             if now == *helpful {
                 return denied(if *helpful {
-                    format!("{} already marked `{target}` helpful: one vote each", o.user)
+                    format!(
+                        "{} already marked `{target}` helpful: one vote each",
+                        o.user
+                    )
                 } else {
-                    format!("{} has not marked `{target}` helpful: nothing to undo", o.user)
+                    format!(
+                        "{} has not marked `{target}` helpful: nothing to undo",
+                        o.user
+                    )
                 });
             }
             Ok(())
@@ -216,7 +223,8 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 answers: Vec::new(),
                 accepted: None,
             };
-            b.questions.insert(id.as_str(), encode(&record).as_slice())?;
+            b.questions
+                .insert(id.as_str(), encode(&record).as_slice())?;
         }
         Payload::AnswerPosted {
             question: id,
@@ -239,9 +247,15 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
             b.questions.insert(id.as_str(), encode(&q).as_slice())?;
             b.answers.insert(answer.as_str(), encode(id).as_slice())?;
         }
-        Payload::AnswerAccepted { question: id, answer } => {
+        Payload::AnswerAccepted {
+            question: id,
+            answer,
+        } => {
             let mut q = question(b, id)?;
-            if q.accepted.as_ref().is_none_or(|a| a.is_before(o.hlc, o.node)) {
+            if q.accepted
+                .as_ref()
+                .is_none_or(|a| a.is_before(o.hlc, o.node))
+            {
                 q.accepted = Some(Stamped {
                     value: answer.clone(),
                     hlc: o.hlc,

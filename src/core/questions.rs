@@ -11,8 +11,7 @@ use super::market::helpful_count;
 use crate::error::{Error, Result};
 use crate::model::market::{self, CommentRecord, HelpfulVote, QuestionRecord};
 use crate::model::{
-    ArticleContent, ArticleId, Classification, HsCode, Kind, Payload, Revision, Role,
-    Status, User,
+    ArticleContent, ArticleId, Classification, HsCode, Kind, Payload, Revision, Role, Status, User,
 };
 use crate::store;
 
@@ -128,15 +127,14 @@ impl Replica {
         let category = self.check_category(&q.category)?.id;
         market::check_title(q.title.trim())?;
         market::check_text("the question", &q.body, market::BODY_BYTES)?;
-        let hs = q
-            .hs
-            .iter()
-            .map(|c| {
-                let code = HsCode::parse(c)?;
-                crate::nomenclature::Nomenclature::builtin().check(&code)?;
-                Ok(code)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let hs =
+            q.hs.iter()
+                .map(|c| {
+                    let code = HsCode::parse(c)?;
+                    crate::nomenclature::Nomenclature::builtin().check(&code)?;
+                    Ok(code)
+                })
+                .collect::<Result<Vec<_>>>()?;
         let classification = q.classification.unwrap_or(Classification::CustomsOnly);
         if classification > user.clearance {
             return Err(Error::Denied {
@@ -342,10 +340,8 @@ impl Replica {
         let helpful = txn.open_table(store::HELPFUL)?;
         let mut answers = Vec::new();
         for a in &q.answers {
-            let mine: Option<HelpfulVote> = store::get(
-                &helpful,
-                (a.id.as_str(), user.node.0, user.name.as_str()),
-            )?;
+            let mine: Option<HelpfulVote> =
+                store::get(&helpful, (a.id.as_str(), user.node.0, user.name.as_str()))?;
             answers.push(AnswerView {
                 id: a.id.clone(),
                 by: self.person_name(&a.author),
@@ -383,7 +379,10 @@ impl Replica {
             .map(view)
             .collect();
         for reply in records.iter().filter(|c| c.parent.is_some()) {
-            if let Some(top) = out.iter_mut().find(|t| Some(&t.id) == reply.parent.as_ref()) {
+            if let Some(top) = out
+                .iter_mut()
+                .find(|t| Some(&t.id) == reply.parent.as_ref())
+            {
                 top.replies.push(view(reply));
             }
         }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ArticleId, Author, Classification, HsCode, Hlc, NodeId, Stamped};
+use super::{ArticleId, Author, Classification, Hlc, HsCode, NodeId, Stamped};
 use crate::error::{Error, Result};
 
 /// Policy key (`Payload::PolicySet`): 1 when only the experts of a question's category may
