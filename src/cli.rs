@@ -10,6 +10,7 @@ mod backup;
 mod evaluation;
 mod export_html;
 mod glossary;
+mod market;
 mod node;
 mod output;
 mod people;
