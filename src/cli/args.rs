@@ -556,6 +556,10 @@ pub enum SyncCommand {
         /// same peer carries them.
         #[arg(long)]
         no_attachments: bool,
+        /// Only urgent questions and answers (with the earlier ops their nodes' chains need),
+        /// no attachments: a small bundle for an email. The next full export carries the rest.
+        #[arg(long)]
+        urgent_only: bool,
         #[arg(long)]
         json: bool,
     },

@@ -25,14 +25,13 @@ fn body(body_file: Option<&str>, what: &str) -> Result<String> {
 pub fn ask(replica: &mut Replica, acting: Option<&str>, a: AskArgs) -> Result<i32> {
     let user = replica.resolve_user(acting)?;
     let body = body(a.body_file.as_deref(), "question")?;
-    let hs = a
-        .hs
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let hs =
+        a.hs.as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
     let id = replica.ask(
         &user,
         NewQuestion {
@@ -98,7 +97,9 @@ pub fn promote(
     if json {
         output::json(&json!({ "answer": answer, "article": article.as_str() }))?;
     } else {
-        say!("Answer {answer} is now the draft article {article}: edit it, then `outpost submit {article}`")?;
+        say!(
+            "Answer {answer} is now the draft article {article}: edit it, then `outpost submit {article}`"
+        )?;
     }
     Ok(0)
 }

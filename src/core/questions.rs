@@ -451,6 +451,16 @@ impl Replica {
         })
     }
 
+    /// The ids of the urgent questions held here: their answers travel first too.
+    pub fn urgent_questions(&self) -> Result<std::collections::BTreeSet<String>> {
+        Ok(self
+            .question_records()?
+            .into_iter()
+            .filter(|q| q.urgent)
+            .map(|q| q.id)
+            .collect())
+    }
+
     fn load_question(&self, id: &str) -> Result<Option<QuestionRecord>> {
         let txn = self.read()?;
         store::get(&txn.open_table(store::QUESTIONS)?, id)
