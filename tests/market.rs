@@ -371,3 +371,55 @@ fn a_restricted_question_is_not_shown_to_a_reader_not_cleared_for_it() {
         1
     );
 }
+
+#[test]
+fn an_urgent_only_bundle_carries_the_urgent_question_with_its_chain_and_nothing_after_it() {
+    let Net { mut hq, mut a, .. } = network();
+    let lek = user(&a, "lek");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let urgent_only = |from: &mut Replica, name: &str| {
+        from.sync_export(&outpost::sync::ExportOptions {
+            to: Some("HQ".into()),
+            out: tmp.path().join(name),
+            urgent_only: true,
+            ..Default::default()
+        })
+    };
+    let err = urgent_only(&mut a, "none").expect_err("nothing urgent");
+    assert!(err.to_string().contains("nothing urgent"), "{err}");
+
+    let before = a.ask(&lek, question("Routine", false)).expect("asks");
+    let urgent = a.ask(&lek, question("Chemical drum", true)).expect("asks");
+    let after = a.ask(&lek, question("Later routine", false)).expect("asks");
+    let report = urgent_only(&mut a, "urgent").expect("export");
+    assert_eq!(
+        report.ops, 2,
+        "the chain's earlier op and the urgent question"
+    );
+    hq.sync_import(&report.files, None, false).expect("import");
+    let root = admin(&hq);
+    assert!(hq.question(&root, &before).is_ok(), "the chain needs it");
+    assert!(hq.question(&root, &urgent).is_ok());
+    assert!(
+        hq.question(&root, &after).is_err(),
+        "waits for the next bundle"
+    );
+
+    // Every bundle puts the urgent part first: here the answer to the urgent question.
+    send(&hq, &mut a);
+    let routine = a
+        .ask(&lek, question("Another routine", false))
+        .expect("asks");
+    let nok = user(&a, "nok");
+    a.answer(&nok, &urgent, "Keep it closed.").expect("answers");
+    let (first, rest) = a.missing_urgent_first(hq.node_id()).expect("ops");
+    let kinds: Vec<&str> = first.iter().map(|o| o.op.payload.kind()).collect();
+    assert_eq!(kinds, ["question", "question", "answer"], "{kinds:?}");
+    assert!(rest.is_empty());
+    send(&a, &mut hq);
+    assert!(hq.question(&root, &routine).is_ok());
+    assert_eq!(
+        hq.state_hash().expect("hash"),
+        a.state_hash().expect("hash")
+    );
+}
