@@ -11,6 +11,7 @@ mod evaluation;
 mod export_html;
 mod freshness;
 mod glossary;
+mod market;
 mod node;
 mod output;
 mod people;

@@ -29,10 +29,12 @@ mod glossary;
 mod in_transit;
 mod interchange;
 mod key;
+mod market;
 mod merge;
 pub(crate) mod peers;
 mod people;
 mod queries;
+mod questions;
 mod reading;
 mod rematerialize;
 mod remote;
@@ -71,6 +73,9 @@ pub(crate) use key::read_age as read_age_identity;
 pub use peers::{OwnHistory, PeerRecord};
 pub use people::GrantView;
 pub use queries::{ArticleFilter, ArticleView};
+pub use questions::{
+    AnswerView, CommentView, Journey, NewQuestion, QuestionFilter, QuestionSummary, QuestionView,
+};
 pub use reading::{
     Backlink, BacklinkPage, DiffLine, Field, count_by_category, field_diff, line_diff, links_to,
     wiki_links,

@@ -9,6 +9,7 @@ pub mod glossary;
 pub mod hlc;
 pub mod hs;
 pub mod ids;
+pub mod market;
 pub mod node;
 pub mod op;
 pub mod user;

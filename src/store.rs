@@ -52,6 +52,14 @@ pub const SUPERSESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("su
 /// Required reading per article: article id → `model::ReadingRecord` (requirements and
 /// acknowledgements).
 pub const READING: TableDefinition<&str, &[u8]> = TableDefinition::new("reading");
+/// Question id → `QuestionRecord` with its answers (`core/market.rs`).
+pub const QUESTIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("questions");
+/// Answer id → the id of the question it answers (postcard string).
+pub const ANSWERS: TableDefinition<&str, &[u8]> = TableDefinition::new("answers");
+/// (question or article id, comment id) → `CommentRecord`.
+pub const COMMENTS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("comments");
+/// (answer or article id, voter's node, voter's name) → `HelpfulVote`.
+pub const HELPFUL: TableDefinition<(&str, [u8; 16], &str), &[u8]> = TableDefinition::new("helpful");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.

@@ -32,6 +32,7 @@ pub mod peers;
 pub mod read;
 pub mod status;
 pub mod transport;
+pub mod urgent;
 
 pub use crate::core::PeerRecord;
 pub use crate::error::BundleError;

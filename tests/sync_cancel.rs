@@ -104,6 +104,7 @@ fn an_export_cancelled_leaves_no_file_and_is_not_recorded_as_sent() {
         max_part_size: None,
         overwrite: false,
         no_attachments: false,
+        urgent_only: false,
     };
     let cancel = Cancel::default();
     cancel.cancel();

@@ -207,6 +207,69 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask the experts of a category a question (body from --body-file or standard input).
+    Ask(AskArgs),
+    /// Answer a question (body from --body-file or standard input).
+    Answer {
+        question: String,
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept an answer to a question you asked.
+    Accept {
+        question: String,
+        answer: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn an answer you wrote into a draft article linked back to its question (then
+    /// `outpost submit` it for evaluation).
+    Promote {
+        answer: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Comment on a question or an article, or reply to a comment (--reply-to).
+    Comment {
+        /// A question id or an article id.
+        target: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long, value_name = "COMMENT")]
+        reply_to: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an answer or an article helpful (--undo withdraws your vote).
+    Helpful {
+        id: String,
+        #[arg(long)]
+        undo: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the Knowledge Market's questions, urgent first, with where each one is.
+    Questions {
+        /// Only the questions you asked.
+        #[arg(long, group = "which")]
+        mine: bool,
+        /// Only the questions in the categories where you are an expert.
+        #[arg(long, group = "which")]
+        inbox: bool,
+        /// Only the questions without an accepted answer.
+        #[arg(long, group = "which")]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a question with its answers and comments.
+    Question {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Send readers of an article to its successor (an evaluator of its category, or HQ).
     Supersede {
         old: String,
@@ -316,8 +379,32 @@ impl Command {
                     id: None,
                     ..
                 })
+                | Command::Questions { .. }
+                | Command::Question { .. }
         )
     }
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    #[arg(long)]
+    pub title: String,
+    /// A Knowledge Map category id (`outpost categories`): its experts are asked.
+    #[arg(long)]
+    pub category: String,
+    /// Urgent questions travel first (`outpost sync export --urgent-only`).
+    #[arg(long)]
+    pub urgent: bool,
+    /// HS codes the question is about, comma-separated.
+    #[arg(long, value_name = "CODES")]
+    pub hs: Option<String>,
+    /// Who may read it (default customs-only).
+    #[arg(long, ignore_case = true)]
+    pub classification: Option<Classification>,
+    #[arg(long, value_name = "FILE")]
+    pub body_file: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -516,6 +603,10 @@ pub enum SyncCommand {
         /// same peer carries them.
         #[arg(long)]
         no_attachments: bool,
+        /// Only urgent questions and answers (with the earlier ops their nodes' chains need),
+        /// no attachments: a small bundle for an email. The next full export carries the rest.
+        #[arg(long)]
+        urgent_only: bool,
         #[arg(long)]
         json: bool,
     },

@@ -5,7 +5,7 @@ use std::time::Instant;
 use super::args::{Command, InitArgs};
 use super::output::say;
 use super::{articles, output};
-use crate::core::{DataDir, InitOptions, Replica};
+use crate::core::{DataDir, InitOptions, QuestionFilter, Replica};
 use crate::error::Result;
 
 /// Replaces the demo node in `dir`, once confirmed (`--replace-demo`, or `y` on a terminal),
@@ -168,6 +168,42 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Node(c) => super::sync::node(replica, user, c),
         Command::User(c) => super::people::user(replica, user, c),
         Command::Role(c) => super::people::role(replica, user, c),
+        Command::Ask(a) => super::market::ask(replica, user, a),
+        Command::Answer {
+            question,
+            body_file,
+            json,
+        } => super::market::answer(replica, user, &question, body_file.as_deref(), json),
+        Command::Accept {
+            question,
+            answer,
+            json,
+        } => super::market::accept(replica, user, &question, &answer, json),
+        Command::Promote { answer, json } => super::market::promote(replica, user, &answer, json),
+        Command::Comment {
+            target,
+            text,
+            reply_to,
+            json,
+        } => super::market::comment(replica, user, &target, reply_to.as_deref(), &text, json),
+        Command::Helpful { id, undo, json } => {
+            super::market::helpful(replica, user, &id, !undo, json)
+        }
+        Command::Questions {
+            mine,
+            inbox,
+            open,
+            json,
+        } => {
+            let filter = match (mine, inbox, open) {
+                (true, _, _) => QuestionFilter::Mine,
+                (_, true, _) => QuestionFilter::Inbox,
+                (_, _, true) => QuestionFilter::Open,
+                _ => QuestionFilter::All,
+            };
+            super::market::questions(replica, user, filter, json)
+        }
+        Command::Question { id, json } => super::market::question(replica, user, &id, json),
         Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
         Command::Review(c) => super::evaluation::review(replica, user, c),
         Command::Policy(c) => super::evaluation::policy(replica, user, c),

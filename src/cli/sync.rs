@@ -18,6 +18,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
             max_part_size,
             force,
             no_attachments,
+            urgent_only,
             json,
         } => {
             let options = ExportOptions {
@@ -28,6 +29,7 @@ pub fn run(replica: &mut Replica, command: SyncCommand) -> Result<i32> {
                 max_part_size: max_part_size.as_deref().map(parse_size).transpose()?,
                 overwrite: force,
                 no_attachments,
+                urgent_only,
             };
             let report = replica.sync_export(&options)?;
             if json {

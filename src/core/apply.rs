@@ -134,7 +134,7 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
             let refusal = Refusal {
                 kind: o.payload.kind().to_string(),
                 user: o.user.clone(),
-                article: o.payload.article().map(|a| a.as_str().to_string()),
+                article: subject_of(&o.payload),
                 reason,
             };
             b.refused.insert(key, encode(&refusal).as_slice())?;
@@ -154,7 +154,7 @@ fn apply_step(b: &mut Batch, op: &SignedOp, verify: bool, hash: Option<Hash>) ->
 /// refused too. In a replay with revocations foreseen nothing is still to come, so an op that
 /// cannot apply where it stands built on something a revocation refused.
 fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>> {
-    let refused_article = match op.op.payload.article() {
+    let refused_article = match subject_of(&op.op.payload) {
         Some(article) => {
             let mut found = false;
             for entry in b.refused.iter()? {
@@ -176,6 +176,15 @@ fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>>
     } else {
         Err(Halt::Waits(reason))
     })
+}
+
+/// What a refusal names: the article an op touches, or the question, answer or comment
+/// target of a Knowledge Market op.
+fn subject_of(payload: &Payload) -> Option<String> {
+    payload
+        .article()
+        .map(|a| a.as_str().to_string())
+        .or_else(|| payload.market_subject().map(str::to_string))
 }
 
 /// An op dated too far ahead of this machine's clock waits (see [`MAX_CLOCK_AHEAD_MILLIS`]).
@@ -495,6 +504,12 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::ReadingRequired { .. } | Payload::Acknowledged { .. } => {
             super::required_reading::authorize(b, op).map(|()| false)
         }
+        _ if o.payload.market_subject().is_some() && user.is_none() => {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        _ if o.payload.market_subject().is_some() => {
+            super::market::authorize(b, op).map(|()| false)
+        }
         // Its writer is its author.
         Payload::ArticleCreated { status, .. } => {
             may_set_status(*status, is_admin, true, may_publish)
@@ -753,6 +768,12 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         Payload::AttachmentRemoved { article, name } => {
             set_attachment(b, op, article, name, None)?;
         }
+        Payload::QuestionAsked { .. }
+        | Payload::AnswerPosted { .. }
+        | Payload::AnswerAccepted { .. }
+        | Payload::AnswerPromoted { .. }
+        | Payload::CommentPosted { .. }
+        | Payload::HelpfulSet { .. } => super::market::materialize(b, op)?,
     }
     Ok(())
 }

@@ -40,6 +40,10 @@ pub(crate) struct Batch<'t> {
     pub freshness: Table<'t, &'static str, &'static [u8]>,
     pub reading: Table<'t, &'static str, &'static [u8]>,
     pub supersessions: Table<'t, &'static str, &'static [u8]>,
+    pub questions: Table<'t, &'static str, &'static [u8]>,
+    pub answers: Table<'t, &'static str, &'static [u8]>,
+    pub comments: Table<'t, (&'static str, &'static str), &'static [u8]>,
+    pub helpful: Table<'t, (&'static str, [u8; 16], &'static str), &'static [u8]>,
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
@@ -92,6 +96,10 @@ impl<'t> Batch<'t> {
             freshness: txn.open_table(store::FRESHNESS)?,
             reading: txn.open_table(store::READING)?,
             supersessions: txn.open_table(store::SUPERSESSIONS)?,
+            questions: txn.open_table(store::QUESTIONS)?,
+            answers: txn.open_table(store::ANSWERS)?,
+            comments: txn.open_table(store::COMMENTS)?,
+            helpful: txn.open_table(store::HELPFUL)?,
             foreseen: Default::default(),
             glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,

@@ -288,6 +288,10 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::FRESHNESS)?;
     digest(&mut hasher, txn, store::READING)?;
     digest(&mut hasher, txn, store::SUPERSESSIONS)?;
+    digest(&mut hasher, txn, store::QUESTIONS)?;
+    digest(&mut hasher, txn, store::ANSWERS)?;
+    digest(&mut hasher, txn, store::COMMENTS)?;
+    digest(&mut hasher, txn, store::HELPFUL)?;
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

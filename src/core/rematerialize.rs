@@ -45,6 +45,10 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::FRESHNESS)?;
     copy(&replayed, txn, store::READING)?;
     copy(&replayed, txn, store::SUPERSESSIONS)?;
+    copy(&replayed, txn, store::QUESTIONS)?;
+    copy(&replayed, txn, store::ANSWERS)?;
+    copy(&replayed, txn, store::COMMENTS)?;
+    copy(&replayed, txn, store::HELPFUL)?;
     copy(&replayed, txn, store::REFUSED)?;
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;

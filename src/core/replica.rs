@@ -733,6 +733,10 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::FRESHNESS)?;
     txn.open_table(store::READING)?;
     txn.open_table(store::SUPERSESSIONS)?;
+    txn.open_table(store::QUESTIONS)?;
+    txn.open_table(store::ANSWERS)?;
+    txn.open_table(store::COMMENTS)?;
+    txn.open_table(store::HELPFUL)?;
     txn.open_table(store::REFUSED)?;
     txn.open_table(store::PENDING)?;
     txn.open_table(store::PEERS)?;
@@ -777,7 +781,8 @@ fn upgrade_schema(db: &Database, from: u64) -> Result<()> {
     // Schema 3 laid articles out anew (HQ's status, the published revision, proposals) and
     // refuses ops that break the rules instead of failing their bundle; schema 4 keeps counts
     // and links beside the articles (`core/derived.rs`); schema 5 keeps each article's attachments in its record; schema 6 keeps evaluations and policies
-    // and the revision an evaluation published: the tables are replayed from the log.
+    // and the revision an evaluation published; schema 7 keeps the Knowledge Market's questions,
+    // answers, comments and helpful votes: the tables are replayed from the log.
     super::rematerialize::rematerialize(db, &txn)?;
     txn.open_table(store::META)?
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;

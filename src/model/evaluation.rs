@@ -56,6 +56,7 @@ pub mod policy {
         ("freshness.review-months.case", 24),
         ("freshness.review-months.lesson", 24),
         ("freshness.review-months.regulation-note", 12),
+        (crate::model::market::ANSWER_REQUIRES_EXPERT, 0),
     ];
     /// The most approvals a policy may ask for: more evaluators than a service has is a typo.
     pub const MAX_APPROVALS: u32 = 20;

@@ -5,8 +5,9 @@ use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArticleId, Attachment, Audience, Author, GlossaryEntry, Hash, Hlc, KnowledgeMap, NodeId,
-    Revision, Role, Status, UserChange, Verdict,
+    ArticleId, Attachment, Audience, Author, Classification, GlossaryEntry, Hash, Hlc, HsCode,
+    KnowledgeMap,
+    NodeId, Revision, Role, Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
@@ -155,6 +156,47 @@ pub enum Payload {
     Acknowledged {
         article: ArticleId,
         revision: Hash,
+    /// An officer asks the experts of `category` a question (`core/market.rs`). `experts_only`
+    /// is the `market.answer-requires-expert` policy the asker's node held when it was asked.
+    QuestionAsked {
+        question: String,
+        title: String,
+        category: String,
+        urgent: bool,
+        hs: Vec<HsCode>,
+        body: String,
+        classification: Classification,
+        experts_only: bool,
+    },
+    /// An answer to a question.
+    AnswerPosted {
+        question: String,
+        answer: String,
+        body: String,
+    },
+    /// The asker accepts one answer to their question (the latest acceptance stands).
+    AnswerAccepted {
+        question: String,
+        answer: String,
+    },
+    /// The answer's author turned it into the draft article `article`, created by an
+    /// `ArticleCreated` op earlier in the same commit.
+    AnswerPromoted {
+        answer: String,
+        article: ArticleId,
+    },
+    /// A comment on a question or an article (`target`); `parent`, a top-level comment on
+    /// the same target, makes it a reply.
+    CommentPosted {
+        target: String,
+        comment: String,
+        parent: Option<String>,
+        text: String,
+    },
+    /// The signer's "helpful" vote on an answer or an article, set or withdrawn.
+    HelpfulSet {
+        target: String,
+        helpful: bool,
     },
 }
 
@@ -178,6 +220,27 @@ impl Payload {
             | Payload::Acknowledged { article, .. } => Some(article),
             _ => None,
         }
+    }
+
+    /// The question, answer or comment target a Knowledge Market op names, for refusal
+    /// reports and for ops that build on a refused one.
+    pub fn market_subject(&self) -> Option<&str> {
+        match self {
+            Payload::QuestionAsked { question, .. }
+            | Payload::AnswerPosted { question, .. }
+            | Payload::AnswerAccepted { question, .. } => Some(question),
+            Payload::AnswerPromoted { answer, .. } => Some(answer),
+            Payload::CommentPosted { target, .. } | Payload::HelpfulSet { target, .. } => {
+                Some(target)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the op belongs to an urgent question (the question itself; answers are told
+    /// urgent by the question they answer, see `sync` export).
+    pub fn is_urgent_question(&self) -> bool {
+        matches!(self, Payload::QuestionAsked { urgent: true, .. })
     }
 
     /// The revision this op adds, if any.
@@ -217,6 +280,12 @@ impl Payload {
             Payload::Superseded { .. } => "supersession",
             Payload::ReadingRequired { .. } => "requirement",
             Payload::Acknowledged { .. } => "acknowledgement",
+            Payload::QuestionAsked { .. } => "question",
+            Payload::AnswerPosted { .. } => "answer",
+            Payload::AnswerAccepted { .. } => "acceptance",
+            Payload::AnswerPromoted { .. } => "promotion",
+            Payload::CommentPosted { .. } => "comment",
+            Payload::HelpfulSet { .. } => "helpful",
         }
     }
 }

@@ -129,7 +129,13 @@ impl Payload {
                         keys.join(", ")
                     )));
                 }
-                if !(1..=policy::max_of(key)).contains(value) {
+                if key == super::market::ANSWER_REQUIRES_EXPERT {
+                    if *value > 1 {
+                        return Err(Error::invalid(format!(
+                            "{key} is 1 (only experts answer) or 0 (anyone answers), not {value}"
+                        )));
+                    }
+                } else if !(1..=policy::max_of(key)).contains(value) {
                     return Err(Error::invalid(format!(
                         "{key} must be between 1 and {} (not {value})",
                         policy::max_of(key)
@@ -168,6 +174,60 @@ impl Payload {
                     super::Audience::Office(o) => check_office(o),
                     super::Audience::Role(_) => Ok(()),
                 }
+            Payload::QuestionAsked {
+                question,
+                title,
+                category,
+                hs,
+                body,
+                ..
+            } => {
+                use super::market;
+                market::check_id("question", question)?;
+                market::check_title(title)?;
+                check_category_id(category)?;
+                if hs.len() > limits::HS_CODES {
+                    return Err(Error::invalid(format!(
+                        "a question names at most {} HS codes",
+                        limits::HS_CODES
+                    )));
+                }
+                market::check_text("the question", body, market::BODY_BYTES)
+            }
+            Payload::AnswerPosted {
+                question,
+                answer,
+                body,
+            } => {
+                use super::market;
+                market::check_id("question", question)?;
+                market::check_id("answer", answer)?;
+                market::check_text("the answer", body, market::BODY_BYTES)
+            }
+            Payload::AnswerAccepted { question, answer } => {
+                super::market::check_id("question", question)?;
+                super::market::check_id("answer", answer)
+            }
+            Payload::AnswerPromoted { answer, article } => {
+                super::market::check_id("answer", answer)?;
+                check_article_id(article)
+            }
+            Payload::CommentPosted {
+                target,
+                comment,
+                parent,
+                text,
+            } => {
+                use super::market;
+                market::check_id("question or article", target)?;
+                market::check_id("comment", comment)?;
+                if let Some(p) = parent {
+                    market::check_id("comment", p)?;
+                }
+                market::check_text("the comment", text, market::COMMENT_CHARS)
+            }
+            Payload::HelpfulSet { target, .. } => {
+                super::market::check_id("answer or article", target)
             }
         }
     }

@@ -32,6 +32,9 @@ pub struct ExportOptions {
     /// Leave the attachments' blobs out (a text-only bundle for email): they go with the next
     /// bundle for the same peer that does not leave them out.
     pub no_attachments: bool,
+    /// Only urgent questions and answers, with the earlier ops of their nodes' chains, and no
+    /// attachments: a small bundle fit for an email (`sync/urgent.rs`).
+    pub urgent_only: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -81,8 +84,15 @@ impl Replica {
 
     /// A bundle of everything `peer` is not known to hold (no files, no encryption).
     pub fn bundle_for(&self, peer: NodeId) -> Result<Vec<u8>> {
+        let (urgent, rest) = self.missing_urgent_first(peer)?;
+        self.write_bundle(peer, &[urgent, rest].concat())
+    }
+
+    /// The ops `peer` is not known to hold: the urgent part first, then the rest
+    /// (`sync/urgent.rs`).
+    pub fn missing_urgent_first(&self, peer: NodeId) -> Result<(Vec<SignedOp>, Vec<SignedOp>)> {
         let ops = self.ops_missing_at(peer)?;
-        self.write_bundle(peer, &ops)
+        Ok(super::urgent::split_urgent(ops, &self.urgent_questions()?))
     }
 
     /// Imports one unencrypted bundle held in memory.
@@ -125,13 +135,24 @@ impl Replica {
                 "a bundle for this node itself makes no sense: pick another --to",
             ));
         }
-        let ops = self.ops_missing_at(peer.id)?;
+        let (urgent, rest) = self.missing_urgent_first(peer.id)?;
+        let ops = if options.urgent_only {
+            if urgent.is_empty() {
+                return Err(Error::invalid(format!(
+                    "nothing urgent waits for {}: export without --urgent-only",
+                    peer.office
+                )));
+            }
+            urgent
+        } else {
+            [urgent, rest].concat()
+        };
         if options.encrypt_to.is_empty() {
             self.refuse_plain_restricted(&ops, &peer.office)?;
         }
         let articles: BTreeSet<_> = ops.iter().filter_map(|o| o.op.payload.article()).collect();
         let lacking = self.blobs_lacking_at(peer.id)?;
-        let chosen = if options.no_attachments {
+        let chosen = if options.no_attachments || options.urgent_only {
             Vec::new()
         } else {
             super::blobs::choose(&lacking)

@@ -257,6 +257,7 @@ fn sync_export(
         // The interface never replaces a file: a bundle on the stick may still be undelivered.
         overwrite: false,
         no_attachments: false,
+        urgent_only: false,
     };
     let report = replica.sync_export_cancellable(&options, cancel)?;
     let mut lines = vec![t.f(
