@@ -7,14 +7,17 @@ mod articles;
 mod attach;
 mod audit;
 mod backup;
+mod community;
 mod evaluation;
 mod export_html;
 mod glossary;
+mod mileage;
 mod node;
 mod output;
 mod people;
 mod reference;
 mod signin;
+mod stats;
 mod sync;
 
 use std::io::IsTerminal;

@@ -2,6 +2,7 @@
 //! key and the search index, turns user intentions into signed ops, and applies ops — local or
 //! imported — through one path in one redb write transaction.
 
+mod activity;
 mod apply;
 mod apply_article;
 mod articles;
@@ -15,6 +16,7 @@ mod batch;
 mod cancel;
 mod check;
 mod clock;
+mod community;
 mod conflicts;
 mod daily_backup;
 mod data_dir;
@@ -26,6 +28,7 @@ mod glossary;
 mod interchange;
 mod key;
 mod merge;
+mod mileage;
 pub(crate) mod peers;
 mod people;
 mod queries;
@@ -36,6 +39,7 @@ mod restore;
 mod review;
 mod revisions;
 mod staging;
+mod stats;
 
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
@@ -48,6 +52,9 @@ pub(crate) use batch::Batch;
 pub use cancel::Cancel;
 pub use check::CheckReport;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use community::{CommunitySummary, CommunityView, OutcomeView};
+pub use mileage::{HistoryEntry, Leaderboard, MileageFilter, Standing};
+pub use stats::{Stats, StatsFilter};
 pub use conflicts::{ConflictVersion, ConflictView};
 pub use daily_backup::DailyBackup;
 pub use data_dir::DataDir;

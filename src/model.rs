@@ -3,11 +3,13 @@
 pub mod article;
 pub mod attachment;
 pub mod category;
+pub mod community;
 pub mod evaluation;
 pub mod glossary;
 pub mod hlc;
 pub mod hs;
 pub mod ids;
+pub mod mileage;
 pub mod node;
 pub mod op;
 pub mod user;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// Bumped when the layout of any table changes; `open` refuses a newer schema and migrates
 /// an older one.
-pub const SCHEMA_VERSION: u64 = 6;
+pub const SCHEMA_VERSION: u64 = 7;
 
 /// Node-local settings: schema version, own node id, HLC, log length.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -44,6 +44,11 @@ pub const EVALUATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("eval
 /// HQ's policy numbers: (key, category id or "" for the whole map) → `Stamped<u32>`, the latest
 /// op by `(hlc, node)` standing.
 pub const POLICIES: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("policies");
+/// Communities of practice: name key (`model::community::name_key`) →
+/// `model::community::CommunityRecord`.
+pub const COMMUNITIES: TableDefinition<&str, &[u8]> = TableDefinition::new("communities");
+/// HQ's mileage rules: "rules" → `model::mileage::RulesRecord`, the latest op standing.
+pub const MILEAGE_RULES: TableDefinition<&str, &[u8]> = TableDefinition::new("mileage_rules");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.
@@ -53,6 +58,15 @@ pub const PUBLISHED_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("p
 pub const DRAFTS: TableDefinition<([u8; 16], &str, &str), &str> = TableDefinition::new("drafts");
 /// Wiki links of live (not retired) articles: (target id, source id) → `core::derived::LinkFrom`.
 pub const LINKS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("links");
+
+// Kept by apply for mileage and statistics (`core/activity.rs`): functions of the set of ops
+// applied, like the tables above; not digested by `state_hash`.
+/// Contributions: (time in ms, fact id) → `model::mileage::Fact`. Points are never stored:
+/// they are these facts times the rules in force.
+pub const FACTS: TableDefinition<(u64, [u8; 32]), &[u8]> = TableDefinition::new("facts");
+/// What statistics count of each article: id → `core::activity::ArticleSummary`.
+pub const ARTICLE_SUMMARIES: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("article_summaries");
 
 /// Ops kept in the log but refused by the rules: (node, seq) → `core::Refusal`.
 pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("refused");

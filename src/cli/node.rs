@@ -163,6 +163,11 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         Command::Submit { id, note } => super::evaluation::submit(replica, user, &id, &note),
         Command::Review(c) => super::evaluation::review(replica, user, c),
         Command::Policy(c) => super::evaluation::policy(replica, user, c),
+        Command::Cop(c) => super::community::run(replica, user, c),
+        Command::Mileage(a) => super::mileage::run(replica, user, a),
+        Command::Stats { since, html, json } => {
+            super::stats::run(replica, user, since.as_deref(), html.as_deref(), json)
+        }
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

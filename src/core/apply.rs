@@ -446,6 +446,17 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         Payload::AttachmentAdded { .. } | Payload::AttachmentRemoved { .. } if user.is_none() => {
             denied(&format!("there is no account `{}`", o.user))
         }
+        Payload::CommunityCreated { .. }
+        | Payload::CommunityJoined { .. }
+        | Payload::CommunityLeft { .. }
+        | Payload::CommunityOutcome { .. }
+            if user.is_none() =>
+        {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::MileageRulesSet { .. } if !(is_admin && authorized) => {
+            denied("mileage rules are set by an administrator at HQ (or at a node HQ trusts)")
+        }
         Payload::AttachmentAdded { article, .. } | Payload::AttachmentRemoved { article, .. } => {
             let Some(record) = b.article(article)? else {
                 return Err(Halt::Waits(format!("article `{article}` is not here yet")));
@@ -734,7 +745,13 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         Payload::AttachmentRemoved { article, name } => {
             set_attachment(b, op, article, name, None)?;
         }
+        Payload::CommunityCreated { .. }
+        | Payload::CommunityJoined { .. }
+        | Payload::CommunityLeft { .. }
+        | Payload::CommunityOutcome { .. } => super::community::apply(b, op)?,
+        Payload::MileageRulesSet { toml } => super::mileage::set_rules(b, op, toml)?,
     }
+    super::activity::record_op(b, op)?;
     Ok(())
 }
 

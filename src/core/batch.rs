@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use redb::{ReadableTable, Table, WriteTransaction};
 
+use super::activity::Activity;
 use super::apply::read_u64;
 use super::derived::Derived;
 use crate::error::{Error, Result};
@@ -37,6 +38,10 @@ pub(crate) struct Batch<'t> {
     pub revoked_nodes: Table<'t, [u8; 16], &'static [u8]>,
     pub evaluations: Table<'t, &'static str, &'static [u8]>,
     pub policies: Table<'t, (&'static str, &'static str), &'static [u8]>,
+    pub communities: Table<'t, &'static str, &'static [u8]>,
+    pub mileage_rules: Table<'t, &'static str, &'static [u8]>,
+    /// Contributions and article summaries, for mileage and statistics.
+    pub activity: Activity<'t>,
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
@@ -86,6 +91,9 @@ impl<'t> Batch<'t> {
             revoked_nodes: txn.open_table(store::REVOKED_NODES)?,
             evaluations: txn.open_table(store::EVALUATIONS)?,
             policies: txn.open_table(store::POLICIES)?,
+            communities: txn.open_table(store::COMMUNITIES)?,
+            mileage_rules: txn.open_table(store::MILEAGE_RULES)?,
+            activity: Activity::open(txn)?,
             foreseen: Default::default(),
             glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,
@@ -180,6 +188,7 @@ impl<'t> Batch<'t> {
                 .map(|v| store::decode::<ArticleRecord>(v.value()))
                 .transpose()?;
             self.derived.replace(old.as_ref(), &record)?;
+            self.activity.replace_article(old.as_ref(), &record)?;
         }
         Ok(())
     }

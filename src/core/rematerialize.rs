@@ -46,6 +46,10 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     copy(&replayed, txn, store::PUBLISHED_COUNTS)?;
     copy(&replayed, txn, store::DRAFTS)?;
     copy(&replayed, txn, store::LINKS)?;
+    copy(&replayed, txn, store::COMMUNITIES)?;
+    copy(&replayed, txn, store::MILEAGE_RULES)?;
+    copy(&replayed, txn, store::FACTS)?;
+    copy(&replayed, txn, store::ARTICLE_SUMMARIES)?;
     Ok(())
 }
 

@@ -129,6 +129,34 @@ pub enum Payload {
         value: u32,
         category: Option<String>,
     },
+    /// Founds a community of practice (`core/community.rs`). Names are unique: of two creates
+    /// of one name, the earlier by `(hlc, node)` stands and the other is refused.
+    CommunityCreated {
+        name: String,
+        description: String,
+        category: Option<String>,
+    },
+    /// The signer joins a community.
+    CommunityJoined {
+        name: String,
+    },
+    /// The signer leaves a community they belong to.
+    CommunityLeft {
+        name: String,
+    },
+    /// A member records what the community achieved.
+    CommunityOutcome {
+        name: String,
+        title: String,
+        /// `YYYY-MM-DD`.
+        date: String,
+        articles: Vec<ArticleId>,
+    },
+    /// HQ replaces the mileage rules (`assets/mileage.toml`'s format) for every node.
+    /// Privileged: HQ or a node HQ trusts.
+    MileageRulesSet {
+        toml: String,
+    },
 }
 
 impl Payload {
@@ -180,6 +208,11 @@ impl Payload {
             Payload::Submitted { .. } => "submission",
             Payload::Evaluated { .. } => "vote",
             Payload::PolicySet { .. } => "policy",
+            Payload::CommunityCreated { .. } => "community",
+            Payload::CommunityJoined { .. } => "community-join",
+            Payload::CommunityLeft { .. } => "community-leave",
+            Payload::CommunityOutcome { .. } => "community-outcome",
+            Payload::MileageRulesSet { .. } => "mileage-rules",
         }
     }
 }

@@ -140,6 +140,33 @@ impl Payload {
                     None => Ok(()),
                 }
             }
+            Payload::CommunityCreated {
+                name,
+                description,
+                category,
+            } => {
+                super::community::check_name(name)?;
+                super::community::check_description(description)?;
+                match category {
+                    Some(c) => check_category_id(c),
+                    None => Ok(()),
+                }
+            }
+            Payload::CommunityJoined { name } | Payload::CommunityLeft { name } => {
+                super::community::check_name(name)
+            }
+            Payload::CommunityOutcome {
+                name,
+                title,
+                date,
+                articles,
+            } => {
+                super::community::check_name(name)?;
+                super::community::check_outcome(title, date, articles)
+            }
+            Payload::MileageRulesSet { toml } => {
+                super::mileage::MileageRules::parse(toml, false).map(|_| ())
+            }
         }
     }
 }
