@@ -180,7 +180,7 @@ pub struct CommunityView {
     /// `name@office` of its founder, and the day it was founded.
     pub founded_by: String,
     pub founded: String,
-    /// `name@office`, sorted.
+    /// `name@office`, in that order.
     pub members: Vec<String>,
     pub outcomes: Vec<OutcomeView>,
 }
@@ -343,13 +343,16 @@ impl Replica {
                 articles: shown,
             });
         }
+        let mut members: Vec<String> =
+            r.members.iter().map(|m| self.person_name(&m.person)).collect();
+        members.sort();
         Ok(CommunityView {
             name: r.created.name.clone(),
             description: r.created.description.clone(),
             category: r.created.category.clone(),
             founded_by: self.person_name(&r.created.by),
             founded: r.created.hlc.date(),
-            members: r.members.iter().map(|m| self.person_name(&m.person)).collect(),
+            members,
             outcomes,
         })
     }

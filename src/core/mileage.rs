@@ -210,3 +210,47 @@ fn history_entry(fact: &Fact, rules: &MileageRules, visible: bool) -> HistoryEnt
 fn rank(standings: &mut [Standing]) {
     standings.sort_by(|a, b| b.points.cmp(&a.points).then_with(|| a.name.cmp(&b.name)));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{DataDir, InitOptions, NewArticle};
+    use crate::model::ArticleContent;
+
+    #[test]
+    fn a_schema_6_store_gets_its_facts_and_summaries_on_open() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = DataDir::new(tmp.path().join("node"));
+        let options = InitOptions {
+            hq: true,
+            ..InitOptions::new("Mae Sai")
+        };
+        let mut node = Replica::create(&dir, &options).expect("create");
+        let admin = node.resolve_user(None).expect("admin");
+        let new = NewArticle {
+            id: None,
+            content: ArticleContent::new("Seals", "clearance", "Check the seal."),
+            publish: true,
+        };
+        node.add_article(&admin, new).expect("add");
+        let board = node.mileage(&MileageFilter::default()).expect("mileage");
+        assert_eq!(board.people[0].points, 10);
+
+        // A store of schema 6 has none of the activity tables.
+        {
+            let txn = node.db.begin_write().expect("write");
+            txn.delete_table(store::FACTS).expect("drop");
+            txn.delete_table(store::ARTICLE_SUMMARIES).expect("drop");
+            txn.delete_table(store::COMMUNITIES).expect("drop");
+            txn.delete_table(store::MILEAGE_RULES).expect("drop");
+            txn.open_table(store::META)
+                .expect("meta")
+                .insert(store::meta_keys::SCHEMA, 6u64.to_le_bytes().as_slice())
+                .expect("schema");
+            txn.commit().expect("commit");
+        }
+        drop(node);
+        let node = Replica::open(&dir).expect("open upgrades");
+        assert_eq!(node.mileage(&MileageFilter::default()).expect("mileage"), board);
+    }
+}
