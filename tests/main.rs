@@ -7,6 +7,8 @@ mod backup;
 mod cli;
 mod cli_demo;
 mod cli_evaluation;
+mod cli_mileage;
+mod cli_stats;
 mod cli_sync;
 mod common;
 mod communities;

@@ -167,7 +167,7 @@ fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>>
             }
             found
         }
-        None => false,
+        None => super::community::named_by_refused_founding(b, &op.op.payload)?,
     };
     Ok(if refused_article || b.foreseen.is_active() {
         Err(Halt::Failed(Error::Denied {

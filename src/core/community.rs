@@ -33,6 +33,35 @@ fn not_here<T>(name: &str) -> Step<T> {
     Err(Halt::Waits(format!("community `{name}` is not here yet")))
 }
 
+/// Whether `payload` names a community whose only founding was refused (a revoked post's,
+/// say): such an op would wait for ever, and hold up its node's later ops, so it is refused
+/// too (`core::apply::builds_on_refused`). Looked for only when an op waits.
+pub(crate) fn named_by_refused_founding(b: &Batch, payload: &Payload) -> Result<bool> {
+    let name = match payload {
+        Payload::CommunityJoined { name }
+        | Payload::CommunityLeft { name }
+        | Payload::CommunityOutcome { name, .. } => name_key(name),
+        _ => return Ok(false),
+    };
+    for entry in b.refused.iter()? {
+        let (key, v) = entry?;
+        let refusal: Refusal = store::decode(v.value())?;
+        if refusal.kind != "community" {
+            continue;
+        }
+        let Some(stored) = b.ops.get(key.value())? else {
+            continue;
+        };
+        let op = SignedOp::decode(stored.value())?;
+        if let Payload::CommunityCreated { name: founded, .. } = &op.op.payload
+            && name_key(founded) == name
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Checks and applies a community op; nothing is written when it is refused.
 pub(crate) fn apply(b: &mut Batch, op: &SignedOp) -> Step<()> {
     let o = &op.op;
