@@ -31,7 +31,11 @@ fn sync(from: &Path, to: &Path, to_office: &str, usb: &Path, name: &str) {
         .arg(&out)
         .assert()
         .success();
-    outpost(to).args(["sync", "import"]).arg(&out).assert().success();
+    outpost(to)
+        .args(["sync", "import"])
+        .arg(&out)
+        .assert()
+        .success();
 }
 
 struct Nodes {
@@ -93,7 +97,13 @@ fn a_community_and_an_article_earn_the_same_points_at_hq_and_at_the_post() {
     let added = json(
         outpost(&n.hq)
             .args([
-                "add", "--title", "Seals", "--category", "clearance", "--publish", "--json",
+                "add",
+                "--title",
+                "Seals",
+                "--category",
+                "clearance",
+                "--publish",
+                "--json",
             ])
             .write_stdin("Check the seal number.\n"),
     );
@@ -136,7 +146,10 @@ fn a_community_and_an_article_earn_the_same_points_at_hq_and_at_the_post() {
     assert_eq!(shown["outcomes"][0]["articles"][0][1], "Seals");
     assert_eq!(shown["outcomes"][0]["by"], "admin@Mae Sai");
 
-    let expected = vec![("admin@HQ".to_string(), 10), ("admin@Mae Sai".to_string(), 5)];
+    let expected = vec![
+        ("admin@HQ".to_string(), 10),
+        ("admin@Mae Sai".to_string(), 5),
+    ];
     for node in [&n.hq, &n.post] {
         let board = json(outpost(node).args(["mileage", "--json"]));
         assert_eq!(points(&board, "people"), expected);
@@ -146,7 +159,10 @@ fn a_community_and_an_article_earn_the_same_points_at_hq_and_at_the_post() {
         );
     }
     let only = json(outpost(&n.hq).args(["mileage", "--office", "Mae Sai", "--json"]));
-    assert_eq!(points(&only, "people"), vec![("admin@Mae Sai".to_string(), 5)]);
+    assert_eq!(
+        points(&only, "people"),
+        vec![("admin@Mae Sai".to_string(), 5)]
+    );
     let history = json(outpost(&n.hq).args(["mileage", "--person", "admin@HQ", "--json"]));
     assert_eq!(history[0]["kind"], "article-published");
     assert_eq!(history[0]["source"], format!("article {id}"));
@@ -170,7 +186,10 @@ fn a_community_and_an_article_earn_the_same_points_at_hq_and_at_the_post() {
     let board = json(outpost(&n.post).args(["mileage", "--json"]));
     assert_eq!(
         points(&board, "people"),
-        vec![("admin@HQ".to_string(), 5), ("admin@Mae Sai".to_string(), 5)]
+        vec![
+            ("admin@HQ".to_string(), 5),
+            ("admin@Mae Sai".to_string(), 5)
+        ]
     );
 
     outpost(&n.post)
@@ -195,7 +214,15 @@ fn refusals_say_what_to_do_and_change_nothing() {
         (vec!["cop", "create", "VALUATION"], "already exists"),
         (vec!["cop", "join", "Nowhere"], "cop list"),
         (
-            vec!["cop", "outcome", "Valuation", "--title", "T", "--date", "20-11-2026"],
+            vec![
+                "cop",
+                "outcome",
+                "Valuation",
+                "--title",
+                "T",
+                "--date",
+                "20-11-2026",
+            ],
             "YYYY-MM-DD",
         ),
         (vec!["mileage", "--since", "yesterday"], "YYYY-MM-DD"),
@@ -218,7 +245,15 @@ fn refusals_say_what_to_do_and_change_nothing() {
         .failure()
         .stderr(contains("not a member"));
     outpost(&n.post)
-        .args(["cop", "outcome", "Valuation", "--title", "T", "--date", "2026-11-20"])
+        .args([
+            "cop",
+            "outcome",
+            "Valuation",
+            "--title",
+            "T",
+            "--date",
+            "2026-11-20",
+        ])
         .assert()
         .failure()
         .stderr(contains("join it first"));

@@ -48,7 +48,10 @@ fn stats_count_articles_contributions_and_communities_as_json_text_and_html() {
         .success();
 
     let stats = json(outpost(&d).args(["stats", "--json"]));
-    assert_eq!(stats["articles"]["total"], 3, "the admin's own draft counts for the admin");
+    assert_eq!(
+        stats["articles"]["total"], 3,
+        "the admin's own draft counts for the admin"
+    );
     assert_eq!(stats["articles"]["by_category"]["commodity"], 2);
     assert_eq!(stats["articles"]["by_status"]["published"], 2);
     assert_eq!(stats["articles"]["by_status"]["draft"], 1);

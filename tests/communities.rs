@@ -31,8 +31,13 @@ fn a_community_founded_at_one_post_is_joined_from_another_and_records_an_outcome
     let mut b = enrolled(&mut hq, "Post B");
     let lek = officer(&mut a, "lek");
     let dao = officer(&mut b, "dao");
-    a.cop_create(&lek, "Timber inspection", "Logs and sawn wood", Some("commodity"))
-        .expect("founded");
+    a.cop_create(
+        &lek,
+        "Timber inspection",
+        "Logs and sawn wood",
+        Some("commodity"),
+    )
+    .expect("founded");
     send(&a, &mut hq);
     send(&hq, &mut b);
     // Any case finds it.
@@ -41,13 +46,22 @@ fn a_community_founded_at_one_post_is_joined_from_another_and_records_an_outcome
     let id = hq
         .add_article(
             &root,
-            new_article(content("Teak grading", "commodity", "Count the rings."), true),
+            new_article(
+                content("Teak grading", "commodity", "Count the rings."),
+                true,
+            ),
         )
         .expect("article")
         .to_string();
     send(&hq, &mut b);
-    b.cop_outcome(&dao, "Timber inspection", "Grading guide", "2026-11-20", &[id.clone()])
-        .expect("outcome");
+    b.cop_outcome(
+        &dao,
+        "Timber inspection",
+        "Grading guide",
+        "2026-11-20",
+        &[id.clone()],
+    )
+    .expect("outcome");
     send(&b, &mut hq);
     send(&hq, &mut a);
 
@@ -69,7 +83,9 @@ fn a_community_founded_at_one_post_is_joined_from_another_and_records_an_outcome
 
     b.cop_leave(&dao, "Timber inspection").expect("left");
     assert_eq!(
-        b.community("Timber inspection", None).expect("view").members,
+        b.community("Timber inspection", None)
+            .expect("view")
+            .members,
         ["lek@Post A"]
     );
 }
@@ -98,7 +114,13 @@ fn joining_twice_leaving_when_not_a_member_an_outsiders_outcome_and_a_taken_name
     });
     assert!(err.contains("not a date"), "{err}");
     let err = refused(&mut hq, |r| {
-        r.cop_outcome(&lek, "Seals", "A checklist", "2026-11-02", &["no-such-article".into()])
+        r.cop_outcome(
+            &lek,
+            "Seals",
+            "A checklist",
+            "2026-11-02",
+            &["no-such-article".into()],
+        )
     });
     assert!(err.contains("not found"), "{err}");
 }
@@ -113,7 +135,8 @@ fn an_outcome_linking_a_restricted_article_does_not_name_it_to_a_reader_without_
         .add_article(&root, new_article(secret, true))
         .expect("article")
         .to_string();
-    hq.cop_create(&root, "Smuggling", "", None).expect("founded");
+    hq.cop_create(&root, "Smuggling", "", None)
+        .expect("founded");
     hq.cop_outcome(&root, "Smuggling", "Routes mapped", "2026-11-02", &[id])
         .expect("outcome");
     let public = hq
@@ -191,8 +214,10 @@ fn two_posts_founding_one_name_converge_on_the_earlier_and_refuse_the_later_at_b
     // B founds it first by the clock; A, not knowing, founds one of the same name later.
     b.set_clock(Arc::new(FixedClock::new(T0 + 60_000)));
     a.set_clock(Arc::new(FixedClock::new(T0 + 120_000)));
-    b.cop_create(&dao, "Origin rules", "from B", None).expect("B founds");
-    a.cop_create(&lek, "origin rules", "from A", None).expect("A founds");
+    b.cop_create(&dao, "Origin rules", "from B", None)
+        .expect("B founds");
+    a.cop_create(&lek, "origin rules", "from A", None)
+        .expect("A founds");
     // HQ hears A first, then B; A hears B directly.
     send(&a, &mut hq);
     send(&b, &mut hq);
@@ -200,7 +225,10 @@ fn two_posts_founding_one_name_converge_on_the_earlier_and_refuse_the_later_at_b
     send(&a, &mut b);
     for node in [&hq, &a, &b] {
         let view = node.community("Origin rules", None).expect("view");
-        assert_eq!((view.description.as_str(), view.founded_by.as_str()), ("from B", "dao@Post B"));
+        assert_eq!(
+            (view.description.as_str(), view.founded_by.as_str()),
+            ("from B", "dao@Post B")
+        );
         // Each founder's own join stands: membership is by name.
         assert_eq!(view.members.len(), 2);
         let refused: Vec<String> = node
@@ -211,6 +239,9 @@ fn two_posts_founding_one_name_converge_on_the_earlier_and_refuse_the_later_at_b
             .collect();
         assert_eq!(refused, ["community"], "{}", view.founded_by);
     }
-    assert_eq!(hq.state_hash().expect("hash"), a.state_hash().expect("hash"));
+    assert_eq!(
+        hq.state_hash().expect("hash"),
+        a.state_hash().expect("hash")
+    );
     assert_eq!(a.state_hash().expect("hash"), b.state_hash().expect("hash"));
 }

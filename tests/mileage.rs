@@ -19,7 +19,9 @@ fn officer(r: &mut Replica, name: &str) -> User {
 fn table(r: &Replica, filter: &MileageFilter) -> (Vec<(String, u64)>, Vec<(String, u64)>) {
     let board = r.mileage(filter).expect("mileage");
     let pairs = |s: &[outpost::core::Standing]| {
-        s.iter().map(|s| (s.name.clone(), s.points)).collect::<Vec<_>>()
+        s.iter()
+            .map(|s| (s.name.clone(), s.points))
+            .collect::<Vec<_>>()
     };
     (pairs(&board.people), pairs(&board.offices))
 }
@@ -59,7 +61,10 @@ fn publications_votes_and_outcomes_earn_the_shipped_points_and_every_node_agrees
         office: Some("post a".into()),
         since_millis: None,
     };
-    assert_eq!(table(&hq, &only_a), (pairs(&[("lek@Post A", 5)]), pairs(&[("Post A", 5)])));
+    assert_eq!(
+        table(&hq, &only_a),
+        (pairs(&[("lek@Post A", 5)]), pairs(&[("Post A", 5)]))
+    );
     let later = MileageFilter {
         office: None,
         since_millis: Some(crate::common::T0 + 86_400_000),
@@ -78,7 +83,11 @@ fn publications_votes_and_outcomes_earn_the_shipped_points_and_every_node_agrees
         .expect("history");
     assert_eq!(history.len(), 1);
     assert_eq!((history[0].kind, history[0].points), ("cop-outcome", 5));
-    assert!(history[0].source.contains('#'), "the op behind it: {}", history[0].source);
+    assert!(
+        history[0].source.contains('#'),
+        "the op behind it: {}",
+        history[0].source
+    );
 }
 
 #[test]
@@ -130,9 +139,14 @@ fn a_history_does_not_name_an_article_its_reader_may_not_see() {
         .add_user(&root, "guest", Role::Officer, Some(Classification::Public))
         .expect("guest");
     let me = hq.author(&root);
-    let seen = hq.mileage_history(&me, None, Some(&guest)).expect("history");
+    let seen = hq
+        .mileage_history(&me, None, Some(&guest))
+        .expect("history");
     assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].points, 10, "the points count wherever they come from");
+    assert_eq!(
+        seen[0].points, 10,
+        "the points count wherever they come from"
+    );
     assert!(seen[0].article.is_none() && !seen[0].source.contains(&id));
     let own = hq.mileage_history(&me, None, Some(&root)).expect("history");
     assert_eq!(own[0].article.as_deref(), Some(id.as_str()));

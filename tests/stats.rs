@@ -29,8 +29,11 @@ fn articles_are_counted_by_category_office_status_and_month_where_the_reader_may
     let mut a = enrolled(&mut hq, "Post A");
     let lek = officer(&mut a, "lek");
     let root = admin(&hq);
-    hq.add_article(&root, new_article(content("Seals", "clearance/container-seals", "b"), true))
-        .expect("published");
+    hq.add_article(
+        &root,
+        new_article(content("Seals", "clearance/container-seals", "b"), true),
+    )
+    .expect("published");
     let mut secret = content("Routes", "enforcement", "b");
     secret.classification = Classification::Restricted;
     hq.add_article(&root, new_article(secret, true))
@@ -44,20 +47,34 @@ fn articles_are_counted_by_category_office_status_and_month_where_the_reader_may
     let guest = hq
         .add_user(&root, "guest", Role::Officer, Some(Classification::Public))
         .expect("guest");
-    let seen = hq.stats(&StatsFilter::default(), Some(&guest)).expect("stats");
-    assert_eq!(seen.articles.total, 1, "neither the restricted nor lek's draft");
+    let seen = hq
+        .stats(&StatsFilter::default(), Some(&guest))
+        .expect("stats");
+    assert_eq!(
+        seen.articles.total, 1,
+        "neither the restricted nor lek's draft"
+    );
     assert_eq!(seen.articles.by_category, map(&[("clearance", 1)]));
     assert_eq!(seen.articles.by_status, map(&[("published", 1)]));
 
-    let cleared = hq.stats(&StatsFilter::default(), Some(&root)).expect("stats");
+    let cleared = hq
+        .stats(&StatsFilter::default(), Some(&root))
+        .expect("stats");
     assert_eq!(cleared.articles.total, 2);
     assert_eq!(cleared.articles.by_office, map(&[("HQ", 2)]));
     let at_a = a.stats(&StatsFilter::default(), Some(&lek)).expect("stats");
-    assert_eq!(at_a.articles.by_status, map(&[("draft", 1)]), "lek sees only their own draft here: A has not heard from HQ");
+    assert_eq!(
+        at_a.articles.by_status,
+        map(&[("draft", 1)]),
+        "lek sees only their own draft here: A has not heard from HQ"
+    );
     send(&hq, &mut a);
     let at_a = a.stats(&StatsFilter::default(), Some(&lek)).expect("stats");
     // An officer is not cleared for the restricted article.
-    assert_eq!(at_a.articles.by_month, map(&[("2026-11", 1), ("2026-12", 1)]));
+    assert_eq!(
+        at_a.articles.by_month,
+        map(&[("2026-11", 1), ("2026-12", 1)])
+    );
     assert_eq!(at_a.articles.by_office, map(&[("HQ", 1), ("Post A", 1)]));
 
     let since = StatsFilter {
@@ -65,7 +82,11 @@ fn articles_are_counted_by_category_office_status_and_month_where_the_reader_may
     };
     let recent = a.stats(&since, Some(&lek)).expect("stats");
     assert_eq!(recent.articles.total, 1);
-    assert_eq!(recent.contributions.by_person, map(&[]), "no contribution since");
+    assert_eq!(
+        recent.contributions.by_person,
+        map(&[]),
+        "no contribution since"
+    );
     let all = a.stats(&StatsFilter::default(), Some(&lek)).expect("stats");
     assert_eq!(all.contributions.by_person, map(&[("admin@HQ", 2)]));
     assert_eq!(all.contributions.by_kind, map(&[("article-published", 2)]));
@@ -105,7 +126,10 @@ fn evaluation_throughput_and_the_days_each_step_took_come_from_the_votes_clocks(
         .stats(&StatsFilter::default(), Some(&root))
         .expect("stats")
         .evaluation;
-    assert_eq!((e.submissions, e.votes, e.published, e.waiting), (1, 4, 1, 0));
+    assert_eq!(
+        (e.submissions, e.votes, e.published, e.waiting),
+        (1, 4, 1, 0)
+    );
     assert_eq!(e.median_days_step1, Some(2.0));
     assert_eq!(e.median_days_step2, Some(4.0));
     let mileage = hq
@@ -117,16 +141,24 @@ fn evaluation_throughput_and_the_days_each_step_took_come_from_the_votes_clocks(
         .find(|s| s.name == "lek@HQ")
         .map(|s| s.points);
     assert_eq!(lek_points, Some(10), "the author of a published article");
-    assert_eq!(mileage.people.iter().filter(|s| s.points == 3).count(), 4, "each vote");
+    assert_eq!(
+        mileage.people.iter().filter(|s| s.points == 3).count(),
+        4,
+        "each vote"
+    );
 }
 
 #[test]
 fn the_html_report_is_one_page_with_inline_charts_and_nothing_to_fetch() {
     let mut hq = replica("HQ", true);
     let root = admin(&hq);
-    hq.add_article(&root, new_article(content("<Seals>", "clearance", "b"), true))
-        .expect("published");
-    hq.cop_create(&root, "Seals & locks", "", None).expect("cop");
+    hq.add_article(
+        &root,
+        new_article(content("<Seals>", "clearance", "b"), true),
+    )
+    .expect("published");
+    hq.cop_create(&root, "Seals & locks", "", None)
+        .expect("cop");
     let tmp = tempfile::tempdir().expect("tempdir");
     let path = tmp.path().join("report.html");
     let stats = hq
@@ -139,5 +171,9 @@ fn the_html_report_is_one_page_with_inline_charts_and_nothing_to_fetch() {
     assert!(!html.contains("<script"), "no script");
     // The only address is the SVG namespace, which names and fetches nothing.
     let addresses = html.matches("http://").count() + html.matches("https://").count();
-    assert_eq!(addresses, html.matches("http://www.w3.org/2000/svg").count(), "nothing fetched");
+    assert_eq!(
+        addresses,
+        html.matches("http://www.w3.org/2000/svg").count(),
+        "nothing fetched"
+    );
 }

@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 use outpost::Replica;
 use outpost::core::{
-    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, count_by_category,
-    links_to,
+    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, count_by_category, links_to,
 };
 use outpost::model::{
     ArticleId, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,

@@ -105,7 +105,11 @@ impl<'t> Activity<'t> {
 
     /// `old` (the record as stored, if any) is replaced by `new`: its summary and its
     /// publication facts follow.
-    pub fn replace_article(&mut self, old: Option<&ArticleRecord>, new: &ArticleRecord) -> Result<()> {
+    pub fn replace_article(
+        &mut self,
+        old: Option<&ArticleRecord>,
+        new: &ArticleRecord,
+    ) -> Result<()> {
         let before = old.map(ArticleSummary::of);
         let after = ArticleSummary::of(new);
         if before.as_ref() == Some(&after) {
@@ -172,10 +176,7 @@ pub(crate) fn record_op(b: &mut super::Batch, op: &SignedOp) -> Result<()> {
     let fact = match &o.payload {
         Payload::Evaluated { article, .. } => {
             let (category, classification) = match b.article(article)? {
-                Some(r) => (
-                    Some(r.content.category.clone()),
-                    r.content.classification,
-                ),
+                Some(r) => (Some(r.content.category.clone()), r.content.classification),
                 None => (None, Classification::Restricted),
             };
             Fact {
@@ -189,8 +190,7 @@ pub(crate) fn record_op(b: &mut super::Batch, op: &SignedOp) -> Result<()> {
             }
         }
         Payload::CommunityOutcome { name, .. } => {
-            let category = super::community::record_of(b, name)?
-                .and_then(|c| c.created.category);
+            let category = super::community::record_of(b, name)?.and_then(|c| c.created.category);
             Fact {
                 kind: FactKind::CopOutcome,
                 person: signer,

@@ -372,8 +372,11 @@ impl Replica {
                 articles: shown,
             });
         }
-        let mut members: Vec<String> =
-            r.members.iter().map(|m| self.person_name(&m.person)).collect();
+        let mut members: Vec<String> = r
+            .members
+            .iter()
+            .map(|m| self.person_name(&m.person))
+            .collect();
         members.sort();
         Ok(CommunityView {
             name: r.created.name.clone(),

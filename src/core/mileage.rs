@@ -92,9 +92,8 @@ impl Replica {
         let rules = MileageRules::parse(toml, true)?;
         if !self.may_publish(user)? {
             return Err(Error::Denied {
-                reason:
-                    "mileage rules are set by an administrator at HQ (or at a node HQ trusts)"
-                        .into(),
+                reason: "mileage rules are set by an administrator at HQ (or at a node HQ trusts)"
+                    .into(),
             });
         }
         self.commit(
@@ -251,6 +250,9 @@ mod tests {
         }
         drop(node);
         let node = Replica::open(&dir).expect("open upgrades");
-        assert_eq!(node.mileage(&MileageFilter::default()).expect("mileage"), board);
+        assert_eq!(
+            node.mileage(&MileageFilter::default()).expect("mileage"),
+            board
+        );
     }
 }

@@ -173,7 +173,16 @@ impl Replica {
         };
         let since = filter
             .since_millis
-            .map(|s| format!(", since {}", Hlc { millis: s, counter: 0 }.date()))
+            .map(|s| {
+                format!(
+                    ", since {}",
+                    Hlc {
+                        millis: s,
+                        counter: 0
+                    }
+                    .date()
+                )
+            })
             .unwrap_or_default();
         let made = format!("Made at {office} on {} (UTC){since}.", now.display());
         let page = crate::html::stats::stats_page(&stats, "Knowledge management statistics", &made);
@@ -187,7 +196,9 @@ fn count_article(a: &mut ArticleStats, s: &ArticleSummary, today: &str) {
     let top = s.category.split('/').next().unwrap_or_default();
     *a.by_category.entry(top.to_string()).or_default() += 1;
     *a.by_office.entry(s.office.clone()).or_default() += 1;
-    *a.by_status.entry(s.status.as_str().to_string()).or_default() += 1;
+    *a.by_status
+        .entry(s.status.as_str().to_string())
+        .or_default() += 1;
     if s.status == Status::Published && s.review_by.as_deref().is_some_and(|d| d < today) {
         a.stale += 1;
     }
@@ -214,7 +225,11 @@ fn evaluation_stats(
             continue;
         }
         let record: EvaluationRecord = store::decode(v.value())?;
-        let recent: Vec<_> = record.entries.iter().filter(|e| e.hlc.millis >= since).collect();
+        let recent: Vec<_> = record
+            .entries
+            .iter()
+            .filter(|e| e.hlc.millis >= since)
+            .collect();
         if recent.is_empty() {
             continue;
         }
@@ -325,8 +340,14 @@ mod tests {
     #[test]
     fn months_are_numbered_in_utc() {
         // 2026-01-31 23:30 UTC is January; 2026-02-01 00:30 UTC is February.
-        let jan = Hlc { millis: 1_769_902_200_000, counter: 0 };
-        let feb = Hlc { millis: 1_769_905_800_000, counter: 0 };
+        let jan = Hlc {
+            millis: 1_769_902_200_000,
+            counter: 0,
+        };
+        let feb = Hlc {
+            millis: 1_769_905_800_000,
+            counter: 0,
+        };
         assert_eq!(month_number(jan) + 1, month_number(feb));
         assert_eq!(month_number(jan), 2026 * 12);
     }

@@ -136,7 +136,10 @@ mod tests {
 
     #[test]
     fn names_match_whatever_their_case_and_surrounding_spaces() {
-        assert_eq!(name_key(" Timber Inspection "), name_key("timber inspection"));
+        assert_eq!(
+            name_key(" Timber Inspection "),
+            name_key("timber inspection")
+        );
         assert_ne!(name_key("timber"), name_key("timbers"));
     }
 

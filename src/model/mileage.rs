@@ -124,42 +124,42 @@ impl MileageRules {
 
 /// The numbers a rules text names.
 fn read_points(text: &str, strict: bool) -> Result<BTreeMap<FactKind, u32>> {
-        if text.len() > RULES_BYTES {
-            return Err(Error::invalid(format!(
-                "mileage rules are at most {RULES_BYTES} bytes: this file has {}",
-                text.len()
-            )));
-        }
-        let file: RulesFile = toml::from_str(text).map_err(|e| {
+    if text.len() > RULES_BYTES {
+        return Err(Error::invalid(format!(
+            "mileage rules are at most {RULES_BYTES} bytes: this file has {}",
+            text.len()
+        )));
+    }
+    let file: RulesFile = toml::from_str(text).map_err(|e| {
             Error::invalid(format!(
                 "the mileage rules are not valid: {}; write them as in the shipped mileage.toml ([points] then `article-published = 10` lines)",
                 e.message()
             ))
         })?;
-        let mut points = BTreeMap::new();
-        for (name, value) in file.points {
-            let Some(kind) = FactKind::from_key(&name) else {
-                if strict {
-                    let known: Vec<&str> = FactKind::ALL.iter().map(|k| k.key()).collect();
-                    return Err(Error::invalid(format!(
-                        "`{}` is not a contribution Outpost counts: use {}",
-                        super::validate::escape(&name),
-                        known.join(", ")
-                    )));
-                }
-                continue;
-            };
-            let value = u32::try_from(value)
-                .ok()
-                .filter(|v| *v <= MAX_POINTS)
-                .ok_or_else(|| {
-                    Error::invalid(format!(
-                        "{name} = {value}: points are whole numbers from 0 to {MAX_POINTS}"
-                    ))
-                })?;
-            points.insert(kind, value);
-        }
-        Ok(points)
+    let mut points = BTreeMap::new();
+    for (name, value) in file.points {
+        let Some(kind) = FactKind::from_key(&name) else {
+            if strict {
+                let known: Vec<&str> = FactKind::ALL.iter().map(|k| k.key()).collect();
+                return Err(Error::invalid(format!(
+                    "`{}` is not a contribution Outpost counts: use {}",
+                    super::validate::escape(&name),
+                    known.join(", ")
+                )));
+            }
+            continue;
+        };
+        let value = u32::try_from(value)
+            .ok()
+            .filter(|v| *v <= MAX_POINTS)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "{name} = {value}: points are whole numbers from 0 to {MAX_POINTS}"
+                ))
+            })?;
+        points.insert(kind, value);
+    }
+    Ok(points)
 }
 
 /// HQ's rules as the `mileage_rules` table keeps them: the latest `MileageRulesSet` by

@@ -2,8 +2,8 @@
 //! overlay on top, and the status line. Built from the core's types by plain conversions; no IO,
 //! no terminal. Each screen's data lives in its own submodule.
 
-pub mod editor;
 pub mod activity;
+pub mod editor;
 pub mod glossary;
 pub mod lists;
 pub mod reader;

@@ -4,8 +4,8 @@
 //! Every screen has a header (where am I), its body, and a status line (messages, else hints
 //! built from the keymap).
 
-mod editor;
 mod activity;
+mod editor;
 mod glossary;
 pub mod home;
 mod map;
@@ -22,8 +22,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub use self::editor::{EditorLayout, editor_layout};
 pub use self::activity::{CommunitiesLayout, MileageLayout, communities_layout, mileage_layout};
+pub use self::editor::{EditorLayout, editor_layout};
 pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
@@ -432,6 +432,8 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_activity;
+#[cfg(test)]
 mod tests_attachments;
 #[cfg(test)]
 mod tests_backup;
@@ -439,8 +441,6 @@ mod tests_backup;
 mod tests_conflict;
 #[cfg(test)]
 mod tests_glossary;
-#[cfg(test)]
-mod tests_activity;
 #[cfg(test)]
 mod tests_signin;
 #[cfg(test)]

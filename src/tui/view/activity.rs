@@ -6,6 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Padding, Paragraph, Sparkline, Widget, Wrap};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{block, ellipsize, frame_areas};
 use crate::tui::state::State;
 
@@ -47,10 +49,13 @@ pub fn render_communities(state: &State, area: Rect, buf: &mut Buffer) {
             .map(|(i, v)| {
                 let counts = t.f(
                     "communities.counts",
-                    &[("members", &v.members.len()), ("outcomes", &v.outcomes.len())],
+                    &[
+                        ("members", &v.members.len()),
+                        ("outcomes", &v.outcomes.len()),
+                    ],
                 );
                 let marker = if i == c.selected { ">" } else { " " };
-                let name = ellipsize(&v.name, width.saturating_sub(counts.len() + 3));
+                let name = ellipsize(&v.name, width.saturating_sub(counts.width() + 3));
                 let text = format!("{marker}{name}  {counts}");
                 let style = if i == c.selected {
                     state.theme.selected
@@ -108,7 +113,9 @@ pub fn render_communities(state: &State, area: Rect, buf: &mut Buffer) {
     }
     Paragraph::new(about)
         .wrap(Wrap { trim: true })
-        .block(block(t.t("screen.communities"), false, &state.theme).padding(Padding::horizontal(1)))
+        .block(
+            block(t.t("screen.communities"), false, &state.theme).padding(Padding::horizontal(1)),
+        )
         .render(layout.about, buf);
 }
 
@@ -153,9 +160,12 @@ pub fn render_mileage(state: &State, area: Rect, buf: &mut Buffer) {
     let label = usize::from(layout.people.width / 3);
     let people_title = t.f("mileage.people", &[("count", &board.people.len())]);
     if board.people.is_empty() {
-        Paragraph::new(Span::styled(t.t("mileage.empty").to_string(), state.theme.dim))
-            .block(block(&people_title, true, &state.theme).padding(Padding::horizontal(1)))
-            .render(layout.people, buf);
+        Paragraph::new(Span::styled(
+            t.t("mileage.empty").to_string(),
+            state.theme.dim,
+        ))
+        .block(block(&people_title, true, &state.theme).padding(Padding::horizontal(1)))
+        .render(layout.people, buf);
     } else {
         let rows = board
             .people
@@ -214,7 +224,10 @@ pub fn render_statistics(state: &State, area: Rect, buf: &mut Buffer) {
         )),
         Line::from(t.f(
             "statistics.questions",
-            &[("asked", &s.questions.asked), ("answered", &s.questions.answered)],
+            &[
+                ("asked", &s.questions.asked),
+                ("answered", &s.questions.answered),
+            ],
         )),
         Line::from(t.f(
             "statistics.communities",
@@ -241,7 +254,10 @@ pub fn render_statistics(state: &State, area: Rect, buf: &mut Buffer) {
         .block(block(t.t("statistics.by_office"), false, &state.theme))
         .render(by_office, buf);
     let per_month: Vec<u64> = s.articles.by_month.values().copied().collect();
-    let range = match (s.articles.by_month.keys().next(), s.articles.by_month.keys().last()) {
+    let range = match (
+        s.articles.by_month.keys().next(),
+        s.articles.by_month.keys().last(),
+    ) {
         (Some(first), Some(last)) => format!("{first} – {last}"),
         _ => String::new(),
     };

@@ -16,7 +16,12 @@ fn with_a_community() -> crate::core::Replica {
         .add_user(&admin, "lek", Role::Officer, None)
         .expect("second account");
     replica
-        .cop_create(&admin, "Timber inspection", "Logs, sawn wood and their papers", None)
+        .cop_create(
+            &admin,
+            "Timber inspection",
+            "Logs, sawn wood and their papers",
+            None,
+        )
         .expect("founded");
     replica.cop_join(&lek, "Timber inspection").expect("joined");
     replica
@@ -74,7 +79,10 @@ fn communities_show_the_selected_ones_members_and_outcomes() {
     press(&mut replica, &ctx, &mut state, "j");
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains(">Timber inspection"), "{text}");
-    assert!(text.contains("lek@Chiang Khong, somchai@Chiang Khong"), "{text}");
+    assert!(
+        text.contains("lek@Chiang Khong, somchai@Chiang Khong"),
+        "{text}"
+    );
     assert!(text.contains("Land-border checklist agreed"), "{text}");
     press(&mut replica, &ctx, &mut state, "<Esc>");
     assert_ne!(state.screen, Screen::Communities);

@@ -70,7 +70,9 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     let mileage_process = whole(&["mileage", "--json"])?;
     let version = whole(&["--version"])?;
 
-    println!("| figure ({articles} articles, {ops} ops, {facts} facts) | p50 | p95 | max | target |");
+    println!(
+        "| figure ({articles} articles, {ops} ops, {facts} facts) | p50 | p95 | max | target |"
+    );
     println!("|---|---|---|---|---|");
     let row = |name: &str, t: &[Duration], target: &str| {
         let l = Latency::of(t);
@@ -82,9 +84,21 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     row("open the node read-only", &open_times, "");
     row("`Replica::stats`", &stats_times, "< 1 s");
     row("`Replica::mileage`", &mileage_times, "< 1 s");
-    row("whole process `outpost stats --json`", &stats_process, "< 1 s");
-    row("whole process `outpost mileage --json`", &mileage_process, "< 1 s");
-    row("whole process `outpost --version` (start-up alone)", &version, "");
+    row(
+        "whole process `outpost stats --json`",
+        &stats_process,
+        "< 1 s",
+    );
+    row(
+        "whole process `outpost mileage --json`",
+        &mileage_process,
+        "< 1 s",
+    );
+    row(
+        "whole process `outpost --version` (start-up alone)",
+        &version,
+        "",
+    );
     println!("\n{runs} runs each; load {}", load());
     Ok(())
 }
@@ -117,8 +131,7 @@ fn build_if_missing(dir: &Path, articles: usize) -> Result<()> {
             let mut submitted = Vec::new();
             for i in done..end {
                 let category = &categories[i % categories.len()];
-                let (id, revision) =
-                    article_ops(replica, i, category, &mut writes)?;
+                let (id, revision) = article_ops(replica, i, category, &mut writes)?;
                 submitted.push((id, revision));
             }
             replica.commit(&admin.name, writes)?;
