@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod page;
+pub mod stats;
 
 use crate::model::Classification;
 

@@ -3,6 +3,7 @@
 pub mod article;
 pub mod attachment;
 pub mod category;
+pub mod community;
 pub mod evaluation;
 pub mod freshness;
 pub mod glossary;
@@ -10,6 +11,7 @@ pub mod hlc;
 pub mod hs;
 pub mod ids;
 pub mod market;
+pub mod mileage;
 pub mod node;
 pub mod op;
 pub mod user;

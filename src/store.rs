@@ -60,6 +60,11 @@ pub const ANSWERS: TableDefinition<&str, &[u8]> = TableDefinition::new("answers"
 pub const COMMENTS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("comments");
 /// (answer or article id, voter's node, voter's name) → `HelpfulVote`.
 pub const HELPFUL: TableDefinition<(&str, [u8; 16], &str), &[u8]> = TableDefinition::new("helpful");
+/// Communities of practice: name key (`model::community::name_key`) →
+/// `model::community::CommunityRecord`.
+pub const COMMUNITIES: TableDefinition<&str, &[u8]> = TableDefinition::new("communities");
+/// HQ's mileage rules: "rules" → `model::mileage::RulesRecord`, the latest op standing.
+pub const MILEAGE_RULES: TableDefinition<&str, &[u8]> = TableDefinition::new("mileage_rules");
 
 // Kept by apply from the articles table (`core/derived.rs`), so that the Knowledge Map and the
 // reader never scan it. Functions of the articles table; not digested by `state_hash`.
@@ -73,6 +78,15 @@ pub const DRAFTS: TableDefinition<([u8; 16], &str, &str), (&str, &str)> =
     TableDefinition::new("drafts_by_classification");
 /// Wiki links of live (not retired) articles: (target id, source id) → `core::derived::LinkFrom`.
 pub const LINKS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("links");
+
+// Kept by apply for mileage and statistics (`core/activity.rs`): functions of the set of ops
+// applied, like the tables above; not digested by `state_hash`.
+/// Contributions: (time in ms, fact id) → `model::mileage::Fact`. Points are never stored:
+/// they are these facts times the rules in force.
+pub const FACTS: TableDefinition<(u64, [u8; 32]), &[u8]> = TableDefinition::new("facts");
+/// What statistics count of each article: id → `core::activity::ArticleSummary`.
+pub const ARTICLE_SUMMARIES: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("article_summaries");
 
 /// Ops kept in the log but refused by the rules: (node, seq) → `core::Refusal`.
 pub const REFUSED: TableDefinition<([u8; 16], u64), &[u8]> = TableDefinition::new("refused");

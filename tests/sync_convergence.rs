@@ -14,12 +14,15 @@
 //! one article by another (two posts may close a cycle without knowing), HQ requires articles
 //! of offices and roles, and officers acknowledge them: freshness and required reading
 //! converge as well.
+//! Administrators found communities of practice (two posts may found one name unawares), join,
+//! leave and record outcomes, and HQ changes the mileage rules: the communities and every
+//! node's mileage table converge too.
 
 use std::sync::Arc;
 
 use outpost::Replica;
 use outpost::core::{
-    ArticleFilter, ArticlePatch, FixedClock, NewArticle, count_by_category, links_to,
+    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, count_by_category, links_to,
 };
 use outpost::model::{
     ArticleId, Audience, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
@@ -156,6 +159,17 @@ enum Action {
         article: usize,
         eva: bool,
     },
+    /// The node's administrator founds community `community` (0), joins it (1), leaves it (2)
+    /// or records an outcome (3); refused where the rules say so, nothing written.
+    Cop {
+        node: usize,
+        community: usize,
+        what: u8,
+    },
+    /// HQ sets the mileage rules.
+    Rules {
+        variant: u32,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -187,6 +201,9 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(node, article, by, eva)| Action::Supersede { node, article, by, eva }),
         1 => (a.clone(), n.clone(), any::<bool>()).prop_map(|(article, target, role)| Action::Require { article, target, role }),
         1 => (n, a, any::<bool>()).prop_map(|(node, article, eva)| Action::Ack { node, article, eva }),
+        2 => (0..NODES + LATE_POSTS, 0..2usize, 0..4u8)
+            .prop_map(|(node, community, what)| Action::Cop { node, community, what }),
+        1 => (0..20u32).prop_map(|variant| Action::Rules { variant }),
     ]
 }
 
@@ -518,6 +535,40 @@ impl World {
                     r.ack(&user, id)
                 });
             }
+            Action::Cop {
+                node,
+                community,
+                what,
+            } => {
+                let r = &mut self.nodes[node];
+                let user = admin(r);
+                // Names differ in case between nodes: they are one community.
+                let name = if node % 2 == 0 {
+                    format!("Community {community}")
+                } else {
+                    format!("community {community}")
+                };
+                let done = match what {
+                    0 => r.cop_create(&user, &name, &format!("by node {node}"), None),
+                    1 => r.cop_join(&user, &name),
+                    2 => r.cop_leave(&user, &name),
+                    _ => r.cop_outcome(&user, &name, "Outcome", "2026-11-02", &[]),
+                };
+                match done {
+                    Ok(())
+                    | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
+                    Err(e) => panic!("community: {e}"),
+                }
+            }
+            Action::Rules { variant } => {
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                let rules = format!(
+                    "[points]\narticle-published = {variant}\nevaluation-done = {}\n",
+                    20 - variant
+                );
+                hq.set_mileage_rules(&user, &rules).expect("rules");
+            }
             Action::RevokeNode { target } => {
                 if target == 0 {
                     return;
@@ -617,7 +668,8 @@ impl Action {
             | Action::Flag { node, .. }
             | Action::Confirm { node, .. }
             | Action::Supersede { node, .. }
-            | Action::Ack { node, .. } => *node %= nodes,
+            | Action::Ack { node, .. }
+            | Action::Cop { node, .. } => *node %= nodes,
             Action::Exchange { from, to, .. } => {
                 *from %= nodes;
                 *to %= nodes;
@@ -628,7 +680,8 @@ impl Action {
             Action::MapChange { .. }
             | Action::Enrol
             | Action::DeliverLate { .. }
-            | Action::Policy { .. } => {}
+            | Action::Policy { .. }
+            | Action::Rules { .. } => {}
         }
         a
     }
@@ -649,15 +702,34 @@ impl Action {
             | Action::Flag { node, .. }
             | Action::Confirm { node, .. }
             | Action::Supersede { node, .. }
-            | Action::Ack { node, .. } => Some(*node),
+            | Action::Ack { node, .. }
+            | Action::Cop { node, .. } => Some(*node),
             _ => None,
         }
     }
 }
 
-/// The Knowledge Map's counts and the backlinks `n` keeps agree with a scan of its articles,
-/// for an anonymous reader and for every node's administrator (who sees their own drafts).
+/// The Knowledge Map's counts, the backlinks and the publication facts `n` keeps agree with a
+/// scan of its articles, for an anonymous reader and for every node's administrator (who sees their own drafts).
 fn kept_agree_with_a_scan(n: &Replica, world: &World) -> Result<(), TestCaseError> {
+    // Mileage's publication facts: one per author of each published article.
+    let published_authors: usize = n
+        .list_articles(&ArticleFilter::default())
+        .expect("list")
+        .iter()
+        .filter(|r| r.status == Status::Published)
+        .map(|r| r.authors.len())
+        .sum();
+    let kinds = n
+        .stats(&outpost::core::StatsFilter::default(), None)
+        .expect("stats")
+        .contributions
+        .by_kind;
+    prop_assert_eq!(
+        kinds.get("article-published").copied().unwrap_or(0),
+        published_authors as u64,
+        "publication facts"
+    );
     let mut viewers: Vec<Option<Author>> = vec![None];
     viewers.extend(world.nodes.iter().map(|r| Some(admin_of(r))));
     for viewer in &viewers {
@@ -705,6 +777,8 @@ fn check_convergence(actions: &[Action]) -> Result<(), TestCaseError> {
     let first = &world.nodes[0];
     let hash = first.state_hash().expect("hash");
     let ops = first.log_len().expect("log");
+    let mileage = first.mileage(&MileageFilter::default()).expect("mileage");
+    let communities = first.communities().expect("communities");
     for (i, n) in world.nodes.iter().enumerate() {
         prop_assert_eq!(
             n.state_hash().expect("hash"),
@@ -714,6 +788,13 @@ fn check_convergence(actions: &[Action]) -> Result<(), TestCaseError> {
             actions
         );
         prop_assert_eq!(n.log_len().expect("log"), ops, "node {} lacks ops", i);
+        prop_assert_eq!(
+            &n.mileage(&MileageFilter::default()).expect("mileage"),
+            &mileage,
+            "node {}'s mileage differs",
+            i
+        );
+        prop_assert_eq!(&n.communities().expect("communities"), &communities);
         // Agreement alone would pass if a change were dropped everywhere: every op each node
         // made is held by every node.
         let vv = n.version_vector().expect("version vector");

@@ -284,6 +284,24 @@ pub enum Command {
     /// Acknowledge required reading (`outpost ack ID`); without an id, what you must read;
     /// `outpost ack report` for compliance per office and person.
     Ack(AckArgs),
+    /// Communities of practice: found one, join, leave, list, show, record an outcome.
+    #[command(subcommand)]
+    Cop(CopCommand),
+    /// Mileage: points for contributions, as a leaderboard of people and offices, or one
+    /// person's history (`--person NAME@OFFICE`); `mileage rules` shows or (HQ) sets the rules.
+    Mileage(MileageArgs),
+    /// Statistics for the knowledge-management report: articles, contributions, questions,
+    /// evaluation, communities; `--html FILE` writes them as one self-contained page.
+    Stats {
+        /// Only what happened since this date (YYYY-MM-DD, UTC) or time.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Write an HTML report with charts to FILE (inline SVG, nothing fetched).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List articles whose concurrent edits could not be merged.
     Conflicts {
         #[arg(long)]
@@ -381,6 +399,13 @@ impl Command {
                 })
                 | Command::Questions { .. }
                 | Command::Question { .. }
+                | Command::Cop(CopCommand::List { .. } | CopCommand::Show { .. })
+                | Command::Mileage(MileageArgs { rules: None, .. })
+                | Command::Mileage(MileageArgs {
+                    rules: Some(MileageCommand::Rules(RulesCommand::Show { .. })),
+                    ..
+                })
+                | Command::Stats { .. }
         )
     }
 }
@@ -796,6 +821,98 @@ pub enum AckCommand {
     Report {
         #[arg(long)]
         office: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CopCommand {
+    /// Found a community of practice (you join it).
+    Create {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// The Knowledge Map category it works in.
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Join a community.
+    Join {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Leave a community you belong to.
+    Leave {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every community, with its members and outcomes counted.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A community: its description, members (name@office) and outcomes.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record what the community achieved (members only).
+    Outcome {
+        name: String,
+        #[arg(long)]
+        title: String,
+        /// When it was achieved: YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Articles it produced.
+        #[arg(long = "article", value_name = "ID")]
+        articles: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MileageArgs {
+    #[command(subcommand)]
+    pub rules: Option<MileageCommand>,
+    /// Only people of this office.
+    #[arg(long)]
+    pub office: Option<String>,
+    /// Only contributions since this date (YYYY-MM-DD, UTC) or time.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// One person's history of points instead: NAME@OFFICE.
+    #[arg(long, value_name = "NAME@OFFICE", conflicts_with = "office")]
+    pub person: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MileageCommand {
+    /// The rules points are computed by.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// The rules in force: points per kind of contribution.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the rules for every node from a TOML file like the shipped mileage.toml (HQ).
+    Set {
+        file: PathBuf,
         #[arg(long)]
         json: bool,
     },

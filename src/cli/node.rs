@@ -217,6 +217,11 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
         }
         Command::Require(a) => super::freshness::require(replica, user, a),
         Command::Ack(a) => super::freshness::ack(replica, user, a),
+        Command::Cop(c) => super::community::run(replica, user, c),
+        Command::Mileage(a) => super::mileage::run(replica, user, a),
+        Command::Stats { since, html, json } => {
+            super::stats::run(replica, user, since.as_deref(), html.as_deref(), json)
+        }
         Command::Conflicts { json } => super::sync::conflicts(replica, json),
         Command::Resolve {
             id,

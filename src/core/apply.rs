@@ -167,7 +167,7 @@ fn builds_on_refused(b: &Batch, op: &SignedOp, reason: String) -> Step<Step<()>>
             }
             found
         }
-        None => false,
+        None => super::community::named_by_refused_founding(b, &op.op.payload)?,
     };
     Ok(if refused_article || b.foreseen.is_active() {
         Err(Halt::Failed(Error::Denied {
@@ -461,6 +461,17 @@ fn authorize(b: &mut Batch, op: &SignedOp, node: &NodeInfo) -> Step<bool> {
         }
         Payload::AttachmentAdded { .. } | Payload::AttachmentRemoved { .. } if user.is_none() => {
             denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::CommunityCreated { .. }
+        | Payload::CommunityJoined { .. }
+        | Payload::CommunityLeft { .. }
+        | Payload::CommunityOutcome { .. }
+            if user.is_none() =>
+        {
+            denied(&format!("there is no account `{}`", o.user))
+        }
+        Payload::MileageRulesSet { .. } if !(is_admin && authorized) => {
+            denied("mileage rules are set by an administrator at HQ (or at a node HQ trusts)")
         }
         Payload::AttachmentAdded { article, .. } | Payload::AttachmentRemoved { article, .. } => {
             let Some(record) = b.article(article)? else {
@@ -774,7 +785,13 @@ fn materialize(b: &mut Batch, op: &SignedOp, node: &NodeInfo, by_hq: bool) -> St
         | Payload::AnswerPromoted { .. }
         | Payload::CommentPosted { .. }
         | Payload::HelpfulSet { .. } => super::market::materialize(b, op)?,
+        Payload::CommunityCreated { .. }
+        | Payload::CommunityJoined { .. }
+        | Payload::CommunityLeft { .. }
+        | Payload::CommunityOutcome { .. } => super::community::apply(b, op)?,
+        Payload::MileageRulesSet { toml } => super::mileage::set_rules(b, op, toml)?,
     }
+    super::activity::record_op(b, op)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use redb::{ReadableTable, Table, WriteTransaction};
 
+use super::activity::Activity;
 use super::apply::read_u64;
 use super::derived::Derived;
 use crate::error::{Error, Result};
@@ -44,6 +45,10 @@ pub(crate) struct Batch<'t> {
     pub answers: Table<'t, &'static str, &'static [u8]>,
     pub comments: Table<'t, (&'static str, &'static str), &'static [u8]>,
     pub helpful: Table<'t, (&'static str, [u8; 16], &'static str), &'static [u8]>,
+    pub communities: Table<'t, &'static str, &'static [u8]>,
+    pub mileage_rules: Table<'t, &'static str, &'static [u8]>,
+    /// Contributions and article summaries, for mileage and statistics.
+    pub activity: Activity<'t>,
     /// Revocations known from the whole log, in a replay after a late revocation: an op is
     /// judged against them wherever it stands in the log (`core/rematerialize.rs`).
     pub foreseen: super::rematerialize::Foreseen,
@@ -100,6 +105,9 @@ impl<'t> Batch<'t> {
             answers: txn.open_table(store::ANSWERS)?,
             comments: txn.open_table(store::COMMENTS)?,
             helpful: txn.open_table(store::HELPFUL)?,
+            communities: txn.open_table(store::COMMUNITIES)?,
+            mileage_rules: txn.open_table(store::MILEAGE_RULES)?,
+            activity: Activity::open(txn)?,
             foreseen: Default::default(),
             glossary: txn.open_table(store::GLOSSARY)?,
             refused: txn.open_table(store::REFUSED)?,
@@ -199,6 +207,7 @@ impl<'t> Batch<'t> {
                 .map(|v| store::decode::<ArticleRecord>(v.value()))
                 .transpose()?;
             self.derived.replace(old.as_ref(), &record)?;
+            self.activity.replace_article(old.as_ref(), &record)?;
         }
         Ok(())
     }

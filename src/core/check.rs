@@ -292,6 +292,13 @@ pub(super) fn state_hash_in(txn: &redb::ReadTransaction) -> Result<Hash> {
     digest(&mut hasher, txn, store::ANSWERS)?;
     digest(&mut hasher, txn, store::COMMENTS)?;
     digest(&mut hasher, txn, store::HELPFUL)?;
+    // Added with communities and mileage: digested only once they hold something, so that a
+    // node without either keeps the state hash it had (backups record it).
+    for table in [store::COMMUNITIES, store::MILEAGE_RULES] {
+        if txn.open_table(table)?.first()?.is_some() {
+            digest(&mut hasher, txn, table)?;
+        }
+    }
     Ok(Hash(*hasher.finalize().as_bytes()))
 }
 

@@ -58,6 +58,10 @@ pub(super) fn rematerialize(db: &Database, txn: &WriteTransaction) -> Result<()>
     txn.delete_table(TableDefinition::<([u8; 16], &str, &str), &str>::new(
         "drafts",
     ))?;
+    copy(&replayed, txn, store::COMMUNITIES)?;
+    copy(&replayed, txn, store::MILEAGE_RULES)?;
+    copy(&replayed, txn, store::FACTS)?;
+    copy(&replayed, txn, store::ARTICLE_SUMMARIES)?;
     Ok(())
 }
 

@@ -743,6 +743,10 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::PUBLISHED_COUNTS)?;
     txn.open_table(store::DRAFTS)?;
     txn.open_table(store::LINKS)?;
+    txn.open_table(store::COMMUNITIES)?;
+    txn.open_table(store::MILEAGE_RULES)?;
+    txn.open_table(store::FACTS)?;
+    txn.open_table(store::ARTICLE_SUMMARIES)?;
     txn.open_table(store::BLOBS)?;
     txn.open_table(store::BLOB_PEERS)?;
     txn.open_table(store::BLOB_SIZES)?;

@@ -156,6 +156,7 @@ pub enum Payload {
     Acknowledged {
         article: ArticleId,
         revision: Hash,
+    },
     /// An officer asks the experts of `category` a question (`core/market.rs`). `experts_only`
     /// is the `market.answer-requires-expert` policy the asker's node held when it was asked.
     QuestionAsked {
@@ -197,6 +198,34 @@ pub enum Payload {
     HelpfulSet {
         target: String,
         helpful: bool,
+    },
+    /// Founds a community of practice (`core/community.rs`). Names are unique: of two creates
+    /// of one name, the earlier by `(hlc, node)` stands and the other is refused.
+    CommunityCreated {
+        name: String,
+        description: String,
+        category: Option<String>,
+    },
+    /// The signer joins a community.
+    CommunityJoined {
+        name: String,
+    },
+    /// The signer leaves a community they belong to.
+    CommunityLeft {
+        name: String,
+    },
+    /// A member records what the community achieved.
+    CommunityOutcome {
+        name: String,
+        title: String,
+        /// `YYYY-MM-DD`.
+        date: String,
+        articles: Vec<ArticleId>,
+    },
+    /// HQ replaces the mileage rules (`assets/mileage.toml`'s format) for every node.
+    /// Privileged: HQ or a node HQ trusts.
+    MileageRulesSet {
+        toml: String,
     },
 }
 
@@ -286,6 +315,11 @@ impl Payload {
             Payload::AnswerPromoted { .. } => "promotion",
             Payload::CommentPosted { .. } => "comment",
             Payload::HelpfulSet { .. } => "helpful",
+            Payload::CommunityCreated { .. } => "community",
+            Payload::CommunityJoined { .. } => "community-join",
+            Payload::CommunityLeft { .. } => "community-leave",
+            Payload::CommunityOutcome { .. } => "community-outcome",
+            Payload::MileageRulesSet { .. } => "mileage-rules",
         }
     }
 }

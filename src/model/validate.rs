@@ -174,6 +174,7 @@ impl Payload {
                     super::Audience::Office(o) => check_office(o),
                     super::Audience::Role(_) => Ok(()),
                 }
+            }
             Payload::QuestionAsked {
                 question,
                 title,
@@ -228,6 +229,33 @@ impl Payload {
             }
             Payload::HelpfulSet { target, .. } => {
                 super::market::check_id("answer or article", target)
+            }
+            Payload::CommunityCreated {
+                name,
+                description,
+                category,
+            } => {
+                super::community::check_name(name)?;
+                super::community::check_description(description)?;
+                match category {
+                    Some(c) => check_category_id(c),
+                    None => Ok(()),
+                }
+            }
+            Payload::CommunityJoined { name } | Payload::CommunityLeft { name } => {
+                super::community::check_name(name)
+            }
+            Payload::CommunityOutcome {
+                name,
+                title,
+                date,
+                articles,
+            } => {
+                super::community::check_name(name)?;
+                super::community::check_outcome(title, date, articles)
+            }
+            Payload::MileageRulesSet { toml } => {
+                super::mileage::MileageRules::parse(toml, false).map(|_| ())
             }
         }
     }

@@ -105,6 +105,13 @@ pub fn perform_job(
         Effect::LoadCounts => replica
             .category_counts(ctx.viewer.as_ref())
             .map(Msg::Counts),
+        Effect::LoadCommunities => communities(replica, ctx).map(Msg::Communities),
+        Effect::LoadMileage => replica
+            .mileage(&crate::core::MileageFilter::default())
+            .map(Msg::Mileage),
+        Effect::LoadStats => replica
+            .stats(&crate::core::StatsFilter::default(), ctx.user.as_ref())
+            .map(|s| Msg::Stats(Box::new(s))),
         Effect::LoadGlossary(query) => replica.glossary().map(|g| {
             let entries = g.find(&query).into_iter().cloned().collect();
             Msg::Glossary(query, entries)
@@ -540,4 +547,13 @@ fn hs_words(replica: &Replica, words: &str) -> Result<Vec<crate::tui::state::sea
             depth: 0,
         })
         .collect())
+}
+
+/// Every community with its members and outcomes, as the signed-in person may see them.
+fn communities(replica: &Replica, ctx: &Context) -> Result<Vec<crate::core::CommunityView>> {
+    replica
+        .communities()?
+        .iter()
+        .map(|c| replica.community(&c.name, ctx.user.as_ref()))
+        .collect()
 }

@@ -223,6 +223,9 @@ scopes! {
     Map = "map", false;
     Sync = "sync", true;
     Glossary = "glossary", false;
+    Communities = "communities", false;
+    Mileage = "mileage", false;
+    Statistics = "statistics", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -301,6 +304,9 @@ actions! {
     SetPassword = "set-password";
     Glossary = "glossary";
     ToggleGlossary = "toggle-glossary";
+    Communities = "communities";
+    Mileage = "mileage";
+    Statistics = "statistics";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

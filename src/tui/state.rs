@@ -2,6 +2,7 @@
 //! overlay on top, and the status line. Built from the core's types by plain conversions; no IO,
 //! no terminal. Each screen's data lives in its own submodule.
 
+pub mod activity;
 pub mod editor;
 pub mod glossary;
 pub mod lists;
@@ -32,6 +33,9 @@ pub enum Screen {
     Map,
     Sync,
     Glossary,
+    Communities,
+    Mileage,
+    Statistics,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -139,6 +143,9 @@ pub struct State {
     pub editor: Option<EditorState>,
     pub map: MapState,
     pub glossary: glossary::GlossaryState,
+    pub communities: activity::CommunitiesState,
+    pub mileage: activity::MileageState,
+    pub statistics: activity::StatsState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -182,6 +189,9 @@ impl State {
             editor: None,
             map: MapState::default(),
             glossary: Default::default(),
+            communities: Default::default(),
+            mileage: Default::default(),
+            statistics: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -224,6 +234,9 @@ impl State {
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
             Screen::Glossary => Scope::Glossary,
+            Screen::Communities => Scope::Communities,
+            Screen::Mileage => Scope::Mileage,
+            Screen::Statistics => Scope::Statistics,
         }
     }
 

@@ -4,6 +4,7 @@
 //! strings. Keys resolve to named actions through the keymap; each screen's actions live in a
 //! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
+mod activity;
 mod editor;
 mod glossary;
 mod overlay;
@@ -99,6 +100,10 @@ pub enum Msg {
         line: String,
         failed: bool,
     },
+    /// The communities of practice, each with its members and outcomes.
+    Communities(Vec<crate::core::CommunityView>),
+    Mileage(crate::core::Leaderboard),
+    Stats(Box<crate::core::Stats>),
     /// A further page of an article's backlinks, from `offset`.
     Backlinks {
         id: String,
@@ -126,6 +131,9 @@ pub enum Effect {
     LoadCounts,
     /// Look the glossary up for these words (every entry when empty).
     LoadGlossary(String),
+    LoadCommunities,
+    LoadMileage,
+    LoadStats,
     /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
@@ -272,6 +280,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Glossary(query, entries) => glossary::loaded(state, query, entries),
+        Msg::Communities(list) => activity::communities_loaded(state, list),
+        Msg::Mileage(board) => activity::mileage_loaded(state, board),
+        Msg::Stats(stats) => activity::stats_loaded(state, *stats),
         Msg::Results {
             generation,
             rows,
@@ -377,6 +388,9 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![Effect::LoadPeers]
         }
         Action::Glossary => glossary::open(state),
+        Action::Communities => activity::open(state, Screen::Communities),
+        Action::Mileage => activity::open(state, Screen::Mileage),
+        Action::Statistics => activity::open(state, Screen::Statistics),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -399,6 +413,9 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
             Screen::Glossary => glossary::action(state, action),
+            Screen::Communities | Screen::Mileage | Screen::Statistics => {
+                activity::action(state, action)
+            }
         },
     }
 }
@@ -439,6 +456,9 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Map
             | Action::Sync
             | Action::Glossary
+            | Action::Communities
+            | Action::Mileage
+            | Action::Statistics
             | Action::NewArticle
     )
 }
@@ -490,6 +510,7 @@ fn relayout(state: &mut State) -> Vec<Effect> {
     reader::relayout(state);
     editor::relayout(state);
     screens::relayout(state);
+    activity::relayout(state);
     search::relayout(state)
 }
 
@@ -549,6 +570,7 @@ fn changed_elsewhere(state: &mut State) -> Vec<Effect> {
     match state.screen {
         Screen::Home => vec![Effect::LoadHome],
         Screen::Map => vec![Effect::LoadCounts],
+        Screen::Communities | Screen::Mileage | Screen::Statistics => activity::load(state.screen),
         Screen::Search if !state.search.query.text().is_empty() => vec![search::search(state)],
         Screen::Reader => state
             .readers

@@ -4,6 +4,7 @@
 //! Every screen has a header (where am I), its body, and a status line (messages, else hints
 //! built from the keymap).
 
+mod activity;
 mod editor;
 mod glossary;
 pub mod home;
@@ -21,6 +22,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+pub use self::activity::{CommunitiesLayout, MileageLayout, communities_layout, mileage_layout};
 pub use self::editor::{EditorLayout, editor_layout};
 pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
@@ -67,6 +69,9 @@ impl Widget for &State {
             Screen::Map => map::render(self, area, buf),
             Screen::Sync => map::render_sync(self, body, buf),
             Screen::Glossary => glossary::render(self, area, buf),
+            Screen::Communities => activity::render_communities(self, area, buf),
+            Screen::Mileage => activity::render_mileage(self, area, buf),
+            Screen::Statistics => activity::render_statistics(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -118,11 +123,19 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
     }
     if matches!(
         state.screen,
-        Screen::Reader | Screen::Editor | Screen::Glossary
+        Screen::Reader
+            | Screen::Editor
+            | Screen::Glossary
+            | Screen::Communities
+            | Screen::Mileage
+            | Screen::Statistics
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
             Screen::Glossary => "screen.glossary",
+            Screen::Communities => "screen.communities",
+            Screen::Mileage => "screen.mileage",
+            Screen::Statistics => "screen.statistics",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -221,6 +234,8 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Help,
         ],
         Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
+        Scope::Communities | Scope::Mileage => &[Action::Down, Action::Back, Action::Help],
+        Scope::Statistics => &[Action::Mileage, Action::Back, Action::Help],
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }
@@ -416,6 +431,8 @@ pub fn split_spaced_clusters(buf: &mut Buffer) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_activity;
 #[cfg(test)]
 mod tests_attachments;
 #[cfg(test)]

@@ -99,6 +99,9 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::LoadCategories
             | Effect::LoadCounts
             | Effect::LoadGlossary(_)
+            | Effect::LoadCommunities
+            | Effect::LoadMileage
+            | Effect::LoadStats
             | Effect::Search { .. }
             | Effect::LoadPreview(_)
             | Effect::OpenArticle(_)

@@ -7,6 +7,8 @@
 //! and searches run in child processes of this binary so that their peak memory is their own.
 //! See docs/BENCHMARKS.md.
 
+#[path = "outpost-bench/activity.rs"]
+mod activity;
 #[path = "outpost-bench/baselines.rs"]
 mod baselines;
 #[path = "outpost-bench/corpus.rs"]
@@ -66,6 +68,18 @@ enum Cmd {
         dir: Option<PathBuf>,
         /// Timed runs of each figure.
         #[arg(long, default_value_t = 500)]
+        runs: usize,
+    },
+    /// `stats` and `mileage` on a synthetic node of N articles and about 10·N ops (built on the
+    /// first run, kept in `--dir`): the core calls, and whole `outpost` processes.
+    Activity {
+        #[arg(long, default_value_t = 100_000)]
+        articles: usize,
+        /// Where the node is kept; default `target/bench-corpus/activity-N`.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Timed runs of each figure.
+        #[arg(long, default_value_t = 10)]
         runs: usize,
     },
     /// Run queries in a loop on a node, for a profiler (`perf record -g -- outpost-bench profile …`):
@@ -174,6 +188,18 @@ fn main() -> Result<()> {
             ));
             let dir = dir.unwrap_or_else(|| root.join(format!("map-reader-{articles}")));
             map_reader::run(&dir, articles, runs)
+        }
+        Cmd::Activity {
+            articles,
+            dir,
+            runs,
+        } => {
+            let root = PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../target/bench-corpus"
+            ));
+            let dir = dir.unwrap_or_else(|| root.join(format!("activity-{articles}")));
+            activity::run(&dir, articles, runs)
         }
         Cmd::Profile {
             dir,

@@ -1,0 +1,354 @@
+//! Statistics for HQ's knowledge-management report: articles by category, office, status and
+//! month; contributions per office and person; questions; evaluation throughput and the days
+//! each step takes; communities and their outcomes. Everything is read from the tables apply
+//! keeps (`core/activity.rs`, the evaluations and communities), never from article text, and
+//! counts only what the reader may see: published and retired articles up to their clearance,
+//! drafts only to their authors.
+
+use std::collections::{BTreeMap, HashMap};
+
+use redb::ReadableTable;
+use serde::Serialize;
+
+use super::Replica;
+use super::activity::{ArticleSummary, facts_since, summaries};
+use crate::error::Result;
+use crate::model::community::CommunityRecord;
+use crate::model::mileage::FactKind;
+use crate::model::{
+    Classification, EvalAction, EvalState, EvaluationRecord, Hlc, Status, User, Verdict,
+};
+use crate::store;
+
+const DAY_MILLIS: f64 = 86_400_000.0;
+
+#[derive(Clone, Debug, Default)]
+pub struct StatsFilter {
+    /// Only what happened at or after this time (ms since the epoch, UTC): articles created,
+    /// contributions, submissions, outcomes.
+    pub since_millis: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub articles: ArticleStats,
+    pub contributions: Contributions,
+    pub questions: QuestionStats,
+    pub evaluation: EvaluationStats,
+    pub communities: CommunityStats,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ArticleStats {
+    pub total: u64,
+    /// By the top of the Knowledge Map (`commodity`, `clearance` …).
+    pub by_category: BTreeMap<String, u64>,
+    pub by_office: BTreeMap<String, u64>,
+    pub by_status: BTreeMap<String, u64>,
+    /// By the month it was written, `YYYY-MM`.
+    pub by_month: BTreeMap<String, u64>,
+    /// Published articles past their review-by date.
+    pub stale: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Contributions {
+    /// Contributions (mileage facts) per office and per person (`name@office`).
+    pub by_office: BTreeMap<String, u64>,
+    pub by_person: BTreeMap<String, u64>,
+    /// Per kind of contribution.
+    pub by_kind: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct QuestionStats {
+    pub asked: u64,
+    pub answered: u64,
+    /// Median hours from a question to its first answer; none until questions are answered.
+    pub median_hours_to_answer: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EvaluationStats {
+    pub submissions: u64,
+    pub votes: u64,
+    /// Evaluations as they stand: published, returned, rejected, waiting (step 1 or 2).
+    pub published: u64,
+    pub returned: u64,
+    pub rejected: u64,
+    pub waiting: u64,
+    /// Median days from a submission to the end of step 1, and from there to the end of step
+    /// 2, over the steps that ended.
+    pub median_days_step1: Option<f64>,
+    pub median_days_step2: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CommunityStats {
+    pub communities: u64,
+    pub members: u64,
+    pub outcomes: u64,
+    /// Outcomes per community name.
+    pub outcomes_by_community: BTreeMap<String, u64>,
+}
+
+impl Replica {
+    /// The figures `viewer` may see.
+    pub fn stats(&self, filter: &StatsFilter, viewer: Option<&User>) -> Result<Stats> {
+        let since = filter.since_millis.unwrap_or(0);
+        let clearance = viewer.map_or(Classification::Public, |u| u.clearance);
+        let who = viewer.map(|u| self.author(u));
+        let txn = self.read()?;
+        let today = Hlc {
+            millis: self.now_millis(),
+            counter: 0,
+        }
+        .date();
+        let mut articles = ArticleStats::default();
+        let mut months: HashMap<i64, u64> = HashMap::new();
+        for (_, s) in summaries(&txn)? {
+            if s.created.millis < since || !s.visible_to(who.as_ref(), clearance) {
+                continue;
+            }
+            count_article(&mut articles, &s, &today);
+            *months.entry(month_number(s.created)).or_default() += 1;
+        }
+        articles.by_month = months
+            .into_iter()
+            .map(|(m, n)| (format!("{:04}-{:02}", m / 12, m % 12 + 1), n))
+            .collect();
+        let offices: HashMap<_, _> = self
+            .known_nodes()?
+            .into_iter()
+            .map(|n| (n.id, n.office))
+            .collect();
+        let mut contributions = Contributions::default();
+        let mut questions = QuestionStats::default();
+        for fact in facts_since(&txn, since)? {
+            let office = offices
+                .get(&fact.person.node)
+                .cloned()
+                .unwrap_or_else(|| fact.person.node.short());
+            *contributions
+                .by_person
+                .entry(format!("{}@{office}", fact.person.name))
+                .or_default() += 1;
+            *contributions.by_office.entry(office).or_default() += 1;
+            *contributions
+                .by_kind
+                .entry(fact.kind.key().to_string())
+                .or_default() += 1;
+            match fact.kind {
+                FactKind::QuestionAsked => questions.asked += 1,
+                FactKind::AnswerPosted => questions.answered += 1,
+                _ => {}
+            }
+        }
+        let evaluation = evaluation_stats(&txn, since, clearance)?;
+        let communities = community_stats(&txn, since)?;
+        Ok(Stats {
+            articles,
+            contributions,
+            questions,
+            evaluation,
+            communities,
+        })
+    }
+}
+
+impl Replica {
+    /// Writes the figures `viewer` may see as one HTML page at `path` (replacing it whole, or
+    /// leaving it as it was).
+    pub fn write_stats_html(
+        &self,
+        filter: &StatsFilter,
+        viewer: Option<&User>,
+        path: &std::path::Path,
+    ) -> Result<Stats> {
+        let stats = self.stats(filter, viewer)?;
+        let office = self.node_info()?.office;
+        let now = Hlc {
+            millis: self.now_millis(),
+            counter: 0,
+        };
+        let since = filter
+            .since_millis
+            .map(|s| {
+                format!(
+                    ", since {}",
+                    Hlc {
+                        millis: s,
+                        counter: 0
+                    }
+                    .date()
+                )
+            })
+            .unwrap_or_default();
+        let made = format!("Made at {office} on {} (UTC){since}.", now.display());
+        let page = crate::html::stats::stats_page(&stats, "Knowledge management statistics", &made);
+        crate::sync::exchange::write_atomically(path, page.as_bytes(), true)?;
+        Ok(stats)
+    }
+}
+
+fn count_article(a: &mut ArticleStats, s: &ArticleSummary, today: &str) {
+    a.total += 1;
+    let top = s.category.split('/').next().unwrap_or_default();
+    *a.by_category.entry(top.to_string()).or_default() += 1;
+    *a.by_office.entry(s.office.clone()).or_default() += 1;
+    *a.by_status
+        .entry(s.status.as_str().to_string())
+        .or_default() += 1;
+    if s.status == Status::Published && s.review_by.as_deref().is_some_and(|d| d < today) {
+        a.stale += 1;
+    }
+}
+
+/// Months since year 0 (year × 12 + month − 1): cheap to group by, formatted once per month.
+fn month_number(at: Hlc) -> i64 {
+    let date = at.timestamp().to_zoned(jiff::tz::TimeZone::UTC).date();
+    i64::from(date.year()) * 12 + i64::from(date.month()) - 1
+}
+
+fn evaluation_stats(
+    txn: &redb::ReadTransaction,
+    since: u64,
+    clearance: Classification,
+) -> Result<EvaluationStats> {
+    let summaries = txn.open_table(store::ARTICLE_SUMMARIES)?;
+    let mut out = EvaluationStats::default();
+    let (mut step1, mut step2) = (Vec::new(), Vec::new());
+    for entry in txn.open_table(store::EVALUATIONS)?.iter()? {
+        let (id, v) = entry?;
+        let summary: Option<ArticleSummary> = store::get(&summaries, id.value())?;
+        if summary.is_none_or(|s| s.classification > clearance) {
+            continue;
+        }
+        let record: EvaluationRecord = store::decode(v.value())?;
+        let recent: Vec<_> = record
+            .entries
+            .iter()
+            .filter(|e| e.hlc.millis >= since)
+            .collect();
+        if recent.is_empty() {
+            continue;
+        }
+        for e in &recent {
+            match e.action {
+                EvalAction::Submitted { .. } => out.submissions += 1,
+                EvalAction::Evaluated { .. } if e.counted => out.votes += 1,
+                EvalAction::Evaluated { .. } => {}
+            }
+        }
+        match record.state {
+            EvalState::Published => out.published += 1,
+            EvalState::Returned => out.returned += 1,
+            EvalState::Rejected => out.rejected += 1,
+            EvalState::Step1 | EvalState::Step2 => out.waiting += 1,
+            EvalState::Draft => {}
+        }
+        step_durations(&record, &mut step1, &mut step2);
+    }
+    out.median_days_step1 = median(&mut step1);
+    out.median_days_step2 = median(&mut step2);
+    Ok(out)
+}
+
+/// The days each step of each submission took, for the steps that ended. A step ends with its
+/// last counted vote once a later step, a return or a rejection, or a newer submission, came.
+fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut Vec<f64>) {
+    let mut submitted: Vec<_> = record
+        .entries
+        .iter()
+        .filter(|e| matches!(e.action, EvalAction::Submitted { .. }))
+        .collect();
+    submitted.dedup_by_key(|e| e.revision);
+    for sub in submitted {
+        let votes = |step: u8| {
+            record.entries.iter().filter(move |e| {
+                e.revision == sub.revision
+                    && e.counted
+                    && matches!(e.action, EvalAction::Evaluated { step: s, .. } if s == step)
+            })
+        };
+        let ends = |e: &&crate::model::EvalEntry| {
+            matches!(
+                e.action,
+                EvalAction::Evaluated {
+                    verdict: Verdict::Return { .. } | Verdict::Reject { .. },
+                    ..
+                }
+            )
+        };
+        let moved_on = record.revision != Some(sub.revision);
+        let last1 = votes(1).last();
+        let step1_over = votes(2).next().is_some() || votes(1).any(|e| ends(&e)) || moved_on;
+        let Some(end1) = last1.filter(|_| step1_over) else {
+            continue;
+        };
+        step1.push(days(sub.hlc, end1.hlc));
+        let published = record.state == EvalState::Published && !moved_on;
+        let step2_over = published || votes(2).any(|e| ends(&e)) || moved_on;
+        if let Some(end2) = votes(2).last().filter(|_| step2_over) {
+            step2.push(days(end1.hlc, end2.hlc));
+        }
+    }
+}
+
+fn days(from: Hlc, to: Hlc) -> f64 {
+    to.millis.saturating_sub(from.millis) as f64 / DAY_MILLIS
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+fn community_stats(txn: &redb::ReadTransaction, since: u64) -> Result<CommunityStats> {
+    let mut out = CommunityStats::default();
+    for entry in txn.open_table(store::COMMUNITIES)?.iter()? {
+        let (_, v) = entry?;
+        let r: CommunityRecord = store::decode(v.value())?;
+        out.communities += 1;
+        out.members += r.members.len() as u64;
+        let outcomes = r.outcomes.iter().filter(|o| o.hlc.millis >= since).count() as u64;
+        out.outcomes += outcomes;
+        out.outcomes_by_community.insert(r.created.name, outcomes);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+    }
+
+    #[test]
+    fn months_are_numbered_in_utc() {
+        // 2026-01-31 23:30 UTC is January; 2026-02-01 00:30 UTC is February.
+        let jan = Hlc {
+            millis: 1_769_902_200_000,
+            counter: 0,
+        };
+        let feb = Hlc {
+            millis: 1_769_905_800_000,
+            counter: 0,
+        };
+        assert_eq!(month_number(jan) + 1, month_number(feb));
+        assert_eq!(month_number(jan), 2026 * 12);
+    }
+}
