@@ -34,6 +34,7 @@ mod rematerialize;
 mod replica;
 mod restore;
 mod review;
+mod submission;
 mod revisions;
 mod staging;
 
@@ -67,5 +68,6 @@ pub use reading::{
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
-pub use review::{EvaluationView, QueueItem, VoteView};
+pub use review::{EvaluationView, QueueItem, ReturnedItem, VoteView};
+pub use submission::{Changes, SubmissionView};
 pub(crate) use staging::Staging;

@@ -11,7 +11,7 @@ use std::time::Instant;
 use super::config::Direction;
 use super::i18n::Catalog;
 use super::state::reader::BACKLINKS_PAGE;
-use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
+use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State, VerdictKind};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
 use crate::error::{BundleError, Error, Result};
@@ -160,11 +160,57 @@ pub fn perform_job(
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
         }
         Effect::AutoBackup { dir, keep } => Ok(auto_backup(replica, &ctx.i18n, &dir, keep)),
+        Effect::LoadReviewQueue => match &ctx.user {
+            Some(user) => replica.review_queue(user).map(Msg::ReviewQueue),
+            None => Ok(Msg::ReviewQueue(Vec::new())),
+        },
+        Effect::LoadSubmission(id) => replica
+            .submission(&id)
+            .map(|view| Msg::Submission(Box::new(view))),
+        Effect::Evaluate {
+            article,
+            kind,
+            text,
+        } => {
+            return Some(match evaluate(replica, ctx, &article, &kind, &text) {
+                Ok(view) => Msg::Evaluated {
+                    article,
+                    kind,
+                    view: Box::new(view),
+                },
+                Err(e) => Msg::EvaluationRefused(failure(&ctx.i18n, &e)),
+            });
+        }
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
         e => Msg::Failed(failure(&ctx.i18n, &e)),
     }))
+}
+
+/// A verdict or a submission through the same core functions as `outpost review` and
+/// `outpost submit`; then where the evaluation stands.
+fn evaluate(
+    replica: &mut Replica,
+    ctx: &Context,
+    article: &str,
+    kind: &VerdictKind,
+    text: &str,
+) -> Result<crate::core::EvaluationView> {
+    let user = ctx.user.as_ref().ok_or_else(|| {
+        Error::invalid(
+            "evaluating needs an account: start Outpost with --user NAME (or set OUTPOST_USER)",
+        )
+    })?;
+    match kind {
+        VerdictKind::Approve { category } => {
+            replica.review_approve(user, article, category.as_deref(), text)?
+        }
+        VerdictKind::Return => replica.review_return(user, article, text)?,
+        VerdictKind::Reject => replica.review_reject(user, article, text)?,
+        VerdictKind::Submit => replica.submit(user, article, text)?,
+    }
+    replica.evaluation(article)
 }
 
 /// The daily backup, and the Sync screen's line on it.

@@ -223,6 +223,7 @@ scopes! {
     Map = "map", false;
     Sync = "sync", true;
     Glossary = "glossary", false;
+    Review = "review", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -301,6 +302,12 @@ actions! {
     SetPassword = "set-password";
     Glossary = "glossary";
     ToggleGlossary = "toggle-glossary";
+    Review = "review";
+    Approve = "approve";
+    ReturnSubmission = "return-submission";
+    Reject = "reject";
+    MoveCategory = "move-category";
+    Submit = "submit";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -6,6 +6,7 @@ pub mod editor;
 pub mod glossary;
 pub mod lists;
 pub mod reader;
+pub mod review;
 pub mod search;
 pub mod signin;
 
@@ -13,6 +14,7 @@ use ratatui::layout::Rect;
 
 pub use self::editor::{EditorField, EditorState};
 pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
+pub use self::review::{OpenSubmission, ReviewState, VerdictInput, VerdictKind};
 pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
 pub use self::search::{Filters, Focus, ResultRow, SearchState};
 pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
@@ -32,6 +34,7 @@ pub enum Screen {
     Map,
     Sync,
     Glossary,
+    Review,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -65,12 +68,16 @@ pub enum Overlay {
         selected: usize,
         rows: Vec<search::HsLine>,
     },
+    /// The comment of a verdict on a submission, or the note of a submission.
+    Verdict(VerdictInput),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PickerPurpose {
     Editor,
     SearchFilter,
+    /// Where step 1 of an evaluation moves the article.
+    ReviewCategory,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +146,7 @@ pub struct State {
     pub editor: Option<EditorState>,
     pub map: MapState,
     pub glossary: glossary::GlossaryState,
+    pub review: ReviewState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -182,6 +190,7 @@ impl State {
             editor: None,
             map: MapState::default(),
             glossary: Default::default(),
+            review: ReviewState::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -224,6 +233,7 @@ impl State {
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
             Screen::Glossary => Scope::Glossary,
+            Screen::Review => Scope::Review,
         }
     }
 

@@ -8,6 +8,7 @@ mod editor;
 mod glossary;
 mod overlay;
 mod reader;
+mod review;
 mod screens;
 mod search;
 pub(crate) mod signin;
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 
 use super::keymap::{Action, Key};
 use super::state::{
-    ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
+    ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State, VerdictKind,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
 use crate::search::Correction;
@@ -105,6 +106,18 @@ pub enum Msg {
         offset: usize,
         page: crate::core::BacklinkPage,
     },
+    /// What waits for the signed-in evaluator, oldest first.
+    ReviewQueue(Vec<crate::core::QueueItem>),
+    /// A submission opened on the Review screen, with its diff.
+    Submission(Box<crate::core::SubmissionView>),
+    /// The node took a verdict (or a submission): where the evaluation stands now.
+    Evaluated {
+        article: String,
+        kind: VerdictKind,
+        view: Box<crate::core::EvaluationView>,
+    },
+    /// The node refused a verdict or a submission: why, worded for the officer.
+    EvaluationRefused(String),
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -190,6 +203,16 @@ pub enum Effect {
     /// Give the signed-in account this password.
     SetPassword {
         password: String,
+    },
+    /// The signed-in evaluator's review queue.
+    LoadReviewQueue,
+    /// The submission of this article that waits for evaluation, with its diff.
+    LoadSubmission(String),
+    /// A verdict on the article's submission (or the author's submission), with its text.
+    Evaluate {
+        article: String,
+        kind: VerdictKind,
+        text: String,
     },
 }
 
@@ -304,6 +327,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
+        Msg::ReviewQueue(items) => review::queue_loaded(state, items),
+        Msg::Submission(view) => review::submission_loaded(state, *view),
+        Msg::Evaluated {
+            article,
+            kind,
+            view,
+        } => review::evaluated(state, article, kind, *view),
+        Msg::EvaluationRefused(reason) => review::refused(state, reason),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -377,6 +408,8 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![Effect::LoadPeers]
         }
         Action::Glossary => glossary::open(state),
+        Action::Review => review::open(state),
+        Action::Submit => review::submit(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -389,6 +422,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back if state.screen == Screen::Reader => reader::back(state),
         Action::Back if state.screen == Screen::Search => search::back(state),
+        Action::Back if state.screen == Screen::Review => review::back(state),
         Action::Back => back(state),
         Action::ResolveConflict => resolve_conflict(state),
         _ => match state.screen {
@@ -399,6 +433,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
             Screen::Glossary => glossary::action(state, action),
+            Screen::Review => review::action(state, action),
         },
     }
 }
@@ -439,6 +474,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Map
             | Action::Sync
             | Action::Glossary
+            | Action::Review
             | Action::NewArticle
     )
 }
@@ -490,6 +526,7 @@ fn relayout(state: &mut State) -> Vec<Effect> {
     reader::relayout(state);
     editor::relayout(state);
     screens::relayout(state);
+    review::relayout(state);
     search::relayout(state)
 }
 
@@ -549,6 +586,10 @@ fn changed_elsewhere(state: &mut State) -> Vec<Effect> {
     match state.screen {
         Screen::Home => vec![Effect::LoadHome],
         Screen::Map => vec![Effect::LoadCounts],
+        Screen::Review => match &state.review.open {
+            Some(open) => vec![Effect::LoadSubmission(open.view.article.clone())],
+            None => vec![Effect::LoadReviewQueue],
+        },
         Screen::Search if !state.search.query.text().is_empty() => vec![search::search(state)],
         Screen::Reader => state
             .readers

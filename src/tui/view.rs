@@ -10,6 +10,7 @@ pub mod home;
 mod map;
 mod overlay;
 mod reader;
+mod review;
 mod search;
 mod signin;
 
@@ -26,6 +27,7 @@ pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
+pub use self::review::{ReviewLayout, review_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
 use super::keymap::{Action, Scope};
 use super::markdown::{RLine, Sty};
@@ -67,6 +69,7 @@ impl Widget for &State {
             Screen::Map => map::render(self, area, buf),
             Screen::Sync => map::render_sync(self, body, buf),
             Screen::Glossary => glossary::render(self, area, buf),
+            Screen::Review => review::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -118,11 +121,12 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
     }
     if matches!(
         state.screen,
-        Screen::Reader | Screen::Editor | Screen::Glossary
+        Screen::Reader | Screen::Editor | Screen::Glossary | Screen::Review
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
             Screen::Glossary => "screen.glossary",
+            Screen::Review => "screen.review",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -170,6 +174,7 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Open,
             Action::Search,
             Action::NewArticle,
+            Action::Review,
             Action::Map,
             Action::Help,
             Action::Quit,
@@ -197,6 +202,7 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::PaneLinks,
             Action::PaneHistory,
             Action::EditArticle,
+            Action::Submit,
             Action::Back,
             Action::Help,
         ],
@@ -221,6 +227,15 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Help,
         ],
         Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
+        Scope::Review => &[
+            Action::Open,
+            Action::Approve,
+            Action::ReturnSubmission,
+            Action::Reject,
+            Action::MoveCategory,
+            Action::Back,
+            Action::Help,
+        ],
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }

@@ -353,16 +353,21 @@ impl DiffView {
     /// How many rows the diff takes: a changed field shows its old and its new value, each on
     /// its own row, and an empty side is left out.
     pub fn rows(&self) -> usize {
-        self.lines
-            .iter()
-            .map(|line| match line {
-                DiffLine::Field { from, to, .. } => {
-                    usize::from(!from.is_empty()) + usize::from(!to.is_empty())
-                }
-                _ => 1,
-            })
-            .sum()
+        diff_row_count(&self.lines)
     }
+}
+
+/// How many rows a diff takes (see `DiffView::rows`).
+pub fn diff_row_count(lines: &[DiffLine]) -> usize {
+    lines
+        .iter()
+        .map(|line| match line {
+            DiffLine::Field { from, to, .. } => {
+                usize::from(!from.is_empty()) + usize::from(!to.is_empty())
+            }
+            _ => 1,
+        })
+        .sum()
 }
 
 #[derive(Clone, Debug, PartialEq)]

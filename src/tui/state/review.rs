@@ -1,0 +1,91 @@
+//! The Review screen's data: the signed-in evaluator's queue, the submission opened from it
+//! with its diff, and the comment being written for a verdict (or the note of a submission).
+
+use crate::core::{QueueItem, SubmissionView};
+use crate::tui::input::LineInput;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReviewState {
+    /// What waits for me, oldest first; `None` until the node answered.
+    pub queue: Option<Vec<QueueItem>>,
+    pub selected: usize,
+    /// First item shown; kept by `update` so the selection stays in view.
+    pub offset: usize,
+    /// The submission opened with `Enter`, shown in place of the queue.
+    pub open: Option<OpenSubmission>,
+}
+
+impl ReviewState {
+    pub fn shown(&self) -> usize {
+        self.queue.as_ref().map_or(0, Vec::len)
+    }
+
+    pub fn selected_item(&self) -> Option<&QueueItem> {
+        self.queue.as_ref()?.get(self.selected)
+    }
+}
+
+/// A submission on screen: its diff scrolled, and the category step 1 would move it to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenSubmission {
+    pub view: SubmissionView,
+    pub scroll: usize,
+    pub move_to: Option<String>,
+}
+
+/// What the text being written is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerdictKind {
+    /// Approve in the current step; step 1 may move the article to `category`.
+    Approve { category: Option<String> },
+    /// Return to the author: the comment is required.
+    Return,
+    /// Reject: the reason is required.
+    Reject,
+    /// The author submits the article, with an optional note.
+    Submit,
+}
+
+impl VerdictKind {
+    /// The catalogue section of this kind's texts (`verdict.return.title` …).
+    pub fn key(&self) -> &'static str {
+        match self {
+            VerdictKind::Approve { .. } => "approve",
+            VerdictKind::Return => "return",
+            VerdictKind::Reject => "reject",
+            VerdictKind::Submit => "submit",
+        }
+    }
+
+    /// Whether the text may be left empty.
+    pub fn text_optional(&self) -> bool {
+        matches!(self, VerdictKind::Approve { .. } | VerdictKind::Submit)
+    }
+}
+
+/// The one-line input of a verdict. It stays up until the node has taken the verdict: a
+/// refusal is shown in it with the text kept, to correct or to cancel with `Esc`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictInput {
+    pub article: String,
+    pub title: String,
+    pub kind: VerdictKind,
+    pub input: LineInput,
+    /// Why the node refused the last try.
+    pub error: Option<String>,
+    /// Handed to the node; the answer has not come yet.
+    pub sending: bool,
+}
+
+impl VerdictInput {
+    pub fn new(article: &str, title: &str, kind: VerdictKind) -> Self {
+        VerdictInput {
+            article: article.to_string(),
+            title: title.to_string(),
+            kind,
+            input: LineInput::default(),
+            error: None,
+            sending: false,
+        }
+    }
+}
