@@ -11,6 +11,7 @@ use std::time::Instant;
 use super::config::Direction;
 use super::i18n::Catalog;
 use super::state::reader::BACKLINKS_PAGE;
+use super::state::lists::{EvaluationNeeds, Returned};
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State, VerdictKind};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
@@ -243,7 +244,8 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
     let mut doc = ArticleDoc::new(view, backlinks)
         .with_conflict(replica.conflict(id)?)
-        .with_attachments(replica.attachments(id)?);
+        .with_attachments(replica.attachments(id)?)
+        .with_evaluation(Some(replica.evaluation(id)?).filter(|e| !e.votes.is_empty()));
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -454,6 +456,10 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         .take(HOME_LIMIT)
         .map(ResultRow::from)
         .collect();
+    let evaluation = evaluation_needs(replica, ctx)?;
+    // A returned submission is listed as returned, not again among the drafts.
+    let mut drafts = drafts;
+    drafts.retain(|d| !evaluation.returned.iter().any(|r| r.row.id == d.id));
     Ok(HomeData {
         office: replica.node_info()?.office,
         conflicts,
@@ -463,6 +469,36 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         post,
         last_sent,
         demo: crate::demo::is_demo_replica(replica),
+        evaluation,
+    })
+}
+
+/// Home's evaluation rows: my submissions returned to me, and how many wait for my review.
+fn evaluation_needs(replica: &Replica, ctx: &Context) -> Result<EvaluationNeeds> {
+    let Some(user) = &ctx.user else {
+        return Ok(EvaluationNeeds::default());
+    };
+    let returned = replica
+        .returned_to(user)?
+        .into_iter()
+        .map(|r| Returned {
+            row: ResultRow {
+                id: r.article,
+                title: r.title,
+                category: r.category,
+                status: Status::Draft,
+                hs_codes: Vec::new(),
+                snippet: String::new(),
+                lang: String::new(),
+                updated: String::new(),
+                via: None,
+            },
+            comments: r.comments,
+        })
+        .collect();
+    Ok(EvaluationNeeds {
+        returned,
+        to_review: replica.review_queue(user)?.len(),
     })
 }
 

@@ -202,9 +202,9 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::PaneLinks,
             Action::PaneHistory,
             Action::EditArticle,
-            Action::Submit,
             Action::Back,
             Action::Help,
+            Action::Submit,
         ],
         Scope::Editor => &[
             Action::NextField,

@@ -1,7 +1,8 @@
 //! The Review screen's data: the signed-in evaluator's queue, the submission opened from it
 //! with its diff, and the comment being written for a verdict (or the note of a submission).
 
-use crate::core::{QueueItem, SubmissionView};
+use crate::core::{EvaluationView, QueueItem, SubmissionView, VoteView};
+use crate::tui::i18n::Catalog;
 use crate::tui::input::LineInput;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -88,4 +89,36 @@ impl VerdictInput {
             sending: false,
         }
     }
+}
+
+/// Where an evaluation stands, in the interface's language: "step 2 · approved by 1 of 3".
+pub fn evaluation_state(t: &Catalog, view: &EvaluationView) -> String {
+    let who = view.published_by.join(", ");
+    t.f(
+        &format!("evaluation.state.{}", view.state),
+        &[
+            ("approvals", &view.approvals),
+            ("required", &view.required),
+            ("who", &who),
+        ],
+    )
+}
+
+/// One submission or vote as the reader lists it:
+/// `2026-11-03 10:00 dao@Post B: returned (step 2, 1a2b3c4d) “name the seal types”`.
+pub fn vote_line(t: &Catalog, v: &VoteView) -> String {
+    let did = t.t(&format!("evaluation.did.{}", v.action));
+    let at = if v.step == 0 {
+        v.revision.clone()
+    } else {
+        format!("{}, {}", t.f("evaluation.step", &[("step", &v.step)]), v.revision)
+    };
+    let mut line = format!("{} {}: {did} ({at})", v.when, v.who);
+    if !v.text.is_empty() {
+        line.push_str(&format!(" “{}”", v.text));
+    }
+    if !v.counted && v.step != 0 {
+        line.push_str(&format!(" · {}", t.t("evaluation.not_counted")));
+    }
+    line
 }

@@ -241,7 +241,7 @@ pub fn evaluated(
     if matches!(&state.overlay, Some(Overlay::Verdict(v)) if v.article == article) {
         state.overlay = None;
     }
-    let where_now = evaluation_state(&state.i18n, &view);
+    let where_now = crate::tui::state::review::evaluation_state(&state.i18n, &view);
     let text = match kind {
         VerdictKind::Approve { .. } => state.i18n.f("verdict.approved", &[("state", &where_now)]),
         VerdictKind::Return => state.i18n.t("verdict.returned").to_string(),
@@ -269,19 +269,6 @@ pub fn refused(state: &mut State, reason: String) -> Vec<Effect> {
         _ => state.error(reason),
     }
     vec![]
-}
-
-/// Where an evaluation stands, in the interface's language: "step 2 · approved by 1 of 3".
-pub fn evaluation_state(t: &crate::tui::i18n::Catalog, view: &EvaluationView) -> String {
-    let who = view.published_by.join(", ");
-    t.f(
-        &format!("evaluation.state.{}", view.state),
-        &[
-            ("approvals", &view.approvals),
-            ("required", &view.required),
-            ("who", &who),
-        ],
-    )
 }
 
 /// Keeps the selected item in view.
