@@ -34,9 +34,9 @@ mod rematerialize;
 mod replica;
 mod restore;
 mod review;
-mod submission;
 mod revisions;
 mod staging;
+mod submission;
 
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
@@ -69,5 +69,5 @@ pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
 pub use review::{EvaluationView, QueueItem, ReturnedItem, VoteView};
-pub use submission::{Changes, SubmissionView};
 pub(crate) use staging::Staging;
+pub use submission::{Changes, SubmissionView};

@@ -147,7 +147,10 @@ mod tests {
         assert_eq!((s.step, s.base.as_deref()), (1, None));
         assert_eq!(s.note, "please check");
         assert!(s.submitted_by.starts_with("lek@"), "{}", s.submitted_by);
-        assert!(s.lines.contains(&super::DiffLine::Added("Check the seal.".into())));
+        assert!(
+            s.lines
+                .contains(&super::DiffLine::Added("Check the seal.".into()))
+        );
         assert_eq!(s.changes().removed, 0);
 
         // Published by HQ, then revised by its author and submitted again: the diff is

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use super::config::Direction;
 use super::i18n::Catalog;
-use super::state::reader::BACKLINKS_PAGE;
 use super::state::lists::{EvaluationNeeds, Returned};
+use super::state::reader::BACKLINKS_PAGE;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State, VerdictKind};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};

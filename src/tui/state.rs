@@ -14,8 +14,8 @@ use ratatui::layout::Rect;
 
 pub use self::editor::{EditorField, EditorState};
 pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
-pub use self::review::{OpenSubmission, ReviewState, VerdictInput, VerdictKind};
 pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
+pub use self::review::{OpenSubmission, ReviewState, VerdictInput, VerdictKind};
 pub use self::search::{Filters, Focus, ResultRow, SearchState};
 pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
 use super::i18n::{Catalog, UiLang};
@@ -259,3 +259,5 @@ impl State {
 
 #[cfg(test)]
 pub(super) mod fixtures;
+#[cfg(test)]
+pub(super) mod fixtures_review;

@@ -557,6 +557,8 @@ mod tests_backlinks;
 #[cfg(test)]
 mod tests_progress;
 #[cfg(test)]
+mod tests_review;
+#[cfg(test)]
 mod tests_screens;
 
 /// What a save became, so that the message says what really happened.

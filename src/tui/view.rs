@@ -440,6 +440,8 @@ mod tests_conflict;
 #[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
+mod tests_review;
+#[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

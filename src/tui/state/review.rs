@@ -1,7 +1,7 @@
 //! The Review screen's data: the signed-in evaluator's queue, the submission opened from it
 //! with its diff, and the comment being written for a verdict (or the note of a submission).
 
-use crate::core::{EvaluationView, QueueItem, SubmissionView, VoteView};
+use crate::core::{DiffLine, EvaluationView, QueueItem, SubmissionView, VoteView};
 use crate::tui::i18n::Catalog;
 use crate::tui::input::LineInput;
 
@@ -111,7 +111,11 @@ pub fn vote_line(t: &Catalog, v: &VoteView) -> String {
     let at = if v.step == 0 {
         v.revision.clone()
     } else {
-        format!("{}, {}", t.f("evaluation.step", &[("step", &v.step)]), v.revision)
+        format!(
+            "{}, {}",
+            t.f("evaluation.step", &[("step", &v.step)]),
+            v.revision
+        )
     };
     let mut line = format!("{} {}: {did} ({at})", v.when, v.who);
     if !v.text.is_empty() {
@@ -121,4 +125,13 @@ pub fn vote_line(t: &Catalog, v: &VoteView) -> String {
         line.push_str(&format!(" · {}", t.t("evaluation.not_counted")));
     }
     line
+}
+
+/// The row of a diff's first change (0 when nothing changed): a submission opens there, past
+/// a long unchanged start.
+pub fn first_change_row(lines: &[DiffLine]) -> usize {
+    lines
+        .iter()
+        .position(|l| !matches!(l, DiffLine::Same(_)))
+        .unwrap_or(0)
 }

@@ -26,9 +26,15 @@ pub fn queue_loaded(state: &mut State, items: Vec<QueueItem>) -> Vec<Effect> {
 }
 
 pub fn submission_loaded(state: &mut State, view: SubmissionView) -> Vec<Effect> {
+    let page = view::review_layout(state.area()).diff_rows();
+    let rows = crate::tui::state::reader::diff_row_count(&view.lines);
+    // Two rows of context above the first change.
+    let scroll = crate::tui::state::review::first_change_row(&view.lines)
+        .saturating_sub(2)
+        .min(rows.saturating_sub(page));
     state.review.open = Some(OpenSubmission {
         view,
-        scroll: 0,
+        scroll,
         move_to: None,
     });
     go(state, Screen::Review);

@@ -143,7 +143,10 @@ fn evaluation_lines(
     let t = &state.i18n;
     let e = &data.evaluation;
     if e.to_review > 0 {
-        needs.push(heading(state, &t.f("home.to_review", &[("n", &e.to_review)])));
+        needs.push(heading(
+            state,
+            &t.f("home.to_review", &[("n", &e.to_review)]),
+        ));
         let selected = *index == state.home.selected;
         if selected {
             *selected_line = Some(needs.len());
@@ -173,7 +176,12 @@ fn evaluation_lines(
                 *selected_line = Some(needs.len());
             }
             let comments = t.plural("home.comments", r.comments as u64, &[]);
-            let mut line = item(state, &r.row, selected, width.saturating_sub(comments.width() + 3));
+            let mut line = item(
+                state,
+                &r.row,
+                selected,
+                width.saturating_sub(comments.width() + 3),
+            );
             line.push_span(Span::styled(format!(" · {comments}"), state.theme.dim));
             needs.push(line);
             *index += 1;

@@ -5,7 +5,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Padding, Paragraph, Widget};
+use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
 
 use super::reader::diff_rows;
 use super::{block, ellipsize, frame_areas};
@@ -81,7 +81,9 @@ fn render_queue(state: &State, layout: &ReviewLayout, buf: &mut Buffer) {
             .collect(),
     };
     let title = t.f("review.title", &[("n", &r.shown())]);
+    // Items are cut to the width, so only the empty queue's sentence wraps.
     Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
         .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
         .render(layout.body, buf);
 }
@@ -118,7 +120,12 @@ fn queue_item<'a>(state: &State, item: &QueueItem, selected: bool, width: usize)
     ]
 }
 
-fn render_submission(state: &State, open: &OpenSubmission, layout: &ReviewLayout, buf: &mut Buffer) {
+fn render_submission(
+    state: &State,
+    open: &OpenSubmission,
+    layout: &ReviewLayout,
+    buf: &mut Buffer,
+) {
     let t = &state.i18n;
     let s = &open.view;
     let width = usize::from(layout.info.width.saturating_sub(4));
