@@ -2,8 +2,6 @@
 //! with what note, and what it changes against the published text (every line, for a new
 //! article). What the Review screen opens.
 
-use serde::Serialize;
-
 use super::Replica;
 use super::reading::{DiffLine, field_diff, line_diff};
 use crate::error::{Error, Result};
@@ -31,7 +29,7 @@ pub struct SubmissionView {
 }
 
 /// Counts of a diff's changed rows, for a title line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
     pub added: usize,
     pub removed: usize,

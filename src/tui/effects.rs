@@ -8,11 +8,12 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod evaluation;
+
 use super::config::Direction;
 use super::i18n::Catalog;
-use super::state::lists::{EvaluationNeeds, Returned};
 use super::state::reader::BACKLINKS_PAGE;
-use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State, VerdictKind};
+use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
 use crate::error::{BundleError, Error, Result};
@@ -173,45 +174,22 @@ pub fn perform_job(
             kind,
             text,
         } => {
-            return Some(match evaluate(replica, ctx, &article, &kind, &text) {
-                Ok(view) => Msg::Evaluated {
-                    article,
-                    kind,
-                    view: Box::new(view),
+            return Some(
+                match evaluation::evaluate(replica, ctx, &article, &kind, &text) {
+                    Ok(view) => Msg::Evaluated {
+                        article,
+                        kind,
+                        view: Box::new(view),
+                    },
+                    Err(e) => Msg::EvaluationRefused(failure(&ctx.i18n, &e)),
                 },
-                Err(e) => Msg::EvaluationRefused(failure(&ctx.i18n, &e)),
-            });
+            );
         }
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
         e => Msg::Failed(failure(&ctx.i18n, &e)),
     }))
-}
-
-/// A verdict or a submission through the same core functions as `outpost review` and
-/// `outpost submit`; then where the evaluation stands.
-fn evaluate(
-    replica: &mut Replica,
-    ctx: &Context,
-    article: &str,
-    kind: &VerdictKind,
-    text: &str,
-) -> Result<crate::core::EvaluationView> {
-    let user = ctx.user.as_ref().ok_or_else(|| {
-        Error::invalid(
-            "evaluating needs an account: start Outpost with --user NAME (or set OUTPOST_USER)",
-        )
-    })?;
-    match kind {
-        VerdictKind::Approve { category } => {
-            replica.review_approve(user, article, category.as_deref(), text)?
-        }
-        VerdictKind::Return => replica.review_return(user, article, text)?,
-        VerdictKind::Reject => replica.review_reject(user, article, text)?,
-        VerdictKind::Submit => replica.submit(user, article, text)?,
-    }
-    replica.evaluation(article)
 }
 
 /// The daily backup, and the Sync screen's line on it.
@@ -456,10 +434,10 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         .take(HOME_LIMIT)
         .map(ResultRow::from)
         .collect();
-    let evaluation = evaluation_needs(replica, ctx)?;
+    let needs = evaluation::needs(replica, ctx)?;
     // A returned submission is listed as returned, not again among the drafts.
     let mut drafts = drafts;
-    drafts.retain(|d| !evaluation.returned.iter().any(|r| r.row.id == d.id));
+    drafts.retain(|d| !needs.returned.iter().any(|r| r.row.id == d.id));
     Ok(HomeData {
         office: replica.node_info()?.office,
         conflicts,
@@ -469,36 +447,7 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         post,
         last_sent,
         demo: crate::demo::is_demo_replica(replica),
-        evaluation,
-    })
-}
-
-/// Home's evaluation rows: my submissions returned to me, and how many wait for my review.
-fn evaluation_needs(replica: &Replica, ctx: &Context) -> Result<EvaluationNeeds> {
-    let Some(user) = &ctx.user else {
-        return Ok(EvaluationNeeds::default());
-    };
-    let returned = replica
-        .returned_to(user)?
-        .into_iter()
-        .map(|r| Returned {
-            row: ResultRow {
-                id: r.article,
-                title: r.title,
-                category: r.category,
-                status: Status::Draft,
-                hs_codes: Vec::new(),
-                snippet: String::new(),
-                lang: String::new(),
-                updated: String::new(),
-                via: None,
-            },
-            comments: r.comments,
-        })
-        .collect();
-    Ok(EvaluationNeeds {
-        returned,
-        to_review: replica.review_queue(user)?.len(),
+        evaluation: needs,
     })
 }
 

@@ -207,3 +207,32 @@ fn someone_else_s_submit_is_refused_by_the_core_and_said_in_the_line() {
         "returned"
     );
 }
+
+#[test]
+fn the_palette_submits_from_the_editor_once_the_article_is_saved() {
+    let mut replica = review_replica();
+    let ctx = as_user(&replica, "lek");
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "<Enter>e");
+    assert_eq!(state.screen, Screen::Editor);
+    // Unsaved changes: saving comes first.
+    press(&mut replica, &ctx, &mut state, "!<C-p>submit<Enter>");
+    assert!(state.overlay.is_none(), "{:?}", state.overlay);
+    let message = state.message.clone().expect("a message");
+    assert!(
+        message.error && message.text.contains("Save the article first"),
+        "{message:?}"
+    );
+    press(&mut replica, &ctx, &mut state, "<C-s><C-p>submit<Enter>");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Verdict(v)) if v.kind == VerdictKind::Submit
+            && v.article == LEKS_RETURNED),
+        "{:?}",
+        state.overlay
+    );
+    press(&mut replica, &ctx, &mut state, "<Enter>");
+    assert_eq!(
+        replica.evaluation(LEKS_RETURNED).expect("evaluation").state,
+        "step-1"
+    );
+}
