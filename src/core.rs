@@ -50,6 +50,7 @@ mod revisions;
 mod staging;
 mod stale;
 mod stats;
+mod submission;
 
 pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
 pub(crate) use apply::{Applied, apply_op, read_u64};
@@ -90,7 +91,8 @@ pub use remote::{Envelope, RefusedOp, RemoteReport};
 pub(crate) use replica::PARALLEL_FROM;
 pub use replica::{InitOptions, NodeKeys, Progress, Replica};
 pub use restore::RestoreReport;
-pub use review::{EvaluationView, QueueItem, VoteView};
+pub use review::{EvaluationView, QueueItem, ReturnedItem, VoteView};
 pub(crate) use staging::Staging;
 pub use stale::{DUE_SOON_DAYS, FlagView, FreshnessView, StaleItem};
 pub use stats::{Stats, StatsFilter};
+pub use submission::{Changes, SubmissionView};

@@ -72,6 +72,16 @@ pub struct QueueItem {
     pub waited_minutes: u64,
 }
 
+/// A submission returned to one of its authors, with what the evaluators said.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReturnedItem {
+    pub article: String,
+    pub title: String,
+    pub category: String,
+    /// Return comments and rejection reasons so far.
+    pub comments: usize,
+}
+
 impl Replica {
     fn evaluation_record(&self, id: &ArticleId) -> Result<Option<EvaluationRecord>> {
         let txn = self.read()?;
@@ -319,6 +329,41 @@ impl Replica {
         }
         items.sort_by(|a, b| (a.0, &a.1.article).cmp(&(b.0, &b.1.article)));
         Ok(items.into_iter().map(|(_, item)| item).collect())
+    }
+
+    /// The submissions of `user`'s articles that were returned to their authors: what they
+    /// must revise and submit again. In article order.
+    pub fn returned_to(&self, user: &User) -> Result<Vec<ReturnedItem>> {
+        let me = self.author(user);
+        let txn = self.read()?;
+        let mut items = Vec::new();
+        for entry in txn.open_table(store::EVALUATIONS)?.iter()? {
+            let (k, v) = entry?;
+            let record: EvaluationRecord = store::decode(v.value())?;
+            if record.state != EvalState::Returned {
+                continue;
+            }
+            let article = self.article(k.value())?.record;
+            if !article.authors.contains(&me) {
+                continue;
+            }
+            let comments = record
+                .entries
+                .iter()
+                .filter(|e| {
+                    matches!(&e.action, EvalAction::Evaluated { verdict, .. }
+                        if !matches!(verdict, Verdict::Approve { .. }))
+                })
+                .count();
+            let (_, working) = article.working();
+            items.push(ReturnedItem {
+                article: k.value().to_string(),
+                title: working.title.clone(),
+                category: working.category.clone(),
+                comments,
+            });
+        }
+        Ok(items)
     }
 
     /// HQ sets an evaluation policy number, over the whole map or a category subtree.

@@ -8,6 +8,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod evaluation;
+
 use super::config::Direction;
 use super::i18n::Catalog;
 use super::state::reader::BACKLINKS_PAGE;
@@ -174,6 +176,29 @@ pub fn perform_job(
             hs_words(replica, &words).map(|rows| Msg::HsFound { words, rows })
         }
         Effect::AutoBackup { dir, keep } => Ok(auto_backup(replica, &ctx.i18n, &dir, keep)),
+        Effect::LoadReviewQueue => match &ctx.user {
+            Some(user) => replica.review_queue(user).map(Msg::ReviewQueue),
+            None => Ok(Msg::ReviewQueue(Vec::new())),
+        },
+        Effect::LoadSubmission(id) => replica
+            .submission(&id)
+            .map(|view| Msg::Submission(Box::new(view))),
+        Effect::Evaluate {
+            article,
+            kind,
+            text,
+        } => {
+            return Some(
+                match evaluation::evaluate(replica, ctx, &article, &kind, &text) {
+                    Ok(view) => Msg::Evaluated {
+                        article,
+                        kind,
+                        view: Box::new(view),
+                    },
+                    Err(e) => Msg::EvaluationRefused(failure(&ctx.i18n, &e)),
+                },
+            );
+        }
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
@@ -211,7 +236,8 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
     let mut doc = ArticleDoc::new(view, backlinks)
         .with_conflict(replica.conflict(id)?)
-        .with_attachments(replica.attachments(id)?);
+        .with_attachments(replica.attachments(id)?)
+        .with_evaluation(Some(replica.evaluation(id)?).filter(|e| !e.votes.is_empty()));
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -423,6 +449,10 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         .take(HOME_LIMIT)
         .map(ResultRow::from)
         .collect();
+    let needs = evaluation::needs(replica, ctx)?;
+    // A returned submission is listed as returned, not again among the drafts.
+    let mut drafts = drafts;
+    drafts.retain(|d| !needs.returned.iter().any(|r| r.row.id == d.id));
     Ok(HomeData {
         office: replica.node_info()?.office,
         conflicts,
@@ -432,6 +462,7 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         post,
         last_sent,
         demo: crate::demo::is_demo_replica(replica),
+        evaluation: needs,
     })
 }
 

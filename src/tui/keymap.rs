@@ -226,6 +226,7 @@ scopes! {
     Communities = "communities", false;
     Mileage = "mileage", false;
     Statistics = "statistics", false;
+    Review = "review", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -307,6 +308,12 @@ actions! {
     Communities = "communities";
     Mileage = "mileage";
     Statistics = "statistics";
+    Review = "review";
+    Approve = "approve";
+    ReturnSubmission = "return-submission";
+    Reject = "reject";
+    MoveCategory = "move-category";
+    Submit = "submit";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

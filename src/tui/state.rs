@@ -7,6 +7,7 @@ pub mod editor;
 pub mod glossary;
 pub mod lists;
 pub mod reader;
+pub mod review;
 pub mod search;
 pub mod signin;
 
@@ -15,6 +16,7 @@ use ratatui::layout::Rect;
 pub use self::editor::{EditorField, EditorState};
 pub use self::lists::{HomeData, HomeState, MapState, SyncField, SyncPhase, SyncState};
 pub use self::reader::{ArticleDoc, DiffView, Laid, LinkEntry, Pane, ReaderState, RevisionRow};
+pub use self::review::{OpenSubmission, ReviewState, VerdictInput, VerdictKind};
 pub use self::search::{Filters, Focus, ResultRow, SearchState};
 pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
 use super::i18n::{Catalog, UiLang};
@@ -36,6 +38,7 @@ pub enum Screen {
     Communities,
     Mileage,
     Statistics,
+    Review,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -69,12 +72,16 @@ pub enum Overlay {
         selected: usize,
         rows: Vec<search::HsLine>,
     },
+    /// The comment of a verdict on a submission, or the note of a submission.
+    Verdict(VerdictInput),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PickerPurpose {
     Editor,
     SearchFilter,
+    /// Where step 1 of an evaluation moves the article.
+    ReviewCategory,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +153,7 @@ pub struct State {
     pub communities: activity::CommunitiesState,
     pub mileage: activity::MileageState,
     pub statistics: activity::StatsState,
+    pub review: ReviewState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -192,6 +200,7 @@ impl State {
             communities: Default::default(),
             mileage: Default::default(),
             statistics: Default::default(),
+            review: ReviewState::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -237,6 +246,7 @@ impl State {
             Screen::Communities => Scope::Communities,
             Screen::Mileage => Scope::Mileage,
             Screen::Statistics => Scope::Statistics,
+            Screen::Review => Scope::Review,
         }
     }
 
@@ -262,3 +272,5 @@ impl State {
 
 #[cfg(test)]
 pub(super) mod fixtures;
+#[cfg(test)]
+pub(super) mod fixtures_review;

@@ -9,6 +9,7 @@ mod editor;
 mod glossary;
 mod overlay;
 mod reader;
+mod review;
 mod screens;
 mod search;
 pub(crate) mod signin;
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 
 use super::keymap::{Action, Key};
 use super::state::{
-    ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
+    ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State, VerdictKind,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
 use crate::search::Correction;
@@ -110,6 +111,18 @@ pub enum Msg {
         offset: usize,
         page: crate::core::BacklinkPage,
     },
+    /// What waits for the signed-in evaluator, oldest first.
+    ReviewQueue(Vec<crate::core::QueueItem>),
+    /// A submission opened on the Review screen, with its diff.
+    Submission(Box<crate::core::SubmissionView>),
+    /// The node took a verdict (or a submission): where the evaluation stands now.
+    Evaluated {
+        article: String,
+        kind: VerdictKind,
+        view: Box<crate::core::EvaluationView>,
+    },
+    /// The node refused a verdict or a submission: why, worded for the officer.
+    EvaluationRefused(String),
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -198,6 +211,16 @@ pub enum Effect {
     /// Give the signed-in account this password.
     SetPassword {
         password: String,
+    },
+    /// The signed-in evaluator's review queue.
+    LoadReviewQueue,
+    /// The submission of this article that waits for evaluation, with its diff.
+    LoadSubmission(String),
+    /// A verdict on the article's submission (or the author's submission), with its text.
+    Evaluate {
+        article: String,
+        kind: VerdictKind,
+        text: String,
     },
 }
 
@@ -315,6 +338,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
+        Msg::ReviewQueue(items) => review::queue_loaded(state, items),
+        Msg::Submission(view) => review::submission_loaded(state, *view),
+        Msg::Evaluated {
+            article,
+            kind,
+            view,
+        } => review::evaluated(state, article, kind, *view),
+        Msg::EvaluationRefused(reason) => review::refused(state, reason),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -391,6 +422,8 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Communities => activity::open(state, Screen::Communities),
         Action::Mileage => activity::open(state, Screen::Mileage),
         Action::Statistics => activity::open(state, Screen::Statistics),
+        Action::Review => review::open(state),
+        Action::Submit => review::submit(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -403,6 +436,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Back if state.screen == Screen::Reader => reader::back(state),
         Action::Back if state.screen == Screen::Search => search::back(state),
+        Action::Back if state.screen == Screen::Review => review::back(state),
         Action::Back => back(state),
         Action::ResolveConflict => resolve_conflict(state),
         _ => match state.screen {
@@ -416,6 +450,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Communities | Screen::Mileage | Screen::Statistics => {
                 activity::action(state, action)
             }
+            Screen::Review => review::action(state, action),
         },
     }
 }
@@ -459,6 +494,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Communities
             | Action::Mileage
             | Action::Statistics
+            | Action::Review
             | Action::NewArticle
     )
 }
@@ -511,6 +547,7 @@ fn relayout(state: &mut State) -> Vec<Effect> {
     editor::relayout(state);
     screens::relayout(state);
     activity::relayout(state);
+    review::relayout(state);
     search::relayout(state)
 }
 
@@ -540,6 +577,8 @@ mod tests;
 mod tests_backlinks;
 #[cfg(test)]
 mod tests_progress;
+#[cfg(test)]
+mod tests_review;
 #[cfg(test)]
 mod tests_screens;
 
@@ -571,6 +610,10 @@ fn changed_elsewhere(state: &mut State) -> Vec<Effect> {
         Screen::Home => vec![Effect::LoadHome],
         Screen::Map => vec![Effect::LoadCounts],
         Screen::Communities | Screen::Mileage | Screen::Statistics => activity::load(state.screen),
+        Screen::Review => match &state.review.open {
+            Some(open) => vec![Effect::LoadSubmission(open.view.article.clone())],
+            None => vec![Effect::LoadReviewQueue],
+        },
         Screen::Search if !state.search.query.text().is_empty() => vec![search::search(state)],
         Screen::Reader => state
             .readers

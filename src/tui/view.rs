@@ -11,6 +11,7 @@ pub mod home;
 mod map;
 mod overlay;
 mod reader;
+mod review;
 mod search;
 mod signin;
 
@@ -28,6 +29,7 @@ pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
+pub use self::review::{ReviewLayout, review_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
 use super::keymap::{Action, Scope};
 use super::markdown::{RLine, Sty};
@@ -72,6 +74,7 @@ impl Widget for &State {
             Screen::Communities => activity::render_communities(self, area, buf),
             Screen::Mileage => activity::render_mileage(self, area, buf),
             Screen::Statistics => activity::render_statistics(self, area, buf),
+            Screen::Review => review::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -129,6 +132,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             | Screen::Communities
             | Screen::Mileage
             | Screen::Statistics
+            | Screen::Review
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
@@ -136,6 +140,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Communities => "screen.communities",
             Screen::Mileage => "screen.mileage",
             Screen::Statistics => "screen.statistics",
+            Screen::Review => "screen.review",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -183,6 +188,7 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Open,
             Action::Search,
             Action::NewArticle,
+            Action::Review,
             Action::Map,
             Action::Help,
             Action::Quit,
@@ -212,6 +218,7 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::EditArticle,
             Action::Back,
             Action::Help,
+            Action::Submit,
         ],
         Scope::Editor => &[
             Action::NextField,
@@ -236,6 +243,15 @@ fn hinted(scope: Scope) -> &'static [Action] {
         Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
         Scope::Communities | Scope::Mileage => &[Action::Down, Action::Back, Action::Help],
         Scope::Statistics => &[Action::Mileage, Action::Back, Action::Help],
+        Scope::Review => &[
+            Action::Open,
+            Action::Approve,
+            Action::ReturnSubmission,
+            Action::Reject,
+            Action::MoveCategory,
+            Action::Back,
+            Action::Help,
+        ],
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }
@@ -443,6 +459,8 @@ mod tests_clearance;
 mod tests_conflict;
 #[cfg(test)]
 mod tests_glossary;
+#[cfg(test)]
+mod tests_review;
 #[cfg(test)]
 mod tests_signin;
 #[cfg(test)]

@@ -111,6 +111,8 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::HsWords(_)
             | Effect::LoadPeers
             | Effect::LoadBacklinks { .. }
+            | Effect::LoadReviewQueue
+            | Effect::LoadSubmission(_)
     )
 }
 

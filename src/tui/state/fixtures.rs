@@ -17,6 +17,11 @@ pub const T: u64 = 1_793_491_200_000;
 
 /// An HQ node with the demo knowledge, one extra revision and two drafts by `admin`.
 pub fn demo_replica() -> Replica {
+    demo_replica_with_clock().0
+}
+
+/// The demo node and its clock (a day after `T`), for fixtures that let time pass.
+pub fn demo_replica_with_clock() -> (Replica, Arc<FixedClock>) {
     let options = InitOptions {
         office: "Chiang Khong".into(),
         hq: true,
@@ -84,7 +89,7 @@ pub fn demo_replica() -> Replica {
         };
         replica.add_article(&user, new).expect("draft");
     }
-    replica
+    (replica, clock)
 }
 
 pub fn context(replica: &Replica) -> Context {

@@ -23,28 +23,59 @@ pub struct HomeData {
     pub last_sent: Option<u64>,
     /// The demo knowledge base (plain `outpost` on an empty data directory), not a real node.
     pub demo: bool,
+    /// Two-step evaluation's part of "what needs me".
+    pub evaluation: EvaluationNeeds,
+}
+
+/// What evaluation asks of the signed-in person: their submissions returned to them, and how
+/// many submissions wait for them as an evaluator.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EvaluationNeeds {
+    pub returned: Vec<Returned>,
+    pub to_review: usize,
+}
+
+/// A submission returned to me, and how many comments came with it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Returned {
+    pub row: ResultRow,
+    pub comments: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HomeState {
     pub data: Option<HomeData>,
-    /// Index into drafts then recent.
+    /// Index into `items()`.
     pub selected: usize,
 }
 
+/// What can be chosen on Home.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum HomeItem<'a> {
+    Article(&'a ResultRow),
+    /// The "to review" row: `Enter` opens the Review screen.
+    ReviewQueue,
+}
+
 impl HomeState {
-    /// The articles Home lists: conflicts, then drafts, then recent articles.
-    pub fn items(&self) -> Vec<&ResultRow> {
-        self.data
-            .as_ref()
-            .map(|d| {
-                d.conflicts
-                    .iter()
-                    .chain(d.drafts.iter())
-                    .chain(d.recent.iter())
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// What Home lists, in order: conflicts, the review queue (when something waits), my
+    /// returned submissions, my drafts, recent articles.
+    pub fn items(&self) -> Vec<HomeItem<'_>> {
+        let Some(d) = self.data.as_ref() else {
+            return Vec::new();
+        };
+        let mut items: Vec<HomeItem> = d.conflicts.iter().map(HomeItem::Article).collect();
+        if d.evaluation.to_review > 0 {
+            items.push(HomeItem::ReviewQueue);
+        }
+        let returned = d.evaluation.returned.iter().map(|r| &r.row);
+        items.extend(
+            returned
+                .chain(d.drafts.iter())
+                .chain(d.recent.iter())
+                .map(HomeItem::Article),
+        );
+        items
     }
 }
 

@@ -1,7 +1,9 @@
 //! An article as the reader and the preview show it, and the reader's own state: which pane
 //! (article, links, history), the scroll, the selected link, and a diff between two revisions.
 
-use crate::core::{ArticleView, AttachmentInfo, Backlink, BacklinkPage, ConflictView, DiffLine};
+use crate::core::{
+    ArticleView, AttachmentInfo, Backlink, BacklinkPage, ConflictView, DiffLine, EvaluationView,
+};
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
@@ -40,6 +42,8 @@ pub struct ArticleDoc {
     pub link_titles: std::collections::BTreeMap<String, String>,
     /// The article's attachments (empty in the preview, which does not look them up).
     pub attachments: Vec<AttachmentInfo>,
+    /// Its evaluation, once it was submitted (not looked up for the preview).
+    pub evaluation: Option<EvaluationView>,
 }
 
 impl ArticleDoc {
@@ -73,6 +77,7 @@ impl ArticleDoc {
             more_backlinks: backlinks.more,
             link_titles: std::collections::BTreeMap::new(),
             attachments: Vec::new(),
+            evaluation: None,
         }
     }
 }
@@ -81,6 +86,12 @@ impl ArticleDoc {
     /// The document with what the reader shows of its conflict.
     pub fn with_conflict(mut self, conflict: Option<ConflictView>) -> Self {
         self.conflict = conflict;
+        self
+    }
+
+    /// The document with its evaluation (state and votes) under its metadata.
+    pub fn with_evaluation(mut self, evaluation: Option<EvaluationView>) -> Self {
+        self.evaluation = evaluation;
         self
     }
 
@@ -117,6 +128,24 @@ impl Laid {
             rendered,
         }
     }
+}
+
+/// The evaluation under the metadata: where it stands, then each submission and vote, the
+/// return comments with them (what the author must address).
+fn evaluation_fields(doc: &ArticleDoc, i18n: &Catalog) -> Vec<(&'static str, String)> {
+    let Some(e) = &doc.evaluation else {
+        return Vec::new();
+    };
+    let mut out = vec![(
+        "reader.evaluation",
+        super::review::evaluation_state(i18n, e),
+    )];
+    out.extend(
+        e.votes
+            .iter()
+            .map(|v| ("", super::review::vote_line(i18n, v))),
+    );
+    out
 }
 
 /// One attachment as the reader lists it: name, type, size, caption, and what is missing.
@@ -196,7 +225,8 @@ fn lay_out(
         let key = if at == 0 { "reader.attachments" } else { "" };
         (key, attachment_line(a, i18n))
     });
-    for (key, value) in fields.into_iter().chain(files) {
+    let evaluation = evaluation_fields(doc, i18n);
+    for (key, value) in fields.into_iter().chain(files).chain(evaluation) {
         // The label on the first line; continuation lines indented under the value.
         let text = if key.is_empty() { "" } else { i18n.t(key) };
         let mut label = Some(pad(text, LABEL_WIDTH));
@@ -353,16 +383,21 @@ impl DiffView {
     /// How many rows the diff takes: a changed field shows its old and its new value, each on
     /// its own row, and an empty side is left out.
     pub fn rows(&self) -> usize {
-        self.lines
-            .iter()
-            .map(|line| match line {
-                DiffLine::Field { from, to, .. } => {
-                    usize::from(!from.is_empty()) + usize::from(!to.is_empty())
-                }
-                _ => 1,
-            })
-            .sum()
+        diff_row_count(&self.lines)
     }
+}
+
+/// How many rows a diff takes (see `DiffView::rows`).
+pub fn diff_row_count(lines: &[DiffLine]) -> usize {
+    lines
+        .iter()
+        .map(|line| match line {
+            DiffLine::Field { from, to, .. } => {
+                usize::from(!from.is_empty()) + usize::from(!to.is_empty())
+            }
+            _ => 1,
+        })
+        .sum()
 }
 
 #[derive(Clone, Debug, PartialEq)]

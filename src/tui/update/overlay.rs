@@ -68,6 +68,7 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     };
     match overlay {
         Overlay::Confirm(confirm) => answer(state, confirm, key),
+        Overlay::Verdict(verdict) => super::review::verdict_key(state, verdict, key),
         Overlay::Help { scroll } => {
             let last = crate::tui::view::help_max_scroll(state, state.area());
             let scroll = match state.keymap.resolve(Scope::Help, key) {
@@ -122,6 +123,10 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
                         PickerPurpose::SearchFilter => {
                             super::go(state, Screen::Search);
                             search::filter_category(state, Some(id))
+                        }
+                        PickerPurpose::ReviewCategory => {
+                            super::review::set_move_to(state, id);
+                            vec![]
                         }
                     }
                 }

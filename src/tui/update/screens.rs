@@ -3,7 +3,7 @@
 use super::{Effect, go, keep_in_view, search, step};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::{Action, Key, Scope};
-use crate::tui::state::lists::tree_rows;
+use crate::tui::state::lists::{HomeItem, tree_rows};
 use crate::tui::state::{Busy, Cancelling, Confirm, Overlay, Screen, State, SyncField, SyncPhase};
 use crate::tui::view;
 
@@ -15,11 +15,11 @@ pub fn home_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Up => h.selected = step(h.selected, -1, len),
         Action::Top => h.selected = 0,
         Action::Bottom => h.selected = len.saturating_sub(1),
-        Action::Open => {
-            if let Some(row) = state.home.items().get(state.home.selected) {
-                return vec![Effect::OpenArticle(row.id.clone())];
-            }
-        }
+        Action::Open => match state.home.items().get(state.home.selected) {
+            Some(HomeItem::Article(row)) => return vec![Effect::OpenArticle(row.id.clone())],
+            Some(HomeItem::ReviewQueue) => return super::review::open(state),
+            None => {}
+        },
         _ => {}
     }
     vec![]

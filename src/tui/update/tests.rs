@@ -423,6 +423,7 @@ pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
         history: vec![row],
         backlinks: vec![],
         more_backlinks: false,
+        evaluation: None,
         link_titles: Default::default(),
         attachments: vec![],
     }

@@ -1,4 +1,4 @@
-//! Home: what needs me (my drafts; reviews and questions once the workflow exists), recent
+//! Home: what needs me (conflicts, submissions to review, my returned submissions, my drafts), recent
 //! articles, the outbox, and where to go next. Two columns when wide, one when narrow.
 
 use ratatui::buffer::Buffer;
@@ -8,7 +8,8 @@ use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
 
 use super::{block, ellipsize};
 use crate::tui::keymap::{Action, Scope};
-use crate::tui::state::{ResultRow, State};
+use crate::tui::state::{HomeData, ResultRow, State};
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let t = &state.i18n;
@@ -46,7 +47,15 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         needs.push(dim(state, t.t("conflict.home_hint")));
         needs.push(Line::default());
     }
-    let first_draft = data.conflicts.len();
+    let mut index = data.conflicts.len();
+    evaluation_lines(
+        state,
+        data,
+        inner_width(left),
+        &mut index,
+        &mut selected_line,
+        &mut needs,
+    );
     needs.push(heading(
         state,
         &t.f("home.drafts", &[("n", &data.drafts.len())]),
@@ -54,14 +63,18 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if data.drafts.is_empty() {
         needs.push(dim(state, t.t("home.no_drafts")));
     }
-    for (i, row) in data.drafts.iter().enumerate() {
-        let selected = first_draft + i == state.home.selected;
+    for row in &data.drafts {
+        let selected = index == state.home.selected;
         if selected {
             selected_line = Some(needs.len());
         }
         needs.push(item(state, row, selected, inner_width(left)));
+        index += 1;
     }
-    needs.push(dim(state, t.t("home.workflow_note")));
+    let e = &data.evaluation;
+    if e.to_review == 0 && e.returned.is_empty() {
+        needs.push(dim(state, t.t("home.nothing_needed")));
+    }
     needs.push(Line::default());
     needs.push(heading(state, t.t("home.outbox")));
     let outbox = outbox_text(state, data);
@@ -71,7 +84,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     needs.push(dim(state, &start_keys(state)));
 
     let mut recent = vec![heading(state, t.t("home.recent"))];
-    let offset = first_draft + data.drafts.len();
+    let offset = index;
     let recent_width = inner_width(right.unwrap_or(left));
     for (i, row) in data.recent.iter().enumerate() {
         let selected = offset + i == state.home.selected;
@@ -112,6 +125,68 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                 .block(block(title, false, &state.theme).padding(Padding::horizontal(1)))
                 .render(left, buf);
         }
+    }
+}
+
+/// Evaluation's rows of "what needs me": how many submissions wait for my review (`Enter`
+/// opens the Review screen), then my submissions returned to me with their comment counts.
+/// `index` is the number of the next selectable item; `selected_line` is set when the
+/// selection is among these rows.
+fn evaluation_lines(
+    state: &State,
+    data: &HomeData,
+    width: usize,
+    index: &mut usize,
+    selected_line: &mut Option<usize>,
+    needs: &mut Vec<Line<'_>>,
+) {
+    let t = &state.i18n;
+    let e = &data.evaluation;
+    if e.to_review > 0 {
+        needs.push(heading(
+            state,
+            &t.f("home.to_review", &[("n", &e.to_review)]),
+        ));
+        let selected = *index == state.home.selected;
+        if selected {
+            *selected_line = Some(needs.len());
+        }
+        let text = t.plural("home.to_review_row", e.to_review as u64, &[]);
+        let marker = if selected { "> " } else { "  " };
+        let style = if selected {
+            state.theme.selected
+        } else {
+            state.theme.strong
+        };
+        needs.push(Line::from(Span::styled(
+            ellipsize(&format!("{marker}{text}"), width),
+            style,
+        )));
+        needs.push(Line::default());
+        *index += 1;
+    }
+    if !e.returned.is_empty() {
+        needs.push(heading(
+            state,
+            &t.f("home.returned", &[("n", &e.returned.len())]),
+        ));
+        for r in &e.returned {
+            let selected = *index == state.home.selected;
+            if selected {
+                *selected_line = Some(needs.len());
+            }
+            let comments = t.plural("home.comments", r.comments as u64, &[]);
+            let mut line = item(
+                state,
+                &r.row,
+                selected,
+                width.saturating_sub(comments.width() + 3),
+            );
+            line.push_span(Span::styled(format!(" · {comments}"), state.theme.dim));
+            needs.push(line);
+            *index += 1;
+        }
+        needs.push(Line::default());
     }
 }
 
@@ -175,6 +250,7 @@ fn start_keys(state: &State) -> String {
     [
         Action::Search,
         Action::NewArticle,
+        Action::Review,
         Action::Map,
         Action::Sync,
         Action::Help,

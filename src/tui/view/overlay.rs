@@ -13,7 +13,7 @@ use crate::tui::input::LineInput;
 use crate::tui::markdown::{Sty, wrap_spans};
 use crate::tui::state::lists::{palette_items, picker_items};
 use crate::tui::state::reader::pad;
-use crate::tui::state::{Confirm, Overlay, PickerPurpose, State};
+use crate::tui::state::{Confirm, Overlay, PickerPurpose, State, VerdictInput};
 
 /// The overlay's box: most of the screen, centred.
 fn frame(area: Rect, max_width: u16, max_height: u16) -> Rect {
@@ -99,6 +99,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             let title = match purpose {
                 PickerPurpose::Editor => t.t("picker.editor"),
                 PickerPurpose::SearchFilter => t.t("picker.search"),
+                PickerPurpose::ReviewCategory => t.t("picker.review"),
             };
             list_box(state, area, buf, title, input, &rows, *selected);
         }
@@ -133,7 +134,43 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                 .render(rect, buf);
         }
         Overlay::Confirm(confirm) => render_confirm(state, confirm, area, buf),
+        Overlay::Verdict(v) => render_verdict(state, v, area, buf),
     }
+}
+
+/// The box a verdict's comment is typed in.
+fn verdict_frame(area: Rect) -> Rect {
+    frame(area, 72, 7)
+}
+
+/// The comment line of a verdict: what is typed, then the hint, the node's refusal (the text
+/// kept to correct) or "sending…".
+fn render_verdict(state: &State, v: &VerdictInput, area: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let rect = verdict_frame(area);
+    Clear.render(rect, buf);
+    let inner_width = usize::from(rect.width.saturating_sub(4));
+    let (shown, _) = v.input.visible(inner_width);
+    let kind = v.kind.key();
+    let below = match (&v.error, v.sending) {
+        (Some(error), _) => Span::styled(error.clone(), state.theme.error),
+        (None, true) => Span::styled(t.t("verdict.sending").to_string(), state.theme.dim),
+        (None, false) => Span::styled(
+            t.t(&format!("verdict.{kind}.hint")).to_string(),
+            state.theme.dim,
+        ),
+    };
+    let title = t.f(&format!("verdict.{kind}.title"), &[("title", &v.title)]);
+    let title = ellipsize(&title, inner_width.saturating_sub(2));
+    let lines = vec![
+        Line::from(shown.to_string()),
+        Line::default(),
+        Line::from(below),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
+        .render(rect, buf);
 }
 
 /// A question's box: its text wrapped and scrolled, with the keys that answer it always on the
@@ -342,6 +379,7 @@ pub fn cursor(state: &State, area: Rect) -> Option<Position> {
         | Overlay::Picker { input, .. }
         | Overlay::HsLookup { input, .. } => (input, frame(area, 80, 30)),
         Overlay::Prompt { input, .. } => (input, frame(area, 60, 5)),
+        Overlay::Verdict(v) => (&v.input, verdict_frame(area)),
         _ => return None,
     };
     let inner_width = usize::from(rect.width.saturating_sub(4));

@@ -241,7 +241,7 @@ fn render_diff(
 /// The diff as signed rows (`+`, `-` or a space): each changed field as its old and new value
 /// under its name in the interface's language, then the body's lines. As many rows as
 /// `DiffView::rows` counts.
-fn diff_rows(state: &State, lines: &[DiffLine]) -> Vec<(char, String)> {
+pub(super) fn diff_rows(state: &State, lines: &[DiffLine]) -> Vec<(char, String)> {
     let mut rows = Vec::new();
     for line in lines {
         match line {
