@@ -31,6 +31,15 @@ fn step_1_moves_the_category_with_the_picker_then_approves() {
     let open = state.review.open.as_ref().expect("the submission is open");
     assert_eq!(open.view.article, PROPOSAL);
     assert_eq!(open.move_to.as_deref(), Some("enforcement/wildlife-cites"));
+    // The node changing elsewhere reads the submission again and keeps the choice.
+    crate::tui::effects::settle(
+        &mut replica,
+        &ctx,
+        &mut state,
+        crate::tui::update::Msg::ChangedElsewhere,
+    );
+    let open = state.review.open.as_ref().expect("still open");
+    assert_eq!(open.move_to.as_deref(), Some("enforcement/wildlife-cites"));
     press(&mut replica, &ctx, &mut state, "a");
     assert!(matches!(
         &state.overlay,
