@@ -70,6 +70,13 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ReturnSubmission => verdict(state, |_| VerdictKind::Return),
         Action::Reject => verdict(state, |_| VerdictKind::Reject),
         Action::MoveCategory => move_category(state),
+        // On an open submission `Enter` reads the article: its evaluation so far, its links.
+        Action::Open if state.review.open.is_some() => state
+            .review
+            .open
+            .as_ref()
+            .map(|o| vec![Effect::OpenArticle(o.view.article.clone())])
+            .unwrap_or_default(),
         _ if state.review.open.is_some() => scroll_diff(state, action),
         _ => queue_action(state, action),
     }
