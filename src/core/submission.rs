@@ -188,4 +188,42 @@ mod tests {
         let e = r.submission(&id).expect_err("a draft");
         assert!(e.to_string().contains("waits for no evaluation"), "{e}");
     }
+
+    #[test]
+    fn a_returned_submission_is_listed_for_its_author_with_its_comments_only() {
+        let mut r = hq();
+        let admin = r.resolve_user(Some("admin")).expect("admin");
+        r.add_user(&admin, "nok", Role::Officer, None)
+            .expect("evaluator");
+        let nok = crate::model::Author {
+            node: r.node_id(),
+            name: "nok".into(),
+        };
+        r.grant_role(&admin, &nok, Role::Evaluator, Some("clearance"))
+            .expect("grant");
+        let lek = r.resolve_user(Some("lek")).expect("lek");
+        let nok = r.resolve_user(Some("nok")).expect("nok");
+        let content = ArticleContent::new("Seal checks", "clearance", "Check the seal.\n");
+        let new = NewArticle {
+            id: None,
+            content,
+            publish: false,
+        };
+        let id = r.add_article(&lek, new).expect("draft").to_string();
+        r.submit(&lek, &id, "").expect("submit");
+        assert!(r.returned_to(&lek).expect("returned").is_empty());
+        r.review_return(&nok, &id, "name the seal types")
+            .expect("return");
+        let returned = r.returned_to(&lek).expect("returned");
+        assert_eq!(returned.len(), 1);
+        assert_eq!(
+            (returned[0].article.as_str(), returned[0].comments),
+            (id.as_str(), 1)
+        );
+        assert_eq!(returned[0].title, "Seal checks");
+        assert!(r.returned_to(&nok).expect("returned").is_empty());
+        // Submitted again, it is no longer waiting on its author.
+        r.submit(&lek, &id, "named them").expect("resubmit");
+        assert!(r.returned_to(&lek).expect("returned").is_empty());
+    }
 }

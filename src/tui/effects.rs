@@ -394,6 +394,7 @@ fn failure(t: &Catalog, e: &Error) -> String {
             t.t("failure.store_damaged").to_string()
         }
         Error::ConflictMarkersLeft => t.t("failure.conflict_markers").to_string(),
+        Error::Denied { reason } => t.f("failure.denied", &[("reason", reason)]),
         Error::Bundle(bundle) => bundle_failure(t, bundle),
         other => t.f("failure.other", &[("reason", other)]),
     }

@@ -25,17 +25,30 @@ pub fn queue_loaded(state: &mut State, items: Vec<QueueItem>) -> Vec<Effect> {
     vec![]
 }
 
+/// A submission read from the node. Read again (the node changed elsewhere) it keeps its
+/// scroll and the category chosen for it, unless another revision was submitted meanwhile.
 pub fn submission_loaded(state: &mut State, view: SubmissionView) -> Vec<Effect> {
     let page = view::review_layout(state.area()).diff_rows();
-    let rows = crate::tui::state::reader::diff_row_count(&view.lines);
-    // Two rows of context above the first change.
-    let scroll = crate::tui::state::review::first_change_row(&view.lines)
-        .saturating_sub(2)
-        .min(rows.saturating_sub(page));
+    let last = crate::tui::state::reader::diff_row_count(&view.lines).saturating_sub(page);
+    let kept = state
+        .review
+        .open
+        .take()
+        .filter(|o| o.view.article == view.article && o.view.revision == view.revision);
+    let (scroll, move_to) = match kept {
+        Some(o) => (o.scroll.min(last), o.move_to),
+        // Two rows of context above the first change.
+        None => (
+            crate::tui::state::review::first_change_row(&view.lines)
+                .saturating_sub(2)
+                .min(last),
+            None,
+        ),
+    };
     state.review.open = Some(OpenSubmission {
         view,
         scroll,
-        move_to: None,
+        move_to,
     });
     go(state, Screen::Review);
     vec![]
@@ -57,6 +70,13 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ReturnSubmission => verdict(state, |_| VerdictKind::Return),
         Action::Reject => verdict(state, |_| VerdictKind::Reject),
         Action::MoveCategory => move_category(state),
+        // On an open submission `Enter` reads the article: its evaluation so far, its links.
+        Action::Open if state.review.open.is_some() => state
+            .review
+            .open
+            .as_ref()
+            .map(|o| vec![Effect::OpenArticle(o.view.article.clone())])
+            .unwrap_or_default(),
         _ if state.review.open.is_some() => scroll_diff(state, action),
         _ => queue_action(state, action),
     }

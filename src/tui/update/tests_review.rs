@@ -31,6 +31,15 @@ fn step_1_moves_the_category_with_the_picker_then_approves() {
     let open = state.review.open.as_ref().expect("the submission is open");
     assert_eq!(open.view.article, PROPOSAL);
     assert_eq!(open.move_to.as_deref(), Some("enforcement/wildlife-cites"));
+    // The node changing elsewhere reads the submission again and keeps the choice.
+    crate::tui::effects::settle(
+        &mut replica,
+        &ctx,
+        &mut state,
+        crate::tui::update::Msg::ChangedElsewhere,
+    );
+    let open = state.review.open.as_ref().expect("still open");
+    assert_eq!(open.move_to.as_deref(), Some("enforcement/wildlife-cites"));
     press(&mut replica, &ctx, &mut state, "a");
     assert!(matches!(
         &state.overlay,
@@ -124,7 +133,7 @@ fn a_submission_is_rejected_from_the_queue_with_its_reason() {
 }
 
 #[test]
-fn step_2_cannot_move_the_category_and_esc_goes_back_to_the_queue_then_home() {
+fn step_2_cannot_move_the_category_enter_reads_it_and_esc_goes_back_to_the_queue_then_home() {
     let mut replica = review_replica();
     let ctx = as_user(&replica, "nok");
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
@@ -135,6 +144,16 @@ fn step_2_cannot_move_the_category_and_esc_goes_back_to_the_queue_then_home() {
         message.error && message.text.contains("Step 1 settled"),
         "{message:?}"
     );
+    // Enter reads the article; Esc comes back to the submission.
+    press(&mut replica, &ctx, &mut state, "<Enter>");
+    assert_eq!(state.screen, Screen::Reader);
+    assert_eq!(
+        state.reader().map(|r| r.laid.doc.id.as_str()),
+        Some(IN_STEP2)
+    );
+    press(&mut replica, &ctx, &mut state, "<Esc>");
+    assert_eq!(state.screen, Screen::Review);
+    assert!(state.review.open.is_some());
     press(&mut replica, &ctx, &mut state, "<Esc>");
     assert_eq!(state.screen, Screen::Review);
     assert!(state.review.open.is_none());

@@ -1,5 +1,6 @@
-//! Home: what needs me (conflicts, submissions to review, my returned submissions, my drafts), recent
-//! articles, the outbox, and where to go next. Two columns when wide, one when narrow.
+//! Home: what needs me (conflicts, submissions to review, my returned submissions, my
+//! drafts), recent articles, the outbox, and where to go next. Two columns when wide, one
+//! when narrow.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};

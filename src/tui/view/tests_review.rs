@@ -130,7 +130,8 @@ fn the_return_comment_line_shows_what_is_typed_and_what_enter_does() {
 /// refused by the core, said in the comment line, and the comment stays.
 fn refused_state(lang: UiLang) -> (State, crate::core::Replica) {
     let mut replica = review_replica();
-    let ctx = as_user(&replica, "nok");
+    // Failures are worded in the interface's language, as the event loop's context does.
+    let ctx = as_user(&replica, "nok").with_catalog(crate::tui::i18n::Catalog::new(lang));
     let mut state = started(&mut replica, &ctx, 80, 24, lang);
     press(&mut replica, &ctx, &mut state, "V<Enter>");
     let nok = replica.resolve_user(Some("nok")).expect("nok");
