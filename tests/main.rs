@@ -7,6 +7,7 @@ mod backup;
 mod cli;
 mod cli_demo;
 mod cli_evaluation;
+mod cli_freshness;
 mod cli_sync;
 mod common;
 mod core_articles;
