@@ -423,6 +423,8 @@ mod tests_backup;
 #[cfg(test)]
 mod tests_conflict;
 #[cfg(test)]
+mod tests_freshness;
+#[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
 mod tests_signin;

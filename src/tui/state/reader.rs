@@ -40,6 +40,8 @@ pub struct ArticleDoc {
     pub link_titles: std::collections::BTreeMap<String, String>,
     /// The article's attachments (empty in the preview, which does not look them up).
     pub attachments: Vec<AttachmentInfo>,
+    /// The article that supersedes this one (id, title): readers are sent there.
+    pub successor: Option<(String, String)>,
 }
 
 impl ArticleDoc {
@@ -73,6 +75,7 @@ impl ArticleDoc {
             more_backlinks: backlinks.more,
             link_titles: std::collections::BTreeMap::new(),
             attachments: Vec::new(),
+            successor: None,
         }
     }
 }
@@ -81,6 +84,12 @@ impl ArticleDoc {
     /// The document with what the reader shows of its conflict.
     pub fn with_conflict(mut self, conflict: Option<ConflictView>) -> Self {
         self.conflict = conflict;
+        self
+    }
+
+    /// The document with the successor that supersedes it.
+    pub fn with_successor(mut self, successor: Option<(String, String)>) -> Self {
+        self.successor = successor;
         self
     }
 
@@ -149,6 +158,10 @@ fn lay_out(
     let c = &doc.content;
     let mut lines: Vec<RLine> =
         markdown::wrap_spans(&[(c.title.clone(), Sty::Title)], width, "", "");
+    if let Some((id, title)) = &doc.successor {
+        let line = i18n.f("reader.superseded_by", &[("title", title), ("id", id)]);
+        lines.extend(markdown::wrap_spans(&[(line, Sty::Strong)], width, "", ""));
+    }
     let dash = "—".to_string();
     let hs = if c.hs_codes.is_empty() {
         dash.clone()
