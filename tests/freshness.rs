@@ -371,6 +371,7 @@ fn required_reading_is_acknowledged_by_whom_it_addresses_and_reported_per_office
         .expect("office");
     assert_eq!((ck.required, ck.acknowledged), (3, 1), "{ck:?}");
     assert!(ck.latest_bundle.is_some());
+    assert!(ck.latest_change.is_some());
     let people: Vec<(&str, bool, bool)> = ck
         .people
         .iter()
