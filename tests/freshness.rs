@@ -106,7 +106,7 @@ fn review_by_follows_hqs_policy_per_kind_and_a_confirmation_pushes_it_and_clears
         .into_iter()
         .map(|i| i.article)
         .collect();
-    assert_eq!(ids, [technique.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&technique));
 
     // Bad input changes nothing.
     let err = refused(&mut hq, |r| r.flag(&lek, &procedure, "  "));
@@ -204,9 +204,7 @@ fn supersession_sends_readers_on_and_refuses_itself_a_retired_article_and_cycles
     let d = published(&mut hq, "Another rule", Kind::Procedure);
     let err = refused(&mut hq, |r| r.supersede(&root, &c, &d));
     assert!(err.contains("retired"), "{err}");
-    let err = refused(&mut hq, |r| {
-        r.supersede(&root, &d, &"nosuchid1".to_string())
-    });
+    let err = refused(&mut hq, |r| r.supersede(&root, &d, "nosuchid1"));
     assert!(err.contains("nosuchid1"), "{err}");
 
     // A post's administrator without evaluator rights may not supersede.
@@ -373,6 +371,7 @@ fn required_reading_is_acknowledged_by_whom_it_addresses_and_reported_per_office
         .expect("office");
     assert_eq!((ck.required, ck.acknowledged), (3, 1), "{ck:?}");
     assert!(ck.latest_bundle.is_some());
+    assert!(ck.latest_change.is_some());
     let people: Vec<(&str, bool, bool)> = ck
         .people
         .iter()

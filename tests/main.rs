@@ -12,6 +12,7 @@ mod cli_evaluation;
 mod cli_market;
 mod cli_mileage;
 mod cli_stats;
+mod cli_freshness;
 mod cli_sync;
 mod common;
 mod communities;

@@ -183,6 +183,10 @@ fn report(replica: &Replica, office: Option<String>, json: bool) -> Result<i32> 
             .map_or("no bundle from it yet".to_string(), |d| {
                 format!("latest bundle {d}")
             });
+        let latest = match &o.latest_change {
+            Some(c) => format!("{latest}; newest change known {c}"),
+            None => latest,
+        };
         say!(
             "{}: {} of {} acknowledged ({latest})",
             output::field(&o.office),

@@ -46,6 +46,9 @@ pub struct OfficeCompliance {
     /// When the latest bundle from this office arrived here (`YYYY-MM-DD HH:MM`): what this
     /// node knows is as old as that. None: no bundle from it yet (or it is this node).
     pub latest_bundle: Option<String>,
+    /// When the newest change this node holds from the office was made (`YYYY-MM-DD HH:MM`):
+    /// relayed news of an office that sends no bundle here directly.
+    pub latest_change: Option<String>,
     pub required: u32,
     pub acknowledged: u32,
     pub people: Vec<PersonCompliance>,
@@ -236,10 +239,16 @@ impl Replica {
                             }
                             .display()
                         }),
+                    latest_change: None,
                     required: 0,
                     acknowledged: 0,
                     people: Vec::new(),
                 });
+            let newest = self.latest_op_of(node.id)?;
+            if newest.is_some_and(|n| slot.latest_change.as_ref().is_none_or(|l| n.display() > *l))
+            {
+                slot.latest_change = newest.map(|n| n.display());
+            }
             for (id, reading) in &required {
                 let Some(due) = self.due_for(reading, &who)? else {
                     continue;
@@ -257,6 +266,20 @@ impl Replica {
             }
         }
         Ok(offices.into_values().collect())
+    }
+
+    /// The clock of the newest op held from `node`.
+    fn latest_op_of(&self, node: crate::model::NodeId) -> Result<Option<crate::model::Hlc>> {
+        let (seq, _) = self.chain_tip(node)?;
+        if seq == 0 {
+            return Ok(None);
+        }
+        let txn = self.read()?;
+        let op = txn.open_table(store::OPS)?.get((node.0, seq))?;
+        Ok(match op {
+            Some(bytes) => Some(crate::model::SignedOp::decode(bytes.value())?.op.hlc),
+            None => None,
+        })
     }
 
     /// The requirements on `id`, as `show` lists them: "office X by DATE".

@@ -165,3 +165,73 @@ impl ReadingRecord {
             .map(|i| &self.acks[i])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(millis: u64, user: &str) -> Mark {
+        Mark {
+            hlc: Hlc { millis, counter: 0 },
+            node: NodeId([1; 16]),
+            user: user.into(),
+        }
+    }
+
+    #[test]
+    fn a_confirmation_clears_the_flags_before_it_and_not_those_after() {
+        let mut r = FreshnessRecord::default();
+        for (at, reason) in [(30, "late"), (10, "early")] {
+            r.add_flag(Flag {
+                mark: mark(at, "lek"),
+                reason: reason.into(),
+            });
+        }
+        assert_eq!(r.flags[0].reason, "early", "kept in clock order");
+        r.confirm(mark(20, "owner"));
+        r.confirm(mark(15, "older"));
+        assert_eq!(r.confirmed.as_ref().map(|c| c.user.as_str()), Some("owner"));
+        let open: Vec<&str> = r.open_flags().map(|f| f.reason.as_str()).collect();
+        assert_eq!(open, ["late"]);
+    }
+
+    #[test]
+    fn each_persons_earliest_acknowledgement_stands_whatever_the_order() {
+        let mut r = ReadingRecord::default();
+        let ack = |millis, user: &str| Acknowledgement {
+            mark: mark(millis, user),
+            revision: Hash([0; 32]),
+        };
+        r.add_ack(ack(50, "nok"));
+        r.add_ack(ack(40, "lek"));
+        r.add_ack(ack(30, "nok"));
+        r.add_ack(ack(60, "nok"));
+        let kept: Vec<(&str, u64)> = r
+            .acks
+            .iter()
+            .map(|a| (a.mark.user.as_str(), a.mark.hlc.millis))
+            .collect();
+        assert_eq!(kept, [("lek", 40), ("nok", 30)]);
+        assert!(r.ack_of(&mark(0, "dao").author()).is_none());
+    }
+
+    #[test]
+    fn the_successor_is_the_latest_supersession_that_counts() {
+        let by = |s: &str| ArticleId::parse(s).expect("id");
+        let mut list = Vec::new();
+        for (at, to, counted) in [(20, "new-b", false), (10, "new-a", true)] {
+            add_supersession(
+                &mut list,
+                Supersession {
+                    mark: mark(at, "eva"),
+                    by: by(to),
+                    counted,
+                },
+            );
+        }
+        assert_eq!(successor(&list), Some(&by("new-a")));
+        list[1].counted = true;
+        assert_eq!(successor(&list), Some(&by("new-b")));
+        assert_eq!(successor(&[]), None);
+    }
+}

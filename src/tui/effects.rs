@@ -237,7 +237,8 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     let mut doc = ArticleDoc::new(view, backlinks)
         .with_conflict(replica.conflict(id)?)
         .with_attachments(replica.attachments(id)?)
-        .with_evaluation(Some(replica.evaluation(id)?).filter(|e| !e.votes.is_empty()));
+        .with_evaluation(Some(replica.evaluation(id)?).filter(|e| !e.votes.is_empty()))
+        .with_successor(successor(replica, id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {
@@ -464,6 +465,23 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         last_sent,
         demo: crate::demo::is_demo_replica(replica),
         evaluation: needs,
+        required: match &ctx.user {
+            Some(user) => replica
+                .required_reading(user)?
+                .into_iter()
+                .filter(|r| r.acknowledged.is_none())
+                .take(HOME_LIMIT)
+                .collect(),
+            None => Vec::new(),
+        },
+        stale: match &ctx.user {
+            Some(user) => replica
+                .my_stale(user)?
+                .into_iter()
+                .take(HOME_LIMIT)
+                .collect(),
+            None => Vec::new(),
+        },
     })
 }
 
@@ -588,4 +606,21 @@ fn communities(replica: &Replica, ctx: &Context) -> Result<Vec<crate::core::Comm
         .iter()
         .map(|c| replica.community(&c.name, ctx.user.as_ref()))
         .collect()
+}
+
+/// The article that supersedes `id`, with its title, if one does.
+fn successor(replica: &Replica, id: &str) -> Result<Option<(String, String)>> {
+    let Ok(article) = crate::model::ArticleId::parse(id) else {
+        return Ok(None);
+    };
+    Ok(match replica.successor(&article)? {
+        Some(next) => {
+            let title = replica
+                .article(next.as_str())
+                .map(|v| v.record.content.title)
+                .unwrap_or_default();
+            Some((next.to_string(), title))
+        }
+        None => None,
+    })
 }

@@ -458,6 +458,8 @@ mod tests_clearance;
 #[cfg(test)]
 mod tests_conflict;
 #[cfg(test)]
+mod tests_freshness;
+#[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
 mod tests_review;

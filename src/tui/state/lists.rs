@@ -23,6 +23,10 @@ pub struct HomeData {
     pub last_sent: Option<u64>,
     /// The demo knowledge base (plain `outpost` on an empty data directory), not a real node.
     pub demo: bool,
+    /// Required reading the acting user has not acknowledged, soonest due first.
+    pub required: Vec<crate::core::RequiredItem>,
+    /// Stale articles the acting user owns, most overdue first.
+    pub stale: Vec<crate::core::StaleItem>,
     /// Two-step evaluation's part of "what needs me".
     pub evaluation: EvaluationNeeds,
 }

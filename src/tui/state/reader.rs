@@ -44,6 +44,8 @@ pub struct ArticleDoc {
     pub attachments: Vec<AttachmentInfo>,
     /// Its evaluation, once it was submitted (not looked up for the preview).
     pub evaluation: Option<EvaluationView>,
+    /// The article that supersedes this one (id, title): readers are sent there.
+    pub successor: Option<(String, String)>,
 }
 
 impl ArticleDoc {
@@ -78,6 +80,7 @@ impl ArticleDoc {
             link_titles: std::collections::BTreeMap::new(),
             attachments: Vec::new(),
             evaluation: None,
+            successor: None,
         }
     }
 }
@@ -92,6 +95,12 @@ impl ArticleDoc {
     /// The document with its evaluation (state and votes) under its metadata.
     pub fn with_evaluation(mut self, evaluation: Option<EvaluationView>) -> Self {
         self.evaluation = evaluation;
+        self
+    }
+
+    /// The document with the successor that supersedes it.
+    pub fn with_successor(mut self, successor: Option<(String, String)>) -> Self {
+        self.successor = successor;
         self
     }
 
@@ -178,6 +187,10 @@ fn lay_out(
     let c = &doc.content;
     let mut lines: Vec<RLine> =
         markdown::wrap_spans(&[(c.title.clone(), Sty::Title)], width, "", "");
+    if let Some((id, title)) = &doc.successor {
+        let line = i18n.f("reader.superseded_by", &[("title", title), ("id", id)]);
+        lines.extend(markdown::wrap_spans(&[(line, Sty::Strong)], width, "", ""));
+    }
     let dash = "—".to_string();
     let hs = if c.hs_codes.is_empty() {
         dash.clone()

@@ -426,6 +426,7 @@ pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
         evaluation: None,
         link_titles: Default::default(),
         attachments: vec![],
+        successor: None,
     }
 }
 

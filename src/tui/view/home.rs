@@ -76,6 +76,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if e.to_review == 0 && e.returned.is_empty() {
         needs.push(dim(state, t.t("home.nothing_needed")));
     }
+    needs.extend(reading_and_stale(state, data, inner_width(left)));
     needs.push(Line::default());
     needs.push(heading(state, t.t("home.outbox")));
     let outbox = outbox_text(state, data);
@@ -264,4 +265,50 @@ fn start_keys(state: &State) -> String {
     })
     .collect::<Vec<_>>()
     .join(" · ")
+}
+
+/// "Required reading (n)" and "My stale articles (n)": what the user must read, and what they
+/// own that is due for review or flagged. Nothing when both are empty.
+fn reading_and_stale<'a>(
+    state: &State,
+    data: &crate::tui::state::HomeData,
+    width: usize,
+) -> Vec<Line<'a>> {
+    let t = &state.i18n;
+    let mut lines = Vec::new();
+    let row = |text: String| {
+        Line::from(Span::styled(
+            ellipsize(&format!("  {text}"), width.max(10)),
+            state.theme.strong,
+        ))
+    };
+    if !data.required.is_empty() {
+        lines.push(heading(
+            state,
+            &t.f("home.required", &[("n", &data.required.len())]),
+        ));
+        for r in &data.required {
+            let key = if r.overdue {
+                "home.required_overdue"
+            } else {
+                "home.required_row"
+            };
+            lines.push(row(t.f(key, &[("title", &r.title), ("due", &r.due)])));
+        }
+    }
+    if !data.stale.is_empty() {
+        lines.push(heading(
+            state,
+            &t.f("home.stale", &[("n", &data.stale.len())]),
+        ));
+        for s in &data.stale {
+            let key = match (s.due.as_str(), s.flags.is_empty()) {
+                (_, false) => "home.stale_flagged",
+                ("past-due", _) => "home.stale_past_due",
+                _ => "home.stale_due_soon",
+            };
+            lines.push(row(t.f(key, &[("title", &s.title), ("date", &s.review_by)])));
+        }
+    }
+    lines
 }
