@@ -11,6 +11,7 @@ pub(crate) mod attachments;
 mod audit;
 pub mod auth;
 mod backup;
+mod backup_local;
 mod batch;
 mod cancel;
 mod check;

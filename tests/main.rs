@@ -4,6 +4,7 @@ mod accounts;
 mod attachments;
 mod audit;
 mod backup;
+mod backup_local;
 mod clearance;
 mod clearance_elsewhere;
 mod cli;
