@@ -2,6 +2,7 @@
 //! key and the search index, turns user intentions into signed ops, and applies ops — local or
 //! imported — through one path in one redb write transaction.
 
+mod accounts;
 mod apply;
 mod apply_article;
 mod articles;
@@ -39,6 +40,7 @@ mod review;
 mod revisions;
 mod staging;
 
+pub use accounts::AccountRow;
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};

@@ -105,6 +105,12 @@ pub fn perform_job(
         Effect::LoadCounts => replica
             .category_counts(ctx.viewer.as_ref())
             .map(Msg::Counts),
+        Effect::LoadUsers => match ctx.user.as_ref().map(|u| replica.accounts(u)) {
+            Some(Ok(rows)) => Ok(Msg::Users(Some(rows))),
+            // The screen says why in the interface's language.
+            Some(Err(Error::Denied { .. })) | None => Ok(Msg::Users(None)),
+            Some(Err(e)) => Err(e),
+        },
         Effect::LoadGlossary(query) => replica.glossary().map(|g| {
             let entries = g.find(&query).into_iter().cloned().collect();
             Msg::Glossary(query, entries)

@@ -223,6 +223,7 @@ scopes! {
     Map = "map", false;
     Sync = "sync", true;
     Glossary = "glossary", false;
+    Users = "users", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -301,6 +302,7 @@ actions! {
     SetPassword = "set-password";
     Glossary = "glossary";
     ToggleGlossary = "toggle-glossary";
+    Users = "users";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

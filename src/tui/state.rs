@@ -8,6 +8,7 @@ pub mod lists;
 pub mod reader;
 pub mod search;
 pub mod signin;
+pub mod users;
 
 use ratatui::layout::Rect;
 
@@ -32,6 +33,7 @@ pub enum Screen {
     Map,
     Sync,
     Glossary,
+    Users,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -139,6 +141,7 @@ pub struct State {
     pub editor: Option<EditorState>,
     pub map: MapState,
     pub glossary: glossary::GlossaryState,
+    pub users: users::UsersState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -182,6 +185,7 @@ impl State {
             editor: None,
             map: MapState::default(),
             glossary: Default::default(),
+            users: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -224,6 +228,7 @@ impl State {
             Screen::Map => Scope::Map,
             Screen::Sync => Scope::Sync,
             Screen::Glossary => Scope::Glossary,
+            Screen::Users => Scope::Users,
         }
     }
 

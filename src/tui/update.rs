@@ -11,6 +11,7 @@ mod reader;
 mod screens;
 mod search;
 pub(crate) mod signin;
+mod users;
 
 use std::collections::BTreeMap;
 
@@ -40,6 +41,8 @@ pub enum Msg {
     Counts(BTreeMap<String, usize>),
     /// The glossary entries for a lookup (the words it was for, and the entries).
     Glossary(String, Vec<crate::glossary::GlossaryEntry>),
+    /// This node's accounts, or `None` when the acting user may not see them.
+    Users(Option<Vec<crate::core::AccountRow>>),
     Results {
         generation: u64,
         rows: Vec<ResultRow>,
@@ -126,6 +129,8 @@ pub enum Effect {
     LoadCounts,
     /// Look the glossary up for these words (every entry when empty).
     LoadGlossary(String),
+    /// This node's accounts, as the acting user may see them.
+    LoadUsers,
     /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
@@ -272,6 +277,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Glossary(query, entries) => glossary::loaded(state, query, entries),
+        Msg::Users(rows) => users::loaded(state, rows),
         Msg::Results {
             generation,
             rows,
@@ -377,6 +383,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             vec![Effect::LoadPeers]
         }
         Action::Glossary => glossary::open(state),
+        Action::Users => users::open(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -399,6 +406,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             Screen::Map => screens::map_action(state, action),
             Screen::Sync => screens::sync_action(state, action),
             Screen::Glossary => glossary::action(state, action),
+            Screen::Users => users::action(state, action),
         },
     }
 }
@@ -439,6 +447,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Map
             | Action::Sync
             | Action::Glossary
+            | Action::Users
             | Action::NewArticle
     )
 }

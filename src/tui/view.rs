@@ -12,6 +12,7 @@ mod overlay;
 mod reader;
 mod search;
 mod signin;
+mod users;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -27,6 +28,7 @@ pub use self::map::{MapLayout, map_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
+pub use self::users::{UsersLayout, users_layout};
 use super::keymap::{Action, Scope};
 use super::markdown::{RLine, Sty};
 use super::state::{Cancelling, Screen, State};
@@ -67,6 +69,7 @@ impl Widget for &State {
             Screen::Map => map::render(self, area, buf),
             Screen::Sync => map::render_sync(self, body, buf),
             Screen::Glossary => glossary::render(self, area, buf),
+            Screen::Users => users::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -118,11 +121,12 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
     }
     if matches!(
         state.screen,
-        Screen::Reader | Screen::Editor | Screen::Glossary
+        Screen::Reader | Screen::Editor | Screen::Glossary | Screen::Users
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
             Screen::Glossary => "screen.glossary",
+            Screen::Users => "screen.users",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -220,7 +224,9 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Back,
             Action::Help,
         ],
-        Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
+        Scope::Glossary | Scope::Users => {
+            &[Action::Down, Action::PageDown, Action::Back, Action::Help]
+        }
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }
@@ -430,3 +436,5 @@ mod tests_glossary;
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;
+#[cfg(test)]
+mod tests_users;

@@ -99,6 +99,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::LoadCategories
             | Effect::LoadCounts
             | Effect::LoadGlossary(_)
+            | Effect::LoadUsers
             | Effect::Search { .. }
             | Effect::LoadPreview(_)
             | Effect::OpenArticle(_)
