@@ -40,3 +40,4 @@ mod sync_interop;
 mod tamper;
 mod thai_variants;
 mod tui_e2e;
+mod tui_signin_e2e;
