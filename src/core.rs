@@ -4,6 +4,7 @@
 
 mod acknowledge;
 mod activity;
+mod accounts;
 mod apply;
 mod apply_article;
 mod articles;
@@ -13,6 +14,7 @@ pub(crate) mod attachments;
 mod audit;
 pub mod auth;
 mod backup;
+mod backup_local;
 mod batch;
 mod cancel;
 mod check;
@@ -53,6 +55,7 @@ mod stats;
 mod submission;
 
 pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
+pub use accounts::AccountRow;
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};

@@ -7,10 +7,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_outpost");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_outpost");
 
 /// A tmux session that is killed when the test ends, however it ends.
-struct Session {
+pub(crate) struct Session {
     name: String,
 }
 
@@ -25,12 +25,12 @@ fn tmux(args: &[&str]) -> std::io::Result<std::process::Output> {
 }
 
 impl Session {
-    fn start(data_dir: &Path, home: &Path, tag: &str) -> Session {
+    pub(crate) fn start(data_dir: &Path, home: &Path, tag: &str) -> Session {
         Self::start_with(data_dir, home, tag, "")
     }
 
     /// As `start`, with more `NAME=value` settings in the environment.
-    fn start_with(data_dir: &Path, home: &Path, tag: &str, env: &str) -> Session {
+    pub(crate) fn start_with(data_dir: &Path, home: &Path, tag: &str, env: &str) -> Session {
         let name = format!("outpost-e2e-{tag}-{}", std::process::id());
         let command = format!(
             "env HOME={home} XDG_CONFIG_HOME={home}/config OUTPOST_LANG=en NO_COLOR=1 TERM=xterm-256color {env} {BIN} --data-dir {data}",
@@ -57,7 +57,7 @@ impl Session {
         Session { name }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.name];
         args.extend_from_slice(keys);
         let out = tmux(&args).expect("tmux send-keys");
@@ -65,18 +65,18 @@ impl Session {
     }
 
     /// Types text literally (no key names).
-    fn text(&self, text: &str) {
+    pub(crate) fn text(&self, text: &str) {
         let out = tmux(&["send-keys", "-t", &self.name, "-l", text]).expect("tmux send-keys");
         assert!(out.status.success(), "send-keys -l {text:?}");
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn screen(&self) -> String {
         let out = tmux(&["capture-pane", "-p", "-t", &self.name]).expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Waits until the screen shows `what`; fails with the screen after `timeout`.
-    fn wait_for(&self, what: &str) -> String {
+    pub(crate) fn wait_for(&self, what: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(90);
         loop {
             let screen = self.screen();
@@ -91,7 +91,7 @@ impl Session {
         }
     }
 
-    fn wait_until_gone(&self) {
+    pub(crate) fn wait_until_gone(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while tmux(&["has-session", "-t", &self.name]).is_ok_and(|o| o.status.success()) {
             assert!(
@@ -104,7 +104,7 @@ impl Session {
     }
 }
 
-fn tmux_available() -> bool {
+pub(crate) fn tmux_available() -> bool {
     Command::new("tmux")
         .arg("-V")
         .output()
@@ -203,7 +203,7 @@ fn an_officer_searches_reads_writes_and_quits_in_a_real_terminal() {
     assert_eq!(article["hs_codes"][0], "1401.10");
 }
 
-fn outpost(data: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) fn outpost(data: &Path, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(BIN)
         .arg("--data-dir")
@@ -408,7 +408,7 @@ fn the_interface_moves_and_shows_progress_while_a_bundle_of_100_000_ops_imports(
 }
 
 /// Runs `outpost` and insists it succeeds; returns its standard output.
-fn ok(data: &Path, args: &[&str], stdin: &str) -> String {
+pub(crate) fn ok(data: &Path, args: &[&str], stdin: &str) -> String {
     let out = outpost(data, args, stdin);
     assert!(out.status.success(), "{args:?}: {out:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -139,7 +139,7 @@ pub fn check_new_password(password: &str) -> Result<()> {
 }
 
 /// Opens a node-local table for reading; `None` when the store has never written it.
-fn open_local<K: redb::Key + 'static, V: redb::Value + 'static>(
+pub(super) fn open_local<K: redb::Key + 'static, V: redb::Value + 'static>(
     txn: &redb::ReadTransaction,
     def: TableDefinition<K, V>,
 ) -> Result<Option<redb::ReadOnlyTable<K, V>>> {

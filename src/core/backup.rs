@@ -1,12 +1,12 @@
 //! Backups: one file holding everything a node cannot rebuild — its signing and age keys, its
-//! op log in apply order, and its node-local tables (metadata, ops held back, what peers hold)
-//! — taken from one read transaction, so a backup is consistent while other processes (the
+//! op log in apply order, and its node-local tables (metadata, ops held back, what peers hold,
+//! passwords and sign-in failures, attachments' files: `backup_local.rs`) — taken from one read transaction, so a backup is consistent while other processes (the
 //! interface, an import) write to the node. Materialized tables and the search index are not in
 //! it: a restore rebuilds them by replaying the log. Format (docs/backup.md):
 //!
 //! ```text
 //! magic       8 bytes   "OUTPOSTK"
-//! version     u16 LE    1
+//! version     u16 LE    2 (1: without the passwords and attachments, still read)
 //! header_len  u32 LE    at most 1 MiB
 //! header      postcard  BackupHeader (node, office, key, time, op count, state hash, lengths)
 //! body        body_len bytes: zstd(postcard(BackupBody))
@@ -24,6 +24,7 @@ use redb::{Database, ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
 use super::apply::{Applied, apply_op};
+use super::backup_local::LocalTables;
 use super::batch::Batch;
 use super::check::{state_hash, state_hash_in};
 use super::replica::create_tables;
@@ -33,7 +34,7 @@ use crate::model::{Hash, Hlc, NodeId, NodeInfo, SignedOp};
 use crate::store::{self, meta_keys};
 
 pub const MAGIC: &[u8; 8] = b"OUTPOSTK";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 const MAX_HEADER: u32 = 1 << 20;
 /// The inflated body may be at most this large, and this many times its compressed size.
 const MAX_RAW: u64 = 16 << 30;
@@ -72,6 +73,35 @@ pub(super) struct BackupBody {
     pub pending: Vec<(OpKey, Vec<u8>)>,
     /// What each peer is known to hold: node → encoded `PeerRecord`.
     pub peers: Vec<([u8; 16], Vec<u8>)>,
+    /// Passwords, sign-in failures, attachments' files (format 2).
+    pub local: LocalTables,
+}
+
+/// The body of a format-1 backup, written before passwords and attachments were kept: read as
+/// a body with none.
+#[derive(Deserialize)]
+#[cfg_attr(test, derive(Serialize))]
+struct BackupBodyV1 {
+    signing_key: [u8; 32],
+    age_identity: String,
+    meta: Vec<(String, Vec<u8>)>,
+    ops: Vec<SignedOp>,
+    pending: Vec<(OpKey, Vec<u8>)>,
+    peers: Vec<([u8; 16], Vec<u8>)>,
+}
+
+impl From<BackupBodyV1> for BackupBody {
+    fn from(v1: BackupBodyV1) -> Self {
+        BackupBody {
+            signing_key: v1.signing_key,
+            age_identity: v1.age_identity,
+            meta: v1.meta,
+            ops: v1.ops,
+            pending: v1.pending,
+            peers: v1.peers,
+            local: LocalTables::default(),
+        }
+    }
 }
 
 /// What `outpost backup` wrote.
@@ -124,6 +154,7 @@ impl Replica {
             let (k, v) = row?;
             peers.push((k.value(), v.value().to_vec()));
         }
+        let local = LocalTables::read(&txn)?;
         let info: NodeInfo = store::get(&txn.open_table(store::NODES)?, self.node.0)?
             .ok_or_else(|| Error::corrupt("this node's own first op is not in its log"))?;
         let state = state_hash_in(&txn)?;
@@ -135,6 +166,7 @@ impl Replica {
             ops,
             pending,
             peers,
+            local,
         };
         let raw = postcard::to_stdvec(&body)
             .map_err(|e| Error::io("cannot encode the backup", std::io::Error::other(e)))?;
@@ -336,8 +368,21 @@ pub(super) fn read_backup(name: &str, bytes: &[u8]) -> Result<Backup> {
     }
     let raw = zstd::bulk::decompress(body, header.raw_len as usize)
         .map_err(|e| damaged(name, format!("its body does not inflate: {e}")))?;
-    let body: BackupBody = postcard::from_bytes(&raw)
-        .map_err(|e| damaged(name, format!("its body does not decode: {e}")))?;
+    let decoded = if version == 1 {
+        postcard::from_bytes::<BackupBodyV1>(&raw).map(BackupBody::from)
+    } else {
+        postcard::from_bytes::<BackupBody>(&raw)
+    };
+    let body = decoded.map_err(|e| damaged(name, format!("its body does not decode: {e}")))?;
+    if let Some(hash) = body.local.misnamed_blob() {
+        return Err(damaged(
+            name,
+            format!(
+                "the attachment file {} inside does not match its hash",
+                hash.short()
+            ),
+        ));
+    }
     let signing = ed25519_dalek::SigningKey::from_bytes(&body.signing_key);
     if signing.verifying_key().to_bytes() != header.public_key {
         return Err(damaged(name, "the signing key inside is not the node's"));
@@ -444,6 +489,8 @@ pub(super) fn replay(db: &Database, name: &str, backup: &Backup) -> Result<NodeI
             peers.insert(*k, v.as_slice())?;
         }
     }
+    backup.body.local.write_sign_in(&txn)?;
+    backup.body.local.write_blobs(&txn)?;
     txn.commit()?;
     // A revocation the log holds after ops it refuses: the node replayed once more, so must this.
     super::rematerialize::replay_if_needed(db)?;
@@ -509,6 +556,66 @@ mod tests {
             .expect("scratch");
         let node = replay(&scratch, "b", &read).expect("replays");
         assert_eq!(node.office, "Mae Sai");
+    }
+
+    /// A backup framed and signed as `version` around `raw` (an encoded body), as a node with
+    /// `key` would write it.
+    fn framed(version: u16, header: &BackupHeader, raw: &[u8], key: &[u8; 32]) -> Vec<u8> {
+        use ed25519_dalek::Signer;
+        let compressed = zstd::bulk::compress(raw, ZSTD_LEVEL).expect("compress");
+        let header = BackupHeader {
+            body_len: compressed.len() as u64,
+            raw_len: raw.len() as u64,
+            ..header.clone()
+        };
+        let encoded = postcard::to_stdvec(&header).expect("header");
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&version.to_le_bytes());
+        out.extend_from_slice(&(encoded.len() as u32).to_le_bytes());
+        out.extend_from_slice(&encoded);
+        out.extend_from_slice(&compressed);
+        let sum = digest(&out);
+        let signature = ed25519_dalek::SigningKey::from_bytes(key).sign(&sum.0);
+        out.extend_from_slice(&sum.0);
+        out.extend_from_slice(&signature.to_bytes());
+        out
+    }
+
+    #[test]
+    fn a_format_1_backup_still_reads_with_no_passwords_or_attachments() {
+        let (bytes, header, _) = backup();
+        let body = read_backup("b", &bytes).expect("reads").body;
+        let v1 = BackupBodyV1 {
+            signing_key: body.signing_key,
+            age_identity: body.age_identity.clone(),
+            meta: body.meta.clone(),
+            ops: body.ops.clone(),
+            pending: body.pending.clone(),
+            peers: body.peers.clone(),
+        };
+        let raw = postcard::to_stdvec(&v1).expect("body");
+        let old = framed(1, &header, &raw, &body.signing_key);
+        let read = read_backup("b", &old).expect("a format-1 backup reads");
+        assert_eq!(read.body.ops.len(), body.ops.len());
+        assert_eq!(read.body.local, LocalTables::default());
+        let scratch = Database::builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .expect("scratch");
+        replay(&scratch, "b", &read).expect("replays");
+    }
+
+    #[test]
+    fn an_attachment_file_that_does_not_match_its_hash_is_refused() {
+        let (bytes, header, _) = backup();
+        let mut body = read_backup("b", &bytes).expect("reads").body;
+        body.local
+            .blobs
+            .push((Hash::of(b"the seal photo").0, b"another photo".to_vec()));
+        let raw = postcard::to_stdvec(&body).expect("body");
+        let forged = framed(FORMAT_VERSION, &header, &raw, &body.signing_key);
+        let e = refusal(&forged);
+        assert!(e.contains("does not match its hash"), "{e}");
+        assert!(e.contains("nothing was changed"), "{e}");
     }
 
     #[test]

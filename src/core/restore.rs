@@ -290,6 +290,9 @@ impl Replica {
             }
             batch.finish()?;
         }
+        // The attachments' files come along; the passwords do not: they are those of the old
+        // node's accounts, and this node's accounts are its own (its administrator's first).
+        backup.body.local.write_blobs(&txn)?;
         self.commit_indexed(txn, &BTreeSet::new(), Staging::inactive())
     }
 }

@@ -114,6 +114,12 @@ pub fn perform_job(
         Effect::LoadStats => replica
             .stats(&crate::core::StatsFilter::default(), ctx.user.as_ref())
             .map(|s| Msg::Stats(Box::new(s))),
+        Effect::LoadUsers => match ctx.user.as_ref().map(|u| replica.accounts(u)) {
+            Some(Ok(rows)) => Ok(Msg::Users(Some(rows))),
+            // The screen says why in the interface's language.
+            Some(Err(Error::Denied { .. })) | None => Ok(Msg::Users(None)),
+            Some(Err(e)) => Err(e),
+        },
         Effect::LoadGlossary(query) => replica.glossary().map(|g| {
             let entries = g.find(&query).into_iter().cloned().collect();
             Msg::Glossary(query, entries)

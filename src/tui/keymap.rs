@@ -227,6 +227,7 @@ scopes! {
     Mileage = "mileage", false;
     Statistics = "statistics", false;
     Review = "review", false;
+    Users = "users", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -314,6 +315,7 @@ actions! {
     Reject = "reject";
     MoveCategory = "move-category";
     Submit = "submit";
+    Users = "users";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -10,6 +10,7 @@ pub mod reader;
 pub mod review;
 pub mod search;
 pub mod signin;
+pub mod users;
 
 use ratatui::layout::Rect;
 
@@ -39,6 +40,7 @@ pub enum Screen {
     Mileage,
     Statistics,
     Review,
+    Users,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -154,6 +156,7 @@ pub struct State {
     pub mileage: activity::MileageState,
     pub statistics: activity::StatsState,
     pub review: ReviewState,
+    pub users: users::UsersState,
     pub sync: SyncState,
     pub message: Option<Message>,
     pub busy: Option<Busy>,
@@ -201,6 +204,7 @@ impl State {
             mileage: Default::default(),
             statistics: Default::default(),
             review: ReviewState::default(),
+            users: Default::default(),
             sync: SyncState::default(),
             message: None,
             busy: None,
@@ -247,6 +251,7 @@ impl State {
             Screen::Mileage => Scope::Mileage,
             Screen::Statistics => Scope::Statistics,
             Screen::Review => Scope::Review,
+            Screen::Users => Scope::Users,
         }
     }
 

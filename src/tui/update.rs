@@ -13,6 +13,7 @@ mod review;
 mod screens;
 mod search;
 pub(crate) mod signin;
+mod users;
 
 use std::collections::BTreeMap;
 
@@ -42,6 +43,8 @@ pub enum Msg {
     Counts(BTreeMap<String, usize>),
     /// The glossary entries for a lookup (the words it was for, and the entries).
     Glossary(String, Vec<crate::glossary::GlossaryEntry>),
+    /// This node's accounts, or `None` when the acting user may not see them.
+    Users(Option<Vec<crate::core::AccountRow>>),
     Results {
         generation: u64,
         rows: Vec<ResultRow>,
@@ -147,6 +150,8 @@ pub enum Effect {
     LoadCommunities,
     LoadMileage,
     LoadStats,
+    /// This node's accounts, as the acting user may see them.
+    LoadUsers,
     /// Search; no words and no filters lists the most recent articles.
     Search {
         generation: u64,
@@ -306,6 +311,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Communities(list) => activity::communities_loaded(state, list),
         Msg::Mileage(board) => activity::mileage_loaded(state, board),
         Msg::Stats(stats) => activity::stats_loaded(state, *stats),
+        Msg::Users(rows) => users::loaded(state, rows),
         Msg::Results {
             generation,
             rows,
@@ -424,6 +430,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Statistics => activity::open(state, Screen::Statistics),
         Action::Review => review::open(state),
         Action::Submit => review::submit(state),
+        Action::Users => users::open(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -451,6 +458,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
                 activity::action(state, action)
             }
             Screen::Review => review::action(state, action),
+            Screen::Users => users::action(state, action),
         },
     }
 }
@@ -495,6 +503,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Mileage
             | Action::Statistics
             | Action::Review
+            | Action::Users
             | Action::NewArticle
     )
 }

@@ -14,6 +14,7 @@ mod reader;
 mod review;
 mod search;
 mod signin;
+mod users;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -31,6 +32,7 @@ pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::review::{ReviewLayout, review_layout};
 pub use self::search::{PREVIEW_MIN_WIDTH, SearchLayout, search_layout};
+pub use self::users::{UsersLayout, users_layout};
 use super::keymap::{Action, Scope};
 use super::markdown::{RLine, Sty};
 use super::state::{Cancelling, Screen, State};
@@ -75,6 +77,7 @@ impl Widget for &State {
             Screen::Mileage => activity::render_mileage(self, area, buf),
             Screen::Statistics => activity::render_statistics(self, area, buf),
             Screen::Review => review::render(self, area, buf),
+            Screen::Users => users::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -133,6 +136,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             | Screen::Mileage
             | Screen::Statistics
             | Screen::Review
+            | Screen::Users
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
@@ -141,6 +145,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Mileage => "screen.mileage",
             Screen::Statistics => "screen.statistics",
             Screen::Review => "screen.review",
+            Screen::Users => "screen.users",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -240,7 +245,9 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Back,
             Action::Help,
         ],
-        Scope::Glossary => &[Action::Down, Action::PageDown, Action::Back, Action::Help],
+        Scope::Glossary | Scope::Users => {
+            &[Action::Down, Action::PageDown, Action::Back, Action::Help]
+        }
         Scope::Communities | Scope::Mileage => &[Action::Down, Action::Back, Action::Help],
         Scope::Statistics => &[Action::Mileage, Action::Back, Action::Help],
         Scope::Review => &[
@@ -467,3 +474,5 @@ mod tests_review;
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;
+#[cfg(test)]
+mod tests_users;

@@ -102,6 +102,7 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::LoadCommunities
             | Effect::LoadMileage
             | Effect::LoadStats
+            | Effect::LoadUsers
             | Effect::Search { .. }
             | Effect::LoadPreview(_)
             | Effect::OpenArticle(_)
