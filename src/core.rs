@@ -2,9 +2,9 @@
 //! key and the search index, turns user intentions into signed ops, and applies ops — local or
 //! imported — through one path in one redb write transaction.
 
+mod accounts;
 mod acknowledge;
 mod activity;
-mod accounts;
 mod apply;
 mod apply_article;
 mod articles;
@@ -54,8 +54,8 @@ mod stale;
 mod stats;
 mod submission;
 
-pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
 pub use accounts::AccountRow;
+pub use acknowledge::{OfficeCompliance, PersonCompliance, RequiredItem};
 pub(crate) use apply::{Applied, apply_op, read_u64};
 pub use apply::{MAX_CLOCK_AHEAD_MILLIS, Refusal};
 pub use articles::{ArticlePatch, NewArticle};

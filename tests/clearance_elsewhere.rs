@@ -288,3 +288,48 @@ fn a_search_widened_by_the_glossary_finds_no_restricted_article_for_an_uncleared
         assert_hidden(&["informant-river", "zebraquartz"], user, &out, &err);
     }
 }
+
+#[test]
+fn required_reading_and_successors_above_clearance_are_not_named() {
+    let n = node();
+    for id in [ID, "timber-basics"] {
+        let (ok, _, err) = run(
+            &n.dir,
+            Some("admin"),
+            &["require", id, "--office", "HQ", "--by", "2030-01-31"],
+        );
+        assert!(ok, "require {id}: {err}");
+    }
+    let (ok, _, err) = run(
+        &n.dir,
+        Some("admin"),
+        &["supersede", "timber-basics", "--by", ID],
+    );
+    assert!(ok, "supersede: {err}");
+
+    // The administrator sees both requirements and the successor.
+    let all = json(&n.dir, Some("admin"), &["ack", "--json"]).to_string();
+    assert!(all.contains(ID) && all.contains("timber-basics"), "{all}");
+    let shown = json(&n.dir, Some("admin"), &["show", "timber-basics", "--json"]);
+    assert_eq!(shown["freshness"]["superseded_by"], ID, "{shown}");
+
+    // The officer is asked to read what they may see, and is sent nowhere they may not go.
+    let mine = json(&n.dir, Some("officer"), &["ack", "--json"]).to_string();
+    assert!(mine.contains("timber-basics"), "{mine}");
+    let shown = json(
+        &n.dir,
+        Some("officer"),
+        &["show", "timber-basics", "--json"],
+    );
+    assert!(shown["freshness"]["superseded_by"].is_null(), "{shown}");
+    for args in [
+        ["ack", "--json"].as_slice(),
+        &["ack", "report", "--json"],
+        &["show", "timber-basics", "--json"],
+        &["search", "timber", "--json"],
+        &["stale", "--json"],
+    ] {
+        let (_, out, err) = run(&n.dir, Some("officer"), args);
+        assert_hidden(&SECRET, &format!("{args:?}"), &out, &err);
+    }
+}

@@ -148,7 +148,14 @@ impl Replica {
         let mut out = Vec::new();
         for entry in txn.open_table(store::READING)?.iter()? {
             let (k, v) = entry?;
-            out.push((ArticleId::parse(k.value())?, store::decode(v.value())?));
+            let id = ArticleId::parse(k.value())?;
+            // What the reader may not see is not required of them here: not a title, not a count.
+            if self
+                .load_article(&id)?
+                .is_some_and(|r| self.may_see(r.content.classification))
+            {
+                out.push((id, store::decode(v.value())?));
+            }
         }
         Ok(out)
     }

@@ -87,7 +87,14 @@ impl Replica {
         let txn = self.read()?;
         let list: Option<Vec<Supersession>> =
             store::get(&txn.open_table(store::SUPERSESSIONS)?, id.as_str())?;
-        Ok(list.and_then(|l| crate::model::freshness::successor(&l).cloned()))
+        let Some(next) = list.and_then(|l| crate::model::freshness::successor(&l).cloned()) else {
+            return Ok(None);
+        };
+        // A successor above the reader's clearance is not named: it reads as missing.
+        let visible = self
+            .load_article(&next)?
+            .is_some_and(|r| self.may_see(r.content.classification));
+        Ok(visible.then_some(next))
     }
 
     /// `user` flags the article: anyone may, saying why.

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ArticleId, Attachment, Audience, Author, Classification, GlossaryEntry, Hash, Hlc, HsCode,
-    KnowledgeMap,
-    NodeId, Revision, Role, Status, UserChange, Verdict,
+    KnowledgeMap, NodeId, Revision, Role, Status, UserChange, Verdict,
 };
 use crate::error::{Error, Result};
 
