@@ -115,12 +115,9 @@ impl Replica {
             request.now_millis = self.now_millis();
         }
         let txn = self.read()?;
-        let glossary = match request.no_glossary {
-            true => None,
-            false => Some(super::glossary::glossary_in(&txn)?),
-        };
+        let glossary = || super::glossary::glossary_in(&txn);
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index.find_with(&request, glossary.as_deref(), &|id| {
+        self.index.find_with(&request, Some(&glossary), &|id| {
             store::get(&articles, id.as_str())
         })
     }
