@@ -95,33 +95,68 @@ pub(crate) fn rng(name: &str) -> StdRng {
 }
 
 /// Starts `cmd`, waits `delay`, then kills it with SIGKILL unless it already ended. Returns
-/// its exit status when it ended by itself, `None` when it was killed.
-pub(crate) fn kill_after(cmd: &mut Command, delay: Duration) -> Option<std::process::ExitStatus> {
+/// its exit status and how long it ran when it ended by itself, `None` when it was killed.
+fn kill_or_time(
+    cmd: &mut Command,
+    delay: Duration,
+) -> Option<(std::process::ExitStatus, Duration)> {
+    let started = Instant::now();
     let mut child = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(delay);
-    if let Some(status) = child.try_wait().expect("try_wait") {
-        return Some(status);
+    // Looked at every millisecond, so that a command that ends early is timed.
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some((status, started.elapsed()));
+        }
+        let left = delay.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(1)));
     }
     child.kill().expect("kill");
     let _ = child.wait();
     None
 }
 
-/// How long `cmd` takes when left alone: the range the kill moments are drawn from.
-fn duration_of(cmd: &mut Command) -> Duration {
-    let start = Instant::now();
-    let out = cmd.output().expect("run");
-    assert!(out.status.success(), "{out:?}");
-    start.elapsed()
-}
+/// The range kill moments are drawn from: how long the command took when it last ran to its end
+/// by itself. Following the latest run keeps most runs killed while they work on a machine whose
+/// speed changes under other load (a span measured while it was slow would let most later runs
+/// finish before their kill).
+struct Span(Duration);
 
-fn moment(rng: &mut StdRng, span: Duration) -> Duration {
-    let max = span.as_micros().max(1000) as u64 * 11 / 10;
-    Duration::from_micros(rng.gen_range(0..max))
+impl Span {
+    /// How long `cmd` takes when left alone.
+    fn of(cmd: &mut Command) -> Span {
+        let start = Instant::now();
+        let out = cmd.output().expect("run");
+        assert!(out.status.success(), "{out:?}");
+        Span(start.elapsed())
+    }
+
+    /// A moment from the start to a tenth past the end of a run.
+    fn moment(&self, rng: &mut StdRng) -> Duration {
+        let max = self.0.as_micros().max(1000) as u64 * 11 / 10;
+        Duration::from_micros(rng.gen_range(0..max))
+    }
+
+    /// Starts `cmd` and kills it at a moment drawn from the span (see `kill_or_time`); a run that
+    /// ends by itself becomes the span.
+    fn kill(
+        &mut self,
+        cmd: &mut Command,
+        rng: &mut StdRng,
+    ) -> (Option<std::process::ExitStatus>, Duration) {
+        let delay = self.moment(rng);
+        let ended = kill_or_time(cmd, delay);
+        if let Some((_, took)) = ended {
+            self.0 = took;
+        }
+        (ended.map(|(status, _)| status), delay)
+    }
 }
 
 /// Writes `n` Markdown articles whose ids start with `prefix` and whose bodies hold `word`.
@@ -180,7 +215,7 @@ fn kill_import_md(sizes: &Sizes, rng: &mut StdRng) -> usize {
     hq(&node);
     let first = tmp.path().join("batch-first");
     markdown_dir(&first, "first", "zqfirst", sizes.import);
-    let span = duration_of(outpost(&node).args(["import-md", "--publish"]).arg(&first));
+    let mut span = Span::of(outpost(&node).args(["import-md", "--publish"]).arg(&first));
     let mut expected = articles(&checked(&node, "the first import"));
     assert_eq!(expected, sizes.import as u64);
     let (mut kills, mut tries, mut whole) = (0, 0, 0);
@@ -189,10 +224,9 @@ fn kill_import_md(sizes: &Sizes, rng: &mut StdRng) -> usize {
         let (prefix, w) = (format!("b{tries}"), word("zq", tries));
         let batch = tmp.path().join(&prefix);
         markdown_dir(&batch, &prefix, &w, sizes.import);
-        let delay = moment(rng, span);
-        let status = kill_after(
+        let (status, delay) = span.kill(
             outpost(&node).args(["import-md", "--publish"]).arg(&batch),
-            delay,
+            rng,
         );
         let after = format!("import-md killed after {delay:?}");
         let now = articles(&checked(&node, &after));
@@ -254,14 +288,13 @@ fn kill_sync_import(sizes: &Sizes, rng: &mut StdRng) -> usize {
     let base = articles(&checked(&pristine, "enrolment"));
     let full = base + sizes.bundle as u64;
     crate::common::copy_dir(&pristine, &post);
-    let span = duration_of(outpost(&post).args(["sync", "import", bundle_s]));
+    let mut span = Span::of(outpost(&post).args(["sync", "import", bundle_s]));
     let (mut kills, mut tries, mut whole) = (0, 0, 0);
     while kills < sizes.sync_kills && tries < sizes.sync_kills * 4 {
         tries += 1;
         std::fs::remove_dir_all(&post).expect("remove");
         crate::common::copy_dir(&pristine, &post);
-        let delay = moment(rng, span);
-        let status = kill_after(outpost(&post).args(["sync", "import", bundle_s]), delay);
+        let (status, delay) = span.kill(outpost(&post).args(["sync", "import", bundle_s]), rng);
         let after = format!("sync import killed after {delay:?}");
         let now = articles(&checked(&post, &after));
         match status {
@@ -293,12 +326,11 @@ fn kill_reindex(sizes: &Sizes, rng: &mut StdRng) -> usize {
     let md = tmp.path().join("md");
     markdown_dir(&md, "re", "zqre", sizes.reindex);
     ok(&node, &["import-md", "--publish", md.to_str().expect("md")]);
-    let span = duration_of(outpost(&node).arg("reindex"));
+    let mut span = Span::of(outpost(&node).arg("reindex"));
     let (mut kills, mut tries) = (0, 0);
     while kills < sizes.reindex_kills && tries < sizes.reindex_kills * 4 {
         tries += 1;
-        let delay = moment(rng, span);
-        let status = kill_after(outpost(&node).arg("reindex"), delay);
+        let (status, delay) = span.kill(outpost(&node).arg("reindex"), rng);
         let after = format!("reindex killed after {delay:?}");
         match status {
             Some(s) => assert!(s.success(), "{after}: reindex failed"),
@@ -327,13 +359,12 @@ fn kill_edits(sizes: &Sizes, rng: &mut StdRng) -> usize {
             .arg(&body);
         cmd
     };
-    let span = duration_of(&mut add(0));
+    let mut span = Span::of(&mut add(0));
     let mut succeeded = vec!["edit-0".to_string()];
     let (mut kills, mut tries, mut maybe) = (0, 0, 0u64);
     while kills < sizes.edit_kills && tries < sizes.edit_kills * 4 {
         tries += 1;
-        let delay = moment(rng, span);
-        let status = kill_after(&mut add(tries), delay);
+        let (status, delay) = span.kill(&mut add(tries), rng);
         let after = format!("add #{tries} killed after {delay:?}");
         match status {
             Some(s) => {

@@ -133,12 +133,9 @@ impl Replica {
                 .map_or(self.clearance, |c| c.min(self.clearance)),
         );
         let txn = self.read()?;
-        let glossary = match request.no_glossary {
-            true => None,
-            false => Some(super::glossary::glossary_in(&txn)?),
-        };
+        let glossary = || super::glossary::glossary_in(&txn);
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index.find_with(&request, glossary.as_deref(), &|id| {
+        self.index.find_with(&request, Some(&glossary), &|id| {
             store::get(&articles, id.as_str())
         })
     }

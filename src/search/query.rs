@@ -152,11 +152,12 @@ impl SearchIndex {
     /// [`find`](Self::find) with a glossary: when the query's own words (all tiers) find fewer
     /// than `limit` hits, a last tier also searches the glossary's terms for them in the other
     /// languages, and its new hits follow, each saying which term found it
-    /// ([`SearchHit::via`]).
+    /// ([`SearchHit::via`]). The glossary is asked for only then: a search whose own words fill
+    /// the page never builds it (a whole `outpost search` process pays for it otherwise).
     pub fn find_with(
         &self,
         request: &SearchRequest,
-        glossary: Option<&Glossary>,
+        glossary: Option<&dyn Fn() -> Result<Arc<Glossary>>>,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Found> {
         let parsed = query_language::parse(&request.text);
@@ -190,7 +191,7 @@ impl SearchIndex {
         if top.len() < limit
             && !request.no_glossary
             && let Some(glossary) = glossary
-            && let Some(expanded) = self.expanded_plan(&parsed, request, glossary)?
+            && let Some(expanded) = self.expanded_plan(&parsed, request, glossary()?.as_ref())?
         {
             let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
             let rest = top::collect(

@@ -51,6 +51,10 @@ enum Scale {
         /// The store's page cache in MiB (0: Outpost's default, a quarter of the memory).
         #[arg(long, default_value_t = 0)]
         cache_mb: usize,
+        /// Import with `outpost sync import` in a process of its own, as an officer would,
+        /// instead of inside this one (whose memory holds what making the ops left).
+        #[arg(long)]
+        process: bool,
     },
     /// An HQ of N published articles enrols a post.
     Enrol {
@@ -101,9 +105,10 @@ fn main() -> Result<()> {
             batch,
             check,
             cache_mb,
+            process,
         }) => {
             outpost::core::set_store_cache_size(cache_mb << 20);
-            scale::imports(&root, &sizes, batch, check)
+            scale::imports(&root, &sizes, batch, check, process)
         }
         Some(Scale::Enrol { articles, batch }) => scale::enrol(&root, articles, batch),
         Some(Scale::Posts { posts, ops, batch }) => scale::posts(&root, posts, ops, batch),

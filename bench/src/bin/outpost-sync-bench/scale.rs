@@ -11,10 +11,11 @@
 //! receiving post are nodes on disk; the other posts of `posts` live in memory, one at a time.
 
 use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow, ensure};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use outpost::Replica;
 use outpost::core::{ArticlePatch, DataDir, InitOptions, NewArticle, SystemClock};
 use outpost::model::{ArticleContent, ArticleId};
@@ -166,7 +167,13 @@ fn make_ops(
 }
 
 /// `imports`: HQ's import of one post's bundle of each size, back to back.
-pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Result<()> {
+pub fn imports(
+    root: &Path,
+    sizes: &[usize],
+    batch: usize,
+    check: bool,
+    process: bool,
+) -> Result<()> {
     let text = Text::load()?;
     let mut rows = Vec::new();
     for &n in sizes {
@@ -187,20 +194,22 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         let path = dir.join("to-hq.outpost");
         std::fs::write(&path, &bundle)?;
         drop(hq);
-        let mut hq = Replica::open(&DataDir::new(&hq_dir))?;
         let load_before = load();
-        reset_peak_rss();
-        let rss_before = rss();
-        let started = Instant::now();
-        let report = hq.sync_import(std::slice::from_ref(&path), None, false)?;
-        let took = started.elapsed();
-        let peak = peak_rss();
+        let (new_ops, took, rss_before, peak) = if process {
+            import_process(&hq_dir, &path, n)?
+        } else {
+            let mut hq = Replica::open(&DataDir::new(&hq_dir))?;
+            reset_peak_rss();
+            let rss_before = rss();
+            // A profiler attached from this line on sees the import alone.
+            eprintln!("imports: importing {n} ops");
+            let started = Instant::now();
+            let report = hq.sync_import(std::slice::from_ref(&path), None, false)?;
+            (report.new_ops, started.elapsed(), rss_before, peak_rss())
+        };
         let load_after = load();
-        ensure!(
-            report.new_ops >= n as u64,
-            "only {} ops applied",
-            report.new_ops
-        );
+        ensure!(new_ops >= n as u64, "only {new_ops} ops applied");
+        let hq = Replica::open(&DataDir::new(&hq_dir))?;
         let checked = if check {
             let c = hq.check()?;
             ensure!(c.ok(), "check after the import: {:?}", c.problems);
@@ -212,7 +221,7 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         let index = dir_size(&hq_dir.join("index"));
         rows.push((
             n,
-            report.new_ops,
+            new_ops,
             bundle.len(),
             took,
             rss_before,
@@ -251,6 +260,67 @@ pub fn imports(root: &Path, sizes: &[usize], batch: usize, check: bool) -> Resul
         );
     }
     Ok(())
+}
+
+/// `outpost sync import FILE` as an officer runs it: a process of its own (the `outpost`
+/// binary beside this one), timed from its start to its exit, its peak memory read from
+/// `/proc` while it runs. Returns (ops applied, time, 0, peak RSS).
+fn import_process(hq_dir: &Path, bundle: &Path, n: usize) -> Result<(u64, Duration, u64, u64)> {
+    let bin = std::env::current_exe()?.with_file_name("outpost");
+    ensure!(
+        bin.is_file(),
+        "{} is missing: build it with `cargo build --release --workspace`",
+        bin.display()
+    );
+    eprintln!("imports: importing {n} ops in a process of its own");
+    let started = Instant::now();
+    let mut child = Command::new(&bin)
+        .arg("--data-dir")
+        .arg(hq_dir)
+        .args(["sync", "import", "--json"])
+        .arg(bundle)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let mut stdout = child.stdout.take().context("the import's output")?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kb * 1024);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = started.elapsed();
+    let out = reader
+        .join()
+        .map_err(|_| anyhow!("the import's output reader failed"))??;
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut err);
+        }
+        bail!("`outpost sync import` failed: {}", err.trim());
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out)?;
+    let new_ops = report["new_ops"]
+        .as_u64()
+        .context("`outpost sync import --json` gave no new_ops")?;
+    Ok((new_ops, took, 0, peak))
 }
 
 /// `enrol`: an HQ of `articles` published articles enrols a post.
