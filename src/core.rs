@@ -30,6 +30,7 @@ mod merge;
 pub(crate) mod peers;
 mod people;
 mod queries;
+mod question_search;
 mod questions;
 mod reading;
 mod rematerialize;

@@ -395,7 +395,7 @@ impl Replica {
         helpful_count(&txn.open_table(store::HELPFUL)?, target)
     }
 
-    fn summary(&self, q: &QuestionRecord) -> Result<QuestionSummary> {
+    pub(super) fn summary(&self, q: &QuestionRecord) -> Result<QuestionSummary> {
         Ok(QuestionSummary {
             id: q.id.clone(),
             title: q.title.clone(),
@@ -489,7 +489,7 @@ impl Replica {
         self.load_question(&id)?.ok_or_else(|| no_answer(answer))
     }
 
-    fn question_records(&self) -> Result<Vec<QuestionRecord>> {
+    pub(super) fn question_records(&self) -> Result<Vec<QuestionRecord>> {
         let txn = self.read()?;
         let mut out = Vec::new();
         for entry in txn.open_table(store::QUESTIONS)?.iter()? {

@@ -423,8 +423,7 @@ mod tests {
             urgent,
             [
                 19, 12, b'q', b'-', b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b'j', 1,
-                b't', 9, b'c', b'l', b'e', b'a', b'r', b'a', b'n', b'c', b'e', 1, 0, 1, b'b', 1,
-                0
+                b't', 9, b'c', b'l', b'e', b'a', b'r', b'a', b'n', b'c', b'e', 1, 0, 1, b'b', 1, 0
             ]
         );
     }
