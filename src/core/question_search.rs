@@ -38,7 +38,7 @@ fn score(q: &QuestionRecord, wanted: &BTreeSet<String>) -> Option<usize> {
     let mut total = 0;
     for w in wanted {
         let digits: String = w.chars().filter(char::is_ascii_digit).collect();
-        let in_code = !digits.is_empty() && codes.iter().any(|c| *c == digits);
+        let in_code = !digits.is_empty() && codes.contains(&digits);
         let hit = 2 * usize::from(title.contains(w)) + usize::from(body.contains(w) || in_code);
         if hit == 0 {
             return None;
@@ -67,7 +67,7 @@ impl Replica {
                 found.push((s, q.urgent, q.hlc, self.summary(&q)?));
             }
         }
-        found.sort_by(|a, b| (b.0, b.1, b.2).cmp(&(a.0, a.1, a.2)));
+        found.sort_by_key(|f| std::cmp::Reverse((f.0, f.1, f.2)));
         Ok(found.into_iter().map(|(.., s)| s).collect())
     }
 }

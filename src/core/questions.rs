@@ -329,7 +329,7 @@ impl Replica {
                 out.push((q.urgent, q.hlc, self.summary(&q)?));
             }
         }
-        out.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        out.sort_by_key(|q| std::cmp::Reverse((q.0, q.1)));
         Ok(out.into_iter().map(|(_, _, s)| s).collect())
     }
 
@@ -508,7 +508,7 @@ impl Replica {
             }
             out.push(store::decode(v.value())?);
         }
-        out.sort_by(|a, b| (a.hlc, a.author.node).cmp(&(b.hlc, b.author.node)));
+        out.sort_by_key(|c| (c.hlc, c.author.node));
         Ok(out)
     }
 }
