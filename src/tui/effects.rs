@@ -197,7 +197,8 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
     let backlinks = replica.backlinks_page(id, ctx.viewer.as_ref(), 0, BACKLINKS_PAGE)?;
     let mut doc = ArticleDoc::new(view, backlinks)
         .with_conflict(replica.conflict(id)?)
-        .with_attachments(replica.attachments(id)?);
+        .with_attachments(replica.attachments(id)?)
+        .with_market(replica.helpful_count(id)?, replica.comments(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {

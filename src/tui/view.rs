@@ -425,6 +425,8 @@ mod tests_conflict;
 #[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
+mod tests_market;
+#[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

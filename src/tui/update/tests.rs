@@ -425,6 +425,8 @@ pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
         more_backlinks: false,
         link_titles: Default::default(),
         attachments: vec![],
+        helpful: 0,
+        comments: vec![],
     }
 }
 
