@@ -396,6 +396,17 @@ fn an_urgent_only_bundle_carries_the_urgent_question_with_its_chain_and_nothing_
         report.ops, 2,
         "the chain's earlier op and the urgent question"
     );
+    let journeys: Vec<(String, Journey)> = a
+        .questions(&lek, QuestionFilter::Mine)
+        .expect("list")
+        .into_iter()
+        .map(|q| (q.id, q.journey))
+        .collect();
+    assert_eq!(journeys.len(), 3);
+    for (id, journey) in &journeys {
+        let left = matches!(journey, Journey::InBundle { to, .. } if to == "HQ");
+        assert_eq!(left, *id != after, "{id}: {journey:?}");
+    }
     hq.sync_import(&report.files, None, false).expect("import");
     let root = admin(&hq);
     assert!(hq.question(&root, &before).is_ok(), "the chain needs it");

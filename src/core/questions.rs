@@ -431,21 +431,19 @@ impl Replica {
         if q.asker.node != self.node_id() {
             return Ok(Journey::Queued);
         }
-        let sent = peers
-            .iter()
-            .filter(|(_, p)| p.last_sent_millis >= q.hlc.millis)
-            .max_by_key(|(_, p)| p.last_sent_millis);
+        // The last bundle whose own ops reached the question's.
+        let sent = self
+            .own_sent()?
+            .into_iter()
+            .filter(|(_, (_, seq))| *seq >= q.seq)
+            .max_by_key(|(_, (millis, _))| *millis);
         Ok(match sent {
-            Some((node, p)) => Journey::InBundle {
+            Some((node, (millis, _))) => Journey::InBundle {
                 to: self
-                    .node(node)
+                    .node(&node)
                     .map(|n| n.office)
                     .unwrap_or_else(|_| node.short()),
-                date: crate::model::Hlc {
-                    millis: p.last_sent_millis,
-                    counter: 0,
-                }
-                .display(),
+                date: crate::model::Hlc { millis, counter: 0 }.display(),
             },
             None => Journey::Queued,
         })
