@@ -39,6 +39,7 @@ mod mileage;
 pub(crate) mod peers;
 mod people;
 mod queries;
+mod question_search;
 mod questions;
 mod reading;
 mod rematerialize;

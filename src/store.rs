@@ -105,6 +105,9 @@ pub const BLOB_SIZES: TableDefinition<[u8; 32], u64> = TableDefinition::new("blo
 /// Blobs named by attachments received whose bytes have not arrived: asked for in the next
 /// bundle to each peer.
 pub const BLOBS_TO_COME: TableDefinition<[u8; 32], ()> = TableDefinition::new("blobs_to_come");
+/// Node-local: peer → (when, the highest of this node's own seqs) of the last bundle written
+/// for it that carried own ops. Where a question asked here stands (`core/questions.rs`).
+pub const OWN_SENT: TableDefinition<[u8; 16], (u64, u64)> = TableDefinition::new("own_sent");
 /// (peer, blob) → (): blobs a peer is known to hold (sent to it, or received from it), which
 /// no bundle for it carries again.
 pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> =

@@ -396,6 +396,17 @@ fn an_urgent_only_bundle_carries_the_urgent_question_with_its_chain_and_nothing_
         report.ops, 2,
         "the chain's earlier op and the urgent question"
     );
+    let journeys: Vec<(String, Journey)> = a
+        .questions(&lek, QuestionFilter::Mine)
+        .expect("list")
+        .into_iter()
+        .map(|q| (q.id, q.journey))
+        .collect();
+    assert_eq!(journeys.len(), 3);
+    for (id, journey) in &journeys {
+        let left = matches!(journey, Journey::InBundle { to, .. } if to == "HQ");
+        assert_eq!(left, *id != after, "{id}: {journey:?}");
+    }
     hq.sync_import(&report.files, None, false).expect("import");
     let root = admin(&hq);
     assert!(hq.question(&root, &before).is_ok(), "the chain needs it");
@@ -422,4 +433,71 @@ fn an_urgent_only_bundle_carries_the_urgent_question_with_its_chain_and_nothing_
         hq.state_hash().expect("hash"),
         a.state_hash().expect("hash")
     );
+}
+
+#[test]
+fn questions_are_found_by_their_words_in_english_and_thai_their_answers_and_hs_codes() {
+    let Net {
+        mut hq,
+        mut a,
+        mut b,
+    } = network();
+    let lek = user(&a, "lek");
+    let solvent = a.ask(&lek, question("Solvent smell", true)).expect("asks");
+    let thai = a
+        .ask(
+            &lek,
+            NewQuestion {
+                title: "ไม้สักท่อนจากลาว".into(),
+                body: "ต้องตรวจเอกสารอะไรบ้าง".into(),
+                hs: vec!["4403.49".into()],
+                ..question("x", false)
+            },
+        )
+        .expect("asks");
+    let root = admin(&a);
+    let hidden = a
+        .ask(
+            &root,
+            NewQuestion {
+                classification: Some(Classification::Restricted),
+                ..question("Solvent informant", false)
+            },
+        )
+        .expect("asks");
+    let ids = |found: Vec<outpost::core::QuestionSummary>| -> Vec<String> {
+        found.into_iter().map(|q| q.id).collect()
+    };
+    assert_eq!(
+        ids(a.search_questions(&lek, "solvents").expect("search")),
+        [solvent.as_str()]
+    );
+    assert_eq!(
+        ids(a.search_questions(&lek, "ไม้สัก").expect("search")),
+        [thai.as_str()]
+    );
+    assert_eq!(
+        ids(a.search_questions(&lek, "4403").expect("search")),
+        [thai.as_str()]
+    );
+    assert!(
+        a.search_questions(&lek, "solvent timber")
+            .expect("search")
+            .is_empty()
+    );
+    let cleared = ids(a.search_questions(&root, "solvent").expect("search"));
+    assert_eq!(cleared.len(), 2);
+    assert!(cleared.contains(&hidden));
+    let err = a.search_questions(&lek, "  ").expect_err("no words");
+    assert!(err.to_string().contains("give words"), "{err}");
+
+    // An answer's words find its question too.
+    send(&a, &mut hq);
+    send(&hq, &mut b);
+    b.answer(&user(&b, "dao"), &thai, "Ask for the CITES permit.")
+        .expect("answers");
+    let found = ids(b
+        .search_questions(&user(&b, "dao"), "permit")
+        .expect("search"));
+    assert_eq!(found, [thai]);
 }

@@ -17,13 +17,18 @@
 //! Administrators found communities of practice (two posts may found one name unawares), join,
 //! leave and record outcomes, and HQ changes the mileage rules: the communities and every
 //! node's mileage table converge too.
+//! Administrators ask questions in the Knowledge Market (some urgent, some when HQ demands
+//! experts), `eva` answers them (an expert once HQ grants it), askers accept, answers are
+//! promoted, people comment and reply and vote answers and articles helpful and take it back.
 
 use std::sync::Arc;
 
 use outpost::Replica;
 use outpost::core::{
-    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, count_by_category, links_to,
+    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, NewQuestion, count_by_category,
+    links_to,
 };
+use outpost::model::market::ANSWER_REQUIRES_EXPERT;
 use outpost::model::{
     ArticleId, Audience, Author, Category, Classification, KnowledgeMap, Payload, Role, Status,
 };
@@ -170,9 +175,51 @@ enum Action {
     Rules {
         variant: u32,
     },
+    /// The node's administrator asks a question in `commodity`.
+    Ask {
+        node: usize,
+        urgent: bool,
+    },
+    /// The node's `eva` answers a question asked anywhere (refused or unknown here: nothing).
+    Answer {
+        node: usize,
+        question: usize,
+    },
+    /// The node's administrator accepts an answer (refused unless they asked).
+    Accept {
+        node: usize,
+        question: usize,
+        answer: usize,
+    },
+    /// The node's `eva` promotes an answer (refused unless theirs, or promoted already).
+    Promote {
+        node: usize,
+        question: usize,
+        answer: usize,
+    },
+    /// The node's administrator comments on a question or an article, or replies.
+    Comment {
+        node: usize,
+        target: usize,
+        reply: bool,
+    },
+    /// The node's administrator marks an answer or an article helpful, or takes it back.
+    Helpful {
+        node: usize,
+        target: usize,
+        helpful: bool,
+    },
+    /// HQ demands (1) or stops demanding (0) experts for answers.
+    MarketPolicy {
+        value: u32,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![3 => article_action(), 1 => market_action()]
+}
+
+fn article_action() -> impl Strategy<Value = Action> {
     let n = 0..NODES + LATE_POSTS;
     let a = 0..ARTICLES;
     prop_oneof![
@@ -207,6 +254,24 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
+fn market_action() -> impl Strategy<Value = Action> {
+    let n = 0..NODES + LATE_POSTS;
+    let q = 0..4usize;
+    prop_oneof![
+        1 => (n.clone(), any::<bool>()).prop_map(|(node, urgent)| Action::Ask { node, urgent }),
+        2 => (n.clone(), q.clone()).prop_map(|(node, question)| Action::Answer { node, question }),
+        1 => (n.clone(), q.clone(), 0..3usize)
+            .prop_map(|(node, question, answer)| Action::Accept { node, question, answer }),
+        1 => (n.clone(), q.clone(), 0..3usize)
+            .prop_map(|(node, question, answer)| Action::Promote { node, question, answer }),
+        1 => (n.clone(), 0..8usize, any::<bool>())
+            .prop_map(|(node, target, reply)| Action::Comment { node, target, reply }),
+        2 => (n, 0..8usize, any::<bool>())
+            .prop_map(|(node, target, helpful)| Action::Helpful { node, target, helpful }),
+        1 => (0..2u32).prop_map(|value| Action::MarketPolicy { value }),
+    ]
+}
+
 /// A node's administrator as a person; a revoked post's account may be refused everywhere,
 /// itself included, so it is named rather than looked up.
 fn admin_of(r: &Replica) -> Author {
@@ -236,6 +301,8 @@ fn article_id(k: usize) -> String {
 struct World {
     nodes: Vec<Replica>,
     late: Vec<(usize, Vec<u8>)>,
+    /// Every question asked so far, anywhere.
+    questions: Vec<String>,
 }
 
 impl World {
@@ -253,6 +320,7 @@ impl World {
         World {
             nodes,
             late: vec![],
+            questions: vec![],
         }
     }
 
@@ -438,15 +506,17 @@ impl World {
                 for holder in [admin_of(&self.nodes[target]), eva_of(&self.nodes[target])] {
                     let hq = &mut self.nodes[0];
                     let user = admin(hq);
-                    let done = if revoke {
-                        hq.revoke_role(&user, &holder, Role::Evaluator, Some("commodity"))
-                    } else {
-                        hq.grant_role(&user, &holder, Role::Evaluator, Some("commodity"))
-                    };
-                    // Revoking what is not held is refused, nothing written.
-                    match done {
-                        Ok(()) | Err(outpost::Error::Invalid { .. }) => {}
-                        Err(e) => panic!("grant: {e}"),
+                    for role in [Role::Evaluator, Role::Expert] {
+                        let done = if revoke {
+                            hq.revoke_role(&user, &holder, role, Some("commodity"))
+                        } else {
+                            hq.grant_role(&user, &holder, role, Some("commodity"))
+                        };
+                        // Revoking what is not held is refused, nothing written.
+                        match done {
+                            Ok(()) | Err(outpost::Error::Invalid { .. }) => {}
+                            Err(e) => panic!("grant: {e}"),
+                        }
                     }
                 }
             }
@@ -569,6 +639,13 @@ impl World {
                 );
                 hq.set_mileage_rules(&user, &rules).expect("rules");
             }
+            Action::Ask { .. }
+            | Action::Answer { .. }
+            | Action::Accept { .. }
+            | Action::Promote { .. }
+            | Action::Comment { .. }
+            | Action::Helpful { .. }
+            | Action::MarketPolicy { .. } => self.market(action),
             Action::RevokeNode { target } => {
                 if target == 0 {
                     return;
@@ -601,6 +678,118 @@ impl World {
                 | outpost::Error::NoArticle { .. },
             ) => {}
             Err(e) => panic!("freshness: {e}"),
+        }
+    }
+
+    /// The Knowledge Market's actions; a rule that refuses one writes nothing.
+    fn market(&mut self, action: Action) {
+        let question_at = |world: &World, k: usize| {
+            (!world.questions.is_empty())
+                .then(|| world.questions[k % world.questions.len()].clone())
+        };
+        let done: outpost::Result<()> = match action {
+            Action::Ask { node, urgent } => {
+                let r = &mut self.nodes[node];
+                let user = admin(r);
+                let asked = r.ask(
+                    &user,
+                    NewQuestion {
+                        title: format!("Question from {node}"),
+                        category: "commodity".into(),
+                        urgent,
+                        hs: vec![],
+                        body: "What is this?".into(),
+                        classification: None,
+                    },
+                );
+                asked.map(|id| self.questions.push(id))
+            }
+            Action::Answer { node, question } => {
+                let Some(q) = question_at(self, question) else {
+                    return;
+                };
+                let r = &mut self.nodes[node];
+                let Ok(user) = r.resolve_user(Some("eva")) else {
+                    return;
+                };
+                r.answer(&user, &q, "This.").map(|_| ())
+            }
+            Action::Accept {
+                node,
+                question,
+                answer,
+            } => {
+                let Some(q) = question_at(self, question) else {
+                    return;
+                };
+                let r = &mut self.nodes[node];
+                let user = admin(r);
+                let Some(a) = answer_at(r, &user, &q, answer) else {
+                    return;
+                };
+                r.accept(&user, &q, &a)
+            }
+            Action::Promote {
+                node,
+                question,
+                answer,
+            } => {
+                let Some(q) = question_at(self, question) else {
+                    return;
+                };
+                let r = &mut self.nodes[node];
+                let Ok(user) = r.resolve_user(Some("eva")) else {
+                    return;
+                };
+                let Some(a) = answer_at(r, &user, &q, answer) else {
+                    return;
+                };
+                r.promote(&user, &a).map(|_| ())
+            }
+            Action::Comment {
+                node,
+                target,
+                reply,
+            } => {
+                let target = match question_at(self, target).filter(|_| target % 2 == 0) {
+                    Some(q) => q,
+                    None => article_id(target % ARTICLES),
+                };
+                let r = &mut self.nodes[node];
+                let user = admin(r);
+                let parent = if reply {
+                    r.comments(&target)
+                        .ok()
+                        .and_then(|c| c.first().map(|c| c.id.clone()))
+                } else {
+                    None
+                };
+                r.comment(&user, &target, parent.as_deref(), "A remark.")
+                    .map(|_| ())
+            }
+            Action::Helpful {
+                node,
+                target,
+                helpful,
+            } => {
+                let r = &mut self.nodes[node];
+                let user = admin(r);
+                let answer = question_at(self, target)
+                    .filter(|_| target % 2 == 0)
+                    .and_then(|q| answer_at(&self.nodes[node], &user, &q, target));
+                let target = answer.unwrap_or_else(|| article_id(target % ARTICLES));
+                self.nodes[node].set_helpful(&user, &target, helpful)
+            }
+            Action::MarketPolicy { value } => {
+                let hq = &mut self.nodes[0];
+                let user = admin(hq);
+                hq.set_policy(&user, ANSWER_REQUIRES_EXPERT, value, None)
+            }
+            _ => Ok(()),
+        };
+        match done {
+            Ok(()) | Err(outpost::Error::Denied { .. } | outpost::Error::Invalid { .. }) => {}
+            Err(e) => panic!("market: {e}"),
         }
     }
 
@@ -669,7 +858,13 @@ impl Action {
             | Action::Confirm { node, .. }
             | Action::Supersede { node, .. }
             | Action::Ack { node, .. }
-            | Action::Cop { node, .. } => *node %= nodes,
+            | Action::Cop { node, .. }
+            | Action::Ask { node, .. }
+            | Action::Answer { node, .. }
+            | Action::Accept { node, .. }
+            | Action::Promote { node, .. }
+            | Action::Comment { node, .. }
+            | Action::Helpful { node, .. } => *node %= nodes,
             Action::Exchange { from, to, .. } => {
                 *from %= nodes;
                 *to %= nodes;
@@ -681,7 +876,8 @@ impl Action {
             | Action::Enrol
             | Action::DeliverLate { .. }
             | Action::Policy { .. }
-            | Action::Rules { .. } => {}
+            | Action::Rules { .. }
+            | Action::MarketPolicy { .. } => {}
         }
         a
     }
@@ -703,10 +899,22 @@ impl Action {
             | Action::Confirm { node, .. }
             | Action::Supersede { node, .. }
             | Action::Ack { node, .. }
-            | Action::Cop { node, .. } => Some(*node),
+            | Action::Cop { node, .. }
+            | Action::Ask { node, .. }
+            | Action::Answer { node, .. }
+            | Action::Accept { node, .. }
+            | Action::Promote { node, .. }
+            | Action::Comment { node, .. }
+            | Action::Helpful { node, .. } => Some(*node),
             _ => None,
         }
     }
+}
+
+/// The id of answer `k` (modulo their number) to question `q`, as `user` sees it at `r`.
+fn answer_at(r: &Replica, user: &outpost::model::User, q: &str, k: usize) -> Option<String> {
+    let view = r.question(user, q).ok()?;
+    (!view.answers.is_empty()).then(|| view.answers[k % view.answers.len()].id.clone())
 }
 
 /// The Knowledge Map's counts, the backlinks and the publication facts `n` keeps agree with a

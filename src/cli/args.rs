@@ -261,6 +261,9 @@ pub enum Command {
         /// Only the questions without an accepted answer.
         #[arg(long, group = "which")]
         open: bool,
+        /// The questions whose title, body, answers or HS codes hold these words, best first.
+        #[arg(long, value_name = "WORDS", group = "which")]
+        search: Option<String>,
         #[arg(long)]
         json: bool,
     },

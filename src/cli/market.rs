@@ -168,12 +168,22 @@ pub fn questions(
 ) -> Result<i32> {
     let user = replica.resolve_user(acting)?;
     let list = replica.questions(&user, filter)?;
+    print_list(&list, json)
+}
+
+pub fn search(replica: &mut Replica, acting: Option<&str>, words: &str, json: bool) -> Result<i32> {
+    let user = replica.resolve_user(acting)?;
+    let list = replica.search_questions(&user, words)?;
+    print_list(&list, json)
+}
+
+fn print_list(list: &[QuestionSummary], json: bool) -> Result<i32> {
     if json {
         output::json(&list)?;
     } else if list.is_empty() {
         say!("No questions")?;
     } else {
-        for q in &list {
+        for q in list {
             summary_line(q)?;
         }
     }

@@ -190,10 +190,16 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             super::market::helpful(replica, user, &id, !undo, json)
         }
         Command::Questions {
+            search: Some(words),
+            json,
+            ..
+        } => super::market::search(replica, user, &words, json),
+        Command::Questions {
             mine,
             inbox,
             open,
             json,
+            ..
         } => {
             let filter = match (mine, inbox, open) {
                 (true, _, _) => QuestionFilter::Mine,

@@ -135,6 +135,33 @@ impl Replica {
         Ok(())
     }
 
+    /// Notes that a bundle for `peer` written now carries this node's own ops up to `seq`.
+    pub fn record_own_sent(&mut self, peer: NodeId, seq: u64) -> Result<()> {
+        let now = self.now_millis();
+        let txn = self.db.begin_write()?;
+        txn.open_table(store::OWN_SENT)?
+            .insert(peer.0, (now, seq))?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Per peer, when the last bundle carrying own ops was written and the highest own seq in it.
+    pub fn own_sent(&self) -> Result<BTreeMap<NodeId, (u64, u64)>> {
+        let txn = self.db.begin_read()?;
+        let mut out = BTreeMap::new();
+        let table = match txn.open_table(store::OWN_SENT) {
+            Ok(t) => t,
+            // A store opened read-only before its first write has no such table yet.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+            Err(e) => return Err(e.into()),
+        };
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            out.insert(NodeId(k.value()), v.value());
+        }
+        Ok(out)
+    }
+
     /// This node's version vector: node → highest contiguous seq held.
     pub fn version_vector(&self) -> Result<BTreeMap<NodeId, u64>> {
         let txn = self.db.begin_read()?;

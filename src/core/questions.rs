@@ -329,7 +329,7 @@ impl Replica {
                 out.push((q.urgent, q.hlc, self.summary(&q)?));
             }
         }
-        out.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        out.sort_by_key(|q| std::cmp::Reverse((q.0, q.1)));
         Ok(out.into_iter().map(|(_, _, s)| s).collect())
     }
 
@@ -395,7 +395,7 @@ impl Replica {
         helpful_count(&txn.open_table(store::HELPFUL)?, target)
     }
 
-    fn summary(&self, q: &QuestionRecord) -> Result<QuestionSummary> {
+    pub(super) fn summary(&self, q: &QuestionRecord) -> Result<QuestionSummary> {
         Ok(QuestionSummary {
             id: q.id.clone(),
             title: q.title.clone(),
@@ -431,21 +431,19 @@ impl Replica {
         if q.asker.node != self.node_id() {
             return Ok(Journey::Queued);
         }
-        let sent = peers
-            .iter()
-            .filter(|(_, p)| p.last_sent_millis >= q.hlc.millis)
-            .max_by_key(|(_, p)| p.last_sent_millis);
+        // The last bundle whose own ops reached the question's.
+        let sent = self
+            .own_sent()?
+            .into_iter()
+            .filter(|(_, (_, seq))| *seq >= q.seq)
+            .max_by_key(|(_, (millis, _))| *millis);
         Ok(match sent {
-            Some((node, p)) => Journey::InBundle {
+            Some((node, (millis, _))) => Journey::InBundle {
                 to: self
-                    .node(node)
+                    .node(&node)
                     .map(|n| n.office)
                     .unwrap_or_else(|_| node.short()),
-                date: crate::model::Hlc {
-                    millis: p.last_sent_millis,
-                    counter: 0,
-                }
-                .display(),
+                date: crate::model::Hlc { millis, counter: 0 }.display(),
             },
             None => Journey::Queued,
         })
@@ -489,7 +487,7 @@ impl Replica {
         self.load_question(&id)?.ok_or_else(|| no_answer(answer))
     }
 
-    fn question_records(&self) -> Result<Vec<QuestionRecord>> {
+    pub(super) fn question_records(&self) -> Result<Vec<QuestionRecord>> {
         let txn = self.read()?;
         let mut out = Vec::new();
         for entry in txn.open_table(store::QUESTIONS)?.iter()? {
@@ -508,7 +506,7 @@ impl Replica {
             }
             out.push(store::decode(v.value())?);
         }
-        out.sort_by(|a, b| (a.hlc, a.author.node).cmp(&(b.hlc, b.author.node)));
+        out.sort_by_key(|c| (c.hlc, c.author.node));
         Ok(out)
     }
 }

@@ -443,6 +443,61 @@ impl SignedOp {
 mod tests {
     use super::*;
 
+    /// Do not edit: a failure means bundles holding Knowledge Market ops can no longer be read.
+    #[test]
+    fn knowledge_market_payloads_keep_their_variant_indices() {
+        let id = || "q-abcdefghij".to_string();
+        let payloads = [
+            Payload::QuestionAsked {
+                question: id(),
+                title: "t".into(),
+                category: "clearance".into(),
+                urgent: true,
+                hs: vec![],
+                body: "b".into(),
+                classification: Classification::CustomsOnly,
+                experts_only: false,
+            },
+            Payload::AnswerPosted {
+                question: id(),
+                answer: id(),
+                body: "b".into(),
+            },
+            Payload::AnswerAccepted {
+                question: id(),
+                answer: id(),
+            },
+            Payload::AnswerPromoted {
+                answer: id(),
+                article: ArticleId::parse("some-article").expect("id"),
+            },
+            Payload::CommentPosted {
+                target: id(),
+                comment: id(),
+                parent: None,
+                text: "c".into(),
+            },
+            Payload::HelpfulSet {
+                target: id(),
+                helpful: true,
+            },
+        ];
+        for (index, payload) in (19u8..).zip(&payloads) {
+            let bytes = postcard::to_stdvec(payload).expect("encodes");
+            assert_eq!(bytes[0], index, "{payload:?}");
+            let back: Payload = postcard::from_bytes(&bytes).expect("decodes");
+            assert_eq!(&back, payload);
+        }
+        let urgent = postcard::to_stdvec(&payloads[0]).expect("encodes");
+        assert_eq!(
+            urgent,
+            [
+                19, 12, b'q', b'-', b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b'j', 1,
+                b't', 9, b'c', b'l', b'e', b'a', b'r', b'a', b'n', b'c', b'e', 1, 0, 1, b'b', 1, 0
+            ]
+        );
+    }
+
     #[test]
     fn a_signature_is_encoded_as_the_byte_vector_it_replaced() {
         let bytes: Vec<u8> = (0..64).collect();

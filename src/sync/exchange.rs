@@ -190,6 +190,15 @@ impl Replica {
             return Err(Error::Cancelled);
         }
         self.record_sent(peer.id)?;
+        let own = self.node_id();
+        if let Some(seq) = ops
+            .iter()
+            .filter(|o| o.op.node == own)
+            .map(|o| o.op.seq)
+            .max()
+        {
+            self.record_own_sent(peer.id, seq)?;
+        }
         self.record_blobs_sent(peer.id, &chosen)?;
         Ok(ExportReport {
             peer: format!("{} ({})", peer.office, peer.id.short()),

@@ -244,7 +244,8 @@ fn article_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc>
         .with_conflict(replica.conflict(id)?)
         .with_attachments(replica.attachments(id)?)
         .with_evaluation(Some(replica.evaluation(id)?).filter(|e| !e.votes.is_empty()))
-        .with_successor(successor(replica, id)?);
+        .with_successor(successor(replica, id)?)
+        .with_market(replica.helpful_count(id)?, replica.comments(id)?);
     // The links pane names linked articles by title; one not held here keeps its id.
     for target in crate::core::wiki_links(&doc.content.body) {
         if let Ok(linked) = replica.article(&target) {

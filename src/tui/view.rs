@@ -471,6 +471,8 @@ mod tests_glossary;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]
+mod tests_market;
+#[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

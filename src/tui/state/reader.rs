@@ -46,6 +46,10 @@ pub struct ArticleDoc {
     pub evaluation: Option<EvaluationView>,
     /// The article that supersedes this one (id, title): readers are sent there.
     pub successor: Option<(String, String)>,
+    /// How many people hold the article helpful.
+    pub helpful: u64,
+    /// Comments on the article, threaded one level, oldest first.
+    pub comments: Vec<crate::core::CommentView>,
 }
 
 impl ArticleDoc {
@@ -81,6 +85,8 @@ impl ArticleDoc {
             attachments: Vec::new(),
             evaluation: None,
             successor: None,
+            helpful: 0,
+            comments: Vec::new(),
         }
     }
 }
@@ -101,6 +107,14 @@ impl ArticleDoc {
     /// The document with the successor that supersedes it.
     pub fn with_successor(mut self, successor: Option<(String, String)>) -> Self {
         self.successor = successor;
+        self
+    }
+
+    /// The document with its helpful count (under the metadata) and its comments (after the
+    /// body).
+    pub fn with_market(mut self, helpful: u64, comments: Vec<crate::core::CommentView>) -> Self {
+        self.helpful = helpful;
+        self.comments = comments;
         self
     }
 
@@ -238,8 +252,14 @@ fn lay_out(
         let key = if at == 0 { "reader.attachments" } else { "" };
         (key, attachment_line(a, i18n))
     });
+    let helpful = (doc.helpful > 0).then(|| {
+        (
+            "reader.helpful",
+            i18n.f("reader.helpful_count", &[("n", &doc.helpful)]),
+        )
+    });
     let evaluation = evaluation_fields(doc, i18n);
-    for (key, value) in fields.into_iter().chain(files).chain(evaluation) {
+    for (key, value) in fields.into_iter().chain(files).chain(helpful).chain(evaluation) {
         // The label on the first line; continuation lines indented under the value.
         let text = if key.is_empty() { "" } else { i18n.t(key) };
         let mut label = Some(pad(text, LABEL_WIDTH));
@@ -274,11 +294,49 @@ fn lay_out(
     let body = markdown::render(&c.body, width);
     let offset = lines.len();
     lines.extend(body.lines);
+    lines.extend(comment_lines(&doc.comments, width, i18n));
     Rendered {
         lines,
         links: body.links,
         link_lines: body.link_lines.into_iter().map(|l| l + offset).collect(),
     }
+}
+
+/// The comments after the body: a heading, then each comment with its replies indented.
+fn comment_lines(
+    comments: &[crate::core::CommentView],
+    width: usize,
+    i18n: &Catalog,
+) -> Vec<RLine> {
+    if comments.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![RLine::default()];
+    lines.extend(markdown::wrap_spans(
+        &[(
+            i18n.f("reader.comments", &[("n", &comments.len())]),
+            Sty::Heading,
+        )],
+        width,
+        "",
+        "",
+    ));
+    for c in comments {
+        let thread =
+            std::iter::once((c, "• ", "  ")).chain(c.replies.iter().map(|r| (r, "  ↳ ", "    ")));
+        for (comment, first, rest) in thread {
+            lines.extend(markdown::wrap_spans(
+                &[
+                    (format!("{} · {}: ", comment.by, comment.when), Sty::Dim),
+                    (comment.text.clone(), Sty::Plain),
+                ],
+                width,
+                first,
+                rest,
+            ));
+        }
+    }
+    lines
 }
 
 /// An article in conflict: who wrote each version, how to resolve, and the body merged with

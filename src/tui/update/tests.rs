@@ -427,6 +427,8 @@ pub(super) fn reader_doc() -> crate::tui::state::ArticleDoc {
         link_titles: Default::default(),
         attachments: vec![],
         successor: None,
+        helpful: 0,
+        comments: vec![],
     }
 }
 
