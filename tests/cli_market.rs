@@ -251,6 +251,30 @@ fn an_urgent_question_from_post_a_is_answered_at_post_b_accepted_promoted_and_pu
     assert_eq!(at_b["comments"].as_array().map(Vec::len), Some(1));
     let shown = json(outpost(&b, "dao").args(["show", &article, "--json"]));
     assert_eq!(shown["status"], "published");
+
+    // Mileage and statistics are functions of the ops: the three nodes agree on both, and
+    // the answer's author has the points of an accepted answer.
+    let boards: Vec<Value> = [&hq, &a, &b]
+        .iter()
+        .map(|d| json(outpost(d, "admin").args(["mileage", "--json"])))
+        .collect();
+    assert_eq!(boards[0], boards[1]);
+    assert_eq!(boards[0], boards[2]);
+    assert!(
+        boards[0].to_string().contains("dao@Post B"),
+        "{}",
+        boards[0]
+    );
+    let stats: Vec<Value> = [&hq, &a, &b]
+        .iter()
+        .map(|d| json(outpost(d, "admin").args(["stats", "--json"]))["questions"].clone())
+        .collect();
+    assert_eq!(stats[0], stats[1]);
+    assert_eq!(stats[0], stats[2]);
+    assert_eq!(
+        (stats[0]["asked"].as_u64(), stats[0]["answered"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]

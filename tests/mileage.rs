@@ -151,3 +151,66 @@ fn a_history_does_not_name_an_article_its_reader_may_not_see() {
     let own = hq.mileage_history(&me, None, Some(&root)).expect("history");
     assert_eq!(own[0].article.as_deref(), Some(id.as_str()));
 }
+
+#[test]
+fn the_knowledge_market_earns_points_that_follow_a_moved_acceptance_and_a_withdrawn_vote() {
+    let mut hq = replica("HQ", true);
+    let mut a = enrolled(&mut hq, "Post A");
+    let root = admin(&hq);
+    let lek = officer(&mut hq, "lek");
+    let nok = officer(&mut hq, "nok");
+    let question = hq
+        .ask(
+            &root,
+            outpost::core::NewQuestion {
+                title: "Which code for teak veneer?".into(),
+                category: "clearance".into(),
+                urgent: false,
+                hs: vec![],
+                body: "Sheets of 0.6 mm.".into(),
+                classification: None,
+            },
+        )
+        .expect("asked");
+    let by_lek = hq.answer(&lek, &question, "4408.39").expect("answered");
+    let by_nok = hq.answer(&nok, &question, "4408.90").expect("answered");
+    hq.comment(&root, &question, None, "Thanks both")
+        .expect("commented");
+    hq.accept(&root, &question, &by_lek).expect("accepted");
+    hq.set_helpful(&nok, &by_lek, true).expect("voted");
+
+    // Shipped rules: asked 1, answer 2, accepted 5, within a day 3, helpful 1, comment 1.
+    let people = |r: &Replica| table(r, &MileageFilter::default()).0;
+    assert_eq!(
+        people(&hq),
+        pairs(&[("lek@HQ", 11), ("admin@HQ", 2), ("nok@HQ", 2)])
+    );
+    // The asker changes their mind; the vote is taken back: the points follow.
+    hq.accept(&root, &question, &by_nok)
+        .expect("accepted again");
+    hq.set_helpful(&nok, &by_lek, false).expect("withdrawn");
+    let expected = pairs(&[("nok@HQ", 10), ("admin@HQ", 2), ("lek@HQ", 2)]);
+    assert_eq!(people(&hq), expected);
+    send(&hq, &mut a);
+    assert_eq!(people(&a), expected, "the post holds the same ops");
+
+    let stats = hq
+        .stats(&outpost::core::StatsFilter::default(), Some(&root))
+        .expect("stats");
+    assert_eq!((stats.questions.asked, stats.questions.answered), (1, 1));
+    assert!(
+        stats
+            .questions
+            .median_hours_to_answer
+            .is_some_and(|h| h < 24.0)
+    );
+    // A public reader is not told of a customs-only question.
+    let guest = stats_for_public(&hq);
+    assert_eq!((guest.asked, guest.answered), (0, 0));
+}
+
+fn stats_for_public(r: &Replica) -> outpost::core::QuestionStats {
+    r.stats(&outpost::core::StatsFilter::default(), None)
+        .expect("stats")
+        .questions
+}

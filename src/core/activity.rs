@@ -11,13 +11,12 @@
 //!   exactly as the record stands — a function of the articles table, hence of the ops.
 //! - `EvaluationDone`: every vote (`Evaluated`) the rules accepted.
 //! - `CopOutcome`: every outcome a member recorded (`CommunityOutcome`).
-//! - The Knowledge Market's ops add theirs in [`record_op`]: `Asked` → `QuestionAsked` (the
-//!   asker); `Answered` → `AnswerPosted` (the answerer); `Accepted` → `AnswerAccepted` (the
-//!   answer's author) and, when the answer's clock is within a day of the question's,
-//!   `QuestionAnsweredWithinDay` (the answerer); `Helpful` → `HelpfulReceived` (the author of
-//!   what was voted helpful); `Commented` → `CommentPosted` (the commenter). A changeable
-//!   vote or an accept that moves is a record like an article's: its facts are written from
-//!   the record (as `replace_article` does), not from the op.
+//! - The Knowledge Market's ops add theirs as `core::market` applies them
+//!   (`core/market_facts.rs`): `QuestionAsked` (the asker), `AnswerPosted` (the answerer),
+//!   `CommentPosted` (the commenter), `AnswerAccepted` (the accepted answer's author) and, when
+//!   that answer came within a day of the question, `QuestionAnsweredWithinDay`;
+//!   `HelpfulReceived` (the author of what was voted helpful). An acceptance that moves and a
+//!   vote taken back remove the facts they brought.
 //!
 //! Each fact is keyed by its time, then a hash of what it is, so `--since` is a range read
 //! and a fact written twice (a replay) is one fact.
@@ -130,6 +129,26 @@ impl<'t> Activity<'t> {
 
     pub fn insert(&mut self, fact: &Fact) -> Result<()> {
         self.facts.insert(key_of(fact), encode(fact).as_slice())?;
+        Ok(())
+    }
+
+    /// Removes the facts of the millisecond `millis` that come from `source` (a vote taken
+    /// back, an acceptance moved): whoever they credited then.
+    pub fn remove_from(&mut self, millis: u64, source: &FactSource) -> Result<()> {
+        let mut gone = Vec::new();
+        for entry in self
+            .facts
+            .range((millis, [0u8; 32])..=(millis, [u8::MAX; 32]))?
+        {
+            let (k, v) = entry?;
+            let fact: Fact = store::decode(v.value())?;
+            if fact.source == *source {
+                gone.push(k.value());
+            }
+        }
+        for key in gone {
+            self.facts.remove(key)?;
+        }
         Ok(())
     }
 }

@@ -11,9 +11,11 @@ use redb::ReadableTable;
 
 use super::apply::{Halt, Step, holds_role};
 use super::batch::Batch;
+use super::market_facts;
 use crate::error::Error;
 use crate::model::market::{AnswerRecord, CommentRecord, HelpfulVote, QuestionRecord};
-use crate::model::{ArticleId, Author, Payload, Role, SignedOp, Stamped};
+use crate::model::mileage::{FactKind, FactSource};
+use crate::model::{ArticleId, Author, Op, Payload, Role, SignedOp, Stamped};
 use crate::store::{decode, encode, get};
 
 fn denied<T>(reason: String) -> Step<T> {
@@ -36,6 +38,14 @@ fn question(b: &Batch, id: &str) -> Step<QuestionRecord> {
     match get(&b.questions, id)? {
         Some(q) => Ok(q),
         None => Err(Halt::Waits(format!("question `{id}` is not here yet"))),
+    }
+}
+
+/// The op a contribution comes from.
+fn from_op(o: &Op) -> FactSource {
+    FactSource::Op {
+        node: o.node,
+        seq: o.seq,
     }
 }
 
@@ -225,6 +235,14 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
             };
             b.questions
                 .insert(id.as_str(), encode(&record).as_slice())?;
+            market_facts::on_question(
+                b,
+                FactKind::QuestionAsked,
+                &record.asker,
+                o.hlc,
+                from_op(o),
+                &record,
+            )?;
         }
         Payload::AnswerPosted {
             question: id,
@@ -246,6 +264,14 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
             q.answers.insert(at, record);
             b.questions.insert(id.as_str(), encode(&q).as_slice())?;
             b.answers.insert(answer.as_str(), encode(id).as_slice())?;
+            market_facts::on_question(
+                b,
+                FactKind::AnswerPosted,
+                &signer(op),
+                o.hlc,
+                from_op(o),
+                &q,
+            )?;
         }
         Payload::AnswerAccepted {
             question: id,
@@ -256,11 +282,14 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 .as_ref()
                 .is_none_or(|a| a.is_before(o.hlc, o.node))
             {
-                q.accepted = Some(Stamped {
+                let old = q.accepted.take();
+                let new = Stamped {
                     value: answer.clone(),
                     hlc: o.hlc,
                     node: o.node,
-                });
+                };
+                market_facts::accepted(b, &q, old.as_ref(), &new)?;
+                q.accepted = Some(new);
                 b.questions.insert(id.as_str(), encode(&q).as_slice())?;
             }
         }
@@ -293,6 +322,21 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 (target.as_str(), comment.as_str()),
                 encode(&record).as_slice(),
             )?;
+            let about = get::<_, QuestionRecord>(&b.questions, target.as_str())?;
+            match about {
+                Some(q) => market_facts::on_question(
+                    b,
+                    FactKind::CommentPosted,
+                    &record.author,
+                    o.hlc,
+                    from_op(o),
+                    &q,
+                )?,
+                None => {
+                    let article = ArticleId::parse(target).map_err(Halt::from)?;
+                    market_facts::on_article(b, &record.author, o.hlc, from_op(o), &article)?;
+                }
+            }
         }
         Payload::HelpfulSet { target, helpful } => {
             let vote = HelpfulVote {
@@ -300,10 +344,17 @@ pub(crate) fn materialize(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 hlc: o.hlc,
                 node: o.node,
             };
+            let old: Option<HelpfulVote> =
+                get(&b.helpful, (target.as_str(), me.node.0, me.name.as_str()))?;
             b.helpful.insert(
                 (target.as_str(), me.node.0, me.name.as_str()),
                 encode(&vote).as_slice(),
             )?;
+            let question = match get::<_, String>(&b.answers, target.as_str())? {
+                Some(q) => get::<_, QuestionRecord>(&b.questions, q.as_str())?,
+                None => None,
+            };
+            market_facts::voted(b, target, question.as_ref(), &me, old.as_ref(), &vote)?;
         }
         _ => {}
     }

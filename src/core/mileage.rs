@@ -182,7 +182,8 @@ impl Replica {
                     let summary: Option<ArticleSummary> = store::get(&summaries, id.as_str())?;
                     summary.is_some_and(|s| s.visible_to(who.as_ref(), clearance))
                 }
-                None => true,
+                // A question's facts carry the question's classification.
+                None => fact.classification <= clearance,
             };
             out.push(history_entry(&fact, &rules, visible));
         }
@@ -195,6 +196,13 @@ fn history_entry(fact: &Fact, rules: &MileageRules, visible: bool) -> HistoryEnt
         FactSource::Op { node, seq } => format!("{}#{seq}", node.short()),
         FactSource::Article { id } if visible => format!("article {id}"),
         FactSource::Article { .. } => "an article you may not see".to_string(),
+        FactSource::Vote { target, .. } if visible => format!("a helpful vote on {target}"),
+        FactSource::Acceptance { question } if visible => {
+            format!("the accepted answer to {question}")
+        }
+        FactSource::Vote { .. } | FactSource::Acceptance { .. } => {
+            "something you may not see".to_string()
+        }
     };
     HistoryEntry {
         when: fact.at.display(),

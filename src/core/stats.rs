@@ -14,7 +14,7 @@ use super::Replica;
 use super::activity::{ArticleSummary, facts_since, summaries};
 use crate::error::Result;
 use crate::model::community::CommunityRecord;
-use crate::model::mileage::FactKind;
+use crate::model::market::QuestionRecord;
 use crate::model::{
     Classification, EvalAction, EvalState, EvaluationRecord, Hlc, Status, User, Verdict,
 };
@@ -123,7 +123,6 @@ impl Replica {
             .map(|n| (n.id, n.office))
             .collect();
         let mut contributions = Contributions::default();
-        let mut questions = QuestionStats::default();
         for fact in facts_since(&txn, since)? {
             let office = offices
                 .get(&fact.person.node)
@@ -138,12 +137,8 @@ impl Replica {
                 .by_kind
                 .entry(fact.kind.key().to_string())
                 .or_default() += 1;
-            match fact.kind {
-                FactKind::QuestionAsked => questions.asked += 1,
-                FactKind::AnswerPosted => questions.answered += 1,
-                _ => {}
-            }
         }
+        let questions = question_stats(&txn, since, clearance)?;
         let evaluation = evaluation_stats(&txn, since, clearance)?;
         let communities = community_stats(&txn, since)?;
         Ok(Stats {
@@ -310,6 +305,30 @@ fn median(values: &mut [f64]) -> Option<f64> {
     } else {
         values[mid]
     })
+}
+
+/// Questions asked since `since` that `clearance` may see, how many have an answer here, and
+/// the median time from a question to its first answer (by the ops' clocks).
+fn question_stats(
+    txn: &redb::ReadTransaction,
+    since: u64,
+    clearance: Classification,
+) -> Result<QuestionStats> {
+    let mut out = QuestionStats::default();
+    let mut hours = Vec::new();
+    for entry in txn.open_table(store::QUESTIONS)?.iter()? {
+        let q: QuestionRecord = store::decode(entry?.1.value())?;
+        if q.hlc.millis < since || q.classification > clearance {
+            continue;
+        }
+        out.asked += 1;
+        if let Some(first) = q.answers.iter().map(|a| a.hlc.millis).min() {
+            out.answered += 1;
+            hours.push(first.saturating_sub(q.hlc.millis) as f64 / 3_600_000.0);
+        }
+    }
+    out.median_hours_to_answer = median(&mut hours);
+    Ok(out)
 }
 
 fn community_stats(txn: &redb::ReadTransaction, since: u64) -> Result<CommunityStats> {

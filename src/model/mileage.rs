@@ -69,8 +69,22 @@ impl FactKind {
 /// decide) the article whose published state it reflects.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FactSource {
-    Op { node: NodeId, seq: u64 },
-    Article { id: String },
+    Op {
+        node: NodeId,
+        seq: u64,
+    },
+    Article {
+        id: String,
+    },
+    /// A person's standing helpful vote on an answer or an article: withdrawn, its fact goes.
+    Vote {
+        target: String,
+        voter: Author,
+    },
+    /// A question's accepted answer: when the asker accepts another, its facts move.
+    Acceptance {
+        question: String,
+    },
 }
 
 /// One contribution, as `core::activity` records it.

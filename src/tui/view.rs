@@ -469,9 +469,9 @@ mod tests_freshness;
 #[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
-mod tests_review;
-#[cfg(test)]
 mod tests_market;
+#[cfg(test)]
+mod tests_review;
 #[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
