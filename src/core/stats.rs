@@ -11,7 +11,7 @@ use redb::ReadableTable;
 use serde::Serialize;
 
 use super::Replica;
-use super::activity::{ArticleSummary, facts_since, summaries};
+use super::activity::{ArticleSummary, for_each_fact, summaries};
 use crate::error::Result;
 use crate::model::community::CommunityRecord;
 use crate::model::mileage::FactKind;
@@ -124,23 +124,28 @@ impl Replica {
             .collect();
         let mut contributions = Contributions::default();
         let mut questions = QuestionStats::default();
-        for fact in facts_since(&txn, since)? {
+        // Counted per person and kind first: a name is formatted once per person, not per fact.
+        let mut per_person: HashMap<crate::model::Author, u64> = HashMap::new();
+        let mut per_kind: BTreeMap<FactKind, u64> = BTreeMap::new();
+        for_each_fact(&txn, since, |fact| {
+            *per_kind.entry(fact.kind).or_default() += 1;
+            *per_person.entry(fact.person).or_default() += 1;
+        })?;
+        for (person, n) in per_person {
             let office = offices
-                .get(&fact.person.node)
+                .get(&person.node)
                 .cloned()
-                .unwrap_or_else(|| fact.person.node.short());
-            *contributions
+                .unwrap_or_else(|| person.node.short());
+            contributions
                 .by_person
-                .entry(format!("{}@{office}", fact.person.name))
-                .or_default() += 1;
-            *contributions.by_office.entry(office).or_default() += 1;
-            *contributions
-                .by_kind
-                .entry(fact.kind.key().to_string())
-                .or_default() += 1;
-            match fact.kind {
-                FactKind::QuestionAsked => questions.asked += 1,
-                FactKind::AnswerPosted => questions.answered += 1,
+                .insert(format!("{}@{office}", person.name), n);
+            *contributions.by_office.entry(office).or_default() += n;
+        }
+        for (kind, n) in per_kind {
+            contributions.by_kind.insert(kind.key().to_string(), n);
+            match kind {
+                FactKind::QuestionAsked => questions.asked += n,
+                FactKind::AnswerPosted => questions.answered += n,
                 _ => {}
             }
         }
