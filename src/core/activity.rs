@@ -225,15 +225,18 @@ pub(crate) fn record_op(b: &mut super::Batch, op: &SignedOp) -> Result<()> {
     b.activity.insert(&fact)
 }
 
-/// Facts at or after `since` (ms), oldest first, from a read transaction.
-pub(crate) fn facts_since(txn: &redb::ReadTransaction, since: u64) -> Result<Vec<Fact>> {
+/// Hands each fact at or after `since` (ms) to `each`, oldest first, without holding them all.
+pub(crate) fn for_each_fact(
+    txn: &redb::ReadTransaction,
+    since: u64,
+    mut each: impl FnMut(Fact),
+) -> Result<()> {
     let table = txn.open_table(store::FACTS)?;
-    let mut out = Vec::new();
     for entry in table.range((since, [0u8; 32])..)? {
         let (_, v) = entry?;
-        out.push(store::decode(v.value())?);
+        each(store::decode(v.value())?);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Every article's summary, with its id.

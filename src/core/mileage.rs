@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::Replica;
-use super::activity::{ArticleSummary, facts_since};
+use super::activity::{ArticleSummary, for_each_fact};
 use super::apply::{Halt, Step};
 use super::batch::Batch;
 use crate::error::{Error, Result};
@@ -117,14 +117,13 @@ impl Replica {
     pub fn mileage(&self, filter: &MileageFilter) -> Result<Leaderboard> {
         let rules = self.mileage_rules()?;
         let offices = self.offices()?;
-        let facts = facts_since(&self.read()?, filter.since_millis.unwrap_or(0))?;
         let wanted = filter.office.as_deref().map(str::to_lowercase);
         let mut people: HashMap<Author, (u64, u64)> = HashMap::new();
-        for fact in &facts {
-            let entry = people.entry(fact.person.clone()).or_default();
+        for_each_fact(&self.read()?, filter.since_millis.unwrap_or(0), |fact| {
+            let entry = people.entry(fact.person).or_default();
             entry.0 += u64::from(rules.points(fact.kind));
             entry.1 += 1;
-        }
+        })?;
         let office_of = |node: &NodeId| offices.get(node).cloned().unwrap_or_else(|| node.short());
         let mut by_office: BTreeMap<String, (u64, u64)> = BTreeMap::new();
         let mut standings = Vec::new();
@@ -172,11 +171,14 @@ impl Replica {
         let summaries = txn.open_table(store::ARTICLE_SUMMARIES)?;
         let who = viewer.map(|u| self.author(u));
         let clearance = viewer.map_or(Classification::Public, |u| u.clearance);
-        let mut out = Vec::new();
-        for fact in facts_since(&txn, since_millis.unwrap_or(0))? {
-            if fact.person != *person {
-                continue;
+        let mut theirs = Vec::new();
+        for_each_fact(&txn, since_millis.unwrap_or(0), |fact| {
+            if fact.person == *person {
+                theirs.push(fact);
             }
+        })?;
+        let mut out = Vec::with_capacity(theirs.len());
+        for fact in theirs {
             let visible = match &fact.article {
                 Some(id) => {
                     let summary: Option<ArticleSummary> = store::get(&summaries, id.as_str())?;

@@ -11,10 +11,11 @@ use redb::ReadableTable;
 use serde::Serialize;
 
 use super::Replica;
-use super::activity::{ArticleSummary, facts_since, summaries};
+use super::activity::{ArticleSummary, for_each_fact, summaries};
 use crate::error::Result;
 use crate::model::community::CommunityRecord;
 use crate::model::market::QuestionRecord;
+use crate::model::mileage::FactKind;
 use crate::model::{
     Classification, EvalAction, EvalState, EvaluationRecord, Hlc, Status, User, Verdict,
 };
@@ -123,20 +124,25 @@ impl Replica {
             .map(|n| (n.id, n.office))
             .collect();
         let mut contributions = Contributions::default();
-        for fact in facts_since(&txn, since)? {
+        // Counted per person and kind first: a name is formatted once per person, not per fact.
+        let mut per_person: HashMap<crate::model::Author, u64> = HashMap::new();
+        let mut per_kind: BTreeMap<FactKind, u64> = BTreeMap::new();
+        for_each_fact(&txn, since, |fact| {
+            *per_kind.entry(fact.kind).or_default() += 1;
+            *per_person.entry(fact.person).or_default() += 1;
+        })?;
+        for (person, n) in per_person {
             let office = offices
-                .get(&fact.person.node)
+                .get(&person.node)
                 .cloned()
-                .unwrap_or_else(|| fact.person.node.short());
-            *contributions
+                .unwrap_or_else(|| person.node.short());
+            contributions
                 .by_person
-                .entry(format!("{}@{office}", fact.person.name))
-                .or_default() += 1;
-            *contributions.by_office.entry(office).or_default() += 1;
-            *contributions
-                .by_kind
-                .entry(fact.kind.key().to_string())
-                .or_default() += 1;
+                .insert(format!("{}@{office}", person.name), n);
+            *contributions.by_office.entry(office).or_default() += n;
+        }
+        for (kind, n) in per_kind {
+            contributions.by_kind.insert(kind.key().to_string(), n);
         }
         let questions = question_stats(&txn, since, clearance)?;
         let evaluation = evaluation_stats(&txn, since, clearance)?;
@@ -276,7 +282,7 @@ fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut V
             )
         };
         let moved_on = record.revision != Some(sub.revision);
-        let last1 = votes(1).last();
+        let last1 = votes(1).next_back();
         let step1_over = votes(2).next().is_some() || votes(1).any(|e| ends(&e)) || moved_on;
         let Some(end1) = last1.filter(|_| step1_over) else {
             continue;
@@ -284,7 +290,7 @@ fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut V
         step1.push(days(sub.hlc, end1.hlc));
         let published = record.state == EvalState::Published && !moved_on;
         let step2_over = published || votes(2).any(|e| ends(&e)) || moved_on;
-        if let Some(end2) = votes(2).last().filter(|_| step2_over) {
+        if let Some(end2) = votes(2).next_back().filter(|_| step2_over) {
             step2.push(days(end1.hlc, end2.hlc));
         }
     }
@@ -300,7 +306,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
