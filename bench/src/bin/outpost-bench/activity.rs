@@ -35,7 +35,7 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
     for _ in 0..runs {
         let t = Instant::now();
         let replica = Replica::open_read_only(&data_dir)?;
-        let user = replica.resolve_user(None)?;
+        let user = replica.resolve_user(Some("admin"))?;
         open_times.push(t.elapsed());
         let t = Instant::now();
         let stats = replica.stats(&StatsFilter::default(), Some(&user))?;
@@ -55,6 +55,7 @@ pub fn run(dir: &Path, articles: usize, runs: usize) -> Result<()> {
                 .arg("--data-dir")
                 .arg(dir)
                 .args(args)
+                .args(["--user", "admin"])
                 .env_remove("OUTPOST_USER")
                 .stdout(std::process::Stdio::null())
                 .status()
