@@ -10,6 +10,7 @@ mod clearance_elsewhere;
 mod cli;
 mod cli_demo;
 mod cli_evaluation;
+mod cli_evaluation_flow;
 mod cli_freshness;
 mod cli_market;
 mod cli_mileage;

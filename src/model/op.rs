@@ -482,7 +482,7 @@ mod tests {
                 helpful: true,
             },
         ];
-        for (index, payload) in (19u8..).zip(&payloads) {
+        for (index, payload) in (24u8..).zip(&payloads) {
             let bytes = postcard::to_stdvec(payload).expect("encodes");
             assert_eq!(bytes[0], index, "{payload:?}");
             let back: Payload = postcard::from_bytes(&bytes).expect("decodes");
@@ -492,7 +492,7 @@ mod tests {
         assert_eq!(
             urgent,
             [
-                19, 12, b'q', b'-', b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b'j', 1,
+                24, 12, b'q', b'-', b'a', b'b', b'c', b'd', b'e', b'f', b'g', b'h', b'i', b'j', 1,
                 b't', 9, b'c', b'l', b'e', b'a', b'r', b'a', b'n', b'c', b'e', 1, 0, 1, b'b', 1, 0
             ]
         );
