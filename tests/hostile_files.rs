@@ -224,8 +224,9 @@ fn check_on_a_database_with_damaged_page_headers_reports_and_never_panics() {
         }
         std::fs::remove_dir_all(&copy).expect("clean up");
     }
-    // Most flips land in pages in use; a few in free space change nothing.
-    assert!(reported > passed, "{reported} reported, {passed} passed");
+    // Many flips land in pages in use and are reported; those in free space or in the pages of
+    // tables still empty change nothing `check` reads.
+    assert!(reported >= 10, "{reported} reported, {passed} passed");
 }
 
 const QUERIES: [&str; 6] = ["seal", "timber", "vehicle", "diamond", "pangolin", "x-ray"];
