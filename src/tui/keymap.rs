@@ -301,6 +301,7 @@ actions! {
     SetPassword = "set-password";
     Glossary = "glossary";
     ToggleGlossary = "toggle-glossary";
+    Attach = "attach";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

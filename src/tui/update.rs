@@ -4,6 +4,7 @@
 //! strings. Keys resolve to named actions through the keymap; each screen's actions live in a
 //! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
+mod attach;
 mod editor;
 mod glossary;
 mod overlay;
@@ -19,6 +20,7 @@ use super::state::{
     ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
+use crate::tui::picture::{PictureKey, Shown};
 use crate::search::Correction;
 
 /// Something that happened: a key, a resize, or the result of an effect.
@@ -104,6 +106,21 @@ pub enum Msg {
         id: String,
         offset: usize,
         page: crate::core::BacklinkPage,
+    },
+    /// An attached picture, encoded for the terminal (or why it cannot be).
+    Picture {
+        key: PictureKey,
+        shown: Shown,
+    },
+    /// A file was attached from the prompt (`a`): the status line's words.
+    Attached {
+        id: String,
+        text: String,
+    },
+    /// The file was refused: the prompt stays, with the path typed and why.
+    AttachRefused {
+        path: String,
+        why: String,
     },
 }
 
@@ -191,6 +208,13 @@ pub enum Effect {
     SetPassword {
         password: String,
     },
+    /// Decode and fit an attached picture (on the worker).
+    LoadPicture(PictureKey),
+    /// Attach the file at `path` to the article `id`.
+    Attach {
+        id: String,
+        path: String,
+    },
 }
 
 /// The answer to a sign-in, worded for the sign-in screen: one message for every refusal.
@@ -206,6 +230,12 @@ pub fn signin_result(t: &super::i18n::Catalog, result: crate::Result<String>) ->
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = step_msg(state, msg);
+    effects.extend(reader::wanted_pictures(state));
+    effects
+}
+
+fn step_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             let mut effects = vec![Effect::LoadCategories, Effect::LoadHome];
@@ -304,6 +334,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
+        Msg::Picture { key, shown } => {
+            state.pictures.insert(key, shown);
+            vec![]
+        }
+        Msg::Attached { id, text } => attach::attached(state, &id, text),
+        Msg::AttachRefused { path, why } => attach::refused(state, path, why),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -391,6 +427,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back if state.screen == Screen::Search => search::back(state),
         Action::Back => back(state),
         Action::ResolveConflict => resolve_conflict(state),
+        Action::Attach => attach::open(state),
         _ => match state.screen {
             Screen::Home => screens::home_action(state, action),
             Screen::Search => search::action(state, action),
@@ -515,6 +552,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attach;
 #[cfg(test)]
 mod tests_backlinks;
 #[cfg(test)]
