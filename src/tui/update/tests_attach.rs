@@ -81,7 +81,7 @@ fn in_the_editor_a_is_typed_and_alt_a_attaches() {
     let path = dir.path().join("scan.png");
     std::fs::write(&path, attachment_samples::photo_png(16, 16)).expect("photo");
     let mut replica = demo_replica();
-    let ctx = context(&replica);
+    let ctx = context(&replica).with_catalog(crate::tui::i18n::Catalog::new(UiLang::Th));
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::Th);
     press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>e");
     assert_eq!(state.screen, Screen::Editor);

@@ -170,7 +170,7 @@ fn chips(state: &State, area: Rect, buf: &mut Buffer) {
 /// the one most often changed) whole at the end and the others cut before it with `…`, by
 /// display width — Thai and Korean values included.
 fn fit_chips<'a>(filters: Vec<Span<'a>>, glossary: Vec<Span<'a>>, width: usize) -> Vec<Span<'a>> {
-    let glossary_width: usize = glossary.iter().map(|s| s.content.trim_end().width()).sum();
+    let glossary_width = joined_width(&glossary);
     let filters_width: usize = filters.iter().map(|s| s.content.width()).sum();
     if filters_width + glossary_width <= width {
         return filters.into_iter().chain(glossary).collect();
@@ -181,14 +181,19 @@ fn fit_chips<'a>(filters: Vec<Span<'a>>, glossary: Vec<Span<'a>>, width: usize) 
     out
 }
 
+/// The spans' width without the spaces that end them.
+fn joined_width(spans: &[Span]) -> usize {
+    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    text.trim_end().width()
+}
+
 fn out_width(spans: &[Span]) -> usize {
     spans.iter().map(|s| s.content.width()).sum()
 }
 
 /// The spans cut to `width` columns, a `…` ending them when something was left out.
 fn cut_spans(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
-    let total: usize = spans.iter().map(|s| s.content.trim_end().width()).sum();
-    if total <= width {
+    if joined_width(&spans) <= width {
         return spans;
     }
     let mut out = Vec::new();

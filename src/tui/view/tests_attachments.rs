@@ -77,7 +77,8 @@ fn reader_with_picture(
     replica
         .attach(&user, id, "seal.png", bytes, "Broken seal, truck 70-1234")
         .expect("attached");
-    let ctx = context(&replica);
+    // The worker words its reasons in the interface's language, as the loop's context does.
+    let ctx = context(&replica).with_catalog(crate::tui::i18n::Catalog::new(lang));
     let mut state = started(&mut replica, &ctx, 80, 24, lang);
     press(
         &mut replica,
