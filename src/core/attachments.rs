@@ -275,7 +275,8 @@ impl Replica {
         if meta.len() > policy.max_file_bytes() {
             return Err(too_large(&name, meta.len(), &policy));
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(format!("cannot read {shown}"), e))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::io(format!("cannot read {shown}"), e))?;
         self.attach(user, id, &name, &bytes, caption)
     }
 

@@ -230,8 +230,7 @@ fn load_picture(replica: &Replica, ctx: &Context, key: &PictureKey) -> Shown {
         })
     };
     let why = match decoded.map(|image| {
-        picture::fit(&ctx.pictures.picker, &image, key.cols, key.rows)
-            .map_err(Unshowable::Damaged)
+        picture::fit(&ctx.pictures.picker, &image, key.cols, key.rows).map_err(Unshowable::Damaged)
     }) {
         Ok(Ok(picture)) => return Shown::Ready(picture),
         Ok(Err(e)) | Err(e) => e,
@@ -267,7 +266,12 @@ fn attach(replica: &mut Replica, ctx: &Context, id: String, path: String) -> Msg
             };
             let text = ctx.i18n.f(
                 "attach.done",
-                &[("name", &a.name), ("mime", &a.mime), ("size", &size), ("id", &id)],
+                &[
+                    ("name", &a.name),
+                    ("mime", &a.mime),
+                    ("size", &size),
+                    ("id", &id),
+                ],
             );
             Msg::Attached { id, text }
         }

@@ -20,8 +20,8 @@ use super::state::{
     ArticleDoc, DiffView, EditorState, HomeData, Overlay, ResultRow, Screen, State,
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
-use crate::tui::picture::{PictureKey, Shown};
 use crate::search::Correction;
+use crate::tui::picture::{PictureKey, Shown};
 
 /// Something that happened: a key, a resize, or the result of an effect.
 #[derive(Clone, Debug)]

@@ -28,23 +28,41 @@ fn a_in_the_reader_attaches_the_file_at_the_path_typed() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>a");
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber inspection<Enter><Enter>a",
+    );
     assert_eq!(attach_prompt(&state), Some((String::new(), None)));
     let keys = format!("{}<Enter>", path.display());
     press(&mut replica, &ctx, &mut state, &keys);
     assert_eq!(state.overlay, None);
     let listed = replica.attachments(ID).expect("attachments");
-    assert!(listed.iter().any(|a| a.name == "seal-0412.png" && a.mime == "image/png"));
+    assert!(
+        listed
+            .iter()
+            .any(|a| a.name == "seal-0412.png" && a.mime == "image/png")
+    );
     let message = state.message.as_ref().expect("a message");
     assert!(!message.error);
     assert!(
-        message.text.starts_with("Attached seal-0412.png (image/png"),
+        message
+            .text
+            .starts_with("Attached seal-0412.png (image/png"),
         "{}",
         message.text
     );
     // The reader was read again: it lists the file and keeps rows for the picture.
     let reader = state.reader().expect("reader");
-    assert!(reader.laid.doc.attachments.iter().any(|a| a.name == "seal-0412.png"));
+    assert!(
+        reader
+            .laid
+            .doc
+            .attachments
+            .iter()
+            .any(|a| a.name == "seal-0412.png")
+    );
     assert_eq!(reader.laid.pictures.len(), 1);
 }
 
@@ -57,7 +75,12 @@ fn a_refused_file_keeps_the_prompt_with_the_path_and_the_reason() {
     let mut replica = demo_replica();
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>");
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber inspection<Enter><Enter>",
+    );
     let before = replica.attachments(ID).expect("attachments").len();
     for (path, why) in [
         (&text, "this node accepts images and PDFs"),
@@ -83,10 +106,18 @@ fn in_the_editor_a_is_typed_and_alt_a_attaches() {
     let mut replica = demo_replica();
     let ctx = context(&replica).with_catalog(crate::tui::i18n::Catalog::new(UiLang::Th));
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::Th);
-    press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>e");
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber inspection<Enter><Enter>e",
+    );
     assert_eq!(state.screen, Screen::Editor);
     let title = |s: &crate::tui::state::State| {
-        s.editor.as_ref().map(|e| e.title.text().to_string()).unwrap_or_default()
+        s.editor
+            .as_ref()
+            .map(|e| e.title.text().to_string())
+            .unwrap_or_default()
     };
     let before = title(&state);
     press(&mut replica, &ctx, &mut state, "<End>a");
@@ -94,7 +125,12 @@ fn in_the_editor_a_is_typed_and_alt_a_attaches() {
     assert_eq!(state.overlay, None);
     press(&mut replica, &ctx, &mut state, "<A-a>");
     assert!(attach_prompt(&state).is_some());
-    press(&mut replica, &ctx, &mut state, &format!("{}<Enter>", path.display()));
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        &format!("{}<Enter>", path.display()),
+    );
     assert!(
         replica
             .attachments(ID)
@@ -116,5 +152,9 @@ fn a_new_article_is_saved_before_files_are_attached_to_it() {
     assert_eq!(state.overlay, None);
     let message = state.message.as_ref().expect("said");
     assert!(message.error);
-    assert!(message.text.contains("Save the article first"), "{}", message.text);
+    assert!(
+        message.text.contains("Save the article first"),
+        "{}",
+        message.text
+    );
 }

@@ -84,7 +84,10 @@ fn pictures(state: &State, reader: &ReaderState, inner: Rect, buf: &mut Buffer) 
         let line_area = Rect::new(inner.x, y, inner.width, 1);
         let whole = slot.line >= top && slot.line + rows <= top + page;
         let note = |text: String, style| {
-            Line::from(Span::styled(ellipsize(&text, usize::from(inner.width)), style))
+            Line::from(Span::styled(
+                ellipsize(&text, usize::from(inner.width)),
+                style,
+            ))
         };
         match state.pictures.get(&slot.key()) {
             Some(Shown::Ready(picture)) if whole => {

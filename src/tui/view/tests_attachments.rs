@@ -138,7 +138,10 @@ fn a_damaged_photo_shows_a_placeholder_with_the_reason() {
                     .values()
                     .all(|s| matches!(s, Shown::Unshowable(_)))
         );
-        insta::assert_snapshot!(format!("reader_picture_damaged_80x24_{code}"), terminal.backend());
+        insta::assert_snapshot!(
+            format!("reader_picture_damaged_80x24_{code}"),
+            terminal.backend()
+        );
     }
 }
 
@@ -153,7 +156,12 @@ fn a_picture_is_loaded_once_for_its_size_and_again_after_a_resize() {
         .expect("attached");
     let ctx = context(&replica);
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
-    press(&mut replica, &ctx, &mut state, "/timber inspection<Enter><Enter>");
+    press(
+        &mut replica,
+        &ctx,
+        &mut state,
+        "/timber inspection<Enter><Enter>",
+    );
     let loads = |effects: &[Effect]| {
         effects
             .iter()

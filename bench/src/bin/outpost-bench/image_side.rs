@@ -11,7 +11,9 @@ pub fn run(width: u32, height: u32, frames: usize) -> Result<()> {
         photo.len() as f64 / 1e6
     );
     println!();
-    println!("| reader | picture cells | decode (once) | fit (once per size) | frame p50 | frame p99 | frame max | target |");
+    println!(
+        "| reader | picture cells | decode (once) | fit (once per size) | frame p50 | frame p99 | frame max | target |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
     for (w, h) in [(80, 24), (120, 40)] {
