@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod input;
 pub mod keymap;
 pub mod markdown;
+pub mod picture;
 mod signin_loop;
 pub mod state;
 pub mod textarea;
@@ -87,6 +88,9 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<UiLang>) -> R
             return Err(Error::io("terminal", e));
         }
     };
+    // Asked once, in the alternate screen and before any thread reads keys (the terminal
+    // answers on standard input); a terminal that does not answer gets half-blocks.
+    let pictures = picture::Pictures::new(picture::detect());
     // Sign-in, a session, and back to sign-in when the screen locks, until the user quits.
     let result = loop {
         if state.signin.is_some() {
@@ -103,6 +107,7 @@ pub fn run(replica: &mut Replica, user: Option<User>, lang: Option<UiLang>) -> R
             &config_dir,
             &mut state,
             idle,
+            &pictures,
         ) {
             Ok(true) => continue,
             Ok(false) => break Ok(()),
@@ -122,8 +127,11 @@ fn session(
     config_dir: &Option<PathBuf>,
     state: &mut State,
     idle: Option<Duration>,
+    pictures: &picture::Pictures,
 ) -> Result<bool> {
-    let ctx = Context::new(replica, user, config_dir.clone()).with_catalog(state.i18n.clone());
+    let ctx = Context::new(replica, user, config_dir.clone())
+        .with_catalog(state.i18n.clone())
+        .with_pictures(pictures.clone());
     // Both handles read as the person at the keyboard (`effects::perform_job` sets it again
     // before every effect, so a change of user reaches them).
     replica.set_clearance(ctx.clearance());

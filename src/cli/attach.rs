@@ -16,19 +16,7 @@ pub fn attach(
 ) -> Result<i32> {
     let user = replica.resolve_user(user)?;
     for path in files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "{} has no file name that can be an attachment's: rename it",
-                    path.display()
-                ))
-            })?
-            .to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-        let a = replica.attach(&user, id, &name, &bytes, caption)?;
+        let a = replica.attach_file(&user, id, path, caption)?;
         let note = match a.text_status {
             TextStatus::Extracted => ", its text searchable",
             TextStatus::Truncated => ", the start of its text searchable (it is long)",

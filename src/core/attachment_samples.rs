@@ -80,3 +80,40 @@ pub fn png(seed: u64, size: usize) -> Vec<u8> {
     out.truncate(size.max(PIXEL_PNG.len() + 8));
     out
 }
+
+/// A picture of `width` × `height` pixels standing for a photo of a customs seal: a dark ring
+/// on a light ground, crossed by a crack, with a little grain (as a camera's sensor gives).
+pub fn photo(width: u32, height: u32) -> image::RgbImage {
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    let radius = cx.min(cy) * 0.7;
+    image::RgbImage::from_fn(width, height, |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let distance = (dx * dx + dy * dy).sqrt();
+        let grain = ((x.wrapping_mul(7919) ^ y.wrapping_mul(104_729)) % 23) as u8;
+        let crack = (dx - dy).abs() < (width.max(height) as f32 / 200.0).max(1.0);
+        if crack && distance < radius {
+            image::Rgb([200, 30 + grain, 30])
+        } else if (distance - radius).abs() < radius * 0.15 {
+            image::Rgb([40 + grain, 50 + grain, 90 + grain])
+        } else {
+            image::Rgb([220 - grain, 215 - grain, 200 - grain])
+        }
+    })
+}
+
+/// `photo` as a PNG file.
+pub fn photo_png(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, image::ImageFormat::Png)
+}
+
+/// `photo` as a JPEG file, as a camera writes it.
+pub fn photo_jpeg(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, image::ImageFormat::Jpeg)
+}
+
+fn encode(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    // Encoding an image held in memory into a Vec cannot fail.
+    let _ = photo(width, height).write_to(&mut out, format);
+    out.into_inner()
+}

@@ -135,6 +135,16 @@ pub fn pdf_text(bytes: &[u8]) -> (String, TextStatus) {
     }
 }
 
+/// The refusal of a file larger than the policy allows.
+fn too_large(name: &str, size: u64, policy: &Policy) -> Error {
+    Error::invalid(format!(
+        "{name} is {:.1} MB, more than the {} MB this node accepts per file: make it smaller, or raise max_file_mb in {}",
+        size as f64 / MB as f64,
+        policy.max_file_mb,
+        Policy::FILE
+    ))
+}
+
 /// An attachment as `outpost attachments` lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AttachmentInfo {
@@ -185,12 +195,7 @@ impl Replica {
         let policy = Policy::load(self.dir.as_ref())?;
         let size = bytes.len() as u64;
         if size > policy.max_file_bytes() {
-            return Err(Error::invalid(format!(
-                "{name} is {:.1} MB, more than the {} MB this node accepts per file: make it smaller, or raise max_file_mb in {}",
-                size as f64 / MB as f64,
-                policy.max_file_mb,
-                Policy::FILE
-            )));
+            return Err(too_large(name, size, &policy));
         }
         let mime = sniff(bytes).unwrap_or("application/octet-stream");
         if !policy.allows(mime) {
@@ -231,6 +236,48 @@ impl Replica {
         payload.validate()?;
         self.commit_with_blobs(&user.name, vec![payload], &[(blob, bytes)])?;
         Ok(attachment)
+    }
+
+    /// Attaches the file at `path` under its own name, as `attach` does. A missing path, a
+    /// folder, or a file larger than the policy allows is refused before anything is read.
+    pub fn attach_file(
+        &mut self,
+        user: &User,
+        id: &str,
+        path: &std::path::Path,
+        caption: &str,
+    ) -> Result<Attachment> {
+        let shown = path.display();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "{shown} has no file name that can be an attachment's: rename it"
+                ))
+            })?
+            .to_string();
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::invalid(format!(
+                    "there is no file at {shown}: check the path"
+                )));
+            }
+            Err(e) => return Err(Error::io(format!("cannot read {shown}"), e)),
+        };
+        if !meta.is_file() {
+            return Err(Error::invalid(format!(
+                "{shown} is a folder, not a file: give the path of a file in it"
+            )));
+        }
+        let policy = Policy::load(self.dir.as_ref())?;
+        if meta.len() > policy.max_file_bytes() {
+            return Err(too_large(&name, meta.len(), &policy));
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::io(format!("cannot read {shown}"), e))?;
+        self.attach(user, id, &name, &bytes, caption)
     }
 
     /// Removes the attachment `name` from the article `id`. Its blob stays (another article may

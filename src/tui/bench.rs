@@ -89,6 +89,107 @@ pub fn bench_frames(replica: &mut Replica, queries: &[&str]) -> Result<FrameFigu
     })
 }
 
+/// What `bench_picture` measured: the one-time work on the worker, then the cost of a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PictureFigures {
+    /// Decoding the file (once per file).
+    pub decode: Duration,
+    /// Shrinking the decoded photo to the reader's cells and encoding it (once per size).
+    pub fit: Duration,
+    /// The cells the picture was fitted into.
+    pub cols: u16,
+    pub rows: u16,
+    /// A whole reader frame with the picture in view, drawn into a `TestBackend`.
+    pub draw_p50: Duration,
+    pub draw_p99: Duration,
+    pub draw_max: Duration,
+    pub frames: usize,
+}
+
+/// Attaches `photo` to an article of a fresh in-memory demo node, times its decoding and
+/// fitting once (as the worker does them), then draws `frames` reader frames of
+/// `width`×`height` with the picture on the page (half-blocks: every cell of it drawn), one
+/// frame per key (`j`/`k`, scrolling by one row and back, so every frame differs).
+pub fn bench_picture(
+    photo: &[u8],
+    width: u16,
+    height: u16,
+    frames: usize,
+) -> Result<PictureFigures> {
+    let options = crate::core::InitOptions {
+        office: "Bench".into(),
+        hq: true,
+        admin: "bench".into(),
+    };
+    let clock = std::sync::Arc::new(crate::core::SystemClock);
+    let mut replica = Replica::create_in_memory(&options, clock)?;
+    let user = replica.resolve_user(None)?;
+    crate::demo::load(&mut replica, &user)?;
+    let id = "timber-inspection-land-border";
+    replica.attach(&user, id, "photo.jpg", photo, "")?;
+
+    let layout = view::reader_layout(ratatui::layout::Rect::new(0, 0, width, height));
+    let cols = u16::try_from(layout.text_width()).unwrap_or(u16::MAX);
+    let rows = super::picture::PICTURE_ROWS;
+    let started = Instant::now();
+    let image = super::picture::decode(photo)
+        .map_err(|e| Error::invalid(format!("the photo does not decode: {e:?}")))?;
+    let decode = started.elapsed();
+    let started = Instant::now();
+    super::picture::fit(&super::picture::Picker::halfblocks(), &image, cols, rows)
+        .map_err(Error::invalid)?;
+    let fit = started.elapsed();
+
+    let ctx = Context::new(&replica, Some(user), None);
+    let mut state = State::new(width, height);
+    settle(&mut replica, &ctx, &mut state, Msg::Start);
+    let doc = super::effects::reader_doc(&replica, &ctx, id)?;
+    settle(&mut replica, &ctx, &mut state, Msg::Opened(Box::new(doc)));
+    // Scrolled so that the picture's rows are all on the page.
+    let slot_line = state
+        .reader()
+        .and_then(|r| r.laid.pictures.first())
+        .map(|s| s.line)
+        .ok_or_else(|| Error::invalid("the reader keeps no rows for the photo"))?;
+    if let Some(reader) = state.readers.last_mut() {
+        reader.scroll = slot_line.saturating_sub(2);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(width, height))
+        .map_err(|e| Error::io("test backend", io(e)))?;
+    draw(&mut terminal, &state)?;
+    let mut times = Vec::with_capacity(frames);
+    for i in 0..frames {
+        let key = if i % 2 == 0 { 'j' } else { 'k' };
+        settle(
+            &mut replica,
+            &ctx,
+            &mut state,
+            Msg::Key(Key::new(KeyCode::Char(key))),
+        );
+        let t = Instant::now();
+        draw(&mut terminal, &state)?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| {
+        let i = ((times.len() as f64 * q).ceil() as usize).saturating_sub(1);
+        times
+            .get(i.min(times.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Ok(PictureFigures {
+        decode,
+        fit,
+        cols,
+        rows,
+        draw_p50: at(0.50),
+        draw_p99: at(0.99),
+        draw_max: times.last().copied().unwrap_or_default(),
+        frames: times.len(),
+    })
+}
+
 fn draw(terminal: &mut Terminal<TestBackend>, state: &State) -> Result<()> {
     terminal
         .draw(|frame| view::draw(frame, state))
@@ -103,6 +204,15 @@ fn io(e: impl std::fmt::Display) -> std::io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_picture_figures_cover_every_frame() {
+        let photo = crate::core::attachment_samples::photo_jpeg(320, 240);
+        let figures = bench_picture(&photo, 80, 24, 5).expect("bench runs");
+        assert_eq!(figures.frames, 5);
+        assert_eq!((figures.cols, figures.rows), (76, 10));
+        assert!(figures.draw_p50 <= figures.draw_p99);
+    }
 
     #[test]
     fn the_figures_cover_every_keystroke() {

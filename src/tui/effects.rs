@@ -12,6 +12,7 @@ mod evaluation;
 
 use super::config::Direction;
 use super::i18n::Catalog;
+use super::picture::{self, PictureKey, Pictures, Shown, Unshowable};
 use super::state::reader::BACKLINKS_PAGE;
 use super::state::{ArticleDoc, DiffView, HomeData, ResultRow, State};
 use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
@@ -37,6 +38,8 @@ pub struct Context {
     pub config_dir: Option<PathBuf>,
     /// The interface's catalogue: reports and failures are worded in its language.
     pub i18n: Catalog,
+    /// The terminal's graphics protocol and the worker's decoded pictures.
+    pub pictures: Pictures,
 }
 
 impl Context {
@@ -47,12 +50,19 @@ impl Context {
             viewer,
             config_dir,
             i18n: Catalog::new(super::i18n::UiLang::En),
+            pictures: Pictures::default(),
         }
     }
 
     /// What the person at the keyboard may see: their account's clearance, public without one.
     pub fn clearance(&self) -> crate::model::Classification {
         crate::core::clearance_of(self.user.as_ref())
+    }
+
+    /// The same, drawing pictures with `pictures`' protocol.
+    pub fn with_pictures(mut self, pictures: Pictures) -> Self {
+        self.pictures = pictures;
+        self
     }
 
     /// The same, wording reports and failures from `i18n`.
@@ -205,6 +215,11 @@ pub fn perform_job(
                 },
             );
         }
+        Effect::LoadPicture(key) => {
+            let shown = load_picture(replica, ctx, &key);
+            return Some(Msg::Picture { key, shown });
+        }
+        Effect::Attach { id, path } => return Some(attach(replica, ctx, id, path)),
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,
@@ -234,6 +249,87 @@ fn auto_backup(replica: &Replica, i18n: &crate::tui::i18n::Catalog, dir: &str, k
             failed: true,
         },
     }
+}
+
+/// An attached picture decoded (once per file: `Pictures::decoded`) and fitted to its cells, or
+/// why it cannot be drawn, in the interface's language.
+fn load_picture(replica: &Replica, ctx: &Context, key: &PictureKey) -> Shown {
+    let t = &ctx.i18n;
+    let decoded = {
+        // A panic elsewhere while the lock was held leaves the cache as it was: still usable.
+        let mut cache = ctx
+            .pictures
+            .decoded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.get_or_decode(&key.blob, || {
+            let hash: crate::model::Hash = key
+                .blob
+                .parse()
+                .map_err(|e: Error| Unshowable::Damaged(e.to_string()))?;
+            match replica.blob(&hash) {
+                Ok(Some(bytes)) => picture::decode(&bytes),
+                Ok(None) => Err(Unshowable::NotArrived),
+                Err(e) => Err(Unshowable::Damaged(e.to_string())),
+            }
+        })
+    };
+    let why = match decoded.map(|image| {
+        picture::fit(&ctx.pictures.picker, &image, key.cols, key.rows).map_err(Unshowable::Damaged)
+    }) {
+        Ok(Ok(picture)) => return Shown::Ready(picture),
+        Ok(Err(e)) | Err(e) => e,
+    };
+    let why = match why {
+        Unshowable::NotArrived => t.t("picture.not_arrived").to_string(),
+        Unshowable::NotAnImage => t.t("picture.not_an_image").to_string(),
+        Unshowable::TooLarge => t.t("picture.too_large").to_string(),
+        Unshowable::Damaged(e) => t.f("picture.damaged", &[("why", &e)]),
+    };
+    Shown::Unshowable(why)
+}
+
+/// Attaches the file at `path` (`~/` is the home folder) to the article `id` as the signed-in
+/// user; a refusal goes back to the prompt.
+fn attach(replica: &mut Replica, ctx: &Context, id: String, path: String) -> Msg {
+    let file = match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(&path),
+    };
+    let attached = match ctx.user.as_ref() {
+        Some(user) => replica.attach_file(user, &id, &file, ""),
+        None => Err(Error::invalid(
+            "attaching needs an account: start Outpost with --user NAME (or set OUTPOST_USER)",
+        )),
+    };
+    match attached {
+        Ok(a) => {
+            let size = if a.size >= 1_000_000 {
+                format!("{:.1} MB", a.size as f64 / 1e6)
+            } else {
+                format!("{} KB", a.size.div_ceil(1_000))
+            };
+            let text = ctx.i18n.f(
+                "attach.done",
+                &[
+                    ("name", &a.name),
+                    ("mime", &a.mime),
+                    ("size", &size),
+                    ("id", &id),
+                ],
+            );
+            Msg::Attached { id, text }
+        }
+        Err(e) => Msg::AttachRefused {
+            path,
+            why: failure(&ctx.i18n, &e),
+        },
+    }
+}
+
+/// An article as the reader shows it (for the benchmark, which opens one without a search).
+pub fn reader_doc(replica: &Replica, ctx: &Context, id: &str) -> Result<ArticleDoc> {
+    article_doc(replica, ctx, id)
 }
 
 /// An article with the first page of the articles that link to it, as the reader shows it.

@@ -316,6 +316,7 @@ actions! {
     MoveCategory = "move-category";
     Submit = "submit";
     Users = "users";
+    Attach = "attach";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -23,6 +23,7 @@ pub use self::signin::{SetAside, SignInField, SignInPurpose, SignInState};
 use super::i18n::{Catalog, UiLang};
 use super::input::LineInput;
 use super::keymap::{Action, Keymap, Scope};
+use super::picture::{PictureKey, Shown};
 use super::theme::Theme;
 use crate::model::Category;
 
@@ -89,6 +90,8 @@ pub enum PickerPurpose {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PromptPurpose {
     HsPrefix,
+    /// The path of a file to attach to the article read or edited.
+    Attach,
 }
 
 /// A question that needs an answer before going on.
@@ -168,6 +171,8 @@ pub struct State {
     pub height: u16,
     /// The sign-in (or set-password) screen, when up: it hides and locks everything else.
     pub signin: Option<SignInState>,
+    /// Attached pictures by file and size: encoded by the worker, drawn by the reader.
+    pub pictures: std::collections::BTreeMap<PictureKey, Shown>,
     /// Unsaved work of people who are not signed in now, kept for their return.
     pub set_aside: Vec<SetAside>,
     /// The node has a single account and no password: the top bar offers to set one.
@@ -213,6 +218,7 @@ impl State {
             width,
             height,
             signin: None,
+            pictures: Default::default(),
             set_aside: Vec::new(),
             no_password: false,
         }

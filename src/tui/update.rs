@@ -5,6 +5,7 @@
 //! submodule, the overlays (help, palette, pickers, questions) in `overlay`.
 
 mod activity;
+mod attach;
 mod editor;
 mod glossary;
 mod overlay;
@@ -23,6 +24,7 @@ use super::state::{
 };
 use crate::model::{ArticleContent, Category, Hash, Lang};
 use crate::search::Correction;
+use crate::tui::picture::{PictureKey, Shown};
 
 /// Something that happened: a key, a resize, or the result of an effect.
 #[derive(Clone, Debug)]
@@ -126,6 +128,21 @@ pub enum Msg {
     },
     /// The node refused a verdict or a submission: why, worded for the officer.
     EvaluationRefused(String),
+    /// An attached picture, encoded for the terminal (or why it cannot be).
+    Picture {
+        key: PictureKey,
+        shown: Shown,
+    },
+    /// A file was attached from the prompt (`a`): the status line's words.
+    Attached {
+        id: String,
+        text: String,
+    },
+    /// The file was refused: the prompt stays, with the path typed and why.
+    AttachRefused {
+        path: String,
+        why: String,
+    },
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -227,6 +244,13 @@ pub enum Effect {
         kind: VerdictKind,
         text: String,
     },
+    /// Decode and fit an attached picture (on the worker).
+    LoadPicture(PictureKey),
+    /// Attach the file at `path` to the article `id`.
+    Attach {
+        id: String,
+        path: String,
+    },
 }
 
 /// The answer to a sign-in, worded for the sign-in screen: one message for every refusal.
@@ -242,6 +266,12 @@ pub fn signin_result(t: &super::i18n::Catalog, result: crate::Result<String>) ->
 }
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = step_msg(state, msg);
+    effects.extend(reader::wanted_pictures(state));
+    effects
+}
+
+fn step_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Start => {
             let mut effects = vec![Effect::LoadCategories, Effect::LoadHome];
@@ -352,6 +382,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             view,
         } => review::evaluated(state, article, kind, *view),
         Msg::EvaluationRefused(reason) => review::refused(state, reason),
+        Msg::Picture { key, shown } => {
+            state.pictures.insert(key, shown);
+            vec![]
+        }
+        Msg::Attached { id, text } => attach::attached(state, &id, text),
+        Msg::AttachRefused { path, why } => attach::refused(state, path, why),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -446,6 +482,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back if state.screen == Screen::Review => review::back(state),
         Action::Back => back(state),
         Action::ResolveConflict => resolve_conflict(state),
+        Action::Attach => attach::open(state),
         _ => match state.screen {
             Screen::Home => screens::home_action(state, action),
             Screen::Search => search::action(state, action),
@@ -582,6 +619,8 @@ pub(crate) fn keep_in_view(selected: usize, offset: usize, visible: usize) -> us
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attach;
 #[cfg(test)]
 mod tests_backlinks;
 #[cfg(test)]

@@ -15,6 +15,8 @@ mod baselines;
 mod corpus;
 #[path = "outpost-bench/glossary_side.rs"]
 mod glossary_side;
+#[path = "outpost-bench/image_side.rs"]
+mod image_side;
 #[path = "outpost-bench/map_reader.rs"]
 mod map_reader;
 #[path = "outpost-bench/outpost_side.rs"]
@@ -110,6 +112,19 @@ enum Cmd {
         /// Timed runs of each query, each way.
         #[arg(long, default_value_t = 1000)]
         runs: usize,
+    },
+    /// Drawing an attached photo in the reader: decoding and fitting once, then each frame's
+    /// cost (p50, p99) with the picture on the page, at 80×24 and 120×40.
+    ImageDraw {
+        /// The photo's width in pixels.
+        #[arg(long, default_value_t = 4_000)]
+        width: u32,
+        /// The photo's height in pixels.
+        #[arg(long, default_value_t = 3_000)]
+        height: u32,
+        /// Frames drawn per reader size.
+        #[arg(long, default_value_t = 1_000)]
+        frames: usize,
     },
     /// (internal) Import the corpus into a new node; prints JSON.
     #[command(hide = true)]
@@ -208,6 +223,11 @@ fn main() -> Result<()> {
             rounds,
         } => outpost_side::profile(&dir, &query, seconds, rounds),
         Cmd::GlossaryCost { dir, query, runs } => glossary_side::run(&dir, &query, runs),
+        Cmd::ImageDraw {
+            width,
+            height,
+            frames,
+        } => image_side::run(width, height, frames),
         Cmd::ChildImport {
             sources,
             dir,

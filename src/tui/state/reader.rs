@@ -7,6 +7,7 @@ use crate::core::{
 use crate::model::{ArticleContent, Category, Hash, Status};
 use crate::tui::i18n::Catalog;
 use crate::tui::markdown::{self, Link, RLine, Rendered, Sty};
+use crate::tui::picture::{PICTURE_ROWS, PictureKey};
 
 /// One revision in the history list, oldest first.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,6 +132,30 @@ pub struct Laid {
     pub doc: ArticleDoc,
     pub width: usize,
     pub rendered: Rendered,
+    /// Where the attached pictures go: rows kept blank in `rendered` for each.
+    pub pictures: Vec<PictureSlot>,
+}
+
+/// Rows of the reader kept for an attached picture, under a line naming it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PictureSlot {
+    /// The first of the picture's rows in `Rendered::lines`.
+    pub line: usize,
+    pub rows: u16,
+    pub cols: u16,
+    pub name: String,
+    /// BLAKE3 of the file, 64 hex digits.
+    pub blob: String,
+}
+
+impl PictureSlot {
+    pub fn key(&self) -> PictureKey {
+        PictureKey {
+            blob: self.blob.clone(),
+            cols: self.cols,
+            rows: self.rows,
+        }
+    }
 }
 
 /// Field labels are padded to this many columns so values line up.
@@ -144,11 +169,12 @@ impl Laid {
         categories: &[Category],
         now_millis: u64,
     ) -> Self {
-        let rendered = lay_out(&doc, width, i18n, categories, now_millis);
+        let (rendered, pictures) = lay_out(&doc, width, i18n, categories, now_millis);
         Laid {
             doc,
             width,
             rendered,
+            pictures,
         }
     }
 }
@@ -197,7 +223,7 @@ fn lay_out(
     i18n: &Catalog,
     categories: &[Category],
     now_millis: u64,
-) -> Rendered {
+) -> (Rendered, Vec<PictureSlot>) {
     let c = &doc.content;
     let mut lines: Vec<RLine> =
         markdown::wrap_spans(&[(c.title.clone(), Sty::Title)], width, "", "");
@@ -279,6 +305,7 @@ fn lay_out(
         }
     }
     lines.push(RLine::default());
+    let pictures = picture_slots(doc, width, &mut lines);
     if !c.summary.is_empty() {
         lines.extend(markdown::wrap_spans(
             &[(c.summary.clone(), Sty::Emphasis)],
@@ -290,21 +317,52 @@ fn lay_out(
     }
     if let Some(conflict) = &doc.conflict {
         lines.extend(conflict_lines(conflict, width, i18n));
-        return Rendered {
+        let rendered = Rendered {
             lines,
             links: Vec::new(),
             link_lines: Vec::new(),
         };
+        return (rendered, pictures);
     }
     let body = markdown::render(&c.body, width);
     let offset = lines.len();
     lines.extend(body.lines);
     lines.extend(comment_lines(&doc.comments, width, i18n));
-    Rendered {
+    let rendered = Rendered {
         lines,
         links: body.links,
         link_lines: body.link_lines.into_iter().map(|l| l + offset).collect(),
+    };
+    (rendered, pictures)
+}
+
+/// For each attached picture this node holds: a line with its name (and caption), then
+/// `PICTURE_ROWS` blank rows that the view draws it over, then a blank line.
+fn picture_slots(doc: &ArticleDoc, width: usize, lines: &mut Vec<RLine>) -> Vec<PictureSlot> {
+    let mut slots = Vec::new();
+    let cols = u16::try_from(width).unwrap_or(u16::MAX);
+    for a in doc
+        .attachments
+        .iter()
+        .filter(|a| a.present && a.mime.starts_with("image/"))
+    {
+        let label = if a.caption.is_empty() {
+            format!("▣ {}", a.name)
+        } else {
+            format!("▣ {} · {}", a.name, a.caption)
+        };
+        lines.extend(markdown::wrap_spans(&[(label, Sty::Dim)], width, "", "  "));
+        slots.push(PictureSlot {
+            line: lines.len(),
+            rows: PICTURE_ROWS,
+            cols,
+            name: a.name.clone(),
+            blob: a.blob.clone(),
+        });
+        lines.extend((0..PICTURE_ROWS).map(|_| RLine::default()));
+        lines.push(RLine::default());
     }
+    slots
 }
 
 /// The comments after the body: a heading, then each comment with its replies indented.

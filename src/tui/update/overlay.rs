@@ -190,6 +190,7 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             match list_key(state, key, &mut input, &mut selected, 0) {
                 ListKey::Chosen => match purpose {
                     PromptPurpose::HsPrefix => search::filter_hs(state, input),
+                    PromptPurpose::Attach => super::attach::confirm(state, input),
                 },
                 ListKey::Closed => vec![],
                 ListKey::Stay => {

@@ -295,3 +295,38 @@ pub fn relayout(state: &mut State) {
             .min(reader.laid.rendered.lines.len().saturating_sub(page));
     }
 }
+
+/// Pictures cached beyond those of the article on show; past this the others are dropped.
+const KEEP_PICTURES: usize = 16;
+
+/// The pictures the article on show needs and the state lacks: asked of the worker once each
+/// (marked loading), for the size the reader gives them now.
+pub fn wanted_pictures(state: &mut State) -> Vec<Effect> {
+    if state.screen != Screen::Reader {
+        return vec![];
+    }
+    let Some(reader) = state.readers.last() else {
+        return vec![];
+    };
+    let keys: Vec<_> = reader.laid.pictures.iter().map(|s| s.key()).collect();
+    let missing: Vec<_> = keys
+        .iter()
+        .filter(|k| !state.pictures.contains_key(k))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return vec![];
+    }
+    if state.pictures.len() + missing.len() > KEEP_PICTURES {
+        state.pictures.retain(|k, _| keys.contains(k));
+    }
+    missing
+        .into_iter()
+        .map(|key| {
+            state
+                .pictures
+                .insert(key.clone(), crate::tui::picture::Shown::Loading);
+            Effect::LoadPicture(key)
+        })
+        .collect()
+}

@@ -13,7 +13,7 @@ use crate::tui::input::LineInput;
 use crate::tui::markdown::{Sty, wrap_spans};
 use crate::tui::state::lists::{palette_items, picker_items};
 use crate::tui::state::reader::pad;
-use crate::tui::state::{Confirm, Overlay, PickerPurpose, State, VerdictInput};
+use crate::tui::state::{Confirm, Overlay, PickerPurpose, PromptPurpose, State, VerdictInput};
 
 /// The overlay's box: most of the screen, centred.
 fn frame(area: Rect, max_width: u16, max_height: u16) -> Rect {
@@ -117,20 +117,28 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                 .collect();
             list_box(state, area, buf, t.t("hs.title"), input, &lines, *selected);
         }
-        Overlay::Prompt { input, error, .. } => {
+        Overlay::Prompt {
+            input,
+            error,
+            purpose,
+        } => {
+            let (title, hint) = match purpose {
+                PromptPurpose::HsPrefix => ("prompt.hs", "prompt.hs_hint"),
+                PromptPurpose::Attach => ("prompt.attach", "prompt.attach_hint"),
+            };
             let rect = frame(area, 60, 5);
             Clear.render(rect, buf);
             let inner_width = usize::from(rect.width.saturating_sub(4));
             let (shown, _) = input.visible(inner_width);
             let below = match error {
                 Some(error) => Span::styled(error.clone(), state.theme.error),
-                None => Span::styled(t.t("prompt.hs_hint").to_string(), state.theme.dim),
+                None => Span::styled(t.t(hint).to_string(), state.theme.dim),
             };
             let lines = vec![Line::from(shown.to_string()), Line::from(below)];
             // The hint or the refusal wraps onto the box's last line rather than being cut.
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
-                .block(block(t.t("prompt.hs"), true, &state.theme).padding(Padding::horizontal(1)))
+                .block(block(t.t(title), true, &state.theme).padding(Padding::horizontal(1)))
                 .render(rect, buf);
         }
         Overlay::Confirm(confirm) => render_confirm(state, confirm, area, buf),

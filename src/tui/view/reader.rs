@@ -3,10 +3,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Padding, Paragraph, Widget};
+use ratatui::widgets::{Block, Padding, Paragraph, Widget};
+use ratatui_image::Image;
 
 use super::{block, ellipsize, frame_areas, styled_line};
 use crate::core::{DiffLine, Field};
+use crate::tui::picture::Shown;
 use crate::tui::state::{Pane, ReaderState, State};
 
 /// Where the reader's parts go.
@@ -59,7 +61,69 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let block = block(&reader.laid.doc.id, true, &state.theme)
         .padding(Padding::horizontal(1))
         .title_bottom(Line::from(Span::styled(position, state.theme.dim)).right_aligned());
+    let inner = block.inner(layout.frame);
     Paragraph::new(lines).block(block).render(layout.frame, buf);
+    if reader.pane == Pane::Article {
+        pictures(state, reader, inner, buf);
+    }
+}
+
+/// Each attached picture in view over the rows kept for it: drawn when all its rows are on
+/// the page (a terminal's graphics cannot be cut at the frame's edge), else a line saying to
+/// scroll; while the worker decodes it, or when it cannot be drawn, a line saying so.
+fn pictures(state: &State, reader: &ReaderState, inner: Rect, buf: &mut Buffer) {
+    let t = &state.i18n;
+    let (top, page) = (reader.scroll, usize::from(inner.height));
+    for slot in &reader.laid.pictures {
+        let rows = usize::from(slot.rows);
+        if slot.line + rows <= top || slot.line >= top + page {
+            continue;
+        }
+        let first = slot.line.max(top) - top;
+        let y = inner.y + u16::try_from(first).unwrap_or(u16::MAX);
+        let line_area = Rect::new(inner.x, y, inner.width, 1);
+        let whole = slot.line >= top && slot.line + rows <= top + page;
+        let note = |text: String, style| {
+            Line::from(Span::styled(
+                ellipsize(&text, usize::from(inner.width)),
+                style,
+            ))
+        };
+        match state.pictures.get(&slot.key()) {
+            Some(Shown::Ready(picture)) if whole => {
+                let area = Rect::new(inner.x, y, inner.width.min(slot.cols), slot.rows);
+                Image::new(picture.protocol()).render(area, buf);
+            }
+            Some(Shown::Ready(_)) => {
+                let text = t.f("picture.scroll", &[("name", &slot.name)]);
+                note(text, state.theme.dim).render(line_area, buf);
+            }
+            Some(Shown::Unshowable(why)) => {
+                let text = t.f("picture.unshowable", &[("name", &slot.name), ("why", why)]);
+                let lines = crate::tui::markdown::wrap_spans(
+                    &[(text, crate::tui::markdown::Sty::Plain)],
+                    usize::from(inner.width.saturating_sub(4)),
+                    "",
+                    "",
+                );
+                let shown: Vec<Line> = lines.iter().map(|l| Line::from(l.text())).collect();
+                let height = u16::try_from(rows.min(page - first)).unwrap_or(0);
+                let area = Rect::new(inner.x, y, inner.width.min(slot.cols), height);
+                Paragraph::new(shown)
+                    .style(state.theme.error)
+                    .block(
+                        Block::bordered()
+                            .border_style(state.theme.dim)
+                            .padding(Padding::horizontal(1)),
+                    )
+                    .render(area, buf);
+            }
+            Some(Shown::Loading) | None => {
+                let text = t.f("picture.loading", &[("name", &slot.name)]);
+                note(text, state.theme.dim).render(line_area, buf);
+            }
+        }
+    }
 }
 
 fn tabs(state: &State, reader: &ReaderState, area: Rect, buf: &mut Buffer) {

@@ -9,6 +9,8 @@ use ratatui::widgets::{
     List, ListItem, ListState, Padding, Paragraph, StatefulWidget, Widget, Wrap,
 };
 
+use unicode_width::UnicodeWidthStr;
+
 use super::{block, ellipsize, frame_areas, styled_line};
 use crate::model::Status;
 use crate::tui::state::{Focus, ResultRow, State};
@@ -136,7 +138,11 @@ fn chips(state: &State, area: Rect, buf: &mut Buffer) {
     let items = items
         .into_iter()
         .chain([("search.chip_glossary", glossary, "Alt-G")]);
+    let mut glossary_at = 0;
     for (label, value, key) in items {
+        if label == "search.chip_glossary" {
+            glossary_at = spans.len();
+        }
         match value {
             Some(v) => {
                 spans.push(Span::styled(
@@ -156,7 +162,56 @@ fn chips(state: &State, area: Rect, buf: &mut Buffer) {
             }
         }
     }
-    Line::from(spans).render(area, buf);
+    let glossary = spans.split_off(glossary_at);
+    Line::from(fit_chips(spans, glossary, usize::from(area.width))).render(area, buf);
+}
+
+/// The chips in `width` columns: all of them when they fit; else the glossary chip (last, and
+/// the one most often changed) whole at the end and the others cut before it with `…`, by
+/// display width — Thai and Korean values included.
+fn fit_chips<'a>(filters: Vec<Span<'a>>, glossary: Vec<Span<'a>>, width: usize) -> Vec<Span<'a>> {
+    let glossary_width = joined_width(&glossary);
+    let filters_width: usize = filters.iter().map(|s| s.content.width()).sum();
+    if filters_width + glossary_width <= width {
+        return filters.into_iter().chain(glossary).collect();
+    }
+    let mut out = cut_spans(filters, width.saturating_sub(glossary_width + 1));
+    out.push(Span::raw(" "));
+    out.extend(cut_spans(glossary, width.saturating_sub(out_width(&out))));
+    out
+}
+
+/// The spans' width without the spaces that end them.
+fn joined_width(spans: &[Span]) -> usize {
+    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    text.trim_end().width()
+}
+
+fn out_width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.width()).sum()
+}
+
+/// The spans cut to `width` columns, a `…` ending them when something was left out.
+fn cut_spans(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
+    if joined_width(&spans) <= width {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut left = width;
+    for span in spans {
+        let w = span.content.width();
+        if w < left {
+            left -= w;
+            out.push(span);
+            continue;
+        }
+        // The last span that fits, whole or in part: `ellipsize` keeps whole graphemes and
+        // ends with `…` (spans follow it, so the `…` is owed even when this one fits).
+        let cut = ellipsize(&format!("{}…", span.content), left);
+        out.push(Span::styled(cut, span.style));
+        return out;
+    }
+    out
 }
 
 fn render_list(state: &State, area: Rect, buf: &mut Buffer) {

@@ -78,3 +78,31 @@ fn a_result_found_through_the_glossary_says_so_and_the_chip_turns_it_off() {
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains("[Glossary: off ×]"), "{text}");
 }
+
+#[test]
+fn at_80_columns_the_chips_fit_and_the_glossary_chip_stays_whole() {
+    let mut replica = demo_replica();
+    let ctx = context(&replica);
+    for (lang, code) in LANGS {
+        let mut state = started(&mut replica, &ctx, 80, 24, lang);
+        // Every filter set, the category a long Thai or English path, the glossary off.
+        press(&mut replica, &ctx, &mut state, "/ไม้<A-l><A-k><A-g>");
+        state.search.filters.category = Some("commodity/timber-wood".into());
+        state.search.filters.hs = Some("4403.49".into());
+        let terminal = render(&state);
+        let chips = rows(&terminal)[4].clone();
+        assert_eq!(chips.width(), 80, "{code}: {chips}");
+        let glossary = if code == "en" {
+            "[Glossary: off ×]"
+        } else {
+            "[อภิธานศัพท์: ปิด ×]"
+        };
+        assert!(chips.trim_end().ends_with(glossary), "{code}: {chips}");
+        assert!(chips.contains('…'), "the other chips are cut: {chips}");
+        insta::assert_snapshot!(format!("search_chips_80x24_{code}"), terminal.backend());
+        // With the glossary on, its chip shows its key.
+        press(&mut replica, &ctx, &mut state, "<A-g>");
+        let chips = rows(&render(&state))[4].clone();
+        assert!(chips.trim_end().ends_with("Alt-G"), "{code}: {chips}");
+    }
+}
