@@ -315,6 +315,7 @@ fn run(args: &Args, root: &Path) -> Result<()> {
         max_part_size: None,
         overwrite: false,
         no_attachments: false,
+        urgent_only: false,
     };
     let report = timed!(EXPORT, post.sync_export(&options(&plain, &[]))?);
     let age_report = timed!(EXPORT_AGE, post.sync_export(&options(&sealed, &["HQ"]))?);
