@@ -228,6 +228,7 @@ scopes! {
     Statistics = "statistics", false;
     Review = "review", false;
     Users = "users", false;
+    Market = "market", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -316,6 +317,12 @@ actions! {
     MoveCategory = "move-category";
     Submit = "submit";
     Users = "users";
+    Market = "market";
+    NextList = "next-list";
+    AnswerQuestion = "answer";
+    CommentQuestion = "comment";
+    AcceptAnswer = "accept-answer";
+    Helpful = "helpful";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -9,6 +9,7 @@ mod editor;
 mod glossary;
 pub mod home;
 mod map;
+mod market;
 mod overlay;
 mod reader;
 mod review;
@@ -28,6 +29,7 @@ pub use self::activity::{CommunitiesLayout, MileageLayout, communities_layout, m
 pub use self::editor::{EditorLayout, editor_layout};
 pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
+pub use self::market::{MarketLayout, market_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::review::{ReviewLayout, review_layout};
@@ -78,6 +80,7 @@ impl Widget for &State {
             Screen::Statistics => activity::render_statistics(self, area, buf),
             Screen::Review => review::render(self, area, buf),
             Screen::Users => users::render(self, area, buf),
+            Screen::Market => market::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -137,6 +140,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             | Screen::Statistics
             | Screen::Review
             | Screen::Users
+            | Screen::Market
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
@@ -146,6 +150,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Statistics => "screen.statistics",
             Screen::Review => "screen.review",
             Screen::Users => "screen.users",
+            Screen::Market => "screen.market",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -256,6 +261,16 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::ReturnSubmission,
             Action::Reject,
             Action::MoveCategory,
+            Action::Back,
+            Action::Help,
+        ],
+        Scope::Market => &[
+            Action::Open,
+            Action::NextList,
+            Action::AnswerQuestion,
+            Action::CommentQuestion,
+            Action::AcceptAnswer,
+            Action::Helpful,
             Action::Back,
             Action::Help,
         ],
