@@ -488,6 +488,8 @@ mod tests_review;
 #[cfg(test)]
 mod tests_market;
 #[cfg(test)]
+mod tests_market_screen;
+#[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

@@ -94,7 +94,7 @@ fn category_name(state: &State, id: &str) -> String {
     path.rsplit(" › ").next().unwrap_or_default().to_string()
 }
 
-/// Two rows: `> ! Title`, then `  Category · lek@Post A · 2026-11-02 10:00 · 1 answer · queued`.
+/// Two rows: `> [URGENT] Title`, then `  Category · queued … · lek@Post A · 2026-11-02 10:00 · 1 answer`.
 fn item<'a>(state: &State, q: &QuestionSummary, selected: bool, width: usize) -> [Line<'a>; 2] {
     let t = &state.i18n;
     let marker = if selected { "> " } else { "  " };
@@ -110,11 +110,11 @@ fn item<'a>(state: &State, q: &QuestionSummary, selected: bool, width: usize) ->
     };
     let answers = t.plural("market.answers", q.answers as u64, &[]);
     let detail = format!(
-        "  {} · {} · {} · {answers} · {}",
+        "  {} · {} · {} · {} · {answers}",
         category_name(state, &q.category),
+        journey(t, &q.journey),
         q.asked_by,
         q.asked,
-        journey(t, &q.journey)
     );
     [
         Line::from(Span::styled(
