@@ -153,3 +153,13 @@ fn accept_and_helpful_on_a_question_without_answers_say_so() {
     let message = state.message.clone().expect("a message");
     assert_eq!(message.text, "Select an answer first (j/k).");
 }
+
+#[test]
+fn the_palette_entry_market_opens_the_screen() {
+    let (mut replica, _) = market_replica();
+    let ctx = as_user(&replica, "nok");
+    let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);
+    press(&mut replica, &ctx, &mut state, ":market<Enter>");
+    assert_eq!(state.screen, Screen::Market);
+    assert_eq!(titles(&state), [URGENT_TITLE, TIMBER_TITLE]);
+}
