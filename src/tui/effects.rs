@@ -206,7 +206,9 @@ pub fn perform_job(
                 },
             );
         }
-        Effect::LoadQuestions(tab) => market::list(replica, ctx, tab).map(|l| Msg::Questions(tab, l)),
+        Effect::LoadQuestions(tab) => {
+            market::list(replica, ctx, tab).map(|l| Msg::Questions(tab, l))
+        }
         Effect::LoadQuestion(id) => {
             market::question(replica, ctx, &id).map(|q| Msg::Question(Box::new(q)))
         }

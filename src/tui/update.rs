@@ -128,7 +128,10 @@ pub enum Msg {
     /// The node refused a verdict or a submission: why, worded for the officer.
     EvaluationRefused(String),
     /// One of the Market's lists.
-    Questions(super::state::market::MarketTab, Vec<crate::core::QuestionSummary>),
+    Questions(
+        super::state::market::MarketTab,
+        Vec<crate::core::QuestionSummary>,
+    ),
     /// A question opened on the Market screen, with its answers and comments.
     Question(Box<crate::core::QuestionView>),
     /// The node took an answer, a comment, an acceptance or a helpful mark.
@@ -615,9 +618,9 @@ mod tests;
 #[cfg(test)]
 mod tests_backlinks;
 #[cfg(test)]
-mod tests_progress;
-#[cfg(test)]
 mod tests_market;
+#[cfg(test)]
+mod tests_progress;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]

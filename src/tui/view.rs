@@ -484,11 +484,11 @@ mod tests_freshness;
 #[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
-mod tests_review;
-#[cfg(test)]
 mod tests_market;
 #[cfg(test)]
 mod tests_market_screen;
+#[cfg(test)]
+mod tests_review;
 #[cfg(test)]
 mod tests_signin;
 #[cfg(test)]

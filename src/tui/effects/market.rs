@@ -29,7 +29,12 @@ pub fn question(replica: &Replica, ctx: &Context, id: &str) -> Result<QuestionVi
 }
 
 /// Performs the change; the core refuses what the person may not do.
-pub fn act(replica: &mut Replica, ctx: &Context, question: &str, action: &MarketAction) -> Result<()> {
+pub fn act(
+    replica: &mut Replica,
+    ctx: &Context,
+    question: &str,
+    action: &MarketAction,
+) -> Result<()> {
     let user = user(ctx)?;
     match action {
         MarketAction::Answer(body) => replica.answer(user, question, body).map(|_| ()),

@@ -5,8 +5,8 @@
 
 use super::fixtures::demo_replica_with_clock;
 use crate::core::{NewQuestion, Replica};
-use crate::model::{Author, Role};
 use crate::model::market::ANSWER_REQUIRES_EXPERT;
+use crate::model::{Author, Role};
 
 const HOUR: u64 = 3_600_000;
 
@@ -14,7 +14,14 @@ pub const URGENT_TITLE: &str = "Unlabelled drums of solvent on a truck";
 pub const TIMBER_TITLE: &str = "Are sawn teak boards under 4407?";
 pub const ADMIN_TITLE: &str = "Where to store seized cigarettes overnight";
 
-fn ask(r: &mut Replica, who: &str, title: &str, category: &str, urgent: bool, body: &str) -> String {
+fn ask(
+    r: &mut Replica,
+    who: &str,
+    title: &str,
+    category: &str,
+    urgent: bool,
+    body: &str,
+) -> String {
     let user = r.resolve_user(Some(who)).expect("asker");
     let q = NewQuestion {
         title: title.into(),

@@ -259,7 +259,12 @@ fn lay_out(
         )
     });
     let evaluation = evaluation_fields(doc, i18n);
-    for (key, value) in fields.into_iter().chain(files).chain(helpful).chain(evaluation) {
+    for (key, value) in fields
+        .into_iter()
+        .chain(files)
+        .chain(helpful)
+        .chain(evaluation)
+    {
         // The label on the first line; continuation lines indented under the value.
         let text = if key.is_empty() { "" } else { i18n.t(key) };
         let mut label = Some(pad(text, LABEL_WIDTH));

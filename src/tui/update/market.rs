@@ -70,7 +70,9 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::AnswerQuestion => write(state, MarketText::Answer),
         Action::CommentQuestion => write(state, MarketText::Comment),
         Action::AcceptAnswer => on_answer(state, |a| MarketAction::Accept(a.id.clone())),
-        Action::Helpful => on_answer(state, |a| MarketAction::Helpful(a.id.clone(), !a.helpful_mine)),
+        Action::Helpful => on_answer(state, |a| {
+            MarketAction::Helpful(a.id.clone(), !a.helpful_mine)
+        }),
         _ if state.market.open.is_some() => move_answer(state, action),
         _ => list_action(state, action),
     }

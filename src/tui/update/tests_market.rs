@@ -117,7 +117,14 @@ fn accepting_is_refused_for_someone_who_did_not_ask_and_done_by_the_asker() {
     let message = state.message.clone().expect("a message");
     assert!(message.error, "{message:?}");
     let lek = replica.resolve_user(Some("lek")).expect("lek");
-    assert!(replica.question(&lek, &urgent).expect("q").summary.accepted.is_none());
+    assert!(
+        replica
+            .question(&lek, &urgent)
+            .expect("q")
+            .summary
+            .accepted
+            .is_none()
+    );
 
     let ctx = as_user(&replica, "lek");
     let mut state = started(&mut replica, &ctx, 80, 24, UiLang::En);

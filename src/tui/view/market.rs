@@ -66,7 +66,12 @@ fn render_list(state: &State, layout: &MarketLayout, buf: &mut Buffer) {
     let t = &state.i18n;
     let m = &state.market;
     let width = usize::from(layout.list.width.saturating_sub(4));
-    let dim = |key: &str| vec![Line::from(Span::styled(t.t(key).to_string(), state.theme.dim))];
+    let dim = |key: &str| {
+        vec![Line::from(Span::styled(
+            t.t(key).to_string(),
+            state.theme.dim,
+        ))]
+    };
     let lines: Vec<Line> = match &m.list {
         None => dim("search.loading"),
         Some(items) if items.is_empty() => dim(&m.tab.key().replace(".tab.", ".empty.")),
@@ -207,7 +212,11 @@ fn question_lines<'a>(state: &State, open: &OpenQuestion, width: usize) -> (Vec<
         lines.extend(wrapped(state, &a.body, width, "    "));
     }
     lines.push(Line::default());
-    let count = q.comments.iter().map(|c| 1 + c.replies.len()).sum::<usize>();
+    let count = q
+        .comments
+        .iter()
+        .map(|c| 1 + c.replies.len())
+        .sum::<usize>();
     let heading = t.f("market.comments_heading", &[("n", &count)]);
     lines.push(Line::from(Span::styled(heading, state.theme.heading)));
     for c in &q.comments {
@@ -219,9 +228,18 @@ fn question_lines<'a>(state: &State, open: &OpenQuestion, width: usize) -> (Vec<
     (lines, at)
 }
 
-fn comment<'a>(state: &State, c: &CommentView, indent: &str, width: usize, out: &mut Vec<Line<'a>>) {
+fn comment<'a>(
+    state: &State,
+    c: &CommentView,
+    indent: &str,
+    width: usize,
+    out: &mut Vec<Line<'a>>,
+) {
     let head = format!("{indent}{} · {}", c.by, c.when);
-    out.push(Line::from(Span::styled(ellipsize(&head, width), state.theme.dim)));
+    out.push(Line::from(Span::styled(
+        ellipsize(&head, width),
+        state.theme.dim,
+    )));
     out.extend(wrapped(state, &c.text, width, indent));
 }
 
@@ -230,8 +248,14 @@ fn render_question(state: &State, open: &OpenQuestion, area: Rect, buf: &mut Buf
     let (lines, at) = question_lines(state, open, width);
     let page = usize::from(area.height.saturating_sub(2));
     // The selected answer's first rows in view, the question's start when it fits.
-    let scroll = at.saturating_sub(page / 3).min(lines.len().saturating_sub(page));
-    let scroll = if at < page.saturating_sub(2) { 0 } else { scroll };
+    let scroll = at
+        .saturating_sub(page / 3)
+        .min(lines.len().saturating_sub(page));
+    let scroll = if at < page.saturating_sub(2) {
+        0
+    } else {
+        scroll
+    };
     let title = state.i18n.t("market.question").to_string();
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(page).collect();
     Paragraph::new(shown)

@@ -44,33 +44,54 @@ fn snap(
 
 #[test]
 fn an_experts_inbox_lists_the_urgent_question_first_with_where_each_is() {
-    snap("market_inbox", "nok", "Q", &SIZES, |_, _| {}, |text, lang| {
-        let urgent = text.find("Unlabelled drums of solvent");
-        let timber = text.find("Are sawn teak boards under 4407?");
-        assert!(urgent.is_some() && timber > urgent, "{text}");
-        if lang == UiLang::En {
-            assert!(text.contains("[Inbox]"), "{text}");
-            assert!(text.contains("[URGENT]"), "{text}");
-            assert!(text.contains("lek@Chiang Khong"), "{text}");
-            assert!(text.contains("answered"), "{text}");
-        } else {
-            assert!(text.contains("[ด่วน]"), "{text}");
-        }
-    });
+    snap(
+        "market_inbox",
+        "nok",
+        "Q",
+        &SIZES,
+        |_, _| {},
+        |text, lang| {
+            let urgent = text.find("Unlabelled drums of solvent");
+            let timber = text.find("Are sawn teak boards under 4407?");
+            assert!(urgent.is_some() && timber > urgent, "{text}");
+            if lang == UiLang::En {
+                assert!(text.contains("[Inbox]"), "{text}");
+                assert!(text.contains("[URGENT]"), "{text}");
+                assert!(text.contains("lek@Chiang Khong"), "{text}");
+                assert!(text.contains("answered"), "{text}");
+            } else {
+                assert!(text.contains("[ด่วน]"), "{text}");
+            }
+        },
+    );
 }
 
 #[test]
 fn empty_lists_say_how_they_fill() {
-    snap("market_inbox_empty", "pim", "Q", &SIZES[..1], |_, _| {}, |text, lang| {
-        if lang == UiLang::En {
-            assert!(text.contains("No questions in your categories"), "{text}");
-        }
-    });
-    snap("market_mine_empty", "pim", "Q<Tab>", &SIZES[..1], |_, _| {}, |text, lang| {
-        if lang == UiLang::En {
-            assert!(text.contains("You have not asked a question"), "{text}");
-        }
-    });
+    snap(
+        "market_inbox_empty",
+        "pim",
+        "Q",
+        &SIZES[..1],
+        |_, _| {},
+        |text, lang| {
+            if lang == UiLang::En {
+                assert!(text.contains("No questions in your categories"), "{text}");
+            }
+        },
+    );
+    snap(
+        "market_mine_empty",
+        "pim",
+        "Q<Tab>",
+        &SIZES[..1],
+        |_, _| {},
+        |text, lang| {
+            if lang == UiLang::En {
+                assert!(text.contains("You have not asked a question"), "{text}");
+            }
+        },
+    );
 }
 
 #[test]
@@ -79,24 +100,36 @@ fn a_question_shows_its_asker_body_answers_with_helpful_counts_and_comments() {
         let pim = r.resolve_user(Some("pim")).expect("pim");
         r.set_helpful(&pim, &answer_of(r, urgent), true)
             .expect("helpful");
-        r.comment(&pim, urgent, None, "Same drums came through Mukdahan last week.")
-            .expect("comment");
+        r.comment(
+            &pim,
+            urgent,
+            None,
+            "Same drums came through Mukdahan last week.",
+        )
+        .expect("comment");
         let lek = r.resolve_user(Some("lek")).expect("lek");
         r.accept(&lek, urgent, &answer_of(r, urgent))
             .expect("accept");
     };
-    snap("market_question", "lek", "Q<Tab><Enter>", &SIZES, prepare, |text, lang| {
-        if lang == UiLang::En {
-            assert!(text.contains("asked by lek@Chiang Khong"), "{text}");
-            assert!(text.contains("Twenty blue drums"), "{text}");
-            assert!(text.contains("Answers (1)"), "{text}");
-            assert!(text.contains("nok@Chiang Khong"), "{text}");
-            assert!(text.contains("✓ accepted"), "{text}");
-            assert!(text.contains("1 found it helpful"), "{text}");
-            assert!(text.contains("Comments (1)"), "{text}");
-            assert!(text.contains("Mukdahan"), "{text}");
-        }
-    });
+    snap(
+        "market_question",
+        "lek",
+        "Q<Tab><Enter>",
+        &SIZES,
+        prepare,
+        |text, lang| {
+            if lang == UiLang::En {
+                assert!(text.contains("asked by lek@Chiang Khong"), "{text}");
+                assert!(text.contains("Twenty blue drums"), "{text}");
+                assert!(text.contains("Answers (1)"), "{text}");
+                assert!(text.contains("nok@Chiang Khong"), "{text}");
+                assert!(text.contains("✓ accepted"), "{text}");
+                assert!(text.contains("1 found it helpful"), "{text}");
+                assert!(text.contains("Comments (1)"), "{text}");
+                assert!(text.contains("Mukdahan"), "{text}");
+            }
+        },
+    );
 }
 
 fn answer_of(r: &crate::core::Replica, question: &str) -> String {
