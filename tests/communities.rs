@@ -59,7 +59,7 @@ fn a_community_founded_at_one_post_is_joined_from_another_and_records_an_outcome
         "Timber inspection",
         "Grading guide",
         "2026-11-20",
-        &[id.clone()],
+        std::slice::from_ref(&id),
     )
     .expect("outcome");
     send(&b, &mut hq);

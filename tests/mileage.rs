@@ -15,8 +15,11 @@ fn officer(r: &mut Replica, name: &str) -> User {
         .expect("an officer account")
 }
 
+/// (name, points) rows of a leaderboard.
+type Points = Vec<(String, u64)>;
+
 /// (name, points) of the people, then of the offices.
-fn table(r: &Replica, filter: &MileageFilter) -> (Vec<(String, u64)>, Vec<(String, u64)>) {
+fn table(r: &Replica, filter: &MileageFilter) -> (Points, Points) {
     let board = r.mileage(filter).expect("mileage");
     let pairs = |s: &[outpost::core::Standing]| {
         s.iter()

@@ -25,8 +25,8 @@ use std::sync::Arc;
 
 use outpost::Replica;
 use outpost::core::{
-    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, NewQuestion, count_by_category,
-    links_to,
+    ArticleFilter, ArticlePatch, FixedClock, MileageFilter, NewArticle, NewQuestion,
+    count_by_category, links_to,
 };
 use outpost::model::market::ANSWER_REQUIRES_EXPERT;
 use outpost::model::{

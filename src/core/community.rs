@@ -124,9 +124,7 @@ pub(crate) fn apply(b: &mut Batch, op: &SignedOp) -> Step<()> {
                 hlc: o.hlc,
                 seq: o.seq,
             });
-            record
-                .outcomes
-                .sort_by(|a, b| (a.hlc, a.by.node).cmp(&(b.hlc, b.by.node)));
+            record.outcomes.sort_by_key(|a| (a.hlc, a.by.node));
         }
         _ => return Ok(()),
     }

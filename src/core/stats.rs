@@ -281,7 +281,7 @@ fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut V
             )
         };
         let moved_on = record.revision != Some(sub.revision);
-        let last1 = votes(1).last();
+        let last1 = votes(1).next_back();
         let step1_over = votes(2).next().is_some() || votes(1).any(|e| ends(&e)) || moved_on;
         let Some(end1) = last1.filter(|_| step1_over) else {
             continue;
@@ -289,7 +289,7 @@ fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut V
         step1.push(days(sub.hlc, end1.hlc));
         let published = record.state == EvalState::Published && !moved_on;
         let step2_over = published || votes(2).any(|e| ends(&e)) || moved_on;
-        if let Some(end2) = votes(2).last().filter(|_| step2_over) {
+        if let Some(end2) = votes(2).next_back().filter(|_| step2_over) {
             step2.push(days(end1.hlc, end2.hlc));
         }
     }
@@ -305,7 +305,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
