@@ -310,7 +310,12 @@ fn status_line(state: &State, area: Rect, buf: &mut Buffer) {
     let scope = state.scope();
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
+    // On an open question the list's keys do nothing: its own keys are hinted.
+    let question_open = scope == Scope::Market && state.market.open.is_some();
     for action in hinted(scope) {
+        if question_open && matches!(action, Action::Open | Action::NextList) {
+            continue;
+        }
         let Some(key) = state.keymap.key_for(scope, *action) else {
             continue;
         };
