@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 mod evaluation;
+mod market;
 
 use super::config::Direction;
 use super::i18n::Catalog;
@@ -220,6 +221,18 @@ pub fn perform_job(
             return Some(Msg::Picture { key, shown });
         }
         Effect::Attach { id, path } => return Some(attach(replica, ctx, id, path)),
+        Effect::LoadQuestions(tab) => {
+            market::list(replica, ctx, tab).map(|l| Msg::Questions(tab, l))
+        }
+        Effect::LoadQuestion(id) => {
+            market::question(replica, ctx, &id).map(|q| Msg::Question(Box::new(q)))
+        }
+        Effect::Market { question, action } => {
+            return Some(match market::act(replica, ctx, &question, &action) {
+                Ok(()) => Msg::MarketDone { question, action },
+                Err(e) => Msg::MarketRefused(failure(&ctx.i18n, &e)),
+            });
+        }
     };
     Some(result.unwrap_or_else(|e| match e {
         Error::Cancelled => Msg::Cancelled,

@@ -228,6 +228,7 @@ scopes! {
     Statistics = "statistics", false;
     Review = "review", false;
     Users = "users", false;
+    Market = "market", false;
     Overlay = "overlay", true;
     Help = "help", false;
 }
@@ -317,6 +318,12 @@ actions! {
     Submit = "submit";
     Users = "users";
     Attach = "attach";
+    Market = "market";
+    NextList = "next-list";
+    AnswerQuestion = "answer";
+    CommentQuestion = "comment";
+    AcceptAnswer = "accept-answer";
+    Helpful = "helpful";
 }
 
 /// One entry of a keymap file: `{ on = "<C-s>", run = "save" }`.

@@ -6,6 +6,7 @@ pub mod activity;
 pub mod editor;
 pub mod glossary;
 pub mod lists;
+pub mod market;
 pub mod reader;
 pub mod review;
 pub mod search;
@@ -42,6 +43,7 @@ pub enum Screen {
     Statistics,
     Review,
     Users,
+    Market,
 }
 
 /// What floats over the screen and takes the keys first.
@@ -77,6 +79,8 @@ pub enum Overlay {
     },
     /// The comment of a verdict on a submission, or the note of a submission.
     Verdict(VerdictInput),
+    /// An answer or a comment on the open question.
+    Market(market::MarketInput),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +163,7 @@ pub struct State {
     pub mileage: activity::MileageState,
     pub statistics: activity::StatsState,
     pub review: ReviewState,
+    pub market: market::MarketState,
     pub users: users::UsersState,
     pub sync: SyncState,
     pub message: Option<Message>,
@@ -209,6 +214,7 @@ impl State {
             mileage: Default::default(),
             statistics: Default::default(),
             review: ReviewState::default(),
+            market: Default::default(),
             users: Default::default(),
             sync: SyncState::default(),
             message: None,
@@ -258,6 +264,7 @@ impl State {
             Screen::Statistics => Scope::Statistics,
             Screen::Review => Scope::Review,
             Screen::Users => Scope::Users,
+            Screen::Market => Scope::Market,
         }
     }
 
@@ -283,5 +290,7 @@ impl State {
 
 #[cfg(test)]
 pub(super) mod fixtures;
+#[cfg(test)]
+pub(super) mod fixtures_market;
 #[cfg(test)]
 pub(super) mod fixtures_review;

@@ -8,6 +8,7 @@ mod activity;
 mod attach;
 mod editor;
 mod glossary;
+mod market;
 mod overlay;
 mod reader;
 mod review;
@@ -143,6 +144,20 @@ pub enum Msg {
         path: String,
         why: String,
     },
+    /// One of the Market's lists.
+    Questions(
+        super::state::market::MarketTab,
+        Vec<crate::core::QuestionSummary>,
+    ),
+    /// A question opened on the Market screen, with its answers and comments.
+    Question(Box<crate::core::QuestionView>),
+    /// The node took an answer, a comment, an acceptance or a helpful mark.
+    MarketDone {
+        question: String,
+        action: super::state::market::MarketAction,
+    },
+    /// The node refused it: why, worded for the officer.
+    MarketRefused(String),
 }
 
 /// What to search for: the words (with `lang:`/`kind:` filters in the query language) and the
@@ -250,6 +265,15 @@ pub enum Effect {
     Attach {
         id: String,
         path: String,
+    },
+    /// One of the Market's lists, as the signed-in person sees it.
+    LoadQuestions(super::state::market::MarketTab),
+    /// A question with its answers and comments.
+    LoadQuestion(String),
+    /// An answer, a comment, an acceptance or a helpful mark on a question.
+    Market {
+        question: String,
+        action: super::state::market::MarketAction,
     },
 }
 
@@ -388,6 +412,10 @@ fn step_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Attached { id, text } => attach::attached(state, &id, text),
         Msg::AttachRefused { path, why } => attach::refused(state, path, why),
+        Msg::Questions(tab, items) => market::list_loaded(state, tab, items),
+        Msg::Question(view) => market::question_loaded(state, *view),
+        Msg::MarketDone { question, action } => market::done(state, question, action),
+        Msg::MarketRefused(reason) => market::refused(state, reason),
         Msg::Failed(text) => {
             state.busy = None;
             // On the Sync screen the whole reason is shown, wrapped, where the report goes:
@@ -467,6 +495,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Review => review::open(state),
         Action::Submit => review::submit(state),
         Action::Users => users::open(state),
+        Action::Market => market::open(state),
         Action::NewArticle => {
             let lang = match state.i18n.lang {
                 super::i18n::UiLang::Th => Lang::Th,
@@ -480,6 +509,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Back if state.screen == Screen::Reader => reader::back(state),
         Action::Back if state.screen == Screen::Search => search::back(state),
         Action::Back if state.screen == Screen::Review => review::back(state),
+        Action::Back if state.screen == Screen::Market => market::back(state),
         Action::Back => back(state),
         Action::ResolveConflict => resolve_conflict(state),
         Action::Attach => attach::open(state),
@@ -496,6 +526,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Screen::Review => review::action(state, action),
             Screen::Users => users::action(state, action),
+            Screen::Market => market::action(state, action),
         },
     }
 }
@@ -541,6 +572,7 @@ fn leaves_the_editor(action: Action) -> bool {
             | Action::Statistics
             | Action::Review
             | Action::Users
+            | Action::Market
             | Action::NewArticle
     )
 }
@@ -594,6 +626,7 @@ fn relayout(state: &mut State) -> Vec<Effect> {
     screens::relayout(state);
     activity::relayout(state);
     review::relayout(state);
+    market::relayout(state);
     search::relayout(state)
 }
 
@@ -623,6 +656,8 @@ mod tests;
 mod tests_attach;
 #[cfg(test)]
 mod tests_backlinks;
+#[cfg(test)]
+mod tests_market;
 #[cfg(test)]
 mod tests_progress;
 #[cfg(test)]
@@ -662,6 +697,7 @@ fn changed_elsewhere(state: &mut State) -> Vec<Effect> {
             Some(open) => vec![Effect::LoadSubmission(open.view.article.clone())],
             None => vec![Effect::LoadReviewQueue],
         },
+        Screen::Market => market::reload(state),
         Screen::Search if !state.search.query.text().is_empty() => vec![search::search(state)],
         Screen::Reader => state
             .readers

@@ -9,6 +9,7 @@ mod editor;
 mod glossary;
 pub mod home;
 mod map;
+mod market;
 mod overlay;
 mod reader;
 mod review;
@@ -28,6 +29,7 @@ pub use self::activity::{CommunitiesLayout, MileageLayout, communities_layout, m
 pub use self::editor::{EditorLayout, editor_layout};
 pub use self::glossary::{GlossaryLayout, glossary_layout};
 pub use self::map::{MapLayout, map_layout};
+pub use self::market::{MarketLayout, market_layout};
 pub use self::overlay::{confirm_max_scroll, help_max_scroll};
 pub use self::reader::{ReaderLayout, reader_layout};
 pub use self::review::{ReviewLayout, review_layout};
@@ -78,6 +80,7 @@ impl Widget for &State {
             Screen::Statistics => activity::render_statistics(self, area, buf),
             Screen::Review => review::render(self, area, buf),
             Screen::Users => users::render(self, area, buf),
+            Screen::Market => market::render(self, area, buf),
         }
         status_line(self, status, buf);
         overlay::render(self, area, buf);
@@ -137,6 +140,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             | Screen::Statistics
             | Screen::Review
             | Screen::Users
+            | Screen::Market
     ) {
         let name = match state.screen {
             Screen::Reader => "screen.reader",
@@ -146,6 +150,7 @@ fn header(state: &State, area: Rect, buf: &mut Buffer) {
             Screen::Statistics => "screen.statistics",
             Screen::Review => "screen.review",
             Screen::Users => "screen.users",
+            Screen::Market => "screen.market",
             _ => "screen.editor",
         };
         spans.push(Span::styled(format!("[{}]", t.t(name)), theme.selected));
@@ -259,6 +264,16 @@ fn hinted(scope: Scope) -> &'static [Action] {
             Action::Back,
             Action::Help,
         ],
+        Scope::Market => &[
+            Action::Open,
+            Action::NextList,
+            Action::AnswerQuestion,
+            Action::CommentQuestion,
+            Action::AcceptAnswer,
+            Action::Helpful,
+            Action::Back,
+            Action::Help,
+        ],
         Scope::Overlay => &[Action::Confirm, Action::Down, Action::Back],
         Scope::Help | Scope::Global => &[Action::Down, Action::Back],
     }
@@ -295,7 +310,12 @@ fn status_line(state: &State, area: Rect, buf: &mut Buffer) {
     let scope = state.scope();
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
+    // On an open question the list's keys do nothing: its own keys are hinted.
+    let question_open = scope == Scope::Market && state.market.open.is_some();
     for action in hinted(scope) {
+        if question_open && matches!(action, Action::Open | Action::NextList) {
+            continue;
+        }
         let Some(key) = state.keymap.key_for(scope, *action) else {
             continue;
         };
@@ -470,6 +490,8 @@ mod tests_freshness;
 mod tests_glossary;
 #[cfg(test)]
 mod tests_market;
+#[cfg(test)]
+mod tests_market_screen;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]

@@ -114,6 +114,8 @@ pub fn on_the_worker(effect: &Effect) -> bool {
             | Effect::LoadBacklinks { .. }
             | Effect::LoadReviewQueue
             | Effect::LoadSubmission(_)
+            | Effect::LoadQuestions(_)
+            | Effect::LoadQuestion(_)
     )
 }
 

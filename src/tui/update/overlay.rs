@@ -69,6 +69,7 @@ pub fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     match overlay {
         Overlay::Confirm(confirm) => answer(state, confirm, key),
         Overlay::Verdict(verdict) => super::review::verdict_key(state, verdict, key),
+        Overlay::Market(input) => super::market::input_key(state, input, key),
         Overlay::Help { scroll } => {
             let last = crate::tui::view::help_max_scroll(state, state.area());
             let scroll = match state.keymap.resolve(Scope::Help, key) {

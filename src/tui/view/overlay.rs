@@ -143,6 +143,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         }
         Overlay::Confirm(confirm) => render_confirm(state, confirm, area, buf),
         Overlay::Verdict(v) => render_verdict(state, v, area, buf),
+        Overlay::Market(m) => render_market(state, m, area, buf),
     }
 }
 
@@ -169,6 +170,41 @@ fn render_verdict(state: &State, v: &VerdictInput, area: Rect, buf: &mut Buffer)
         ),
     };
     let title = t.f(&format!("verdict.{kind}.title"), &[("title", &v.title)]);
+    let title = ellipsize(&title, inner_width.saturating_sub(2));
+    let lines = vec![
+        Line::from(shown.to_string()),
+        Line::default(),
+        Line::from(below),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
+        .render(rect, buf);
+}
+
+/// The line of an answer or a comment on a question: what is typed, then the hint, the node's
+/// refusal (the text kept to correct) or "sending…".
+fn render_market(
+    state: &State,
+    m: &crate::tui::state::market::MarketInput,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let t = &state.i18n;
+    let rect = verdict_frame(area);
+    Clear.render(rect, buf);
+    let inner_width = usize::from(rect.width.saturating_sub(4));
+    let (shown, _) = m.input.visible(inner_width);
+    let kind = m.kind.key();
+    let below = match (&m.error, m.sending) {
+        (Some(error), _) => Span::styled(error.clone(), state.theme.error),
+        (None, true) => Span::styled(t.t("verdict.sending").to_string(), state.theme.dim),
+        (None, false) => Span::styled(
+            t.t(&format!("market.{kind}.hint")).to_string(),
+            state.theme.dim,
+        ),
+    };
+    let title = t.f(&format!("market.{kind}.title"), &[("title", &m.title)]);
     let title = ellipsize(&title, inner_width.saturating_sub(2));
     let lines = vec![
         Line::from(shown.to_string()),
@@ -388,6 +424,7 @@ pub fn cursor(state: &State, area: Rect) -> Option<Position> {
         | Overlay::HsLookup { input, .. } => (input, frame(area, 80, 30)),
         Overlay::Prompt { input, .. } => (input, frame(area, 60, 5)),
         Overlay::Verdict(v) => (&v.input, verdict_frame(area)),
+        Overlay::Market(m) => (&m.input, verdict_frame(area)),
         _ => return None,
     };
     let inner_width = usize::from(rect.width.saturating_sub(4));
