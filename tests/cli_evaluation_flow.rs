@@ -4,34 +4,15 @@
 //! revised resubmission, then published — found by search at all three nodes, with equal
 //! `state_hash`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-const PASSWORD: &str = "seal-check-2026";
+use crate::cli_market::{PASSWORD, add_user, json, outpost, state_hash, text};
+
 const CATEGORY: &str = "clearance";
-
-fn outpost(dir: &Path, user: &str) -> Command {
-    let mut cmd = Command::cargo_bin("outpost").expect("binary");
-    cmd.env_remove("OUTPOST_HOME")
-        .env_remove("OUTPOST_USER")
-        .env("OUTPOST_PASSWORD", PASSWORD)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--user", user]);
-    cmd
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("valid JSON")
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().expect("a string").to_string()
-}
 
 fn init(dir: &Path, args: &[&str], from: Option<&Path>) {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
@@ -48,43 +29,13 @@ fn init(dir: &Path, args: &[&str], from: Option<&Path>) {
     cmd.write_stdin(format!("{PASSWORD}\n")).assert().success();
 }
 
-fn add_user(dir: &Path, name: &str) {
-    outpost(dir, "admin")
-        .args(["user", "add", name, "--password-stdin"])
-        .write_stdin(format!("{PASSWORD}\n"))
-        .assert()
-        .success();
-}
-
 /// Carries everything `from` has for `to_office` to `to` by a bundle file.
 fn carry(from: &Path, to_office: &str, to: &Path, usb: &Path) {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let out = usb.join(format!("bundle-{}", NEXT.fetch_add(1, Ordering::Relaxed)));
-    let report = json(
-        outpost(from, "admin")
-            .args(["sync", "export", "--to", to_office, "--json", "--out"])
-            .arg(&out),
-    );
-    let files: Vec<PathBuf> = report["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| PathBuf::from(text(f)))
-        .collect();
-    json(
-        outpost(to, "admin")
-            .args(["sync", "import", "--json"])
-            .args(&files),
-    );
+    crate::cli_market::carry(from, to_office, to, usb, &[]);
 }
 
 fn evaluation(dir: &Path, id: &str) -> Value {
     json(outpost(dir, "admin").args(["show", id, "--json"]))["evaluation"].clone()
-}
-
-fn state_hash(dir: &Path) -> String {
-    text(&json(outpost(dir, "admin").args(["check", "--json"]))["state_hash"])
 }
 
 #[test]

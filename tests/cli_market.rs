@@ -8,9 +8,9 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-const PASSWORD: &str = "seal-check-2026";
+pub(crate) const PASSWORD: &str = "seal-check-2026";
 
-fn outpost(dir: &Path, user: &str) -> Command {
+pub(crate) fn outpost(dir: &Path, user: &str) -> Command {
     let mut cmd = Command::cargo_bin("outpost").expect("binary");
     cmd.env_remove("OUTPOST_HOME")
         .env_remove("OUTPOST_USER")
@@ -21,16 +21,16 @@ fn outpost(dir: &Path, user: &str) -> Command {
     cmd
 }
 
-fn json(cmd: &mut Command) -> Value {
+pub(crate) fn json(cmd: &mut Command) -> Value {
     let out = cmd.assert().success().get_output().stdout.clone();
     serde_json::from_slice(&out).expect("valid JSON")
 }
 
-fn text(v: &Value) -> String {
+pub(crate) fn text(v: &Value) -> String {
     v.as_str().expect("a string").to_string()
 }
 
-fn add_user(dir: &Path, name: &str) {
+pub(crate) fn add_user(dir: &Path, name: &str) {
     outpost(dir, "admin")
         .args(["user", "add", name, "--password-stdin"])
         .write_stdin(format!("{PASSWORD}\n"))
@@ -39,7 +39,7 @@ fn add_user(dir: &Path, name: &str) {
 }
 
 /// Carries everything `from` has for `to_office` to `to`, with `extra` export flags.
-fn carry(from: &Path, to_office: &str, to: &Path, usb: &Path, extra: &[&str]) -> Value {
+pub(crate) fn carry(from: &Path, to_office: &str, to: &Path, usb: &Path, extra: &[&str]) -> Value {
     let out = usb.join(format!("bundle-{}", rand_name()));
     let report = json(
         outpost(from, "admin")
@@ -67,7 +67,7 @@ fn rand_name() -> String {
     NEXT.fetch_add(1, Ordering::Relaxed).to_string()
 }
 
-fn state_hash(dir: &Path) -> String {
+pub(crate) fn state_hash(dir: &Path) -> String {
     text(&json(outpost(dir, "admin").args(["check", "--json"]))["state_hash"])
 }
 
