@@ -186,15 +186,22 @@ impl Pictures {
     }
 }
 
-/// The protocol for this terminal: `OUTPOST_IMAGES=halfblocks` forces half-blocks; a terminal
-/// that is not one (standard input or output redirected) gets them too; otherwise the terminal
-/// is asked (kitty, sixel, font size) and iTerm2 is recognised from the environment. Call it
-/// after entering the alternate screen and before reading keys. A terminal that does not answer
-/// in `QUERY_TIMEOUT` gets half-blocks.
+/// The protocol for this terminal. A terminal known to answer the graphics queries (kitty,
+/// iTerm2, WezTerm, foot, mlterm, ghostty; not inside tmux, which may not pass them on) is asked
+/// (kitty, sixel, font size); any other gets half-blocks without being asked, since a query
+/// left unanswered can take the first key typed. `OUTPOST_IMAGES=query` asks any terminal,
+/// `OUTPOST_IMAGES=halfblocks` none; standard input or output redirected gets half-blocks. Call
+/// it after entering the alternate screen and before reading keys. A terminal that does not
+/// answer in `QUERY_TIMEOUT` gets half-blocks.
 pub fn detect() -> Picker {
     use std::io::IsTerminal;
-    let forced = std::env::var("OUTPOST_IMAGES").is_ok_and(|v| v == "halfblocks");
-    if forced || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    let choice = std::env::var("OUTPOST_IMAGES").unwrap_or_default();
+    let ask = match choice.as_str() {
+        "halfblocks" => false,
+        "query" => true,
+        _ => known_graphics_terminal(),
+    };
+    if !ask || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Picker::halfblocks();
     }
     let options = ratatui_image::picker::cap_parser::QueryStdioOptions {
@@ -202,6 +209,20 @@ pub fn detect() -> Picker {
         ..Default::default()
     };
     Picker::from_query_stdio_with_options(options).unwrap_or_else(|_| Picker::halfblocks())
+}
+
+/// Whether the environment names a terminal that answers the graphics queries.
+fn known_graphics_terminal() -> bool {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if std::env::var_os("TMUX").is_some() {
+        return false;
+    }
+    let term = var("TERM");
+    std::env::var_os("KITTY_WINDOW_ID").is_some()
+        || ["kitty", "foot", "mlterm", "wezterm", "ghostty"]
+            .iter()
+            .any(|t| term.contains(t))
+        || ["iTerm.app", "WezTerm", "ghostty"].contains(&var("TERM_PROGRAM").as_str())
 }
 
 #[cfg(test)]
