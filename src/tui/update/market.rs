@@ -6,7 +6,7 @@
 
 use super::{Effect, back as back_screen, go, keep_in_view, step};
 use crate::core::{QuestionSummary, QuestionView};
-use crate::tui::keymap::{Action, Key, Scope};
+use crate::tui::keymap::{Action, Key};
 use crate::tui::state::market::{MarketAction, MarketInput, MarketTab, MarketText, OpenQuestion};
 use crate::tui::state::{Overlay, Screen, State};
 use crate::tui::view;
@@ -162,25 +162,15 @@ fn on_answer(
 /// Keys of the answer or comment line: typing edits it, `Enter` hands it to the node (once),
 /// `Esc` drops it.
 pub fn input_key(state: &mut State, mut v: MarketInput, key: Key) -> Vec<Effect> {
-    let input = &mut v.input;
-    let before = input.text().to_string();
-    match state.keymap.resolve(Scope::Overlay, key) {
-        Some(Action::Back) => return vec![],
-        Some(Action::Confirm) => return send(state, v),
-        Some(Action::CursorLeft) => input.left(),
-        Some(Action::CursorRight) => input.right(),
-        Some(Action::DeleteBack) => input.delete_back(),
-        Some(Action::DeleteWord) => input.delete_word(),
-        Some(Action::ClearLine) => input.clear(),
-        _ => {
-            if let Some(c) = key.typed_char() {
-                input.insert(c);
+    match super::overlay::line_key(state, &mut v.input, key) {
+        super::overlay::LineKey::Back => return vec![],
+        super::overlay::LineKey::Confirm => return send(state, v),
+        // A refusal stands until the text changes.
+        super::overlay::LineKey::Edited { changed } => {
+            if changed {
+                v.error = None;
             }
         }
-    }
-    // A refusal stands until the text changes.
-    if input.text() != before {
-        v.error = None;
     }
     state.overlay = Some(Overlay::Market(v));
     vec![]

@@ -309,3 +309,35 @@ fn answer(state: &mut State, mut confirm: Confirm, key: Key) -> Vec<Effect> {
         }
     }
 }
+
+/// What a key did to a line typed for the node (a verdict's comment, an answer, a comment).
+pub(super) enum LineKey {
+    Back,
+    Confirm,
+    /// Edited; `changed` when the text differs (a refusal stands until it does).
+    Edited {
+        changed: bool,
+    },
+}
+
+/// The keys of such a line: typing edits it, `Enter` asks to send it, `Esc` drops it.
+pub(super) fn line_key(state: &State, input: &mut LineInput, key: Key) -> LineKey {
+    let before = input.text().to_string();
+    match state.keymap.resolve(Scope::Overlay, key) {
+        Some(Action::Back) => return LineKey::Back,
+        Some(Action::Confirm) => return LineKey::Confirm,
+        Some(Action::CursorLeft) => input.left(),
+        Some(Action::CursorRight) => input.right(),
+        Some(Action::DeleteBack) => input.delete_back(),
+        Some(Action::DeleteWord) => input.delete_word(),
+        Some(Action::ClearLine) => input.clear(),
+        _ => {
+            if let Some(c) = key.typed_char() {
+                input.insert(c);
+            }
+        }
+    }
+    LineKey::Edited {
+        changed: input.text() != before,
+    }
+}

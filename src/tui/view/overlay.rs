@@ -152,60 +152,62 @@ fn verdict_frame(area: Rect) -> Rect {
     frame(area, 72, 7)
 }
 
-/// The comment line of a verdict: what is typed, then the hint, the node's refusal (the text
-/// kept to correct) or "sending…".
+/// The comment line of a verdict.
 fn render_verdict(state: &State, v: &VerdictInput, area: Rect, buf: &mut Buffer) {
-    let t = &state.i18n;
-    let rect = verdict_frame(area);
-    Clear.render(rect, buf);
-    let inner_width = usize::from(rect.width.saturating_sub(4));
-    let (shown, _) = v.input.visible(inner_width);
     let kind = v.kind.key();
-    let below = match (&v.error, v.sending) {
-        (Some(error), _) => Span::styled(error.clone(), state.theme.error),
-        (None, true) => Span::styled(t.t("verdict.sending").to_string(), state.theme.dim),
-        (None, false) => Span::styled(
-            t.t(&format!("verdict.{kind}.hint")).to_string(),
-            state.theme.dim,
-        ),
+    let line = InputLine {
+        input: &v.input,
+        error: v.error.as_deref(),
+        sending: v.sending,
+        title: state
+            .i18n
+            .f(&format!("verdict.{kind}.title"), &[("title", &v.title)]),
+        hint: state.i18n.t(&format!("verdict.{kind}.hint")).to_string(),
     };
-    let title = t.f(&format!("verdict.{kind}.title"), &[("title", &v.title)]);
-    let title = ellipsize(&title, inner_width.saturating_sub(2));
-    let lines = vec![
-        Line::from(shown.to_string()),
-        Line::default(),
-        Line::from(below),
-    ];
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(block(&title, true, &state.theme).padding(Padding::horizontal(1)))
-        .render(rect, buf);
+    render_input_line(state, &line, area, buf);
 }
 
-/// The line of an answer or a comment on a question: what is typed, then the hint, the node's
-/// refusal (the text kept to correct) or "sending…".
+/// The line of an answer or a comment on a question.
 fn render_market(
     state: &State,
     m: &crate::tui::state::market::MarketInput,
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let t = &state.i18n;
+    let kind = m.kind.key();
+    let line = InputLine {
+        input: &m.input,
+        error: m.error.as_deref(),
+        sending: m.sending,
+        title: state
+            .i18n
+            .f(&format!("market.{kind}.title"), &[("title", &m.title)]),
+        hint: state.i18n.t(&format!("market.{kind}.hint")).to_string(),
+    };
+    render_input_line(state, &line, area, buf);
+}
+
+/// A line typed for the node to take (a verdict's comment, an answer, a comment).
+struct InputLine<'a> {
+    input: &'a crate::tui::input::LineInput,
+    error: Option<&'a str>,
+    sending: bool,
+    title: String,
+    hint: String,
+}
+
+/// What is typed, then the hint, the node's refusal (the text kept to correct) or "sending…".
+fn render_input_line(state: &State, line: &InputLine, area: Rect, buf: &mut Buffer) {
     let rect = verdict_frame(area);
     Clear.render(rect, buf);
     let inner_width = usize::from(rect.width.saturating_sub(4));
-    let (shown, _) = m.input.visible(inner_width);
-    let kind = m.kind.key();
-    let below = match (&m.error, m.sending) {
-        (Some(error), _) => Span::styled(error.clone(), state.theme.error),
-        (None, true) => Span::styled(t.t("verdict.sending").to_string(), state.theme.dim),
-        (None, false) => Span::styled(
-            t.t(&format!("market.{kind}.hint")).to_string(),
-            state.theme.dim,
-        ),
+    let (shown, _) = line.input.visible(inner_width);
+    let below = match (line.error, line.sending) {
+        (Some(error), _) => Span::styled(error.to_string(), state.theme.error),
+        (None, true) => Span::styled(state.i18n.t("verdict.sending").to_string(), state.theme.dim),
+        (None, false) => Span::styled(line.hint.clone(), state.theme.dim),
     };
-    let title = t.f(&format!("market.{kind}.title"), &[("title", &m.title)]);
-    let title = ellipsize(&title, inner_width.saturating_sub(2));
+    let title = ellipsize(&line.title, inner_width.saturating_sub(2));
     let lines = vec![
         Line::from(shown.to_string()),
         Line::default(),
