@@ -114,7 +114,7 @@ pub(crate) fn voted(
                 .iter()
                 .filter(|a| a.id == target)
                 .map(|a| a.author.clone())
-                .collect(),
+                .collect::<Vec<_>>(),
             Some(q.category.clone()),
             q.classification,
             None,
