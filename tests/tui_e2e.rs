@@ -501,7 +501,9 @@ fn hq_exports_beside_a_bundle_imports_a_folder_and_resolves_a_conflict_seeing_bo
     let screen = session.wait_for("y import");
     assert!(screen.contains("from Mae Sai"), "{screen}");
     session.keys(&["y"]);
-    session.wait_for("in conflict");
+    // The check before the import already names the conflict; "brought" is the import's report.
+    let screen = session.wait_for("brought ");
+    assert!(screen.contains("in conflict"), "{screen}");
 
     // Home lists the conflict; the Reader shows both versions before any edit.
     session.keys(&["Escape"]);
