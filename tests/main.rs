@@ -38,6 +38,7 @@ mod read_only;
 mod schema_fixtures;
 mod search_language;
 mod search_quality;
+mod search_questions;
 mod security_ops;
 mod security_restore;
 mod stats;
