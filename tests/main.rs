@@ -14,6 +14,7 @@ mod cli_evaluation_flow;
 mod cli_freshness;
 mod cli_market;
 mod cli_mileage;
+mod cli_search_questions;
 mod cli_stats;
 mod cli_sync;
 mod common;
