@@ -40,6 +40,7 @@ mod mileage;
 pub(crate) mod peers;
 mod people;
 mod queries;
+mod question_index;
 mod question_search;
 mod questions;
 mod reading;

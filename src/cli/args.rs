@@ -6,6 +6,7 @@ use clap::builder::PossibleValue;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::model::{Classification, Kind, Lang, Role, Status};
+use crate::search::SearchKind;
 use crate::tui::i18n::UiLang;
 
 /// The model's word enums as clap values: the flag takes their words (any case), and `--help`
@@ -532,6 +533,11 @@ pub struct SearchArgs {
     pub hs: Option<String>,
     #[arg(long, ignore_case = true)]
     pub status: Option<Status>,
+    /// Only this kind: an article kind (procedure, technique, case, lesson, regulation-note),
+    /// `article` for every article, or `question` for the Knowledge Market's questions.
+    /// Without it, questions are found beside articles.
+    #[arg(long)]
+    pub kind: Option<SearchKind>,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     #[arg(long)]

@@ -9,7 +9,7 @@ use crate::core::{ArticleFilter, ArticlePatch, NewArticle, Replica};
 use crate::error::{Error, Result};
 use crate::markdown::detect_lang;
 use crate::model::{ArticleContent, ArticleId, HsCode, Status};
-use crate::search::SearchRequest;
+use crate::search::{SearchHit, SearchRequest};
 
 pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Result<i32> {
     match command {
@@ -378,6 +378,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         category: a.category,
         hs: a.hs,
         status: a.status,
+        kind: a.kind,
         limit: a.limit,
         viewer,
         no_glossary: a.no_glossary,
@@ -402,6 +403,7 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
                     "superseded_by".into(),
                     serde_json::json!(successor_of(replica, &hit.id)?),
                 );
+                map.insert("open".into(), serde_json::json!(open_command(hit)));
             }
             rows.push(row);
         }
@@ -415,12 +417,23 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
             output::field(&hit.title),
             output::field(&hit.id)
         )?;
-        say!(
-            "    {} · {} · score {:.2}",
-            output::field(&hit.category),
-            hit.status,
-            hit.score
-        )?;
+        if let Some(answers) = hit.answers {
+            say!(
+                "    question · {} · {answers} answers · {} helpful · score {:.2}",
+                output::field(&hit.category),
+                hit.helpful,
+                hit.score
+            )?;
+            say!("    open it with `{}`", open_command(hit))?;
+        } else {
+            say!(
+                "    {} · {} · {} helpful · score {:.2}",
+                output::field(&hit.category),
+                hit.status,
+                hit.helpful,
+                hit.score
+            )?;
+        }
         if let Some(successor) = successor_of(replica, &hit.id)? {
             say!("    superseded by {successor}: read that instead")?;
         }
@@ -442,6 +455,16 @@ fn search(replica: &Replica, user: Option<&str>, a: SearchArgs) -> Result<i32> {
         elapsed.as_secs_f64() * 1000.0
     )?;
     Ok(0)
+}
+
+/// The command that opens a hit: `outpost question QID` for a question, else `outpost show ID`.
+fn open_command(hit: &SearchHit) -> String {
+    let command = if hit.is_question() {
+        "question"
+    } else {
+        "show"
+    };
+    format!("outpost {command} {}", hit.id)
 }
 
 /// The article that supersedes `id`, if one does.

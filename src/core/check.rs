@@ -171,7 +171,8 @@ impl Replica {
             }
         }
         let load = |id: &crate::model::ArticleId| store::get(&articles, id.as_str());
-        let (docs, index_damage) = self.index_damage(&live, &load);
+        let questions = txn.open_table(store::QUESTIONS)?.len()?;
+        let (docs, index_damage) = self.index_damage(&live, questions, &load);
         if !index_damage.is_empty() {
             problems.push(format!(
                 "the search index is damaged: run `outpost reindex` ({})",
@@ -189,11 +190,13 @@ impl Replica {
         })
     }
 
-    /// The index's document count and what is wrong with it, checked against the live articles.
+    /// The index's document count and what is wrong with it, checked against the live articles
+    /// and the number of questions.
     /// tantivy may panic on damaged files: that, too, is damage to report.
     fn index_damage(
         &self,
         live: &[ArticleRecord],
+        questions: u64,
         load: &dyn Fn(&crate::model::ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> (u64, Vec<String>) {
         let mut damage = Vec::new();
@@ -208,9 +211,9 @@ impl Replica {
                 0
             }
         };
-        if docs != live.len() as u64 {
+        if docs != live.len() as u64 + questions {
             damage.push(format!(
-                "it holds {docs} articles but {} are live",
+                "it holds {docs} documents but {} articles are live and {questions} questions held",
                 live.len()
             ));
         }
@@ -446,7 +449,8 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("it holds 2 articles but 1 are live")),
+                .any(|p| p
+                    .contains("it holds 2 documents but 1 articles are live and 0 questions held")),
             "{problems:?}"
         );
     }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::html::body::{self, WikiTarget};
 use crate::html::page::{self, ArticleDoc, Cover, Section, Stamp};
 use crate::model::{ArticleId, ArticleRecord, Author, Category, Status};
-use crate::search::SearchRequest;
+use crate::search::{SearchKind, SearchRequest};
 
 /// The folder of the article pages, inside the export folder.
 pub const ARTICLES_DIR: &str = "articles";
@@ -224,6 +224,7 @@ impl Replica {
                 let hits = self.search(&SearchRequest {
                     text: text.clone(),
                     status: Some(Status::Published),
+                    kind: Some(SearchKind::Articles),
                     limit: *limit,
                     viewer: request.viewer.clone(),
                     snippets: Some(0),

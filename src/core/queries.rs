@@ -8,6 +8,7 @@ use super::apply::read_u64;
 use super::revisions;
 use crate::error::{Error, Result};
 use crate::model::category::is_within;
+use crate::model::market::QuestionRecord;
 use crate::model::{
     ArticleId, ArticleRecord, Author, Category, CategoryRecord, Hash, NodeInfo, RevisionRecord,
     Status, User,
@@ -46,9 +47,21 @@ impl Replica {
     pub fn article(&self, id: &str) -> Result<ArticleView> {
         let id = ArticleId::parse(id).map_err(|_| not_found(id))?;
         let txn = self.read()?;
-        let mut record: ArticleRecord = store::get(&txn.open_table(store::ARTICLES)?, id.as_str())?
-            .filter(|r: &ArticleRecord| self.may_see(r.content.classification))
-            .ok_or_else(|| not_found(id.as_str()))?;
+        let Some(mut record) =
+            store::get::<_, ArticleRecord>(&txn.open_table(store::ARTICLES)?, id.as_str())?
+                .filter(|r| self.may_see(r.content.classification))
+        else {
+            // A question's id (found by `search`) is opened elsewhere; say where, to a reader
+            // cleared for it (the others learn nothing of it).
+            let question: Option<QuestionRecord> =
+                store::get(&txn.open_table(store::QUESTIONS)?, id.as_str())?;
+            if question.is_some_and(|q| self.may_see(q.classification)) {
+                return Err(Error::invalid(format!(
+                    "`{id}` is a question, not an article: open it with `outpost question {id}`"
+                )));
+            }
+            return Err(not_found(id.as_str()));
+        };
         if record
             .proposal
             .as_ref()
@@ -118,7 +131,9 @@ impl Replica {
         Ok(self.find(request)?.hits)
     }
 
-    /// [`search`](Self::search), also reporting the typo corrections it searched.
+    /// [`search`](Self::search), also reporting the typo corrections it searched. Questions the
+    /// reader is cleared for are found among the articles (unless `request.kind` leaves them
+    /// out); every hit carries its helpful count.
     pub fn find(&self, request: &SearchRequest) -> Result<Found> {
         if let Some(category) = &request.category {
             self.check_category(category)?;
@@ -135,9 +150,28 @@ impl Replica {
         let txn = self.read()?;
         let glossary = || super::glossary::glossary_in(&txn);
         let articles = txn.open_table(store::ARTICLES)?;
-        self.index.find_with(&request, Some(&glossary), &|id| {
-            store::get(&articles, id.as_str())
-        })
+        let questions = txn.open_table(store::QUESTIONS)?;
+        let mut found = self.index.find_with(
+            &request,
+            Some(&glossary),
+            &|id| store::get(&articles, id.as_str()),
+            &|id| store::get(&questions, id),
+        )?;
+        let helpful = txn.open_table(store::HELPFUL)?;
+        for hit in &mut found.hits {
+            hit.helpful = if hit.is_question() {
+                // A question is as helpful as its answers are, together.
+                let q: Option<QuestionRecord> = store::get(&questions, hit.id.as_str())?;
+                let mut total = 0;
+                for answer in q.iter().flat_map(|q| &q.answers) {
+                    total += super::market::helpful_count(&helpful, &answer.id)?;
+                }
+                total
+            } else {
+                super::market::helpful_count(&helpful, &hit.id)?
+            };
+        }
+        Ok(found)
     }
 
     /// The Knowledge Map, parents before children.

@@ -1,8 +1,7 @@
-//! Finding questions by their words: the title, the body, the answers and the HS codes, run
-//! through the search index's own analyzer (Thai segmented, Latin folded and stemmed), so a
-//! question is found by the words an article would be. Questions are scanned rather than kept
-//! in the tantivy index: the market holds far fewer questions than the knowledge base holds
-//! articles, and a question's answers arrive one by one from other nodes.
+//! `outpost questions --search`: the Market's list filtered by words of the title, the body, the
+//! answers and the HS codes, run through the search index's own analyzer (Thai segmented, Latin
+//! folded and stemmed), every word required. It scans the questions; `outpost search` finds them
+//! through the tantivy index instead, ranked with the articles (`search/questions.rs`).
 
 use std::collections::BTreeSet;
 

@@ -152,7 +152,7 @@ impl Replica {
             txn.abort()?;
             return Ok(report);
         }
-        self.commit_indexed(txn, &touched.articles, staging)?;
+        self.commit_indexed(txn, &touched.articles, &touched.questions, staging)?;
         Ok(report)
     }
 
@@ -196,7 +196,7 @@ impl Replica {
                 match applied {
                     Applied::New => {
                         report.new_ops += 1;
-                        touched.applied(article);
+                        touched.applied(&op.op.payload);
                         self.stage_applied(staging, batch, at - 1, article)?;
                     }
                     Applied::Refused(r) => {
@@ -283,6 +283,8 @@ impl Replica {
 #[derive(Default)]
 struct Touched {
     articles: BTreeSet<ArticleId>,
+    /// The questions asked or answered, whose search documents change.
+    questions: BTreeSet<String>,
     existed: HashMap<ArticleId, bool>,
 }
 
@@ -299,10 +301,13 @@ impl Touched {
         Ok(())
     }
 
-    /// An op that touches `article` applied.
-    fn applied(&mut self, article: Option<&ArticleId>) {
-        if let Some(id) = article {
+    /// An op with `payload` applied: note the article or the question it touches.
+    fn applied(&mut self, payload: &Payload) {
+        if let Some(id) = payload.article() {
             self.articles.insert(id.clone());
+        }
+        if let Some(id) = payload.indexed_question() {
+            self.questions.insert(id.to_string());
         }
     }
 
@@ -459,7 +464,7 @@ fn drain_pending(
             match result {
                 Applied::New => {
                     applied += 1;
-                    touched.applied(op.op.payload.article());
+                    touched.applied(&op.op.payload);
                     late.extend(op.op.payload.article().cloned());
                     progress = true;
                 }

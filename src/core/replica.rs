@@ -437,6 +437,10 @@ impl Replica {
             .iter()
             .filter_map(|p| p.article().cloned())
             .collect();
+        let questions: BTreeSet<String> = payloads
+            .iter()
+            .filter_map(|p| p.indexed_question().map(str::to_string))
+            .collect();
         let signed = self.sign_ops(user, seq, prev, batch.hlc(), payloads);
         let mut staging = self.staging(
             log_before,
@@ -465,7 +469,7 @@ impl Replica {
         if let Err(e) = batch.finish() {
             return Err(self.unstage(&staging, e));
         }
-        self.commit_indexed(txn, &touched, staging)?;
+        self.commit_indexed(txn, &touched, &questions, staging)?;
         Ok(hashes)
     }
 
@@ -506,19 +510,25 @@ impl Replica {
         error
     }
 
-    /// Commits `txn`, which touched the articles `touched`, and brings the search index up to
-    /// date. With `staging` active, the touched articles are in tantivy's indexing threads
-    /// (early, or now), so indexing overlaps the store's fsync; the index commits only after the
-    /// store did, and is rolled back when the store fails. Otherwise the index catches up from
-    /// the log.
+    /// Commits `txn`, which touched the articles `touched` and asked or answered `questions`,
+    /// and brings the search index up to date. With `staging` active, the touched articles and
+    /// questions are in tantivy's indexing threads (early, or now), so indexing overlaps the
+    /// store's fsync; the index commits only after the store did, and is rolled back when the
+    /// store fails. Otherwise the index catches up from the log.
     pub(crate) fn commit_indexed(
         &mut self,
         txn: WriteTransaction,
         touched: &BTreeSet<ArticleId>,
+        questions: &BTreeSet<String>,
         staging: Staging,
     ) -> Result<()> {
-        let staged = staging.is_active() && !touched.is_empty();
-        if staged && let Err(e) = staging.finish(&mut self.index, &txn, touched) {
+        let staged = staging.is_active() && !(touched.is_empty() && questions.is_empty());
+        let staged_all = || -> Result<()> {
+            staging.finish(&mut self.index, &txn, touched)?;
+            let found = super::question_index::indexed_in(&txn, questions)?;
+            self.index.stage_questions(&found)
+        };
+        if staged && let Err(e) = staged_all() {
             // Nothing half-staged may ride along with a later commit.
             let _ = self.index.rollback();
             return Err(Error::NotSaved {
@@ -643,6 +653,7 @@ impl Replica {
         let log = txn.open_table(store::LOG)?;
         let ops = txn.open_table(store::OPS)?;
         let mut touched = BTreeSet::new();
+        let mut questions = BTreeSet::new();
         for entry in log.range(from + 1..)? {
             let (_, key) = entry?;
             let Some(bytes) = ops.get(key.value())? else {
@@ -654,25 +665,30 @@ impl Replica {
             if let Some(article) = op.op.payload.article() {
                 touched.insert(article.clone());
             }
+            if let Some(question) = op.op.payload.indexed_question() {
+                questions.insert(question.to_string());
+            }
         }
+        let questions = super::question_index::indexed_read(&txn, Some(&questions))?;
         let articles = txn.open_table(store::ARTICLES)?;
         let mut records = Vec::with_capacity(touched.len());
         for id in &touched {
             let record: Option<ArticleRecord> = store::get(&articles, id.as_str())?;
             records.extend(record);
         }
-        let total = records.len() as u64;
+        let total = (records.len() + questions.len()) as u64;
+        self.index.stage(&records, &[], false)?;
+        self.index.stage_questions(&questions)?;
         if self.bulk {
-            self.index.stage(&records, &[], false)?;
             self.index.defer(log_len);
         } else {
-            self.index.apply(&records, &[], log_len, false)?;
+            self.index.commit(log_len)?;
         }
         progress(total, total);
         Ok(())
     }
 
-    /// Empties the index and fills it again from the store.
+    /// Empties the index and fills it again from the store: the articles, then the questions.
     pub fn rebuild_index(&mut self, progress: Progress) -> Result<()> {
         const CHUNK: usize = 5_000;
         let txn = self.db.begin_read()?;
@@ -695,7 +711,10 @@ impl Replica {
             }
         }
         done += chunk.len() as u64;
-        self.index.apply(&chunk, &[], log_len, first)?;
+        self.index.stage(&chunk, &[], first)?;
+        self.index
+            .stage_questions(&super::question_index::indexed_read(&txn, None)?)?;
+        self.index.commit(log_len)?;
         self.index.merge_segments()?;
         progress(done, total);
         Ok(())

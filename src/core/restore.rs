@@ -293,6 +293,6 @@ impl Replica {
         // The attachments' files come along; the passwords do not: they are those of the old
         // node's accounts, and this node's accounts are its own (its administrator's first).
         backup.body.local.write_blobs(&txn)?;
-        self.commit_indexed(txn, &BTreeSet::new(), Staging::inactive())
+        self.commit_indexed(txn, &BTreeSet::new(), &BTreeSet::new(), Staging::inactive())
     }
 }

@@ -250,6 +250,17 @@ impl Payload {
         }
     }
 
+    /// The question whose search document an op changes: the asking, and each answer (whose
+    /// words the question is found by).
+    pub fn indexed_question(&self) -> Option<&str> {
+        match self {
+            Payload::QuestionAsked { question, .. } | Payload::AnswerPosted { question, .. } => {
+                Some(question)
+            }
+            _ => None,
+        }
+    }
+
     /// The question, answer or comment target a Knowledge Market op names, for refusal
     /// reports and for ops that build on a refused one.
     pub fn market_subject(&self) -> Option<&str> {

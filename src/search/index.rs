@@ -283,7 +283,7 @@ impl SearchIndex {
         Ok(self.reader.searcher().search(&AllQuery, &Count)?)
     }
 
-    fn writer(&mut self) -> Result<&mut IndexWriter> {
+    pub(super) fn writer(&mut self) -> Result<&mut IndexWriter> {
         if self.read_only {
             return Err(Error::Index {
                 what: "this index was opened for searching only".into(),

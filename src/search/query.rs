@@ -36,13 +36,18 @@ use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 use super::SearchIndex;
 use super::analyzer::{self, Analyzer};
 use super::query_language::{self, ParsedQuery, Term as QueryTerm};
+use super::questions::{self, QUESTION_KEY, QUESTION_KIND, SearchKind};
 use super::snippet::{self, Marker};
 use super::thai_fold;
 use super::top::{self, Multiplier, Plan, WeightedTerm};
 use super::typo;
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
-use crate::model::{ArticleId, ArticleRecord, Author, Classification, Kind, Lang, Status};
+use crate::model::market::QuestionRecord;
+use crate::model::{ArticleId, ArticleRecord, Author, Classification, Lang, Status};
+
+/// Reads a question from the store, for the hits that are questions.
+pub type QuestionLoader<'a> = &'a dyn Fn(&str) -> Result<Option<QuestionRecord>>;
 
 /// How many indexed words the last word typed may stand for while typing, per field.
 const PREFIX_EXPANSIONS: u32 = 64;
@@ -72,6 +77,9 @@ pub struct SearchRequest {
     pub snippets: Option<usize>,
     /// Leave the glossary out: no hits in other languages through it (`--no-glossary`).
     pub no_glossary: bool,
+    /// Only this kind of article, every article, or the questions; `None` for everything,
+    /// questions included. Adds to a `kind:` in the text.
+    pub kind: Option<SearchKind>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -91,6 +99,20 @@ pub struct SearchHit {
     /// it (a Thai query's English article: `transshipment`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+    /// How many people found it helpful: the article's votes, or those of all the answers to a
+    /// question. `Replica::find` counts them; the index alone leaves 0.
+    pub helpful: u64,
+    /// A question's answers so far; `None` for an article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<usize>,
+}
+
+impl SearchHit {
+    /// Whether this hit is a question of the Knowledge Market (`outpost question ID` opens it),
+    /// not an article.
+    pub fn is_question(&self) -> bool {
+        self.kind == QUESTION_KIND
+    }
 }
 
 /// A query word the knowledge base does not hold, and the indexed word closest to it that was
@@ -118,7 +140,7 @@ pub(super) struct Planned {
     corrections: Vec<Correction>,
 }
 
-const SNIPPET_CHARS: usize = 180;
+pub(super) const SNIPPET_CHARS: usize = 180;
 const DAY_MILLIS: f64 = 86_400_000.0;
 
 /// The text fields with the weights of whole-word matches in them.
@@ -146,7 +168,7 @@ impl SearchIndex {
         request: &SearchRequest,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
     ) -> Result<Found> {
-        self.find_with(request, None, load)
+        self.find_with(request, None, load, &|_| Ok(None))
     }
 
     /// [`find`](Self::find) with a glossary: when the query's own words (all tiers) find fewer
@@ -154,11 +176,13 @@ impl SearchIndex {
     /// languages, and its new hits follow, each saying which term found it
     /// ([`SearchHit::via`]). The glossary is asked for only then: a search whose own words fill
     /// the page never builds it (a whole `outpost search` process pays for it otherwise).
+    /// `question` reads the questions found (a question it does not return is left out).
     pub fn find_with(
         &self,
         request: &SearchRequest,
         glossary: Option<&dyn Fn() -> Result<Arc<Glossary>>>,
         load: &dyn Fn(&ArticleId) -> Result<Option<ArticleRecord>>,
+        question: QuestionLoader,
     ) -> Result<Found> {
         let parsed = query_language::parse(&request.text);
         let searcher = self.reader.searcher();
@@ -220,17 +244,24 @@ impl SearchIndex {
             let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
                 continue;
             };
-            // The index may briefly hold an article the store no longer has; skip it.
-            let Some(record) = load(&ArticleId::parse(id)?)? else {
-                continue;
-            };
-            let c = record.content;
             let via = via_of.remove(&address);
             let marker = match (&via, &via_marker) {
                 (Some(_), Some(glossary)) => glossary,
                 _ => &marker,
             };
-            let snippet = if request.snippets.is_some_and(|n| hits.len() >= n) {
+            let wants_snippet = request.snippets.is_none_or(|n| hits.len() < n);
+            if let Some(qid) = id.strip_prefix(QUESTION_KEY) {
+                if let Some(q) = question(qid)? {
+                    hits.push(questions::hit(q, score, marker, wants_snippet, via));
+                }
+                continue;
+            }
+            // The index may briefly hold an article the store no longer has; skip it.
+            let Some(record) = load(&ArticleId::parse(id)?)? else {
+                continue;
+            };
+            let c = record.content;
+            let snippet = if !wants_snippet {
                 snippet::Snippet::default()
             } else if parsed.is_empty() && !c.summary.is_empty() {
                 snippet::make(&c.summary, marker, SNIPPET_CHARS)
@@ -249,6 +280,8 @@ impl SearchIndex {
                 kind: c.kind.to_string(),
                 hs_codes: c.hs_codes.iter().map(ToString::to_string).collect(),
                 via,
+                helpful: 0,
+                answers: None,
             });
         }
         Ok(Found { hits, corrections })
@@ -330,6 +363,13 @@ impl SearchIndex {
             for &level in Classification::ALL.iter().filter(|&&c| c > clearance) {
                 excluded.push(term_query(f.classification, level.as_str()));
             }
+        }
+        // Every article: what is not a question.
+        let typed = parsed.filters.kind.as_deref().map(str::parse::<SearchKind>);
+        if request.kind == Some(SearchKind::Articles)
+            || matches!(typed, Some(Ok(SearchKind::Articles)))
+        {
+            excluded.push(term_query(f.kind, QUESTION_KIND));
         }
         let plan = Plan {
             groups,
@@ -579,8 +619,14 @@ impl SearchIndex {
         if let Some(l) = &p.lang {
             out.push(term_query(f.lang, l.parse::<Lang>()?.as_str()));
         }
-        if let Some(k) = &p.kind {
-            out.push(term_query(f.kind, k.parse::<Kind>()?.as_str()));
+        let kinds = [request.kind, p.kind.as_deref().map(str::parse).transpose()?];
+        for kind in kinds.into_iter().flatten() {
+            match kind {
+                SearchKind::Article(k) => out.push(term_query(f.kind, k.as_str())),
+                SearchKind::Questions => out.push(term_query(f.kind, QUESTION_KIND)),
+                // Left out in `finish_plan`, by what it is not.
+                SearchKind::Articles => {}
+            }
         }
         if let Some(tag) = &p.tag {
             out.push(term_query(f.tag, &tag.to_lowercase()));

@@ -9,10 +9,11 @@ use tantivy::schema::{
 use super::analyzer::Analyzer;
 
 /// Bumped whenever fields or analyzers change: an index of another version is rebuilt on open.
-pub const INDEX_VERSION: u32 = 6;
+pub const INDEX_VERSION: u32 = 7;
 
 #[derive(Clone, Copy)]
 pub struct Fields {
+    /// An article's id, or a question's behind `questions::QUESTION_KEY`.
     pub id: Field,
     /// The title and the tags: the few words that say what an article is about.
     pub heading: Field,

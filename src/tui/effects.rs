@@ -20,7 +20,7 @@ use super::update::{Effect, Msg, SavedAs, SearchSpec, update};
 use crate::core::{ArticlePatch, Cancel, NewArticle, Progress, Replica};
 use crate::error::{BundleError, Error, Result};
 use crate::model::{Author, Status, User};
-use crate::search::{Correction, SearchRequest};
+use crate::search::{Correction, SearchKind, SearchRequest};
 
 /// How many results a search shows: more than a screen, few enough to stay instant.
 pub const RESULT_LIMIT: usize = 50;
@@ -608,6 +608,7 @@ fn recent(replica: &Replica, ctx: &Context, limit: usize) -> Result<Vec<ResultRo
     let hits = replica.search(&SearchRequest {
         limit: limit.max(64),
         status: Some(Status::Published),
+        kind: Some(SearchKind::Articles),
         viewer: ctx.viewer.clone(),
         snippets: Some(0),
         ..Default::default()

@@ -495,6 +495,8 @@ mod tests_market_screen;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]
+mod tests_search_questions;
+#[cfg(test)]
 mod tests_signin;
 #[cfg(test)]
 mod tests_sync;

@@ -52,6 +52,8 @@ pub fn needs(replica: &Replica, ctx: &Context) -> Result<EvaluationNeeds> {
                 lang: String::new(),
                 updated: String::new(),
                 via: None,
+                helpful: 0,
+                answers: None,
             },
             comments: r.comments,
         })

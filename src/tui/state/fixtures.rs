@@ -142,6 +142,8 @@ pub fn row(id: &str, title: &str, category: &str, hs: &[&str]) -> ResultRow {
         lang: "en".into(),
         updated: String::new(),
         via: None,
+        helpful: 0,
+        answers: None,
     }
 }
 

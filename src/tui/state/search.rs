@@ -105,6 +105,17 @@ pub struct ResultRow {
     pub updated: String,
     /// The glossary term the result was found through (`SearchHit::via`).
     pub via: Option<String>,
+    /// How many found it helpful (a question: its answers together); 0 where not counted.
+    pub helpful: u64,
+    /// A question of the Knowledge Market (`Enter` opens it there) with its answers so far;
+    /// `None` for an article.
+    pub answers: Option<usize>,
+}
+
+impl ResultRow {
+    pub fn is_question(&self) -> bool {
+        self.answers.is_some()
+    }
 }
 
 impl From<SearchHit> for ResultRow {
@@ -119,6 +130,8 @@ impl From<SearchHit> for ResultRow {
             lang: hit.lang,
             updated: String::new(),
             via: hit.via,
+            helpful: hit.helpful,
+            answers: hit.answers,
         }
     }
 }
@@ -136,6 +149,8 @@ impl From<ArticleRecord> for ResultRow {
             lang: c.lang.to_string(),
             updated: record.updated.date(),
             via: None,
+            helpful: 0,
+            answers: None,
         }
     }
 }

@@ -147,12 +147,14 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Top => select(state, isize::MIN / 2),
         Action::Bottom => select(state, isize::MAX / 2),
         Action::Open => match state.search.selected_row() {
+            // A question opens in the Knowledge Market, with its answers.
+            Some(row) if row.is_question() => vec![Effect::LoadQuestion(row.id.clone())],
             Some(row) => vec![Effect::OpenArticle(row.id.clone())],
             None => vec![],
         },
         Action::EditArticle => match state.search.selected_row() {
-            Some(row) => vec![Effect::EditArticle(row.id.clone())],
-            None => vec![],
+            Some(row) if !row.is_question() => vec![Effect::EditArticle(row.id.clone())],
+            _ => vec![],
         },
         Action::CursorLeft => edit(state, LineInput::left),
         Action::CursorRight => edit(state, LineInput::right),
@@ -290,12 +292,13 @@ pub fn relayout(state: &mut State) -> Vec<Effect> {
     preview_effect(state).into_iter().collect()
 }
 
-/// Asks for the selected article when the preview pane is shown and does not have it yet.
+/// Asks for the selected article when the preview pane is shown and does not have it yet (a
+/// question has no preview: the pane says how to open it).
 fn preview_effect(state: &State) -> Option<Effect> {
     if state.screen != crate::tui::state::Screen::Search {
         return None;
     }
-    let row = state.search.selected_row()?;
+    let row = state.search.selected_row().filter(|r| !r.is_question())?;
     let shown = view::search_layout(state.area()).preview.is_some();
     let loaded = state
         .search

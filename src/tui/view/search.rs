@@ -101,6 +101,12 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                     .render(area, buf);
             }
             None if s.results.is_empty() => block.render(area, buf),
+            None if s.selected_row().is_some_and(ResultRow::is_question) => Paragraph::new(
+                Span::styled(t.t("search.question_preview"), state.theme.dim),
+            )
+            .wrap(Wrap { trim: true })
+            .block(block)
+            .render(area, buf),
             None => Paragraph::new(Span::styled(t.t("search.loading"), state.theme.dim))
                 .block(block)
                 .render(area, buf),
@@ -276,8 +282,9 @@ fn hs_description(words: Option<&str>) -> Option<String> {
     Some(format!("{} {}", entry.dotted(), entry.description))
 }
 
-/// A result: its title, the text around the match (the summary in the recent list), then where
-/// it is filed, its HS codes, status and language.
+/// A result: its title (a question marked so), the text around the match (the summary in the
+/// recent list), then where it is filed, its HS codes, status, a question's answers, how many
+/// found it helpful, and its language.
 pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     let t = &state.i18n;
     let mut meta = vec![state.category_path(&row.category)];
@@ -287,6 +294,12 @@ pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     if row.status != Status::Published {
         meta.push(t.t(&format!("status.{}", row.status)).to_string());
     }
+    if let Some(answers) = row.answers {
+        meta.push(t.plural("market.answers", answers as u64, &[]));
+    }
+    if row.helpful > 0 {
+        meta.push(t.plural("search.helpful", row.helpful, &[]));
+    }
     if !row.lang.is_empty() {
         meta.push(row.lang.clone());
     }
@@ -295,11 +308,22 @@ pub fn item<'a>(state: &State, row: &ResultRow, width: usize) -> ListItem<'a> {
     }
     // One line: the snippet's line breaks and runs of spaces become single spaces.
     let snippet = row.snippet.split_whitespace().collect::<Vec<_>>().join(" ");
-    ListItem::new(vec![
+    let title = if row.is_question() {
+        let mark = format!("[{}]", t.t("market.question"));
+        let room = width.saturating_sub(mark.width() + 1);
+        Line::from(vec![
+            Span::styled(mark, state.theme.chip),
+            Span::raw(" "),
+            Span::styled(ellipsize(&row.title, room), state.theme.title),
+        ])
+    } else {
         Line::from(Span::styled(
             ellipsize(&row.title, width),
             state.theme.title,
-        )),
+        ))
+    };
+    ListItem::new(vec![
+        title,
         Line::from(ellipsize(&snippet, width)),
         Line::from(Span::styled(
             ellipsize(&meta.join(" · "), width),
