@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::model::mileage::{Fact, FactKind, FactSource};
-use crate::model::{ArticleRecord, Author, Classification, Hlc, SignedOp, Status};
+use crate::model::{ArticleRecord, Author, Classification, Hlc, NodeId, SignedOp, Status};
 use crate::store::{self, encode};
 
 /// What statistics need of an article, without its text.
@@ -239,13 +239,73 @@ pub(crate) fn for_each_fact(
     Ok(())
 }
 
-/// Every article's summary, with its id.
-pub(crate) fn summaries(txn: &redb::ReadTransaction) -> Result<Vec<(String, ArticleSummary)>> {
-    let table = txn.open_table(store::ARTICLE_SUMMARIES)?;
-    let mut out = Vec::new();
-    for entry in table.iter()? {
-        let (k, v) = entry?;
-        out.push((k.value().to_string(), store::decode(v.value())?));
+/// Hands the kind and the person (node, name) of each fact at or after `since` (ms) to
+/// `each`, oldest first: what counting contributions needs, read from the first fields of the
+/// stored fact without copying the rest.
+pub(crate) fn for_each_contributor(
+    txn: &redb::ReadTransaction,
+    since: u64,
+    mut each: impl FnMut(FactKind, NodeId, &str),
+) -> Result<()> {
+    let table = txn.open_table(store::FACTS)?;
+    for entry in table.range((since, [0u8; 32])..)? {
+        let (_, v) = entry?;
+        let head = FactHead::of(v.value())?;
+        each(head.kind, head.node, head.name);
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The first fields of a stored `Fact` in its order — its kind, then its person's node and
+/// name — with the name borrowed. Postcard keeps no field names and stops reading where the
+/// view ends, so the rest of the fact is neither read nor copied.
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+struct FactHead<'a> {
+    kind: FactKind,
+    node: NodeId,
+    name: &'a str,
+}
+
+impl<'a> FactHead<'a> {
+    fn of(bytes: &'a [u8]) -> Result<Self> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_facts_head_reads_its_kind_and_person() {
+        for kind in FactKind::ALL {
+            let fact = Fact {
+                kind,
+                person: Author {
+                    node: NodeId([7; 16]),
+                    name: "lek".into(),
+                },
+                at: Hlc {
+                    millis: 1_764_000_000_000,
+                    counter: 3,
+                },
+                source: FactSource::Article {
+                    id: "seal-checks".into(),
+                },
+                category: Some("clearance".into()),
+                classification: Classification::CustomsOnly,
+                article: Some("seal-checks".into()),
+            };
+            let bytes = encode(&fact);
+            let head = FactHead::of(&bytes).expect("a fact reads as its head");
+            assert_eq!(
+                head,
+                FactHead {
+                    kind,
+                    node: NodeId([7; 16]),
+                    name: "lek",
+                }
+            );
+        }
+    }
 }

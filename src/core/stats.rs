@@ -3,7 +3,10 @@
 //! each step takes; communities and their outcomes. Everything is read from the tables apply
 //! keeps (`core/activity.rs`, the evaluations and communities), never from article text, and
 //! counts only what the reader may see: published and retired articles up to their clearance,
-//! drafts only to their authors.
+//! drafts only to their authors. A call reads every summary, evaluation and fact once: the
+//! summaries and the evaluations in one walk (both are keyed by the article's id), each record
+//! decoded in place with its strings borrowed (`stats/views.rs`), the facts by their first
+//! fields (`activity::for_each_contributor`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,17 +14,19 @@ use redb::ReadableTable;
 use serde::Serialize;
 
 use super::Replica;
-use super::activity::{ArticleSummary, for_each_fact, summaries};
+use super::activity::for_each_contributor;
 use crate::error::Result;
 use crate::model::community::CommunityRecord;
 use crate::model::market::QuestionRecord;
 use crate::model::mileage::FactKind;
-use crate::model::{
-    Classification, EvalAction, EvalState, EvaluationRecord, Hlc, Status, User, Verdict,
-};
+use crate::model::{Author, Classification, EvalState, Hlc, NodeId, Status, User};
 use crate::store;
+use views::{ActionView, EntryView, EvaluationView, SummaryView, VerdictView, view};
 
-const DAY_MILLIS: f64 = 86_400_000.0;
+mod views;
+
+const DAY_MS: u64 = 86_400_000;
+const DAY_MILLIS: f64 = DAY_MS as f64;
 
 #[derive(Clone, Debug, Default)]
 pub struct StatsFilter {
@@ -105,47 +110,10 @@ impl Replica {
             counter: 0,
         }
         .date();
-        let mut articles = ArticleStats::default();
-        let mut months: HashMap<i64, u64> = HashMap::new();
-        for (_, s) in summaries(&txn)? {
-            if s.created.millis < since || !s.visible_to(who.as_ref(), clearance) {
-                continue;
-            }
-            count_article(&mut articles, &s, &today);
-            *months.entry(month_number(s.created)).or_default() += 1;
-        }
-        articles.by_month = months
-            .into_iter()
-            .map(|(m, n)| (format!("{:04}-{:02}", m / 12, m % 12 + 1), n))
-            .collect();
-        let offices: HashMap<_, _> = self
-            .known_nodes()?
-            .into_iter()
-            .map(|n| (n.id, n.office))
-            .collect();
-        let mut contributions = Contributions::default();
-        // Counted per person and kind first: a name is formatted once per person, not per fact.
-        let mut per_person: HashMap<crate::model::Author, u64> = HashMap::new();
-        let mut per_kind: BTreeMap<FactKind, u64> = BTreeMap::new();
-        for_each_fact(&txn, since, |fact| {
-            *per_kind.entry(fact.kind).or_default() += 1;
-            *per_person.entry(fact.person).or_default() += 1;
-        })?;
-        for (person, n) in per_person {
-            let office = offices
-                .get(&person.node)
-                .cloned()
-                .unwrap_or_else(|| person.node.short());
-            contributions
-                .by_person
-                .insert(format!("{}@{office}", person.name), n);
-            *contributions.by_office.entry(office).or_default() += n;
-        }
-        for (kind, n) in per_kind {
-            contributions.by_kind.insert(kind.key().to_string(), n);
-        }
+        let (articles, evaluation) =
+            article_and_evaluation_stats(&txn, since, who.as_ref(), clearance, &today)?;
+        let contributions = contributions(&txn, since, &self.offices_by_node()?)?;
         let questions = question_stats(&txn, since, clearance)?;
-        let evaluation = evaluation_stats(&txn, since, clearance)?;
         let communities = community_stats(&txn, since)?;
         Ok(Stats {
             articles,
@@ -154,6 +122,14 @@ impl Replica {
             evaluation,
             communities,
         })
+    }
+
+    fn offices_by_node(&self) -> Result<HashMap<NodeId, String>> {
+        Ok(self
+            .known_nodes()?
+            .into_iter()
+            .map(|n| (n.id, n.office))
+            .collect())
     }
 }
 
@@ -192,16 +168,88 @@ impl Replica {
     }
 }
 
-fn count_article(a: &mut ArticleStats, s: &ArticleSummary, today: &str) {
-    a.total += 1;
-    let top = s.category.split('/').next().unwrap_or_default();
-    *a.by_category.entry(top.to_string()).or_default() += 1;
-    *a.by_office.entry(s.office.clone()).or_default() += 1;
-    *a.by_status
-        .entry(s.status.as_str().to_string())
-        .or_default() += 1;
-    if s.status == Status::Published && s.review_by.as_deref().is_some_and(|d| d < today) {
-        a.stale += 1;
+/// Articles and evaluations in one walk: both tables are keyed by the article's id, so each
+/// evaluation is met beside its article's summary (read once, for both) instead of looked up.
+/// An evaluation counts when its article is known here and up to `clearance`.
+fn article_and_evaluation_stats(
+    txn: &redb::ReadTransaction,
+    since: u64,
+    who: Option<&Author>,
+    clearance: Classification,
+    today: &str,
+) -> Result<(ArticleStats, EvaluationStats)> {
+    let evaluations = txn.open_table(store::EVALUATIONS)?;
+    let mut evaluations = evaluations.iter()?;
+    let mut evaluation = evaluations.next().transpose()?;
+    let mut articles = ArticleTally::default();
+    let mut tally = EvaluationTally::default();
+    for entry in txn.open_table(store::ARTICLE_SUMMARIES)?.iter()? {
+        let (id, bytes) = entry?;
+        let s: SummaryView<'_> = view(bytes.value())?;
+        if s.created.millis >= since && s.visible_to(who, clearance) {
+            articles.count(&s, today);
+        }
+        while evaluation
+            .as_ref()
+            .is_some_and(|(e, _)| e.value() < id.value())
+        {
+            evaluation = evaluations.next().transpose()?;
+        }
+        if let Some((e, record)) = &evaluation
+            && e.value() == id.value()
+            && s.classification <= clearance
+        {
+            tally.count(&view(record.value())?, since);
+        }
+    }
+    Ok((articles.finish(), tally.finish()))
+}
+
+#[derive(Default)]
+struct ArticleTally {
+    stats: ArticleStats,
+    /// By month number ([`month_number`]), formatted once per month at the end.
+    months: HashMap<i64, u64>,
+    /// The month of each day met (days since the epoch): dates are computed once a day.
+    month_of_day: HashMap<u64, i64>,
+}
+
+impl ArticleTally {
+    fn count(&mut self, s: &SummaryView<'_>, today: &str) {
+        let a = &mut self.stats;
+        a.total += 1;
+        let top = s.category.split('/').next().unwrap_or_default();
+        bump(&mut a.by_category, top);
+        bump(&mut a.by_office, s.office);
+        bump(&mut a.by_status, s.status.as_str());
+        if s.status == Status::Published && s.review_by.is_some_and(|d| d < today) {
+            a.stale += 1;
+        }
+        let day = s.created.millis / DAY_MS;
+        let month = *self
+            .month_of_day
+            .entry(day)
+            .or_insert_with(|| month_number(s.created));
+        *self.months.entry(month).or_default() += 1;
+    }
+
+    fn finish(mut self) -> ArticleStats {
+        self.stats.by_month = self
+            .months
+            .into_iter()
+            .map(|(m, n)| (format!("{:04}-{:02}", m / 12, m % 12 + 1), n))
+            .collect();
+        self.stats
+    }
+}
+
+/// Adds one to `key`'s count, copying the key only the first time it is met.
+fn bump(counts: &mut BTreeMap<String, u64>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_string(), 1);
+        }
     }
 }
 
@@ -211,35 +259,62 @@ fn month_number(at: Hlc) -> i64 {
     i64::from(date.year()) * 12 + i64::from(date.month()) - 1
 }
 
-fn evaluation_stats(
+/// Contributions (mileage facts) since `since`, per kind, person and office.
+fn contributions(
     txn: &redb::ReadTransaction,
     since: u64,
-    clearance: Classification,
-) -> Result<EvaluationStats> {
-    let summaries = txn.open_table(store::ARTICLE_SUMMARIES)?;
-    let mut out = EvaluationStats::default();
-    let (mut step1, mut step2) = (Vec::new(), Vec::new());
-    for entry in txn.open_table(store::EVALUATIONS)?.iter()? {
-        let (id, v) = entry?;
-        let summary: Option<ArticleSummary> = store::get(&summaries, id.value())?;
-        if summary.is_none_or(|s| s.classification > clearance) {
-            continue;
-        }
-        let record: EvaluationRecord = store::decode(v.value())?;
-        let recent: Vec<_> = record
-            .entries
-            .iter()
-            .filter(|e| e.hlc.millis >= since)
-            .collect();
-        if recent.is_empty() {
-            continue;
-        }
-        for e in &recent {
-            match e.action {
-                EvalAction::Submitted { .. } => out.submissions += 1,
-                EvalAction::Evaluated { .. } if e.counted => out.votes += 1,
-                EvalAction::Evaluated { .. } => {}
+    offices: &HashMap<NodeId, String>,
+) -> Result<Contributions> {
+    // Counted per person and kind first: a name is copied once per person and formatted once,
+    // not per fact.
+    let mut per_person: HashMap<NodeId, HashMap<String, u64>> = HashMap::new();
+    let mut per_kind: BTreeMap<FactKind, u64> = BTreeMap::new();
+    for_each_contributor(txn, since, |kind, node, name| {
+        *per_kind.entry(kind).or_default() += 1;
+        let names = per_person.entry(node).or_default();
+        match names.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                names.insert(name.to_string(), 1);
             }
+        }
+    })?;
+    let mut out = Contributions::default();
+    for (node, names) in per_person {
+        let office = offices.get(&node).cloned().unwrap_or_else(|| node.short());
+        for (name, n) in names {
+            out.by_person.insert(format!("{name}@{office}"), n);
+            *out.by_office.entry(office.clone()).or_default() += n;
+        }
+    }
+    for (kind, n) in per_kind {
+        out.by_kind.insert(kind.key().to_string(), n);
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct EvaluationTally {
+    stats: EvaluationStats,
+    step1: Vec<f64>,
+    step2: Vec<f64>,
+}
+
+impl EvaluationTally {
+    /// One article's evaluation, if anything in it happened at or after `since`.
+    fn count(&mut self, record: &EvaluationView<'_>, since: u64) {
+        let out = &mut self.stats;
+        let mut recent = false;
+        for e in record.entries.iter().filter(|e| e.hlc.millis >= since) {
+            recent = true;
+            match e.action {
+                ActionView::Submitted { .. } => out.submissions += 1,
+                ActionView::Evaluated { .. } if e.counted => out.votes += 1,
+                ActionView::Evaluated { .. } => {}
+            }
+        }
+        if !recent {
+            return;
         }
         match record.state {
             EvalState::Published => out.published += 1,
@@ -248,20 +323,23 @@ fn evaluation_stats(
             EvalState::Step1 | EvalState::Step2 => out.waiting += 1,
             EvalState::Draft => {}
         }
-        step_durations(&record, &mut step1, &mut step2);
+        step_durations(record, &mut self.step1, &mut self.step2);
     }
-    out.median_days_step1 = median(&mut step1);
-    out.median_days_step2 = median(&mut step2);
-    Ok(out)
+
+    fn finish(mut self) -> EvaluationStats {
+        self.stats.median_days_step1 = median(&mut self.step1);
+        self.stats.median_days_step2 = median(&mut self.step2);
+        self.stats
+    }
 }
 
 /// The days each step of each submission took, for the steps that ended. A step ends with its
 /// last counted vote once a later step, a return or a rejection, or a newer submission, came.
-fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut Vec<f64>) {
+fn step_durations(record: &EvaluationView<'_>, step1: &mut Vec<f64>, step2: &mut Vec<f64>) {
     let mut submitted: Vec<_> = record
         .entries
         .iter()
-        .filter(|e| matches!(e.action, EvalAction::Submitted { .. }))
+        .filter(|e| matches!(e.action, ActionView::Submitted { .. }))
         .collect();
     submitted.dedup_by_key(|e| e.revision);
     for sub in submitted {
@@ -269,14 +347,14 @@ fn step_durations(record: &EvaluationRecord, step1: &mut Vec<f64>, step2: &mut V
             record.entries.iter().filter(move |e| {
                 e.revision == sub.revision
                     && e.counted
-                    && matches!(e.action, EvalAction::Evaluated { step: s, .. } if s == step)
+                    && matches!(e.action, ActionView::Evaluated { step: s, .. } if s == step)
             })
         };
-        let ends = |e: &&crate::model::EvalEntry| {
+        let ends = |e: &&EntryView<'_>| {
             matches!(
                 e.action,
-                EvalAction::Evaluated {
-                    verdict: Verdict::Return { .. } | Verdict::Reject { .. },
+                ActionView::Evaluated {
+                    verdict: VerdictView::Return { .. } | VerdictView::Reject { .. },
                     ..
                 }
             )
