@@ -33,6 +33,7 @@ mod hostile_cli;
 mod hostile_files;
 mod market;
 mod mileage;
+mod new_comments;
 mod people;
 mod read_only;
 mod schema_fixtures;
