@@ -8,6 +8,7 @@ mod backup_local;
 mod clearance;
 mod clearance_elsewhere;
 mod cli;
+mod cli_comments;
 mod cli_demo;
 mod cli_evaluation;
 mod cli_evaluation_flow;

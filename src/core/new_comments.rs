@@ -44,14 +44,20 @@ impl Replica {
     /// without new comments leaves the store as it was.
     pub fn mark_comments_seen(&mut self, user: &User, article: Option<&str>) -> Result<usize> {
         let unseen = self.unseen(user, article)?;
-        if unseen.is_empty() {
+        self.mark_seen(user, &unseen)
+    }
+
+    /// Marks `comments` (as `new_comments` listed them) seen by `user` on this node: what
+    /// arrived since the listing stays new. How many there were.
+    pub fn mark_seen(&mut self, user: &User, comments: &[NewComment]) -> Result<usize> {
+        if comments.is_empty() {
             return Ok(0);
         }
         let me = self.author(user);
         let txn = self.db.begin_write()?;
         {
             let mut seen = txn.open_table(store::COMMENTS_SEEN)?;
-            for c in &unseen {
+            for c in comments {
                 seen.insert(
                     (
                         me.node.0,
@@ -64,7 +70,7 @@ impl Replica {
             }
         }
         txn.commit()?;
-        Ok(unseen.len())
+        Ok(comments.len())
     }
 
     /// The unseen comments on one target, or on all of them.
