@@ -4,7 +4,6 @@
 //! an op and never in a bundle: opening an article's reader marks its comments seen, and so
 //! does `outpost comments --new --mark-seen`. Listing never writes.
 
-use redb::ReadableTable;
 use serde::Serialize;
 
 use super::Replica;
@@ -116,7 +115,7 @@ impl Replica {
             }
             out.push(self.new_comment(article, c));
         }
-        out.sort_by(|a, b| b.order.cmp(&a.order));
+        out.sort_by_key(|c| std::cmp::Reverse(c.order));
         Ok(out)
     }
 
