@@ -112,6 +112,10 @@ pub const OWN_SENT: TableDefinition<[u8; 16], (u64, u64)> = TableDefinition::new
 /// no bundle for it carries again.
 pub const BLOB_PEERS: TableDefinition<([u8; 16], [u8; 32]), ()> =
     TableDefinition::new("blob_peers");
+/// Node-local, per person: (reader's node, reader's name, article id, comment id) → (): the
+/// comments on their articles they have seen here (`core/new_comments.rs`). Never in an op.
+pub const COMMENTS_SEEN: TableDefinition<([u8; 16], &str, &str, &str), ()> =
+    TableDefinition::new("comments_seen");
 
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";

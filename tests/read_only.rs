@@ -35,6 +35,7 @@ const READS: &[&[&str]] = &[
     &["node", "list"],
     &["conflicts"],
     &["check"],
+    &["comments", "--new"],
 ];
 
 #[test]

@@ -243,6 +243,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Comments others left on articles you wrote that you have not seen on this node,
+    /// newest first (`--new`; the reader marks an article's comments seen when you open it).
+    Comments {
+        /// List the new comments (the only listing there is, said so it reads plainly).
+        #[arg(long)]
+        new: bool,
+        /// After listing them, mark them seen.
+        #[arg(long)]
+        mark_seen: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Mark an answer or an article helpful (--undo withdraws your vote).
     Helpful {
         id: String,
@@ -403,6 +415,10 @@ impl Command {
                 })
                 | Command::Questions { .. }
                 | Command::Question { .. }
+                | Command::Comments {
+                    mark_seen: false,
+                    ..
+                }
                 | Command::Cop(CopCommand::List { .. } | CopCommand::Show { .. })
                 | Command::Mileage(MileageArgs { rules: None, .. })
                 | Command::Mileage(MileageArgs {

@@ -1,5 +1,5 @@
-//! `outpost ask`, `answer`, `accept`, `promote`, `comment`, `helpful`, `questions` and
-//! `question`: the Knowledge Market.
+//! `outpost ask`, `answer`, `accept`, `promote`, `comment`, `comments`, `helpful`,
+//! `questions` and `question`: the Knowledge Market.
 
 use std::io::IsTerminal;
 
@@ -118,6 +118,55 @@ pub fn comment(
         output::json(&json!({ "target": target, "comment": id, "parent": parent }))?;
     } else {
         say!("Commented on {target}: comment {id}")?;
+    }
+    Ok(0)
+}
+
+/// `outpost comments --new [--mark-seen]`: the comments others left on my articles that I have
+/// not seen here. Listing reads only; `--mark-seen` then marks what was listed.
+pub fn new_comments(
+    replica: &mut Replica,
+    acting: Option<&str>,
+    new: bool,
+    mark_seen: bool,
+    json: bool,
+) -> Result<i32> {
+    if !new {
+        return Err(Error::invalid(
+            "say which comments: `outpost comments --new` lists the new comments on your articles",
+        ));
+    }
+    let user = replica.resolve_user(acting)?;
+    let comments = replica.new_comments(&user)?;
+    if mark_seen {
+        replica.mark_seen(&user, &comments)?;
+    }
+    if json {
+        output::json(&comments)?;
+        return Ok(0);
+    }
+    if comments.is_empty() {
+        say!("No new comments on your articles")?;
+        return Ok(0);
+    }
+    for c in &comments {
+        let what = if c.reply_to.is_some() {
+            "reply"
+        } else {
+            "comment"
+        };
+        say!(
+            "{}  {}  {what} by {} on {} ({}): {}",
+            c.when,
+            c.comment,
+            output::field(&c.by),
+            output::field(&c.title),
+            c.article,
+            output::field(&c.text)
+        )?;
+    }
+    if mark_seen {
+        say!("Marked {} seen", comments.len())?;
     }
     Ok(0)
 }

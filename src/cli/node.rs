@@ -186,6 +186,11 @@ pub fn run(replica: &mut Replica, user: Option<&str>, command: Command) -> Resul
             reply_to,
             json,
         } => super::market::comment(replica, user, &target, reply_to.as_deref(), &text, json),
+        Command::Comments {
+            new,
+            mark_seen,
+            json,
+        } => super::market::new_comments(replica, user, new, mark_seen, json),
         Command::Helpful { id, undo, json } => {
             super::market::helpful(replica, user, &id, !undo, json)
         }

@@ -771,6 +771,7 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<()> {
     txn.open_table(store::BLOB_SIZES)?;
     txn.open_table(store::BLOBS_TO_COME)?;
     txn.open_table(store::OWN_SENT)?;
+    txn.open_table(store::COMMENTS_SEEN)?;
     Ok(())
 }
 

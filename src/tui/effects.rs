@@ -147,6 +147,12 @@ pub fn perform_job(
         Effect::LoadPreview(id) => replica
             .article(&id)
             .map(|view| Msg::Preview(Box::new(ArticleDoc::new(view, Default::default())))),
+        Effect::MarkCommentsSeen(id) => match &ctx.user {
+            Some(user) => replica
+                .mark_comments_seen(user, Some(&id))
+                .map(Msg::CommentsSeen),
+            None => Ok(Msg::CommentsSeen(0)),
+        },
         Effect::OpenArticle(id) => {
             article_doc(replica, ctx, &id).map(|doc| Msg::Opened(Box::new(doc)))
         }
@@ -567,7 +573,7 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         .take(HOME_LIMIT)
         .map(ResultRow::from)
         .collect();
-    let needs = evaluation::needs(replica, ctx)?;
+    let needs = evaluation::needs(replica, ctx, HOME_LIMIT)?;
     // A returned submission is listed as returned, not again among the drafts.
     let mut drafts = drafts;
     drafts.retain(|d| !needs.returned.iter().any(|r| r.row.id == d.id));
@@ -593,6 +599,14 @@ fn home(replica: &Replica, ctx: &Context) -> Result<HomeData> {
         stale: match &ctx.user {
             Some(user) => replica
                 .my_stale(user)?
+                .into_iter()
+                .take(HOME_LIMIT)
+                .collect(),
+            None => Vec::new(),
+        },
+        comments: match &ctx.user {
+            Some(user) => replica
+                .new_comments(user)?
                 .into_iter()
                 .take(HOME_LIMIT)
                 .collect(),

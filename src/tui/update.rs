@@ -119,6 +119,8 @@ pub enum Msg {
     },
     /// What waits for the signed-in evaluator, oldest first.
     ReviewQueue(Vec<crate::core::QueueItem>),
+    /// How many comments opening an article marked seen.
+    CommentsSeen(usize),
     /// A submission opened on the Review screen, with its diff.
     Submission(Box<crate::core::SubmissionView>),
     /// The node took a verdict (or a submission): where the evaluation stands now.
@@ -192,6 +194,9 @@ pub enum Effect {
     LoadPreview(String),
     /// Load an article (with its backlinks) and open it in the reader.
     OpenArticle(String),
+    /// The signed-in person has read the comments on this article: they are no longer new on
+    /// Home. Node-local bookkeeping, a write, so it runs on the worker.
+    MarkCommentsSeen(String),
     /// Read an article again for the readers that show it (after a save); opens nothing.
     ReloadArticle(String),
     LoadDiff {
@@ -399,6 +404,9 @@ fn step_msg(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Backlinks { id, offset, page } => reader::backlinks(state, &id, offset, page),
         Msg::ReviewQueue(items) => review::queue_loaded(state, items),
+        // Home counts new comments: read it again when it shows them.
+        Msg::CommentsSeen(n) if n > 0 && state.screen == Screen::Home => vec![Effect::LoadHome],
+        Msg::CommentsSeen(_) => vec![],
         Msg::Submission(view) => review::submission_loaded(state, *view),
         Msg::Evaluated {
             article,
@@ -656,6 +664,8 @@ mod tests;
 mod tests_attach;
 #[cfg(test)]
 mod tests_backlinks;
+#[cfg(test)]
+mod tests_home;
 #[cfg(test)]
 mod tests_market;
 #[cfg(test)]

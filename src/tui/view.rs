@@ -489,6 +489,8 @@ mod tests_freshness;
 #[cfg(test)]
 mod tests_glossary;
 #[cfg(test)]
+mod tests_home;
+#[cfg(test)]
 mod tests_market;
 #[cfg(test)]
 mod tests_market_screen;

@@ -33,8 +33,9 @@ pub fn evaluate(
     replica.evaluation(article)
 }
 
-/// Home's evaluation rows: my submissions returned to me, and how many wait for my review.
-pub fn needs(replica: &Replica, ctx: &Context) -> Result<EvaluationNeeds> {
+/// Home's evaluation rows: my submissions returned to me, and what waits for my review (how
+/// many, and the first `rows` of them).
+pub fn needs(replica: &Replica, ctx: &Context, rows: usize) -> Result<EvaluationNeeds> {
     let Some(user) = &ctx.user else {
         return Ok(EvaluationNeeds::default());
     };
@@ -58,8 +59,12 @@ pub fn needs(replica: &Replica, ctx: &Context) -> Result<EvaluationNeeds> {
             comments: r.comments,
         })
         .collect();
+    let mut queue = replica.review_queue(user)?;
+    let to_review = queue.len();
+    queue.truncate(rows);
     Ok(EvaluationNeeds {
         returned,
-        to_review: replica.review_queue(user)?.len(),
+        to_review,
+        queue,
     })
 }

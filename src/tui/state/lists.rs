@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::search::ResultRow;
+use crate::core::QueueItem;
 use crate::model::Category;
 use crate::tui::input::LineInput;
 
@@ -29,6 +30,9 @@ pub struct HomeData {
     pub stale: Vec<crate::core::StaleItem>,
     /// Two-step evaluation's part of "what needs me".
     pub evaluation: EvaluationNeeds,
+    /// Comments by others on the acting user's articles that they have not seen here, newest
+    /// first.
+    pub comments: Vec<crate::core::NewComment>,
 }
 
 /// What evaluation asks of the signed-in person: their submissions returned to them, and how
@@ -36,7 +40,10 @@ pub struct HomeData {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvaluationNeeds {
     pub returned: Vec<Returned>,
+    /// How many submissions wait for my review.
     pub to_review: usize,
+    /// The first of them, oldest first: each a row of Home.
+    pub queue: Vec<QueueItem>,
 }
 
 /// A submission returned to me, and how many comments came with it.
@@ -57,28 +64,29 @@ pub struct HomeState {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum HomeItem<'a> {
     Article(&'a ResultRow),
-    /// The "to review" row: `Enter` opens the Review screen.
-    ReviewQueue,
+    /// A submission waiting for my review: `Enter` opens it on the Review screen.
+    Review(&'a QueueItem),
+    /// An article named by id (required reading, a stale article of mine, a new comment on
+    /// one): `Enter` opens the reader.
+    Read(&'a str),
 }
 
 impl HomeState {
-    /// What Home lists, in order: conflicts, the review queue (when something waits), my
-    /// returned submissions, my drafts, recent articles.
+    /// What Home lists, in the order it shows them: conflicts, submissions waiting for my
+    /// review, my returned submissions, my drafts, required reading, my stale articles, new
+    /// comments on my articles, recent articles.
     pub fn items(&self) -> Vec<HomeItem<'_>> {
         let Some(d) = self.data.as_ref() else {
             return Vec::new();
         };
         let mut items: Vec<HomeItem> = d.conflicts.iter().map(HomeItem::Article).collect();
-        if d.evaluation.to_review > 0 {
-            items.push(HomeItem::ReviewQueue);
-        }
+        items.extend(d.evaluation.queue.iter().map(HomeItem::Review));
         let returned = d.evaluation.returned.iter().map(|r| &r.row);
-        items.extend(
-            returned
-                .chain(d.drafts.iter())
-                .chain(d.recent.iter())
-                .map(HomeItem::Article),
-        );
+        items.extend(returned.chain(d.drafts.iter()).map(HomeItem::Article));
+        items.extend(d.required.iter().map(|r| HomeItem::Read(&r.article)));
+        items.extend(d.stale.iter().map(|s| HomeItem::Read(&s.article)));
+        items.extend(d.comments.iter().map(|c| HomeItem::Read(&c.article)));
+        items.extend(d.recent.iter().map(HomeItem::Article));
         items
     }
 }

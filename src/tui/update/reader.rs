@@ -8,6 +8,12 @@ use crate::tui::state::{ArticleDoc, DiffView, Laid, Pane, ReaderState, Screen, S
 use crate::tui::view;
 
 pub fn opened(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
+    // Its comments are read now: no longer new on Home (for the author).
+    let effects = if doc.comments.is_empty() {
+        vec![]
+    } else {
+        vec![Effect::MarkCommentsSeen(doc.id.clone())]
+    };
     let width = view::reader_layout(state.area()).text_width();
     let laid = Laid::new(doc, width, &state.i18n, &state.categories, state.now_millis);
     // Re-opening the article already shown (after an edit, here or elsewhere) replaces it,
@@ -31,7 +37,7 @@ pub fn opened(state: &mut State, doc: ArticleDoc) -> Vec<Effect> {
         state.readers.remove(0);
     }
     go(state, Screen::Reader);
-    vec![]
+    effects
 }
 
 /// Every open copy of the article takes the new text; pane and scroll stay where they were.

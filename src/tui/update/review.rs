@@ -17,8 +17,22 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadReviewQueue]
 }
 
+/// Shows the Review screen with the submission of `article` open (Home's row of it); `Esc`
+/// goes to the queue, where it is the one selected.
+pub fn open_at(state: &mut State, article: String) -> Vec<Effect> {
+    go(state, Screen::Review);
+    state.review.open = None;
+    // The submission first: the queue that follows selects the open one.
+    vec![Effect::LoadSubmission(article), Effect::LoadReviewQueue]
+}
+
+/// The queue read from the node; an open submission is the one selected in it.
 pub fn queue_loaded(state: &mut State, items: Vec<QueueItem>) -> Vec<Effect> {
     let r = &mut state.review;
+    let open = r.open.as_ref().map(|o| o.view.article.as_str());
+    if let Some(at) = items.iter().position(|i| Some(i.article.as_str()) == open) {
+        r.selected = at;
+    }
     r.selected = r.selected.min(items.len().saturating_sub(1));
     r.queue = Some(items);
     relayout(state);

@@ -17,7 +17,11 @@ pub fn home_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Bottom => h.selected = len.saturating_sub(1),
         Action::Open => match state.home.items().get(state.home.selected) {
             Some(HomeItem::Article(row)) => return vec![Effect::OpenArticle(row.id.clone())],
-            Some(HomeItem::ReviewQueue) => return super::review::open(state),
+            Some(HomeItem::Read(id)) => return vec![Effect::OpenArticle(id.to_string())],
+            Some(HomeItem::Review(item)) => {
+                let article = item.article.clone();
+                return super::review::open_at(state, article);
+            }
             None => {}
         },
         _ => {}

@@ -1,6 +1,7 @@
 //! Home: what needs me (conflicts, submissions to review, my returned submissions, my
-//! drafts), recent articles, the outbox, and where to go next. Two columns when wide, one
-//! when narrow.
+//! drafts, required reading, my stale articles, new comments on my articles), recent articles,
+//! the outbox, and where to go next. Every row of those lists is selectable and `Enter` opens
+//! it. Two columns when wide, one when narrow.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,36 +28,19 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         (area, None)
     };
     let inner_width = |r: Rect| usize::from(r.width.saturating_sub(4));
-    let mut needs = Vec::new();
-    let mut selected_line = None;
+    let mut needs = Rows::new(state.home.selected, inner_width(left));
     if !data.conflicts.is_empty() {
         needs.push(heading(
             state,
             &t.f("conflict.home", &[("n", &data.conflicts.len())]),
         ));
-        for (i, row) in data.conflicts.iter().enumerate() {
-            if i == state.home.selected {
-                selected_line = Some(needs.len());
-            }
-            needs.push(item(
-                state,
-                row,
-                i == state.home.selected,
-                inner_width(left),
-            ));
+        for row in &data.conflicts {
+            needs.row(|selected, width| item(state, row, selected, width));
         }
         needs.push(dim(state, t.t("conflict.home_hint")));
         needs.push(Line::default());
     }
-    let mut index = data.conflicts.len();
-    evaluation_lines(
-        state,
-        data,
-        inner_width(left),
-        &mut index,
-        &mut selected_line,
-        &mut needs,
-    );
+    evaluation_lines(state, data, &mut needs);
     needs.push(heading(
         state,
         &t.f("home.drafts", &[("n", &data.drafts.len())]),
@@ -65,18 +49,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         needs.push(dim(state, t.t("home.no_drafts")));
     }
     for row in &data.drafts {
-        let selected = index == state.home.selected;
-        if selected {
-            selected_line = Some(needs.len());
-        }
-        needs.push(item(state, row, selected, inner_width(left)));
-        index += 1;
+        needs.row(|selected, width| item(state, row, selected, width));
     }
     let e = &data.evaluation;
     if e.to_review == 0 && e.returned.is_empty() {
         needs.push(dim(state, t.t("home.nothing_needed")));
     }
-    needs.extend(reading_and_stale(state, data, inner_width(left)));
+    reading_and_stale(state, data, &mut needs);
+    new_comments(state, data, &mut needs);
     needs.push(Line::default());
     needs.push(heading(state, t.t("home.outbox")));
     let outbox = outbox_text(state, data);
@@ -85,8 +65,10 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     needs.push(heading(state, t.t("home.start")));
     needs.push(dim(state, &start_keys(state)));
 
+    let offset = needs.index;
+    let mut selected_line = needs.selected_line;
+    let needs = needs.lines;
     let mut recent = vec![heading(state, t.t("home.recent"))];
-    let offset = index;
     let recent_width = inner_width(right.unwrap_or(left));
     for (i, row) in data.recent.iter().enumerate() {
         let selected = offset + i == state.home.selected;
@@ -100,16 +82,22 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     recent.push(dim(state, t.t("home.helpful_note")));
 
     let title = t.t("home.title");
+    let scroll = |area: Rect, line: Option<usize>| {
+        let page = usize::from(area.height.saturating_sub(2));
+        let scroll = line.map_or(0, |l| l.saturating_sub(page.saturating_sub(2)));
+        u16::try_from(scroll).unwrap_or(0)
+    };
     match right {
         Some(right) => {
+            // The selection is in one column or the other: that one scrolls to it.
+            let in_needs = state.home.selected < offset;
             Paragraph::new(needs)
                 .wrap(Wrap { trim: false })
+                .scroll((scroll(left, selected_line.filter(|_| in_needs)), 0))
                 .block(block(title, false, &state.theme).padding(Padding::horizontal(1)))
                 .render(left, buf);
-            let page = usize::from(right.height.saturating_sub(2));
-            let scroll = selected_line.map_or(0, |l| l.saturating_sub(page.saturating_sub(2)));
             Paragraph::new(recent)
-                .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+                .scroll((scroll(right, selected_line.filter(|_| !in_needs)), 0))
                 .block(
                     block(t.t("home.recent_title"), false, &state.theme)
                         .padding(Padding::horizontal(1)),
@@ -120,75 +108,89 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             let mut lines = needs;
             lines.push(Line::default());
             lines.extend(recent);
-            let page = usize::from(left.height.saturating_sub(2));
-            let scroll = selected_line.map_or(0, |l| l.saturating_sub(page.saturating_sub(2)));
             Paragraph::new(lines)
-                .scroll((u16::try_from(scroll).unwrap_or(0), 0))
+                .scroll((scroll(left, selected_line), 0))
                 .block(block(title, false, &state.theme).padding(Padding::horizontal(1)))
                 .render(left, buf);
         }
     }
 }
 
-/// Evaluation's rows of "what needs me": how many submissions wait for my review (`Enter`
-/// opens the Review screen), then my submissions returned to me with their comment counts.
-/// `index` is the number of the next selectable item; `selected_line` is set when the
-/// selection is among these rows.
-fn evaluation_lines(
-    state: &State,
-    data: &HomeData,
+/// Home's left column as it is built: its lines, the number of the next selectable row (in
+/// the order of `HomeState::items`), and the line of the selected one.
+struct Rows<'a> {
+    lines: Vec<Line<'a>>,
+    index: usize,
+    selected: usize,
+    selected_line: Option<usize>,
     width: usize,
-    index: &mut usize,
-    selected_line: &mut Option<usize>,
-    needs: &mut Vec<Line<'_>>,
-) {
+}
+
+impl<'a> Rows<'a> {
+    fn new(selected: usize, width: usize) -> Self {
+        Rows {
+            lines: Vec::new(),
+            index: 0,
+            selected,
+            selected_line: None,
+            width,
+        }
+    }
+
+    fn push(&mut self, line: Line<'a>) {
+        self.lines.push(line);
+    }
+
+    /// A selectable row, drawn by `make` (is it selected, the width).
+    fn row(&mut self, make: impl FnOnce(bool, usize) -> Line<'a>) {
+        let selected = self.index == self.selected;
+        if selected {
+            self.selected_line = Some(self.lines.len());
+        }
+        self.lines.push(make(selected, self.width));
+        self.index += 1;
+    }
+}
+
+/// Evaluation's rows of "what needs me": the submissions that wait for my review (`Enter`
+/// opens one on the Review screen), then my submissions returned to me with their comment
+/// counts.
+fn evaluation_lines<'a>(state: &State, data: &HomeData, rows: &mut Rows<'a>) {
     let t = &state.i18n;
     let e = &data.evaluation;
     if e.to_review > 0 {
-        needs.push(heading(
+        rows.push(heading(
             state,
             &t.f("home.to_review", &[("n", &e.to_review)]),
         ));
-        let selected = *index == state.home.selected;
-        if selected {
-            *selected_line = Some(needs.len());
+        for q in &e.queue {
+            let rest = t.f(
+                "home.to_review_row",
+                &[("step", &q.step), ("by", &q.submitted_by)],
+            );
+            rows.row(|selected, width| titled(state, &q.title, &rest, selected, width));
         }
-        let text = t.plural("home.to_review_row", e.to_review as u64, &[]);
-        let marker = if selected { "> " } else { "  " };
-        let style = if selected {
-            state.theme.selected
-        } else {
-            state.theme.strong
-        };
-        needs.push(Line::from(Span::styled(
-            ellipsize(&format!("{marker}{text}"), width),
-            style,
-        )));
-        needs.push(Line::default());
-        *index += 1;
+        rows.push(Line::default());
     }
     if !e.returned.is_empty() {
-        needs.push(heading(
+        rows.push(heading(
             state,
             &t.f("home.returned", &[("n", &e.returned.len())]),
         ));
         for r in &e.returned {
-            let selected = *index == state.home.selected;
-            if selected {
-                *selected_line = Some(needs.len());
-            }
             let comments = t.plural("home.comments", r.comments as u64, &[]);
-            let mut line = item(
-                state,
-                &r.row,
-                selected,
-                width.saturating_sub(comments.width() + 3),
-            );
-            line.push_span(Span::styled(format!(" · {comments}"), state.theme.dim));
-            needs.push(line);
-            *index += 1;
+            rows.row(|selected, width| {
+                let mut line = item(
+                    state,
+                    &r.row,
+                    selected,
+                    width.saturating_sub(comments.width() + 3),
+                );
+                line.push_span(Span::styled(format!(" · {comments}"), state.theme.dim));
+                line
+            });
         }
-        needs.push(Line::default());
+        rows.push(Line::default());
     }
 }
 
@@ -200,23 +202,25 @@ fn dim<'a>(state: &State, text: &str) -> Line<'a> {
     Line::from(Span::styled(text.to_string(), state.theme.dim))
 }
 
-/// One article: `> Title · Category › Sub-group · 2026-11-01`, selected reversed.
+/// One article: `> Title · Sub-group`, selected reversed.
 fn item<'a>(state: &State, row: &ResultRow, selected: bool, width: usize) -> Line<'a> {
-    let marker = if selected { "> " } else { "  " };
     let category = state.category_path(&row.category);
-    let category = category
-        .rsplit(" › ")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let title_room = width.saturating_sub(category.chars().count().min(width / 3) + 5);
-    let title = ellipsize(&row.title, title_room.max(10));
+    let category = category.rsplit(" › ").next().unwrap_or_default();
+    titled(state, &row.title, category, selected, width)
+}
+
+/// A row that names an article: `> Title · what about it`, the title strong (reversed when
+/// selected), the rest dim, both cut to `width`.
+fn titled<'a>(state: &State, title: &str, rest: &str, selected: bool, width: usize) -> Line<'a> {
+    let marker = if selected { "> " } else { "  " };
+    let title_room = width.saturating_sub(rest.chars().count().min(width / 3) + 5);
+    let title = ellipsize(title, title_room.max(10));
     let style = if selected {
         state.theme.selected
     } else {
         state.theme.strong
     };
-    let rest = format!(" · {category}");
+    let rest = format!(" · {rest}");
     Line::from(vec![
         Span::styled(format!("{marker}{title}"), style),
         Span::styled(
@@ -268,22 +272,12 @@ fn start_keys(state: &State) -> String {
 }
 
 /// "Required reading (n)" and "My stale articles (n)": what the user must read, and what they
-/// own that is due for review or flagged. Nothing when both are empty.
-fn reading_and_stale<'a>(
-    state: &State,
-    data: &crate::tui::state::HomeData,
-    width: usize,
-) -> Vec<Line<'a>> {
+/// own that is due for review or flagged, each row opening the reader. Nothing when both are
+/// empty.
+fn reading_and_stale<'a>(state: &State, data: &HomeData, rows: &mut Rows<'a>) {
     let t = &state.i18n;
-    let mut lines = Vec::new();
-    let row = |text: String| {
-        Line::from(Span::styled(
-            ellipsize(&format!("  {text}"), width.max(10)),
-            state.theme.strong,
-        ))
-    };
     if !data.required.is_empty() {
-        lines.push(heading(
+        rows.push(heading(
             state,
             &t.f("home.required", &[("n", &data.required.len())]),
         ));
@@ -293,11 +287,12 @@ fn reading_and_stale<'a>(
             } else {
                 "home.required_row"
             };
-            lines.push(row(t.f(key, &[("title", &r.title), ("due", &r.due)])));
+            let rest = t.f(key, &[("due", &r.due)]);
+            rows.row(|selected, width| titled(state, &r.title, &rest, selected, width));
         }
     }
     if !data.stale.is_empty() {
-        lines.push(heading(
+        rows.push(heading(
             state,
             &t.f("home.stale", &[("n", &data.stale.len())]),
         ));
@@ -307,8 +302,35 @@ fn reading_and_stale<'a>(
                 ("past-due", _) => "home.stale_past_due",
                 _ => "home.stale_due_soon",
             };
-            lines.push(row(t.f(key, &[("title", &s.title), ("date", &s.review_by)])));
+            let rest = t.f(key, &[("date", &s.review_by)]);
+            rows.row(|selected, width| titled(state, &s.title, &rest, selected, width));
         }
     }
-    lines
+}
+
+/// "New comments (n)": what others wrote under my articles since I last read them, newest
+/// first: the article and who wrote, then the comment; each row opens the reader (which marks
+/// them seen).
+fn new_comments<'a>(state: &State, data: &HomeData, rows: &mut Rows<'a>) {
+    let t = &state.i18n;
+    if data.comments.is_empty() {
+        return;
+    }
+    rows.push(heading(
+        state,
+        &t.f("home.new_comments", &[("n", &data.comments.len())]),
+    ));
+    for c in &data.comments {
+        let key = if c.reply_to.is_some() {
+            "home.reply_row"
+        } else {
+            "home.comment_row"
+        };
+        let rest = t.f(key, &[("by", &c.by)]);
+        rows.row(|selected, width| titled(state, &c.title, &rest, selected, width));
+        // What was said, under its row: the title alone would not say why to open it.
+        let text = c.text.replace(['\n', '\r'], " ");
+        let text = ellipsize(&format!("    “{text}”"), rows.width);
+        rows.push(dim(state, &text));
+    }
 }

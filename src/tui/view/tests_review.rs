@@ -195,7 +195,7 @@ fn home_lists_what_waits_for_my_review_and_my_returned_submissions() {
         assert!(text.contains("Counting logs on a"), "{text}");
         if lang == UiLang::En {
             assert!(text.contains("To review (2)"), "{text}");
-            assert!(text.contains("2 submissions wait for you"), "{text}");
+            assert!(text.contains("step 2 · from "), "{text}");
             assert!(text.contains("Returned to me (1)"), "{text}");
             assert!(text.contains("1 comment"), "{text}");
         }
