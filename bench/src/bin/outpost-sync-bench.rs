@@ -55,6 +55,11 @@ enum Scale {
         /// instead of inside this one (whose memory holds what making the ops left).
         #[arg(long)]
         process: bool,
+        /// Copy each size's bundle and HQ as it is before the import into DIR/imports-N, so
+        /// that a profiler can repeat the import alone:
+        /// `outpost --data-dir DIR/imports-N/hq sync import DIR/imports-N/to-hq.outpost`.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
     },
     /// An HQ of N published articles enrols a post.
     Enrol {
@@ -106,9 +111,10 @@ fn main() -> Result<()> {
             check,
             cache_mb,
             process,
+            keep,
         }) => {
             outpost::core::set_store_cache_size(cache_mb << 20);
-            scale::imports(&root, &sizes, batch, check, process)
+            scale::imports(&root, &sizes, batch, check, process, keep.as_deref())
         }
         Some(Scale::Enrol { articles, batch }) => scale::enrol(&root, articles, batch),
         Some(Scale::Posts { posts, ops, batch }) => scale::posts(&root, posts, ops, batch),

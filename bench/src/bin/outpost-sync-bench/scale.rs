@@ -92,6 +92,21 @@ fn dir_size(path: &Path) -> u64 {
     })
 }
 
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -173,6 +188,7 @@ pub fn imports(
     batch: usize,
     check: bool,
     process: bool,
+    keep: Option<&Path>,
 ) -> Result<()> {
     let text = Text::load()?;
     let mut rows = Vec::new();
@@ -194,6 +210,11 @@ pub fn imports(
         let path = dir.join("to-hq.outpost");
         std::fs::write(&path, &bundle)?;
         drop(hq);
+        if let Some(keep) = keep {
+            let kept = keep.join(format!("imports-{n}"));
+            copy_dir(&hq_dir, &kept.join("hq"))?;
+            std::fs::copy(&path, kept.join("to-hq.outpost"))?;
+        }
         let load_before = load();
         let (new_ops, took, rss_before, peak) = if process {
             import_process(&hq_dir, &path, n)?
