@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 # Crate name → why it needs no system library.
 declare -A allowed=(
   [zstd-sys]="compiles the zstd C sources it ships"
+  [libmimalloc-sys]="compiles the mimalloc C sources it ships"
   [linux-raw-sys]="Rust declarations of Linux system calls, no C"
   [dirs-sys]="Rust calls into libc, no C"
 )
