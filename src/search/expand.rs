@@ -24,6 +24,9 @@ use crate::glossary::Glossary;
 /// The most plain words a glossary term spanning several query words may have.
 const MAX_SPAN: usize = 4;
 
+/// Scoring clauses, as a plan's groups hold them.
+type Clauses = Vec<Box<dyn Query>>;
+
 /// The expanded plan, and per glossary term the query that finds it.
 pub(super) struct Expanded {
     pub(super) planned: Planned,
@@ -86,7 +89,7 @@ impl SearchIndex {
         let mut marker = Marker::default();
         let mut probes: Vec<(String, Box<dyn Query>)> = Vec::new();
         // Per group: the clauses of the words typed, and those of their glossary terms.
-        let mut groups: Vec<(Vec<Box<dyn Query>>, Vec<Box<dyn Query>>)> = Vec::new();
+        let mut groups: Vec<(Clauses, Clauses)> = Vec::new();
         let mut i = 0;
         while i < parsed.groups.len() {
             // The longest run of plain words from here that is a glossary term, if any.
