@@ -17,6 +17,7 @@ use tantivy::{
 };
 
 use super::analyzer;
+use super::expand::GlossaryMatches;
 use super::query::RankingColumns;
 use super::schema::{self, Fields, INDEX_VERSION};
 use crate::error::{Error, Result};
@@ -47,6 +48,8 @@ pub struct SearchIndex {
     read_only: bool,
     /// Each searchable segment's ranking fast fields, opened once.
     columns: Mutex<HashMap<SegmentId, Arc<RankingColumns>>>,
+    /// Which clauses of each glossary term searched match something in the current searcher.
+    pub(super) glossary_matches: Mutex<Option<GlossaryMatches>>,
 }
 
 impl SearchIndex {
@@ -111,6 +114,7 @@ impl SearchIndex {
             keep_writer: false,
             read_only: false,
             columns: Mutex::default(),
+            glossary_matches: Mutex::default(),
         })
     }
 

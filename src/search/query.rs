@@ -215,7 +215,8 @@ impl SearchIndex {
         if top.len() < limit
             && !request.no_glossary
             && let Some(glossary) = glossary
-            && let Some(expanded) = self.expanded_plan(&parsed, request, glossary()?.as_ref())?
+            && let Some(expanded) =
+                self.expanded_plan(&searcher, &parsed, request, glossary()?.as_ref())?
         {
             let seen: HashSet<DocAddress> = top.iter().map(|&(_, a)| a).collect();
             let rest = top::collect(
@@ -289,7 +290,12 @@ impl SearchIndex {
 
     /// The plan of a parsed request at one tier, what its snippets should mark, and whether
     /// [`Tier::All`] may add clauses to a [`Tier::Words`] plan (at [`Tier::All`]: whether it did).
-    fn plan(&self, parsed: &ParsedQuery, request: &SearchRequest, tier: Tier) -> Result<Planned> {
+    pub(super) fn plan(
+        &self,
+        parsed: &ParsedQuery,
+        request: &SearchRequest,
+        tier: Tier,
+    ) -> Result<Planned> {
         let mut marker = Marker::default();
         let mut extra = false;
         let mut corrections = Vec::new();
@@ -498,7 +504,16 @@ impl SearchIndex {
     fn corrections(&self, word: &str, distance: u32) -> Result<Vec<String>> {
         let mut found = BTreeSet::new();
         match typo::one_edit_away(word) {
-            Some(neighbours) => self.known_words(&neighbours, &mut found)?,
+            Some(mut neighbours) => {
+                if distance == 2
+                    && let Some(first) = word.chars().next()
+                {
+                    // The two-edit walk below finds every neighbour that keeps the first letter;
+                    // only those whose first letter is the edit are left to look up.
+                    neighbours.retain(|n| !n.starts_with(first));
+                }
+                self.known_words(&neighbours, &mut found)?
+            }
             None => self.words_near(word, 1, false, &mut found)?,
         }
         if distance == 2 {
@@ -553,11 +568,14 @@ impl SearchIndex {
     ) -> Result<()> {
         let f = self.fields;
         let first: Option<Vec<u8>> = word.chars().next().map(|c| c.to_string().into_bytes());
+        // The automaton depends on the word alone (the field is not part of it): built once, as
+        // a two-edit automaton of a long word takes longer to build than one dictionary's walk.
+        let automaton =
+            FuzzyTermQuery::new(Term::from_field_text(f.text, word), distance, true).automaton()?;
         for segment in self.reader.searcher().segment_readers() {
             for field in [f.heading, f.text] {
-                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
                 let inverted = segment.inverted_index(field)?;
-                let mut walk = inverted.terms().search(fuzzy.automaton()?);
+                let mut walk = inverted.terms().search(&automaton);
                 if let (true, Some(start)) = (same_start, &first) {
                     let mut end = start.clone();
                     if let Some(last) = end.last_mut() {
@@ -916,6 +934,23 @@ mod tests {
             // The walk also yields the word itself when it is indexed (no edit at all).
             by_walk.remove(&query);
             prop_assert_eq!(by_lookup, by_walk);
+        }
+
+        #[test]
+        fn a_long_word_is_corrected_as_by_every_neighbour_and_the_walk(
+            words in proptest::collection::vec("[a-d]{7,11}", 1..30),
+            query in "[a-d]{9,11}",
+        ) {
+            let index = index_of(&words);
+            let mut every = BTreeSet::new();
+            let neighbours = typo::one_edit_away(&query).expect("ascii");
+            index.known_words(&neighbours, &mut every).expect("lookup");
+            index.words_near(&query, 2, true, &mut every).expect("walk");
+            let mut ranked: Vec<(u32, String)> =
+                every.into_iter().map(|t| (typo::edit_distance(&t, &query), t)).collect();
+            ranked.sort();
+            let expected: Vec<String> = ranked.into_iter().take(8).map(|(_, t)| t).collect();
+            prop_assert_eq!(index.corrections(&query, 2).expect("corrected"), expected);
         }
 
         #[test]
