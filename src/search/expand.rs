@@ -275,9 +275,8 @@ mod tests {
     use tantivy::{DocId, Score, SegmentReader};
 
     use super::*;
-    use crate::model::{
-        ArticleContent, ArticleId, ArticleRecord, Hash, Hlc, NodeId, Status as ArticleStatus,
-    };
+    use crate::model::ArticleRecord;
+    use crate::search::query::tests::record_with_id as record;
     use crate::search::query_language;
     use crate::search::top::{self, Multiplier};
 
@@ -291,31 +290,6 @@ mod tests {
 
         fn bound(&self) -> Score {
             1.0
-        }
-    }
-
-    fn record(id: &str, body: &str) -> ArticleRecord {
-        ArticleRecord {
-            id: ArticleId::parse(id).expect("id"),
-            heads: vec![],
-            current: Hash::ZERO,
-            content: ArticleContent::new("", "commodity", body),
-            status: ArticleStatus::Published,
-            status_hlc: Hlc::default(),
-            created: Hlc::default(),
-            updated: Hlc::default(),
-            origin_node: NodeId([0; 16]),
-            origin_office: "HQ".into(),
-            authors: vec![],
-            status_node: NodeId([0; 16]),
-            conflicted: false,
-            revision_count: 1,
-            authors_status: ArticleStatus::Published,
-            hq_status: None,
-            published: None,
-            proposal: None,
-            attachments: vec![],
-            evaluated: None,
         }
     }
 

@@ -854,15 +854,20 @@ pub fn hs_prefix(input: &str) -> Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
 
     use super::*;
     use crate::model::{ArticleContent, Hash, Hlc, NodeId, Status as ArticleStatus};
 
     fn record(body: &str) -> ArticleRecord {
+        record_with_id("doc-one", body)
+    }
+
+    /// A published article of `body` in `commodity`, for search tests.
+    pub(in crate::search) fn record_with_id(id: &str, body: &str) -> ArticleRecord {
         ArticleRecord {
-            id: ArticleId::parse("doc-one").expect("id"),
+            id: ArticleId::parse(id).expect("id"),
             heads: vec![],
             current: Hash::ZERO,
             content: ArticleContent::new("", "commodity", body),

@@ -73,13 +73,7 @@ pub fn bench_frames(replica: &mut Replica, queries: &[&str]) -> Result<FrameFigu
         }
     }
     times.sort();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q).ceil() as usize).saturating_sub(1);
-        times
-            .get(i.min(times.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
+    let at = |q: f64| percentile(&times, q);
     Ok(FrameFigures {
         first_frame,
         keystroke_p50: at(0.50),
@@ -171,13 +165,7 @@ pub fn bench_picture(
         times.push(t.elapsed());
     }
     times.sort();
-    let at = |q: f64| {
-        let i = ((times.len() as f64 * q).ceil() as usize).saturating_sub(1);
-        times
-            .get(i.min(times.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
+    let at = |q: f64| percentile(&times, q);
     Ok(PictureFigures {
         decode,
         fit,
@@ -188,6 +176,15 @@ pub fn bench_picture(
         draw_max: times.last().copied().unwrap_or_default(),
         frames: times.len(),
     })
+}
+
+/// The time at quantile `q` of `sorted` (nearest rank); zero when nothing was timed.
+fn percentile(sorted: &[Duration], q: f64) -> Duration {
+    let i = ((sorted.len() as f64 * q).ceil() as usize).saturating_sub(1);
+    sorted
+        .get(i.min(sorted.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or_default()
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, state: &State) -> Result<()> {
