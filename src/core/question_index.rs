@@ -34,10 +34,19 @@ pub(super) fn indexed_in(
     }
     let questions = txn.open_table(store::QUESTIONS)?;
     let nodes = txn.open_table(store::NODES)?;
+    held(&questions, &nodes, ids)
+}
+
+/// The questions of `ids` that `questions` holds, each with its office.
+fn held(
+    questions: &impl ReadableTable<&'static str, &'static [u8]>,
+    nodes: &impl ReadableTable<[u8; 16], &'static [u8]>,
+    ids: &BTreeSet<String>,
+) -> Result<Vec<IndexedQuestion>> {
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(record) = get::<_, QuestionRecord>(&questions, id.as_str())? {
-            out.push(with_office(&nodes, record)?);
+        if let Some(record) = get::<_, QuestionRecord>(questions, id.as_str())? {
+            out.push(with_office(nodes, record)?);
         }
     }
     Ok(out)
@@ -51,21 +60,13 @@ pub(super) fn indexed_read(
 ) -> Result<Vec<IndexedQuestion>> {
     let questions = txn.open_table(store::QUESTIONS)?;
     let nodes = txn.open_table(store::NODES)?;
-    let mut out = Vec::new();
-    match ids {
-        Some(ids) => {
-            for id in ids {
-                if let Some(record) = get::<_, QuestionRecord>(&questions, id.as_str())? {
-                    out.push(with_office(&nodes, record)?);
-                }
-            }
+    let Some(ids) = ids else {
+        let mut out = Vec::new();
+        for entry in questions.iter()? {
+            let record: QuestionRecord = store::decode(entry?.1.value())?;
+            out.push(with_office(&nodes, record)?);
         }
-        None => {
-            for entry in questions.iter()? {
-                let record: QuestionRecord = store::decode(entry?.1.value())?;
-                out.push(with_office(&nodes, record)?);
-            }
-        }
-    }
-    Ok(out)
+        return Ok(out);
+    };
+    held(&questions, &nodes, ids)
 }
