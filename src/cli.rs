@@ -114,10 +114,12 @@ fn dispatch(cli: Cli) -> Result<i32> {
         }
         other => {
             let replica = if other.reads_only() {
-                Replica::open_read_only_with_progress(
+                let mut replica = Replica::open_read_only_with_progress(
                     &dir,
                     &mut progress_bar("rebuilding the search index", 1_000),
-                )?
+                )?;
+                replica.pin_snapshot()?;
+                replica
             } else {
                 open(&dir)?
             };

@@ -249,7 +249,7 @@ impl Replica {
 }
 
 pub(super) fn state_hash(db: &impl super::db::Reads) -> Result<Hash> {
-    state_hash_in(&db.read_txn()?)
+    state_hash_in(&*db.read_txn()?)
 }
 
 /// `state_hash` of what one read transaction sees (a backup digests its own snapshot).

@@ -70,7 +70,29 @@ fn physical_memory() -> Option<usize> {
 
 pub(crate) enum Db {
     Writable(Database),
-    ReadOnly(ReadOnlyDatabase),
+    /// Read-only; with a snapshot, every read goes through that one transaction (see
+    /// [`Db::pin_snapshot`]).
+    ReadOnly {
+        db: ReadOnlyDatabase,
+        snapshot: Option<ReadTransaction>,
+    },
+}
+
+/// A read transaction: one of its own, or the snapshot a pinned handle shares.
+pub(crate) enum ReadTxn<'a> {
+    Own(ReadTransaction),
+    Shared(&'a ReadTransaction),
+}
+
+impl std::ops::Deref for ReadTxn<'_> {
+    type Target = ReadTransaction;
+
+    fn deref(&self) -> &ReadTransaction {
+        match self {
+            ReadTxn::Own(txn) => txn,
+            ReadTxn::Shared(txn) => txn,
+        }
+    }
 }
 
 impl Db {
@@ -90,14 +112,43 @@ impl Db {
     pub fn open_read_only(path: &Path) -> std::result::Result<Self, redb::DatabaseError> {
         let mut builder = Database::builder();
         builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
-        builder.open_read_only(path).map(Db::ReadOnly)
+        let db = builder.open_read_only(path)?;
+        Ok(Db::ReadOnly { db, snapshot: None })
     }
 
-    pub fn begin_read(&self) -> std::result::Result<ReadTransaction, TransactionError> {
+    pub fn begin_read(&self) -> std::result::Result<ReadTxn<'_>, TransactionError> {
         match self {
-            Db::Writable(db) => db.begin_read(),
-            Db::ReadOnly(db) => db.begin_read(),
+            Db::Writable(db) => db.begin_read().map(ReadTxn::Own),
+            Db::ReadOnly {
+                snapshot: Some(txn),
+                ..
+            } => Ok(ReadTxn::Shared(txn)),
+            Db::ReadOnly { db, snapshot: None } => db.begin_read().map(ReadTxn::Own),
         }
+    }
+
+    /// From now on every read of this read-only handle sees the store as it is now, through one
+    /// transaction. A command that only reads and then ends wants that: its answer comes from
+    /// one state of the node, and each read no longer begins a transaction of its own (in
+    /// multi-writer mode each costs file-lock system calls, a dozen or more per search).
+    /// A writable handle is left as it is.
+    pub fn pin_snapshot(&mut self) -> std::result::Result<(), TransactionError> {
+        if let Db::ReadOnly { db, snapshot } = self {
+            *snapshot = Some(db.begin_read()?);
+        }
+        Ok(())
+    }
+
+    /// A pinned handle moves its snapshot to the store as it is now; any other is left as it is.
+    pub fn renew_snapshot(&mut self) -> std::result::Result<(), TransactionError> {
+        if let Db::ReadOnly {
+            db,
+            snapshot: Some(txn),
+        } = self
+        {
+            *txn = db.begin_read()?;
+        }
+        Ok(())
     }
 
     /// A write transaction; when another process is writing, says so once and waits its turn.
@@ -118,14 +169,14 @@ impl Db {
     }
 
     pub fn is_read_only(&self) -> bool {
-        matches!(self, Db::ReadOnly(_))
+        !matches!(self, Db::Writable(_))
     }
 
     /// The database for writing, or `None` when opened read-only.
     pub fn writable_database(&self) -> Option<&Database> {
         match self {
             Db::Writable(db) => Some(db),
-            Db::ReadOnly(_) => None,
+            Db::ReadOnly { .. } => None,
         }
     }
 }
@@ -156,18 +207,18 @@ pub(crate) fn wait_for_lock<T>(
 
 /// Either kind of handle, read: for code that digests a node's tables or a scratch replay alike.
 pub(crate) trait Reads {
-    fn read_txn(&self) -> Result<ReadTransaction>;
+    fn read_txn(&self) -> Result<ReadTxn<'_>>;
 }
 
 impl Reads for Db {
-    fn read_txn(&self) -> Result<ReadTransaction> {
+    fn read_txn(&self) -> Result<ReadTxn<'_>> {
         Ok(self.begin_read()?)
     }
 }
 
 impl Reads for Database {
-    fn read_txn(&self) -> Result<ReadTransaction> {
-        Ok(self.begin_read()?)
+    fn read_txn(&self) -> Result<ReadTxn<'_>> {
+        Ok(ReadTxn::Own(self.begin_read()?))
     }
 }
 

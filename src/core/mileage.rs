@@ -119,7 +119,7 @@ impl Replica {
         let offices = self.offices()?;
         let wanted = filter.office.as_deref().map(str::to_lowercase);
         let mut people: HashMap<Author, (u64, u64)> = HashMap::new();
-        for_each_fact(&self.read()?, filter.since_millis.unwrap_or(0), |fact| {
+        for_each_fact(&*self.read()?, filter.since_millis.unwrap_or(0), |fact| {
             let entry = people.entry(fact.person).or_default();
             entry.0 += u64::from(rules.points(fact.kind));
             entry.1 += 1;

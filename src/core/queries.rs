@@ -37,7 +37,7 @@ pub struct ArticleView {
 }
 
 impl Replica {
-    pub(crate) fn read(&self) -> Result<redb::ReadTransaction> {
+    pub(crate) fn read(&self) -> Result<crate::core::db::ReadTxn<'_>> {
         Ok(self.db.begin_read()?)
     }
 

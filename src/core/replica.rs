@@ -315,7 +315,7 @@ impl Replica {
         let Ok(db) = Db::open_read_only(&dir.database()) else {
             return Ok(None);
         };
-        let (node, schema) = read_identity(&db.begin_read()?)?;
+        let (node, schema) = read_identity(&*db.begin_read()?)?;
         if schema != SCHEMA_VERSION {
             return Ok(None);
         }
@@ -347,6 +347,7 @@ impl Replica {
     /// one did): if so, the search index's reader picks up the latest commit. Returns whether
     /// it changed.
     pub fn refresh(&mut self) -> Result<bool> {
+        self.db.renew_snapshot()?;
         let log_len = read_u64(
             &self.db.begin_read()?.open_table(store::META)?,
             meta_keys::LOG_LEN,
@@ -361,6 +362,12 @@ impl Replica {
             self.seen_log_len = log_len;
         }
         Ok(true)
+    }
+
+    /// Pins a read-only handle to the node as it is now: every later read sees that one state,
+    /// through one store transaction, until `refresh`. For a command that reads and ends.
+    pub fn pin_snapshot(&mut self) -> Result<()> {
+        Ok(self.db.pin_snapshot()?)
     }
 
     /// Whether this handle only reads (see `open_read_only`).
