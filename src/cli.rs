@@ -140,7 +140,14 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 let by = cli.user.filter(|_| cli.user_typed);
                 return audit::audit(&replica, article, by, since.as_deref(), json);
             }
-            node::run(&mut replica, user.as_deref(), other)
+            let code = node::run(&mut replica, user.as_deref(), other);
+            if replica.is_read_only() {
+                // The process ends next: the kernel unmaps the index's files and takes back the
+                // memory at once, where dropping the handle would do it piece by piece. A
+                // read-only handle holds nothing unwritten.
+                std::mem::forget(replica);
+            }
+            code
         }
     }
 }
