@@ -110,3 +110,48 @@ fn reading_commands_never_sync_the_disk() {
         assert!(syncs.is_empty(), "{args:?} synced: {syncs:?}");
     }
 }
+
+/// A command that only reads pins one snapshot of the node (`Replica::pin_snapshot`): it
+/// answers from one state however long it runs, and `refresh` moves it to the latest.
+#[test]
+fn a_pinned_reader_sees_one_state_until_it_refreshes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("node");
+    demo_node(&data);
+    let node = outpost::core::DataDir::new(&data);
+    let mut writer = outpost::Replica::open(&node).expect("open");
+    let mut reader = outpost::Replica::open_read_only(&node).expect("open read-only");
+    reader.pin_snapshot().expect("pin");
+    let before = reader.log_len().expect("log length");
+    let user = writer.resolve_user(None).expect("admin");
+    let id = writer
+        .add_article(
+            &user,
+            outpost::core::NewArticle {
+                id: None,
+                content: outpost::model::ArticleContent::new(
+                    "Written after the snapshot",
+                    "clearance/container-seals",
+                    "body",
+                ),
+                publish: true,
+            },
+        )
+        .expect("add");
+    assert_eq!(reader.log_len().expect("log length"), before);
+    assert!(
+        reader.article(id.as_str()).is_err(),
+        "the snapshot predates it"
+    );
+    assert!(reader.refresh().expect("refresh"));
+    assert!(reader.log_len().expect("log length") > before);
+    assert_eq!(
+        reader
+            .article(id.as_str())
+            .expect("seen after refresh")
+            .record
+            .content
+            .title,
+        "Written after the snapshot"
+    );
+}

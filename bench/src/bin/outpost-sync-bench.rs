@@ -61,6 +61,16 @@ enum Scale {
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
     },
+    /// Makes the input of one `imports` size in DIR (run by `imports --process` as a child).
+    #[command(hide = true)]
+    ImportInput {
+        #[arg(long)]
+        ops: usize,
+        #[arg(long, default_value_t = 1_000)]
+        batch: usize,
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// An HQ of N published articles enrols a post.
     Enrol {
         #[arg(long, default_value_t = 100_000)]
@@ -116,6 +126,7 @@ fn main() -> Result<()> {
             outpost::core::set_store_cache_size(cache_mb << 20);
             scale::imports(&root, &sizes, batch, check, process, keep.as_deref())
         }
+        Some(Scale::ImportInput { ops, batch, dir }) => scale::import_input(&dir, ops, batch),
         Some(Scale::Enrol { articles, batch }) => scale::enrol(&root, articles, batch),
         Some(Scale::Posts { posts, ops, batch }) => scale::posts(&root, posts, ops, batch),
         Some(Scale::Attachments { photo_mb }) => attachments::run(&root, photo_mb),

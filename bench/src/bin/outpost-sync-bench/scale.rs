@@ -190,31 +190,37 @@ pub fn imports(
     process: bool,
     keep: Option<&Path>,
 ) -> Result<()> {
-    let text = Text::load()?;
     let mut rows = Vec::new();
-    for &n in sizes {
+    // Smallest first: the first row is what the others are compared with.
+    let mut sizes = sizes.to_vec();
+    sizes.sort_unstable();
+    for n in sizes {
         let dir = root.join(format!("imports-{n}"));
         let hq_dir = dir.join("hq");
-        let mut hq = new_hq(&hq_dir)?;
-        let file = hq.enrol(&hq.resolve_user(None)?, "Post")?;
-        let mut post =
-            Replica::create_from_enrolment(&DataDir::new(dir.join("post")), &file, "admin")?;
-        let setup = Instant::now();
-        make_ops(&mut post, &text, "post", n, batch, false)?;
-        eprintln!(
-            "imports: {n} ops made in {:.1} s",
-            setup.elapsed().as_secs_f64()
-        );
-        let bundle = post.bundle_for(hq.node_id())?;
-        drop(post);
         let path = dir.join("to-hq.outpost");
-        std::fs::write(&path, &bundle)?;
-        drop(hq);
+        if process {
+            // Made in a child too, so that this process does not hold the gigabytes making the
+            // ops left behind while the import is timed.
+            let status = Command::new(std::env::current_exe()?)
+                .args(["import-input", "--ops", &n.to_string(), "--batch"])
+                .arg(batch.to_string())
+                .arg("--dir")
+                .arg(&dir)
+                .status()?;
+            ensure!(
+                status.success(),
+                "making the {n}-op bundle failed: {status}"
+            );
+        } else {
+            import_input(&dir, n, batch)?;
+        }
+        let bundle_len = std::fs::metadata(&path)?.len();
         if let Some(keep) = keep {
             let kept = keep.join(format!("imports-{n}"));
             copy_dir(&hq_dir, &kept.join("hq"))?;
             std::fs::copy(&path, kept.join("to-hq.outpost"))?;
         }
+        settle_disk()?;
         let load_before = load();
         let (new_ops, took, rss_before, peak) = if process {
             import_process(&hq_dir, &path, n)?
@@ -243,7 +249,7 @@ pub fn imports(
         rows.push((
             n,
             new_ops,
-            bundle.len(),
+            bundle_len,
             took,
             rss_before,
             peak,
@@ -286,6 +292,37 @@ pub fn imports(
 /// `outpost sync import FILE` as an officer runs it: a process of its own (the `outpost`
 /// binary beside this one), timed from its start to its exit, its peak memory read from
 /// `/proc` while it runs. Returns (ops applied, time, 0, peak RSS).
+/// Makes in `dir` an HQ (`dir/hq`, as it is before the import) and the bundle of `n` ops that
+/// a post it enrolled sends it (`dir/to-hq.outpost`), `batch` payloads per commit.
+pub fn import_input(dir: &Path, n: usize, batch: usize) -> Result<()> {
+    let text = Text::load()?;
+    let mut hq = new_hq(&dir.join("hq"))?;
+    let file = hq.enrol(&hq.resolve_user(None)?, "Post")?;
+    let mut post = Replica::create_from_enrolment(&DataDir::new(dir.join("post")), &file, "admin")?;
+    let setup = Instant::now();
+    make_ops(&mut post, &text, "post", n, batch, false)?;
+    eprintln!(
+        "imports: {n} ops made in {:.1} s",
+        setup.elapsed().as_secs_f64()
+    );
+    let bundle = post.bundle_for(hq.node_id())?;
+    drop(post);
+    std::fs::remove_dir_all(dir.join("post"))?;
+    std::fs::write(dir.join("to-hq.outpost"), &bundle)?;
+    Ok(())
+}
+
+/// Writes out what earlier steps left dirty in the page cache (the corpus, the copy of HQ): an
+/// import timed right after them would otherwise pay for the kernel's writeback of their
+/// gigabyte, by chance and by how much the previous step wrote.
+fn settle_disk() -> Result<()> {
+    let status = Command::new("sync")
+        .status()
+        .context("cannot run `sync` to settle the disk before timing")?;
+    ensure!(status.success(), "`sync` failed: {status}");
+    Ok(())
+}
+
 fn import_process(hq_dir: &Path, bundle: &Path, n: usize) -> Result<(u64, Duration, u64, u64)> {
     let bin = std::env::current_exe()?.with_file_name("outpost");
     ensure!(
@@ -305,28 +342,37 @@ fn import_process(hq_dir: &Path, bundle: &Path, n: usize) -> Result<(u64, Durati
         .stderr(std::process::Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot run {}", bin.display()))?;
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
     let mut stdout = child.stdout.take().context("the import's output")?;
     let reader = std::thread::spawn(move || {
         let mut out = Vec::new();
         std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
     });
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
+    // Peak memory, looked at four times a second beside the wait (which ends the timing at
+    // once): reading /proc/PID/status every 20 ms slowed a 100,000-op import by a sixth.
+    let status_file = format!("/proc/{}/status", child.id());
+    let ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watching = std::sync::Arc::clone(&ended);
+    let watcher = std::thread::spawn(move || {
+        let mut peak = 0u64;
+        while !watching.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(text) = std::fs::read_to_string(&status_file)
+                && let Some(kb) = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = peak.max(kb * 1024);
+            }
+            std::thread::sleep(Duration::from_millis(250));
         }
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && let Some(kb) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        {
-            peak = peak.max(kb * 1024);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+        peak
+    });
+    let status = child.wait()?;
     let took = started.elapsed();
+    ended.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = watcher
+        .join()
+        .map_err(|_| anyhow!("the import's memory watcher failed"))?;
     let out = reader
         .join()
         .map_err(|_| anyhow!("the import's output reader failed"))??;
