@@ -5,7 +5,8 @@
 /// glibc's `malloc` slows down as its heap fills with freed chunks of many sizes (a profile of a
 /// 100,000-op import: 17 % of its samples in `_int_malloc`/`unlink_chunk`, nearly sixty times
 /// the time of a 10,000-op import's; see docs/scaling.md). Built without transparent huge pages
-/// (`no_thp`): zeroing 2 MB pages cost a short `outpost search` a fifth of its CPU.
+/// (`no_thp`): zeroing 2 MB pages cost a short `outpost search` a fifth of its CPU; and mimalloc 2
+/// (`v2`), whose start-up touches fewer pages than mimalloc 3's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -275,7 +275,7 @@ pub fn imports(
         let (n0, t0) = first.unwrap_or((*n, *took));
         println!(
             "| {n} | {applied} | {} | {} s | {:.0} | {:.2}× | {:.1}× | {} / {} | {} / {} | {checked} | {lb} / {la} |",
-            mb(*bytes as u64),
+            mb(*bytes),
             secs(*took),
             *applied as f64 / took.as_secs_f64(),
             took.as_secs_f64() / t0.as_secs_f64(),
