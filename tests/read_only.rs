@@ -25,6 +25,25 @@ fn demo_node(dir: &Path) {
     assert!(hs.status.success(), "{hs:?}");
 }
 
+/// A published article titled `title`, written by the node's administrator through `writer`.
+fn add_published(writer: &mut outpost::Replica, title: &str) -> outpost::model::ArticleId {
+    let user = writer.resolve_user(None).expect("admin");
+    writer
+        .add_article(
+            &user,
+            outpost::core::NewArticle {
+                id: None,
+                content: outpost::model::ArticleContent::new(
+                    title,
+                    "clearance/container-seals",
+                    "body",
+                ),
+                publish: true,
+            },
+        )
+        .expect("add")
+}
+
 const READS: &[&[&str]] = &[
     &["search", "timber"],
     &["show", "timber-inspection-land-border"],
@@ -54,21 +73,7 @@ fn reading_commands_run_beside_a_writer_and_see_its_commits() {
             .expect("run");
         assert!(out.status.success(), "{args:?}: {out:?}");
     }
-    let user = writer.resolve_user(None).expect("admin");
-    let id = writer
-        .add_article(
-            &user,
-            outpost::core::NewArticle {
-                id: None,
-                content: outpost::model::ArticleContent::new(
-                    "Written by the open handle",
-                    "clearance/container-seals",
-                    "body",
-                ),
-                publish: true,
-            },
-        )
-        .expect("add");
+    let id = add_published(&mut writer, "Written by the open handle");
     let out = Command::new(BIN)
         .arg("--data-dir")
         .arg(&data)
@@ -123,21 +128,7 @@ fn a_pinned_reader_sees_one_state_until_it_refreshes() {
     let mut reader = outpost::Replica::open_read_only(&node).expect("open read-only");
     reader.pin_snapshot().expect("pin");
     let before = reader.log_len().expect("log length");
-    let user = writer.resolve_user(None).expect("admin");
-    let id = writer
-        .add_article(
-            &user,
-            outpost::core::NewArticle {
-                id: None,
-                content: outpost::model::ArticleContent::new(
-                    "Written after the snapshot",
-                    "clearance/container-seals",
-                    "body",
-                ),
-                publish: true,
-            },
-        )
-        .expect("add");
+    let id = add_published(&mut writer, "Written after the snapshot");
     assert_eq!(reader.log_len().expect("log length"), before);
     assert!(
         reader.article(id.as_str()).is_err(),
