@@ -105,7 +105,8 @@ impl Replica {
         Ok(rules)
     }
 
-    fn offices(&self) -> Result<HashMap<NodeId, String>> {
+    /// Each known node's office, by node id.
+    pub(super) fn offices(&self) -> Result<HashMap<NodeId, String>> {
         Ok(self
             .known_nodes()?
             .into_iter()

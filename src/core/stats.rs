@@ -112,7 +112,7 @@ impl Replica {
         .date();
         let (articles, evaluation) =
             article_and_evaluation_stats(&txn, since, who.as_ref(), clearance, &today)?;
-        let contributions = contributions(&txn, since, &self.offices_by_node()?)?;
+        let contributions = contributions(&txn, since, &self.offices()?)?;
         let questions = question_stats(&txn, since, clearance)?;
         let communities = community_stats(&txn, since)?;
         Ok(Stats {
@@ -122,14 +122,6 @@ impl Replica {
             evaluation,
             communities,
         })
-    }
-
-    fn offices_by_node(&self) -> Result<HashMap<NodeId, String>> {
-        Ok(self
-            .known_nodes()?
-            .into_iter()
-            .map(|n| (n.id, n.office))
-            .collect())
     }
 }
 
@@ -267,17 +259,11 @@ fn contributions(
 ) -> Result<Contributions> {
     // Counted per person and kind first: a name is copied once per person and formatted once,
     // not per fact.
-    let mut per_person: HashMap<NodeId, HashMap<String, u64>> = HashMap::new();
+    let mut per_person: HashMap<NodeId, BTreeMap<String, u64>> = HashMap::new();
     let mut per_kind: BTreeMap<FactKind, u64> = BTreeMap::new();
     for_each_contributor(txn, since, |kind, node, name| {
         *per_kind.entry(kind).or_default() += 1;
-        let names = per_person.entry(node).or_default();
-        match names.get_mut(name) {
-            Some(n) => *n += 1,
-            None => {
-                names.insert(name.to_string(), 1);
-            }
-        }
+        bump(per_person.entry(node).or_default(), name);
     })?;
     let mut out = Contributions::default();
     for (node, names) in per_person {

@@ -76,6 +76,7 @@ impl SearchIndex {
     /// searchable after `commit`.
     pub fn stage_questions(&mut self, questions: &[IndexedQuestion]) -> Result<()> {
         let fields = self.fields;
+        // The writer first: taking it reloads the reader when another process committed.
         self.writer()?;
         let searcher = self.reader.searcher();
         let writer = self.writer()?;
@@ -88,6 +89,11 @@ impl SearchIndex {
         }
         Ok(())
     }
+}
+
+/// The language a question is written in, from its title and body.
+fn lang_of(q: &QuestionRecord) -> crate::model::Lang {
+    crate::markdown::detect_lang(&format!("{}\n{}", q.title, q.body))
 }
 
 /// The text a question is found by beyond its title: its body, then each answer.
@@ -115,8 +121,7 @@ fn document(f: &Fields, indexed: &IndexedQuestion) -> TantivyDocument {
     }
     // Asked is published: every reader cleared for it sees it (visibility asks for `published`).
     doc.add_text(f.status, Status::Published.as_str());
-    let lang = crate::markdown::detect_lang(&format!("{}\n{}", q.title, q.body));
-    doc.add_text(f.lang, lang.as_str());
+    doc.add_text(f.lang, lang_of(q).as_str());
     doc.add_text(f.kind, QUESTION_KIND);
     doc.add_text(f.office, indexed.office.to_lowercase());
     doc.add_text(f.classification, q.classification.as_str());
@@ -142,7 +147,7 @@ pub(super) fn hit(
     } else {
         snippet::Snippet::default()
     };
-    let lang = crate::markdown::detect_lang(&format!("{}\n{}", q.title, q.body));
+    let lang = lang_of(&q);
     super::SearchHit {
         id: q.id,
         title: q.title,
