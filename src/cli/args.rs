@@ -76,7 +76,11 @@ impl Cli {
     }
 }
 
+// Each subcommand enum is `defer`red: a subcommand's arguments are built only when it is the
+// one invoked. Building every subcommand's arguments cost each short command (`outpost search`)
+// about 0.2 ms and 90 page faults before it began its work.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Create a node in the data directory.
     Init(InitArgs),
@@ -579,6 +583,7 @@ pub struct GlossaryArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum GlossaryCommand {
     /// Add an entry (privileged).
     Add(GlossaryEntryArgs),
@@ -629,6 +634,7 @@ pub struct ExportHtmlArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SyncCommand {
     /// Write every op the peer is not known to hold into a bundle file.
     Export {
@@ -682,6 +688,7 @@ pub enum SyncCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum NodeCommand {
     /// Enrol a new post (HQ): writes the file the post starts from with `init --from`.
     Enrol {
@@ -710,6 +717,7 @@ pub enum NodeCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum UserCommand {
     /// Create an account on this node (an administrator).
     Add {
@@ -756,6 +764,7 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RoleCommand {
     /// Grant evaluator or expert rights over a category subtree (HQ or a trusted node).
     Grant {
@@ -784,6 +793,7 @@ pub enum RoleCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ReviewCommand {
     /// Approve the submission in its current step; in step 1, `--category` moves it.
     Approve {
@@ -841,6 +851,7 @@ pub struct AckArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum AckCommand {
     /// Compliance per office and person, as known at this node.
     Report {
@@ -852,6 +863,7 @@ pub enum AckCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum CopCommand {
     /// Found a community of practice (you join it).
     Create {
@@ -922,6 +934,7 @@ pub struct MileageArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MileageCommand {
     /// The rules points are computed by.
     #[command(subcommand)]
@@ -929,6 +942,7 @@ pub enum MileageCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RulesCommand {
     /// The rules in force: points per kind of contribution.
     Show {
@@ -944,6 +958,7 @@ pub enum RulesCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum PolicyCommand {
     /// Set a policy number over the whole Knowledge Map or a category subtree (HQ).
     Set {
@@ -959,6 +974,14 @@ pub enum PolicyCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// clap's own checks of the definition (conflicting names, flags, groups), run over every
+    /// subcommand: deferred ones are built for it.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 
     fn add(extra: &[&str]) -> Result<ArticleFields, clap::Error> {
         let mut args = vec!["outpost", "add", "--title", "T", "--category", "c"];
