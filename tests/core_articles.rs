@@ -324,3 +324,28 @@ fn an_op_that_creates_an_article_from_other_revisions_is_refused() {
     assert!(err.contains("builds on others"), "{err}");
     assert_eq!(hq.state_hash().expect("hash"), before);
 }
+
+#[test]
+fn hs_suggestions_correct_only_words_the_knowledge_base_does_not_hold() {
+    let mut r = replica("HQ", true);
+    let user = admin(&r);
+    let codes = |found: Vec<outpost::search::HsMatch>| -> Vec<String> {
+        found.into_iter().map(|m| m.code).collect()
+    };
+    let coffee = |codes: &[String]| codes.iter().any(|c| c.starts_with("0901"));
+    // Nothing holds `coffe`: it is taken as a typo of the nomenclature's `coffee`.
+    assert!(coffee(&codes(r.hs_suggestions("coffe", 5).expect("hs"))));
+    r.add_article(
+        &user,
+        new_article(
+            content("Coffe brand", "commodity", "Coffe is a trade mark."),
+            true,
+        ),
+    )
+    .expect("add");
+    // Now an article holds it as written: a search's suggestions leave it uncorrected, while
+    // `outpost hs` (the nomenclature alone) still corrects it.
+    assert!(codes(r.hs_suggestions("coffe", 5).expect("hs")).is_empty());
+    let hs = r.hs_search().expect("hs index");
+    assert!(coffee(&codes(hs.search("coffe", 5).expect("hs"))));
+}

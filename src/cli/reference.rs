@@ -8,6 +8,7 @@ use crate::Replica;
 use crate::error::{Error, Result};
 use crate::model::HsCode;
 use crate::nomenclature::{HsEntry, Nomenclature};
+use crate::search::HsMatch;
 
 #[derive(Serialize)]
 pub struct HsRow {
@@ -26,17 +27,20 @@ impl From<&HsEntry> for HsRow {
     }
 }
 
-/// Subheadings and headings whose descriptions match the words of a search.
-pub fn suggestions(replica: &Replica, words: &str, limit: usize) -> Result<Vec<HsRow>> {
-    let matches = replica.hs_search()?.search(words, limit)?;
-    Ok(matches
-        .iter()
-        .map(|m| HsRow {
+impl From<&HsMatch> for HsRow {
+    fn from(m: &HsMatch) -> Self {
+        HsRow {
             code: m.dotted(),
             description: m.description.clone(),
             level: m.level,
-        })
-        .collect())
+        }
+    }
+}
+
+/// Subheadings and headings whose descriptions match the words of a search.
+pub fn suggestions(replica: &Replica, words: &str, limit: usize) -> Result<Vec<HsRow>> {
+    let matches = replica.hs_suggestions(words, limit)?;
+    Ok(matches.iter().map(HsRow::from).collect())
 }
 
 pub fn hs(replica: &Replica, query: &[String], limit: usize, json: bool) -> Result<i32> {
@@ -47,7 +51,8 @@ pub fn hs(replica: &Replica, query: &[String], limit: usize, json: bool) -> Resu
     if looks_like_code {
         return lookup(&text, json);
     }
-    let rows = suggestions(replica, &text, limit)?;
+    let matches = replica.hs_search()?.search(&text, limit)?;
+    let rows: Vec<HsRow> = matches.iter().map(HsRow::from).collect();
     if json {
         output::json(&rows)?;
     } else if rows.is_empty() {

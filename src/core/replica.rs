@@ -22,7 +22,7 @@ use crate::model::{
     ArticleId, ArticleRecord, Classification, Hash, Hlc, KnowledgeMap, NodeId, Op, Payload, Role,
     SignedOp,
 };
-use crate::search::{HsSearch, SearchIndex};
+use crate::search::{HsMatch, HsSearch, SearchIndex};
 use crate::store::{self, SCHEMA_VERSION, meta_keys};
 
 /// What `outpost init` sets up.
@@ -397,6 +397,17 @@ impl Replica {
     pub fn hs_search(&self) -> Result<Arc<HsSearch>> {
         let dir = self.dir.as_ref().map(DataDir::hs_index);
         HsSearch::for_dir(dir.as_deref())
+    }
+
+    /// The HS descriptions to suggest beside a search for `words`, best first (at most
+    /// `limit`). A word a title or body holds is taken as spelt right, as the search itself
+    /// takes it: it is not corrected to a description's word (`firewall` is no typo of
+    /// anything in the nomenclature). Other words of 5 or more letters are, as `outpost hs`
+    /// corrects them.
+    pub fn hs_suggestions(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
+        let may_be_typo = |word: &str| Ok(!self.index.holds_word(word)?);
+        self.hs_search()?
+            .search_correcting(words, limit, &may_be_typo)
     }
 
     /// Turns `payloads` into signed ops by `user` and applies them in one write transaction:

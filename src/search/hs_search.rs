@@ -201,6 +201,17 @@ impl HsSearch {
     /// them — best first; subheadings rank above headings
     /// and chapters when scores tie.
     pub fn search(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
+        self.search_correcting(words, limit, &|_| Ok(true))
+    }
+
+    /// [`search`](Self::search), correcting only the words `may_be_typo` lets through: a
+    /// search's suggestions leave alone the words the knowledge base holds.
+    pub fn search_correcting(
+        &self,
+        words: &str,
+        limit: usize,
+        may_be_typo: &dyn Fn(&str) -> Result<bool>,
+    ) -> Result<Vec<HsMatch>> {
         let tokens = analyzer::tokens(Analyzer::Text, words);
         if tokens.is_empty() {
             return Ok(vec![]);
@@ -227,7 +238,9 @@ impl HsSearch {
                     )),
                 ));
             }
-            if let Some(fuzzy) = self.typo_query(&searcher, &word)? {
+            if may_be_typo(&word)?
+                && let Some(fuzzy) = self.typo_query(&searcher, &word)?
+            {
                 should.push((Occur::Should, Box::new(BoostQuery::new(fuzzy, 0.3))));
             }
             must.push((Occur::Must, Box::new(BooleanQuery::new(should))));

@@ -597,6 +597,12 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Whether a title or body holds `word` (a token of [`Analyzer::Text`]) as written.
+    pub fn holds_word(&self, word: &str) -> Result<bool> {
+        let f = self.fields;
+        Ok(self.doc_freq(f.text, word)? + self.doc_freq(f.heading, word)? > 0)
+    }
+
     fn doc_freq(&self, field: Field, text: &str) -> Result<u64> {
         Ok(self
             .reader
