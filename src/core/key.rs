@@ -2,9 +2,12 @@
 
 use std::fs;
 use std::io::Write;
+use std::ops::Deref;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use ed25519_dalek::SigningKey;
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -67,7 +70,42 @@ pub fn read_age(path: &Path) -> Result<age::x25519::Identity> {
         })
 }
 
-pub fn read(path: &Path) -> Result<SigningKey> {
+/// A node's signing key, made ready to sign at its first use: deriving a key's public half
+/// from its file's secret costs a scalar multiplication (0.05 ms) that a command which only
+/// reads never needs. Derefs to the key.
+pub struct NodeKey {
+    secret: Zeroizing<[u8; 32]>,
+    ready: OnceLock<SigningKey>,
+}
+
+impl NodeKey {
+    fn from_secret(secret: [u8; 32]) -> Self {
+        NodeKey {
+            secret: Zeroizing::new(secret),
+            ready: OnceLock::new(),
+        }
+    }
+}
+
+impl From<SigningKey> for NodeKey {
+    fn from(key: SigningKey) -> Self {
+        let ready = OnceLock::new();
+        let secret = Zeroizing::new(key.to_bytes());
+        let _ = ready.set(key);
+        NodeKey { secret, ready }
+    }
+}
+
+impl Deref for NodeKey {
+    type Target = SigningKey;
+    fn deref(&self) -> &SigningKey {
+        self.ready
+            .get_or_init(|| SigningKey::from_bytes(&self.secret))
+    }
+}
+
+/// The key in `path`: its file is read and checked now, the key derived at first use.
+pub fn read(path: &Path) -> Result<NodeKey> {
     let text = fs::read_to_string(path)
         .map_err(|e| Error::io(format!("cannot read the node key {}", path.display()), e))?;
     let hex = text
@@ -79,7 +117,7 @@ pub fn read(path: &Path) -> Result<SigningKey> {
     let bytes = crate::model::ids::from_hex::<32>(hex).ok_or_else(|| Error::Corrupt {
         what: format!("{} holds a malformed key", path.display()),
     })?;
-    Ok(SigningKey::from_bytes(&bytes))
+    Ok(NodeKey::from_secret(bytes))
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub struct Replica {
     pub(crate) db: Db,
     pub(super) dir: Option<DataDir>,
     pub(crate) node: NodeId,
-    pub(crate) key: SigningKey,
+    pub(crate) key: key::NodeKey,
     /// Decrypts bundles encrypted to this node.
     pub(crate) age: age::x25519::Identity,
     clock: Arc<dyn Clock>,
@@ -184,7 +184,7 @@ impl Replica {
             db: Db::writable(db),
             dir,
             node: keys.node,
-            key: keys.signing,
+            key: keys.signing.into(),
             age: keys.age,
             clock,
             index,
@@ -319,14 +319,14 @@ impl Replica {
         if schema != SCHEMA_VERSION {
             return Ok(None);
         }
-        let Some(index) = SearchIndex::open_dir_read_only(&dir.index()) else {
+        let Some((index, state)) = SearchIndex::open_dir_read_only(&dir.index()) else {
             return Ok(None);
         };
         let log_len = read_u64(
             &db.begin_read()?.open_table(store::META)?,
             meta_keys::LOG_LEN,
         )?;
-        if index.position()? > log_len {
+        if state.position > log_len {
             return Ok(None);
         }
         Ok(Some(Replica {

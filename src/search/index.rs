@@ -65,20 +65,19 @@ impl SearchIndex {
     /// or of another version. Returns whether it was (re)created empty and must be filled.
     pub fn open_dir(dir: &Path) -> Result<(Self, bool)> {
         match Self::open_existing(dir) {
-            Some(opened) => Ok((opened, false)),
+            Some((opened, _)) => Ok((opened, false)),
             None => Ok((Self::create_dir(dir)?, true)),
         }
     }
 
-    /// The index in `dir` if it opens and is of this version. tantivy may panic on a damaged
-    /// segment while opening it: that index is as unusable as one that fails to open.
-    fn open_existing(dir: &Path) -> Option<Self> {
+    /// The index in `dir` and the state its last commit recorded, if it opens and is of this
+    /// version. tantivy may panic on a damaged segment while opening it: that index is as
+    /// unusable as one that fails to open.
+    fn open_existing(dir: &Path) -> Option<(Self, IndexState)> {
         let open = || {
             let opened = Self::wrap(Index::open_in_dir(dir).ok()?).ok()?;
-            opened
-                .state()
-                .is_ok_and(|s| s.version == INDEX_VERSION)
-                .then_some(opened)
+            let state = opened.state().ok()?;
+            (state.version == INDEX_VERSION).then_some((opened, state))
         };
         crate::contain::contain_panics(open).ok().flatten()
     }
@@ -118,12 +117,13 @@ impl SearchIndex {
         })
     }
 
-    /// Opens the index in `dir` for searching only, or `None` when it is missing, damaged or of
-    /// another version (a writer must build it first).
-    pub fn open_dir_read_only(dir: &Path) -> Option<Self> {
-        let mut opened = Self::open_existing(dir)?;
+    /// Opens the index in `dir` for searching only, with the state its last commit recorded
+    /// (read once: each read parses the index's metadata), or `None` when it is missing,
+    /// damaged or of another version (a writer must build it first).
+    pub fn open_dir_read_only(dir: &Path) -> Option<(Self, IndexState)> {
+        let (mut opened, state) = Self::open_existing(dir)?;
         opened.read_only = true;
-        Some(opened)
+        Some((opened, state))
     }
 
     /// Takes the writer (waiting while another process holds it) before a write transaction of
