@@ -37,7 +37,11 @@ pub fn run() -> i32 {
     let cli = Cli::parse_noting_user();
     // A write that waits for another Outpost process (the interface, another command) says so.
     crate::core::set_wait_notice(complain);
-    let outcome = without_panics(|| dispatch(cli).and_then(|code| output::flush().map(|()| code)));
+    let outcome = without_panics(|| dispatch(cli));
+    // What a command printed leaves now, also when it then failed: the lines before an error
+    // are part of its report.
+    let flushed = output::flush();
+    let outcome = outcome.map(|result| result.and_then(|code| flushed.map(|()| code)));
     match outcome {
         Ok(Ok(code)) => code,
         Ok(Err(e)) if output::is_closed_pipe(&e) => 0,

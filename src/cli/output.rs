@@ -5,10 +5,16 @@
 //! closed the pipe early (`outpost list | head -1`) ends the command quietly (see
 //! [`is_closed_pipe`]). Text that came from other nodes or files can hold terminal escapes, so
 //! [`line`] shows every control character as `\u{1b}` rather than sending it to the terminal.
+//!
+//! On a terminal each line shows as it is written. Into a pipe or a file, output is buffered
+//! whole (64 KiB at a time), as C's standard output is: a search's forty lines were forty
+//! writes, each waking the reader on the other end. [`flush`] sends what is left; the command
+//! line calls it once a command ends, also when it failed.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{BufWriter, IsTerminal, Stdout, Write as _};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use serde::Serialize;
 
@@ -25,14 +31,38 @@ pub(crate) use say;
 /// Writes `text` and a newline to standard output, control characters escaped (newlines and
 /// tabs kept, since they are the layout).
 pub fn line(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(escape(text, true).as_bytes())
-        .and_then(|()| out.write_all(b"\n"))
-        .map_err(write_error)
+    write_out(&[escape(text, true).as_bytes(), b"\n"])
 }
 
-/// Flushes standard output: what is still buffered can fail to write too.
+/// Standard output's whole buffer when it is not a terminal (`None` on a terminal).
+static PIPED: LazyLock<Option<Mutex<BufWriter<Stdout>>>> = LazyLock::new(|| {
+    let stdout = std::io::stdout();
+    (!stdout.is_terminal()).then(|| Mutex::new(BufWriter::with_capacity(64 * 1024, stdout)))
+});
+
+fn write_out(parts: &[&[u8]]) -> Result<()> {
+    let written = match &*PIPED {
+        Some(buffer) => {
+            let mut out = buffer.lock().unwrap_or_else(PoisonError::into_inner);
+            parts.iter().try_for_each(|part| out.write_all(part))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            parts.iter().try_for_each(|part| out.write_all(part))
+        }
+    };
+    written.map_err(write_error)
+}
+
+/// Sends what standard output still buffers: it can fail to write too.
 pub fn flush() -> Result<()> {
+    if let Some(buffer) = &*PIPED {
+        buffer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .flush()
+            .map_err(write_error)?;
+    }
     std::io::stdout().flush().map_err(write_error)
 }
 
@@ -49,10 +79,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<()> {
             escaped.push(c);
         }
     }
-    let mut out = std::io::stdout().lock();
-    out.write_all(escaped.as_bytes())
-        .and_then(|()| out.write_all(b"\n"))
-        .map_err(write_error)
+    write_out(&[escaped.as_bytes(), b"\n"])
 }
 
 fn write_error(e: std::io::Error) -> Error {
