@@ -405,6 +405,9 @@ impl Replica {
     /// anything in the nomenclature). Other words of 5 or more letters are, as `outpost hs`
     /// corrects them.
     pub fn hs_suggestions(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
+        if !HsSearch::could_match(words) {
+            return Ok(Vec::new());
+        }
         let may_be_typo = |word: &str| Ok(!self.index.holds_word(word)?);
         self.hs_search()?
             .search_correcting(words, limit, &may_be_typo)

@@ -204,6 +204,14 @@ impl HsSearch {
         self.search_correcting(words, limit, &|_| Ok(true))
     }
 
+    /// Whether `words` hold a word the nomenclature could: its descriptions are English, so
+    /// a query in Thai or Korean alone has no HS match, and its index need not be opened.
+    pub fn could_match(words: &str) -> bool {
+        analyzer::tokens(Analyzer::Text, words)
+            .iter()
+            .any(|(token, _)| !analyzer::needs_grams(token))
+    }
+
     /// [`search`](Self::search), correcting only the words `may_be_typo` lets through: a
     /// search's suggestions leave alone the words the knowledge base holds.
     pub fn search_correcting(
@@ -325,6 +333,19 @@ mod tests {
         );
         assert!(codes("").is_empty());
         assert!(codes("zzzzqqq").is_empty());
+    }
+
+    /// The shortcut that skips opening the index holds only where a search would find nothing.
+    #[test]
+    fn only_queries_with_a_latin_word_or_digits_could_match() {
+        for query in ["กาแฟ", "세관에서", "ข้อมูล 라이브러리", ""] {
+            assert!(!HsSearch::could_match(query), "{query}");
+            assert!(codes(query).is_empty(), "{query}");
+        }
+        for query in ["coffee", "กาแฟ coffee", "4403", "cofee"] {
+            assert!(HsSearch::could_match(query), "{query}");
+            assert!(!codes(query).is_empty(), "{query}");
+        }
     }
 }
 
