@@ -1,8 +1,8 @@
 //! The search screen's data: the box, the filter chips, the results and the preview.
 
 use super::reader::Laid;
-use crate::model::{ArticleRecord, Kind, Lang, Status};
-use crate::search::SearchHit;
+use crate::model::{ArticleRecord, Lang, Status};
+use crate::search::{SearchHit, SearchKind};
 use crate::tui::input::LineInput;
 
 /// Where the keys go on the search screen.
@@ -21,7 +21,8 @@ pub struct Filters {
     /// An HS prefix as typed (`4403`, `0901.21`).
     pub hs: Option<String>,
     pub lang: Option<Lang>,
-    pub kind: Option<Kind>,
+    /// An article kind, or the Knowledge Market's questions alone.
+    pub kind: Option<SearchKind>,
     /// Search the words typed only, not their glossary terms in other languages.
     pub no_glossary: bool,
 }

@@ -3,7 +3,7 @@
 
 use super::{Effect, SearchSpec, back as back_screen, keep_in_view, step};
 use crate::model::{Kind, Lang};
-use crate::search::Correction;
+use crate::search::{Correction, SearchKind};
 use crate::tui::input::LineInput;
 use crate::tui::keymap::Action;
 use crate::tui::state::{
@@ -187,7 +187,13 @@ pub fn action(state: &mut State, action: Action) -> Vec<Effect> {
             vec![search(state)]
         }
         Action::FilterKind => {
-            let next = next_of(Kind::ALL, state.search.filters.kind);
+            // Each article kind, then the questions alone, then no filter.
+            let kinds: Vec<SearchKind> = Kind::ALL
+                .iter()
+                .map(|k| SearchKind::Article(*k))
+                .chain([SearchKind::Questions])
+                .collect();
+            let next = next_of(&kinds, state.search.filters.kind);
             state.search.filters.kind = next;
             vec![search(state)]
         }

@@ -156,6 +156,22 @@ fn filters_show_as_chips_and_go_into_the_search() {
         last_search(&effects).map(|s| s.text.as_str()),
         Some("rice lang:th kind:procedure")
     );
+    // After the five article kinds come the questions alone, then no kind filter.
+    let effects = press(&mut state, "<A-k><A-k><A-k><A-k><A-k>");
+    assert_eq!(
+        last_search(&effects).map(|s| s.text.as_str()),
+        Some("rice lang:th kind:question")
+    );
+    let effects = press(&mut state, "<A-k>");
+    assert_eq!(
+        last_search(&effects).map(|s| s.text.as_str()),
+        Some("rice lang:th")
+    );
+    let effects = press(&mut state, "<A-k>");
+    assert_eq!(
+        last_search(&effects).map(|s| s.text.as_str()),
+        Some("rice lang:th kind:procedure")
+    );
     press(&mut state, "<A-h>");
     assert!(matches!(state.overlay, Some(Overlay::Prompt { .. })));
     let effects = press(&mut state, "4403<Enter>");

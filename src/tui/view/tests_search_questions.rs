@@ -1,6 +1,7 @@
 //! Search results that hold a question of the Knowledge Market beside articles: the question
 //! marked as one, with its answers and helpful count, in English and Thai; `Enter` on it opens
-//! it on the Market screen. Pinned by insta.
+//! it on the Market screen; the kind filter (`Alt-K`) ends with the questions alone. Pinned by
+//! insta.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -70,4 +71,21 @@ fn enter_on_a_question_hit_opens_it_on_the_market_screen() {
     assert_eq!(open.view.summary.title, URGENT_TITLE);
     let text = rows(&render(&state)).join("\n");
     assert!(text.contains("Do not open them"), "its answer: {text}");
+}
+
+#[test]
+fn the_kind_filter_ends_with_the_questions_alone() {
+    let (mut replica, urgent) = node();
+    let ctx = as_user(&replica, "lek");
+    let mut state = started(&mut replica, &ctx, 120, 40, UiLang::En);
+    press(&mut replica, &ctx, &mut state, "/drums<A-k>");
+    // An article kind leaves the questions out.
+    assert!(state.search.results.iter().all(|r| !r.is_question()));
+    // After the five article kinds: the questions alone, shown on the kind chip.
+    press(&mut replica, &ctx, &mut state, "<A-k><A-k><A-k><A-k><A-k>");
+    let results = &state.search.results;
+    assert!(results.iter().any(|r| r.id == urgent), "{results:?}");
+    assert!(results.iter().all(|r| r.is_question()), "{results:?}");
+    let chips = rows(&render(&state))[4].clone();
+    assert!(chips.contains("Kind: questions"), "{chips}");
 }
