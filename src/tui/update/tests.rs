@@ -157,21 +157,14 @@ fn filters_show_as_chips_and_go_into_the_search() {
         Some("rice lang:th kind:procedure")
     );
     // After the five article kinds come the questions alone, then no kind filter.
-    let effects = press(&mut state, "<A-k><A-k><A-k><A-k><A-k>");
-    assert_eq!(
-        last_search(&effects).map(|s| s.text.as_str()),
-        Some("rice lang:th kind:question")
-    );
-    let effects = press(&mut state, "<A-k>");
-    assert_eq!(
-        last_search(&effects).map(|s| s.text.as_str()),
-        Some("rice lang:th")
-    );
-    let effects = press(&mut state, "<A-k>");
-    assert_eq!(
-        last_search(&effects).map(|s| s.text.as_str()),
-        Some("rice lang:th kind:procedure")
-    );
+    let searched = |effects: Vec<Effect>| last_search(&effects).map(|s| s.text.clone());
+    for (keys, text) in [
+        ("<A-k><A-k><A-k><A-k><A-k>", "rice lang:th kind:question"),
+        ("<A-k>", "rice lang:th"),
+        ("<A-k>", "rice lang:th kind:procedure"),
+    ] {
+        assert_eq!(searched(press(&mut state, keys)).as_deref(), Some(text));
+    }
     press(&mut state, "<A-h>");
     assert!(matches!(state.overlay, Some(Overlay::Prompt { .. })));
     let effects = press(&mut state, "4403<Enter>");
