@@ -7,6 +7,11 @@
 //! and searches run in child processes of this binary so that their peak memory is their own.
 //! See docs/BENCHMARKS.md.
 
+/// The `outpost` binary's allocator (see its `src/main.rs`): the imports this harness runs in
+/// its child processes are measured with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "outpost-bench/activity.rs"]
 mod activity;
 #[path = "outpost-bench/baselines.rs"]

@@ -20,6 +20,11 @@ use outpost::search::analyzer::{Analyzer, tokens};
 use outpost::sync::{ExportOptions, bundle, transport};
 use zstd::zstd_safe::CParameter;
 
+/// The `outpost` binary's allocator (see its `src/main.rs`): the exports and imports this
+/// harness times in its own process allocate as the product's do.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "outpost-sync-bench/attachments.rs"]
 mod attachments;
 #[path = "outpost-sync-bench/scale.rs"]
