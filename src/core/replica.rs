@@ -400,11 +400,11 @@ impl Replica {
     }
 
     /// The HS descriptions to suggest beside a search for `words`, best first (at most
-    /// `limit`). A word a title or body holds is taken as spelt right, as the search itself
-    /// takes it: it is not corrected to a description's word (`firewall` is no typo of
-    /// anything in the nomenclature). Other words of 5 or more letters are, as `outpost hs`
-    /// corrects them. A query with no Latin word or digits has none: the descriptions are
-    /// English.
+    /// `limit`). A word a title or body holds (or a word of its stem) is taken as spelt right,
+    /// as the search itself takes it: it is not corrected to a description's word (`firewall`
+    /// is no typo of anything in the nomenclature). Other words of 5 or more letters are, as
+    /// `outpost hs` corrects them. A query with no Latin word or digits has none: the
+    /// descriptions are English.
     pub fn hs_suggestions(&self, words: &str, limit: usize) -> Result<Vec<HsMatch>> {
         if !HsSearch::could_match(words) {
             return Ok(Vec::new());

@@ -430,12 +430,7 @@ impl SearchIndex {
                     // Whether the word is a typo is asked only when the whole words find too
                     // few hits, the only time [`Tier::All`]'s clauses are used.
                     *extra = true;
-                } else if self.doc_freq(f.text, word)?
-                    + self.doc_freq(f.heading, word)?
-                    + self.doc_freq(f.text, &stem_term(&stem))?
-                    + self.doc_freq(f.text, &stem)?
-                    == 0
-                {
+                } else if !self.knows_word(word, &stem)? {
                     // Typo tolerance only for words the knowledge base does not contain: a
                     // correctly spelt word must not drag in its neighbours (`valuation` →
                     // `evaluation`).
@@ -597,10 +592,21 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Whether a title or body holds `word` (a token of [`Analyzer::Text`]) as written.
+    /// Whether a title or body holds `word` (a token of [`Analyzer::Text`]) or a word of its
+    /// stem: the knowledge base's words are taken as spelt right, so neither the search nor its
+    /// HS suggestions correct them.
     pub fn holds_word(&self, word: &str) -> Result<bool> {
+        self.knows_word(word, &stem_of(word))
+    }
+
+    /// [`holds_word`](Self::holds_word) with the word's stem already found.
+    fn knows_word(&self, word: &str, stem: &str) -> Result<bool> {
         let f = self.fields;
-        Ok(self.doc_freq(f.text, word)? + self.doc_freq(f.heading, word)? > 0)
+        Ok(self.doc_freq(f.text, word)?
+            + self.doc_freq(f.heading, word)?
+            + self.doc_freq(f.text, &stem_term(stem))?
+            + self.doc_freq(f.text, stem)?
+            > 0)
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> Result<u64> {

@@ -61,7 +61,13 @@ fn rss() -> u64 {
 }
 
 fn vm_field(name: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    vm_field_of("/proc/self/status", name)
+}
+
+/// A memory figure (`VmHWM:`, `VmRSS:`) of the process whose status file is `status`, in
+/// bytes; 0 when it cannot be read (the process has ended).
+fn vm_field_of(status: &str, name: &str) -> u64 {
+    std::fs::read_to_string(status)
         .ok()
         .and_then(|s| {
             s.lines()
@@ -289,9 +295,6 @@ pub fn imports(
     Ok(())
 }
 
-/// `outpost sync import FILE` as an officer runs it: a process of its own (the `outpost`
-/// binary beside this one), timed from its start to its exit, its peak memory read from
-/// `/proc` while it runs. Returns (ops applied, time, 0, peak RSS).
 /// Makes in `dir` an HQ (`dir/hq`, as it is before the import) and the bundle of `n` ops that
 /// a post it enrolled sends it (`dir/to-hq.outpost`), `batch` payloads per commit.
 pub fn import_input(dir: &Path, n: usize, batch: usize) -> Result<()> {
@@ -323,6 +326,9 @@ fn settle_disk() -> Result<()> {
     Ok(())
 }
 
+/// `outpost sync import FILE` as an officer runs it: a process of its own (the `outpost`
+/// binary beside this one), timed from its start to its exit, its peak memory read from
+/// `/proc` while it runs. Returns (ops applied, time, 0, peak RSS).
 fn import_process(hq_dir: &Path, bundle: &Path, n: usize) -> Result<(u64, Duration, u64, u64)> {
     let bin = std::env::current_exe()?.with_file_name("outpost");
     ensure!(
@@ -355,14 +361,7 @@ fn import_process(hq_dir: &Path, bundle: &Path, n: usize) -> Result<(u64, Durati
     let watcher = std::thread::spawn(move || {
         let mut peak = 0u64;
         while !watching.load(std::sync::atomic::Ordering::Relaxed) {
-            if let Ok(text) = std::fs::read_to_string(&status_file)
-                && let Some(kb) = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = peak.max(kb * 1024);
-            }
+            peak = peak.max(vm_field_of(&status_file, "VmHWM:"));
             std::thread::sleep(Duration::from_millis(250));
         }
         peak
